@@ -1,0 +1,38 @@
+# The two commands of README.md, and a few helpers. Thin on purpose: the
+# install list is scripts/deps.sh, the build is CMake, the tests are CTest.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+DATA_DIR ?= $(CURDIR)/var
+LISTEN ?= 127.0.0.1:2083
+JOBS ?= $(shell nproc)
+
+.PHONY: deps build run test test-unit asan bench format clean
+
+deps:
+	bash scripts/deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	bash scripts/run.sh $(BUILD)/wispanel $(DATA_DIR) $(LISTEN)
+
+# Every test: the unit tests twice (Release, then ASan/UBSan) and the
+# integration tests against the real binary.
+test: build asan
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWSP_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
+
+bench: build
+	bash bench/http.sh
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

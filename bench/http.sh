@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# HTTP throughput of the panel against nginx, same machine, same run.
+#
+# Both servers get the same TLS (self-signed ECDSA P-256), the same number
+# of worker threads/processes, access logs off, HTTP/1.1 keep-alive, and the
+# same wrk settings. The panel answers an authenticated GET /api/v1/auth/me;
+# nginx answers a fixed JSON body of about the same size. Prints requests/s
+# of each, the ratio panel/nginx, and the panel's idle RSS.
+#
+# Knobs (environment): WSP_BIN, THREADS, WRK_THREADS, CONNECTIONS, DURATION,
+# WARMUP, NGINX. See bench/README.md.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+bash "$root/scripts/deps.sh"
+
+bin=${WSP_BIN:-$root/build/wispanel}
+nginx_bin=${NGINX:-/usr/sbin/nginx}
+THREADS=${THREADS:-2}
+WRK_THREADS=${WRK_THREADS:-1}
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-2s}
+
+# Targets.
+ratio_target=0.70
+rss_target_mb=20
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+if [[ ! -x $bin ]]; then
+  echo "bench: panel binary not found at $bin; run 'make build' first" >&2
+  exit 1
+fi
+[[ -x $nginx_bin ]] || die "nginx not found at $nginx_bin (scripts/deps.sh installs nginx-light)"
+for tool in wrk openssl curl python3; do
+  command -v "$tool" >/dev/null || die "$tool not found (scripts/deps.sh installs it)"
+done
+[[ $THREADS =~ ^[1-9][0-9]*$ ]] || die "THREADS must be a positive integer, got '$THREADS'"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench.XXXXXX")
+panel_pid=
+nginx_pid=
+
+# shellcheck disable=SC2317  # called from the EXIT trap
+stop_pid() {
+  local pid=$1 i
+  [[ -n $pid ]] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317  # the EXIT trap
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_pid "$panel_pid"
+  stop_pid "$nginx_pid"
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Two distinct free loopback ports (both sockets held open while choosing).
+ports=$(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(2)]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))
+') || true
+read -r panel_port nginx_port <<<"$ports" || true
+[[ -n ${panel_port:-} && -n ${nginx_port:-} ]] || die "could not pick free ports"
+
+panel_url=https://127.0.0.1:$panel_port
+nginx_url=https://127.0.0.1:$nginx_port
+
+# wait_up NAME PID URL LOG: poll URL until it answers 2xx (20 s max).
+wait_up() {
+  local name=$1 pid=$2 url=$3 log=$4 i
+  for ((i = 0; i < 200; i++)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "bench: $name exited during startup; its log:" >&2
+      cat "$log" >&2 || true
+      exit 1
+    fi
+    if curl -ksf -o /dev/null --max-time 1 "$url"; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "bench: $name did not answer $url within 20 s; its log:" >&2
+  cat "$log" >&2 || true
+  exit 1
+}
+
+# --- panel -------------------------------------------------------------------
+
+mkdir -m 700 "$tmp/panel"
+secret=$("$bin" key create admin --data-dir "$tmp/panel" --name bench \
+  --permissions all --rate-limit 0 2>"$tmp/key.log") || {
+  echo "bench: '$bin key create' failed; its stderr:" >&2
+  cat "$tmp/key.log" >&2
+  exit 1
+}
+secret=$(printf '%s\n' "$secret" | awk 'NF { last = $0 } END { print last }' | tr -d '[:space:]')
+if [[ $secret != wsp_* ]]; then
+  echo "bench: '$bin key create' did not print a wsp_ secret; its stderr:" >&2
+  cat "$tmp/key.log" >&2
+  exit 1
+fi
+
+"$bin" serve --data-dir "$tmp/panel" --listen "127.0.0.1:$panel_port" \
+  -c server.access_log=false -c "server.threads=$THREADS" \
+  >"$tmp/panel.log" 2>&1 &
+panel_pid=$!
+wait_up panel "$panel_pid" "$panel_url/api/v1/health" "$tmp/panel.log"
+
+# Idle RSS: the panel has served only the health check so far.
+sleep 1
+rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$panel_pid/status")
+[[ -n $rss_kb ]] || die "could not read VmRSS of panel (pid $panel_pid)"
+rss_mb=$(awk -v kb="$rss_kb" 'BEGIN { printf "%.1f", kb / 1024 }')
+
+# The benchmarked request must succeed before we measure it.
+auth=(-H "Authorization: Bearer $secret")
+code=$(curl -ks -o "$tmp/me.json" -w '%{http_code}' --max-time 5 "${auth[@]}" \
+  "$panel_url/api/v1/auth/me") || true
+if [[ $code != 2* ]]; then
+  echo "bench: GET /api/v1/auth/me answered HTTP $code:" >&2
+  cat "$tmp/me.json" >&2 || true
+  echo >&2
+  exit 1
+fi
+panel_body_bytes=$(wc -c <"$tmp/me.json")
+
+# --- nginx -------------------------------------------------------------------
+
+openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+  -keyout "$tmp/nginx.key" -out "$tmp/nginx.crt" -days 2 \
+  -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+  >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log" >&2; die "openssl failed"; }
+
+# A fixed JSON body shaped like the panel's /auth/me answer (~300 bytes).
+# No '$' (nginx variables) and no single quote (string delimiter) allowed.
+nginx_body='{"user":{"id":1,"name":"admin","email":"admin@example.com","role":"admin","enabled":true,"created_at":"2024-01-01T00:00:00Z"},"key":{"id":1,"name":"bench","prefix":"wsp_0123abcd","permissions":["all"],"rate_limit":0,"created_at":"2024-01-01T00:00:00Z","last_used_at":"2024-01-01T00:00:00Z"}}'
+
+# Keep every path nginx writes inside $tmp (no root-owned dirs needed).
+temp_paths="client_body_temp_path $tmp/client_body;"
+nginx_v=$("$nginx_bin" -V 2>&1)
+for m in proxy fastcgi uwsgi scgi; do
+  [[ $nginx_v == *"--without-http_${m}_module"* ]] && continue
+  temp_paths+=$'\n'"    ${m}_temp_path $tmp/$m;"
+done
+
+# As root, nginx would switch its workers to "nobody"; keep them as the
+# invoking user, like the panel (the directive is ignored for non-root).
+user_line=""
+[[ $(id -u) -eq 0 ]] && user_line="user $(id -un) $(id -gn);"
+
+cat >"$tmp/nginx.conf" <<EOF
+daemon off;
+$user_line
+worker_processes $THREADS;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log warn;
+
+events {
+    worker_connections 4096;
+}
+
+http {
+    access_log off;
+    $temp_paths
+
+    keepalive_requests 100000;
+    keepalive_timeout 65s;
+
+    server {
+        listen 127.0.0.1:$nginx_port ssl;
+        ssl_certificate $tmp/nginx.crt;
+        ssl_certificate_key $tmp/nginx.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+
+        location / {
+            default_type application/json;
+            return 200 '$nginx_body';
+        }
+    }
+}
+EOF
+
+"$nginx_bin" -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log" \
+  >"$tmp/nginx.log" 2>&1 &
+nginx_pid=$!
+wait_up nginx "$nginx_pid" "$nginx_url/" "$tmp/nginx.log"
+nginx_body_bytes=$(curl -ks --max-time 5 "$nginx_url/" | wc -c)
+
+# --- wrk ---------------------------------------------------------------------
+
+# run_wrk NAME URL [wrk args...]: warm-up, then the measured run into $tmp/NAME.wrk.
+run_wrk() {
+  local name=$1 url=$2
+  shift 2
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" \
+    >"$tmp/$name.wrk"
+  echo "== $name: $url"
+  cat "$tmp/$name.wrk"
+  echo
+}
+
+# check_wrk NAME: fail loudly on non-2xx responses; print requests/s.
+check_wrk() {
+  local name=$1 non2xx rps
+  non2xx=$(awk -F: '/Non-2xx or 3xx responses/ { gsub(/ /, "", $2); print $2 }' "$tmp/$name.wrk")
+  if [[ -n $non2xx && $non2xx != 0 ]]; then
+    echo "bench: FAIL: $name returned $non2xx non-2xx/3xx responses" >&2
+    [[ $name == panel ]] && { echo "panel log tail:" >&2; tail -n 50 "$tmp/panel.log" >&2; }
+    exit 1
+  fi
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/$name.wrk")
+  if [[ -z $rps ]] || awk -v r="$rps" 'BEGIN { exit !(r + 0 <= 0) }'; then
+    echo "bench: FAIL: no requests/s in $name's wrk output" >&2
+    exit 1
+  fi
+  printf '%s\n' "$rps"
+}
+
+echo "threads=$THREADS wrk: -t$WRK_THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP)"
+echo "response bodies: panel $panel_body_bytes bytes, nginx $nginx_body_bytes bytes"
+echo
+
+run_wrk panel "$panel_url/api/v1/auth/me" -H "Authorization: Bearer $secret"
+panel_rps=$(check_wrk panel)
+run_wrk nginx "$nginx_url/"
+nginx_rps=$(check_wrk nginx)
+
+# --- summary -----------------------------------------------------------------
+
+ratio=$(awk -v p="$panel_rps" -v n="$nginx_rps" 'BEGIN { printf "%.2f", p / n }')
+ratio_note=""
+awk -v r="$ratio" -v t="$ratio_target" 'BEGIN { exit !(r + 0 < t + 0) }' && ratio_note=" MISSED"
+rss_note=""
+awk -v r="$rss_mb" -v t="$rss_target_mb" 'BEGIN { exit !(r + 0 >= t + 0) }' && rss_note=" MISSED"
+
+printf 'panel  requests/s: %s\n' "$panel_rps"
+printf 'nginx  requests/s: %s\n' "$nginx_rps"
+printf 'ratio  panel/nginx: %s (target >= %s)%s\n' "$ratio" "$ratio_target" "$ratio_note"
+printf 'panel  idle RSS: %s MB (target < %s MB)%s\n' "$rss_mb" "$rss_target_mb" "$rss_note"
+exit 0

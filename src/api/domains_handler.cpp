@@ -1,0 +1,34 @@
+#include "api/encode.h"
+#include "api/handlers.h"
+#include "api/respond.h"
+
+namespace wsp::api {
+namespace {
+auto encoder(Services& s) {
+    return [&s](const DomainRecord& d) { return domain_json(d, s.ctx.identity); };
+}
+}  // namespace
+
+Response list_domains(Services& s, const Request& r) {
+    std::optional<std::string> owner;
+    if (auto it = r.query.find("owner"); it != r.query.end()) owner = it->second;
+    return respond_list(s.domains.list(*r.caller, owner), encoder(s));
+}
+
+Response create_domain(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto domain, f.required_string("domain", "Domain"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond(s.domains.create(*r.caller, domain, owner), encoder(s), 201);
+}
+
+Response get_domain(Services& s, const Request& r) {
+    return respond(s.domains.get(*r.caller, r.param("domain")), encoder(s));
+}
+
+Response delete_domain(Services& s, const Request& r) {
+    return respond_message(s.domains.remove(*r.caller, r.param("domain")), "Domain deleted");
+}
+
+}  // namespace wsp::api

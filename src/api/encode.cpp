@@ -1,0 +1,82 @@
+#include "api/encode.h"
+
+#include "base/clock.h"
+#include "services/domain_service.h"
+
+namespace wsp {
+
+namespace json = boost::json;
+
+namespace {
+json::array string_array(const std::vector<std::string>& items) {
+    json::array a;
+    for (const auto& s : items) a.emplace_back(s);
+    return a;
+}
+}  // namespace
+
+json::object user_json(const UserRecord& u, const Identity& identity) {
+    return {{"username", u.username},
+            {"email", u.email},
+            {"role", u.role},
+            {"status", u.status},
+            {"creator", u.creator},
+            {"package", u.package},
+            {"home_dir", identity.home_of(u.username).string()},
+            {"created_at", rfc3339(u.created_at)},
+            {"updated_at", rfc3339(u.updated_at)}};
+}
+
+json::object package_json(const PackageRecord& p) {
+    return {{"name", p.name},
+            {"max_domains", p.max_domains},
+            {"max_databases", p.max_databases},
+            {"max_ftp_accounts", p.max_ftp_accounts},
+            {"max_cron_jobs", p.max_cron_jobs},
+            {"disk_quota_mb", p.disk_quota_mb},
+            {"created_at", rfc3339(p.created_at)},
+            {"updated_at", rfc3339(p.updated_at)}};
+}
+
+json::object key_json(const ApiKeyRecord& k) {
+    json::object o{{"id", k.id},
+                   {"name", k.name},
+                   {"key_prefix", k.key_prefix},
+                   {"permissions", string_array(k.permissions)},
+                   {"ip_whitelist", string_array(k.ip_whitelist)},
+                   {"last_used", rfc3339_or_never(k.last_used)},
+                   {"created_at", rfc3339(k.created_at)},
+                   {"expires_at", rfc3339_or_never(k.expires_at)},
+                   {"enabled", k.enabled}};
+    if (k.rate_limit)
+        o["rate_limit"] = *k.rate_limit;
+    else
+        o["rate_limit"] = nullptr;
+    return o;
+}
+
+json::object domain_json(const DomainRecord& d, const Identity& identity) {
+    return {{"domain", d.domain},
+            {"owner", d.owner},
+            {"document_root",
+             (identity.home_of(d.owner) / DomainService::web_dir(d.domain)).string()},
+            {"created_at", rfc3339(d.created_at)}};
+}
+
+json::object me_json(const Me& me) {
+    return {{"username", me.user.username},
+            {"email", me.user.email},
+            {"role", me.user.role},
+            {"status", me.user.status},
+            {"creator", me.user.creator},
+            {"package", me.package.name},
+            {"max_domains", me.package.max_domains},
+            {"max_databases", me.package.max_databases},
+            {"max_ftp_accounts", me.package.max_ftp_accounts},
+            {"max_cron_jobs", me.package.max_cron_jobs},
+            {"disk_quota_mb", me.package.disk_quota_mb},
+            {"home_dir", me.home_dir},
+            {"created_at", rfc3339(me.user.created_at)}};
+}
+
+}  // namespace wsp

@@ -1,0 +1,17 @@
+#pragma once
+// Records as the API writes them.
+#include <boost/json.hpp>
+
+#include "services/auth_service.h"
+#include "store/records.h"
+#include "system/identity.h"
+
+namespace wsp {
+
+boost::json::object user_json(const UserRecord& u, const Identity& identity);
+boost::json::object package_json(const PackageRecord& p);
+boost::json::object key_json(const ApiKeyRecord& k);
+boost::json::object domain_json(const DomainRecord& d, const Identity& identity);
+boost::json::object me_json(const Me& me);
+
+}  // namespace wsp

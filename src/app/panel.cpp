@@ -1,0 +1,73 @@
+#include "app/panel.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "base/secrets.h"
+#include "store/account_repos.h"
+
+namespace wsp {
+namespace {
+
+// Writes `content` to `path` with mode 0600: temp file, fsync, rename.
+Result<void> write_secret_file(const std::filesystem::path& path, const std::string& content) {
+    std::filesystem::path tmp = path;
+    tmp += ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return internal("cannot write " + path.filename().string());
+    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+              ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        return internal("cannot write " + path.filename().string());
+    }
+    return Ok{};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Panel>> Panel::open(Config config) {
+    if (!init_crypto()) return internal("libsodium failed to initialise");
+    std::unique_ptr<Panel> p(new Panel(std::move(config)));
+    std::error_code ec;
+    std::filesystem::create_directories(p->data_dir(), ec);
+    if (ec) return validation("cannot create data dir " + p->data_dir().string());
+    // Traversable (account homes live below), not listable by others.
+    ::chmod(p->data_dir().c_str(), 0711);
+    for (const char* sub : {"run", "tls", "log"}) {
+        std::filesystem::create_directories(p->data_dir() / sub, ec);
+        ::chmod((p->data_dir() / sub).c_str(), 0700);
+    }
+    TRY(p->db_, Db::open((p->data_dir() / "panel.db").string()));
+    ::chmod((p->data_dir() / "panel.db").c_str(), 0600);
+    TRY(auto identity, SandboxIdentity::create(p->data_dir(), p->config_.sandbox.user));
+    p->identity_ = std::move(identity);
+    p->ctx_.reset(new PanelContext{p->config_, *p->db_, p->index_, *p->identity_});
+    p->services_ = std::make_unique<Services>(*p->ctx_);
+    CHECK_OK(p->create_first_admin());
+    CHECK_OK(p->index_.load(*p->db_));
+    return p;
+}
+
+Result<void> Panel::create_first_admin() {
+    TRY(int64_t users, guarded([&]() -> Result<int64_t> { return UserRepo(*db_).count(); }));
+    if (users > 0) return Ok{};
+    const std::string password = random_hex(12);
+    NewUser admin{"admin", "admin@localhost.localdomain", password, "admin", std::nullopt};
+    TRY(auto created, services_->users.create("", admin));
+    (void)created;
+    CHECK_OK(write_secret_file(initial_password_file(), password + "\n"));
+    // Printed this once; the file keeps it until the admin changes it.
+    std::fprintf(stderr,
+                 "First admin account created:\n  username: admin\n  password: %s\n"
+                 "  (also in %s, mode 0600)\n",
+                 password.c_str(), initial_password_file().c_str());
+    return Ok{};
+}
+
+}  // namespace wsp

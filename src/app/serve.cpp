@@ -1,0 +1,103 @@
+// Panel::serve: TLS set-up, the event loop, the worker pool, periodic
+// housekeeping and graceful shutdown.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <thread>
+
+#include "api/routes.h"
+#include "app/panel.h"
+#include "base/clock.h"
+#include "http/server.h"
+#include "system/tls_cert.h"
+
+namespace wsp {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr auto kHousekeeping = std::chrono::seconds(10);
+// After SIGTERM, requests in flight get this long before the loop is cut.
+constexpr auto kShutdownGrace = std::chrono::seconds(20);
+
+Result<std::unique_ptr<asio::ssl::context>> tls_for(const Config& config,
+                                                    const std::filesystem::path& data_dir) {
+    if (!config.server.tls_cert.empty() || !config.server.tls_key.empty()) {
+        if (config.server.tls_cert.empty() || config.server.tls_key.empty())
+            return validation("server.tls_cert and server.tls_key must be set together");
+        return make_tls_context(config.server.tls_cert, config.server.tls_key);
+    }
+    TRY(TlsFiles files, ensure_tls_certificate(data_dir / "tls", config.server.hostnames));
+    return make_tls_context(files.cert.string(), files.key.string());
+}
+
+}  // namespace
+
+int Panel::serve() {
+    std::unique_ptr<asio::ssl::context> tls;
+    if (config_.server.tls) {
+        auto ctx = tls_for(config_, data_dir());
+        if (!ctx) {
+            spdlog::critical("{}", ctx.error().message);
+            return 1;
+        }
+        tls = std::move(*ctx);
+    }
+    asio::io_context io(static_cast<int>(config_.server.threads));
+    asio::thread_pool workers(static_cast<size_t>(std::max<int64_t>(1, config_.server.workers)));
+    RateLimiter limiter;
+    Router router(api_routes());
+    Dispatcher dispatcher(router, *services_, index_, limiter, config_);
+    HttpServer server(io, workers, dispatcher, config_.server, tls.get());
+    if (auto r = server.listen(config_.server.listen); !r) {
+        spdlog::critical("{}", r.error().message);
+        return 1;
+    }
+    server.start();
+    const std::string scheme = tls ? "https" : "http";
+    auto colon = config_.server.listen.rfind(':');
+    std::string host = config_.server.listen.substr(0, colon);
+    spdlog::info("WisPanel {} listening on {}://{}:{}/api/v1 (data dir {})", WSP_VERSION, scheme,
+                 host, server.port(), data_dir().string());
+
+    // Housekeeping: write key last_used back, forget closed rate windows.
+    asio::steady_timer housekeeping(io);
+    std::function<void()> schedule = [&] {
+        housekeeping.expires_after(kHousekeeping);
+        housekeeping.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            asio::post(workers, [&] {
+                services_->keys.flush_last_used();
+                limiter.sweep(now_unix());
+                services_->auth.sweep(now_unix());
+            });
+            schedule();
+        });
+    };
+    schedule();
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int signal) {
+        if (ec) return;
+        spdlog::info("signal {}: finishing requests in flight, then stopping", signal);
+        server.shutdown();
+        housekeeping.cancel();
+        // If a request hangs, stop anyway after the grace period.
+        std::thread([&io] {
+            std::this_thread::sleep_for(kShutdownGrace);
+            io.stop();
+        }).detach();
+    });
+
+    std::vector<std::thread> threads;
+    for (int64_t i = 1; i < config_.server.threads; ++i) threads.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : threads) t.join();
+    workers.join();
+    services_->keys.flush_last_used();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace wsp

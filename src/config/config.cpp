@@ -1,0 +1,143 @@
+#include "config/config.h"
+
+#include <charconv>
+#include <functional>
+#include <toml++/toml.h>
+#include <variant>
+
+namespace wsp {
+namespace {
+
+using StringRef = std::string& (*)(Config&);
+using IntRef = int64_t& (*)(Config&);
+using BoolRef = bool& (*)(Config&);
+using ListRef = std::vector<std::string>& (*)(Config&);
+
+struct Key {
+    const char* name;
+    std::variant<StringRef, IntRef, BoolRef, ListRef> field;
+};
+
+#define WSP_KEY(name, expr) \
+    Key { name, +[](Config& c) -> decltype(auto) { return (expr); } }
+
+const Key kKeys[] = {
+    WSP_KEY("server.listen", c.server.listen),
+    WSP_KEY("server.tls", c.server.tls),
+    WSP_KEY("server.tls_cert", c.server.tls_cert),
+    WSP_KEY("server.tls_key", c.server.tls_key),
+    WSP_KEY("server.hostnames", c.server.hostnames),
+    WSP_KEY("server.threads", c.server.threads),
+    WSP_KEY("server.workers", c.server.workers),
+    WSP_KEY("server.max_header_bytes", c.server.max_header_bytes),
+    WSP_KEY("server.max_body_bytes", c.server.max_body_bytes),
+    WSP_KEY("server.header_timeout_s", c.server.header_timeout_s),
+    WSP_KEY("server.body_timeout_s", c.server.body_timeout_s),
+    WSP_KEY("server.idle_timeout_s", c.server.idle_timeout_s),
+    WSP_KEY("server.max_connections", c.server.max_connections),
+    WSP_KEY("server.access_log", c.server.access_log),
+    WSP_KEY("auth.session_ttl_s", c.auth.session_ttl_s),
+    WSP_KEY("auth.login_attempts_per_ip_per_minute", c.auth.login_attempts_per_ip_per_minute),
+    WSP_KEY("auth.failures_before_slowdown", c.auth.failures_before_slowdown),
+    WSP_KEY("rate_limit.requests_per_minute", c.rate_limit.requests_per_minute),
+    WSP_KEY("paths.data_dir", c.paths.data_dir),
+    WSP_KEY("sandbox.user", c.sandbox.user),
+    WSP_KEY("log.level", c.log.level),
+};
+#undef WSP_KEY
+
+const Key* find_key(std::string_view name) {
+    for (const Key& k : kKeys)
+        if (name == k.name) return &k;
+    return nullptr;
+}
+
+Error bad_type(const std::string& key, const std::string& where, const char* want) {
+    return validation("config key '" + key + "' in " + where + " must be " + want);
+}
+
+// Sets one key from a TOML node.
+Result<void> set_from_node(Config& c, const Key& key, const toml::node& node,
+                           const std::string& where) {
+    const std::string name = key.name;
+    return std::visit(
+        [&](auto ref) -> Result<void> {
+            using R = decltype(ref);
+            if constexpr (std::is_same_v<R, StringRef>) {
+                auto v = node.value<std::string>();
+                if (!v || !node.is_string()) return bad_type(name, where, "a string");
+                ref(c) = *v;
+            } else if constexpr (std::is_same_v<R, IntRef>) {
+                if (!node.is_integer()) return bad_type(name, where, "an integer");
+                ref(c) = *node.value<int64_t>();
+            } else if constexpr (std::is_same_v<R, BoolRef>) {
+                if (!node.is_boolean()) return bad_type(name, where, "true or false");
+                ref(c) = *node.value<bool>();
+            } else {
+                const toml::array* arr = node.as_array();
+                if (!arr) return bad_type(name, where, "an array of strings");
+                std::vector<std::string> out;
+                for (const toml::node& e : *arr) {
+                    if (!e.is_string()) return bad_type(name, where, "an array of strings");
+                    out.push_back(*e.value<std::string>());
+                }
+                ref(c) = std::move(out);
+            }
+            return Ok{};
+        },
+        key.field);
+}
+
+}  // namespace
+
+Result<Config> load_config(const std::string& path) {
+    Config config;
+    toml::table root;
+    try {
+        root = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        return validation("cannot read config " + path + ": " + std::string(e.description()));
+    }
+    for (auto&& [section_name, section] : root) {
+        const toml::table* table = section.as_table();
+        std::string section_str(section_name.str());
+        if (!table) return validation("config key '" + section_str + "' in " + path + " is unknown");
+        for (auto&& [key_name, node] : *table) {
+            std::string full = section_str + "." + std::string(key_name.str());
+            const Key* key = find_key(full);
+            if (!key) return validation("config key '" + full + "' in " + path + " is unknown");
+            CHECK_OK(set_from_node(config, *key, node, path));
+        }
+    }
+    return config;
+}
+
+Result<void> apply_override(Config& config, const std::string& assignment) {
+    auto eq = assignment.find('=');
+    if (eq == std::string::npos)
+        return validation("-c expects section.key=value, got '" + assignment + "'");
+    std::string name = assignment.substr(0, eq);
+    std::string value = assignment.substr(eq + 1);
+    const Key* key = find_key(name);
+    if (!key) return validation("config key '" + name + "' (from -c) is unknown");
+    // Strings are taken as written; other types are parsed as TOML values.
+    if (std::holds_alternative<StringRef>(key->field)) {
+        std::get<StringRef>(key->field)(config) = value;
+        return Ok{};
+    }
+    toml::table parsed;
+    try {
+        parsed = toml::parse("v = " + value);
+    } catch (const toml::parse_error&) {
+        return validation("config key '" + name + "' (from -c) has an unreadable value");
+    }
+    return set_from_node(config, *key, *parsed.get("v"), "-c");
+}
+
+std::vector<std::string> config_keys() {
+    std::vector<std::string> out;
+    for (const Key& k : kKeys) out.emplace_back(k.name);
+    return out;
+}
+
+}  // namespace wsp

@@ -1,0 +1,74 @@
+#pragma once
+// The panel's settings. Every key has a default, so the panel runs with no
+// config file; docs/config.md documents each one (a unit test keeps the two
+// in step).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace wsp {
+
+struct ServerConfig {
+    std::string listen = "127.0.0.1:2083";
+    bool tls = true;
+    std::string tls_cert;  // empty: self-signed in DATA_DIR/tls
+    std::string tls_key;
+    std::vector<std::string> hostnames = {"localhost", "127.0.0.1"};
+    int64_t threads = 2;  // event-loop threads
+    int64_t workers = 4;  // threads for blocking work
+    int64_t max_header_bytes = 16 * 1024;
+    int64_t max_body_bytes = 1024 * 1024;
+    int64_t header_timeout_s = 10;
+    int64_t body_timeout_s = 60;
+    int64_t idle_timeout_s = 60;
+    int64_t max_connections = 1024;
+    bool access_log = true;
+};
+
+struct AuthConfig {
+    int64_t session_ttl_s = 86400;
+    int64_t login_attempts_per_ip_per_minute = 20;
+    int64_t failures_before_slowdown = 3;
+};
+
+struct RateLimitConfig {
+    int64_t requests_per_minute = 60;
+};
+
+struct PathsConfig {
+    std::string data_dir = "./var";
+};
+
+struct SandboxConfig {
+    // OS user that owns every account's home when the panel runs as root;
+    // when not root the panel's own user is used.
+    std::string user = "wispanel";
+};
+
+struct LogConfig {
+    std::string level = "info";
+};
+
+struct Config {
+    ServerConfig server;
+    AuthConfig auth;
+    RateLimitConfig rate_limit;
+    PathsConfig paths;
+    SandboxConfig sandbox;
+    LogConfig log;
+};
+
+// Reads a TOML file over the defaults. An unknown key or a value of the
+// wrong type is an error naming the key and the file.
+Result<Config> load_config(const std::string& path);
+
+// Applies "section.key=value" (the -c option); the value is parsed as the
+// key's type.
+Result<void> apply_override(Config& config, const std::string& assignment);
+
+// Every key as "section.key", in documentation order.
+std::vector<std::string> config_keys();
+
+}  // namespace wsp

@@ -1,0 +1,100 @@
+#include "http/dispatcher.h"
+
+#include <boost/url/parse.hpp>
+
+#include "base/clock.h"
+#include "http/json_io.h"
+
+namespace wsp {
+namespace {
+
+std::string allow_header(const std::vector<Verb>& verbs) {
+    std::string out;
+    for (Verb v : verbs) {
+        if (!out.empty()) out += ", ";
+        out += std::string(boost::beast::http::to_string(v));
+    }
+    return out;
+}
+
+bool is_read(Verb v) { return v == Verb::get || v == Verb::head; }
+
+}  // namespace
+
+Admission Dispatcher::admit(Verb method, std::string_view target, std::string_view authorization,
+                            const std::string& client_ip) const {
+    Admission a;
+    auto url = boost::urls::parse_origin_form(target);
+    if (!url) {
+        a.rejection = error_response(validation("Malformed request target"));
+        return a;
+    }
+    RouteMatch m = router_.match(method, url->encoded_path());
+    if (!m.route) {
+        if (m.allowed.empty()) {
+            a.rejection = error_response(not_found("Route not found"));
+        } else {
+            a.rejection = error_response(
+                {Code::method_not_allowed, "Method not allowed; allowed: " + allow_header(m.allowed)});
+            a.rejection->headers.emplace_back("Allow", allow_header(m.allowed));
+        }
+        return a;
+    }
+    a.route = m.route;
+    a.request.method = method;
+    a.request.path = std::string(url->path());
+    a.request.params = std::move(m.params);
+    for (auto p : url->params()) a.request.query[std::string(p.key)] = std::string(p.value);
+    a.request.client_ip = client_ip;
+    if (a.route->access == Access::open) return a;
+
+    if (authorization.empty()) {
+        a.rejection = error_response(unauthorized("Missing authorization"));
+        return a;
+    }
+    constexpr std::string_view kBearer = "Bearer ";
+    if (authorization.size() <= kBearer.size() ||
+        !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(),
+                    [](char x, char y) { return std::tolower(x) == std::tolower(y); })) {
+        a.rejection = error_response(unauthorized("Authorization must be 'Bearer <token>'"));
+        return a;
+    }
+    a.request.bearer_token = std::string(authorization.substr(kBearer.size()));
+    const int64_t now = now_unix();
+    auto auth = index_.authenticate(a.request.bearer_token, client_ip, now);
+    if (!auth) {
+        a.rejection = error_response(auth.error());
+        return a;
+    }
+    a.auth = std::move(*auth);
+
+    int64_t limit = a.auth->rate_limit.value_or(config_.rate_limit.requests_per_minute);
+    if (limit > 0) {
+        RateDecision d = limiter_.hit(a.auth->limit_client, limit, now);
+        a.headers = {{"X-RateLimit-Limit", std::to_string(d.limit)},
+                     {"X-RateLimit-Remaining", std::to_string(d.remaining)},
+                     {"X-RateLimit-Reset", std::to_string(d.reset_at)}};
+        if (!d.allowed) {
+            a.rejection = error_response({Code::rate_limited, "Rate limit exceeded"});
+            a.rejection->headers.emplace_back("Retry-After",
+                                              std::to_string(std::max<int64_t>(1, d.reset_at - now)));
+        }
+    }
+    if (!a.rejection &&
+        !scopes_allow(a.auth->caller.scopes, a.route->area, is_read(method))) {
+        a.rejection = error_response(
+            forbidden("API key is not scoped for '" + std::string(a.route->area) + "'"));
+    }
+    if (a.rejection)
+        for (auto& h : a.headers) a.rejection->headers.push_back(h);
+    return a;
+}
+
+Response Dispatcher::run(Admission& a) const {
+    if (a.auth) a.request.caller = &a.auth->caller;
+    Response r = a.route->handler(services_, a.request);
+    for (auto& h : a.headers) r.headers.push_back(h);
+    return r;
+}
+
+}  // namespace wsp

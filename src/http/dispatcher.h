@@ -1,0 +1,51 @@
+#pragma once
+// What happens to a request between the wire and its handler, in order:
+// match the route (404/405), authenticate the bearer token (401/403), check
+// the key's scope and the rate limit (403/429), then run the handler. The
+// first three need only the header, so a rejected request's body is never
+// read.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+#include "http/message.h"
+#include "http/router.h"
+#include "services/auth_index.h"
+#include "services/rate_limiter.h"
+
+namespace wsp {
+
+struct Services;
+
+struct Admission {
+    std::optional<Response> rejection;  // set: answer this, skip the handler
+    const Route* route = nullptr;
+    Request request;
+    std::optional<Authenticated> auth;
+    std::vector<std::pair<std::string, std::string>> headers;  // rate-limit headers
+};
+
+class Dispatcher {
+public:
+    Dispatcher(const Router& router, Services& services, AuthIndex& index, RateLimiter& limiter,
+               const Config& config)
+        : router_(router), services_(services), index_(index), limiter_(limiter),
+          config_(config) {}
+
+    Admission admit(Verb method, std::string_view target, std::string_view authorization,
+                    const std::string& client_ip) const;
+    // Runs the handler of an admitted request whose body has been read.
+    Response run(Admission& admission) const;
+
+private:
+    const Router& router_;
+    Services& services_;
+    AuthIndex& index_;
+    RateLimiter& limiter_;
+    const Config& config_;
+};
+
+}  // namespace wsp

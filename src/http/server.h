@@ -1,0 +1,71 @@
+#pragma once
+// The HTTP(S) server: Boost.Beast on Asio with C++20 coroutines. One
+// coroutine per connection on its own strand; keep-alive; header, body and
+// idle deadlines against slow clients; a cap on connections; handlers that
+// may block run on the worker pool, never on the event loop.
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "base/result.h"
+#include "config/config.h"
+#include "http/dispatcher.h"
+
+namespace wsp {
+
+class HttpServer {
+public:
+    HttpServer(boost::asio::io_context& io, boost::asio::thread_pool& workers,
+               const Dispatcher& dispatcher, const ServerConfig& config,
+               boost::asio::ssl::context* tls);
+
+    // Binds "host:port" (port 0 picks a free one).
+    Result<void> listen(const std::string& host_port);
+    uint16_t port() const { return port_; }
+    void start();
+    // Stops accepting, closes connections that are between requests, and
+    // lets requests in flight finish; the event loop then runs dry.
+    void shutdown();
+
+private:
+    struct Connection;
+
+    boost::asio::awaitable<void> accept_loop();
+    template <class Stream>
+    boost::asio::awaitable<void> serve(Stream& stream, std::shared_ptr<Connection> conn,
+                                       std::string peer);
+    template <class Stream>
+    boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket);
+
+    void track(const std::shared_ptr<Connection>& conn);
+    void untrack(const std::shared_ptr<Connection>& conn);
+
+    boost::asio::io_context& io_;
+    boost::asio::thread_pool& workers_;
+    const Dispatcher& dispatcher_;
+    const ServerConfig& config_;
+    boost::asio::ssl::context* tls_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    uint16_t port_ = 0;
+    std::atomic<bool> stopping_{false};
+    std::atomic<int64_t> open_connections_{0};
+    std::mutex conns_mutex_;
+    std::unordered_map<uint64_t, std::shared_ptr<Connection>> conns_;
+    uint64_t next_id_ = 0;
+};
+
+// A server-side TLS context from PEM files (TLS 1.2+).
+Result<std::unique_ptr<boost::asio::ssl::context>> make_tls_context(const std::string& cert,
+                                                                    const std::string& key);
+
+}  // namespace wsp

@@ -1,0 +1,129 @@
+#include "services/auth_index.h"
+
+#include "base/secrets.h"
+#include "store/account_repos.h"
+
+namespace wsp {
+
+Result<void> AuthIndex::load(Db& db) {
+    return guarded([&]() -> Result<void> {
+        auto users = UserRepo(db).list();
+        auto keys = ApiKeyRepo(db).list_all();
+        auto sessions = SessionRepo(db).list_live(0);
+        std::unique_lock lock(mutex_);
+        for (const auto& u : users) users_[u.username] = {u.role, u.status};
+        for (const auto& k : keys) put_key_locked(k);
+        for (const auto& s : sessions) sessions_[s.token_hash] = s;
+        return Ok{};
+    });
+}
+
+void AuthIndex::put_user(const UserRecord& user) {
+    std::unique_lock lock(mutex_);
+    users_[user.username] = {user.role, user.status};
+}
+
+void AuthIndex::remove_user(const std::string& username) {
+    std::unique_lock lock(mutex_);
+    users_.erase(username);
+    std::erase_if(keys_by_hash_, [&](const auto& kv) {
+        if (kv.second->record.username != username) return false;
+        key_hash_by_id_.erase(kv.second->record.id);
+        return true;
+    });
+    std::erase_if(sessions_, [&](const auto& kv) { return kv.second.username == username; });
+}
+
+void AuthIndex::put_key_locked(const ApiKeyRecord& key) {
+    auto entry = std::make_shared<KeyEntry>();
+    entry->record = key;
+    for (const auto& rule : key.ip_whitelist)
+        if (auto r = parse_ip_rule(rule)) entry->allow.push_back(*r);
+    if (auto old = key_hash_by_id_.find(key.id); old != key_hash_by_id_.end())
+        keys_by_hash_.erase(old->second);
+    key_hash_by_id_[key.id] = key.secret_hash;
+    keys_by_hash_[key.secret_hash] = std::move(entry);
+    std::lock_guard lu(last_used_mutex_);
+    auto& known = last_used_[key.id];
+    known = std::max(known, key.last_used);
+}
+
+void AuthIndex::put_key(const ApiKeyRecord& key) {
+    std::unique_lock lock(mutex_);
+    put_key_locked(key);
+}
+
+void AuthIndex::remove_key(const std::string& id) {
+    std::unique_lock lock(mutex_);
+    if (auto it = key_hash_by_id_.find(id); it != key_hash_by_id_.end()) {
+        keys_by_hash_.erase(it->second);
+        key_hash_by_id_.erase(it);
+    }
+    std::lock_guard lu(last_used_mutex_);
+    last_used_.erase(id);
+    dirty_.erase(id);
+}
+
+void AuthIndex::put_session(const SessionRecord& session) {
+    std::unique_lock lock(mutex_);
+    sessions_[session.token_hash] = session;
+}
+
+void AuthIndex::remove_session(const std::string& token_hash) {
+    std::unique_lock lock(mutex_);
+    sessions_.erase(token_hash);
+}
+
+Result<Authenticated> AuthIndex::authenticate(const std::string& token,
+                                              const std::string& client_ip, int64_t now) {
+    const std::string hash = sha256_hex(token);
+    std::shared_lock lock(mutex_);
+    Authenticated out;
+    if (token.starts_with("wsp_")) {
+        auto it = keys_by_hash_.find(hash);
+        if (it == keys_by_hash_.end()) return unauthorized("Invalid or expired API key");
+        const ApiKeyRecord& key = it->second->record;
+        if (key.expires_at != 0 && key.expires_at <= now)
+            return unauthorized("Invalid or expired API key");
+        if (!key.enabled) return unauthorized("API key is disabled");
+        if (!ip_allowed(it->second->allow, client_ip))
+            return forbidden("API key is not allowed from this IP address");
+        out.caller.username = key.username;
+        out.caller.scopes = key.permissions;
+        out.caller.key_id = key.id;
+        out.limit_client = "k:" + key.id;
+        out.rate_limit = key.rate_limit;
+    } else {
+        auto it = sessions_.find(hash);
+        if (it == sessions_.end() || it->second.expires_at <= now)
+            return unauthorized("Invalid or expired session");
+        out.caller.username = it->second.username;
+        out.caller.scopes = {"all"};
+        out.limit_client = "s:" + hash.substr(0, 32);
+    }
+    auto user = users_.find(out.caller.username);
+    if (user == users_.end()) return unauthorized("Invalid or expired API key");
+    if (user->second.status != "active") return forbidden("Account suspended");
+    out.caller.role = user->second.role;
+    if (!out.caller.key_id.empty()) {
+        std::lock_guard lu(last_used_mutex_);
+        last_used_[out.caller.key_id] = now;
+        dirty_[out.caller.key_id] = now;
+    }
+    return out;
+}
+
+int64_t AuthIndex::last_used(const std::string& key_id) const {
+    std::lock_guard lu(last_used_mutex_);
+    auto it = last_used_.find(key_id);
+    return it == last_used_.end() ? 0 : it->second;
+}
+
+std::vector<std::pair<std::string, int64_t>> AuthIndex::take_dirty_last_used() {
+    std::lock_guard lu(last_used_mutex_);
+    std::vector<std::pair<std::string, int64_t>> out(dirty_.begin(), dirty_.end());
+    dirty_.clear();
+    return out;
+}
+
+}  // namespace wsp

@@ -1,0 +1,74 @@
+#pragma once
+// The in-memory picture of who may call the API: accounts' role and status,
+// live API keys (by the hash of their secret) and sessions. Services update
+// it right after each commit that changes those tables, so authenticating a
+// request costs a hash and a map lookup, never a database round trip.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/ip_rules.h"
+#include "base/result.h"
+#include "services/caller.h"
+#include "store/db.h"
+#include "store/records.h"
+
+namespace wsp {
+
+struct Authenticated {
+    Caller caller;
+    std::string limit_client;          // the rate limiter's client id
+    std::optional<int64_t> rate_limit; // per-key override; nullopt = global
+};
+
+class AuthIndex {
+public:
+    // Reads users, keys and live sessions from the store.
+    Result<void> load(Db& db);
+
+    void put_user(const UserRecord& user);
+    void remove_user(const std::string& username);  // with its keys and sessions
+    void put_key(const ApiKeyRecord& key);
+    void remove_key(const std::string& id);
+    void put_session(const SessionRecord& session);
+    void remove_session(const std::string& token_hash);
+
+    // Checks a bearer token from `client_ip` at `now`. Errors carry the
+    // contract's codes and messages (401 unknown/expired/disabled, 403
+    // suspended account or address outside the key's allow-list).
+    Result<Authenticated> authenticate(const std::string& token, const std::string& client_ip,
+                                       int64_t now);
+
+    // last_used as kept in memory (newer than the store between flushes).
+    int64_t last_used(const std::string& key_id) const;
+    // Keys used since the last call, with their last use, for writing back.
+    std::vector<std::pair<std::string, int64_t>> take_dirty_last_used();
+
+private:
+    struct KeyEntry {
+        ApiKeyRecord record;
+        std::vector<IpRule> allow;
+    };
+    struct UserState {
+        std::string role;
+        std::string status;
+    };
+
+    void put_key_locked(const ApiKeyRecord& key);
+
+    mutable std::shared_mutex mutex_;
+    std::unordered_map<std::string, UserState> users_;
+    std::unordered_map<std::string, std::shared_ptr<KeyEntry>> keys_by_hash_;
+    std::unordered_map<std::string, std::string> key_hash_by_id_;
+    std::unordered_map<std::string, SessionRecord> sessions_;
+    // Guarded by last_used_mutex_, so the read path stays on a shared lock.
+    mutable std::mutex last_used_mutex_;
+    std::unordered_map<std::string, int64_t> last_used_;
+    std::unordered_map<std::string, int64_t> dirty_;
+};
+
+}  // namespace wsp

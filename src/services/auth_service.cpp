@@ -1,0 +1,72 @@
+#include "services/auth_service.h"
+
+#include "base/clock.h"
+#include "base/secrets.h"
+#include "services/limits.h"
+#include "store/account_repos.h"
+
+namespace wsp {
+
+LoginOutcome AuthService::login(const std::string& username, const std::string& password,
+                                const std::string& client_ip) {
+    const int64_t now = now_unix();
+    if (!throttle_.attempt_from(client_ip, now).allowed)
+        return {Error{Code::rate_limited, "Too many login attempts; try again later"}};
+    if (username.empty() || password.empty())
+        return {validation("Username and password are required")};
+    auto delay = throttle_.delay_for(username, now);
+
+    auto user = guarded([&]() -> Result<std::optional<UserRecord>> {
+        return UserRepo(ctx_.db).find(username);
+    });
+    if (!user.ok()) return {user.error(), delay};
+    // Unknown names are checked against a dummy hash, so both failures cost
+    // the same time and give the same answer.
+    const std::string& hash = user->has_value() ? (*user)->password_hash : dummy_password_hash();
+    bool valid = verify_password(password, hash) && user->has_value();
+    if (!valid) {
+        throttle_.record_failure(username, now);
+        return {unauthorized("Invalid credentials"), delay};
+    }
+    throttle_.record_success(username);
+    const UserRecord& u = **user;
+    if (u.status != "active") return {forbidden("Account suspended"), delay};
+
+    LoginResult out;
+    out.token = random_hex(32);
+    out.user = u;
+    out.expires_in = ctx_.config.auth.session_ttl_s;
+    SessionRecord session{sha256_hex(out.token), u.username, client_ip, now,
+                          now + out.expires_in};
+    auto saved = in_transaction(ctx_.db, [&]() -> Result<Ok> {
+        SessionRepo repo(ctx_.db);
+        repo.remove_expired(now);
+        repo.insert(session);
+        return Ok{};
+    });
+    if (!saved.ok()) return {saved.error(), delay};
+    ctx_.index.put_session(session);
+    return {std::move(out), delay};
+}
+
+Result<void> AuthService::logout(const std::string& bearer_token) {
+    const std::string hash = sha256_hex(bearer_token);
+    auto removed = in_transaction(ctx_.db, [&]() -> Result<bool> {
+        return SessionRepo(ctx_.db).remove(hash);
+    });
+    if (!removed.ok()) return removed.error();
+    ctx_.index.remove_session(hash);
+    // An API key has no session to end; logging out with one is a no-op.
+    return Ok{};
+}
+
+Result<Me> AuthService::me(const Caller& caller) {
+    return guarded([&]() -> Result<Me> {
+        auto user = UserRepo(ctx_.db).find(caller.username);
+        if (!user) return unauthorized("Invalid or expired API key");
+        return Me{*user, package_of(ctx_.db, caller.username),
+                  ctx_.identity.home_of(caller.username).string()};
+    });
+}
+
+}  // namespace wsp

@@ -1,0 +1,24 @@
+#include "services/caller.h"
+
+#include <algorithm>
+
+namespace wsp {
+
+bool scopes_allow(const std::vector<std::string>& scopes, std::string_view area, bool is_read) {
+    if (area.empty()) return true;
+    return std::any_of(scopes.begin(), scopes.end(), [&](const std::string& s) {
+        return s == "all" || s == area || (is_read && s == "read");
+    });
+}
+
+Result<void> ensure_owner_or_admin(const Caller& caller, const std::string& owner) {
+    if (caller.is_admin() || caller.username == owner) return Ok{};
+    return forbidden("Access denied");
+}
+
+Result<void> ensure_admin(const Caller& caller) {
+    if (caller.is_admin()) return Ok{};
+    return forbidden("Admin privileges required");
+}
+
+}  // namespace wsp

@@ -1,0 +1,35 @@
+#pragma once
+// Who is making a request, as every service sees it.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace wsp {
+
+struct Caller {
+    std::string username;
+    std::string role;                 // "admin" | "user"
+    std::vector<std::string> scopes;  // a session has {"all"}
+    std::string key_id;               // empty for a session
+
+    bool is_admin() const { return role == "admin"; }
+};
+
+// The areas a key may be scoped to (API.md "Scopes").
+inline constexpr std::string_view kScopeNames[] = {"all",  "read",  "databases", "ftp",
+                                                   "cron", "files", "domains",   "users"};
+
+// True when `scopes` let a request of this kind into `area`: "all" opens
+// everything, "read" every GET, an area name every method of that area.
+// Area "" (the caller's own session: /auth/me, /auth/logout) is always open.
+bool scopes_allow(const std::vector<std::string>& scopes, std::string_view area, bool is_read);
+
+// A user touches only its own items; an admin touches everything.
+Result<void> ensure_owner_or_admin(const Caller& caller, const std::string& owner);
+
+// Only an admin.
+Result<void> ensure_admin(const Caller& caller);
+
+}  // namespace wsp

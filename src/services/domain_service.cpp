@@ -1,0 +1,85 @@
+#include "services/domain_service.h"
+
+#include "base/clock.h"
+#include "base/names.h"
+#include "services/limits.h"
+#include "store/account_repos.h"
+
+namespace wsp {
+
+Result<std::string> resolve_owner(Db& db, const Caller& caller,
+                                  const std::optional<std::string>& requested) {
+    if (!requested || *requested == caller.username) return caller.username;
+    if (!caller.is_admin()) return forbidden("Only an admin may act for another owner");
+    return guarded([&]() -> Result<std::string> {
+        if (!UserRepo(db).find(*requested)) return validation("Owner '" + *requested + "' does not exist");
+        return *requested;
+    });
+}
+
+std::string DomainService::web_dir(const std::string& domain) {
+    return "web/" + domain + "/public_html";
+}
+
+Result<std::vector<DomainRecord>> DomainService::list(const Caller& caller,
+                                                      const std::optional<std::string>& owner) {
+    std::optional<std::string> filter = owner;
+    if (!caller.is_admin()) {
+        if (owner && *owner != caller.username) return forbidden("Access denied");
+        filter = caller.username;
+    }
+    return guarded([&]() -> Result<std::vector<DomainRecord>> {
+        return DomainRepo(ctx_.db).list(filter);
+    });
+}
+
+Result<DomainRecord> DomainService::get(const Caller& caller, const std::string& domain) {
+    return guarded([&]() -> Result<DomainRecord> {
+        auto d = DomainRepo(ctx_.db).find(domain);
+        if (!d) return not_found("Domain not found");
+        CHECK_OK(ensure_owner_or_admin(caller, d->owner));
+        return *d;
+    });
+}
+
+Result<DomainRecord> DomainService::create(const Caller& caller, const std::string& domain,
+                                           const std::optional<std::string>& owner_field) {
+    TRY(std::string name, validate_domain(domain));
+    TRY(std::string owner, resolve_owner(ctx_.db, caller, owner_field));
+    DomainRecord record{name, owner, now_unix()};
+    return in_transaction(ctx_.db, [&]() -> Result<DomainRecord> {
+        DomainRepo repo(ctx_.db);
+        if (repo.find(name)) return conflict("Domain already exists");
+        CHECK_OK(ensure_below_limit(ctx_.db, owner, Limit::domains, repo.count_of(owner)));
+        repo.insert(record);
+        // Made inside the transaction: if it fails nothing is recorded. A
+        // directory left by a failed commit is empty and harmless.
+        CHECK_OK(ctx_.identity.make_dirs(owner, web_dir(name)));
+        return record;
+    });
+}
+
+Result<void> DomainService::remove(const Caller& caller, const std::string& domain) {
+    return in_transaction(ctx_.db, [&]() -> Result<void> {
+        DomainRepo repo(ctx_.db);
+        auto d = repo.find(domain);
+        if (!d) return not_found("Domain not found");
+        CHECK_OK(ensure_owner_or_admin(caller, d->owner));
+        // The site's files stay in the owner's home: deleting a domain must
+        // not silently delete a customer's work.
+        repo.remove(domain);
+        return Ok{};
+    });
+}
+
+Result<std::string> DomainService::ensure_owned(const std::string& owner,
+                                                const std::string& domain) {
+    return guarded([&]() -> Result<std::string> {
+        auto d = DomainRepo(ctx_.db).find(domain);
+        if (!d || d->owner != owner)
+            return validation("Domain '" + domain + "' is not one of " + owner + "'s domains");
+        return d->domain;
+    });
+}
+
+}  // namespace wsp

@@ -1,0 +1,31 @@
+#include "services/limits.h"
+
+#include "store/account_repos.h"
+
+namespace wsp {
+
+PackageRecord package_of(Db& db, const std::string& owner) {
+    auto user = UserRepo(db).find(owner);
+    PackageRepo packages(db);
+    if (user)
+        if (auto p = packages.find(user->package)) return *p;
+    if (auto p = packages.find("default")) return *p;
+    return PackageRecord{"default"};
+}
+
+Result<void> ensure_below_limit(Db& db, const std::string& owner, Limit limit, int64_t current) {
+    PackageRecord p = package_of(db, owner);
+    int64_t max = 0;
+    const char* what = "";
+    switch (limit) {
+        case Limit::domains: max = p.max_domains, what = "Domain"; break;
+        case Limit::databases: max = p.max_databases, what = "Database"; break;
+        case Limit::ftp_accounts: max = p.max_ftp_accounts, what = "FTP account"; break;
+        case Limit::cron_jobs: max = p.max_cron_jobs, what = "Cron job"; break;
+    }
+    if (max >= 0 && current >= max)
+        return forbidden(std::string(what) + " limit reached (" + std::to_string(max) + ")");
+    return Ok{};
+}
+
+}  // namespace wsp

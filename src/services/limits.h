@@ -1,0 +1,21 @@
+#pragma once
+// Package limits, checked by every service before it creates an item.
+#include <cstdint>
+#include <string>
+
+#include "base/result.h"
+#include "store/db.h"
+#include "store/records.h"
+
+namespace wsp {
+
+enum class Limit { domains, databases, ftp_accounts, cron_jobs };
+
+// The owner's package (the "default" one when the account names none).
+PackageRecord package_of(Db& db, const std::string& owner);
+
+// 403 "Domain limit reached (5)" when `current` items already fill the
+// owner's package; -1 means unlimited. Call inside the create transaction.
+Result<void> ensure_below_limit(Db& db, const std::string& owner, Limit limit, int64_t current);
+
+}  // namespace wsp

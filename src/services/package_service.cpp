@@ -1,0 +1,95 @@
+#include "services/package_service.h"
+
+#include "base/clock.h"
+#include "base/names.h"
+#include "store/account_repos.h"
+
+namespace wsp {
+namespace {
+
+// Applies the given limits; each must be -1 (unlimited) or more.
+Result<void> apply(PackageRecord& p, const PackageLimits& l) {
+    struct Field {
+        const char* name;
+        const std::optional<int64_t>& value;
+        int64_t& target;
+    };
+    Field fields[] = {{"max_domains", l.max_domains, p.max_domains},
+                      {"max_databases", l.max_databases, p.max_databases},
+                      {"max_ftp_accounts", l.max_ftp_accounts, p.max_ftp_accounts},
+                      {"max_cron_jobs", l.max_cron_jobs, p.max_cron_jobs},
+                      {"disk_quota_mb", l.disk_quota_mb, p.disk_quota_mb}};
+    for (auto& f : fields) {
+        if (!f.value) continue;
+        if (*f.value < -1)
+            return validation(std::string(f.name) + " must be -1 (unlimited) or more");
+        f.target = *f.value;
+    }
+    return Ok{};
+}
+
+}  // namespace
+
+Result<std::vector<PackageRecord>> PackageService::list(const Caller& caller) {
+    CHECK_OK(ensure_admin(caller));
+    return guarded([&]() -> Result<std::vector<PackageRecord>> {
+        return PackageRepo(ctx_.db).list();
+    });
+}
+
+Result<PackageRecord> PackageService::get(const Caller& caller, const std::string& name) {
+    return guarded([&]() -> Result<PackageRecord> {
+        if (!caller.is_admin()) {
+            auto me = UserRepo(ctx_.db).find(caller.username);
+            if (!me || me->package != name) return forbidden("Access denied");
+        }
+        auto p = PackageRepo(ctx_.db).find(name);
+        if (!p) return not_found("Package not found");
+        return *p;
+    });
+}
+
+Result<PackageRecord> PackageService::create(const Caller& caller, const std::string& name,
+                                             const PackageLimits& limits) {
+    CHECK_OK(ensure_admin(caller));
+    TRY(std::string valid, validate_package_name(name));
+    PackageRecord p{valid};
+    p.created_at = p.updated_at = now_unix();
+    CHECK_OK(apply(p, limits));
+    return in_transaction(ctx_.db, [&]() -> Result<PackageRecord> {
+        PackageRepo repo(ctx_.db);
+        if (repo.find(valid)) return conflict("Package already exists");
+        repo.insert(p);
+        return p;
+    });
+}
+
+Result<PackageRecord> PackageService::update(const Caller& caller, const std::string& name,
+                                             const PackageLimits& limits) {
+    CHECK_OK(ensure_admin(caller));
+    return in_transaction(ctx_.db, [&]() -> Result<PackageRecord> {
+        PackageRepo repo(ctx_.db);
+        auto p = repo.find(name);
+        if (!p) return not_found("Package not found");
+        CHECK_OK(apply(*p, limits));
+        p->updated_at = now_unix();
+        repo.update(*p);
+        return *p;
+    });
+}
+
+Result<void> PackageService::remove(const Caller& caller, const std::string& name) {
+    CHECK_OK(ensure_admin(caller));
+    if (name == "default") return validation("The default package cannot be deleted");
+    return in_transaction(ctx_.db, [&]() -> Result<void> {
+        PackageRepo repo(ctx_.db);
+        if (!repo.find(name)) return not_found("Package not found");
+        int64_t users = repo.users_on(name);
+        if (users > 0)
+            return conflict("Package is assigned to " + std::to_string(users) + " user(s)");
+        repo.remove(name);
+        return Ok{};
+    });
+}
+
+}  // namespace wsp

@@ -1,0 +1,18 @@
+#pragma once
+// What every service shares: the settings, the store, the in-memory auth
+// index and the OS identity seam.
+#include "config/config.h"
+#include "services/auth_index.h"
+#include "store/db.h"
+#include "system/identity.h"
+
+namespace wsp {
+
+struct PanelContext {
+    const Config& config;
+    Db& db;
+    AuthIndex& index;
+    Identity& identity;
+};
+
+}  // namespace wsp

@@ -1,0 +1,183 @@
+#include "services/user_service.h"
+
+#include "base/clock.h"
+#include "base/names.h"
+#include "base/secrets.h"
+#include "store/account_repos.h"
+
+namespace wsp {
+namespace {
+
+Result<std::string> validate_role(const std::string& role) {
+    if (role == "admin" || role == "user") return role;
+    return validation("Invalid role (admin or user)");
+}
+
+Result<void> ensure_package_exists(Db& db, const std::string& name) {
+    if (!PackageRepo(db).find(name)) return validation("Package '" + name + "' does not exist");
+    return Ok{};
+}
+
+}  // namespace
+
+Result<std::vector<UserRecord>> UserService::list(const Caller& caller) {
+    CHECK_OK(ensure_admin(caller));
+    return guarded([&]() -> Result<std::vector<UserRecord>> { return UserRepo(ctx_.db).list(); });
+}
+
+Result<UserRecord> UserService::get(const Caller& caller, const std::string& username) {
+    return guarded([&]() -> Result<UserRecord> {
+        auto user = UserRepo(ctx_.db).find(username);
+        // A user asking about another account learns nothing about it.
+        if (!caller.is_admin() && caller.username != username) return forbidden("Access denied");
+        if (!user) return not_found("User not found");
+        return *user;
+    });
+}
+
+Result<UserRecord> UserService::create(const Caller& caller, const NewUser& input) {
+    CHECK_OK(ensure_admin(caller));
+    return create(caller.username, input);
+}
+
+Result<UserRecord> UserService::create(const std::string& creator, const NewUser& input) {
+    TRY(std::string username, validate_username(input.username));
+    TRY(std::string email, validate_email(input.email));
+    TRY(std::string password, validate_password(input.password));
+    TRY(std::string role, validate_role(input.role.value_or("user")));
+    TRY(std::string hash, hash_password(password));
+    UserRecord user{username, email, hash, role, "active", creator, input.package.value_or("default"),
+                    now_unix(), now_unix()};
+    bool home_made = false;
+    auto result = in_transaction(ctx_.db, [&]() -> Result<UserRecord> {
+        UserRepo users(ctx_.db);
+        if (users.find(username)) return conflict("User already exists");
+        CHECK_OK(ensure_package_exists(ctx_.db, user.package));
+        users.insert(user);
+        // The home exists before the account is committed; if the commit
+        // fails the home is removed below, so neither outlives the other.
+        CHECK_OK(ctx_.identity.create_home(username));
+        home_made = true;
+        return user;
+    });
+    if (!result.ok()) {
+        if (home_made) (void)ctx_.identity.remove_home(username);
+        return result.error();
+    }
+    ctx_.index.put_user(user);
+    return user;
+}
+
+Result<UserRecord> UserService::update(const Caller& caller, const std::string& username,
+                                       const UserChanges& changes) {
+    if (!caller.is_admin()) {
+        if (caller.username != username) return forbidden("Access denied");
+        if (changes.role || changes.package)
+            return forbidden("Only an admin may change role or package");
+    }
+    std::optional<std::string> new_hash;
+    if (changes.password) {
+        TRY(std::string password, validate_password(*changes.password));
+        TRY(new_hash, hash_password(password));
+    }
+    auto result = in_transaction(ctx_.db, [&]() -> Result<UserRecord> {
+        UserRepo users(ctx_.db);
+        auto user = users.find(username);
+        if (!user) return not_found("User not found");
+        if (changes.email) {
+            TRY(user->email, validate_email(*changes.email));
+        }
+        if (new_hash) user->password_hash = *new_hash;
+        if (changes.role) {
+            TRY(std::string role, validate_role(*changes.role));
+            if (role != "admin") CHECK_OK(ensure_not_last_admin(*user));
+            user->role = role;
+        }
+        if (changes.package) {
+            CHECK_OK(ensure_package_exists(ctx_.db, *changes.package));
+            user->package = *changes.package;
+        }
+        user->updated_at = now_unix();
+        users.update(*user);
+        return *user;
+    });
+    if (result.ok()) ctx_.index.put_user(*result);
+    return result;
+}
+
+Result<UserRecord> UserService::set_status(const Caller& caller, const std::string& username,
+                                           const std::string& status) {
+    CHECK_OK(ensure_admin(caller));
+    if (status == "suspended" && username == caller.username)
+        return validation("You cannot suspend your own account");
+    auto result = in_transaction(ctx_.db, [&]() -> Result<UserRecord> {
+        UserRepo users(ctx_.db);
+        auto user = users.find(username);
+        if (!user) return not_found("User not found");
+        if (status == "suspended") CHECK_OK(ensure_not_last_admin(*user));
+        user->status = status;
+        user->updated_at = now_unix();
+        users.update(*user);
+        return *user;
+    });
+    if (result.ok()) ctx_.index.put_user(*result);
+    return result;
+}
+
+Result<Removed> UserService::remove(const Caller& caller, const std::string& username) {
+    CHECK_OK(ensure_admin(caller));
+    if (username == caller.username) return validation("You cannot delete your own account");
+    TRY(UserRecord user, guarded([&]() -> Result<UserRecord> {
+            auto u = UserRepo(ctx_.db).find(username);
+            if (!u) return not_found("User not found");
+            return *u;
+        }));
+    CHECK_OK(ensure_not_last_admin(user));
+    Removed removed;
+    // Items in managed components go first: if one fails the account still
+    // exists, so the admin can see what is left and retry.
+    for (OwnerCleanup* cleanup : cleanups_) {
+        TRY(removed[cleanup->removed_key()], cleanup->remove_all_of(username));
+    }
+    auto result = in_transaction(ctx_.db, [&]() -> Result<Ok> {
+        removed["api_keys"] = ApiKeyRepo(ctx_.db).remove_all_of(username);
+        removed["sessions"] = SessionRepo(ctx_.db).remove_all_of(username);
+        int64_t domains = 0;
+        DomainRepo domain_repo(ctx_.db);
+        for (const auto& d : domain_repo.list(username)) domains += domain_repo.remove(d.domain);
+        removed["domains"] = domains;
+        UserRepo(ctx_.db).remove(username);
+        return Ok{};
+    });
+    if (!result.ok()) return result.error();
+    ctx_.index.remove_user(username);
+    CHECK_OK(ctx_.identity.remove_home(username));
+    removed["home"] = 1;
+    return removed;
+}
+
+Result<void> UserService::set_password(const std::string& username, const std::string& password) {
+    TRY(std::string valid, validate_password(password));
+    TRY(std::string hash, hash_password(valid));
+    return in_transaction(ctx_.db, [&]() -> Result<void> {
+        UserRepo users(ctx_.db);
+        auto user = users.find(username);
+        if (!user) return not_found("User not found");
+        user->password_hash = hash;
+        user->updated_at = now_unix();
+        users.update(*user);
+        return Ok{};
+    });
+}
+
+// The panel always keeps one active admin, or nobody could manage it.
+Result<void> UserService::ensure_not_last_admin(const UserRecord& user) {
+    if (user.role != "admin" || user.status != "active") return Ok{};
+    int64_t active_admins = 0;
+    for (const auto& u : UserRepo(ctx_.db).list())
+        if (u.role == "admin" && u.status == "active") ++active_admins;
+    if (active_admins <= 1) return conflict("The last active admin cannot be removed or demoted");
+    return Ok{};
+}
+
+}  // namespace wsp

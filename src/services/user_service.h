@@ -1,0 +1,61 @@
+#pragma once
+// Hosting accounts: create (with a home), change, suspend, delete (with
+// everything they own).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/caller.h"
+#include "services/owner_cleanup.h"
+#include "services/panel.h"
+#include "store/records.h"
+
+namespace wsp {
+
+struct NewUser {
+    std::string username;
+    std::string email;
+    std::string password;
+    std::optional<std::string> role;
+    std::optional<std::string> package;
+};
+
+struct UserChanges {
+    std::optional<std::string> email;
+    std::optional<std::string> password;
+    std::optional<std::string> role;
+    std::optional<std::string> package;
+};
+
+// What deleting an account removed, by kind ("api_keys" -> 2, ...).
+using Removed = std::map<std::string, int64_t>;
+
+class UserService {
+public:
+    explicit UserService(PanelContext& ctx) : ctx_(ctx) {}
+
+    void add_cleanup(OwnerCleanup* cleanup) { cleanups_.push_back(cleanup); }
+
+    Result<std::vector<UserRecord>> list(const Caller& caller);
+    Result<UserRecord> get(const Caller& caller, const std::string& username);
+    // `creator` is "" for accounts made from the command line.
+    Result<UserRecord> create(const std::string& creator, const NewUser& input);
+    Result<UserRecord> create(const Caller& caller, const NewUser& input);
+    Result<UserRecord> update(const Caller& caller, const std::string& username,
+                              const UserChanges& changes);
+    Result<UserRecord> set_status(const Caller& caller, const std::string& username,
+                                  const std::string& status);
+    Result<Removed> remove(const Caller& caller, const std::string& username);
+
+    // Offline: the password of `username`, from the command line.
+    Result<void> set_password(const std::string& username, const std::string& password);
+
+private:
+    Result<void> ensure_not_last_admin(const UserRecord& user);
+
+    PanelContext& ctx_;
+    std::vector<OwnerCleanup*> cleanups_;
+};
+
+}  // namespace wsp

@@ -1,0 +1,287 @@
+#include "store/account_repos.h"
+
+#include <boost/json.hpp>
+
+namespace wsp {
+namespace {
+
+std::string to_json_array(const std::vector<std::string>& items) {
+    boost::json::array a;
+    for (const auto& s : items) a.emplace_back(s);
+    return boost::json::serialize(a);
+}
+
+std::vector<std::string> from_json_array(const std::string& text) {
+    std::vector<std::string> out;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    if (ec || !v.is_array()) return out;
+    for (const auto& e : v.as_array())
+        if (e.is_string()) out.emplace_back(e.as_string());
+    return out;
+}
+
+constexpr const char* kUserColumns =
+    "username, email, password_hash, role, status, creator, package, created_at, updated_at";
+
+UserRecord read_user(const Stmt& s) {
+    return {s.text(0),    s.text(1),    s.text(2),       s.text(3),      s.text(4),
+            s.text(5),    s.text(6),    s.integer(7),    s.integer(8)};
+}
+
+constexpr const char* kPackageColumns =
+    "name, max_domains, max_databases, max_ftp_accounts, max_cron_jobs, disk_quota_mb, "
+    "created_at, updated_at";
+
+PackageRecord read_package(const Stmt& s) {
+    return {s.text(0),    s.integer(1), s.integer(2), s.integer(3),
+            s.integer(4), s.integer(5), s.integer(6), s.integer(7)};
+}
+
+constexpr const char* kKeyColumns =
+    "id, username, name, secret_hash, key_prefix, permissions, ip_whitelist, rate_limit, "
+    "enabled, last_used, created_at, expires_at";
+
+ApiKeyRecord read_key(const Stmt& s) {
+    ApiKeyRecord k;
+    k.id = s.text(0);
+    k.username = s.text(1);
+    k.name = s.text(2);
+    k.secret_hash = s.text(3);
+    k.key_prefix = s.text(4);
+    k.permissions = from_json_array(s.text(5));
+    k.ip_whitelist = from_json_array(s.text(6));
+    if (!s.is_null(7)) k.rate_limit = s.integer(7);
+    k.enabled = s.integer(8) != 0;
+    k.last_used = s.integer(9);
+    k.created_at = s.integer(10);
+    k.expires_at = s.integer(11);
+    return k;
+}
+
+std::string select(const char* columns, const char* rest) {
+    return std::string("SELECT ") + columns + " " + rest;
+}
+
+}  // namespace
+
+// --- users
+
+std::optional<UserRecord> UserRepo::find(const std::string& username) {
+    Stmt s(db_, select(kUserColumns, "FROM users WHERE username = ?"));
+    s.bind(1, username);
+    if (!s.step()) return std::nullopt;
+    return read_user(s);
+}
+
+std::vector<UserRecord> UserRepo::list() {
+    Stmt s(db_, select(kUserColumns, "FROM users ORDER BY username"));
+    std::vector<UserRecord> out;
+    while (s.step()) out.push_back(read_user(s));
+    return out;
+}
+
+void UserRepo::insert(const UserRecord& u) {
+    Stmt s(db_, std::string("INSERT INTO users(") + kUserColumns + ") VALUES(?,?,?,?,?,?,?,?,?)");
+    s.bind_all(u.username, u.email, u.password_hash, u.role, u.status, u.creator, u.package,
+               u.created_at, u.updated_at)
+        .run();
+}
+
+void UserRepo::update(const UserRecord& u) {
+    Stmt s(db_,
+           "UPDATE users SET email=?, password_hash=?, role=?, status=?, package=?, updated_at=? "
+           "WHERE username=?");
+    s.bind_all(u.email, u.password_hash, u.role, u.status, u.package, u.updated_at, u.username)
+        .run();
+}
+
+bool UserRepo::remove(const std::string& username) {
+    Stmt s(db_, "DELETE FROM users WHERE username = ?");
+    s.bind(1, username);
+    return s.run() > 0;
+}
+
+int64_t UserRepo::count() {
+    Stmt s(db_, "SELECT COUNT(*) FROM users");
+    s.step();
+    return s.integer(0);
+}
+
+// --- packages
+
+std::optional<PackageRecord> PackageRepo::find(const std::string& name) {
+    Stmt s(db_, select(kPackageColumns, "FROM packages WHERE name = ?"));
+    s.bind(1, name);
+    if (!s.step()) return std::nullopt;
+    return read_package(s);
+}
+
+std::vector<PackageRecord> PackageRepo::list() {
+    Stmt s(db_, select(kPackageColumns, "FROM packages ORDER BY name"));
+    std::vector<PackageRecord> out;
+    while (s.step()) out.push_back(read_package(s));
+    return out;
+}
+
+void PackageRepo::insert(const PackageRecord& p) {
+    Stmt s(db_, std::string("INSERT INTO packages(") + kPackageColumns +
+                    ") VALUES(?,?,?,?,?,?,?,?)");
+    s.bind_all(p.name, p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs,
+               p.disk_quota_mb, p.created_at, p.updated_at)
+        .run();
+}
+
+void PackageRepo::update(const PackageRecord& p) {
+    Stmt s(db_,
+           "UPDATE packages SET max_domains=?, max_databases=?, max_ftp_accounts=?, "
+           "max_cron_jobs=?, disk_quota_mb=?, updated_at=? WHERE name=?");
+    s.bind_all(p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs,
+               p.disk_quota_mb, p.updated_at, p.name)
+        .run();
+}
+
+bool PackageRepo::remove(const std::string& name) {
+    Stmt s(db_, "DELETE FROM packages WHERE name = ?");
+    s.bind(1, name);
+    return s.run() > 0;
+}
+
+int64_t PackageRepo::users_on(const std::string& name) {
+    Stmt s(db_, "SELECT COUNT(*) FROM users WHERE package = ?");
+    s.bind(1, name);
+    s.step();
+    return s.integer(0);
+}
+
+// --- API keys
+
+std::optional<ApiKeyRecord> ApiKeyRepo::find(const std::string& id) {
+    Stmt s(db_, select(kKeyColumns, "FROM api_keys WHERE id = ?"));
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_key(s);
+}
+
+std::vector<ApiKeyRecord> ApiKeyRepo::list_for(const std::string& username) {
+    Stmt s(db_, select(kKeyColumns, "FROM api_keys WHERE username = ? ORDER BY created_at, id"));
+    s.bind(1, username);
+    std::vector<ApiKeyRecord> out;
+    while (s.step()) out.push_back(read_key(s));
+    return out;
+}
+
+std::vector<ApiKeyRecord> ApiKeyRepo::list_all() {
+    Stmt s(db_, select(kKeyColumns, "FROM api_keys"));
+    std::vector<ApiKeyRecord> out;
+    while (s.step()) out.push_back(read_key(s));
+    return out;
+}
+
+void ApiKeyRepo::insert(const ApiKeyRecord& k) {
+    Stmt s(db_, std::string("INSERT INTO api_keys(") + kKeyColumns +
+                    ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind_all(k.id, k.username, k.name, k.secret_hash, k.key_prefix, to_json_array(k.permissions),
+               to_json_array(k.ip_whitelist), k.rate_limit, int64_t{k.enabled}, k.last_used,
+               k.created_at, k.expires_at)
+        .run();
+}
+
+void ApiKeyRepo::set_enabled(const std::string& id, bool enabled) {
+    Stmt s(db_, "UPDATE api_keys SET enabled = ? WHERE id = ?");
+    s.bind_all(int64_t{enabled}, id).run();
+}
+
+void ApiKeyRepo::set_last_used(const std::string& id, int64_t when) {
+    Stmt s(db_, "UPDATE api_keys SET last_used = ? WHERE id = ? AND last_used < ?");
+    s.bind_all(when, id, when).run();
+}
+
+bool ApiKeyRepo::remove(const std::string& id) {
+    Stmt s(db_, "DELETE FROM api_keys WHERE id = ?");
+    s.bind(1, id);
+    return s.run() > 0;
+}
+
+int64_t ApiKeyRepo::remove_all_of(const std::string& username) {
+    Stmt s(db_, "DELETE FROM api_keys WHERE username = ?");
+    s.bind(1, username);
+    return s.run();
+}
+
+// --- sessions
+
+std::vector<SessionRecord> SessionRepo::list_live(int64_t now) {
+    Stmt s(db_,
+           "SELECT token_hash, username, client_ip, created_at, expires_at FROM sessions "
+           "WHERE expires_at > ?");
+    s.bind(1, now);
+    std::vector<SessionRecord> out;
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)});
+    return out;
+}
+
+void SessionRepo::insert(const SessionRecord& r) {
+    Stmt s(db_,
+           "INSERT INTO sessions(token_hash, username, client_ip, created_at, expires_at) "
+           "VALUES(?,?,?,?,?)");
+    s.bind_all(r.token_hash, r.username, r.client_ip, r.created_at, r.expires_at).run();
+}
+
+bool SessionRepo::remove(const std::string& token_hash) {
+    Stmt s(db_, "DELETE FROM sessions WHERE token_hash = ?");
+    s.bind(1, token_hash);
+    return s.run() > 0;
+}
+
+int64_t SessionRepo::remove_all_of(const std::string& username) {
+    Stmt s(db_, "DELETE FROM sessions WHERE username = ?");
+    s.bind(1, username);
+    return s.run();
+}
+
+int64_t SessionRepo::remove_expired(int64_t now) {
+    Stmt s(db_, "DELETE FROM sessions WHERE expires_at <= ?");
+    s.bind(1, now);
+    return s.run();
+}
+
+// --- domains
+
+std::optional<DomainRecord> DomainRepo::find(const std::string& domain) {
+    Stmt s(db_, "SELECT domain, owner, created_at FROM domains WHERE domain = ?");
+    s.bind(1, domain);
+    if (!s.step()) return std::nullopt;
+    return DomainRecord{s.text(0), s.text(1), s.integer(2)};
+}
+
+std::vector<DomainRecord> DomainRepo::list(const std::optional<std::string>& owner) {
+    Stmt s(db_, owner ? "SELECT domain, owner, created_at FROM domains WHERE owner = ? "
+                        "ORDER BY domain"
+                      : "SELECT domain, owner, created_at FROM domains ORDER BY domain");
+    if (owner) s.bind(1, *owner);
+    std::vector<DomainRecord> out;
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2)});
+    return out;
+}
+
+void DomainRepo::insert(const DomainRecord& d) {
+    Stmt s(db_, "INSERT INTO domains(domain, owner, created_at) VALUES(?,?,?)");
+    s.bind_all(d.domain, d.owner, d.created_at).run();
+}
+
+bool DomainRepo::remove(const std::string& domain) {
+    Stmt s(db_, "DELETE FROM domains WHERE domain = ?");
+    s.bind(1, domain);
+    return s.run() > 0;
+}
+
+int64_t DomainRepo::count_of(const std::string& owner) {
+    Stmt s(db_, "SELECT COUNT(*) FROM domains WHERE owner = ?");
+    s.bind(1, owner);
+    s.step();
+    return s.integer(0);
+}
+
+}  // namespace wsp

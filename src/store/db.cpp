@@ -1,0 +1,135 @@
+#include "store/db.h"
+
+#include "base/clock.h"
+#include "store/embedded.h"
+
+namespace wsp {
+
+Stmt::Stmt(Db& db, std::string_view sql) : db_(db), lock_(db.mutex()) {
+    if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_,
+                           nullptr) != SQLITE_OK) {
+        throw DbError{sqlite3_errcode(db.handle()), sqlite3_errmsg(db.handle())};
+    }
+}
+
+Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+
+Stmt& Stmt::bind(int index, std::string_view value) {
+    sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                      SQLITE_TRANSIENT);
+    return *this;
+}
+
+Stmt& Stmt::bind(int index, int64_t value) {
+    sqlite3_bind_int64(stmt_, index, value);
+    return *this;
+}
+
+Stmt& Stmt::bind(int index, std::nullopt_t) {
+    sqlite3_bind_null(stmt_, index);
+    return *this;
+}
+
+Stmt& Stmt::bind(int index, const std::optional<int64_t>& value) {
+    return value ? bind(index, *value) : bind(index, std::nullopt);
+}
+
+bool Stmt::step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw DbError{sqlite3_extended_errcode(db_.handle()), sqlite3_errmsg(db_.handle())};
+}
+
+int64_t Stmt::run() {
+    while (step()) {
+    }
+    return sqlite3_changes64(db_.handle());
+}
+
+std::string Stmt::text(int column) const {
+    const unsigned char* p = sqlite3_column_text(stmt_, column);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+             : std::string();
+}
+
+int64_t Stmt::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+bool Stmt::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+Result<std::unique_ptr<Db>> Db::open(const std::string& path) {
+    sqlite3* handle = nullptr;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &handle, flags, nullptr) != SQLITE_OK) {
+        std::string msg = handle ? sqlite3_errmsg(handle) : "out of memory";
+        sqlite3_close(handle);
+        return internal("cannot open the panel database: " + msg);
+    }
+    std::unique_ptr<Db> db(new Db(handle));
+    try {
+        sqlite3_busy_timeout(handle, 5000);
+        db->exec("PRAGMA journal_mode=WAL");
+        db->exec("PRAGMA synchronous=NORMAL");
+        db->exec("PRAGMA foreign_keys=ON");
+    } catch (const DbError& e) {
+        return internal("cannot set up the panel database: " + e.message);
+    }
+    CHECK_OK(db->migrate());
+    return db;
+}
+
+Db::~Db() { sqlite3_close(db_); }
+
+void Db::exec(std::string_view sql) {
+    std::lock_guard lock(mutex_);
+    char* err = nullptr;
+    std::string s(sql);
+    if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : "unknown error";
+        sqlite3_free(err);
+        throw DbError{sqlite3_extended_errcode(db_), msg};
+    }
+}
+
+// Each migration runs in its own transaction with its version recorded, so
+// a crash part-way leaves the schema at the last whole version.
+Result<void> Db::migrate() {
+    try {
+        exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
+             "file TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+        for (const Migration& m : embedded_migrations()) {
+            Stmt check(*this, "SELECT 1 FROM schema_migrations WHERE version = ?");
+            check.bind(1, int64_t{m.version});
+            if (check.step()) continue;
+            Transaction tx(*this);
+            exec(m.sql);
+            Stmt record(*this,
+                        "INSERT INTO schema_migrations(version, file, applied_at) VALUES(?,?,?)");
+            record.bind_all(int64_t{m.version}, std::string_view(m.file), now_unix()).run();
+            tx.commit();
+        }
+    } catch (const DbError& e) {
+        return internal("migration failed: " + e.message);
+    }
+    return Ok{};
+}
+
+Transaction::Transaction(Db& db) : db_(db), lock_(db.mutex()) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+    if (!done_) {
+        try {
+            db_.exec("ROLLBACK");
+        } catch (const DbError&) {
+            // Nothing to do: SQLite has already rolled back on most errors.
+        }
+    }
+}
+
+void Transaction::commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+}
+
+}  // namespace wsp

@@ -1,0 +1,62 @@
+#pragma once
+// Rows of the panel's store, as plain structs.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wsp {
+
+struct UserRecord {
+    std::string username;
+    std::string email;
+    std::string password_hash;
+    std::string role;    // "admin" | "user"
+    std::string status;  // "active" | "suspended"
+    std::string creator;
+    std::string package;
+    int64_t created_at = 0;
+    int64_t updated_at = 0;
+};
+
+struct PackageRecord {
+    std::string name;
+    int64_t max_domains = -1;
+    int64_t max_databases = -1;
+    int64_t max_ftp_accounts = -1;
+    int64_t max_cron_jobs = -1;
+    int64_t disk_quota_mb = -1;
+    int64_t created_at = 0;
+    int64_t updated_at = 0;
+};
+
+struct ApiKeyRecord {
+    std::string id;
+    std::string username;
+    std::string name;
+    std::string secret_hash;
+    std::string key_prefix;
+    std::vector<std::string> permissions;
+    std::vector<std::string> ip_whitelist;
+    std::optional<int64_t> rate_limit;  // nullopt: the global limit; 0: none
+    bool enabled = true;
+    int64_t last_used = 0;
+    int64_t created_at = 0;
+    int64_t expires_at = 0;  // 0: never
+};
+
+struct SessionRecord {
+    std::string token_hash;
+    std::string username;
+    std::string client_ip;
+    int64_t created_at = 0;
+    int64_t expires_at = 0;
+};
+
+struct DomainRecord {
+    std::string domain;
+    std::string owner;
+    int64_t created_at = 0;
+};
+
+}  // namespace wsp

@@ -1,0 +1,50 @@
+#pragma once
+// Path resolution that cannot leave a directory: openat2 with
+// RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS (and, where asked, no symlinks
+// at all). Every path that comes from a request goes through here.
+#include <fcntl.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+
+#include "base/result.h"
+
+namespace wsp {
+
+// An owned file descriptor.
+class Fd {
+public:
+    Fd() = default;
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd();
+    Fd(Fd&& o) noexcept : fd_(o.release()) {}
+    Fd& operator=(Fd&& o) noexcept;
+    int get() const { return fd_; }
+    int release() {
+        int f = fd_;
+        fd_ = -1;
+        return f;
+    }
+    bool valid() const { return fd_ >= 0; }
+
+private:
+    int fd_ = -1;
+};
+
+enum class Symlinks { follow_beneath, refuse };
+
+// openat2(dir, relative, flags) confined beneath `dir`. Returns the raw
+// errno on failure (callers turn it into an API error without host paths).
+Result<Fd> open_beneath(int dir_fd, const std::filesystem::path& relative, int flags,
+                        mode_t mode = 0, Symlinks symlinks = Symlinks::refuse);
+
+// Opens a directory by absolute path, refusing a symlink at its last step.
+Result<Fd> open_dir(const std::filesystem::path& path);
+
+// mkdir -p of `relative` beneath `root_fd`; each created directory gets
+// `mode` and is chowned to uid/gid. Existing directories are kept.
+Result<void> make_dirs_beneath(int root_fd, const std::filesystem::path& relative, mode_t mode,
+                               uid_t uid, gid_t gid);
+
+}  // namespace wsp
