@@ -5,13 +5,14 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config clang-format
+  build-essential cmake ninja-build pkg-config clang-format ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev libsodium-dev libsqlite3-dev sqlite3
   libmariadb-dev libarchive-dev libcurl4-openssl-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libidn2-dev
   # managed components (sandbox mode runs its own copies)
   mariadb-server mariadb-client proftpd-core proftpd-mod-sqlite
+  phpmyadmin php-cli php-mysql
   # test peers and tools
   curl lftp python3 python3-yaml python3-aiosmtpd openssl
   # benchmarks

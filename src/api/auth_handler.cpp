@@ -23,6 +23,8 @@ Response logout(Services& s, const Request& r) {
     return respond_message(s.auth.logout(r.bearer_token), "Logged out successfully");
 }
 
-Response me(Services& s, const Request& r) { return respond(s.auth.me(*r.caller), me_json); }
+Response me(Services& s, const Request& r) {
+    return respond(s.auth.me(*r.caller), me_json);
+}
 
 }  // namespace wsp::api

@@ -56,11 +56,11 @@ json::object key_json(const ApiKeyRecord& k) {
 }
 
 json::object domain_json(const DomainRecord& d, const Identity& identity) {
-    return {{"domain", d.domain},
-            {"owner", d.owner},
-            {"document_root",
-             (identity.home_of(d.owner) / DomainService::web_dir(d.domain)).string()},
-            {"created_at", rfc3339(d.created_at)}};
+    return {
+        {"domain", d.domain},
+        {"owner", d.owner},
+        {"document_root", (identity.home_of(d.owner) / DomainService::web_dir(d.domain)).string()},
+        {"created_at", rfc3339(d.created_at)}};
 }
 
 json::object me_json(const Me& me) {

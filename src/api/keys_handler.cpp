@@ -24,7 +24,8 @@ Response create_key(Services& s, const Request& r) {
         [](const CreatedApiKey& k) {
             return boost::json::object{
                 {"success", true},
-                {"message", "API key created. Save the secret key now \u2014 it won't be shown again!"},
+                {"message",
+                 "API key created. Save the secret key now \u2014 it won't be shown again!"},
                 {"secret_key", k.secret},
                 {"api_key", k.secret},
                 {"key", key_json(k.key)}};

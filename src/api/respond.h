@@ -29,8 +29,8 @@ inline Response respond_message(const Result<void>& result, const std::string& m
 }  // namespace wsp::api
 
 // Unwraps a Result inside a handler, answering with its error envelope.
-#define TRY_OR_RESPOND(decl, expr)                               \
-    auto WSP_CONCAT(r_, __LINE__) = (expr);                      \
-    if (!WSP_CONCAT(r_, __LINE__).ok())                          \
+#define TRY_OR_RESPOND(decl, expr)                                      \
+    auto WSP_CONCAT(r_, __LINE__) = (expr);                             \
+    if (!WSP_CONCAT(r_, __LINE__).ok())                                 \
         return ::wsp::error_response(WSP_CONCAT(r_, __LINE__).error()); \
     decl = std::move(WSP_CONCAT(r_, __LINE__)).value()

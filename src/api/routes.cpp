@@ -2,6 +2,8 @@
 
 #include "api/handlers.h"
 
+#include <vector>
+
 namespace wsp {
 namespace {
 
@@ -25,12 +27,14 @@ const Route kRoutes[] = {
     {V::put, "/api/v1/users/{username}", &api::update_user, "users", kBearer, kWorker},
     {V::delete_, "/api/v1/users/{username}", &api::delete_user, "users", kBearer, kWorker},
     {V::post, "/api/v1/users/{username}/suspend", &api::suspend_user, "users", kBearer, kWorker},
-    {V::post, "/api/v1/users/{username}/unsuspend", &api::unsuspend_user, "users", kBearer, kWorker},
+    {V::post, "/api/v1/users/{username}/unsuspend", &api::unsuspend_user, "users", kBearer,
+     kWorker},
 
     {V::get, "/api/v1/users/{username}/api-keys", &api::list_keys, "users", kBearer, kWorker},
     {V::post, "/api/v1/users/{username}/api-keys", &api::create_key, "users", kBearer, kWorker},
     {V::put, "/api/v1/users/{username}/api-keys/{id}", &api::update_key, "users", kBearer, kWorker},
-    {V::delete_, "/api/v1/users/{username}/api-keys/{id}", &api::delete_key, "users", kBearer, kWorker},
+    {V::delete_, "/api/v1/users/{username}/api-keys/{id}", &api::delete_key, "users", kBearer,
+     kWorker},
 
     {V::get, "/api/v1/packages", &api::list_packages, "users", kBearer, kWorker},
     {V::post, "/api/v1/packages", &api::create_package, "users", kBearer, kWorker},
@@ -46,6 +50,19 @@ const Route kRoutes[] = {
 
 }  // namespace
 
-std::span<const Route> api_routes() { return kRoutes; }
+std::span<const Route> foundation_routes() {
+    return kRoutes;
+}
+
+std::span<const Route> api_routes() {
+    static const std::vector<Route> all = [] {
+        std::vector<Route> v;
+        for (auto table :
+             {foundation_routes(), databases_routes(), ftp_routes(), cron_routes(), files_routes()})
+            v.insert(v.end(), table.begin(), table.end());
+        return v;
+    }();
+    return all;
+}
 
 }  // namespace wsp

@@ -4,6 +4,15 @@
 #include "http/router.h"
 
 namespace wsp {
-// Every route of the API, in one table.
+
+// Every route of the API: the foundation's table (api/routes.cpp) followed
+// by each area's own table (api/<area>_routes.cpp).
 std::span<const Route> api_routes();
+
+std::span<const Route> foundation_routes();
+std::span<const Route> databases_routes();  // issue 4
+std::span<const Route> ftp_routes();        // issue 5
+std::span<const Route> cron_routes();       // issue 6
+std::span<const Route> files_routes();      // issue 7
+
 }  // namespace wsp

@@ -56,7 +56,9 @@ Result<std::unique_ptr<Panel>> open_offline(const Common& common) {
 }
 
 // An offline command acts with full rights, like the admin at the console.
-Caller console_caller() { return Caller{"", "admin", {"all"}, ""}; }
+Caller console_caller() {
+    return Caller{"", "admin", {"all"}, ""};
+}
 
 std::string read_password_or_generate(const std::string& given, bool& generated) {
     generated = given.empty();

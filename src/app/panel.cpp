@@ -1,5 +1,7 @@
 #include "app/panel.h"
 
+#include "app/wire.h"
+
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -51,7 +53,13 @@ Result<std::unique_ptr<Panel>> Panel::open(Config config) {
     p->services_ = std::make_unique<Services>(*p->ctx_);
     CHECK_OK(p->create_first_admin());
     CHECK_OK(p->index_.load(*p->db_));
+    CHECK_OK(wire_areas(*p));
     return p;
+}
+
+void Panel::on_serve(std::function<Result<void>()> start, std::function<void()> stop) {
+    starts_.push_back(std::move(start));
+    stops_.push_back(std::move(stop));
 }
 
 Result<void> Panel::create_first_admin() {

@@ -1,18 +1,21 @@
 #pragma once
 // The panel assembled from a config: data dir, store, identity, auth index
 // and services. `serve` and the offline admin commands both start here.
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "config/config.h"
 #include "services/auth_index.h"
 #include "services/services.h"
 #include "store/db.h"
 #include "system/identity.h"
+#include "system/supervisor.h"
 
 namespace wsp {
 
 class Panel {
-public:
+  public:
     // Creates the data dir layout on first use, applies migrations, loads
     // the auth index, and creates the first admin when there is no account.
     static Result<std::unique_ptr<Panel>> open(Config config);
@@ -28,7 +31,17 @@ public:
     // Runs the HTTP(S) server until SIGTERM/SIGINT; returns the exit code.
     int serve();
 
-private:
+    // What an area does when `serve` starts (after the store is ready, before
+    // the first request) and stops (after the last request). Offline
+    // commands run neither: they never start servers or schedulers.
+    void on_serve(std::function<Result<void>()> start, std::function<void()> stop);
+
+    Supervisor& supervisor() { return supervisor_; }
+    Db& db() { return *db_; }
+    Identity& identity() { return *identity_; }
+    PanelContext& context() { return *ctx_; }
+
+  private:
     explicit Panel(Config config) : config_(std::move(config)) {}
     Result<void> create_first_admin();
 
@@ -38,6 +51,9 @@ private:
     AuthIndex index_;
     std::unique_ptr<PanelContext> ctx_;
     std::unique_ptr<Services> services_;
+    Supervisor supervisor_;
+    std::vector<std::function<Result<void>()>> starts_;
+    std::vector<std::function<void()>> stops_;
 };
 
 }  // namespace wsp

@@ -4,6 +4,7 @@
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdio>
 #include <thread>
 
 #include "api/routes.h"
@@ -44,6 +45,14 @@ int Panel::serve() {
         }
         tls = std::move(*ctx);
     }
+    for (auto& start : starts_) {
+        if (auto r = start(); !r) {
+            spdlog::critical("{}", r.error().message);
+            for (auto& stop : stops_) stop();
+            supervisor_.stop_all();
+            return 1;
+        }
+    }
     asio::io_context io(static_cast<int>(config_.server.threads));
     asio::thread_pool workers(static_cast<size_t>(std::max<int64_t>(1, config_.server.workers)));
     RateLimiter limiter;
@@ -52,9 +61,19 @@ int Panel::serve() {
     HttpServer server(io, workers, dispatcher, config_.server, tls.get());
     if (auto r = server.listen(config_.server.listen); !r) {
         spdlog::critical("{}", r.error().message);
+        for (auto& stop : stops_) stop();
+        supervisor_.stop_all();
         return 1;
     }
     server.start();
+    // The bound port, for scripts and tests that listen on port 0.
+    {
+        std::FILE* f = std::fopen((data_dir() / "run" / "http.port").c_str(), "w");
+        if (f) {
+            std::fprintf(f, "%u\n", server.port());
+            std::fclose(f);
+        }
+    }
     const std::string scheme = tls ? "https" : "http";
     auto colon = config_.server.listen.rfind(':');
     std::string host = config_.server.listen.substr(0, colon);
@@ -95,6 +114,9 @@ int Panel::serve() {
     io.run();
     for (auto& t : threads) t.join();
     workers.join();
+    // Areas stop in reverse order of start; then the managed children.
+    for (auto it = stops_.rbegin(); it != stops_.rend(); ++it) (*it)();
+    supervisor_.stop_all();
     services_->keys.flush_last_used();
     spdlog::info("stopped");
     return 0;

@@ -4,7 +4,9 @@
 
 namespace wsp {
 
-int64_t now_unix() { return static_cast<int64_t>(::time(nullptr)); }
+int64_t now_unix() {
+    return static_cast<int64_t>(::time(nullptr));
+}
 
 std::string rfc3339(int64_t unix_seconds) {
     time_t t = static_cast<time_t>(unix_seconds);

@@ -54,7 +54,8 @@ Result<IpRule> parse_ip_rule(const std::string& text) {
     auto bytes = to_bytes16(a);
     for (unsigned i = prefix; i < max_bits; ++i)
         if (bytes[i / 8] & (0x80u >> (i % 8)))
-            return validation("'" + text + "' has host bits set; did you mean the network address?");
+            return validation("'" + text +
+                              "' has host bits set; did you mean the network address?");
     return rule;
 }
 

@@ -8,7 +8,9 @@
 namespace wsp {
 namespace {
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_lower_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 bool valid_label(std::string_view label) {
     if (label.empty() || label.size() > 63) return false;
@@ -31,11 +33,11 @@ Result<std::string> validate_username(std::string_view s) {
 
 Result<std::string> validate_email(std::string_view s) {
     auto at = s.find('@');
-    bool ok = !s.empty() && s.size() <= 254 && at != std::string_view::npos && at > 0 &&
-              s.find('@', at + 1) == std::string_view::npos &&
-              s.find('.', at) != std::string_view::npos && s.back() != '.' &&
-              s[at + 1] != '.' &&
-              std::none_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+    bool ok =
+        !s.empty() && s.size() <= 254 && at != std::string_view::npos && at > 0 &&
+        s.find('@', at + 1) == std::string_view::npos &&
+        s.find('.', at) != std::string_view::npos && s.back() != '.' && s[at + 1] != '.' &&
+        std::none_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
     if (!ok) return validation("Invalid email address");
     return std::string(s);
 }
@@ -74,7 +76,8 @@ Result<std::string> validate_domain(std::string_view s) {
         if (dot == std::string::npos) break;
         start = dot + 1;
     }
-    bool numeric_tld = std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool numeric_tld =
+        std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (labels < 2 || numeric_tld) return invalid;
     return name;
 }

@@ -10,16 +10,16 @@ namespace wsp {
 // The error codes of the API contract; http/error_response.cpp maps each to
 // its status. Services pick the code, handlers never do.
 enum class Code {
-    validation,   // 400
-    unauthorized, // 401
-    forbidden,    // 403
-    not_found,    // 404
+    validation,    // 400
+    unauthorized,  // 401
+    forbidden,     // 403
+    not_found,     // 404
     method_not_allowed,
-    conflict,     // 409
-    too_large,    // 413
-    rate_limited, // 429
-    internal,     // 500
-    unavailable,  // 503
+    conflict,      // 409
+    too_large,     // 413
+    rate_limited,  // 429
+    internal,      // 500
+    unavailable,   // 503
 };
 
 struct Error {
@@ -27,17 +27,31 @@ struct Error {
     std::string message;
 };
 
-inline Error validation(std::string m) { return {Code::validation, std::move(m)}; }
-inline Error forbidden(std::string m) { return {Code::forbidden, std::move(m)}; }
-inline Error not_found(std::string m) { return {Code::not_found, std::move(m)}; }
-inline Error conflict(std::string m) { return {Code::conflict, std::move(m)}; }
-inline Error unauthorized(std::string m) { return {Code::unauthorized, std::move(m)}; }
-inline Error internal(std::string m) { return {Code::internal, std::move(m)}; }
-inline Error unavailable(std::string m) { return {Code::unavailable, std::move(m)}; }
+inline Error validation(std::string m) {
+    return {Code::validation, std::move(m)};
+}
+inline Error forbidden(std::string m) {
+    return {Code::forbidden, std::move(m)};
+}
+inline Error not_found(std::string m) {
+    return {Code::not_found, std::move(m)};
+}
+inline Error conflict(std::string m) {
+    return {Code::conflict, std::move(m)};
+}
+inline Error unauthorized(std::string m) {
+    return {Code::unauthorized, std::move(m)};
+}
+inline Error internal(std::string m) {
+    return {Code::internal, std::move(m)};
+}
+inline Error unavailable(std::string m) {
+    return {Code::unavailable, std::move(m)};
+}
 
 template <class T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
     Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
 
@@ -54,7 +68,7 @@ public:
 
     const Error& error() const { return std::get<1>(v_); }
 
-private:
+  private:
     std::variant<T, Error> v_;
 };
 
@@ -62,7 +76,7 @@ struct Ok {};
 
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() = default;
     Result(Ok) {}
     Result(Error error) : error_(std::move(error)), ok_(false) {}
@@ -70,7 +84,7 @@ public:
     explicit operator bool() const { return ok_; }
     const Error& error() const { return error_; }
 
-private:
+  private:
     Error error_;
     bool ok_ = true;
 };
@@ -80,9 +94,9 @@ private:
 // Propagates an error to the caller: `TRY(auto x, parse(s));`
 #define WSP_CONCAT_(a, b) a##b
 #define WSP_CONCAT(a, b) WSP_CONCAT_(a, b)
-#define TRY_IMPL(tmp, decl, expr)          \
-    auto tmp = (expr);                     \
-    if (!tmp.ok()) return tmp.error();     \
+#define TRY_IMPL(tmp, decl, expr)      \
+    auto tmp = (expr);                 \
+    if (!tmp.ok()) return tmp.error(); \
     decl = std::move(tmp).value()
 #define TRY(decl, expr) TRY_IMPL(WSP_CONCAT(try_tmp_, __LINE__), decl, expr)
 // For Result<void>: `CHECK_OK(step());`

@@ -9,7 +9,9 @@ constexpr unsigned long long kOpsLimit = 2;
 constexpr size_t kMemLimit = 19u * 1024u * 1024u;
 }  // namespace
 
-bool init_crypto() { return sodium_init() >= 0; }
+bool init_crypto() {
+    return sodium_init() >= 0;
+}
 
 std::string random_hex(size_t bytes) {
     std::string raw(bytes, '\0');

@@ -1,8 +1,8 @@
 #include "config/config.h"
 
+#include <toml++/toml.h>
 #include <charconv>
 #include <functional>
-#include <toml++/toml.h>
 #include <variant>
 
 namespace wsp {
@@ -18,8 +18,10 @@ struct Key {
     std::variant<StringRef, IntRef, BoolRef, ListRef> field;
 };
 
-#define WSP_KEY(name, expr) \
-    Key { name, +[](Config& c) -> decltype(auto) { return (expr); } }
+#define WSP_KEY(name, expr)                                       \
+    Key {                                                         \
+        name, +[](Config& c) -> decltype(auto) { return (expr); } \
+    }
 
 const Key kKeys[] = {
     WSP_KEY("server.listen", c.server.listen),
@@ -43,6 +45,14 @@ const Key kKeys[] = {
     WSP_KEY("paths.data_dir", c.paths.data_dir),
     WSP_KEY("sandbox.user", c.sandbox.user),
     WSP_KEY("log.level", c.log.level),
+
+    // mariadb.* and pma.* (issue 4)
+
+    // ftp.* (issue 5)
+
+    // cron.* and mail.* (issue 6)
+
+    // files.* (issue 7)
 };
 #undef WSP_KEY
 
@@ -101,7 +111,8 @@ Result<Config> load_config(const std::string& path) {
     for (auto&& [section_name, section] : root) {
         const toml::table* table = section.as_table();
         std::string section_str(section_name.str());
-        if (!table) return validation("config key '" + section_str + "' in " + path + " is unknown");
+        if (!table)
+            return validation("config key '" + section_str + "' in " + path + " is unknown");
         for (auto&& [key_name, node] : *table) {
             std::string full = section_str + "." + std::string(key_name.str());
             const Key* key = find_key(full);

@@ -51,6 +51,26 @@ struct LogConfig {
     std::string level = "info";
 };
 
+// Each area's settings; the issue that builds the area adds its keys here
+// and in kKeys (config.cpp) and docs/config.md.
+struct MariadbConfig {  // issue 4
+};
+
+struct PmaConfig {  // issue 4
+};
+
+struct FtpConfig {  // issue 5
+};
+
+struct CronConfig {  // issue 6
+};
+
+struct MailConfig {  // issue 6
+};
+
+struct FilesConfig {  // issue 7
+};
+
 struct Config {
     ServerConfig server;
     AuthConfig auth;
@@ -58,6 +78,12 @@ struct Config {
     PathsConfig paths;
     SandboxConfig sandbox;
     LogConfig log;
+    MariadbConfig mariadb;
+    PmaConfig pma;
+    FtpConfig ftp;
+    CronConfig cron;
+    MailConfig mail;
+    FilesConfig files;
 };
 
 // Reads a TOML file over the defaults. An unknown key or a value of the

@@ -17,7 +17,9 @@ std::string allow_header(const std::vector<Verb>& verbs) {
     return out;
 }
 
-bool is_read(Verb v) { return v == Verb::get || v == Verb::head; }
+bool is_read(Verb v) {
+    return v == Verb::get || v == Verb::head;
+}
 
 }  // namespace
 
@@ -34,8 +36,9 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         if (m.allowed.empty()) {
             a.rejection = error_response(not_found("Route not found"));
         } else {
-            a.rejection = error_response(
-                {Code::method_not_allowed, "Method not allowed; allowed: " + allow_header(m.allowed)});
+            a.rejection =
+                error_response({Code::method_not_allowed,
+                                "Method not allowed; allowed: " + allow_header(m.allowed)});
             a.rejection->headers.emplace_back("Allow", allow_header(m.allowed));
         }
         return a;
@@ -76,12 +79,11 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
                      {"X-RateLimit-Reset", std::to_string(d.reset_at)}};
         if (!d.allowed) {
             a.rejection = error_response({Code::rate_limited, "Rate limit exceeded"});
-            a.rejection->headers.emplace_back("Retry-After",
-                                              std::to_string(std::max<int64_t>(1, d.reset_at - now)));
+            a.rejection->headers.emplace_back(
+                "Retry-After", std::to_string(std::max<int64_t>(1, d.reset_at - now)));
         }
     }
-    if (!a.rejection &&
-        !scopes_allow(a.auth->caller.scopes, a.route->area, is_read(method))) {
+    if (!a.rejection && !scopes_allow(a.auth->caller.scopes, a.route->area, is_read(method))) {
         a.rejection = error_response(
             forbidden("API key is not scoped for '" + std::string(a.route->area) + "'"));
     }

@@ -29,18 +29,17 @@ struct Admission {
 };
 
 class Dispatcher {
-public:
+  public:
     Dispatcher(const Router& router, Services& services, AuthIndex& index, RateLimiter& limiter,
                const Config& config)
-        : router_(router), services_(services), index_(index), limiter_(limiter),
-          config_(config) {}
+        : router_(router), services_(services), index_(index), limiter_(limiter), config_(config) {}
 
     Admission admit(Verb method, std::string_view target, std::string_view authorization,
                     const std::string& client_ip) const;
     // Runs the handler of an admitted request whose body has been read.
     Response run(Admission& admission) const;
 
-private:
+  private:
     const Router& router_;
     Services& services_;
     AuthIndex& index_;

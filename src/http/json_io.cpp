@@ -19,16 +19,26 @@ const json::value* find(const json::object& obj, const char* key) {
 
 const char* code_name(Code code) {
     switch (code) {
-        case Code::validation: return "VALIDATION_ERROR";
-        case Code::unauthorized: return "UNAUTHORIZED";
-        case Code::forbidden: return "FORBIDDEN";
-        case Code::not_found: return "NOT_FOUND";
-        case Code::method_not_allowed: return "METHOD_NOT_ALLOWED";
-        case Code::conflict: return "CONFLICT";
-        case Code::too_large: return "PAYLOAD_TOO_LARGE";
-        case Code::rate_limited: return "RATE_LIMITED";
-        case Code::internal: return "INTERNAL_ERROR";
-        case Code::unavailable: return "SERVICE_UNAVAILABLE";
+        case Code::validation:
+            return "VALIDATION_ERROR";
+        case Code::unauthorized:
+            return "UNAUTHORIZED";
+        case Code::forbidden:
+            return "FORBIDDEN";
+        case Code::not_found:
+            return "NOT_FOUND";
+        case Code::method_not_allowed:
+            return "METHOD_NOT_ALLOWED";
+        case Code::conflict:
+            return "CONFLICT";
+        case Code::too_large:
+            return "PAYLOAD_TOO_LARGE";
+        case Code::rate_limited:
+            return "RATE_LIMITED";
+        case Code::internal:
+            return "INTERNAL_ERROR";
+        case Code::unavailable:
+            return "SERVICE_UNAVAILABLE";
     }
     return "INTERNAL_ERROR";
 }
@@ -106,16 +116,26 @@ Response message_response(const std::string& message, unsigned status) {
 
 unsigned status_of(Code code) {
     switch (code) {
-        case Code::validation: return 400;
-        case Code::unauthorized: return 401;
-        case Code::forbidden: return 403;
-        case Code::not_found: return 404;
-        case Code::method_not_allowed: return 405;
-        case Code::conflict: return 409;
-        case Code::too_large: return 413;
-        case Code::rate_limited: return 429;
-        case Code::internal: return 500;
-        case Code::unavailable: return 503;
+        case Code::validation:
+            return 400;
+        case Code::unauthorized:
+            return 401;
+        case Code::forbidden:
+            return 403;
+        case Code::not_found:
+            return 404;
+        case Code::method_not_allowed:
+            return 405;
+        case Code::conflict:
+            return 409;
+        case Code::too_large:
+            return 413;
+        case Code::rate_limited:
+            return 429;
+        case Code::internal:
+            return 500;
+        case Code::unavailable:
+            return 503;
     }
     return 500;
 }

@@ -19,7 +19,7 @@ Result<boost::json::object> parse_object(const Request& req);
 // field is absent or null, and a 400 naming the field when it has the wrong
 // type. `required_*` turn absence into "<Label> is required".
 class Fields {
-public:
+  public:
     explicit Fields(const boost::json::object& obj) : obj_(obj) {}
 
     Result<std::optional<std::string>> string(const char* key) const;
@@ -30,7 +30,7 @@ public:
     Result<std::string> required_string(const char* key, const char* label) const;
     Result<bool> required_boolean(const char* key, const char* label) const;
 
-private:
+  private:
     const boost::json::object& obj_;
 };
 

@@ -26,7 +26,7 @@ struct Route {
     Verb method;
     std::string_view pattern;  // "/api/v1/users/{username}"
     Handler handler;
-    std::string_view area;     // scope a key needs; "" = the caller's own session
+    std::string_view area;  // scope a key needs; "" = the caller's own session
     Access access = Access::bearer;
     Exec exec = Exec::worker;
 };
@@ -34,17 +34,17 @@ struct Route {
 struct RouteMatch {
     const Route* route = nullptr;  // null: no route for this method
     std::map<std::string, std::string> params;
-    std::vector<Verb> allowed;     // methods the path does have (for 405)
+    std::vector<Verb> allowed;  // methods the path does have (for 405)
 };
 
 class Router {
-public:
+  public:
     explicit Router(std::span<const Route> routes);
     // `path` is the raw target path (percent-encoded, no query).
     RouteMatch match(Verb method, std::string_view path) const;
     std::span<const Route> routes() const { return routes_; }
 
-private:
+  private:
     struct Compiled {
         const Route* route;
         std::vector<std::string> segments;  // "{x}" for a parameter

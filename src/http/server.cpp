@@ -55,7 +55,11 @@ auto& tcp_of(Stream& s) {
 HttpServer::HttpServer(asio::io_context& io, asio::thread_pool& workers,
                        const Dispatcher& dispatcher, const ServerConfig& config,
                        asio::ssl::context* tls)
-    : io_(io), workers_(workers), dispatcher_(dispatcher), config_(config), tls_(tls),
+    : io_(io),
+      workers_(workers),
+      dispatcher_(dispatcher),
+      config_(config),
+      tls_(tls),
       acceptor_(io) {}
 
 Result<void> HttpServer::listen(const std::string& host_port) {
@@ -84,7 +88,9 @@ Result<void> HttpServer::listen(const std::string& host_port) {
     return Ok{};
 }
 
-void HttpServer::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+void HttpServer::start() {
+    asio::co_spawn(io_, accept_loop(), asio::detached);
+}
 
 awaitable<void> HttpServer::accept_loop() {
     while (!stopping_) {
@@ -104,8 +110,9 @@ awaitable<void> HttpServer::accept_loop() {
         }
         socket.set_option(tcp::no_delay(true), ec);
         if (tls_)
-            asio::co_spawn(strand, serve_connection<beast::ssl_stream<beast::tcp_stream>>(std::move(socket)),
-                           asio::detached);
+            asio::co_spawn(
+                strand, serve_connection<beast::ssl_stream<beast::tcp_stream>>(std::move(socket)),
+                asio::detached);
         else
             asio::co_spawn(strand, serve_connection<beast::tcp_stream>(std::move(socket)),
                            asio::detached);
@@ -272,8 +279,8 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
             auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                 started)
                           .count();
-            spdlog::info("{} \"{} {}\" {} {} {:.1f}ms user={} rid={}", peer, method_text,
-                         path_text, status, bytes, ms, user, request_id);
+            spdlog::info("{} \"{} {}\" {} {} {:.1f}ms user={} rid={}", peer, method_text, path_text,
+                         status, bytes, ms, user, request_id);
         }
         if (ec || !keep_alive) co_return;
         first = false;

@@ -4,10 +4,10 @@
 // idle deadlines against slow clients; a cap on connections; handlers that
 // may block run on the worker pool, never on the event loop.
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdint>
@@ -24,7 +24,7 @@
 namespace wsp {
 
 class HttpServer {
-public:
+  public:
     HttpServer(boost::asio::io_context& io, boost::asio::thread_pool& workers,
                const Dispatcher& dispatcher, const ServerConfig& config,
                boost::asio::ssl::context* tls);
@@ -37,7 +37,7 @@ public:
     // lets requests in flight finish; the event loop then runs dry.
     void shutdown();
 
-private:
+  private:
     struct Connection;
 
     boost::asio::awaitable<void> accept_loop();

@@ -15,8 +15,8 @@ struct NewApiKey {
     std::string name;
     std::optional<std::vector<std::string>> permissions;  // default {"read"}
     std::vector<std::string> ip_whitelist;
-    int64_t expires_in_days = 0;          // 0: never
-    std::optional<int64_t> rate_limit;    // admin only; 0: unlimited
+    int64_t expires_in_days = 0;        // 0: never
+    std::optional<int64_t> rate_limit;  // admin only; 0: unlimited
 };
 
 struct CreatedApiKey {
@@ -25,7 +25,7 @@ struct CreatedApiKey {
 };
 
 class ApiKeyService {
-public:
+  public:
     explicit ApiKeyService(PanelContext& ctx) : ctx_(ctx) {}
 
     Result<CreatedApiKey> create(const Caller& caller, const std::string& username,
@@ -40,7 +40,7 @@ public:
     // Writes last_used times kept in memory back to the store.
     void flush_last_used();
 
-private:
+  private:
     Result<CreatedApiKey> insert(const std::string& username, const NewApiKey& input);
     Result<ApiKeyRecord> find_owned(const Caller& caller, const std::string& username,
                                     const std::string& id);

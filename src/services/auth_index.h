@@ -21,12 +21,12 @@ namespace wsp {
 
 struct Authenticated {
     Caller caller;
-    std::string limit_client;          // the rate limiter's client id
-    std::optional<int64_t> rate_limit; // per-key override; nullopt = global
+    std::string limit_client;           // the rate limiter's client id
+    std::optional<int64_t> rate_limit;  // per-key override; nullopt = global
 };
 
 class AuthIndex {
-public:
+  public:
     // Reads users, keys and live sessions from the store.
     Result<void> load(Db& db);
 
@@ -48,7 +48,7 @@ public:
     // Keys used since the last call, with their last use, for writing back.
     std::vector<std::pair<std::string, int64_t>> take_dirty_last_used();
 
-private:
+  private:
     struct KeyEntry {
         ApiKeyRecord record;
         std::vector<IpRule> allow;

@@ -16,9 +16,8 @@ LoginOutcome AuthService::login(const std::string& username, const std::string& 
         return {validation("Username and password are required")};
     auto delay = throttle_.delay_for(username, now);
 
-    auto user = guarded([&]() -> Result<std::optional<UserRecord>> {
-        return UserRepo(ctx_.db).find(username);
-    });
+    auto user = guarded(
+        [&]() -> Result<std::optional<UserRecord>> { return UserRepo(ctx_.db).find(username); });
     if (!user.ok()) return {user.error(), delay};
     // Unknown names are checked against a dummy hash, so both failures cost
     // the same time and give the same answer.
@@ -36,8 +35,7 @@ LoginOutcome AuthService::login(const std::string& username, const std::string& 
     out.token = random_hex(32);
     out.user = u;
     out.expires_in = ctx_.config.auth.session_ttl_s;
-    SessionRecord session{sha256_hex(out.token), u.username, client_ip, now,
-                          now + out.expires_in};
+    SessionRecord session{sha256_hex(out.token), u.username, client_ip, now, now + out.expires_in};
     auto saved = in_transaction(ctx_.db, [&]() -> Result<Ok> {
         SessionRepo repo(ctx_.db);
         repo.remove_expired(now);
@@ -51,9 +49,8 @@ LoginOutcome AuthService::login(const std::string& username, const std::string& 
 
 Result<void> AuthService::logout(const std::string& bearer_token) {
     const std::string hash = sha256_hex(bearer_token);
-    auto removed = in_transaction(ctx_.db, [&]() -> Result<bool> {
-        return SessionRepo(ctx_.db).remove(hash);
-    });
+    auto removed = in_transaction(
+        ctx_.db, [&]() -> Result<bool> { return SessionRepo(ctx_.db).remove(hash); });
     if (!removed.ok()) return removed.error();
     ctx_.index.remove_session(hash);
     // An API key has no session to end; logging out with one is a no-op.

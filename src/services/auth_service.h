@@ -29,7 +29,7 @@ struct Me {
 };
 
 class AuthService {
-public:
+  public:
     explicit AuthService(PanelContext& ctx)
         : ctx_(ctx),
           throttle_(ctx.config.auth.login_attempts_per_ip_per_minute,
@@ -41,7 +41,7 @@ public:
     Result<Me> me(const Caller& caller);
     void sweep(int64_t now) { throttle_.sweep(now); }
 
-private:
+  private:
     PanelContext& ctx_;
     LoginThrottle throttle_;
 };

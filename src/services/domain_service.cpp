@@ -12,7 +12,8 @@ Result<std::string> resolve_owner(Db& db, const Caller& caller,
     if (!requested || *requested == caller.username) return caller.username;
     if (!caller.is_admin()) return forbidden("Only an admin may act for another owner");
     return guarded([&]() -> Result<std::string> {
-        if (!UserRepo(db).find(*requested)) return validation("Owner '" + *requested + "' does not exist");
+        if (!UserRepo(db).find(*requested))
+            return validation("Owner '" + *requested + "' does not exist");
         return *requested;
     });
 }
@@ -28,9 +29,8 @@ Result<std::vector<DomainRecord>> DomainService::list(const Caller& caller,
         if (owner && *owner != caller.username) return forbidden("Access denied");
         filter = caller.username;
     }
-    return guarded([&]() -> Result<std::vector<DomainRecord>> {
-        return DomainRepo(ctx_.db).list(filter);
-    });
+    return guarded(
+        [&]() -> Result<std::vector<DomainRecord>> { return DomainRepo(ctx_.db).list(filter); });
 }
 
 Result<DomainRecord> DomainService::get(const Caller& caller, const std::string& domain) {

@@ -12,7 +12,7 @@
 namespace wsp {
 
 class DomainService {
-public:
+  public:
     explicit DomainService(PanelContext& ctx) : ctx_(ctx) {}
 
     // A user sees its own domains; an admin every owner's, or one owner's.
@@ -29,7 +29,7 @@ public:
     // The web directory, relative to the owner's home.
     static std::string web_dir(const std::string& domain);
 
-private:
+  private:
     PanelContext& ctx_;
 };
 

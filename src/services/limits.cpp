@@ -18,10 +18,18 @@ Result<void> ensure_below_limit(Db& db, const std::string& owner, Limit limit, i
     int64_t max = 0;
     const char* what = "";
     switch (limit) {
-        case Limit::domains: max = p.max_domains, what = "Domain"; break;
-        case Limit::databases: max = p.max_databases, what = "Database"; break;
-        case Limit::ftp_accounts: max = p.max_ftp_accounts, what = "FTP account"; break;
-        case Limit::cron_jobs: max = p.max_cron_jobs, what = "Cron job"; break;
+        case Limit::domains:
+            max = p.max_domains, what = "Domain";
+            break;
+        case Limit::databases:
+            max = p.max_databases, what = "Database";
+            break;
+        case Limit::ftp_accounts:
+            max = p.max_ftp_accounts, what = "FTP account";
+            break;
+        case Limit::cron_jobs:
+            max = p.max_cron_jobs, what = "Cron job";
+            break;
     }
     if (max >= 0 && current >= max)
         return forbidden(std::string(what) + " limit reached (" + std::to_string(max) + ")");

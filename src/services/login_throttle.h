@@ -13,7 +13,7 @@
 namespace wsp {
 
 class LoginThrottle {
-public:
+  public:
     LoginThrottle(int64_t attempts_per_ip_per_minute, int64_t failures_before_slowdown)
         : per_ip_(attempts_per_ip_per_minute), free_failures_(failures_before_slowdown) {}
 
@@ -28,7 +28,7 @@ public:
     void record_success(const std::string& username);
     void sweep(int64_t now);
 
-private:
+  private:
     struct Failures {
         int64_t count = 0;
         int64_t last = 0;

@@ -9,7 +9,7 @@
 namespace wsp {
 
 class OwnerCleanup {
-public:
+  public:
     virtual ~OwnerCleanup() = default;
     // The key in the delete response's "removed" object, e.g. "databases".
     virtual std::string removed_key() const = 0;

@@ -32,9 +32,8 @@ Result<void> apply(PackageRecord& p, const PackageLimits& l) {
 
 Result<std::vector<PackageRecord>> PackageService::list(const Caller& caller) {
     CHECK_OK(ensure_admin(caller));
-    return guarded([&]() -> Result<std::vector<PackageRecord>> {
-        return PackageRepo(ctx_.db).list();
-    });
+    return guarded(
+        [&]() -> Result<std::vector<PackageRecord>> { return PackageRepo(ctx_.db).list(); });
 }
 
 Result<PackageRecord> PackageService::get(const Caller& caller, const std::string& name) {

@@ -19,7 +19,7 @@ struct PackageLimits {
 };
 
 class PackageService {
-public:
+  public:
     explicit PackageService(PanelContext& ctx) : ctx_(ctx) {}
 
     Result<std::vector<PackageRecord>> list(const Caller& caller);
@@ -31,7 +31,7 @@ public:
                                  const PackageLimits& limits);
     Result<void> remove(const Caller& caller, const std::string& name);
 
-private:
+  private:
     PanelContext& ctx_;
 };
 

@@ -17,7 +17,7 @@ struct RateDecision {
 };
 
 class RateLimiter {
-public:
+  public:
     explicit RateLimiter(int64_t window_seconds = 60) : window_(window_seconds) {}
 
     // Counts one request of `client` against `limit` per window.
@@ -26,7 +26,7 @@ public:
     // Drops windows that closed before `now`, so the map stays small.
     void sweep(int64_t now);
 
-private:
+  private:
     struct Window {
         int64_t start = 0;
         int64_t count = 0;

@@ -3,6 +3,7 @@
 // handlers by the dispatcher.
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "services/api_key_service.h"
@@ -13,6 +14,11 @@
 #include "services/user_service.h"
 
 namespace wsp {
+
+class DatabaseService;  // issue 4: services/database_service.h
+class FtpService;       // issue 5: services/ftp_service.h
+class CronService;      // issue 6: services/cron_service.h
+class FileService;      // issue 7: services/file_service.h
 
 // A managed component's state for /health ("up" or "down").
 using HealthProbe = std::function<bool()>;
@@ -28,6 +34,12 @@ struct Services {
     PackageService packages;
     DomainService domains;
     std::map<std::string, HealthProbe> health;
+
+    // The areas, set by their wire_*() function (app/wire.h); null until then.
+    std::shared_ptr<DatabaseService> databases;
+    std::shared_ptr<FtpService> ftp;
+    std::shared_ptr<CronService> cron;
+    std::shared_ptr<FileService> files;
 };
 
 }  // namespace wsp

@@ -46,8 +46,9 @@ Result<UserRecord> UserService::create(const std::string& creator, const NewUser
     TRY(std::string password, validate_password(input.password));
     TRY(std::string role, validate_role(input.role.value_or("user")));
     TRY(std::string hash, hash_password(password));
-    UserRecord user{username, email, hash, role, "active", creator, input.package.value_or("default"),
-                    now_unix(), now_unix()};
+    UserRecord user{
+        username,   email,     hash, role, "active", creator, input.package.value_or("default"),
+        now_unix(), now_unix()};
     bool home_made = false;
     auto result = in_transaction(ctx_.db, [&]() -> Result<UserRecord> {
         UserRepo users(ctx_.db);

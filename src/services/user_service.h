@@ -32,7 +32,7 @@ struct UserChanges {
 using Removed = std::map<std::string, int64_t>;
 
 class UserService {
-public:
+  public:
     explicit UserService(PanelContext& ctx) : ctx_(ctx) {}
 
     void add_cleanup(OwnerCleanup* cleanup) { cleanups_.push_back(cleanup); }
@@ -51,7 +51,7 @@ public:
     // Offline: the password of `username`, from the command line.
     Result<void> set_password(const std::string& username, const std::string& password);
 
-private:
+  private:
     Result<void> ensure_not_last_admin(const UserRecord& user);
 
     PanelContext& ctx_;

@@ -25,8 +25,8 @@ constexpr const char* kUserColumns =
     "username, email, password_hash, role, status, creator, package, created_at, updated_at";
 
 UserRecord read_user(const Stmt& s) {
-    return {s.text(0),    s.text(1),    s.text(2),       s.text(3),      s.text(4),
-            s.text(5),    s.text(6),    s.integer(7),    s.integer(8)};
+    return {s.text(0), s.text(1), s.text(2),    s.text(3),   s.text(4),
+            s.text(5), s.text(6), s.integer(7), s.integer(8)};
 }
 
 constexpr const char* kPackageColumns =
@@ -125,8 +125,8 @@ std::vector<PackageRecord> PackageRepo::list() {
 }
 
 void PackageRepo::insert(const PackageRecord& p) {
-    Stmt s(db_, std::string("INSERT INTO packages(") + kPackageColumns +
-                    ") VALUES(?,?,?,?,?,?,?,?)");
+    Stmt s(db_,
+           std::string("INSERT INTO packages(") + kPackageColumns + ") VALUES(?,?,?,?,?,?,?,?)");
     s.bind_all(p.name, p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs,
                p.disk_quota_mb, p.created_at, p.updated_at)
         .run();
@@ -136,8 +136,8 @@ void PackageRepo::update(const PackageRecord& p) {
     Stmt s(db_,
            "UPDATE packages SET max_domains=?, max_databases=?, max_ftp_accounts=?, "
            "max_cron_jobs=?, disk_quota_mb=?, updated_at=? WHERE name=?");
-    s.bind_all(p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs,
-               p.disk_quota_mb, p.updated_at, p.name)
+    s.bind_all(p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs, p.disk_quota_mb,
+               p.updated_at, p.name)
         .run();
 }
 
@@ -217,8 +217,7 @@ std::vector<SessionRecord> SessionRepo::list_live(int64_t now) {
            "WHERE expires_at > ?");
     s.bind(1, now);
     std::vector<SessionRecord> out;
-    while (s.step())
-        out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)});
+    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)});
     return out;
 }
 

@@ -11,7 +11,7 @@
 namespace wsp {
 
 class UserRepo {
-public:
+  public:
     explicit UserRepo(Db& db) : db_(db) {}
     std::optional<UserRecord> find(const std::string& username);
     std::vector<UserRecord> list();
@@ -20,12 +20,12 @@ public:
     bool remove(const std::string& username);
     int64_t count();
 
-private:
+  private:
     Db& db_;
 };
 
 class PackageRepo {
-public:
+  public:
     explicit PackageRepo(Db& db) : db_(db) {}
     std::optional<PackageRecord> find(const std::string& name);
     std::vector<PackageRecord> list();
@@ -34,12 +34,12 @@ public:
     bool remove(const std::string& name);
     int64_t users_on(const std::string& name);
 
-private:
+  private:
     Db& db_;
 };
 
 class ApiKeyRepo {
-public:
+  public:
     explicit ApiKeyRepo(Db& db) : db_(db) {}
     std::optional<ApiKeyRecord> find(const std::string& id);
     std::vector<ApiKeyRecord> list_for(const std::string& username);
@@ -50,12 +50,12 @@ public:
     bool remove(const std::string& id);
     int64_t remove_all_of(const std::string& username);
 
-private:
+  private:
     Db& db_;
 };
 
 class SessionRepo {
-public:
+  public:
     explicit SessionRepo(Db& db) : db_(db) {}
     std::vector<SessionRecord> list_live(int64_t now);
     void insert(const SessionRecord& s);
@@ -63,12 +63,12 @@ public:
     int64_t remove_all_of(const std::string& username);
     int64_t remove_expired(int64_t now);
 
-private:
+  private:
     Db& db_;
 };
 
 class DomainRepo {
-public:
+  public:
     explicit DomainRepo(Db& db) : db_(db) {}
     std::optional<DomainRecord> find(const std::string& domain);
     std::vector<DomainRecord> list(const std::optional<std::string>& owner);
@@ -76,7 +76,7 @@ public:
     bool remove(const std::string& domain);
     int64_t count_of(const std::string& owner);
 
-private:
+  private:
     Db& db_;
 };
 

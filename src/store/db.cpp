@@ -12,11 +12,12 @@ Stmt::Stmt(Db& db, std::string_view sql) : db_(db), lock_(db.mutex()) {
     }
 }
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+Stmt::~Stmt() {
+    sqlite3_finalize(stmt_);
+}
 
 Stmt& Stmt::bind(int index, std::string_view value) {
-    sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
     return *this;
 }
 
@@ -54,9 +55,13 @@ std::string Stmt::text(int column) const {
              : std::string();
 }
 
-int64_t Stmt::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+int64_t Stmt::integer(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
 
-bool Stmt::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool Stmt::is_null(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
 Result<std::unique_ptr<Db>> Db::open(const std::string& path) {
     sqlite3* handle = nullptr;
@@ -79,7 +84,9 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path) {
     return db;
 }
 
-Db::~Db() { sqlite3_close(db_); }
+Db::~Db() {
+    sqlite3_close(db_);
+}
 
 void Db::exec(std::string_view sql) {
     std::lock_guard lock(mutex_);
@@ -96,8 +103,9 @@ void Db::exec(std::string_view sql) {
 // a crash part-way leaves the schema at the last whole version.
 Result<void> Db::migrate() {
     try {
-        exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
-             "file TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+        exec(
+            "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
+            "file TEXT NOT NULL, applied_at INTEGER NOT NULL)");
         for (const Migration& m : embedded_migrations()) {
             Stmt check(*this, "SELECT 1 FROM schema_migrations WHERE version = ?");
             check.bind(1, int64_t{m.version});
@@ -115,7 +123,9 @@ Result<void> Db::migrate() {
     return Ok{};
 }
 
-Transaction::Transaction(Db& db) : db_(db), lock_(db.mutex()) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Db& db) : db_(db), lock_(db.mutex()) {
+    db_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
     if (!done_) {

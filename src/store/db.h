@@ -20,7 +20,7 @@ class Db;
 
 // A prepared statement; bind with 1-based indexes, then step().
 class Stmt {
-public:
+  public:
     Stmt(Db& db, std::string_view sql);
     ~Stmt();
     Stmt(const Stmt&) = delete;
@@ -48,7 +48,7 @@ public:
     int64_t integer(int column) const;
     bool is_null(int column) const;
 
-private:
+  private:
     Db& db_;
     sqlite3_stmt* stmt_ = nullptr;
     std::unique_lock<std::recursive_mutex> lock_;
@@ -63,7 +63,7 @@ struct DbError {
 };
 
 class Db {
-public:
+  public:
     // Opens (creating if needed) the file, sets WAL, foreign keys, a busy
     // timeout, and applies the embedded migrations.
     static Result<std::unique_ptr<Db>> open(const std::string& path);
@@ -74,7 +74,7 @@ public:
     std::recursive_mutex& mutex() { return mutex_; }
     sqlite3* handle() { return db_; }
 
-private:
+  private:
     explicit Db(sqlite3* db) : db_(db) {}
     Result<void> migrate();
 
@@ -84,12 +84,12 @@ private:
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() ran.
 class Transaction {
-public:
+  public:
     explicit Transaction(Db& db);
     ~Transaction();
     void commit();
 
-private:
+  private:
     Db& db_;
     std::unique_lock<std::recursive_mutex> lock_;
     bool done_ = false;

@@ -14,7 +14,7 @@
 namespace wsp {
 
 class Identity {
-public:
+  public:
     virtual ~Identity() = default;
     virtual std::filesystem::path home_of(const std::string& account) const = 0;
     virtual uid_t uid_of(const std::string& account) const = 0;
@@ -32,7 +32,7 @@ public:
 };
 
 class SandboxIdentity final : public Identity {
-public:
+  public:
     // When the panel runs as root, `os_user` owns every home (never root
     // itself); otherwise the panel's own uid does.
     static Result<std::unique_ptr<SandboxIdentity>> create(const std::filesystem::path& data_dir,
@@ -46,7 +46,7 @@ public:
     Result<void> make_dirs(const std::string& account,
                            const std::filesystem::path& relative) override;
 
-private:
+  private:
     SandboxIdentity(std::filesystem::path homes, uid_t uid, gid_t gid)
         : homes_(std::move(homes)), uid_(uid), gid_(gid) {}
     std::filesystem::path homes_;

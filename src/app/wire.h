@@ -1,0 +1,25 @@
+#pragma once
+// Each API area plugs itself into the panel in its own wire_*() function
+// (src/app/wire_<area>.cpp): it builds its service into Services, registers
+// its OwnerCleanup with the user service, its /health probe, and what it
+// starts and stops with `serve` (Panel::on_serve).
+#include "base/result.h"
+
+namespace wsp {
+
+class Panel;
+
+Result<void> wire_databases(Panel& panel);  // issue 4
+Result<void> wire_ftp(Panel& panel);        // issue 5
+Result<void> wire_cron(Panel& panel);       // issue 6
+Result<void> wire_files(Panel& panel);      // issue 7
+
+inline Result<void> wire_areas(Panel& panel) {
+    CHECK_OK(wire_databases(panel));
+    CHECK_OK(wire_ftp(panel));
+    CHECK_OK(wire_cron(panel));
+    CHECK_OK(wire_files(panel));
+    return Ok{};
+}
+
+}  // namespace wsp

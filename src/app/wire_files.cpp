@@ -1,0 +1,11 @@
+#include "app/panel.h"
+#include "app/wire.h"
+
+namespace wsp {
+
+// Not built yet: the area's routes answer nothing (see api/files_routes.cpp).
+Result<void> wire_files(Panel&) {
+    return Ok{};
+}
+
+}  // namespace wsp

@@ -1,0 +1,160 @@
+#include "system/process.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace wsp {
+namespace {
+
+// argv/envp arrays built before fork, so the child only calls
+// async-signal-safe functions.
+struct CArgs {
+    explicit CArgs(const std::vector<std::string>& items) {
+        for (const auto& s : items) ptrs.push_back(const_cast<char*>(s.c_str()));
+        ptrs.push_back(nullptr);
+    }
+    std::vector<char*> ptrs;
+};
+
+std::vector<std::string> default_env(const ProcessOptions& o) {
+    if (!o.env.empty()) return o.env;
+    return {"PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"};
+}
+
+// In the child, after fork: never returns.
+[[noreturn]] void exec_child(const CArgs& argv, const CArgs& envp, const ProcessOptions& o,
+                             int stdin_fd, int out_fd) {
+    ::setpgid(0, 0);
+    // Default signal dispositions and mask, whatever the panel set.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::signal(s, SIG_DFL);
+    ::dup2(stdin_fd, 0);
+    ::dup2(out_fd, 1);
+    ::dup2(out_fd, 2);
+    ::close_range(3, ~0U, 0);
+    if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) ::_exit(126);
+    if (o.run_as) {
+        if (::setgroups(0, nullptr) != 0 && ::geteuid() == 0) ::_exit(126);
+        if (::setgid(o.run_as->gid) != 0 || ::setuid(o.run_as->uid) != 0) ::_exit(126);
+        if (o.run_as->uid != 0 && ::setuid(0) == 0) ::_exit(126);  // must be irreversible
+    }
+    ::execve(argv.ptrs[0], argv.ptrs.data(), envp.ptrs.data());
+    ::_exit(127);
+}
+
+void kill_group(pid_t pid) {
+    ::kill(-pid, SIGKILL);
+}
+
+}  // namespace
+
+Result<ProcessResult> run_process(const std::vector<std::string>& argv, const ProcessOptions& o) {
+    if (argv.empty() || argv[0].empty() || argv[0][0] != '/')
+        return internal("run_process needs an absolute program path");
+    auto env = default_env(o);
+    CArgs cargv(argv), cenv(env);
+    int out[2], in[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) return internal("pipe failed");
+    if (::pipe2(in, O_CLOEXEC) != 0) {
+        ::close(out[0]);
+        ::close(out[1]);
+        return internal("pipe failed");
+    }
+    const auto started = std::chrono::steady_clock::now();
+    pid_t pid = ::fork();
+    if (pid < 0) {
+        for (int fd : {out[0], out[1], in[0], in[1]}) ::close(fd);
+        return internal("fork failed");
+    }
+    if (pid == 0) exec_child(cargv, cenv, o, in[0], out[1]);
+    ::setpgid(pid, pid);  // also from the parent: no race with kill_group
+    ::close(out[1]);
+    ::close(in[0]);
+    if (!o.stdin_data.empty()) {
+        ::signal(SIGPIPE, SIG_IGN);
+        size_t off = 0;
+        while (off < o.stdin_data.size()) {
+            ssize_t n = ::write(in[1], o.stdin_data.data() + off, o.stdin_data.size() - off);
+            if (n <= 0) break;
+            off += static_cast<size_t>(n);
+        }
+    }
+    ::close(in[1]);
+
+    ProcessResult r;
+    std::string& buf = r.output;
+    char chunk[8192];
+    const auto deadline = started + o.timeout;
+    for (;;) {
+        int wait_ms = -1;
+        if (o.timeout.count() > 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) {
+                r.timed_out = true;
+                kill_group(pid);
+                break;
+            }
+            wait_ms = static_cast<int>(left.count());
+        }
+        struct pollfd p {
+            out[0], POLLIN, 0
+        };
+        int rc = ::poll(&p, 1, wait_ms);
+        if (rc < 0 && errno == EINTR) continue;
+        if (rc == 0) continue;  // deadline check above
+        ssize_t n = ::read(out[0], chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        buf.append(chunk, static_cast<size_t>(n));
+        // Keep the tail: a job's last lines say why it failed.
+        if (buf.size() > 2 * o.max_output) {
+            buf.erase(0, buf.size() - o.max_output);
+            r.truncated = true;
+        }
+    }
+    ::close(out[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    // Children the command left behind in its group go too.
+    if (r.timed_out) kill_group(pid);
+    if (buf.size() > o.max_output) {
+        buf.erase(0, buf.size() - o.max_output);
+        r.truncated = true;
+    }
+    if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+    r.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    return r;
+}
+
+Result<pid_t> spawn_process(const std::vector<std::string>& argv, const ProcessOptions& o,
+                            const std::filesystem::path& log_file) {
+    if (argv.empty() || argv[0].empty() || argv[0][0] != '/')
+        return internal("spawn_process needs an absolute program path");
+    auto env = default_env(o);
+    CArgs cargv(argv), cenv(env);
+    int log = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (log < 0) return internal("cannot open log " + log_file.filename().string());
+    int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    pid_t pid = ::fork();
+    if (pid == 0) exec_child(cargv, cenv, o, null_in, log);
+    ::close(log);
+    ::close(null_in);
+    if (pid < 0) return internal("fork failed");
+    ::setpgid(pid, pid);
+    return pid;
+}
+
+}  // namespace wsp

@@ -1,0 +1,54 @@
+#pragma once
+// Starting processes the safe way: an argv vector (never a shell string),
+// a clean environment, stdin from /dev/null, its own process group, an
+// optional OS identity (never root for account work), a deadline that kills
+// the whole group, and bounded output keeping the tail.
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace wsp {
+
+struct RunAs {
+    uid_t uid;
+    gid_t gid;
+};
+
+struct ProcessOptions {
+    std::vector<std::string> env;          // "NAME=value"; empty: PATH only
+    std::filesystem::path cwd;             // empty: unchanged
+    std::optional<RunAs> run_as;           // switch identity in the child (needs root)
+    std::chrono::milliseconds timeout{0};  // 0: none
+    size_t max_output = 64 * 1024;         // bytes of stdout+stderr kept (the tail)
+    std::string stdin_data;                // written to stdin, then closed
+};
+
+struct ProcessResult {
+    int exit_code = -1;  // -1 when killed by a signal
+    int signal = 0;
+    bool timed_out = false;
+    bool truncated = false;  // output was longer than max_output
+    std::string output;      // stdout and stderr interleaved
+    std::chrono::milliseconds duration{0};
+    bool ok() const { return exit_code == 0 && !timed_out; }
+};
+
+// Runs argv[0] (an absolute path) to completion. Blocking: call it from a
+// worker thread, never from the event loop. An error means it could not be
+// started at all.
+Result<ProcessResult> run_process(const std::vector<std::string>& argv,
+                                  const ProcessOptions& options = {});
+
+// Starts argv without waiting: stdout/stderr appended to `log_file`, own
+// process group (pgid == pid). Returns the pid.
+Result<pid_t> spawn_process(const std::vector<std::string>& argv, const ProcessOptions& options,
+                            const std::filesystem::path& log_file);
+
+}  // namespace wsp

@@ -1,0 +1,168 @@
+#include "support/panel_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace wsp::test {
+
+namespace fs = std::filesystem;
+
+int free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    int port = ntohs(addr.sin_port);
+    ::close(fd);
+    return port;
+}
+
+fs::path make_temp_dir(const std::string& prefix) {
+    std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+    char* made = ::mkdtemp(tmpl.data());
+    if (!made) throw std::runtime_error("mkdtemp failed");
+    return fs::path(made);
+}
+
+PanelProcess::PanelProcess(PanelOptions options) : options_(std::move(options)) {
+    if (options_.data_dir.empty()) {
+        data_dir_ = make_temp_dir("wsp-it");
+        owns_dir_ = true;
+    } else {
+        data_dir_ = options_.data_dir;
+    }
+    client_.tls = options_.tls;
+    start();
+}
+
+void PanelProcess::start() {
+    fs::remove(data_dir_ / "run" / "http.port");
+    std::vector<std::string> args = {WSP_BINARY,         "serve",    "--data-dir",
+                                     data_dir_.string(), "--listen", "127.0.0.1:0"};
+    if (!options_.tls) args.insert(args.end(), {"-c", "server.tls=false"});
+    if (options_.lift_rate_limit)
+        args.insert(args.end(), {"-c", "rate_limit.requests_per_minute=1000000"});
+    for (const auto& c : options_.config) args.insert(args.end(), {"-c", c});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const std::string log_path = (data_dir_ / "panel.log").string();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        ::dup2(log, 1);
+        ::dup2(log, 2);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    // Ready when it has written its port and answers /health.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("wispanel exited at start:\n" + log());
+        }
+        std::ifstream port_file(data_dir_ / "run" / "http.port");
+        int port = 0;
+        if (port_file >> port && port > 0) {
+            client_.port = port;
+            try {
+                if (client_.get("/api/v1/health").status == 200) return;
+            } catch (const std::exception&) {
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    throw std::runtime_error("wispanel did not become ready:\n" + log());
+}
+
+int PanelProcess::stop() {
+    if (pid_ <= 0) return 0;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    pid_ = -1;
+    return status;
+}
+
+PanelProcess::~PanelProcess() {
+    stop();
+    if (owns_dir_ && !keep_) {
+        std::error_code ec;
+        fs::remove_all(data_dir_, ec);
+    }
+}
+
+std::string PanelProcess::log() const {
+    std::ifstream f(data_dir_ / "panel.log");
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+std::string PanelProcess::admin_password() const {
+    std::ifstream f(data_dir_ / "initial-admin-password");
+    std::string pw;
+    f >> pw;
+    return pw;
+}
+
+std::string PanelProcess::login(const std::string& username, const std::string& password) const {
+    auto r = client_.post("/api/v1/auth/login", {{"username", username}, {"password", password}});
+    if (r.status != 200) throw std::runtime_error("login failed: " + r.body);
+    return std::string(r.json().at("token").as_string());
+}
+
+const std::string& PanelProcess::admin_key() {
+    if (admin_key_.empty()) {
+        std::string session = login("admin", admin_password());
+        auto r = client_.post("/api/v1/users/admin/api-keys",
+                              {{"name", "tests"}, {"permissions", {"all"}}}, session);
+        if (r.status != 201) throw std::runtime_error("key create failed: " + r.body);
+        admin_key_ = std::string(r.json().at("secret_key").as_string());
+    }
+    return admin_key_;
+}
+
+std::string PanelProcess::create_user_with_key(const std::string& username,
+                                               const std::string& package) {
+    const std::string password = "Passw0rd-" + username;
+    auto r = client_.post("/api/v1/users",
+                          {{"username", username},
+                           {"email", username + "@example.com"},
+                           {"password", password},
+                           {"package", package}},
+                          admin_key());
+    if (r.status != 201) throw std::runtime_error("user create failed: " + r.body);
+    std::string session = login(username, password);
+    auto k = client_.post("/api/v1/users/" + username + "/api-keys",
+                          {{"name", "tests"}, {"permissions", {"all"}}}, session);
+    if (k.status != 201) throw std::runtime_error("key create failed: " + k.body);
+    return std::string(k.json().at("secret_key").as_string());
+}
+
+}  // namespace wsp::test
