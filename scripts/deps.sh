@@ -15,6 +15,8 @@ packages=(
   phpmyadmin php-cli php-mysql
   # test peers and tools
   curl lftp python3 python3-yaml python3-aiosmtpd openssl
+  # web interface end-to-end tests: playwright-core drives Debian's Chromium (node + npm come with the machine)
+  chromium
   # benchmarks
   wrk nginx-light
 )

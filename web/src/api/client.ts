@@ -1,0 +1,86 @@
+// The one way the interface talks to the panel: JSON over fetch with the
+// session token as a Bearer token. Every failure becomes an ApiError that
+// carries the error envelope's message, so pages can show it as it is.
+import type { ErrorEnvelope } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface ApiOptions {
+  base?: string;
+  token?: () => string | null;
+  // Called when a request with a token is answered 401 (expired session).
+  onUnauthorized?: () => void;
+  fetch?: typeof fetch;
+}
+
+function isEnvelope(v: unknown): v is ErrorEnvelope {
+  return typeof v === 'object' && v !== null && typeof (v as ErrorEnvelope).message === 'string';
+}
+
+export class Api {
+  private readonly base: string;
+  constructor(private readonly options: ApiOptions = {}) {
+    this.base = options.base ?? '/api/v1';
+  }
+
+  async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.options.token?.();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const doFetch = this.options.fetch ?? fetch;
+    let res: Response;
+    try {
+      res = await doFetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+      });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'The panel cannot be reached; check your connection');
+    }
+    const text = await res.text();
+    let data: unknown = undefined;
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = undefined;
+      }
+    }
+    if (!res.ok) {
+      if (res.status === 401 && token) this.options.onUnauthorized?.();
+      if (isEnvelope(data)) throw new ApiError(res.status, data.code ?? 'ERROR', data.message);
+      throw new ApiError(res.status, 'ERROR', `The panel answered ${res.status}`);
+    }
+    return data as T;
+  }
+
+  get<T>(path: string) {
+    return this.request<T>('GET', path);
+  }
+  post<T>(path: string, body?: unknown) {
+    return this.request<T>('POST', path, body ?? {});
+  }
+  put<T>(path: string, body: unknown) {
+    return this.request<T>('PUT', path, body);
+  }
+  del<T>(path: string) {
+    return this.request<T>('DELETE', path);
+  }
+}
+
+// Path segments come from names the user typed or the API returned.
+export const seg = (s: string | number) => encodeURIComponent(String(s));

@@ -1,0 +1,112 @@
+// Shapes of the panel's API, as docs/openapi.yaml and the product docs
+// (shared seeds) define them. Only what the interface reads is listed.
+
+export type Role = 'admin' | 'user';
+export type Scope = 'all' | 'read' | 'databases' | 'ftp' | 'cron' | 'files' | 'domains' | 'users';
+export const SCOPES: Scope[] = ['all', 'read', 'databases', 'ftp', 'cron', 'files', 'domains', 'users'];
+
+export interface ErrorEnvelope {
+  success: false;
+  code: string;
+  error: string;
+  message: string;
+  status: number;
+}
+
+export interface User {
+  username: string;
+  email: string;
+  role: Role;
+  status: 'active' | 'suspended';
+  creator: string;
+  package: string;
+  home_dir: string;
+  created_at: string;
+}
+
+export interface LoginResponse {
+  token: string;
+  user: User;
+  expires_in: number;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  key_prefix: string;
+  permissions: Scope[];
+  ip_whitelist: string[];
+  last_used: string;
+  created_at: string;
+  expires_at: string;
+  enabled: boolean;
+}
+
+export interface ApiKeyCreated {
+  message: string;
+  secret_key: string;
+  key: ApiKey;
+}
+
+export interface Domain {
+  domain: string;
+  owner: string;
+  document_root: string;
+  created_at: string;
+}
+
+export interface Health {
+  status: string;
+  version: string;
+  components: Record<string, 'up' | 'down'>;
+}
+
+export interface Database {
+  id: string;
+  name: string;
+  user: string;
+  owner: string;
+  domain: string;
+  remote_access: boolean;
+  remote_host: string;
+  size_kb: number;
+  created_at: string;
+}
+
+export interface FtpAccount {
+  username: string;
+  owner: string;
+  home_dir: string;
+  quota_mb: number;
+  read_only: boolean;
+  enabled: boolean;
+  allowed_ips: string[];
+  domain: string;
+  created_at: string;
+}
+
+export interface CronJob {
+  id: number;
+  name: string;
+  command: string;
+  cron_expr: string;
+  domain: string;
+  enabled: boolean;
+  owner: string;
+  last_run_at: string | null;
+  last_run_ok: boolean | null;
+  next_run_at: string | null;
+}
+
+export interface FileEntry {
+  name: string;
+  path: string;
+  is_dir: boolean;
+  size: number;
+  permission: string;
+  owner: string;
+  mod_time: string;
+}
+
+// "Never" as the product writes it.
+export const NEVER = '0001-01-01T00:00:00Z';

@@ -1,0 +1,161 @@
+// The application: the login page, or the shell (navigation + the page the
+// address names). Routing is by path (history API); the panel answers every
+// non-API path with index.html, so deep links and reloads work.
+import type { FunctionComponent } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Api } from './api/client';
+import type { User } from './api/types';
+import { Account } from './pages/Account';
+import { ApiKeys } from './pages/ApiKeys';
+import { Cron } from './pages/Cron';
+import { Databases } from './pages/Databases';
+import { Domains } from './pages/Domains';
+import { Files } from './pages/Files';
+import { Ftp } from './pages/Ftp';
+import { Health } from './pages/Health';
+import { Login } from './pages/Login';
+import { Users } from './pages/Users';
+import { loadSession, saveSession, token, type Session } from './session';
+import { AppContext, type AppContextValue } from './ui/context';
+
+interface NavItem {
+  path: string;
+  label: string;
+  page: FunctionComponent;
+  admin?: boolean;
+}
+
+export const NAV: NavItem[] = [
+  { path: '/databases', label: 'Databases', page: Databases },
+  { path: '/ftp', label: 'FTP', page: Ftp },
+  { path: '/cron', label: 'Cron', page: Cron },
+  { path: '/files', label: 'Files', page: Files },
+  { path: '/domains', label: 'Domains', page: Domains },
+  { path: '/api-keys', label: 'API keys', page: ApiKeys },
+  { path: '/users', label: 'Users', page: Users, admin: true },
+  { path: '/health', label: 'Health', page: Health },
+  { path: '/account', label: 'Account', page: Account },
+];
+
+function usePath(): [string, (p: string) => void] {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(location.pathname);
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+  const navigate = (p: string) => {
+    if (p !== location.pathname) history.pushState(null, '', p);
+    setPath(p);
+  };
+  return [path, navigate];
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const [path, navigate] = usePath();
+  const api = useMemo(
+    () =>
+      new Api({
+        token,
+        onUnauthorized: () => {
+          saveSession(null);
+          setSession(null);
+        },
+      }),
+    [],
+  );
+
+  if (!session) {
+    return (
+      <Login
+        api={api}
+        onLogin={(s) => {
+          saveSession(s);
+          setSession(s);
+          if (path === '/' || path === '/login') navigate('/domains');
+        }}
+      />
+    );
+  }
+
+  const logout = async () => {
+    try {
+      await api.post('/auth/logout');
+    } catch {
+      // The session is forgotten here whatever the panel answered.
+    }
+    saveSession(null);
+    setSession(null);
+    navigate('/');
+  };
+  const ctx: AppContextValue = {
+    api,
+    me: session.user,
+    setMe: (u: User) => {
+      const s = { ...session, user: u };
+      saveSession(s);
+      setSession(s);
+    },
+    logout,
+    navigate,
+  };
+  return (
+    <AppContext.Provider value={ctx}>
+      <Shell path={path} />
+    </AppContext.Provider>
+  );
+}
+
+function Shell({ path }: { path: string }) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  return (
+    <AppContext.Consumer>
+      {(ctx) => {
+        const { me, navigate, logout } = ctx!;
+        const items = NAV.filter((n) => !n.admin || me.role === 'admin');
+        const current = items.find((n) => path === n.path || path.startsWith(n.path + '/'));
+        const Current = current?.page ?? Domains;
+        const go = (e: MouseEvent, p: string) => {
+          if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          setMenuOpen(false);
+          navigate(p);
+        };
+        return (
+          <div class="shell">
+            <a class="skip" href="#main">
+              Skip to content
+            </a>
+            <header class="top">
+              <span class="brand">WisPanel</span>
+              <button type="button" class="menu-toggle" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
+                Menu
+              </button>
+              <span class="who">
+                {me.username} <span class="muted">({me.role})</span>
+              </span>
+              <button type="button" onClick={() => void logout()}>
+                Log out
+              </button>
+            </header>
+            <nav id="nav" aria-label="Main" class={menuOpen ? 'open' : ''}>
+              <ul>
+                {items.map((n) => (
+                  <li key={n.path}>
+                    <a href={n.path} aria-current={n === current || (!current && n.path === '/domains') ? 'page' : undefined} onClick={(e) => go(e, n.path)}>
+                      {n.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <main id="main">
+              <Current key={current?.path ?? '/domains'} />
+            </main>
+          </div>
+        );
+      }}
+    </AppContext.Consumer>
+  );
+}

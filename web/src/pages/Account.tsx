@@ -1,0 +1,52 @@
+import { useState } from 'preact/hooks';
+import { seg } from '../api/client';
+import type { User } from '../api/types';
+import { useApp } from '../ui/context';
+import { FormError, Submit, TextField, useForm } from '../ui/form';
+import { Page, Section } from '../ui/page';
+import { password, required } from '../validation';
+
+export function Account() {
+  const { api, me } = useApp();
+  const [done, setDone] = useState(false);
+  const form = useForm({
+    password: { label: 'New password', checks: [password('Password')] },
+    confirm: { label: 'Repeat the new password', match: /passwords differ/, checks: [required('Repeat the new password')] },
+  });
+  const submit = form.submit(async (v) => {
+    setDone(false);
+    if (v.confirm !== v.password) throw new Error('The two passwords differ');
+    await api.put<User>(`/users/${seg(me.username)}`, { password: v.password });
+    form.reset();
+    setDone(true);
+  });
+  return (
+    <Page title="Account">
+      <Section title="Your account">
+        <dl class="facts">
+          <dt>Username</dt>
+          <dd>{me.username}</dd>
+          <dt>Email</dt>
+          <dd>{me.email}</dd>
+          <dt>Role</dt>
+          <dd>{me.role}</dd>
+          <dt>Package</dt>
+          <dd>{me.package}</dd>
+        </dl>
+      </Section>
+      <Section title="Change password">
+        <form onSubmit={submit} noValidate>
+          <TextField form={form} name="password" type="password" autocomplete="new-password" hint="At least 8 characters." />
+          <TextField form={form} name="confirm" type="password" autocomplete="new-password" />
+          <FormError message={form.formError} />
+          {done && (
+            <p class="ok" role="status">
+              Password changed.
+            </p>
+          )}
+          <Submit busy={form.busy}>Change password</Submit>
+        </form>
+      </Section>
+    </Page>
+  );
+}

@@ -1,0 +1,110 @@
+// Written against the product docs (seed 002); works once the cron API
+// (issue 6) is merged.
+import { seg } from '../api/client';
+import type { CronJob } from '../api/types';
+import { useApp, useLoad } from '../ui/context';
+import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { LoadState, Page, Section, When } from '../ui/page';
+import { cronExpr, required } from '../validation';
+
+export function Cron() {
+  const { api } = useApp();
+  const list = useLoad(() => api.get<CronJob[]>('/cronjobs'));
+  const rows = useRowErrors();
+  const key = (j: CronJob) => String(j.id);
+  const toggle = (j: CronJob) =>
+    rows.run(key(j), async () => {
+      await api.put(`/cronjobs/${seg(j.id)}`, { enabled: !j.enabled });
+      await list.reload();
+    });
+  const remove = (j: CronJob) =>
+    rows.run(key(j), async () => {
+      if (!window.confirm(`Delete the cron job "${j.name}"?`)) return;
+      await api.del(`/cronjobs/${seg(j.id)}`);
+      await list.reload();
+    });
+  return (
+    <Page title="Cron jobs">
+      <Section title="Cron jobs">
+        <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
+        {list.data && list.data.length > 0 && (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Schedule</th>
+                  <th scope="col">Command</th>
+                  <th scope="col">Last run</th>
+                  <th scope="col">Next run</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.map((j) => (
+                  <tr key={j.id}>
+                    <td data-label="Name">{j.name}</td>
+                    <td data-label="Schedule">
+                      <code>{j.cron_expr}</code>
+                    </td>
+                    <td data-label="Command">
+                      <code>{j.command}</code>
+                    </td>
+                    <td data-label="Last run">
+                      <When at={j.last_run_at} />
+                      {j.last_run_at && (j.last_run_ok ? ' ✓ ok' : ' ✗ failed')}
+                    </td>
+                    <td data-label="Next run">
+                      <When at={j.next_run_at} never="—" />
+                    </td>
+                    <td data-label="State">{j.enabled ? 'enabled' : 'disabled'}</td>
+                    <td data-label="Actions" class="actions">
+                      <button type="button" onClick={() => toggle(j)} aria-label={`${j.enabled ? 'Disable' : 'Enable'} ${j.name}`}>
+                        {j.enabled ? 'Disable' : 'Enable'}
+                      </button>
+                      <button type="button" class="danger" onClick={() => remove(j)} aria-label={`Delete cron job ${j.name}`}>
+                        Delete
+                      </button>
+                      <RowError message={rows.errors[key(j)]} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+      <CreateCronForm onCreated={list.reload} />
+    </Page>
+  );
+}
+
+export function CreateCronForm({ onCreated }: { onCreated: () => unknown }) {
+  const { api } = useApp();
+  const form = useForm({
+    name: { label: 'Name', checks: [required('Name')] },
+    cron_expr: { label: 'Schedule', match: /expression|schedule|cron_expr|field/i, initial: '*/5 * * * *', checks: [cronExpr] },
+    command: { label: 'Command', checks: [required('Command')] },
+    domain: { label: 'Domain', match: /domain/i },
+  });
+  const submit = form.submit(async (v) => {
+    const body: Record<string, unknown> = { name: v.name.trim(), cron_expr: v.cron_expr.trim(), command: v.command };
+    if (v.domain.trim()) body.domain = v.domain.trim();
+    await api.post('/cronjobs', body);
+    form.reset();
+    await onCreated();
+  });
+  return (
+    <Section title="Create a cron job">
+      <form onSubmit={submit} noValidate>
+        <TextField form={form} name="name" autocomplete="off" />
+        <TextField form={form} name="cron_expr" autocomplete="off" hint="minute hour day-of-month month day-of-week, or @hourly, @daily …" />
+        <TextField form={form} name="command" autocomplete="off" placeholder="php artisan schedule:run" />
+        <TextField form={form} name="domain" autocomplete="off" hint="Optional: one of your domains." />
+        <FormError message={form.formError} />
+        <Submit busy={form.busy}>Create cron job</Submit>
+      </form>
+    </Section>
+  );
+}

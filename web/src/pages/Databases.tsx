@@ -1,0 +1,99 @@
+// Written against the product docs (seed 000); works once the databases
+// API (issue 4) is merged. Until then the list shows the panel's 404.
+import { seg } from '../api/client';
+import type { Database } from '../api/types';
+import { useApp, useLoad } from '../ui/context';
+import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { LoadState, Page, Section, When } from '../ui/page';
+import { dbName, generatePassword, password } from '../validation';
+
+export function Databases() {
+  const { api, me } = useApp();
+  const list = useLoad(() => api.get<Database[]>('/databases'));
+  const rows = useRowErrors();
+  const remove = (d: Database) =>
+    rows.run(d.id, async () => {
+      if (!window.confirm(`Delete the database ${d.name} and its user? Its data is lost.`)) return;
+      await api.del(`/databases/${seg(d.id)}`);
+      await list.reload();
+    });
+  return (
+    <Page title="Databases">
+      <Section title="Databases">
+        <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
+        {list.data && list.data.length > 0 && (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">User</th>
+                  {me.role === 'admin' && <th scope="col">Owner</th>}
+                  <th scope="col">Domain</th>
+                  <th scope="col">Size</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.map((d) => (
+                  <tr key={d.id}>
+                    <td data-label="Name">{d.name}</td>
+                    <td data-label="User">{d.user}</td>
+                    {me.role === 'admin' && <td data-label="Owner">{d.owner}</td>}
+                    <td data-label="Domain">{d.domain || '—'}</td>
+                    <td data-label="Size">{d.size_kb} KB</td>
+                    <td data-label="Created">
+                      <When at={d.created_at} />
+                    </td>
+                    <td data-label="Actions" class="actions">
+                      <button type="button" class="danger" onClick={() => remove(d)} aria-label={`Delete database ${d.name}`}>
+                        Delete
+                      </button>
+                      <RowError message={rows.errors[d.id]} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+      <CreateDatabaseForm owner={me.username} onCreated={list.reload} />
+    </Page>
+  );
+}
+
+export function CreateDatabaseForm({ owner, onCreated }: { owner: string; onCreated: () => unknown }) {
+  const { api } = useApp();
+  const form = useForm({
+    name: { label: 'Database name', match: /database (name|already)/i, checks: [dbName('Database name')] },
+    user: { label: 'Database user', match: /\buser\b/i, checks: [(v) => (v === '' ? null : dbName('Database user')(v))] },
+    password: { label: 'Password', checks: [password()] },
+    domain: { label: 'Domain', match: /domain/i },
+  });
+  const submit = form.submit(async (v) => {
+    const body: Record<string, string> = { name: v.name, password: v.password };
+    if (v.user) body.user = v.user;
+    if (v.domain.trim()) body.domain = v.domain.trim();
+    await api.post('/databases', body);
+    form.reset();
+    await onCreated();
+  });
+  return (
+    <Section title="Create a database">
+      <form onSubmit={submit} noValidate>
+        <TextField form={form} name="name" autocomplete="off" hint={`Letters, digits and _. Created as ${owner}_<name>.`} />
+        <TextField form={form} name="user" autocomplete="off" hint="Empty: the same as the database name." />
+        <TextField form={form} name="password" type="text" autocomplete="new-password">
+          <button type="button" onClick={() => form.set('password', generatePassword())}>
+            Generate
+          </button>
+        </TextField>
+        <TextField form={form} name="domain" autocomplete="off" hint="Optional: one of your domains." />
+        <FormError message={form.formError} />
+        <Submit busy={form.busy}>Create database</Submit>
+      </form>
+    </Section>
+  );
+}

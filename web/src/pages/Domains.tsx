@@ -1,0 +1,87 @@
+import { seg } from '../api/client';
+import type { Domain } from '../api/types';
+import { useApp, useLoad } from '../ui/context';
+import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { LoadState, Page, Section, When } from '../ui/page';
+import { domainName, username } from '../validation';
+
+export function Domains() {
+  const { api, me } = useApp();
+  const isAdmin = me.role === 'admin';
+  const list = useLoad(() => api.get<Domain[]>('/domains'));
+  const rows = useRowErrors();
+  const remove = (d: Domain) =>
+    rows.run(d.domain, async () => {
+      if (!window.confirm(`Delete the domain ${d.domain}?`)) return;
+      await api.del(`/domains/${seg(d.domain)}`);
+      await list.reload();
+    });
+  return (
+    <Page title="Domains">
+      <Section title="Domains">
+        <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
+        {list.data && list.data.length > 0 && (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Domain</th>
+                  {isAdmin && <th scope="col">Owner</th>}
+                  <th scope="col">Web directory</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.map((d) => (
+                  <tr key={d.domain}>
+                    <td data-label="Domain">{d.domain}</td>
+                    {isAdmin && <td data-label="Owner">{d.owner}</td>}
+                    <td data-label="Web directory">
+                      <code>{d.document_root}</code>
+                    </td>
+                    <td data-label="Created">
+                      <When at={d.created_at} />
+                    </td>
+                    <td data-label="Actions" class="actions">
+                      <button type="button" class="danger" onClick={() => remove(d)} aria-label={`Delete domain ${d.domain}`}>
+                        Delete
+                      </button>
+                      <RowError message={rows.errors[d.domain]} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+      <CreateDomainForm isAdmin={isAdmin} onCreated={list.reload} />
+    </Page>
+  );
+}
+
+export function CreateDomainForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: () => unknown }) {
+  const { api } = useApp();
+  const form = useForm({
+    domain: { label: 'Domain', checks: [domainName] },
+    owner: { label: 'Owner', match: /owner/i, checks: [(v) => (v.trim() === '' ? null : username(v))] },
+  });
+  const submit = form.submit(async (v) => {
+    const body: Record<string, string> = { domain: v.domain.trim().toLowerCase() };
+    if (isAdmin && v.owner.trim()) body.owner = v.owner.trim();
+    await api.post<Domain>('/domains', body);
+    form.reset();
+    await onCreated();
+  });
+  return (
+    <Section title="Add a domain">
+      <form onSubmit={submit} noValidate>
+        <TextField form={form} name="domain" placeholder="example.com" autocomplete="off" />
+        {isAdmin && <TextField form={form} name="owner" hint="The user who gets the domain; empty: you." autocomplete="off" />}
+        <FormError message={form.formError} />
+        <Submit busy={form.busy}>Add domain</Submit>
+      </form>
+    </Section>
+  );
+}

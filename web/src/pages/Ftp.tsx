@@ -1,0 +1,114 @@
+// Written against the product docs (seed 002); works once the FTP API
+// (issue 5) is merged.
+import { useState } from 'preact/hooks';
+import { seg } from '../api/client';
+import type { FtpAccount } from '../api/types';
+import { useApp, useLoad } from '../ui/context';
+import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { LoadState, Page, Section } from '../ui/page';
+import { absolutePath, ftpUsername, generatePassword, password } from '../validation';
+
+export function Ftp() {
+  const { api, me } = useApp();
+  const list = useLoad(() => api.get<{ accounts: FtpAccount[]; total: number }>('/ftp'));
+  const rows = useRowErrors();
+  const accounts = list.data?.accounts ?? [];
+  const toggle = (a: FtpAccount) =>
+    rows.run(a.username, async () => {
+      await api.post(`/ftp/${seg(a.username)}/toggle`);
+      await list.reload();
+    });
+  const remove = (a: FtpAccount) =>
+    rows.run(a.username, async () => {
+      if (!window.confirm(`Delete the FTP account ${a.username}? Its files stay.`)) return;
+      await api.del(`/ftp/${seg(a.username)}`);
+      await list.reload();
+    });
+  return (
+    <Page title="FTP">
+      <Section title="FTP accounts">
+        <LoadState loading={list.loading} error={list.error} empty={list.data !== null && accounts.length === 0} />
+        {accounts.length > 0 && (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Username</th>
+                  {me.role === 'admin' && <th scope="col">Owner</th>}
+                  <th scope="col">Home</th>
+                  <th scope="col">Quota</th>
+                  <th scope="col">Access</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {accounts.map((a) => (
+                  <tr key={a.username}>
+                    <td data-label="Username">{a.username}</td>
+                    {me.role === 'admin' && <td data-label="Owner">{a.owner}</td>}
+                    <td data-label="Home">
+                      <code>{a.home_dir}</code>
+                    </td>
+                    <td data-label="Quota">{a.quota_mb ? `${a.quota_mb} MB` : 'unlimited'}</td>
+                    <td data-label="Access">{a.read_only ? 'read only' : 'read and write'}</td>
+                    <td data-label="State">{a.enabled ? 'enabled' : 'disabled'}</td>
+                    <td data-label="Actions" class="actions">
+                      <button type="button" onClick={() => toggle(a)} aria-label={`${a.enabled ? 'Disable' : 'Enable'} ${a.username}`}>
+                        {a.enabled ? 'Disable' : 'Enable'}
+                      </button>
+                      <button type="button" class="danger" onClick={() => remove(a)} aria-label={`Delete FTP account ${a.username}`}>
+                        Delete
+                      </button>
+                      <RowError message={rows.errors[a.username]} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+      <CreateFtpForm owner={me.username} onCreated={list.reload} />
+    </Page>
+  );
+}
+
+export function CreateFtpForm({ owner, onCreated }: { owner: string; onCreated: () => unknown }) {
+  const { api } = useApp();
+  const [readOnly, setReadOnly] = useState(false);
+  const form = useForm({
+    username: { label: 'Username', match: /already exists/i, checks: [ftpUsername] },
+    password: { label: 'Password', checks: [password()] },
+    home_dir: { label: 'Home directory', match: /home/i, checks: [(v) => (v === '' ? null : absolutePath(v))] },
+    quota_mb: { label: 'Quota (MB)', match: /quota/i, initial: '0', checks: [(v) => (/^\d+$/.test(v) ? null : 'Quota must be a whole number of MB (0: unlimited)')] },
+  });
+  const submit = form.submit(async (v) => {
+    const body: Record<string, unknown> = { username: v.username.trim(), password: v.password, quota_mb: Number(v.quota_mb), read_only: readOnly };
+    if (v.home_dir) body.home_dir = v.home_dir;
+    await api.post('/ftp', body);
+    form.reset();
+    setReadOnly(false);
+    await onCreated();
+  });
+  return (
+    <Section title="Create an FTP account">
+      <form onSubmit={submit} noValidate>
+        <TextField form={form} name="username" autocomplete="off" hint={`At least 2 characters. Created as ${owner}_<name>.`} />
+        <TextField form={form} name="password" type="text" autocomplete="new-password">
+          <button type="button" onClick={() => form.set('password', generatePassword())}>
+            Generate
+          </button>
+        </TextField>
+        <TextField form={form} name="home_dir" placeholder="/" hint="Inside your home; empty: your home." />
+        <TextField form={form} name="quota_mb" type="number" hint="0: unlimited." />
+        <label class="check">
+          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} />
+          <span>Read only</span>
+        </label>
+        <FormError message={form.formError} />
+        <Submit busy={form.busy}>Create FTP account</Submit>
+      </form>
+    </Section>
+  );
+}

@@ -1,0 +1,43 @@
+import type { Health as HealthT } from '../api/types';
+import { useApp, useLoad } from '../ui/context';
+import { LoadState, Page, Section } from '../ui/page';
+
+export function Health() {
+  const { api } = useApp();
+  const h = useLoad(() => api.get<HealthT>('/health'));
+  const components = Object.entries(h.data?.components ?? {});
+  return (
+    <Page title="Health">
+      <Section title="Panel">
+        <LoadState loading={h.loading} error={h.error} />
+        {h.data && (
+          <>
+            <dl class="facts">
+              <dt>Status</dt>
+              <dd>
+                <span class={`badge ${h.data.status === 'ok' ? 'up' : 'down'}`}>{h.data.status}</span>
+              </dd>
+              <dt>Version</dt>
+              <dd>{h.data.version}</dd>
+            </dl>
+            <h3>Components</h3>
+            {components.length === 0 ? (
+              <p class="muted">No managed components are configured.</p>
+            ) : (
+              <ul class="components">
+                {components.map(([name, state]) => (
+                  <li key={name}>
+                    {name}: <span class={`badge ${state}`}>{state}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <button type="button" onClick={() => void h.reload()}>
+              Refresh
+            </button>
+          </>
+        )}
+      </Section>
+    </Page>
+  );
+}

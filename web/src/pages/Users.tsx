@@ -1,0 +1,122 @@
+import { seg } from '../api/client';
+import type { User } from '../api/types';
+import { useApp, useLoad } from '../ui/context';
+import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { LoadState, Page, Section, When } from '../ui/page';
+import { email, password, username } from '../validation';
+
+export function Users() {
+  const { api, me } = useApp();
+  const list = useLoad(() => api.get<User[]>('/users'));
+  const rows = useRowErrors();
+  const setStatus = (u: User) =>
+    rows.run(u.username, async () => {
+      await api.post(`/users/${seg(u.username)}/${u.status === 'active' ? 'suspend' : 'unsuspend'}`);
+      await list.reload();
+    });
+  const remove = (u: User) =>
+    rows.run(u.username, async () => {
+      if (!window.confirm(`Delete ${u.username} and everything it owns (databases, FTP accounts, cron jobs, domains, files)?`)) return;
+      await api.del(`/users/${seg(u.username)}`);
+      await list.reload();
+    });
+  return (
+    <Page title="Users">
+      <Section title="Users">
+        <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
+        {list.data && list.data.length > 0 && (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Username</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Package</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.map((u) => (
+                  <tr key={u.username}>
+                    <td data-label="Username">{u.username}</td>
+                    <td data-label="Email">{u.email}</td>
+                    <td data-label="Role">{u.role}</td>
+                    <td data-label="Package">{u.package}</td>
+                    <td data-label="Status">{u.status}</td>
+                    <td data-label="Created">
+                      <When at={u.created_at} />
+                    </td>
+                    <td data-label="Actions" class="actions">
+                      {u.username !== me.username && (
+                        <>
+                          <button type="button" onClick={() => setStatus(u)} aria-label={`${u.status === 'active' ? 'Suspend' : 'Unsuspend'} ${u.username}`}>
+                            {u.status === 'active' ? 'Suspend' : 'Unsuspend'}
+                          </button>
+                          <button type="button" class="danger" onClick={() => remove(u)} aria-label={`Delete user ${u.username}`}>
+                            Delete
+                          </button>
+                        </>
+                      )}
+                      <RowError message={rows.errors[u.username]} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+      <CreateUserForm onCreated={list.reload} />
+    </Page>
+  );
+}
+
+export function CreateUserForm({ onCreated }: { onCreated: () => unknown }) {
+  const { api } = useApp();
+  const form = useForm({
+    username: { label: 'Username', match: /^user already exists/i, checks: [username] },
+    email: { label: 'Email', checks: [email] },
+    password: { label: 'Password', checks: [password()] },
+    role: { label: 'Role', initial: 'user', match: /\brole\b/i },
+    package: { label: 'Package', initial: 'default', match: /package/i },
+  });
+  const submit = form.submit(async (v) => {
+    await api.post<User>('/users', {
+      username: v.username.trim(),
+      email: v.email.trim(),
+      password: v.password,
+      role: v.role,
+      package: v.package.trim() || 'default',
+    });
+    form.reset();
+    await onCreated();
+  });
+  const roleId = form.id('role');
+  return (
+    <Section title="Create a user">
+      <form onSubmit={submit} noValidate>
+        <TextField form={form} name="username" autocomplete="off" hint="2-32 characters: a lowercase letter, then lowercase letters or digits." />
+        <TextField form={form} name="email" type="email" autocomplete="off" />
+        <TextField form={form} name="password" type="password" autocomplete="new-password" hint="At least 8 characters." />
+        <div class="field">
+          <label for={roleId}>Role</label>
+          <select id={roleId} name="role" value={form.values.role} onChange={(e) => form.set('role', e.currentTarget.value)}>
+            <option value="user">user</option>
+            <option value="admin">admin</option>
+          </select>
+          {form.errors.role && (
+            <p class="field-error" role="alert">
+              {form.errors.role}
+            </p>
+          )}
+        </div>
+        <TextField form={form} name="package" autocomplete="off" />
+        <FormError message={form.formError} />
+        <Submit busy={form.busy}>Create user</Submit>
+      </form>
+    </Section>
+  );
+}
