@@ -69,7 +69,8 @@ int Panel::serve() {
     asio::thread_pool workers(static_cast<size_t>(std::max<int64_t>(1, config_.server.workers)));
     RateLimiter limiter;
     Router router(api_routes());
-    Dispatcher dispatcher(router, *services_, index_, limiter, config_);
+    StaticFiles web(config_.web.dir);
+    Dispatcher dispatcher(router, *services_, index_, limiter, config_, &web);
     HttpServer server(loop_ptrs, workers, dispatcher, config_.server, tls.get());
     if (auto r = server.listen(config_.server.listen); !r) {
         spdlog::critical("{}", r.error().message);

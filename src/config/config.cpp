@@ -53,6 +53,9 @@ const Key kKeys[] = {
     // cron.* and mail.* (issue 6)
 
     // files.* (issue 7)
+
+    // web.* (issue 9)
+    WSP_KEY("web.dir", c.web.dir),
 };
 #undef WSP_KEY
 
@@ -99,6 +102,14 @@ Result<void> set_from_node(Config& c, const Key& key, const toml::node& node,
 }
 
 }  // namespace
+
+std::string default_web_dir() {
+#ifdef WSP_WEB_DIR
+    return WSP_WEB_DIR;
+#else
+    return "web/dist";
+#endif
+}
 
 Result<Config> load_config(const std::string& path) {
     Config config;

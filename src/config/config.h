@@ -10,6 +10,9 @@
 
 namespace wsp {
 
+// <source>/web/dist, compiled in by CMake (WSP_WEB_DIR).
+std::string default_web_dir();
+
 struct ServerConfig {
     std::string listen = "127.0.0.1:2083";
     bool tls = true;
@@ -51,6 +54,12 @@ struct LogConfig {
     std::string level = "info";
 };
 
+struct WebConfig {  // issue 9
+    // The built web interface (web/dist); served at every non-API path.
+    // Missing directory: those paths are 404, as without the interface.
+    std::string dir = default_web_dir();
+};
+
 // Each area's settings; the issue that builds the area adds its keys here
 // and in kKeys (config.cpp) and docs/config.md.
 struct MariadbConfig {  // issue 4
@@ -78,6 +87,7 @@ struct Config {
     PathsConfig paths;
     SandboxConfig sandbox;
     LogConfig log;
+    WebConfig web;
     MariadbConfig mariadb;
     PmaConfig pma;
     FtpConfig ftp;

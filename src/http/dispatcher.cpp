@@ -24,7 +24,7 @@ bool is_read(Verb v) {
 }  // namespace
 
 Admission Dispatcher::admit(Verb method, std::string_view target, std::string_view authorization,
-                            const std::string& client_ip) const {
+                            const std::string& client_ip, std::string_view accept_encoding) const {
     Admission a;
     auto url = boost::urls::parse_origin_form(target);
     if (!url) {
@@ -34,7 +34,10 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     RouteMatch m = router_.match(method, url->encoded_path());
     if (!m.route) {
         if (m.allowed.empty()) {
-            a.rejection = error_response(not_found("Route not found"));
+            // Not an API route: the web interface's files, if it has them.
+            if (static_files_)
+                a.rejection = static_files_->serve(method, url->path(), accept_encoding);
+            if (!a.rejection) a.rejection = error_response(not_found("Route not found"));
         } else {
             a.rejection =
                 error_response({Code::method_not_allowed,

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "http/message.h"
 #include "http/router.h"
+#include "http/static_files.h"
 #include "services/auth_index.h"
 #include "services/rate_limiter.h"
 
@@ -30,12 +31,19 @@ struct Admission {
 
 class Dispatcher {
   public:
+    // `static_files`: the web interface, answering GET/HEAD outside /api
+    // that no route matched (null: those are 404 too).
     Dispatcher(const Router& router, Services& services, AuthIndex& index, RateLimiter& limiter,
-               const Config& config)
-        : router_(router), services_(services), index_(index), limiter_(limiter), config_(config) {}
+               const Config& config, const StaticFiles* static_files = nullptr)
+        : router_(router),
+          services_(services),
+          index_(index),
+          limiter_(limiter),
+          config_(config),
+          static_files_(static_files) {}
 
     Admission admit(Verb method, std::string_view target, std::string_view authorization,
-                    const std::string& client_ip) const;
+                    const std::string& client_ip, std::string_view accept_encoding = {}) const;
     // Runs the handler of an admitted request whose body has been read.
     Response run(Admission& admission) const;
 
@@ -45,6 +53,7 @@ class Dispatcher {
     AuthIndex& index_;
     RateLimiter& limiter_;
     const Config& config_;
+    const StaticFiles* static_files_;
 };
 
 }  // namespace wsp

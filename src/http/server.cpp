@@ -231,7 +231,8 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
             method_text = std::string(header.method_string());
             path_text = std::string(header.target().substr(0, header.target().find('?')));
             Admission admission = dispatcher_.admit(header.method(), header.target(),
-                                                    header[http::field::authorization], peer);
+                                                    header[http::field::authorization], peer,
+                                                    header[http::field::accept_encoding]);
             if (admission.auth) user = admission.auth->caller.username;
             const uint64_t limit = static_cast<uint64_t>(config_.max_body_bytes);
             if (!admission.rejection && header_parser.content_length() &&
