@@ -6,7 +6,7 @@ DATA_DIR ?= $(CURDIR)/var
 LISTEN ?= 127.0.0.1:2083
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build run test test-unit asan bench format clean
+.PHONY: deps build web run test test-unit asan bench format clean
 
 deps:
 	bash scripts/deps.sh
@@ -15,12 +15,17 @@ build: deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD) -j $(JOBS)
 
-run: build
+# The web interface: exact dependencies from package-lock.json, then the
+# production build into web/dist (served by the binary; docs/web.md).
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+run: build web
 	bash scripts/run.sh $(BUILD)/wispanel $(DATA_DIR) $(LISTEN)
 
 # Every test: the unit tests twice (Release, then ASan/UBSan) and the
 # integration tests against the real binary.
-test: build asan
+test: build asan web
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
@@ -28,8 +33,9 @@ asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWSP_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
 
-bench: build
+bench: build web
 	bash bench/http.sh
+	bash bench/web.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
