@@ -68,19 +68,31 @@ export class Api {
     return data as T;
   }
 
-  get<T>(path: string) {
-    return this.request<T>('GET', path);
+  // `path` is a template as docs/openapi.yaml writes it ('/domains/{domain}'),
+  // filled from `params`, each value encoded as one path segment. Pages
+  // call these with literal templates only, so a test can check every one
+  // against the OpenAPI document (api/openapi.test.ts).
+  get<T>(path: string, params?: Params, query?: Record<string, string>) {
+    const q = query ? '?' + new URLSearchParams(query).toString() : '';
+    return this.request<T>('GET', fill(path, params) + q);
   }
-  post<T>(path: string, body?: unknown) {
-    return this.request<T>('POST', path, body ?? {});
+  post<T>(path: string, body?: unknown, params?: Params) {
+    return this.request<T>('POST', fill(path, params), body ?? {});
   }
-  put<T>(path: string, body: unknown) {
-    return this.request<T>('PUT', path, body);
+  put<T>(path: string, body: unknown, params?: Params) {
+    return this.request<T>('PUT', fill(path, params), body);
   }
-  del<T>(path: string) {
-    return this.request<T>('DELETE', path);
+  del<T>(path: string, params?: Params) {
+    return this.request<T>('DELETE', fill(path, params));
   }
 }
 
-// Path segments come from names the user typed or the API returned.
-export const seg = (s: string | number) => encodeURIComponent(String(s));
+export type Params = Record<string, string | number>;
+
+export function fill(template: string, params: Params = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = params[name];
+    if (v === undefined || v === '') throw new ApiError(0, 'CLIENT', `Missing path parameter ${name}`);
+    return encodeURIComponent(String(v));
+  });
+}

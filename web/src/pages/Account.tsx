@@ -1,5 +1,4 @@
 import { useState } from 'preact/hooks';
-import { seg } from '../api/client';
 import type { User } from '../api/types';
 import { useApp } from '../ui/context';
 import { FormError, Submit, TextField, useForm } from '../ui/form';
@@ -16,7 +15,7 @@ export function Account() {
   const submit = form.submit(async (v) => {
     setDone(false);
     if (v.confirm !== v.password) throw new Error('The two passwords differ');
-    await api.put<User>(`/users/${seg(me.username)}`, { password: v.password });
+    await api.put<User>('/users/{username}', { password: v.password }, { username: me.username });
     form.reset();
     setDone(true);
   });

@@ -1,5 +1,4 @@
 import { useState } from 'preact/hooks';
-import { seg } from '../api/client';
 import { SCOPES, type ApiKey, type ApiKeyCreated, type Scope } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
@@ -19,20 +18,20 @@ const SCOPE_HELP: Record<Scope, string> = {
 
 export function ApiKeys() {
   const { api, me } = useApp();
-  const base = `/users/${seg(me.username)}/api-keys`;
-  const keys = useLoad(() => api.get<ApiKey[]>(base), [base]);
+  const owner = { username: me.username };
+  const keys = useLoad(() => api.get<ApiKey[]>('/users/{username}/api-keys', owner), [me.username]);
   const rows = useRowErrors();
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
 
   const toggle = (k: ApiKey) =>
     rows.run(k.id, async () => {
-      await api.put(`${base}/${seg(k.id)}`, { enabled: !k.enabled });
+      await api.put('/users/{username}/api-keys/{id}', { enabled: !k.enabled }, { ...owner, id: k.id });
       await keys.reload();
     });
   const revoke = (k: ApiKey) =>
     rows.run(k.id, async () => {
       if (!window.confirm(`Revoke the API key "${k.name}"? Clients using it stop working at once.`)) return;
-      await api.del(`${base}/${seg(k.id)}`);
+      await api.del('/users/{username}/api-keys/{id}', { ...owner, id: k.id });
       await keys.reload();
     });
 
@@ -89,7 +88,7 @@ export function ApiKeys() {
         )}
       </Section>
       <CreateKeyForm
-        base={base}
+        username={me.username}
         onCreated={async (c) => {
           setCreated(c);
           await keys.reload();
@@ -99,7 +98,7 @@ export function ApiKeys() {
   );
 }
 
-export function CreateKeyForm({ base, onCreated }: { base: string; onCreated: (c: ApiKeyCreated) => void }) {
+export function CreateKeyForm({ username, onCreated }: { username: string; onCreated: (c: ApiKeyCreated) => void }) {
   const { api } = useApp();
   const [scopes, setScopes] = useState<Scope[]>(['read']);
   const [scopeError, setScopeError] = useState<string | null>(null);
@@ -118,12 +117,11 @@ export function CreateKeyForm({ base, onCreated }: { base: string; onCreated: (c
   };
   const submit = form.submit(async (v) => {
     const created = await api
-      .post<ApiKeyCreated>(base, {
-        name: v.name.trim(),
-        permissions: scopes,
-        ip_whitelist: parseIpList(v.ip_whitelist),
-        expires_in: Number(v.expires_in),
-      })
+      .post<ApiKeyCreated>(
+        '/users/{username}/api-keys',
+        { name: v.name.trim(), permissions: scopes, ip_whitelist: parseIpList(v.ip_whitelist), expires_in: Number(v.expires_in) },
+        { username },
+      )
       .catch((e) => {
         // Scope errors belong to the checkbox group, which is not a text field.
         if (/permissions|scope/i.test(String(e?.message))) {

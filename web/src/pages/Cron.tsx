@@ -1,6 +1,5 @@
 // Written against the product docs (seed 002); works once the cron API
 // (issue 6) is merged.
-import { seg } from '../api/client';
 import type { CronJob } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
@@ -14,13 +13,13 @@ export function Cron() {
   const key = (j: CronJob) => String(j.id);
   const toggle = (j: CronJob) =>
     rows.run(key(j), async () => {
-      await api.put(`/cronjobs/${seg(j.id)}`, { enabled: !j.enabled });
+      await api.put('/cronjobs/{id}', { enabled: !j.enabled }, { id: j.id });
       await list.reload();
     });
   const remove = (j: CronJob) =>
     rows.run(key(j), async () => {
       if (!window.confirm(`Delete the cron job "${j.name}"?`)) return;
-      await api.del(`/cronjobs/${seg(j.id)}`);
+      await api.del('/cronjobs/{id}', { id: j.id });
       await list.reload();
     });
   return (

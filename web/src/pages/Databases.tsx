@@ -1,6 +1,5 @@
 // Written against the product docs (seed 000); works once the databases
 // API (issue 4) is merged. Until then the list shows the panel's 404.
-import { seg } from '../api/client';
 import type { Database } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
@@ -14,7 +13,7 @@ export function Databases() {
   const remove = (d: Database) =>
     rows.run(d.id, async () => {
       if (!window.confirm(`Delete the database ${d.name} and its user? Its data is lost.`)) return;
-      await api.del(`/databases/${seg(d.id)}`);
+      await api.del('/databases/{id}', { id: d.id });
       await list.reload();
     });
   return (

@@ -1,4 +1,3 @@
-import { seg } from '../api/client';
 import type { Domain } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
@@ -13,7 +12,7 @@ export function Domains() {
   const remove = (d: Domain) =>
     rows.run(d.domain, async () => {
       if (!window.confirm(`Delete the domain ${d.domain}?`)) return;
-      await api.del(`/domains/${seg(d.domain)}`);
+      await api.del('/domains/{domain}', { domain: d.domain });
       await list.reload();
     });
   return (

@@ -20,7 +20,7 @@ export function crumbs(path: string): { name: string; path: string }[] {
 export function Files() {
   const { api } = useApp();
   const [dir, setDir] = useState('/');
-  const list = useLoad(() => api.get<FileEntry[]>(`/files/list?path=${encodeURIComponent(dir)}`), [dir]);
+  const list = useLoad(() => api.get<FileEntry[]>('/files/list', {}, { path: dir }), [dir]);
   const rows = useRowErrors();
   const remove = (f: FileEntry) =>
     rows.run(f.path, async () => {

@@ -1,7 +1,6 @@
 // Written against the product docs (seed 002); works once the FTP API
 // (issue 5) is merged.
 import { useState } from 'preact/hooks';
-import { seg } from '../api/client';
 import type { FtpAccount } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
@@ -15,13 +14,13 @@ export function Ftp() {
   const accounts = list.data?.accounts ?? [];
   const toggle = (a: FtpAccount) =>
     rows.run(a.username, async () => {
-      await api.post(`/ftp/${seg(a.username)}/toggle`);
+      await api.post('/ftp/{id}/toggle', {}, { id: a.username });
       await list.reload();
     });
   const remove = (a: FtpAccount) =>
     rows.run(a.username, async () => {
       if (!window.confirm(`Delete the FTP account ${a.username}? Its files stay.`)) return;
-      await api.del(`/ftp/${seg(a.username)}`);
+      await api.del('/ftp/{id}', { id: a.username });
       await list.reload();
     });
   return (

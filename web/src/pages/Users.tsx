@@ -1,4 +1,3 @@
-import { seg } from '../api/client';
 import type { User } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
@@ -11,13 +10,15 @@ export function Users() {
   const rows = useRowErrors();
   const setStatus = (u: User) =>
     rows.run(u.username, async () => {
-      await api.post(`/users/${seg(u.username)}/${u.status === 'active' ? 'suspend' : 'unsuspend'}`);
+      const who = { username: u.username };
+      if (u.status === 'active') await api.post('/users/{username}/suspend', {}, who);
+      else await api.post('/users/{username}/unsuspend', {}, who);
       await list.reload();
     });
   const remove = (u: User) =>
     rows.run(u.username, async () => {
       if (!window.confirm(`Delete ${u.username} and everything it owns (databases, FTP accounts, cron jobs, domains, files)?`)) return;
-      await api.del(`/users/${seg(u.username)}`);
+      await api.del('/users/{username}', { username: u.username });
       await list.reload();
     });
   return (

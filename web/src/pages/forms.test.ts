@@ -69,7 +69,7 @@ describe('Login', () => {
 
 describe('Create API key', () => {
   it('a bad IP is refused before any request, next to the IP field', async () => {
-    const { root, calls } = await mount(h(CreateKeyForm, { base: '/users/admin/api-keys', onCreated: () => {} }));
+    const { root, calls } = await mount(h(CreateKeyForm, { username: 'admin', onCreated: () => {} }));
     await type(field(root, 'Name'), 'ci');
     await type(field(root, 'Allowed IP addresses'), '10.0.0.0/8, 300.1.1.1');
     await submit(root);
@@ -78,7 +78,7 @@ describe('Create API key', () => {
   });
   it('sends name, scopes, the IP list and expiry; hands the created key over', async () => {
     const created: ApiKeyCreated[] = [];
-    const { root, calls } = await mount(h(CreateKeyForm, { base: '/users/admin/api-keys', onCreated: (c) => created.push(c) }), [{ status: 201, body: createdKey }]);
+    const { root, calls } = await mount(h(CreateKeyForm, { username: 'admin', onCreated: (c) => created.push(c) }), [{ status: 201, body: createdKey }]);
     await type(field(root, 'Name'), 'WHMCS');
     const domains = root.querySelector<HTMLInputElement>('input[value="domains"]')!;
     await click(domains);
@@ -94,7 +94,7 @@ describe('Create API key', () => {
     expect(field(root, 'Name').value).toBe('');
   });
   it('no scope at all is refused on the scope group', async () => {
-    const { root, calls } = await mount(h(CreateKeyForm, { base: '/users/admin/api-keys', onCreated: () => {} }));
+    const { root, calls } = await mount(h(CreateKeyForm, { username: 'admin', onCreated: () => {} }));
     await type(field(root, 'Name'), 'ci');
     await click(root.querySelector<HTMLInputElement>('input[value="read"]')!);
     await submit(root);
@@ -102,7 +102,7 @@ describe('Create API key', () => {
     expect(root.querySelector('#scope-error')?.textContent).toBe('permissions must name at least one scope');
   });
   it('panel errors land on the field they name', async () => {
-    const { root } = await mount(h(CreateKeyForm, { base: '/users/admin/api-keys', onCreated: () => {} }), [
+    const { root } = await mount(h(CreateKeyForm, { username: 'admin', onCreated: () => {} }), [
       envelope(400, 'VALIDATION_ERROR', "ip_whitelist: invalid address '10.0.0.1/40'"),
     ]);
     await type(field(root, 'Name'), 'ci');
@@ -111,7 +111,7 @@ describe('Create API key', () => {
     expect(formError(root)).toBeNull();
   });
   it('a scope the panel refuses is shown on the scope group', async () => {
-    const { root } = await mount(h(CreateKeyForm, { base: '/users/admin/api-keys', onCreated: () => {} }), [
+    const { root } = await mount(h(CreateKeyForm, { username: 'admin', onCreated: () => {} }), [
       envelope(403, 'FORBIDDEN', 'A key cannot grant permissions its creator does not hold'),
     ]);
     await type(field(root, 'Name'), 'ci');
