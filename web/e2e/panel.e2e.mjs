@@ -280,6 +280,19 @@ try {
   expect((await api('/auth/me', sessionToken)).status === 401, 'the old session token no longer works');
   await shot('14-logged-out');
 
+  log('a user (not admin) sees no Users page and only its own domains');
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill('alice-password-1');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await heading('Domains');
+  const mainNav = page.getByRole('navigation', { name: 'Main' });
+  expect((await mainNav.getByRole('link', { name: 'Users', exact: true }).count()) === 0, 'no Users link for a user');
+  await page.getByText('Nothing here yet.').waitFor();
+  await page.goto(base + '/users');
+  await heading('Domains');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log in' }).waitFor();
+
   expect(problems.length === 0, `browser problems:\n${problems.join('\n')}`);
   console.log(`[e2e] PASSED; screenshots in ${artifacts}`);
 } catch (e) {
