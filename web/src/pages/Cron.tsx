@@ -24,7 +24,7 @@ export function Cron() {
     });
   return (
     <Page title="Cron jobs">
-      <Section title="Cron jobs">
+      <Section title="Scheduled jobs">
         <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
         {list.data && list.data.length > 0 && (
           <div class="table-wrap">

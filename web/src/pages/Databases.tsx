@@ -18,7 +18,7 @@ export function Databases() {
     });
   return (
     <Page title="Databases">
-      <Section title="Databases">
+      <Section title={me.role === 'admin' ? 'All databases' : 'Your databases'}>
         <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
         {list.data && list.data.length > 0 && (
           <div class="table-wrap">

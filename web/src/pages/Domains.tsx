@@ -17,7 +17,7 @@ export function Domains() {
     });
   return (
     <Page title="Domains">
-      <Section title="Domains">
+      <Section title={isAdmin ? 'All domains' : 'Your domains'}>
         <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
         {list.data && list.data.length > 0 && (
           <div class="table-wrap">

@@ -25,7 +25,7 @@ export function Ftp() {
     });
   return (
     <Page title="FTP">
-      <Section title="FTP accounts">
+      <Section title={me.role === 'admin' ? 'All FTP accounts' : 'Your FTP accounts'}>
         <LoadState loading={list.loading} error={list.error} empty={list.data !== null && accounts.length === 0} />
         {accounts.length > 0 && (
           <div class="table-wrap">

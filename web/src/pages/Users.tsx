@@ -23,7 +23,7 @@ export function Users() {
     });
   return (
     <Page title="Users">
-      <Section title="Users">
+      <Section title="All users">
         <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
         {list.data && list.data.length > 0 && (
           <div class="table-wrap">
