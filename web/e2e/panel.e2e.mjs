@@ -208,7 +208,7 @@ try {
   expect(domains.some((d) => d.domain === 'e2e-example.com'), 'the domain exists in the API');
   await shot('04-domains');
 
-  log('create a user, suspend and unsuspend it');
+  log('create a user, suspend and unsuspend it, edit its email');
   await nav('Users');
   await heading('Users');
   await page.getByLabel('Username').fill('alice');
@@ -223,8 +223,14 @@ try {
   await page.getByRole('button', { name: 'Unsuspend alice' }).waitFor();
   await page.getByRole('button', { name: 'Unsuspend alice' }).click();
   await page.getByRole('button', { name: 'Suspend alice' }).waitFor();
+  await page.getByRole('button', { name: 'Edit alice' }).click();
+  await page.getByRole('heading', { name: 'Edit alice' }).waitFor();
+  const editForm = page.locator('form', { has: page.getByRole('button', { name: 'Save' }) });
+  await editForm.getByLabel('Email').fill('alice@example.org');
+  await editForm.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('cell', { name: 'alice@example.org', exact: true }).waitFor();
   const alice = await (await api('/users/alice', sessionToken)).json();
-  expect(alice.status === 'active' && alice.email === 'alice@example.com', 'alice exists and is active');
+  expect(alice.status === 'active' && alice.email === 'alice@example.org', 'alice exists, is active, has the new email');
   await shot('05-users');
 
   log('health');

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import type { User } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
@@ -8,6 +9,7 @@ export function Users() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<User[]>('/users'));
   const rows = useRowErrors();
+  const [editing, setEditing] = useState<User | null>(null);
   const setStatus = (u: User) =>
     rows.run(u.username, async () => {
       const who = { username: u.username };
@@ -51,6 +53,9 @@ export function Users() {
                       <When at={u.created_at} />
                     </td>
                     <td data-label="Actions" class="actions">
+                      <button type="button" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>
+                        Edit
+                      </button>
                       {u.username !== me.username && (
                         <>
                           <button type="button" onClick={() => setStatus(u)} aria-label={`${u.status === 'active' ? 'Suspend' : 'Unsuspend'} ${u.username}`}>
@@ -70,6 +75,16 @@ export function Users() {
           </div>
         )}
       </Section>
+      {editing && (
+        <EditUserForm
+          key={editing.username}
+          user={editing}
+          onDone={async (changed) => {
+            setEditing(null);
+            if (changed) await list.reload();
+          }}
+        />
+      )}
       <CreateUserForm onCreated={list.reload} />
     </Page>
   );
@@ -117,6 +132,57 @@ export function CreateUserForm({ onCreated }: { onCreated: () => unknown }) {
         <TextField form={form} name="package" autocomplete="off" />
         <FormError message={form.formError} />
         <Submit busy={form.busy}>Create user</Submit>
+      </form>
+    </Section>
+  );
+}
+
+// Admin edit of a user: email, role, package, and a new password when one
+// is typed. Only changed fields are sent.
+export function EditUserForm({ user, onDone }: { user: User; onDone: (changed: boolean) => unknown }) {
+  const { api } = useApp();
+  const form = useForm({
+    email: { label: 'Email', initial: user.email, checks: [email] },
+    role: { label: 'Role', initial: user.role, match: /\b(role|admin)\b/i },
+    package: { label: 'Package', initial: user.package, match: /package/i },
+    password: { label: 'New password', checks: [(v) => (v === '' ? null : password('Password')(v))] },
+  });
+  const submit = form.submit(async (v) => {
+    const body: Record<string, string> = {};
+    if (v.email.trim() !== user.email) body.email = v.email.trim();
+    if (v.role !== user.role) body.role = v.role;
+    if (v.package.trim() !== user.package) body.package = v.package.trim();
+    if (v.password) body.password = v.password;
+    if (Object.keys(body).length === 0) return onDone(false);
+    await api.put<User>('/users/{username}', body, { username: user.username });
+    await onDone(true);
+  });
+  const roleId = form.id('role');
+  return (
+    <Section title={`Edit ${user.username}`}>
+      <form onSubmit={submit} noValidate>
+        <TextField form={form} name="email" type="email" autocomplete="off" />
+        <div class="field">
+          <label for={roleId}>Role</label>
+          <select id={roleId} name="role" value={form.values.role} onChange={(e) => form.set('role', e.currentTarget.value)}>
+            <option value="user">user</option>
+            <option value="admin">admin</option>
+          </select>
+          {form.errors.role && (
+            <p class="field-error" role="alert">
+              {form.errors.role}
+            </p>
+          )}
+        </div>
+        <TextField form={form} name="package" autocomplete="off" />
+        <TextField form={form} name="password" type="password" autocomplete="new-password" hint="Empty: unchanged." />
+        <FormError message={form.formError} />
+        <div class="buttons">
+          <Submit busy={form.busy}>Save</Submit>
+          <button type="button" onClick={() => onDone(false)}>
+            Cancel
+          </button>
+        </div>
       </form>
     </Section>
   );

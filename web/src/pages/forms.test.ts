@@ -4,14 +4,15 @@
 import { h } from 'preact';
 import { describe, expect, it } from 'vitest';
 import type { ApiKeyCreated } from '../api/types';
-import { button, click, envelope, errorFor, field, formError, mount, submit, type } from '../test/harness';
+import { admin, button, click, envelope, errorFor, field, formError, mount, submit, type } from '../test/harness';
 import { Account } from './Account';
 import { CreateKeyForm, SecretOnce } from './ApiKeys';
 import { CreateCronForm } from './Cron';
 import { CreateDatabaseForm } from './Databases';
 import { CreateDomainForm } from './Domains';
 import { Login } from './Login';
-import { CreateUserForm } from './Users';
+import { CreateUserForm, EditUserForm } from './Users';
+import { act } from 'preact/test-utils';
 import { Api } from '../api/client';
 import { scriptedFetch } from '../test/harness';
 
@@ -230,5 +231,38 @@ describe('Area forms (written against the seeds)', () => {
     await submit(root);
     expect(calls).toHaveLength(0);
     expect(errorFor(field(root, 'Schedule'))).toMatch(/5 fields/);
+  });
+});
+
+describe('Edit user (admin)', () => {
+  const alice = { ...admin, username: 'alice', email: 'alice@example.com', role: 'user' as const };
+  it('sends only what changed', async () => {
+    const done: boolean[] = [];
+    const { root, calls } = await mount(h(EditUserForm, { user: alice, onDone: (c: boolean) => done.push(c) }), [{ status: 200, body: alice }]);
+    expect(field(root, 'Email').value).toBe('alice@example.com');
+    await type(field(root, 'Email'), 'alice@example.org');
+    await type(field(root, 'New password'), 'a-brand-new-one');
+    await submit(root);
+    expect(calls[0]).toMatchObject({ method: 'PUT', url: '/api/v1/users/alice', body: { email: 'alice@example.org', password: 'a-brand-new-one' } });
+    expect(done).toEqual([true]);
+  });
+  it('nothing changed: no request', async () => {
+    const done: boolean[] = [];
+    const { root, calls } = await mount(h(EditUserForm, { user: alice, onDone: (c: boolean) => done.push(c) }));
+    await submit(root);
+    expect(calls).toHaveLength(0);
+    expect(done).toEqual([false]);
+  });
+  it('the last admin cannot be demoted: the panel message is shown on the role', async () => {
+    const { root } = await mount(h(EditUserForm, { user: admin, onDone: () => {} }), [
+      envelope(409, 'CONFLICT', 'The last active admin cannot be removed or demoted'),
+    ]);
+    const role = field(root, 'Role') as unknown as HTMLSelectElement;
+    await act(() => {
+      role.value = 'user';
+      role.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await submit(root);
+    expect(root.querySelector('.field-error')?.textContent).toBe('The last active admin cannot be removed or demoted');
   });
 });
