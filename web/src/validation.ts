@@ -1,3 +1,5 @@
+import { parseCron } from './cron';
+
 // Client-side checks that mirror the panel's own rules, so most mistakes
 // are caught before a request. The panel still decides: whatever it
 // answers is shown as well (see ui/form.tsx).
@@ -78,14 +80,14 @@ export const dbName =
 export const ftpUsername: Check = (v) =>
   v.trim().length < 2 ? 'Username must be at least 2 characters' : null;
 
-const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
-
+// The full parser lives in cron.ts (it also drives the form's preview).
 export const cronExpr: Check = (v) => {
-  const e = v.trim();
-  if (!e) return 'Schedule is required';
-  if (e.startsWith('@')) return CRON_MACROS.includes(e) ? null : `Unknown schedule '${e}'`;
-  const n = e.split(/\s+/).length;
-  return n === 5 ? null : `A schedule has 5 fields (minute hour day month weekday), not ${n}`;
+  try {
+    parseCron(v);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
 };
 
 export const absolutePath: Check = (v) =>

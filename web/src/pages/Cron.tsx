@@ -4,6 +4,7 @@ import type { CronJob } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { LoadState, Page, Section, When } from '../ui/page';
+import { describeCron, nextRuns, parseCron } from '../cron';
 import { cronExpr, required } from '../validation';
 
 export function Cron() {
@@ -99,11 +100,42 @@ export function CreateCronForm({ onCreated }: { onCreated: () => unknown }) {
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" />
         <TextField form={form} name="cron_expr" autocomplete="off" hint="minute hour day-of-month month day-of-week, or @hourly, @daily …" />
+        <CronPreview expr={form.values.cron_expr} />
         <TextField form={form} name="command" autocomplete="off" placeholder="php artisan schedule:run" />
         <TextField form={form} name="domain" autocomplete="off" hint="Optional: one of your domains." />
         <FormError message={form.formError} />
         <Submit busy={form.busy}>Create cron job</Submit>
       </form>
     </Section>
+  );
+}
+
+// What the schedule means and when it runs next, updated as it is typed.
+export function CronPreview({ expr, now = new Date() }: { expr: string; now?: Date }) {
+  let body;
+  try {
+    const runs = nextRuns(parseCron(expr), now, 5);
+    body = (
+      <>
+        <p>
+          <strong>{describeCron(expr)}</strong>
+        </p>
+        <p class="muted">Next runs (your browser's time zone):</p>
+        <ol class="runs">
+          {runs.map((d) => (
+            <li key={d.getTime()}>
+              <time dateTime={d.toISOString()}>{d.toLocaleString()}</time>
+            </li>
+          ))}
+        </ol>
+      </>
+    );
+  } catch (e) {
+    body = <p class="muted">{(e as Error).message}</p>;
+  }
+  return (
+    <div class="preview" aria-live="polite" aria-label="Schedule preview">
+      {body}
+    </div>
   );
 }

@@ -266,3 +266,15 @@ describe('Edit user (admin)', () => {
     expect(root.querySelector('.field-error')?.textContent).toBe('The last active admin cannot be removed or demoted');
   });
 });
+
+describe('Cron preview', () => {
+  it('describes the schedule and lists the next five runs as it is typed', async () => {
+    const { root } = await mount(h(CreateCronForm, { onCreated: () => {} }));
+    await type(field(root, 'Schedule'), '30 2 * * mon');
+    const preview = root.querySelector('[aria-label="Schedule preview"]')!;
+    expect(preview.textContent).toContain('At 02:30, on Monday');
+    expect(preview.querySelectorAll('.runs li')).toHaveLength(5);
+    await type(field(root, 'Schedule'), '61 * * * *');
+    expect(preview.textContent).toContain('minute: 61 is outside 0-59');
+  });
+});
