@@ -10,6 +10,20 @@ export function Databases() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<Database[]>('/databases'));
   const rows = useRowErrors();
+  // Single-use sign-on URL (seed 000). The tab is opened inside the click
+  // (popup blockers allow that), then sent to the URL once it arrives.
+  const openPma = (d: Database) =>
+    rows.run(d.id, async () => {
+      const tab = window.open('about:blank', '_blank');
+      try {
+        const r = await api.post<{ url: string }>('/databases/{id}/phpmyadmin', {}, { id: d.id });
+        if (tab) tab.location.href = r.url;
+        else window.location.assign(r.url);
+      } catch (e) {
+        tab?.close();
+        throw e;
+      }
+    });
   const remove = (d: Database) =>
     rows.run(d.id, async () => {
       if (!window.confirm(`Delete the database ${d.name} and its user? Its data is lost.`)) return;
@@ -46,6 +60,9 @@ export function Databases() {
                       <When at={d.created_at} />
                     </td>
                     <td data-label="Actions" class="actions">
+                      <button type="button" onClick={() => openPma(d)} aria-label={`Open phpMyAdmin for ${d.name}`}>
+                        phpMyAdmin
+                      </button>
                       <button type="button" class="danger" onClick={() => remove(d)} aria-label={`Delete database ${d.name}`}>
                         Delete
                       </button>

@@ -10,6 +10,7 @@ import { absolutePath, ftpUsername, generatePassword, password } from '../valida
 export function Ftp() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<{ accounts: FtpAccount[]; total: number }>('/ftp'));
+  const status = useLoad(() => api.get<{ installed: boolean; running: boolean; total_accounts: number }>('/ftp/status'));
   const rows = useRowErrors();
   const accounts = list.data?.accounts ?? [];
   const toggle = (a: FtpAccount) =>
@@ -25,6 +26,20 @@ export function Ftp() {
     });
   return (
     <Page title="FTP">
+      <Section title="FTP server">
+        {status.error ? (
+          <p class="form-error" role="alert">
+            {status.error}
+          </p>
+        ) : status.data ? (
+          <p>
+            <span class={`badge ${status.data.running ? 'up' : 'down'}`}>{status.data.running ? 'running' : status.data.installed ? 'stopped' : 'not installed'}</span>{' '}
+            {status.data.total_accounts} account(s)
+          </p>
+        ) : (
+          <p aria-live="polite">Loading…</p>
+        )}
+      </Section>
       <Section title={me.role === 'admin' ? 'All FTP accounts' : 'Your FTP accounts'}>
         <LoadState loading={list.loading} error={list.error} empty={list.data !== null && accounts.length === 0} />
         {accounts.length > 0 && (

@@ -8,7 +8,7 @@ import { admin, button, click, envelope, errorFor, field, formError, mount, subm
 import { Account } from './Account';
 import { CreateKeyForm, SecretOnce } from './ApiKeys';
 import { CreateCronForm } from './Cron';
-import { CreateDatabaseForm } from './Databases';
+import { CreateDatabaseForm, Databases } from './Databases';
 import { CreateDomainForm } from './Domains';
 import { Login } from './Login';
 import { CreateUserForm, EditUserForm } from './Users';
@@ -276,5 +276,28 @@ describe('Cron preview', () => {
     expect(preview.querySelectorAll('.runs li')).toHaveLength(5);
     await type(field(root, 'Schedule'), '61 * * * *');
     expect(preview.textContent).toContain('minute: 61 is outside 0-59');
+  });
+});
+
+describe('Databases: Open phpMyAdmin', () => {
+  const db = { id: 'admin_shop', name: 'admin_shop', user: 'admin_shop', owner: 'admin', domain: '', remote_access: false, remote_host: '', size_kb: 48, created_at: '2026-05-18T17:39:25+07:00' };
+  function fakeTab() {
+    const tab = { location: { href: 'about:blank' }, closed: false, close() { tab.closed = true; } };
+    window.open = (() => tab) as unknown as typeof window.open;
+    return tab;
+  }
+  it('opens the single-use URL in the tab opened by the click', async () => {
+    const tab = fakeTab();
+    const { root, calls } = await mount(h(Databases, {}), [{ status: 200, body: [db] }, { status: 200, body: { url: 'https://127.0.0.1:2083/pma/sso?t=abc', token: 'abc' } }]);
+    await click(button(root, 'phpMyAdmin'));
+    expect(calls[1]).toMatchObject({ method: 'POST', url: '/api/v1/databases/admin_shop/phpmyadmin' });
+    expect(tab.location.href).toBe('https://127.0.0.1:2083/pma/sso?t=abc');
+  });
+  it('a failure closes the tab and shows the message on the row', async () => {
+    const tab = fakeTab();
+    const { root } = await mount(h(Databases, {}), [{ status: 200, body: [db] }, envelope(503, 'SERVICE_UNAVAILABLE', 'MariaDB is not running')]);
+    await click(button(root, 'phpMyAdmin'));
+    expect(tab.closed).toBe(true);
+    expect(root.querySelector('.row-error')?.textContent).toBe('MariaDB is not running');
   });
 });

@@ -55,6 +55,7 @@ export async function mount(node: ComponentChild, replies: Reply[] = [], me: Use
   document.body.innerHTML = '';
   document.body.appendChild(root);
   await act(() => render(h(AppContext.Provider, { value: ctx }, node), root));
+  await settle(); // effects that load data on mount
   return { root, api, calls: net.calls };
 }
 
