@@ -3,6 +3,7 @@ import { SCOPES, type ApiKey, type ApiKeyCreated, type Scope } from '../api/type
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { LoadState, Page, Section, When } from '../ui/page';
+import { Pager, usePaged } from '../ui/pager';
 import { ipList, maxLength, parseIpList, required } from '../validation';
 
 const SCOPE_HELP: Record<Scope, string> = {
@@ -35,6 +36,7 @@ export function ApiKeys() {
       await keys.reload();
     });
 
+  const paged = usePaged(keys.data);
   return (
     <Page title="API keys">
       {created && <SecretOnce created={created} onDone={() => setCreated(null)} />}
@@ -56,7 +58,7 @@ export function ApiKeys() {
                 </tr>
               </thead>
               <tbody>
-                {keys.data.map((k) => (
+                {paged.rows.map((k) => (
                   <tr key={k.id}>
                     <td data-label="Name">{k.name}</td>
                     <td data-label="Prefix">
@@ -85,6 +87,9 @@ export function ApiKeys() {
               </tbody>
             </table>
           </div>
+        )}
+        {paged.pages > 1 && (
+          <Pager label="API keys" paged={paged} />
         )}
       </Section>
       <CreateKeyForm

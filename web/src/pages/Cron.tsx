@@ -4,6 +4,7 @@ import type { CronJob } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { LoadState, Page, Section, When } from '../ui/page';
+import { Pager, usePaged } from '../ui/pager';
 import { describeCron, nextRuns, parseCron } from '../cron';
 import { cronExpr, required } from '../validation';
 
@@ -23,6 +24,7 @@ export function Cron() {
       await api.del('/cronjobs/{id}', { id: j.id });
       await list.reload();
     });
+  const paged = usePaged(list.data);
   return (
     <Page title="Cron jobs">
       <Section title="Scheduled jobs">
@@ -42,7 +44,7 @@ export function Cron() {
                 </tr>
               </thead>
               <tbody>
-                {list.data.map((j) => (
+                {paged.rows.map((j) => (
                   <tr key={j.id}>
                     <td data-label="Name">{j.name}</td>
                     <td data-label="Schedule">
@@ -73,6 +75,9 @@ export function Cron() {
               </tbody>
             </table>
           </div>
+        )}
+        {paged.pages > 1 && (
+          <Pager label="Cron jobs" paged={paged} />
         )}
       </Section>
       <CreateCronForm onCreated={list.reload} />

@@ -4,6 +4,7 @@ import type { Database } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { LoadState, Page, Section, When } from '../ui/page';
+import { Pager, usePaged } from '../ui/pager';
 import { dbName, generatePassword, password } from '../validation';
 
 export function Databases() {
@@ -30,6 +31,7 @@ export function Databases() {
       await api.del('/databases/{id}', { id: d.id });
       await list.reload();
     });
+  const paged = usePaged(list.data);
   return (
     <Page title="Databases">
       <Section title={me.role === 'admin' ? 'All databases' : 'Your databases'}>
@@ -49,7 +51,7 @@ export function Databases() {
                 </tr>
               </thead>
               <tbody>
-                {list.data.map((d) => (
+                {paged.rows.map((d) => (
                   <tr key={d.id}>
                     <td data-label="Name">{d.name}</td>
                     <td data-label="User">{d.user}</td>
@@ -73,6 +75,9 @@ export function Databases() {
               </tbody>
             </table>
           </div>
+        )}
+        {paged.pages > 1 && (
+          <Pager label="Databases" paged={paged} />
         )}
       </Section>
       <CreateDatabaseForm owner={me.username} onCreated={list.reload} />

@@ -2,6 +2,7 @@ import type { Domain } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { LoadState, Page, Section, When } from '../ui/page';
+import { Pager, usePaged } from '../ui/pager';
 import { domainName, username } from '../validation';
 
 export function Domains() {
@@ -15,6 +16,7 @@ export function Domains() {
       await api.del('/domains/{domain}', { domain: d.domain });
       await list.reload();
     });
+  const paged = usePaged(list.data);
   return (
     <Page title="Domains">
       <Section title={isAdmin ? 'All domains' : 'Your domains'}>
@@ -32,7 +34,7 @@ export function Domains() {
                 </tr>
               </thead>
               <tbody>
-                {list.data.map((d) => (
+                {paged.rows.map((d) => (
                   <tr key={d.domain}>
                     <td data-label="Domain">{d.domain}</td>
                     {isAdmin && <td data-label="Owner">{d.owner}</td>}
@@ -53,6 +55,9 @@ export function Domains() {
               </tbody>
             </table>
           </div>
+        )}
+        {paged.pages > 1 && (
+          <Pager label="Domains" paged={paged} />
         )}
       </Section>
       <CreateDomainForm isAdmin={isAdmin} onCreated={list.reload} />

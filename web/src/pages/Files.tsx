@@ -6,6 +6,7 @@ import type { FileEntry } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { LoadState, Page, Section } from '../ui/page';
+import { Pager, usePaged } from '../ui/pager';
 import { required } from '../validation';
 
 export function joinPath(dir: string, name: string) {
@@ -35,6 +36,7 @@ export function Files() {
     await list.reload();
   });
   const sorted = [...(list.data ?? [])].sort((a, b) => Number(b.is_dir) - Number(a.is_dir) || a.name.localeCompare(b.name));
+  const paged = usePaged(sorted);
   return (
     <Page title="Files">
       <Section title="Browse">
@@ -67,7 +69,7 @@ export function Files() {
                 </tr>
               </thead>
               <tbody>
-                {sorted.map((f) => (
+                {paged.rows.map((f) => (
                   <tr key={f.path}>
                     <td data-label="Name">
                       {f.is_dir ? (
@@ -94,6 +96,9 @@ export function Files() {
               </tbody>
             </table>
           </div>
+        )}
+        {paged.pages > 1 && (
+          <Pager label="Files" paged={paged} />
         )}
       </Section>
       <Section title="New folder">

@@ -5,6 +5,7 @@ import type { FtpAccount } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { LoadState, Page, Section } from '../ui/page';
+import { Pager, usePaged } from '../ui/pager';
 import { absolutePath, ftpUsername, generatePassword, password } from '../validation';
 
 export function Ftp() {
@@ -24,6 +25,7 @@ export function Ftp() {
       await api.del('/ftp/{id}', { id: a.username });
       await list.reload();
     });
+  const paged = usePaged(accounts);
   return (
     <Page title="FTP">
       <Section title="FTP server">
@@ -57,7 +59,7 @@ export function Ftp() {
                 </tr>
               </thead>
               <tbody>
-                {accounts.map((a) => (
+                {paged.rows.map((a) => (
                   <tr key={a.username}>
                     <td data-label="Username">{a.username}</td>
                     {me.role === 'admin' && <td data-label="Owner">{a.owner}</td>}
@@ -81,6 +83,9 @@ export function Ftp() {
               </tbody>
             </table>
           </div>
+        )}
+        {paged.pages > 1 && (
+          <Pager label="FTP accounts" paged={paged} />
         )}
       </Section>
       <CreateFtpForm owner={me.username} onCreated={list.reload} />

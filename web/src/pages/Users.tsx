@@ -3,6 +3,7 @@ import type { User } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { LoadState, Page, Section, When } from '../ui/page';
+import { Pager, usePaged } from '../ui/pager';
 import { email, password, username } from '../validation';
 
 export function Users() {
@@ -23,6 +24,7 @@ export function Users() {
       await api.del('/users/{username}', { username: u.username });
       await list.reload();
     });
+  const paged = usePaged(list.data);
   return (
     <Page title="Users">
       <Section title="All users">
@@ -42,7 +44,7 @@ export function Users() {
                 </tr>
               </thead>
               <tbody>
-                {list.data.map((u) => (
+                {paged.rows.map((u) => (
                   <tr key={u.username}>
                     <td data-label="Username">{u.username}</td>
                     <td data-label="Email">{u.email}</td>
@@ -73,6 +75,9 @@ export function Users() {
               </tbody>
             </table>
           </div>
+        )}
+        {paged.pages > 1 && (
+          <Pager label="Users" paged={paged} />
         )}
       </Section>
       {editing && (

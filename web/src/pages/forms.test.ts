@@ -9,7 +9,7 @@ import { Account } from './Account';
 import { CreateKeyForm, SecretOnce } from './ApiKeys';
 import { CreateCronForm } from './Cron';
 import { CreateDatabaseForm, Databases } from './Databases';
-import { CreateDomainForm } from './Domains';
+import { CreateDomainForm, Domains } from './Domains';
 import { Login } from './Login';
 import { CreateUserForm, EditUserForm } from './Users';
 import { act } from 'preact/test-utils';
@@ -299,5 +299,20 @@ describe('Databases: Open phpMyAdmin', () => {
     await click(button(root, 'phpMyAdmin'));
     expect(tab.closed).toBe(true);
     expect(root.querySelector('.row-error')?.textContent).toBe('MariaDB is not running');
+  });
+});
+
+describe('Long lists paginate', () => {
+  it('25 rows a page, with Previous/Next', async () => {
+    const domains = Array.from({ length: 30 }, (_, i) => ({ domain: `d${String(i).padStart(2, '0')}.example`, owner: 'admin', document_root: '/x', created_at: '2026-05-18T17:39:25+07:00' }));
+    const { root } = await mount(h(Domains, {}), [{ status: 200, body: domains }]);
+    expect(root.querySelectorAll('tbody tr')).toHaveLength(25);
+    expect(root.textContent).toContain('Page 1 of 2 (30 items)');
+    expect(button(root, 'Previous').disabled).toBe(true);
+    await click(button(root, 'Next'));
+    const rows = root.querySelectorAll('tbody tr');
+    expect(rows).toHaveLength(5);
+    expect(rows[0].textContent).toContain('d25.example');
+    expect(button(root, 'Next').disabled).toBe(true);
   });
 });
