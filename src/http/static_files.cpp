@@ -144,6 +144,15 @@ std::string_view content_type_for(std::string_view name) {
     return "application/octet-stream";
 }
 
+StaticFiles::StaticFiles(std::filesystem::path dir) : dir_(std::move(dir)) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(dir_ / kIndex, ec))
+        spdlog::info("web interface: serving {}", dir_.string());
+    else
+        spdlog::info("web interface: no {} in {} (run 'make web'); only the API is served", kIndex,
+                     dir_.string());
+}
+
 std::optional<Response> StaticFiles::serve(Verb method, std::string_view path,
                                            std::string_view accept_encoding) const {
     if (method != Verb::get && method != Verb::head) return std::nullopt;

@@ -17,7 +17,9 @@ namespace wsp {
 
 class StaticFiles {
   public:
-    explicit StaticFiles(std::filesystem::path dir) : dir_(std::move(dir)) {}
+    // Logs whether the directory is there (a missing one is not an error:
+    // the panel then serves only the API).
+    explicit StaticFiles(std::filesystem::path dir);
 
     // The answer for a request the API router did not match. nullopt: not
     // ours (an /api path, a method other than GET/HEAD, or no asset
