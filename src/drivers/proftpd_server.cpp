@@ -14,6 +14,7 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "system/process.h"
 
@@ -139,8 +140,16 @@ Result<void> ProftpdServer::set_anonymous(std::vector<AnonymousSite> sites) {
         settings_.anonymous = std::move(sites);
     }
     if (!started_) return Ok{};
-    // The child's before_start writes the new config.
+    // The child's before_start writes the new config. Wait for the new
+    // process to greet, so the change is live when the API answers.
+    const int before = supervisor_.starts(kChildName);
     supervisor_.restart(kChildName);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (supervisor_.starts(kChildName) > before && running()) return Ok{};
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    spdlog::warn("ftp: the server did not come back within 10 s after a config change");
     return Ok{};
 }
 

@@ -91,6 +91,32 @@ class FtpTest : public ::testing::Test {
         return rc;
     }
 
+    // Anonymous login after RFC 7151 HOST, with Python's ftplib. Prints
+    // "LIST <names>", then "STOR ok" or "STOR refused"; or "ERR <reply>".
+    static std::string anonymous_session(const std::string& host) {
+        static const char* kScript = R"py(
+import ftplib, io, sys
+port, host = int(sys.argv[1]), sys.argv[2]
+try:
+    f = ftplib.FTP()
+    f.connect("127.0.0.1", port, timeout=10)
+    f.sendcmd("HOST " + host)
+    f.login("anonymous", "guest@example.com")
+    print("LIST " + " ".join(sorted(f.nlst())))
+    try:
+        f.storbinary("STOR upload.txt", io.BytesIO(b"x"))
+        print("STOR ok")
+    except ftplib.error_perm:
+        print("STOR refused")
+    f.quit()
+except ftplib.all_errors as e:
+    print("ERR " + str(e))
+)py";
+        auto r = run_process({"/usr/bin/python3", "-c", kScript, std::to_string(ftp_port_), host},
+                             ProcessOptions{.timeout = std::chrono::seconds(30)});
+        return r.ok() ? r->output : "ERR cannot run python3";
+    }
+
     // Creates an FTP account of bob; returns its full name.
     static std::string make_account(const std::string& name, json::object extra = {}) {
         json::object body{{"username", name}, {"password", kPassword}};
@@ -411,6 +437,65 @@ TEST_F(FtpTest, ExplicitFtpsLogin) {
                    &out),
               0)
         << out;
+}
+
+TEST_F(FtpTest, AnonymousPerDomainWithHost) {
+    ASSERT_EQ(http().post("/api/v1/domains", {{"domain", "bob-anon.example"}}, bob_).status, 201);
+    ASSERT_EQ(http().post("/api/v1/domains", {{"domain", "eve-anon.example"}}, eve_).status, 201);
+    auto g = http().get("/api/v1/ftp/bob-anon.example/anonymous", bob_);
+    ASSERT_EQ(g.status, 200) << g.body;
+    EXPECT_FALSE(g.json().at("enabled").as_bool());
+    EXPECT_EQ(http().get("/api/v1/ftp/bob-anon.example/anonymous", eve_).status, 403);
+    EXPECT_EQ(http().put("/api/v1/ftp/bob-anon.example/anonymous", {{"enabled", true}}, eve_).status,
+              403);
+    EXPECT_EQ(http().get("/api/v1/ftp/missing.example/anonymous", bob_).status, 404);
+    EXPECT_EQ(http().put("/api/v1/ftp/bob-anon.example/anonymous", {{"enabled", "yes"}}, bob_).status,
+              400);
+
+    auto on = http().put("/api/v1/ftp/bob-anon.example/anonymous", {{"enabled", true}}, bob_);
+    ASSERT_EQ(on.status, 200) << on.body;
+    EXPECT_TRUE(on.json().at("enabled").as_bool());
+    const fs::path bob_dir(std::string(on.json().at("directory").as_string()));
+    { std::ofstream(bob_dir / "bob-public.txt") << "hi"; }
+    auto on2 = http().put("/api/v1/ftp/eve-anon.example/anonymous", {{"enabled", true}}, eve_);
+    ASSERT_EQ(on2.status, 200) << on2.body;
+    const fs::path eve_dir(std::string(on2.json().at("directory").as_string()));
+    { std::ofstream(eve_dir / "eve-public.txt") << "hi"; }
+    wait_running(true);
+
+    auto bob = anonymous_session("bob-anon.example");
+    EXPECT_NE(bob.find("LIST bob-public.txt"), std::string::npos) << bob;
+    EXPECT_NE(bob.find("STOR refused"), std::string::npos) << bob;
+    EXPECT_FALSE(fs::exists(bob_dir / "upload.txt"));
+    auto eve = anonymous_session("eve-anon.example");
+    EXPECT_NE(eve.find("LIST eve-public.txt"), std::string::npos) << eve;
+    // Without a known HOST there is no anonymous login.
+    EXPECT_NE(anonymous_session("unknown.example").find("ERR"), std::string::npos);
+
+    auto off = http().put("/api/v1/ftp/bob-anon.example/anonymous", {{"enabled", false}}, bob_);
+    ASSERT_EQ(off.status, 200);
+    EXPECT_FALSE(off.json().at("enabled").as_bool());
+    wait_running(true);
+    EXPECT_NE(anonymous_session("bob-anon.example").find("ERR"), std::string::npos);
+    EXPECT_NE(anonymous_session("eve-anon.example").find("LIST eve-public.txt"), std::string::npos);
+}
+
+TEST_F(FtpTest, StatusFollowsTheServerProcess) {
+    wait_running(true);
+    std::ifstream pid_file(panel_->data_dir() / "ftp" / "run" / "proftpd.pid");
+    pid_t pid = 0;
+    pid_file >> pid;
+    ASSERT_GT(pid, 1);
+    ASSERT_EQ(::kill(pid, SIGKILL), 0);
+    auto s = http().get("/api/v1/ftp/status", admin_);
+    ASSERT_EQ(s.status, 200);
+    EXPECT_FALSE(s.json().at("running").as_bool());
+    auto h = http().get("/api/v1/health");
+    EXPECT_EQ(h.json().at("components").at("ftp").as_string(), "down");
+    // The supervisor starts it again.
+    wait_running(true);
+    const auto user = make_account("afterkill");
+    EXPECT_EQ(login(user, kPassword), 0);
 }
 
 }  // namespace
