@@ -103,8 +103,7 @@ Result<std::unique_ptr<AccountsFile>> AccountsFile::open(const std::filesystem::
     }
     if (version != kSchemaVersion) {
         if (!file->exec("BEGIN IMMEDIATE") || !file->exec(kSchema) ||
-            !file->exec("PRAGMA user_version = 1") ||
-            !file->exec("COMMIT")) {
+            !file->exec("PRAGMA user_version = 1") || !file->exec("COMMIT")) {
             file->exec("ROLLBACK");
             return internal("cannot create the FTP accounts schema");
         }
@@ -177,8 +176,9 @@ Result<void> AccountsFile::replace_all(const std::vector<ServerAccount>& account
     bool ok = exec("DELETE FROM ftp_users");
     for (const auto& a : accounts) ok = ok && write_row(a);
     // Tallies of accounts that no longer exist are stale.
-    ok = ok && exec("DELETE FROM ftp_quota_tallies WHERE name NOT IN (SELECT username FROM "
-                    "ftp_users)");
+    ok = ok && exec(
+                   "DELETE FROM ftp_quota_tallies WHERE name NOT IN (SELECT username FROM "
+                   "ftp_users)");
     if (!ok || !exec("COMMIT")) {
         exec("ROLLBACK");
         return internal("cannot rewrite the FTP accounts");

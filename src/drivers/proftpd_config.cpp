@@ -60,7 +60,8 @@ std::string render_proftpd_config(const ProftpdSettings& s) {
     o << "ServerName \"WisPanel FTP\"\n"
       << "ServerType standalone\n"
       << "DefaultAddress " << s.address << "\n"
-      << "Port " << s.port << "\n"
+      << "Port " << s.port
+      << "\n"
       // Binds only DefaultAddress; no DefaultServer (it conflicts).
       << "SocketBindTight on\n"
       << "UseIPv6 off\n"
@@ -112,7 +113,8 @@ std::string render_proftpd_config(const ProftpdSettings& s) {
     }
     o << "  QuotaEngine on\n"
       << "  QuotaLog " << q(log / "quota.log") << "\n"
-      << "  QuotaLock " << q(run / "quota.lock") << "\n"
+      << "  QuotaLock " << q(run / "quota.lock")
+      << "\n"
       // Counts files put in the home by other means (file manager, cron).
       << "  QuotaOptions ScanOnLogin\n"
       << "  SQLNamedQuery get-quota-limit SELECT \"username, 'user', 'false', 'hard', "

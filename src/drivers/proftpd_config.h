@@ -12,8 +12,8 @@
 namespace wsp {
 
 struct AnonymousSite {
-    std::string domain;           // validated domain name
-    std::filesystem::path dir;    // the directory anonymous clients see
+    std::string domain;         // validated domain name
+    std::filesystem::path dir;  // the directory anonymous clients see
     bool operator==(const AnonymousSite&) const = default;
 };
 

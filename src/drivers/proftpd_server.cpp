@@ -27,8 +27,7 @@ Result<void> write_file_atomic(const std::filesystem::path& path, const std::str
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0) return internal("cannot write " + path.filename().string());
     bool ok = ::fchmod(fd, mode) == 0 &&
-              ::write(fd, content.data(), content.size()) ==
-                  static_cast<ssize_t>(content.size()) &&
+              ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
               ::fsync(fd) == 0;
     ::close(fd);
     if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -97,9 +96,8 @@ Result<void> ProftpdServer::write_files() {
     for (const char* stale : {"proftpd.pid", "proftpd.scoreboard", "proftpd.scoreboard.lck"})
         std::filesystem::remove(dir / "run" / stale, ec);
     // Must not be world-readable, or ProFTPD refuses to start.
-    CHECK_OK(write_file_atomic(dir / "anon.passwd",
-                               anonymous_passwd_line(anon_uid_, anon_gid_, dir / "anon-home"),
-                               0600));
+    CHECK_OK(write_file_atomic(
+        dir / "anon.passwd", anonymous_passwd_line(anon_uid_, anon_gid_, dir / "anon-home"), 0600));
     CHECK_OK(write_file_atomic(dir / "anon.group", anonymous_group_line(anon_gid_), 0600));
     return write_file_atomic(dir / "proftpd.conf", render_proftpd_config(settings_), 0600);
 }
@@ -119,9 +117,8 @@ Result<void> ProftpdServer::start() {
     spec.stop_grace = std::chrono::seconds(5);
     spec.before_start = [this, conf]() -> Result<void> {
         CHECK_OK(write_files());
-        TRY(ProcessResult check,
-            run_process({binary_.string(), "-t", "-c", conf.string()},
-                        ProcessOptions{.timeout = std::chrono::seconds(10)}));
+        TRY(ProcessResult check, run_process({binary_.string(), "-t", "-c", conf.string()},
+                                             ProcessOptions{.timeout = std::chrono::seconds(10)}));
         if (!check.ok()) {
             spdlog::error("ftp: proftpd.conf check failed: {}", check.output);
             return internal("proftpd.conf check failed");

@@ -91,8 +91,8 @@ class FtpRepo {
         Stmt s(db_, std::string("INSERT INTO ftp_accounts (") + kColumns +
                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
         s.bind_all(a.username, a.owner, a.password_hash, a.home_rel, a.domain, a.quota_mb,
-                   int64_t{a.read_only}, int64_t{a.enabled}, ips_json(a.allowed_ips),
-                   a.created_at, a.updated_at);
+                   int64_t{a.read_only}, int64_t{a.enabled}, ips_json(a.allowed_ips), a.created_at,
+                   a.updated_at);
         s.run();
     }
     void update(const FtpAccount& a) {
@@ -154,9 +154,7 @@ Result<std::string> validate_ftp_name(const std::string& name) {
     for (char c : name) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   c == '_' || c == '.' || c == '-';
-        if (!ok)
-            return validation(
-                "Username may only contain letters, digits, '_', '.' and '-'");
+        if (!ok) return validation("Username may only contain letters, digits, '_', '.' and '-'");
     }
     return name;
 }
@@ -399,9 +397,8 @@ Result<void> FtpService::remove(const Caller& caller, const std::string& usernam
 }
 
 Result<int64_t> FtpService::remove_all_of(const std::string& owner) {
-    TRY(auto accounts, guarded([&]() -> Result<std::vector<FtpAccount>> {
-            return FtpRepo(ctx_.db).list(owner);
-        }));
+    TRY(auto accounts,
+        guarded([&]() -> Result<std::vector<FtpAccount>> { return FtpRepo(ctx_.db).list(owner); }));
     int64_t removed = 0;
     for (const auto& a : accounts) {
         auto r = in_transaction(ctx_.db, [&]() -> Result<void> {
@@ -476,9 +473,8 @@ Result<void> FtpService::sync_suspended() {
     // Newly suspended owners: end their open sessions too.
     for (const auto& owner : now) {
         if (suspended_.count(owner) || !server_) continue;
-        auto accounts = guarded([&]() -> Result<std::vector<FtpAccount>> {
-            return FtpRepo(ctx_.db).list(owner);
-        });
+        auto accounts = guarded(
+            [&]() -> Result<std::vector<FtpAccount>> { return FtpRepo(ctx_.db).list(owner); });
         if (accounts.ok())
             for (const auto& a : *accounts) server_->end_sessions(a.username);
     }

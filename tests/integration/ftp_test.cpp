@@ -60,8 +60,8 @@ class FtpTest : public ::testing::Test {
     // Runs curl; returns its exit code (0 = success) and keeps its output.
     static int curl(const std::string& user, const std::string& password,
                     std::vector<std::string> args, std::string* output = nullptr) {
-        std::vector<std::string> argv = {"/usr/bin/curl", "-sS", "--max-time", "20",
-                                         "--path-as-is", "--user", user + ":" + password};
+        std::vector<std::string> argv = {"/usr/bin/curl", "-sS",    "--max-time",         "20",
+                                         "--path-as-is",  "--user", user + ":" + password};
         argv.insert(argv.end(), args.begin(), args.end());
         auto r = run_process(argv, ProcessOptions{.timeout = std::chrono::seconds(30)});
         if (!r.ok() && r.error().code != Code::validation) return -1;
@@ -84,8 +84,8 @@ class FtpTest : public ::testing::Test {
         f << chunk;
         return p;
     }
-    static int upload(const std::string& user, const std::string& password,
-                      const fs::path& local, const std::string& remote) {
+    static int upload(const std::string& user, const std::string& password, const fs::path& local,
+                      const std::string& remote) {
         std::string out;
         int rc = curl(user, password, {"-T", local.string(), url(remote)}, &out);
         return rc;
@@ -193,8 +193,7 @@ TEST_F(FtpTest, LoginUploadDownloadRenameDelete) {
     std::string body;
     ASSERT_EQ(curl(user, kPassword, {url("/hello.txt")}, &body), 0);
     EXPECT_EQ(body, std::string(1234, 'x'));
-    ASSERT_EQ(curl(user, kPassword, {"-Q", "RNFR hello.txt", "-Q", "RNTO renamed.txt", url()}),
-              0);
+    ASSERT_EQ(curl(user, kPassword, {"-Q", "RNFR hello.txt", "-Q", "RNTO renamed.txt", url()}), 0);
     EXPECT_TRUE(fs::exists(panel_->data_dir() / "home" / "bob" / "renamed.txt"));
     ASSERT_EQ(curl(user, kPassword, {"-Q", "DELE renamed.txt", url()}), 0);
     EXPECT_FALSE(fs::exists(panel_->data_dir() / "home" / "bob" / "renamed.txt"));
@@ -225,9 +224,9 @@ TEST_F(FtpTest, ChrootedToHomeDir) {
 TEST_F(FtpTest, HomeDirOutsideTheHomeIsRefused) {
     const fs::path bob_home = panel_->data_dir() / "home" / "bob";
     fs::create_directory_symlink("/tmp", bob_home / "escape");
-    for (const std::string& bad : std::vector<std::string>{"../eve", "sites/../../eve", "/etc", "escape", "escape/sub",
-                            (panel_->data_dir() / "home" / "eve").string(),
-                            std::string(2000, 'a')}) {
+    for (const std::string& bad : std::vector<std::string>{
+             "../eve", "sites/../../eve", "/etc", "escape", "escape/sub",
+             (panel_->data_dir() / "home" / "eve").string(), std::string(2000, 'a')}) {
         auto r = http().post("/api/v1/ftp",
                              {{"username", "badhome"}, {"password", kPassword}, {"home_dir", bad}},
                              bob_);
@@ -298,8 +297,8 @@ TEST_F(FtpTest, AllowedIps) {
     r = http().put("/api/v1/ftp/" + user + "/ip-restrictions", {{"allowed_ips", {"127.0.0.1"}}},
                    bob_);
     EXPECT_EQ(login(user, kPassword), 0);
-    r = http().put("/api/v1/ftp/" + user + "/ip-restrictions",
-                   {{"allowed_ips", json::array{}}}, bob_);
+    r = http().put("/api/v1/ftp/" + user + "/ip-restrictions", {{"allowed_ips", json::array{}}},
+                   bob_);
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(login(user, kPassword), 0);
     for (const char* bad : {"not-an-ip", "10.0.0.1/33", "300.1.1.1"}) {
@@ -339,8 +338,9 @@ TEST_F(FtpTest, ValidationErrors) {
     r = post({{"username", "nopass"}});
     EXPECT_EQ(r.status, 400);
     EXPECT_NE(r.error().find("Password"), std::string::npos);
-    for (const std::string& bad : std::vector<std::string>{"with space", "quo'te", "dq\"x", "per%cent", "ünïcode", "semi;colon",
-                            "sl/ash", std::string(40, 'a')}) {
+    for (const std::string& bad :
+         std::vector<std::string>{"with space", "quo'te", "dq\"x", "per%cent", "ünïcode",
+                                  "semi;colon", "sl/ash", std::string(40, 'a')}) {
         r = post({{"username", bad}, {"password", kPassword}});
         EXPECT_EQ(r.status, 400) << bad << " " << r.body;
     }
@@ -366,10 +366,11 @@ TEST_F(FtpTest, OtherOwnersAccountsAre403) {
     const auto user = make_account("private");
     EXPECT_EQ(http().get("/api/v1/ftp/" + user, eve_).status, 403);
     EXPECT_EQ(http().put("/api/v1/ftp/" + user, {{"enabled", false}}, eve_).status, 403);
-    EXPECT_EQ(http().put("/api/v1/ftp/" + user + "/ip-restrictions",
-                         {{"allowed_ips", json::array{}}}, eve_)
-                  .status,
-              403);
+    EXPECT_EQ(
+        http()
+            .put("/api/v1/ftp/" + user + "/ip-restrictions", {{"allowed_ips", json::array{}}}, eve_)
+            .status,
+        403);
     EXPECT_EQ(http().post("/api/v1/ftp/" + user + "/toggle", json::object{}, eve_).status, 403);
     EXPECT_EQ(http().del("/api/v1/ftp/" + user, eve_).status, 403);
     EXPECT_EQ(http().get("/api/v1/ftp/bob_missing", eve_).status, 404);
@@ -386,8 +387,7 @@ TEST_F(FtpTest, OtherOwnersAccountsAre403) {
 }
 
 TEST_F(FtpTest, PackageLimitApplies) {
-    auto p = http().post("/api/v1/packages", {{"name", "ftpone"}, {"max_ftp_accounts", 1}},
-                         admin_);
+    auto p = http().post("/api/v1/packages", {{"name", "ftpone"}, {"max_ftp_accounts", 1}}, admin_);
     ASSERT_EQ(p.status, 201) << p.body;
     auto key = panel_->create_user_with_key("limited", "ftpone");
     auto r = http().post("/api/v1/ftp", {{"username", "one"}, {"password", kPassword}}, key);
@@ -400,9 +400,9 @@ TEST_F(FtpTest, PackageLimitApplies) {
 
 TEST_F(FtpTest, SuspendedOwnerCannotLogIn) {
     auto key = panel_->create_user_with_key("susp");
-    ASSERT_EQ(http().post("/api/v1/ftp", {{"username", "site"}, {"password", kPassword}}, key)
-                  .status,
-              201);
+    ASSERT_EQ(
+        http().post("/api/v1/ftp", {{"username", "site"}, {"password", kPassword}}, key).status,
+        201);
     EXPECT_EQ(login("susp_site", kPassword), 0);
     ASSERT_EQ(http().post("/api/v1/users/susp/suspend", json::object{}, admin_).status, 200);
     int rc = 0;
@@ -417,9 +417,9 @@ TEST_F(FtpTest, SuspendedOwnerCannotLogIn) {
 
 TEST_F(FtpTest, DeletingTheOwnerRemovesItsAccounts) {
     auto key = panel_->create_user_with_key("leaver");
-    ASSERT_EQ(http().post("/api/v1/ftp", {{"username", "site"}, {"password", kPassword}}, key)
-                  .status,
-              201);
+    ASSERT_EQ(
+        http().post("/api/v1/ftp", {{"username", "site"}, {"password", kPassword}}, key).status,
+        201);
     EXPECT_EQ(login("leaver_site", kPassword), 0);
     auto d = http().del("/api/v1/users/leaver", admin_);
     ASSERT_EQ(d.status, 200) << d.body;
@@ -433,9 +433,8 @@ TEST_F(FtpTest, ExplicitFtpsLogin) {
     std::string out;
     EXPECT_EQ(curl(user, kPassword, {"--ssl-reqd", "-k", "--list-only", url()}, &out), 0) << out;
     auto local = local_file("tls.txt", 100);
-    EXPECT_EQ(curl(user, kPassword, {"--ssl-reqd", "-k", "-T", local.string(), url("/tls.txt")},
-                   &out),
-              0)
+    EXPECT_EQ(
+        curl(user, kPassword, {"--ssl-reqd", "-k", "-T", local.string(), url("/tls.txt")}, &out), 0)
         << out;
 }
 
@@ -446,11 +445,13 @@ TEST_F(FtpTest, AnonymousPerDomainWithHost) {
     ASSERT_EQ(g.status, 200) << g.body;
     EXPECT_FALSE(g.json().at("enabled").as_bool());
     EXPECT_EQ(http().get("/api/v1/ftp/bob-anon.example/anonymous", eve_).status, 403);
-    EXPECT_EQ(http().put("/api/v1/ftp/bob-anon.example/anonymous", {{"enabled", true}}, eve_).status,
-              403);
+    EXPECT_EQ(
+        http().put("/api/v1/ftp/bob-anon.example/anonymous", {{"enabled", true}}, eve_).status,
+        403);
     EXPECT_EQ(http().get("/api/v1/ftp/missing.example/anonymous", bob_).status, 404);
-    EXPECT_EQ(http().put("/api/v1/ftp/bob-anon.example/anonymous", {{"enabled", "yes"}}, bob_).status,
-              400);
+    EXPECT_EQ(
+        http().put("/api/v1/ftp/bob-anon.example/anonymous", {{"enabled", "yes"}}, bob_).status,
+        400);
 
     auto on = http().put("/api/v1/ftp/bob-anon.example/anonymous", {{"enabled", true}}, bob_);
     ASSERT_EQ(on.status, 200) << on.body;
@@ -496,6 +497,70 @@ TEST_F(FtpTest, StatusFollowsTheServerProcess) {
     wait_running(true);
     const auto user = make_account("afterkill");
     EXPECT_EQ(login(user, kPassword), 0);
+}
+
+// ProFTPD reads an account only at login; the panel ends open sessions.
+TEST_F(FtpTest, DisablingEndsOpenSessions) {
+    const auto user = make_account("longlived");
+    // Logs in, signals "IN", waits for the test to disable the account,
+    // then tries a command on the old session.
+    static const char* kScript = R"py(
+import ftplib, sys, time
+f = ftplib.FTP()
+f.connect("127.0.0.1", int(sys.argv[1]), timeout=10)
+f.login(sys.argv[2], sys.argv[3])
+f.nlst()
+open(sys.argv[4], "w").write("IN")
+time.sleep(3)
+try:
+    f.nlst()
+    print("STILL OPEN")
+except (ftplib.all_errors + (EOFError,)) as e:
+    print("CLOSED")
+)py";
+    const fs::path flag = files_ / "session-in";
+    std::error_code ec;
+    fs::remove(flag, ec);
+    Result<ProcessResult> result = internal("not run");
+    std::thread client([&] {
+        result = run_process({"/usr/bin/python3", "-c", kScript, std::to_string(ftp_port_), user,
+                              kPassword, flag.string()},
+                             ProcessOptions{.timeout = std::chrono::seconds(30)});
+    });
+    for (int i = 0; i < 100 && !fs::exists(flag); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(fs::exists(flag));
+    EXPECT_EQ(http().put("/api/v1/ftp/" + user, {{"enabled", false}}, bob_).status, 200);
+    client.join();
+    ASSERT_TRUE(result.ok());
+    EXPECT_NE(result->output.find("CLOSED"), std::string::npos) << result->output;
+}
+
+TEST(FtpRequireTls, PlainLoginsAreRefused) {
+    const int port = free_port();
+    const int base = 42000 + static_cast<int>(::getpid() % 1000) * 10;
+    PanelProcess panel(PanelOptions{
+        .config = {"ftp.port=" + std::to_string(port),
+                   "ftp.passive_ports=" + std::to_string(base) + "-" + std::to_string(base + 9),
+                   "ftp.require_tls=true"}});
+    const auto key = panel.admin_key();
+    auto r = panel.http().post("/api/v1/ftp",
+                               {{"username", "tlsonly"}, {"password", "S3cure-pass"}}, key);
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string url = "ftp://127.0.0.1:" + std::to_string(port) + "/";
+    auto curl = [&](std::vector<std::string> extra) {
+        std::vector<std::string> argv = {
+            "/usr/bin/curl", "-sS", "--max-time", "20", "--user", "admin_tlsonly:S3cure-pass",
+            "--list-only"};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        argv.push_back(url);
+        return run_process(argv, ProcessOptions{.timeout = std::chrono::seconds(30)})->exit_code;
+    };
+    int rc = -1;
+    for (int i = 0; i < 50 && (rc = curl({"--ssl-reqd", "-k"})) == 7; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(rc, 0);
+    EXPECT_NE(curl({}), 0);
 }
 
 }  // namespace

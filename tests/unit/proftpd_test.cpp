@@ -39,8 +39,7 @@ TEST(ProftpdCrypt, HashesWithYescryptAndVerifies) {
 TEST(ProftpdWrap2, ConvertsCidrToNetmask) {
     EXPECT_EQ(wrap2_allow_list({}), "ALL");
     EXPECT_EQ(wrap2_allow_list(rules({"203.0.113.0/24"})), "203.0.113.0/255.255.255.0");
-    EXPECT_EQ(wrap2_allow_list(rules({"127.0.0.0/8", "10.1.2.3"})),
-              "127.0.0.0/255.0.0.0 10.1.2.3");
+    EXPECT_EQ(wrap2_allow_list(rules({"127.0.0.0/8", "10.1.2.3"})), "127.0.0.0/255.0.0.0 10.1.2.3");
     EXPECT_EQ(wrap2_allow_list(rules({"10.1.2.3/32"})), "10.1.2.3");
     EXPECT_EQ(wrap2_allow_list(rules({"0.0.0.0/0"})), "0.0.0.0/0.0.0.0");
     EXPECT_EQ(wrap2_allow_list(rules({"172.16.0.0/12"})), "172.16.0.0/255.240.0.0");
@@ -118,7 +117,7 @@ TEST_F(AccountsFileTest, KeepsRowsAsProftpdReadsThem) {
     const fs::path db = dir_ / "accounts.db";
     auto file = AccountsFile::open(db);
     ASSERT_TRUE(file.ok());
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat(db.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
     EXPECT_EQ(query(db, "PRAGMA journal_mode"), "delete");
