@@ -536,6 +536,40 @@ except (ftplib.all_errors + (EOFError,)) as e:
     EXPECT_NE(result->output.find("CLOSED"), std::string::npos) << result->output;
 }
 
+// All or nothing: when the server's accounts file cannot be written (held
+// locked here longer than the panel waits), the panel keeps no record.
+TEST_F(FtpTest, FailedServerWriteLeavesNoAccount) {
+    static const char* kScript = R"py(
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+db.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").write("LOCKED")
+time.sleep(7)
+db.execute("ROLLBACK")
+)py";
+    const fs::path flag = files_ / "locked";
+    std::error_code ec;
+    fs::remove(flag, ec);
+    std::thread locker([&] {
+        (void)run_process({"/usr/bin/python3", "-c", kScript,
+                           (panel_->data_dir() / "ftp" / "accounts.db").string(), flag.string()},
+                          ProcessOptions{.timeout = std::chrono::seconds(30)});
+    });
+    for (int i = 0; i < 100 && !fs::exists(flag); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto r = http().post("/api/v1/ftp", {{"username", "locked"}, {"password", kPassword}}, bob_);
+    locker.join();
+    EXPECT_EQ(r.status, 500) << r.body;
+    EXPECT_EQ(r.body.find("sqlite"), std::string::npos) << r.body;
+    EXPECT_EQ(http().get("/api/v1/ftp/bob_locked", bob_).status, 404);
+    EXPECT_EQ(login("bob_locked", kPassword), kLoginDenied);
+    // And the name is free to use once the server is writable again.
+    EXPECT_EQ(
+        http().post("/api/v1/ftp", {{"username", "locked"}, {"password", kPassword}}, bob_).status,
+        201);
+    EXPECT_EQ(login("bob_locked", kPassword), 0);
+}
+
 TEST(FtpRequireTls, PlainLoginsAreRefused) {
     const int port = free_port();
     const int base = 42000 + static_cast<int>(::getpid() % 1000) * 10;
