@@ -513,6 +513,8 @@ Result<void> FtpService::start() {
 }
 
 void FtpService::stop() {
+    if (!watcher_.joinable()) return;  // not serving, or already stopped
+    if (server_) server_->settle(std::chrono::seconds(3));
     {
         std::lock_guard lock(watch_mutex_);
         stopping_ = true;
