@@ -357,6 +357,35 @@ TEST_F(FtpTest, ValidationErrors) {
     EXPECT_EQ(r.status, 400);
     auto raw = http().send_raw("POST", "/api/v1/ftp", "{\"username\": ", bob_);
     EXPECT_EQ(raw.status, 400);
+    auto nul = http().send_raw("POST", "/api/v1/ftp",
+                               R"({"username":"nu\u0000l","password":"S3cure-pass"})", bob_);
+    EXPECT_EQ(nul.status, 400);
+    auto arr = http().send_raw("POST", "/api/v1/ftp", "[1,2]", bob_);
+    EXPECT_EQ(arr.status, 400);
+
+    // Changes: wrong types and malformed JSON are 400 naming the field.
+    const auto user = make_account("typed2");
+    auto put = [&](json::object body) { return http().put("/api/v1/ftp/" + user, body, bob_); };
+    r = put({{"enabled", "yes"}});
+    EXPECT_EQ(r.status, 400);
+    EXPECT_NE(r.error().find("enabled"), std::string::npos) << r.body;
+    r = put({{"quota_mb", 1.5}});
+    EXPECT_EQ(r.status, 400);
+    r = put({{"allowed_ips", {1, 2}}});
+    EXPECT_EQ(r.status, 400);
+    r = put({{"home_dir", "../../etc"}});
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(http().send_raw("PUT", "/api/v1/ftp/" + user, "{nope", bob_).status, 400);
+    EXPECT_EQ(http().send_raw("PUT", "/api/v1/ftp/" + user + "/ip-restrictions", "{}", bob_).status,
+              400);
+    // Nothing changed by the refused requests.
+    auto g = http().get("/api/v1/ftp/" + user, bob_);
+    EXPECT_TRUE(g.json().at("enabled").as_bool());
+    EXPECT_EQ(g.json().at("quota_mb").as_int64(), 0);
+    EXPECT_EQ(login(user, kPassword), 0);
+    // Path tricks in the id are just unknown accounts.
+    for (const char* id : {"..%2F..%2Fetc", "bob_typed2%00", "bob%20typed2", "%27%20OR%201%3D1"})
+        EXPECT_EQ(http().get(std::string("/api/v1/ftp/") + id, bob_).status, 404) << id;
     EXPECT_EQ(http().get("/api/v1/ftp/bob_typed", bob_).status, 404);
     // Nothing half done: the server has no such account either.
     EXPECT_EQ(login("bob_typed", kPassword), kLoginDenied);
