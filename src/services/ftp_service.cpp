@@ -132,11 +132,12 @@ class FtpRepo {
             s.run();
         }
     }
-    // Anonymous domains that still exist, with their owners.
+    // Anonymous domains that still exist, of owners not suspended.
     std::vector<std::pair<std::string, std::string>> anonymous_sites() {
         Stmt s(db_,
                "SELECT a.domain, d.owner FROM ftp_anonymous a JOIN domains d ON d.domain = "
-               "a.domain ORDER BY a.domain");
+               "a.domain JOIN users u ON u.username = d.owner WHERE u.status = 'active' "
+               "ORDER BY a.domain");
         std::vector<std::pair<std::string, std::string>> out;
         while (s.step()) out.emplace_back(s.text(0), s.text(1));
         return out;
@@ -479,7 +480,9 @@ Result<void> FtpService::sync_suspended() {
             for (const auto& a : *accounts) server_->end_sessions(a.username);
     }
     suspended_ = std::move(now);
-    return Ok{};
+    // A suspended owner's domains lose anonymous access too (and get it
+    // back); the server restarts only when the set of sites changes.
+    return push_anonymous_sites();
 }
 
 Result<void> FtpService::start() {

@@ -504,6 +504,23 @@ TEST_F(FtpTest, AnonymousPerDomainWithHost) {
     // Without a known HOST there is no anonymous login.
     EXPECT_NE(anonymous_session("unknown.example").find("ERR"), std::string::npos);
 
+    // eve suspended: her domain's anonymous access goes too, and comes back.
+    ASSERT_EQ(http().post("/api/v1/users/eve/suspend", json::object{}, admin_).status, 200);
+    std::string out;
+    for (int i = 0; i < 50; ++i) {
+        out = anonymous_session("eve-anon.example");
+        if (out.find("ERR") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_NE(out.find("ERR"), std::string::npos) << out;
+    ASSERT_EQ(http().post("/api/v1/users/eve/unsuspend", json::object{}, admin_).status, 200);
+    for (int i = 0; i < 50; ++i) {
+        out = anonymous_session("eve-anon.example");
+        if (out.find("LIST eve-public.txt") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_NE(out.find("LIST eve-public.txt"), std::string::npos) << out;
+
     auto off = http().put("/api/v1/ftp/bob-anon.example/anonymous", {{"enabled", false}}, bob_);
     ASSERT_EQ(off.status, 200);
     EXPECT_FALSE(off.json().at("enabled").as_bool());
