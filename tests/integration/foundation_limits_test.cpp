@@ -183,6 +183,10 @@ TEST_F(FoundationLoginIpLimit, The21stLoginAttemptIs429) {
     }
     auto over = http.post("/api/v1/auth/login", {{"username", "guess21"}, {"password", "x"}});
     expect_envelope(over, 429, "RATE_LIMITED");
+    // Like every 429, it says when to come back.
+    const int64_t retry = header_int(over, "Retry-After");
+    EXPECT_GE(retry, 1);
+    EXPECT_LE(retry, 60);
     // Even the right password waits for the next minute.
     auto right = http.post("/api/v1/auth/login",
                            {{"username", "admin"}, {"password", panel_->admin_password()}});
