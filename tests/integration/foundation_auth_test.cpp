@@ -3,7 +3,10 @@
 // account and across owners, and package limits. (An expired key cannot be
 // made through the API, whose expiry is in whole days; expiry is covered by
 // tests/unit/auth_index_test.cpp.)
+#include <atomic>
+#include <filesystem>
 #include <regex>
+#include <thread>
 
 #include "api/routes.h"
 #include "foundation_helpers.h"
@@ -304,6 +307,57 @@ TEST_F(FoundationAuth, PackageLimitsAreEnforced) {
     ASSERT_EQ(http().put("/api/v1/packages/single", {{"max_domains", 0}}, admin()).status, 200);
     expect_envelope(http().post("/api/v1/domains", {{"domain", "solo-five.example"}}, key), 403,
                     "FORBIDDEN", "Domain limit reached (0)");
+}
+
+TEST_F(FoundationAuth, LimitsHoldUnderConcurrentCreates) {
+    ASSERT_EQ(
+        http().post("/api/v1/packages", {{"name", "triple"}, {"max_domains", 3}}, admin()).status,
+        201);
+    const std::string key = panel_->create_user_with_key("racer", "triple");
+    std::atomic<int> created{0}, refused{0}, other{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 10; ++t) {
+        threads.emplace_back([&, t] {
+            auto r = http().post("/api/v1/domains",
+                                 {{"domain", "race" + std::to_string(t) + ".example"}}, key);
+            if (r.status == 201)
+                ++created;
+            else if (r.status == 403 && r.error() == "Domain limit reached (3)")
+                ++refused;
+            else
+                ++other;
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(created.load(), 3);
+    EXPECT_EQ(refused.load(), 7);
+    EXPECT_EQ(other.load(), 0);
+    EXPECT_EQ(array_of(http().get("/api/v1/domains", key)).size(), 3u);
+}
+
+TEST_F(FoundationAuth, ConcurrentCreatesOfOneNameMakeOneAccount) {
+    std::atomic<int> created{0}, conflict{0}, other{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 6; ++t) {
+        threads.emplace_back([&] {
+            auto r = http().post("/api/v1/users",
+                                 {{"username", "twin"},
+                                  {"email", "twin@example.com"},
+                                  {"password", "Passw0rd-twin"}},
+                                 admin());
+            if (r.status == 201)
+                ++created;
+            else if (r.status == 409)
+                ++conflict;
+            else
+                ++other;
+        });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(created.load(), 1);
+    EXPECT_EQ(conflict.load(), 5);
+    EXPECT_EQ(other.load(), 0);
+    EXPECT_TRUE(std::filesystem::is_directory(panel_->data_dir() / "home" / "twin"));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // fields, oversized bodies and headers, slow clients. Every response carries
 // X-Request-Id.
 #include <chrono>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -277,6 +278,29 @@ TEST_F(FoundationErrors, KeepAliveServesSeveralRequestsOnOneConnection) {
     }
 }
 
+TEST_F(FoundationErrors, ExpectContinueIsHonoured) {
+    RawConnection c(panel_->port());
+    const std::string body = R"({"domain":"continued.example"})";
+    ASSERT_TRUE(c.send(
+        "POST /api/v1/domains HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + admin() +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\nExpect: 100-continue\r\n\r\n"));
+    std::string interim = c.read_until_closed(1s);
+    EXPECT_EQ(status_of_raw(interim), 100) << interim;
+    ASSERT_TRUE(c.send(body));
+    std::string response = c.read_response(5s);
+    EXPECT_EQ(status_of_raw(response), 201) << response;
+
+    // Refused before the body is sent: no 100, the final answer at once.
+    RawConnection big(panel_->port());
+    ASSERT_TRUE(big.send(
+        "POST /api/v1/domains HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + admin() +
+        "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n"
+        "Expect: 100-continue\r\n\r\n"));
+    std::string refused = big.read_response(5s);
+    EXPECT_EQ(status_of_raw(refused), 413) << refused;
+}
+
 TEST_F(FoundationErrors, HeadResponsesCarryNoBody) {
     // HEAD is not routed (405), but its answer must still be header-only, or
     // the stray body is read as the start of the next response.
@@ -375,6 +399,23 @@ TEST_F(FoundationErrors, EveryResponseCarriesARequestId) {
     EXPECT_EQ(results[1].status, 201);
     EXPECT_EQ(results[5].status, 409);
     EXPECT_EQ(results[8].status, 413);
+}
+
+TEST(FoundationConnections, CapClosesConnectionsBeyondIt) {
+    PanelProcess panel(suite_options({"server.max_connections=3", "server.header_timeout_s=5"}));
+    std::vector<std::unique_ptr<RawConnection>> held;
+    for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<RawConnection>(panel.port()));
+    std::this_thread::sleep_for(300ms);
+    RawConnection extra(panel.port());
+    bool closed = false;
+    const auto started = Clock::now();
+    extra.read_until_closed(3s, &closed);
+    EXPECT_TRUE(closed) << "a 4th connection was kept open";
+    EXPECT_LT(Clock::now() - started, 2s);
+    // A freed slot is usable again.
+    held.pop_back();
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(panel.http().get("/api/v1/health").status, 200);
 }
 
 }  // namespace
