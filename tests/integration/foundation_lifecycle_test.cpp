@@ -311,5 +311,49 @@ TEST(FoundationLifecycle, ConfigFileIsHonoured) {
                     "PAYLOAD_TOO_LARGE");
 }
 
+TEST(FoundationLifecycle, SessionsExpireAfterTheirTtl) {
+    PanelProcess panel(suite_options({"auth.session_ttl_s=1"}));
+    auto login = panel.http().post("/api/v1/auth/login",
+                                   {{"username", "admin"}, {"password", panel.admin_password()}});
+    ASSERT_EQ(login.status, 200) << login.body;
+    json::object o = object_of(login);
+    EXPECT_EQ(o["expires_in"], json::value(1));
+    const std::string token = str(o, "token");
+    // Expiry has a one-second resolution: wait until it has surely passed.
+    std::this_thread::sleep_for(2100ms);
+    expect_envelope(panel.http().get("/api/v1/auth/me", token), 401, "UNAUTHORIZED");
+}
+
+TEST(FoundationLifecycle, AccessLogHasOneLinePerRequestAndNoSecrets) {
+    PanelProcess panel(suite_options());
+    const std::string password = panel.admin_password();
+    const std::string session = panel.login("admin", password);
+    const std::string key = panel.admin_key();
+    auto me = panel.http().get("/api/v1/auth/me?token=" + key, key);
+    ASSERT_EQ(me.status, 200);
+    const std::string rid = me.header("X-Request-Id");
+    panel.http().get("/api/v1/auth/me", "wsp_" + std::string(48, 'e'));
+    const std::string log = panel.log();
+    // Startup prints the first admin's password once, by design; after that
+    // no secret may appear.
+    const std::string after_start = log.substr(log.find("listening on"));
+    EXPECT_EQ(after_start.find(password), std::string::npos);
+    EXPECT_EQ(after_start.find(session), std::string::npos);
+    EXPECT_EQ(after_start.find(key), std::string::npos);
+    EXPECT_EQ(after_start.find(key.substr(4, 24)), std::string::npos);
+    EXPECT_EQ(after_start.find(std::string(48, 'e')), std::string::npos);
+    // The line of the request: method, path without the query, status, user, id.
+    const std::string line_start = after_start.substr(0, after_start.find("rid=" + rid));
+    ASSERT_NE(after_start.find("rid=" + rid), std::string::npos) << after_start;
+    const std::string line = line_start.substr(line_start.rfind('\n') + 1);
+    EXPECT_NE(line.find("\"GET /api/v1/auth/me\" 200"), std::string::npos) << line;
+    EXPECT_NE(line.find("user=admin"), std::string::npos) << line;
+    size_t count = 0;
+    for (size_t at = after_start.find("rid=" + rid); at != std::string::npos;
+         at = after_start.find("rid=" + rid, at + 1))
+        ++count;
+    EXPECT_EQ(count, 1u);
+}
+
 }  // namespace
 }  // namespace wsp::test

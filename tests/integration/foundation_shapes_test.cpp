@@ -17,7 +17,12 @@ namespace fs = std::filesystem;
 
 class FoundationShapes : public ::testing::Test {
   protected:
-    static void SetUpTestSuite() { panel_ = new PanelProcess(suite_options()); }
+    // Over HTTPS, as customers use it (the other suites use plain HTTP).
+    static void SetUpTestSuite() {
+        PanelOptions o = suite_options();
+        o.tls = true;
+        panel_ = new PanelProcess(o);
+    }
     static void TearDownTestSuite() {
         delete panel_;
         panel_ = nullptr;
