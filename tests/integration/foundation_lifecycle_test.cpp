@@ -171,6 +171,21 @@ TEST(FoundationLifecycle, SigtermFinishesRequestsInFlightAndExitsZero) {
     EXPECT_ANY_THROW(http.get("/api/v1/health"));
 }
 
+TEST(FoundationLifecycle, SigtermClosesIdleKeepAliveConnectionsAtOnce) {
+    PanelProcess panel;
+    RawConnection idle(panel.port());
+    ASSERT_TRUE(idle.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    ASSERT_EQ(status_of_raw(idle.read_response(5s)), 200);
+    RawConnection half(panel.port());
+    ASSERT_TRUE(half.send("GET /api/v1/health HTTP/1.1\r\n"));
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_TRUE(exited_zero(panel.stop()));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+    bool closed = false;
+    idle.read_until_closed(2s, &closed);
+    EXPECT_TRUE(closed);
+}
+
 TEST(FoundationLifecycle, SigtermWhenIdleExitsZero) {
     PanelProcess panel;
     EXPECT_TRUE(exited_zero(panel.stop()));
