@@ -145,6 +145,25 @@ class RawConnection {
         }
     }
 
+    // Reads until the end of a response header ("\r\n\r\n"), then `linger`
+    // more for anything that follows it.
+    std::string read_head(std::chrono::milliseconds limit, std::chrono::milliseconds linger) {
+        std::string out;
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (out.find("\r\n\r\n") == std::string::npos) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return out;
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+            char buf[4096];
+            ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+            if (n <= 0) return out;
+            out.append(buf, static_cast<size_t>(n));
+        }
+        return out + read_until_closed(linger);
+    }
+
     // Reads one HTTP response (header and Content-Length body).
     std::string read_response(std::chrono::milliseconds limit) {
         std::string out;
