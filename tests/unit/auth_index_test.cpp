@@ -183,5 +183,16 @@ TEST_F(AuthIndexTest, LastUsedIsTrackedAndHandedOverOnce) {
     EXPECT_EQ(index.last_used("e24ff6f1754c2d9a"), kNow + 5);
 }
 
+TEST_F(AuthIndexTest, ExpiredSessionsAreForgotten) {
+    // Sessions that simply run out (no logout) must not pile up in memory.
+    for (int i = 0; i < 100; ++i)
+        index.put_session(
+            {sha256_hex("old" + std::to_string(i)), "bob", "127.0.0.1", kNow, kNow + 10});
+    index.put_session({sha256_hex(kSession), "bob", "127.0.0.1", kNow, kNow + 1000});
+    EXPECT_EQ(index.remove_expired_sessions(kNow + 10), 100u);
+    EXPECT_EQ(index.remove_expired_sessions(kNow + 10), 0u);
+    EXPECT_TRUE(auth(kSession, "127.0.0.1", kNow + 11).ok());
+}
+
 }  // namespace
 }  // namespace wsp
