@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libidn2-dev
   # managed components (sandbox mode runs its own copies)
   mariadb-server mariadb-client proftpd-core proftpd-mod-sqlite
+  proftpd-mod-crypto libcrypt-dev  # FTPS (mod_tls); crypt(3) hashes for FTP accounts
   phpmyadmin php-cli php-mysql
   # test peers and tools
   curl lftp python3 python3-yaml python3-aiosmtpd openssl

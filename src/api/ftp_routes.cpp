@@ -1,10 +1,32 @@
+#include "api/ftp_handlers.h"
 #include "api/routes.h"
 
 namespace wsp {
+namespace {
 
-// This area's routes; empty until the area is built.
+using V = Verb;
+constexpr Access kBearer = Access::bearer;
+constexpr Exec kWorker = Exec::worker;
+
+// "/ftp/status" is literal, so it wins over "/ftp/{id}".
+const Route kRoutes[] = {
+    {V::get, "/api/v1/ftp", &api::list_ftp, "ftp", kBearer, kWorker},
+    {V::post, "/api/v1/ftp", &api::create_ftp, "ftp", kBearer, kWorker},
+    {V::get, "/api/v1/ftp/status", &api::ftp_status, "ftp", kBearer, kWorker},
+    {V::get, "/api/v1/ftp/{id}", &api::get_ftp, "ftp", kBearer, kWorker},
+    {V::put, "/api/v1/ftp/{id}", &api::update_ftp, "ftp", kBearer, kWorker},
+    {V::delete_, "/api/v1/ftp/{id}", &api::delete_ftp, "ftp", kBearer, kWorker},
+    {V::put, "/api/v1/ftp/{id}/ip-restrictions", &api::set_ftp_ip_restrictions, "ftp", kBearer,
+     kWorker},
+    {V::post, "/api/v1/ftp/{id}/toggle", &api::toggle_ftp, "ftp", kBearer, kWorker},
+    {V::get, "/api/v1/ftp/{domain}/anonymous", &api::get_ftp_anonymous, "ftp", kBearer, kWorker},
+    {V::put, "/api/v1/ftp/{domain}/anonymous", &api::set_ftp_anonymous, "ftp", kBearer, kWorker},
+};
+
+}  // namespace
+
 std::span<const Route> ftp_routes() {
-    return {};
+    return kRoutes;
 }
 
 }  // namespace wsp

@@ -93,7 +93,8 @@ int Panel::serve() {
     spdlog::info("WisPanel {} listening on {}://{}:{}/api/v1 (data dir {})", WSP_VERSION, scheme,
                  host, server.port(), data_dir().string());
 
-    // Housekeeping: write key last_used back, forget closed rate windows.
+    // Housekeeping: write key last_used back, forget closed rate windows and
+    // expired sessions.
     asio::steady_timer housekeeping(io);
     std::function<void()> schedule = [&] {
         housekeeping.expires_after(kHousekeeping);
@@ -103,6 +104,7 @@ int Panel::serve() {
                 services_->keys.flush_last_used();
                 limiter.sweep(now_unix());
                 services_->auth.sweep(now_unix());
+                index_.remove_expired_sessions(now_unix());
             });
             schedule();
         });

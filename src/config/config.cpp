@@ -49,6 +49,17 @@ const Key kKeys[] = {
     // mariadb.* and pma.* (issue 4)
 
     // ftp.* (issue 5)
+    WSP_KEY("ftp.enabled", c.ftp.enabled),
+    WSP_KEY("ftp.proftpd", c.ftp.proftpd),
+    WSP_KEY("ftp.modules", c.ftp.modules),
+    WSP_KEY("ftp.address", c.ftp.address),
+    WSP_KEY("ftp.port", c.ftp.port),
+    WSP_KEY("ftp.passive_ports", c.ftp.passive_ports),
+    WSP_KEY("ftp.max_sessions", c.ftp.max_sessions),
+    WSP_KEY("ftp.tls", c.ftp.tls),
+    WSP_KEY("ftp.require_tls", c.ftp.require_tls),
+    WSP_KEY("ftp.tls_cert", c.ftp.tls_cert),
+    WSP_KEY("ftp.tls_key", c.ftp.tls_key),
 
     // cron.* and mail.* (issue 6)
 

@@ -69,6 +69,17 @@ struct PmaConfig {  // issue 4
 };
 
 struct FtpConfig {  // issue 5
+    bool enabled = true;                    // run the panel's own ProFTPD when serving
+    std::string proftpd = "/usr/sbin/proftpd";
+    std::string modules = "/usr/lib/proftpd";
+    std::string address = "127.0.0.1";     // IPv4 address it listens on
+    int64_t port = 2121;
+    std::string passive_ports = "30000-30050";
+    int64_t max_sessions = 50;
+    bool tls = true;           // offer explicit FTPS (AUTH TLS) when mod_tls is installed
+    bool require_tls = false;  // refuse logins and transfers without TLS
+    std::string tls_cert;      // empty: the panel's certificate (server.tls_cert or DATA_DIR/tls)
+    std::string tls_key;
 };
 
 struct CronConfig {  // issue 6

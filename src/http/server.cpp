@@ -218,6 +218,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         Response response;
         bool keep_alive = false;
         unsigned version = 11;
+        bool head_request = false;
         std::string method_text = "-", path_text = "-", user = "-";
 
         if (ec == http::error::header_limit) {
@@ -227,6 +228,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         } else {
             auto& header = header_parser.get();
             version = header.version();
+            head_request = header.method() == http::verb::head;
             keep_alive = header.keep_alive();
             method_text = std::string(header.method_string());
             path_text = std::string(header.target().substr(0, header.target().find('?')));
@@ -284,6 +286,10 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         if (stopping_) keep_alive = false;
         const unsigned status = response.status;
         StringResponse res = to_beast(std::move(response), version, keep_alive, request_id);
+        // A HEAD answer is the header alone (Content-Length still says how
+        // long the body would be); a body sent anyway would be read as the
+        // start of the next response on this connection.
+        if (head_request) res.body().clear();
         const size_t bytes = res.body().size();
         tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
         co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));

@@ -201,9 +201,9 @@ std::optional<Response> StaticFiles::serve(Verb method, std::string_view path,
         spdlog::warn("static: cannot read {} (or larger than {} bytes)", *rel, kMaxFileBytes);
         return error_response(not_found("File not found"));
     }
-    // HEAD: same headers, no body (the length is then 0; browsers do not
-    // use HEAD for these files).
-    if (method == Verb::get) r.body = std::move(*bytes);
+    // HEAD gets the same answer; the server sends its header only (with the
+    // body's Content-Length).
+    r.body = std::move(*bytes);
     return r;
 }
 

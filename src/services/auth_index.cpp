@@ -105,6 +105,11 @@ void AuthIndex::remove_session(const std::string& token_hash) {
     sessions_.erase(token_hash);
 }
 
+size_t AuthIndex::remove_expired_sessions(int64_t now) {
+    std::unique_lock lock(mutex_);
+    return std::erase_if(sessions_, [&](const auto& kv) { return kv.second.expires_at <= now; });
+}
+
 Result<Authenticated> AuthIndex::authenticate(const std::string& token,
                                               const std::string& client_ip, int64_t now) {
     const std::string hash = sha256_hex(token);

@@ -41,6 +41,9 @@ class AuthIndex {
     void remove_key(const std::string& id);
     void put_session(const SessionRecord& session);
     void remove_session(const std::string& token_hash);
+    // Forgets sessions that expired at or before `now` (housekeeping, so
+    // sessions that simply run out do not accumulate); returns how many.
+    size_t remove_expired_sessions(int64_t now);
 
     // Checks a bearer token from `client_ip` at `now`. Errors carry the
     // contract's codes and messages (401 unknown/expired/disabled, 403

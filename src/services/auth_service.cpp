@@ -1,5 +1,7 @@
 #include "services/auth_service.h"
 
+#include <algorithm>
+
 #include "base/clock.h"
 #include "base/secrets.h"
 #include "services/limits.h"
@@ -10,8 +12,9 @@ namespace wsp {
 LoginOutcome AuthService::login(const std::string& username, const std::string& password,
                                 const std::string& client_ip) {
     const int64_t now = now_unix();
-    if (!throttle_.attempt_from(client_ip, now).allowed)
-        return {Error{Code::rate_limited, "Too many login attempts; try again later"}};
+    if (RateDecision ip = throttle_.attempt_from(client_ip, now); !ip.allowed)
+        return {Error{Code::rate_limited, "Too many login attempts; try again later"},
+                std::chrono::milliseconds(0), std::max<int64_t>(1, ip.reset_at - now)};
     if (username.empty() || password.empty())
         return {validation("Username and password are required")};
     auto delay = throttle_.delay_for(username, now);

@@ -57,6 +57,10 @@ void PanelProcess::start() {
     if (!options_.tls) args.insert(args.end(), {"-c", "server.tls=false"});
     if (options_.lift_rate_limit)
         args.insert(args.end(), {"-c", "rate_limit.requests_per_minute=1000000"});
+    // No web interface unless a test asks for one (web.dir in `config`, which
+    // comes later and wins): the API tests answer the same whether or not
+    // web/dist has been built.
+    args.insert(args.end(), {"-c", "web.dir=" + (data_dir_ / "no-web").string()});
     for (const auto& c : options_.config) args.insert(args.end(), {"-c", c});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -6,7 +6,7 @@ import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { LoadState, Page, Section } from '../ui/page';
 import { Pager, usePaged } from '../ui/pager';
-import { absolutePath, ftpUsername, generatePassword, password } from '../validation';
+import { ftpUsername, generatePassword, password } from '../validation';
 
 export function Ftp() {
   const { api, me } = useApp();
@@ -99,7 +99,7 @@ export function CreateFtpForm({ owner, onCreated }: { owner: string; onCreated: 
   const form = useForm({
     username: { label: 'Username', match: /already exists/i, checks: [ftpUsername] },
     password: { label: 'Password', checks: [password()] },
-    home_dir: { label: 'Home directory', match: /home/i, checks: [(v) => (v === '' ? null : absolutePath(v))] },
+    home_dir: { label: 'Home directory', match: /home/i, checks: [(v) => (v.split('/').includes('..') || v.includes('\0') ? 'Home directory must not contain ..' : null)] },
     quota_mb: { label: 'Quota (MB)', match: /quota/i, initial: '0', checks: [(v) => (/^\d+$/.test(v) ? null : 'Quota must be a whole number of MB (0: unlimited)')] },
   });
   const submit = form.submit(async (v) => {
@@ -119,7 +119,7 @@ export function CreateFtpForm({ owner, onCreated }: { owner: string; onCreated: 
             Generate
           </button>
         </TextField>
-        <TextField form={form} name="home_dir" placeholder="/" hint="Inside your home; empty: your home." />
+        <TextField form={form} name="home_dir" placeholder="sites/example.com" hint="A folder inside your home (created if missing); empty: your home." />
         <TextField form={form} name="quota_mb" type="number" hint="0: unlimited." />
         <label class="check">
           <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} />

@@ -1,0 +1,53 @@
+#pragma once
+// The proftpd.conf the panel writes for its own ProFTPD (sandbox mode):
+// accounts from the SQLite accounts file, chroot to each home, quota,
+// read-only group, IP allow-lists, optional FTPS, and one name-based
+// virtual host per domain with anonymous access (RFC 7151 HOST).
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wsp {
+
+struct AnonymousSite {
+    std::string domain;         // validated domain name
+    std::filesystem::path dir;  // the directory anonymous clients see
+    bool operator==(const AnonymousSite&) const = default;
+};
+
+struct ProftpdTls {
+    std::filesystem::path cert;
+    std::filesystem::path key;
+    bool ec_key = true;  // ECDSA (TLSECCertificate*) or RSA
+    bool required = false;
+};
+
+struct ProftpdSettings {
+    std::filesystem::path dir;       // DATA_DIR/ftp: run/, log/, anon.passwd, ...
+    std::filesystem::path accounts;  // the SQLite accounts file
+    std::filesystem::path modules = "/usr/lib/proftpd";
+    std::string address = "127.0.0.1";
+    int64_t port = 2121;
+    int64_t passive_low = 30000;
+    int64_t passive_high = 30050;
+    int64_t max_instances = 50;
+    // The master's unprivileged identity between sessions.
+    std::string master_user = "nobody";
+    std::string master_group = "nogroup";
+    std::optional<ProftpdTls> tls;
+    std::vector<AnonymousSite> anonymous;
+};
+
+// "30000-30050" -> {30000, 30050}; nullopt unless 1024 <= low <= high <= 65535.
+std::optional<std::pair<int64_t, int64_t>> parse_port_range(const std::string& text);
+
+std::string render_proftpd_config(const ProftpdSettings& s);
+
+// One line of the passwd-format file that names the anonymous login's
+// identity ("ftpanon"), which <Anonymous> needs to resolve.
+std::string anonymous_passwd_line(int64_t uid, int64_t gid, const std::filesystem::path& home);
+std::string anonymous_group_line(int64_t gid);
+
+}  // namespace wsp

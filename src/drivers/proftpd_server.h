@@ -1,0 +1,74 @@
+#pragma once
+// The panel's own ProFTPD (sandbox mode): its directory under DATA_DIR/ftp,
+// its config, the supervised `proftpd --nodaemon` child, the liveness probe
+// and cutting off open sessions. Runs as root so sessions can chroot; each
+// session drops to the account's uid.
+#include <sys/types.h>
+
+#include <chrono>
+
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "drivers/proftpd_config.h"
+#include "system/supervisor.h"
+
+namespace wsp {
+
+class ProftpdServer {
+  public:
+    static constexpr const char* kChildName = "proftpd";
+
+    ProftpdServer(std::filesystem::path binary, ProftpdSettings settings, uid_t anon_uid,
+                  gid_t anon_gid, Supervisor& supervisor)
+        : binary_(std::move(binary)),
+          settings_(std::move(settings)),
+          anon_uid_(anon_uid),
+          anon_gid_(anon_gid),
+          supervisor_(supervisor) {}
+
+    bool installed() const;
+    // Starts the supervised child (config written and checked before each
+    // start). Does nothing when the binary is missing.
+    Result<void> start();
+    // The anonymous sites changed: rewrite the config and restart (open
+    // sessions end).
+    Result<void> set_anonymous(std::vector<AnonymousSite> sites);
+    // Before the supervisor stops it: waits (up to `max`) for a starting
+    // server to greet. A SIGTERM that lands while ProFTPD is still starting
+    // up can be lost, leaving the stop waiting for its grace period.
+    void settle(std::chrono::milliseconds max) const;
+    // The process is alive and the port answers with a 220 greeting.
+    bool running() const;
+    // Ends the open sessions of `username` (children of our master only).
+    void end_sessions(const std::string& username) const;
+
+    // FTPS: set before start().
+    void set_tls(std::optional<ProftpdTls> tls) { settings_.tls = std::move(tls); }
+    const ProftpdSettings& settings() const { return settings_; }
+
+  private:
+    Result<void> write_files();
+
+    std::filesystem::path binary_;
+    ProftpdSettings settings_;
+    uid_t anon_uid_;
+    gid_t anon_gid_;
+    Supervisor& supervisor_;
+    mutable std::mutex mutex_;  // guards settings_.anonymous and the files
+    bool started_ = false;
+};
+
+// Writes `content` atomically (temp, fsync, rename) with `mode`.
+Result<void> write_file_atomic(const std::filesystem::path& path, const std::string& content,
+                               mode_t mode);
+
+// Connects to host:port and reads one line; true when it starts with "220".
+bool ftp_greets(const std::string& host, int port, int timeout_ms);
+
+}  // namespace wsp

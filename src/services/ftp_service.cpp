@@ -1,0 +1,545 @@
+#include "services/ftp_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+#include "base/clock.h"
+#include "base/ip_rules.h"
+#include "base/names.h"
+#include "drivers/proftpd_crypt.h"
+#include "services/domain_service.h"
+#include "services/limits.h"
+#include "store/account_repos.h"
+
+namespace wsp {
+namespace {
+
+constexpr size_t kMaxNameLength = 32;
+constexpr size_t kMaxHomeLength = 1024;
+constexpr int64_t kMaxQuotaMb = 1024LL * 1024 * 1024;  // 1 PB: anything above is a typo
+
+// The anonymous directory of a domain, relative to its owner's home.
+std::string anonymous_rel(const std::string& domain) {
+    return "web/" + domain + "/pub";
+}
+
+std::string ips_json(const std::vector<std::string>& ips) {
+    boost::json::array a;
+    for (const auto& s : ips) a.emplace_back(s);
+    return boost::json::serialize(a);
+}
+
+std::vector<std::string> ips_from_json(const std::string& text) {
+    std::vector<std::string> out;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    if (ec || !v.is_array()) return out;
+    for (const auto& e : v.as_array())
+        if (e.is_string()) out.emplace_back(e.as_string());
+    return out;
+}
+
+constexpr const char* kColumns =
+    "username, owner, password_hash, home_rel, domain, quota_mb, read_only, enabled, "
+    "allowed_ips, created_at, updated_at";
+
+FtpAccount read_account(const Stmt& s) {
+    FtpAccount a;
+    a.username = s.text(0);
+    a.owner = s.text(1);
+    a.password_hash = s.text(2);
+    a.home_rel = s.text(3);
+    a.domain = s.text(4);
+    a.quota_mb = s.integer(5);
+    a.read_only = s.integer(6) != 0;
+    a.enabled = s.integer(7) != 0;
+    a.allowed_ips = ips_from_json(s.text(8));
+    a.created_at = s.integer(9);
+    a.updated_at = s.integer(10);
+    return a;
+}
+
+// The ftp_accounts table; throws DbError like the other repositories.
+class FtpRepo {
+  public:
+    explicit FtpRepo(Db& db) : db_(db) {}
+
+    std::optional<FtpAccount> find(const std::string& username) {
+        Stmt s(db_, std::string("SELECT ") + kColumns + " FROM ftp_accounts WHERE username = ?");
+        s.bind_all(username);
+        if (!s.step()) return std::nullopt;
+        return read_account(s);
+    }
+    std::vector<FtpAccount> list(const std::optional<std::string>& owner) {
+        std::string sql = std::string("SELECT ") + kColumns + " FROM ftp_accounts";
+        if (owner) sql += " WHERE owner = ?";
+        sql += " ORDER BY username";
+        Stmt s(db_, sql);
+        if (owner) s.bind_all(*owner);
+        std::vector<FtpAccount> out;
+        while (s.step()) out.push_back(read_account(s));
+        return out;
+    }
+    int64_t count_of(const std::string& owner) {
+        Stmt s(db_, "SELECT count(*) FROM ftp_accounts WHERE owner = ?");
+        s.bind_all(owner);
+        s.step();
+        return s.integer(0);
+    }
+    void insert(const FtpAccount& a) {
+        Stmt s(db_, std::string("INSERT INTO ftp_accounts (") + kColumns +
+                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+        s.bind_all(a.username, a.owner, a.password_hash, a.home_rel, a.domain, a.quota_mb,
+                   int64_t{a.read_only}, int64_t{a.enabled}, ips_json(a.allowed_ips), a.created_at,
+                   a.updated_at);
+        s.run();
+    }
+    void update(const FtpAccount& a) {
+        Stmt s(db_,
+               "UPDATE ftp_accounts SET password_hash = ?, home_rel = ?, domain = ?, quota_mb = ?, "
+               "read_only = ?, enabled = ?, allowed_ips = ?, updated_at = ? WHERE username = ?");
+        s.bind_all(a.password_hash, a.home_rel, a.domain, a.quota_mb, int64_t{a.read_only},
+                   int64_t{a.enabled}, ips_json(a.allowed_ips), a.updated_at, a.username);
+        s.run();
+    }
+    bool remove(const std::string& username) {
+        Stmt s(db_, "DELETE FROM ftp_accounts WHERE username = ?");
+        s.bind_all(username);
+        return s.run() > 0;
+    }
+    std::set<std::string> suspended_owners() {
+        Stmt s(db_, "SELECT username FROM users WHERE status = 'suspended'");
+        std::set<std::string> out;
+        while (s.step()) out.insert(s.text(0));
+        return out;
+    }
+    bool anonymous_on(const std::string& domain) {
+        Stmt s(db_, "SELECT 1 FROM ftp_anonymous WHERE domain = ?");
+        s.bind_all(domain);
+        return s.step();
+    }
+    void set_anonymous(const std::string& domain, const std::string& owner, bool on) {
+        if (on) {
+            Stmt s(db_,
+                   "INSERT OR REPLACE INTO ftp_anonymous (domain, owner, updated_at) "
+                   "VALUES (?,?,?)");
+            s.bind_all(domain, owner, now_unix());
+            s.run();
+        } else {
+            Stmt s(db_, "DELETE FROM ftp_anonymous WHERE domain = ?");
+            s.bind_all(domain);
+            s.run();
+        }
+    }
+    // Anonymous domains that still exist, of owners not suspended.
+    std::vector<std::pair<std::string, std::string>> anonymous_sites() {
+        Stmt s(db_,
+               "SELECT a.domain, d.owner FROM ftp_anonymous a JOIN domains d ON d.domain = "
+               "a.domain JOIN users u ON u.username = d.owner WHERE u.status = 'active' "
+               "ORDER BY a.domain");
+        std::vector<std::pair<std::string, std::string>> out;
+        while (s.step()) out.emplace_back(s.text(0), s.text(1));
+        return out;
+    }
+
+  private:
+    Db& db_;
+};
+
+Result<std::string> validate_ftp_name(const std::string& name) {
+    if (name.size() < 2) return validation("Username must be at least 2 characters");
+    if (name.size() > kMaxNameLength)
+        return validation("Username must be at most " + std::to_string(kMaxNameLength) +
+                          " characters");
+    for (char c : name) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-';
+        if (!ok) return validation("Username may only contain letters, digits, '_', '.' and '-'");
+    }
+    return name;
+}
+
+Result<std::vector<std::string>> validate_ips(const std::vector<std::string>& ips) {
+    if (ips.size() > 100) return validation("allowed_ips may hold at most 100 entries");
+    std::vector<std::string> out;
+    for (const auto& ip : ips) {
+        auto rule = parse_ip_rule(ip);
+        if (!rule.ok()) {
+            std::string shown = ip.size() > 64 ? ip.substr(0, 64) + "..." : ip;
+            for (char& c : shown)
+                if (static_cast<unsigned char>(c) < 0x20) c = '?';
+            return validation("allowed_ips: '" + shown + "' is not an IP address or CIDR");
+        }
+        out.push_back(ip);
+    }
+    return out;
+}
+
+Result<int64_t> validate_quota(int64_t mb) {
+    if (mb < 0 || mb > kMaxQuotaMb)
+        return validation("quota_mb must be between 0 (unlimited) and " +
+                          std::to_string(kMaxQuotaMb));
+    return mb;
+}
+
+}  // namespace
+
+std::filesystem::path FtpService::home_of(const FtpAccount& a) const {
+    auto home = ctx_.identity.home_of(a.owner);
+    return a.home_rel.empty() ? home : home / a.home_rel;
+}
+
+ServerAccount FtpService::server_row(const FtpAccount& a, bool owner_active) const {
+    std::vector<IpRule> rules;
+    for (const auto& ip : a.allowed_ips)
+        if (auto r = parse_ip_rule(ip); r.ok()) rules.push_back(*r);
+    ServerAccount row;
+    row.username = a.username;
+    row.passwd = a.password_hash;
+    row.uid = ctx_.identity.uid_of(a.owner);
+    row.gid = ctx_.identity.gid_of(a.owner);
+    row.homedir = home_of(a).string();
+    row.owner = a.owner;
+    row.enabled = a.enabled;
+    row.owner_active = owner_active;
+    row.read_only = a.read_only;
+    row.quota_mb = a.quota_mb;
+    row.allowed = wrap2_allow_list(rules);
+    return row;
+}
+
+// home_dir from a request: an absolute path inside the owner's home, or a
+// path relative to it. No "..", no symlink on the way (openat2 refuses
+// them); missing directories are created, owned by the account.
+Result<std::string> FtpService::resolve_home(const std::string& owner, const std::string& input) {
+    const Error outside = validation("home_dir must be a directory inside the owner's home");
+    if (input.size() > kMaxHomeLength) return validation("home_dir is too long");
+    if (input.find('\0') != std::string::npos) return validation("home_dir must not contain NUL");
+    std::filesystem::path home = ctx_.identity.home_of(owner);
+    std::filesystem::path requested(input);
+    std::filesystem::path rel;
+    if (requested.is_absolute()) {
+        auto h = home.begin();
+        auto r = requested.begin();
+        for (; h != home.end(); ++h, ++r)
+            if (r == requested.end() || *h != *r) return outside;
+        for (; r != requested.end(); ++r) rel /= *r;
+    } else {
+        rel = requested;
+    }
+    std::filesystem::path clean;
+    for (const auto& part : rel) {
+        const std::string p = part.string();
+        if (p == "..") return validation("home_dir must not contain '..'");
+        if (p.empty() || p == "." || p == "/") continue;
+        clean /= part;
+    }
+    if (clean.empty()) return std::string();
+    if (!ctx_.identity.make_dirs(owner, clean).ok()) return outside;
+    return clean.string();
+}
+
+Result<FtpAccount> FtpService::owned(const Caller& caller, const std::string& username) {
+    return guarded([&]() -> Result<FtpAccount> {
+        auto a = FtpRepo(ctx_.db).find(username);
+        if (!a) return not_found("FTP account not found");
+        CHECK_OK(ensure_owner_or_admin(caller, a->owner));
+        return *a;
+    });
+}
+
+void FtpService::reconcile(const std::string& username) {
+    auto result = guarded([&]() -> Result<void> {
+        auto a = FtpRepo(ctx_.db).find(username);
+        if (!a) return file_->remove(username);
+        auto user = UserRepo(ctx_.db).find(a->owner);
+        return file_->upsert(server_row(*a, user && user->status == "active"));
+    });
+    if (!result.ok())
+        spdlog::error("ftp: cannot reconcile {}: {}", username, result.error().message);
+}
+
+Result<std::vector<FtpAccount>> FtpService::list(const Caller& caller,
+                                                 const std::optional<std::string>& owner) {
+    std::optional<std::string> filter = owner;
+    if (!caller.is_admin()) {
+        if (owner && *owner != caller.username) return forbidden("Access denied");
+        filter = caller.username;
+    }
+    return guarded(
+        [&]() -> Result<std::vector<FtpAccount>> { return FtpRepo(ctx_.db).list(filter); });
+}
+
+Result<FtpAccount> FtpService::get(const Caller& caller, const std::string& username) {
+    return owned(caller, username);
+}
+
+Result<FtpAccount> FtpService::create(const Caller& caller, const NewFtpAccount& input) {
+    TRY(std::string name, validate_ftp_name(input.username));
+    TRY(std::string password, validate_password(input.password));
+    TRY(std::string owner, resolve_owner(ctx_.db, caller, input.owner));
+    FtpAccount a;
+    a.username = owner + "_" + name;
+    a.owner = owner;
+    if (input.domain && !input.domain->empty()) {
+        TRY(a.domain, DomainService(ctx_).ensure_owned(owner, *input.domain));
+    }
+    if (input.quota_mb) {
+        TRY(a.quota_mb, validate_quota(*input.quota_mb));
+    }
+    if (input.allowed_ips) {
+        TRY(a.allowed_ips, validate_ips(*input.allowed_ips));
+    }
+    a.read_only = input.read_only.value_or(false);
+    a.enabled = true;
+    // Hashing is slow on purpose: done before the store is locked.
+    TRY(a.password_hash, crypt_hash(password));
+    a.created_at = a.updated_at = now_unix();
+    auto result = in_transaction(ctx_.db, [&]() -> Result<FtpAccount> {
+        FtpRepo repo(ctx_.db);
+        if (repo.find(a.username)) return conflict("FTP account already exists");
+        CHECK_OK(ensure_below_limit(ctx_.db, owner, Limit::ftp_accounts, repo.count_of(owner)));
+        if (input.home_dir) {
+            TRY(a.home_rel, resolve_home(owner, *input.home_dir));
+        }
+        repo.insert(a);
+        auto user = UserRepo(ctx_.db).find(owner);
+        CHECK_OK(file_->upsert(server_row(a, user && user->status == "active")));
+        return a;
+    });
+    if (!result.ok() && result.error().code != Code::conflict) reconcile(a.username);
+    return result;
+}
+
+Result<FtpAccount> FtpService::apply(const Caller& caller, const std::string& username,
+                                     const FtpChanges& changes) {
+    std::optional<std::string> new_hash;
+    if (changes.password) {
+        TRY(std::string password, validate_password(*changes.password));
+        TRY(new_hash, crypt_hash(password));
+    }
+    std::optional<int64_t> quota;
+    if (changes.quota_mb) {
+        TRY(quota, validate_quota(*changes.quota_mb));
+    }
+    std::optional<std::vector<std::string>> ips;
+    if (changes.allowed_ips) {
+        TRY(ips, validate_ips(*changes.allowed_ips));
+    }
+    bool cut_sessions = false;
+    auto result = in_transaction(ctx_.db, [&]() -> Result<FtpAccount> {
+        FtpRepo repo(ctx_.db);
+        auto a = repo.find(username);
+        if (!a) return not_found("FTP account not found");
+        CHECK_OK(ensure_owner_or_admin(caller, a->owner));
+        if (new_hash) a->password_hash = *new_hash;
+        if (changes.home_dir) {
+            TRY(a->home_rel, resolve_home(a->owner, *changes.home_dir));
+        }
+        if (quota) a->quota_mb = *quota;
+        if (changes.read_only) a->read_only = *changes.read_only;
+        if (changes.enabled) {
+            cut_sessions = a->enabled && !*changes.enabled;
+            a->enabled = *changes.enabled;
+        }
+        if (ips) a->allowed_ips = *ips;
+        a->updated_at = now_unix();
+        repo.update(*a);
+        auto user = UserRepo(ctx_.db).find(a->owner);
+        CHECK_OK(file_->upsert(server_row(*a, user && user->status == "active")));
+        return *a;
+    });
+    if (!result.ok()) {
+        if (result.error().code != Code::not_found && result.error().code != Code::forbidden)
+            reconcile(username);
+        return result;
+    }
+    // ProFTPD reads the account at login only: end what is already open.
+    if (cut_sessions && server_) server_->end_sessions(username);
+    return result;
+}
+
+Result<FtpAccount> FtpService::update(const Caller& caller, const std::string& username,
+                                      const FtpChanges& changes) {
+    return apply(caller, username, changes);
+}
+
+Result<FtpAccount> FtpService::set_allowed_ips(const Caller& caller, const std::string& username,
+                                               const std::vector<std::string>& ips) {
+    FtpChanges c;
+    c.allowed_ips = ips;
+    return apply(caller, username, c);
+}
+
+Result<FtpAccount> FtpService::toggle(const Caller& caller, const std::string& username) {
+    TRY(FtpAccount current, owned(caller, username));
+    FtpChanges c;
+    c.enabled = !current.enabled;
+    return apply(caller, username, c);
+}
+
+Result<void> FtpService::remove(const Caller& caller, const std::string& username) {
+    auto result = in_transaction(ctx_.db, [&]() -> Result<void> {
+        FtpRepo repo(ctx_.db);
+        auto a = repo.find(username);
+        if (!a) return not_found("FTP account not found");
+        CHECK_OK(ensure_owner_or_admin(caller, a->owner));
+        repo.remove(username);
+        return file_->remove(username);
+    });
+    if (!result.ok()) {
+        if (result.error().code != Code::not_found && result.error().code != Code::forbidden)
+            reconcile(username);
+        return result;
+    }
+    if (server_) server_->end_sessions(username);
+    return result;
+}
+
+Result<int64_t> FtpService::remove_all_of(const std::string& owner) {
+    TRY(auto accounts,
+        guarded([&]() -> Result<std::vector<FtpAccount>> { return FtpRepo(ctx_.db).list(owner); }));
+    int64_t removed = 0;
+    for (const auto& a : accounts) {
+        auto r = in_transaction(ctx_.db, [&]() -> Result<void> {
+            FtpRepo(ctx_.db).remove(a.username);
+            return file_->remove(a.username);
+        });
+        if (!r.ok()) {
+            reconcile(a.username);
+            return r.error();
+        }
+        if (server_) server_->end_sessions(a.username);
+        ++removed;
+    }
+    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+        Stmt s(ctx_.db, "DELETE FROM ftp_anonymous WHERE owner = ?");
+        s.bind_all(owner);
+        s.run();
+        return Ok{};
+    }));
+    CHECK_OK(push_anonymous_sites());
+    return removed;
+}
+
+Result<FtpStatus> FtpService::status(const Caller& caller) {
+    FtpStatus s;
+    s.installed = server_ && server_->installed();
+    s.running = server_ && server_->running();
+    std::optional<std::string> owner;
+    if (!caller.is_admin()) owner = caller.username;
+    TRY(s.total_accounts, file_->count(owner));
+    return s;
+}
+
+Result<FtpAnonymous> FtpService::anonymous(const Caller& caller, const std::string& domain) {
+    TRY(DomainRecord d, DomainService(ctx_).get(caller, domain));
+    return guarded([&]() -> Result<FtpAnonymous> {
+        return FtpAnonymous{d.domain, FtpRepo(ctx_.db).anonymous_on(d.domain),
+                            ctx_.identity.home_of(d.owner) / anonymous_rel(d.domain)};
+    });
+}
+
+Result<FtpAnonymous> FtpService::set_anonymous(const Caller& caller, const std::string& domain,
+                                               bool enabled) {
+    TRY(DomainRecord d, DomainService(ctx_).get(caller, domain));
+    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+        if (enabled) CHECK_OK(ctx_.identity.make_dirs(d.owner, anonymous_rel(d.domain)));
+        FtpRepo(ctx_.db).set_anonymous(d.domain, d.owner, enabled);
+        return Ok{};
+    }));
+    CHECK_OK(push_anonymous_sites());
+    return FtpAnonymous{d.domain, enabled,
+                        ctx_.identity.home_of(d.owner) / anonymous_rel(d.domain)};
+}
+
+Result<void> FtpService::push_anonymous_sites() {
+    if (!server_) return Ok{};
+    TRY(auto sites, guarded([&]() -> Result<std::vector<std::pair<std::string, std::string>>> {
+            return FtpRepo(ctx_.db).anonymous_sites();
+        }));
+    std::vector<AnonymousSite> out;
+    for (const auto& [domain, owner] : sites)
+        out.push_back({domain, ctx_.identity.home_of(owner) / anonymous_rel(domain)});
+    return server_->set_anonymous(std::move(out));
+}
+
+Result<void> FtpService::sync_suspended() {
+    TRY(auto now, guarded([&]() -> Result<std::set<std::string>> {
+            return FtpRepo(ctx_.db).suspended_owners();
+        }));
+    if (now == suspended_) return Ok{};
+    CHECK_OK(file_->set_suspended_owners(now));
+    // Newly suspended owners: end their open sessions too.
+    for (const auto& owner : now) {
+        if (suspended_.count(owner) || !server_) continue;
+        auto accounts = guarded(
+            [&]() -> Result<std::vector<FtpAccount>> { return FtpRepo(ctx_.db).list(owner); });
+        if (accounts.ok())
+            for (const auto& a : *accounts) server_->end_sessions(a.username);
+    }
+    suspended_ = std::move(now);
+    // A suspended owner's domains lose anonymous access too (and get it
+    // back); the server restarts only when the set of sites changes.
+    return push_anonymous_sites();
+}
+
+Result<void> FtpService::start() {
+    // The store is the truth: rebuild the server's file from it.
+    TRY(auto rows, guarded([&]() -> Result<std::vector<ServerAccount>> {
+            FtpRepo repo(ctx_.db);
+            auto suspended = repo.suspended_owners();
+            std::vector<ServerAccount> out;
+            for (const auto& a : repo.list(std::nullopt))
+                out.push_back(server_row(a, !suspended.count(a.owner)));
+            suspended_ = suspended;
+            return out;
+        }));
+    CHECK_OK(file_->replace_all(rows));
+    if (server_) {
+        TRY(auto sites, guarded([&]() -> Result<std::vector<std::pair<std::string, std::string>>> {
+                return FtpRepo(ctx_.db).anonymous_sites();
+            }));
+        std::vector<AnonymousSite> out;
+        for (const auto& [domain, owner] : sites)
+            out.push_back({domain, ctx_.identity.home_of(owner) / anonymous_rel(domain)});
+        CHECK_OK(server_->set_anonymous(std::move(out)));
+        CHECK_OK(server_->start());
+    }
+    {
+        std::lock_guard lock(watch_mutex_);
+        stopping_ = false;
+    }
+    watcher_ = std::thread([this] { watch_owners(); });
+    return Ok{};
+}
+
+void FtpService::stop() {
+    if (!watcher_.joinable()) return;  // not serving, or already stopped
+    if (server_) server_->settle(std::chrono::seconds(3));
+    {
+        std::lock_guard lock(watch_mutex_);
+        stopping_ = true;
+    }
+    watch_wake_.notify_all();
+    if (watcher_.joinable()) watcher_.join();
+}
+
+// Suspension is decided by the user service; the FTP server learns of it
+// here within a second (the user service has no change hook).
+void FtpService::watch_owners() {
+    std::unique_lock lock(watch_mutex_);
+    while (!watch_wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; })) {
+        lock.unlock();
+        auto r = sync_suspended();
+        if (!r.ok()) spdlog::error("ftp: cannot sync suspended owners: {}", r.error().message);
+        lock.lock();
+    }
+}
+
+bool FtpService::healthy() const {
+    return server_ && server_->running();
+}
+
+}  // namespace wsp

@@ -1,0 +1,129 @@
+#pragma once
+// FTP accounts: the rules (ownership, names, homes, limits) and keeping
+// ProFTPD's accounts file in step with the panel's store, all or nothing.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "drivers/proftpd_accounts.h"
+#include "drivers/proftpd_server.h"
+#include "services/caller.h"
+#include "services/owner_cleanup.h"
+#include "services/panel.h"
+
+namespace wsp {
+
+struct FtpAccount {
+    std::string username;  // <owner>_<name>
+    std::string owner;
+    std::string password_hash;
+    std::string home_rel;  // beneath the owner's home; "" = the home itself
+    std::string domain;
+    int64_t quota_mb = 0;
+    bool read_only = false;
+    bool enabled = true;
+    std::vector<std::string> allowed_ips;
+    int64_t created_at = 0;
+    int64_t updated_at = 0;
+};
+
+struct NewFtpAccount {
+    std::string username;
+    std::string password;
+    std::optional<std::string> owner;
+    std::optional<std::string> domain;
+    std::optional<std::string> home_dir;
+    std::optional<int64_t> quota_mb;
+    std::optional<bool> read_only;
+    std::optional<std::vector<std::string>> allowed_ips;
+};
+
+struct FtpChanges {
+    std::optional<std::string> password;
+    std::optional<std::string> home_dir;
+    std::optional<int64_t> quota_mb;
+    std::optional<bool> read_only;
+    std::optional<bool> enabled;
+    std::optional<std::vector<std::string>> allowed_ips;
+};
+
+struct FtpStatus {
+    bool installed = false;
+    bool running = false;
+    int64_t total_accounts = 0;
+};
+
+struct FtpAnonymous {
+    std::string domain;
+    bool enabled = false;
+    std::filesystem::path directory;
+};
+
+class FtpService final : public OwnerCleanup {
+  public:
+    FtpService(PanelContext& ctx, std::unique_ptr<AccountsFile> file,
+               std::shared_ptr<ProftpdServer> server)
+        : ctx_(ctx), file_(std::move(file)), server_(std::move(server)) {}
+    ~FtpService() override { stop(); }
+
+    Result<std::vector<FtpAccount>> list(const Caller& caller,
+                                         const std::optional<std::string>& owner);
+    Result<FtpAccount> get(const Caller& caller, const std::string& username);
+    Result<FtpAccount> create(const Caller& caller, const NewFtpAccount& input);
+    Result<FtpAccount> update(const Caller& caller, const std::string& username,
+                              const FtpChanges& changes);
+    Result<void> remove(const Caller& caller, const std::string& username);
+    Result<FtpAccount> set_allowed_ips(const Caller& caller, const std::string& username,
+                                       const std::vector<std::string>& ips);
+    Result<FtpAccount> toggle(const Caller& caller, const std::string& username);
+    Result<FtpStatus> status(const Caller& caller);
+
+    Result<FtpAnonymous> anonymous(const Caller& caller, const std::string& domain);
+    Result<FtpAnonymous> set_anonymous(const Caller& caller, const std::string& domain,
+                                       bool enabled);
+
+    // The account's home as an absolute path.
+    std::filesystem::path home_of(const FtpAccount& a) const;
+
+    // Serving: rebuilds the accounts file from the store, starts ProFTPD,
+    // and watches for owners being suspended or reinstated.
+    Result<void> start();
+    void stop();
+    bool healthy() const;
+
+    // OwnerCleanup
+    std::string removed_key() const override { return "ftp_accounts"; }
+    Result<int64_t> remove_all_of(const std::string& owner) override;
+
+  private:
+    ServerAccount server_row(const FtpAccount& a, bool owner_active) const;
+    // After a failed store transaction: puts the file back to the store's
+    // state for `username`, undoing a write whose commit did not happen.
+    void reconcile(const std::string& username);
+    Result<FtpAccount> owned(const Caller& caller, const std::string& username);
+    Result<FtpAccount> apply(const Caller& caller, const std::string& username,
+                             const FtpChanges& changes);
+    Result<std::string> resolve_home(const std::string& owner, const std::string& input);
+    Result<void> sync_suspended();
+    Result<void> push_anonymous_sites();
+    void watch_owners();
+
+    PanelContext& ctx_;
+    std::unique_ptr<AccountsFile> file_;
+    std::shared_ptr<ProftpdServer> server_;
+    std::set<std::string> suspended_;
+    std::mutex watch_mutex_;
+    std::condition_variable watch_wake_;
+    bool stopping_ = false;
+    std::thread watcher_;
+};
+
+}  // namespace wsp
