@@ -48,6 +48,9 @@ async function startPanel(dataDir) {
     '-c', 'server.tls=false',
     '-c', `web.dir=${join(webDir, 'dist')}`,
     '-c', 'rate_limit.requests_per_minute=1000000',
+    // FTP accounts are kept without starting ProFTPD (its port could clash
+    // with other suites running beside this one; docs/ftp.md tests logins).
+    '-c', 'ftp.enabled=false',
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -128,11 +131,16 @@ try {
   };
 
   log('the login page loads and is interactive');
-  const t0 = Date.now();
-  await page.goto(base + '/');
-  await page.getByLabel('Username').waitFor();
-  const interactiveMs = Date.now() - t0;
-  console.log(`[e2e] first page interactive in ${interactiveMs} ms (budget 1000 ms)`);
+  // Time from navigation start to the app's 'wsp-interactive' mark (first
+  // render done, handlers attached), median of three loads.
+  const times = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto(base + '/');
+    await page.getByLabel('Username').waitFor();
+    times.push(await page.evaluate(() => performance.getEntriesByName('wsp-interactive')[0]?.startTime ?? Infinity));
+  }
+  const interactiveMs = Math.round(times.sort((a, b) => a - b)[1]);
+  console.log(`[e2e] first page interactive in ${interactiveMs} ms (median of ${times.map(Math.round).join(', ')}; budget 1000 ms)`);
   expect(interactiveMs < 1000, `first page interactive in ${interactiveMs} ms, over the 1 s budget`);
   await shot('01-login');
 
@@ -239,10 +247,29 @@ try {
   await page.getByText('store').waitFor();
   await shot('06-health');
 
+  log('FTP: create an account with a generated password, disable and enable it');
+  await nav('FTP');
+  await heading('FTP');
+  await page.getByLabel('Username').fill('deploy');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  expect((await page.getByLabel('Password').inputValue()).length === 20, 'a generated password');
+  await page.getByLabel('Home directory').fill('sites/e2e');
+  await page.getByRole('button', { name: 'Create FTP account' }).click();
+  await page.getByRole('cell', { name: 'admin_deploy', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Disable admin_deploy' }).click();
+  await page.getByRole('button', { name: 'Enable admin_deploy' }).waitFor();
+  const ftp = await (await api('/ftp/admin_deploy', sessionToken)).json();
+  expect(ftp.enabled === false && ftp.home_dir.endsWith('/sites/e2e'), `the account as the API sees it: ${JSON.stringify(ftp)}`);
+  await page.getByRole('button', { name: 'Enable admin_deploy' }).click();
+  await page.getByRole('button', { name: 'Disable admin_deploy' }).waitFor();
+  await page.getByLabel('Username').fill('x');
+  await page.getByRole('button', { name: 'Create FTP account' }).click();
+  expect((await errorOf(page.getByLabel('Username'))) === 'Username must be at least 2 characters', 'short FTP name refused on its field');
+  await shot('08-ftp');
+
   log('the area pages render (their APIs arrive with their branches)');
   for (const [label, title, file] of [
     ['Databases', 'Databases', '07-databases'],
-    ['FTP', 'FTP', '08-ftp'],
     ['Cron', 'Cron jobs', '09-cron'],
     ['Files', 'Files', '10-files'],
     ['Account', 'Account', '11-account'],

@@ -23,7 +23,7 @@ export function Ftp() {
     rows.run(a.username, async () => {
       if (!window.confirm(`Delete the FTP account ${a.username}? Its files stay.`)) return;
       await api.del('/ftp/{id}', { id: a.username });
-      await list.reload();
+      await Promise.all([list.reload(), status.reload()]);
     });
   const paged = usePaged(accounts);
   return (
@@ -88,7 +88,7 @@ export function Ftp() {
           <Pager label="FTP accounts" paged={paged} />
         )}
       </Section>
-      <CreateFtpForm owner={me.username} onCreated={list.reload} />
+      <CreateFtpForm owner={me.username} onCreated={() => Promise.all([list.reload(), status.reload()])} />
     </Page>
   );
 }
