@@ -90,11 +90,6 @@ export const cronExpr: Check = (v) => {
   }
 };
 
-export const absolutePath: Check = (v) =>
-  v.startsWith('/') && !v.split('/').includes('..') && !v.includes('\0')
-    ? null
-    : 'Path must start with / and must not contain ..';
-
 // Runs checks in order; the first message wins.
 export function check(value: string, ...checks: Check[]): string | null {
   for (const c of checks) {
