@@ -57,7 +57,8 @@ async function startPanel(dataDir) {
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const portFile = join(dataDir, 'run', 'http.port');
-  for (let i = 0; i < 200; i++) {
+  // Up to 60 s: managed components (MariaDB ...) may start with the panel.
+  for (let i = 0; i < 1200; i++) {
     if (child.exitCode !== null) throw new Error(`panel exited early:\n${output}`);
     if (existsSync(portFile)) {
       const port = Number(readFileSync(portFile, 'utf8').trim());
