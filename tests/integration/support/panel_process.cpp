@@ -57,6 +57,10 @@ void PanelProcess::start() {
     if (!options_.tls) args.insert(args.end(), {"-c", "server.tls=false"});
     if (options_.lift_rate_limit)
         args.insert(args.end(), {"-c", "rate_limit.requests_per_minute=1000000"});
+    // Managed servers get free ports, so panels of parallel tests never
+    // fight over a default port; a test's own -c (later) wins.
+    for (const char* key : {"ftp.port"})
+        args.insert(args.end(), {"-c", std::string(key) + "=" + std::to_string(free_port())});
     for (const auto& c : options_.config) args.insert(args.end(), {"-c", c});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
