@@ -34,8 +34,11 @@ const FieldSpec kFields[5] = {
 
 // Bounded quoting of user text inside error messages.
 std::string quoted(std::string_view s) {
-    if (s.size() > 20) return "'" + std::string(s.substr(0, 20)) + "...'";
-    return "'" + std::string(s) + "'";
+    std::string out(1, '\'');
+    out.append(s.substr(0, 20));
+    if (s.size() > 20) out.append("...");
+    out.push_back('\'');
+    return out;
 }
 
 Error field_error(const FieldSpec& f, const std::string& why) {
