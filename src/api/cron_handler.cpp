@@ -25,7 +25,8 @@ json::object job_json(const CronJobView& v) {
     o["domain"] = j.domain;
     o["enabled"] = j.enabled;
     o["owner"] = j.owner;
-    o["last_run_at"] = time_or_null(j.last_run_at ? std::optional<int64_t>(j.last_run_at) : std::nullopt);
+    o["last_run_at"] =
+        time_or_null(j.last_run_at ? std::optional<int64_t>(j.last_run_at) : std::nullopt);
     o["last_run_ok"] = j.last_run_ok;
     o["next_run_at"] = time_or_null(v.next_run_at);
     o["email_on_complete"] = j.email_on_complete;
@@ -117,9 +118,8 @@ Response run_cronjob(Services& s, const Request& r) {
     return respond(
         started,
         [](const StartedRun& run) {
-            return json::object{{"message", "Cron job started"},
-                                {"job_id", run.job_id},
-                                {"run_id", run.run_id}};
+            return json::object{
+                {"message", "Cron job started"}, {"job_id", run.job_id}, {"run_id", run.run_id}};
         },
         202);
 }

@@ -16,8 +16,8 @@ Result<ProcessResult> run_job(const JobSpec& spec) {
     if (::geteuid() == 0)
         o.run_as = RunAs{spec.uid, spec.gid};
     else if (::geteuid() != spec.uid)
-        return internal("cron: the panel can only run jobs as uid " +
-                        std::to_string(::geteuid()) + " when not root");
+        return internal("cron: the panel can only run jobs as uid " + std::to_string(::geteuid()) +
+                        " when not root");
     o.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(spec.timeout);
     o.max_output = spec.max_output;
     return run_process({"/bin/sh", "-c", spec.command}, o);

@@ -33,7 +33,8 @@ std::string one_line(const std::string& s, size_t max) {
 }
 
 bool is_ascii(const std::string& s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 std::string base64(const std::string& s) {
@@ -110,7 +111,8 @@ size_t read_payload(char* buffer, size_t size, size_t nitems, void* user) {
 bool valid_email(const std::string& address) {
     if (address.size() > 254) return false;
     auto at = address.find('@');
-    if (at == std::string::npos || at == 0 || at > 64 || address.find('@', at + 1) != std::string::npos)
+    if (at == std::string::npos || at == 0 || at > 64 ||
+        address.find('@', at + 1) != std::string::npos)
         return false;
     std::string local = address.substr(0, at), domain = address.substr(at + 1);
     if (!std::all_of(local.begin(), local.end(), is_atext)) return false;
@@ -163,7 +165,8 @@ Result<void> Mailer::send(const Mail& mail) {
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(std::max<int64_t>(config_.timeout_s, 1)));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT,
+                     static_cast<long>(std::max<int64_t>(config_.timeout_s, 1)));
     CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(curl);

@@ -120,8 +120,8 @@ Result<void> CronService::validate(const CronJobRecord& job) {
     if (!job.email_on_complete.empty() && !valid_email(job.email_on_complete))
         return validation("email_on_complete must be a valid email address");
     if (job.timeout_sec < 0 || job.timeout_sec > cfg.max_timeout_s)
-        return validation("timeout_sec must be between 1 and " +
-                          std::to_string(cfg.max_timeout_s) + " (0 for the default)");
+        return validation("timeout_sec must be between 1 and " + std::to_string(cfg.max_timeout_s) +
+                          " (0 for the default)");
     return Ok{};
 }
 
@@ -212,9 +212,8 @@ Result<CronJobView> CronService::update(const Caller& caller, const std::string&
 
 Result<void> CronService::remove(const Caller& caller, const std::string& id) {
     TRY(CronJobRecord job, find_owned(caller, id));
-    auto removed = in_transaction(ctx_.db, [&]() -> Result<bool> {
-        return CronRepo(ctx_.db).remove(job.id);
-    });
+    auto removed =
+        in_transaction(ctx_.db, [&]() -> Result<bool> { return CronRepo(ctx_.db).remove(job.id); });
     if (!removed.ok()) return removed.error();
     if (!*removed) return not_found("Cron job not found");
     unschedule(job.id);
@@ -366,7 +365,8 @@ void CronService::execute(const CronJobRecord& job, int64_t run_id, int64_t star
     spec.home = ctx_.identity.home_of(job.owner);
     spec.uid = ctx_.identity.uid_of(job.owner);
     spec.gid = ctx_.identity.gid_of(job.owner);
-    spec.timeout = std::chrono::seconds(job.timeout_sec > 0 ? job.timeout_sec : cfg.default_timeout_s);
+    spec.timeout =
+        std::chrono::seconds(job.timeout_sec > 0 ? job.timeout_sec : cfg.default_timeout_s);
     spec.max_output = static_cast<size_t>(std::max<int64_t>(cfg.max_output_bytes, 0));
     auto result = run_job(spec);
 

@@ -5,6 +5,7 @@
 // a job still running when its next time comes is not started again (the
 // skipped time is recorded in its history); runs missed while the panel was
 // down are not made up; a suspended owner's jobs do not run.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -108,12 +109,12 @@ class CronService final : public OwnerCleanup {
 
     PanelContext& ctx_;
     std::shared_ptr<Mailer> mailer_;
-    std::mutex mutex_;  // guards exprs_ and running_
+    std::mutex mutex_;                             // guards exprs_ and running_
     std::unordered_map<int64_t, CronExpr> exprs_;  // scheduled jobs' expressions
     std::set<int64_t> running_;
     Scheduler scheduler_;
     RunPool pool_;
-    bool started_ = false;
+    std::atomic<bool> started_ = false;
 };
 
 }  // namespace wsp
