@@ -24,9 +24,12 @@ struct Key {
     }
 
 const Key kKeys[] = {
-    WSP_KEY("server.listen", c.server.listen), WSP_KEY("server.tls", c.server.tls),
-    WSP_KEY("server.tls_cert", c.server.tls_cert), WSP_KEY("server.tls_key", c.server.tls_key),
-    WSP_KEY("server.hostnames", c.server.hostnames), WSP_KEY("server.threads", c.server.threads),
+    WSP_KEY("server.listen", c.server.listen),
+    WSP_KEY("server.tls", c.server.tls),
+    WSP_KEY("server.tls_cert", c.server.tls_cert),
+    WSP_KEY("server.tls_key", c.server.tls_key),
+    WSP_KEY("server.hostnames", c.server.hostnames),
+    WSP_KEY("server.threads", c.server.threads),
     WSP_KEY("server.workers", c.server.workers),
     WSP_KEY("server.max_header_bytes", c.server.max_header_bytes),
     WSP_KEY("server.max_body_bytes", c.server.max_body_bytes),
@@ -39,7 +42,8 @@ const Key kKeys[] = {
     WSP_KEY("auth.login_attempts_per_ip_per_minute", c.auth.login_attempts_per_ip_per_minute),
     WSP_KEY("auth.failures_before_slowdown", c.auth.failures_before_slowdown),
     WSP_KEY("rate_limit.requests_per_minute", c.rate_limit.requests_per_minute),
-    WSP_KEY("paths.data_dir", c.paths.data_dir), WSP_KEY("sandbox.user", c.sandbox.user),
+    WSP_KEY("paths.data_dir", c.paths.data_dir),
+    WSP_KEY("sandbox.user", c.sandbox.user),
     WSP_KEY("log.level", c.log.level),
 
     // mariadb.* and pma.* (issue 4)
@@ -53,8 +57,10 @@ const Key kKeys[] = {
     WSP_KEY("cron.history_per_job", c.cron.history_per_job),
     WSP_KEY("cron.max_parallel_runs", c.cron.max_parallel_runs),
     WSP_KEY("cron.max_command_bytes", c.cron.max_command_bytes),
-    WSP_KEY("cron.timezone", c.cron.timezone), WSP_KEY("mail.smtp_url", c.mail.smtp_url),
-    WSP_KEY("mail.from", c.mail.from), WSP_KEY("mail.timeout_s", c.mail.timeout_s),
+    WSP_KEY("cron.timezone", c.cron.timezone),
+    WSP_KEY("mail.smtp_url", c.mail.smtp_url),
+    WSP_KEY("mail.from", c.mail.from),
+    WSP_KEY("mail.timeout_s", c.mail.timeout_s),
 
     // files.* (issue 7)
 };
