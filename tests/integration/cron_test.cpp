@@ -504,15 +504,12 @@ TEST_F(CronApi, SuspendedOwnersJobsDoNotRunAndDeletingTheUserRemovesThem) {
 // (and recorded as such), not started twice.
 TEST_F(CronApi, EveryMinuteJobFiresAndOverlapIsSkipped) {
     int64_t tick = create(alice_, job("tick", "echo tick", "* * * * *"));
-    int64_t slow = create(alice_, job("slow", "sleep 8", "* * * * *"));
+    int64_t slow = create(alice_, job("slow", "sleep 15", "* * * * *"));
     auto seconds_into_minute = [] { return ::time(nullptr) % 60; };
-    // Start the slow job manually a few seconds before the minute turns.
-    while (seconds_into_minute() < 55 && seconds_into_minute() > 3)
+    // Start the slow job by hand 3 to 10 s before the minute turns, so it is
+    // still running when the scheduler reaches it (at most ~65 s of waiting).
+    while (seconds_into_minute() < 50 || seconds_into_minute() > 57)
         std::this_thread::sleep_for(200ms);
-    if (seconds_into_minute() <= 3) {
-        // Just past a boundary: wait for the next approach.
-        while (seconds_into_minute() < 55) std::this_thread::sleep_for(200ms);
-    }
     ASSERT_EQ(http().post(path_of(slow, "/run"), json::object{}, alice_).status, 202);
     std::this_thread::sleep_for(std::chrono::seconds(60 - seconds_into_minute() + 3));
 
