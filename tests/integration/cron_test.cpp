@@ -133,9 +133,9 @@ class CronApi : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         smtp_ = new SmtpServer();
-        panel_ = new PanelProcess(
-            PanelOptions{.config = {"cron.max_output_bytes=1000", "mail.smtp_url=" + smtp_->url(),
-                                    "mail.from=panel@example.com"}});
+        panel_ = new PanelProcess(PanelOptions{
+            .config = {"cron.max_output_bytes=1000", "cron.history_per_job=3",
+                       "mail.smtp_url=" + smtp_->url(), "mail.from=panel@example.com"}});
         admin_ = panel_->admin_key();
         alice_ = panel_->create_user_with_key("alice");
         bob_ = panel_->create_user_with_key("bob");
@@ -442,6 +442,23 @@ TEST_F(CronApi, LogsAreNewestFirstAndPaginated) {
     EXPECT_EQ(http().get(path_of(id, "/logs?page=x"), alice_).status, 400);
 }
 
+TEST_F(CronApi, HistoryIsBoundedPerJob) {
+    int64_t id = create(alice_, job("chatty", "echo $$"));
+    std::vector<int64_t> run_ids;
+    for (int i = 0; i < 5; ++i) {
+        auto r = http().post(path_of(id, "/run"), json::object{}, alice_);
+        ASSERT_EQ(r.status, 202) << r.body;
+        run_ids.push_back(r.json().at("run_id").as_int64());
+        ASSERT_FALSE(wait_for_run(http(), alice_, id).empty());
+    }
+    auto page = http().get(path_of(id, "/logs"), alice_).json();
+    EXPECT_EQ(page.at("total").as_int64(), 3);
+    const auto& logs = page.at("logs").as_array();
+    ASSERT_EQ(logs.size(), 3u);
+    EXPECT_EQ(logs[0].at("id").as_int64(), run_ids[4]);
+    EXPECT_EQ(logs[2].at("id").as_int64(), run_ids[2]);
+}
+
 TEST_F(CronApi, MailReportsAfterRunsAndOnErrors) {
     auto body = job("reported", "echo all good");
     body["email_on_complete"] = "ops@example.com";
@@ -590,6 +607,15 @@ TEST(CronMail, SmtpDownNeitherBreaksNorDelaysTheJob) {
     EXPECT_EQ(got.at("last_run_ok").as_bool(), true);
     std::this_thread::sleep_for(500ms);
     EXPECT_NE(panel.log().find("not sent"), std::string::npos) << "the mail failure is not logged";
+}
+
+TEST(CronZone, SchedulesFollowTheConfiguredZone) {
+    PanelProcess panel(PanelOptions{.config = {"cron.timezone=Asia/Bangkok"}});
+    auto r =
+        panel.http().post("/api/v1/cronjobs", job("zoned", "true", "0 3 * * *"), panel.admin_key());
+    ASSERT_EQ(r.status, 201) << r.body;
+    std::string next(r.json().at("next_run_at").as_string());
+    EXPECT_TRUE(next.ends_with("T03:00:00+07:00")) << next;
 }
 
 }  // namespace
