@@ -156,11 +156,6 @@ constexpr int kDaysInMonth[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 
 // --- wall-clock arithmetic -------------------------------------------------
 
-bool same_minute(const struct tm& a, const struct tm& b) {
-    return a.tm_year == b.tm_year && a.tm_mon == b.tm_mon && a.tm_mday == b.tm_mday &&
-           a.tm_hour == b.tm_hour && a.tm_min == b.tm_min;
-}
-
 // A wall-clock minute with its fields normalised (day 32 -> next month).
 struct tm civil(int year, int mon0, int mday, int hour, int min) {
     struct tm c {};
@@ -175,27 +170,29 @@ struct tm civil(int year, int mon0, int mday, int hour, int min) {
     return out;
 }
 
-// The earliest instant whose local time is this wall-clock minute; nullopt
-// when the minute does not exist (skipped by a daylight-saving jump).
-std::optional<int64_t> earliest_instant(const struct tm& c) {
-    std::optional<int64_t> best;
-    for (int isdst : {0, 1}) {
-        struct tm x = c;
-        x.tm_sec = 0;
-        x.tm_isdst = isdst;
-        time_t r = mktime(&x);
-        struct tm back {};
-        if (!localtime_r(&r, &back) || !same_minute(back, c)) continue;
-        if (!best || r < *best) best = r;
-    }
-    return best;
-}
-
 long offset_at(int64_t t) {
     time_t tt = static_cast<time_t>(t);
     struct tm lt {};
     localtime_r(&tt, &lt);
     return lt.tm_gmtoff;
+}
+
+// The earliest instant whose local time is this wall-clock minute; nullopt
+// when the minute does not exist (skipped by a daylight-saving jump).
+// The instant is the wall-clock value minus the UTC offset in force then;
+// the offsets a day before and after cover any change near that minute.
+// (mktime would do, but glibc's is slow for a zone without DST when asked
+// for a DST time, and this runs for every job at start.)
+std::optional<int64_t> earliest_instant(const struct tm& c) {
+    struct tm x = c;
+    x.tm_sec = 0;
+    const int64_t wall = timegm(&x);
+    std::optional<int64_t> best;
+    for (int64_t probe : {wall - 86400, wall, wall + 86400}) {
+        int64_t t = wall - offset_at(probe);
+        if (t + offset_at(t) == wall && (!best || t < *best)) best = t;
+    }
+    return best;
 }
 
 int64_t floor_div(int64_t a, int64_t b) {
