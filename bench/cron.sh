@@ -10,7 +10,8 @@
 # CPU < 1 %.
 #
 # Knobs (environment): WSP_BIN, JOBS (10000), DUE (500), IDLE_SECONDS (60),
-# PEER (1; 0 skips busybox crond).
+# PEER (1; 0 skips busybox crond), PANEL_CONFIG (extra "key=value" settings
+# for the panel, space-separated, e.g. "cron.max_parallel_runs=64").
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -77,9 +78,11 @@ idle_cpu() {  # pid label
 
 # --- the panel ---------------------------------------------------------------
 port=$(free_port)
+extra=()
+for kv in ${PANEL_CONFIG:-}; do extra+=(-c "$kv"); done
 "$bin" serve --data-dir "$tmp/panel" --listen "127.0.0.1:$port" -c server.tls=false \
   -c rate_limit.requests_per_minute=100000000 -c server.access_log=false -c log.level=warn \
-  >"$tmp/panel.log" 2>&1 &
+  "${extra[@]}" >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 for _ in $(seq 100); do [[ -s $tmp/panel/initial-admin-password ]] && curl -sf "127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.1; done
 
