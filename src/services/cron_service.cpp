@@ -52,6 +52,39 @@ std::string outcome_of(const CronRunRecord& run) {
     return "failed";
 }
 
+// Output is stored and served as JSON text: invalid UTF-8 (binary output,
+// or a character cut by the output bound) becomes U+FFFD.
+std::string valid_utf8(const std::string& in) {
+    std::string out;
+    out.reserve(in.size());
+    const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+    const size_t n = in.size();
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        size_t len = c < 0x80           ? 1
+                     : (c >> 5) == 0x6  ? 2
+                     : (c >> 4) == 0xe  ? 3
+                     : (c >> 3) == 0x1e ? 4
+                                        : 0;
+        bool ok = len > 0 && i + len <= n;
+        for (size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xc0) == 0x80;
+        if (ok && len > 1) {
+            uint32_t cp = c & (0x7f >> len);
+            for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (p[i + k] & 0x3f);
+            static constexpr uint32_t kMin[5] = {0, 0, 0x80, 0x800, 0x10000};
+            ok = cp >= kMin[len] && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+        }
+        if (ok) {
+            out.append(in, i, len);
+            i += len;
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 CronService::CronService(PanelContext& ctx, std::shared_ptr<Mailer> mailer)
@@ -377,7 +410,7 @@ void CronService::execute(const CronJobRecord& job, int64_t run_id, int64_t star
         run.timed_out = p.timed_out;
         run.truncated = p.truncated;
         run.ok = p.ok();
-        run.output = p.output;
+        run.output = valid_utf8(p.output);
         if (p.timed_out)
             run.output += "\n[timed out after " + std::to_string(spec.timeout.count()) +
                           " s: the job's processes were killed]";

@@ -409,6 +409,16 @@ TEST_F(CronApi, OutputIsCutAtTheBoundKeepingTheTail) {
     EXPECT_EQ(run.at("ok").as_bool(), true);
 }
 
+TEST_F(CronApi, BinaryOutputIsServedAsValidUtf8) {
+    int64_t id = create(alice_, job("binary", "printf 'a\\377\\376b \\303\\251'"));
+    ASSERT_EQ(http().post(path_of(id, "/run"), json::object{}, alice_).status, 202);
+    auto run = wait_for_run(http(), alice_, id);
+    ASSERT_FALSE(run.empty());
+    EXPECT_EQ(run.at("output").as_string(),
+              "a\xEF\xBF\xBD\xEF\xBF\xBD"
+              "b \xC3\xA9");
+}
+
 TEST_F(CronApi, ARunningJobIsNotStartedTwice) {
     int64_t id = create(alice_, job("long", "sleep 3"));
     ASSERT_EQ(http().post(path_of(id, "/run"), json::object{}, alice_).status, 202);
