@@ -321,6 +321,26 @@ TEST_F(CronApi, OwnershipNotFoundAndAdminSeesAll) {
     EXPECT_EQ(http().get(path_of(id), alice_).status, 404);
 }
 
+TEST_F(CronApi, KeysNeedTheCronScope) {
+    EXPECT_EQ(http().get("/api/v1/cronjobs").status, 401);
+    auto make_key = [&](const char* scope) {
+        auto r = http().post(
+            "/api/v1/users/alice/api-keys",
+            json::object{{"name", std::string("k-") + scope}, {"permissions", json::array{scope}}},
+            alice_);
+        EXPECT_EQ(r.status, 201) << r.body;
+        return std::string(r.json().at("secret_key").as_string());
+    };
+    std::string db_only = make_key("databases"), read_only = make_key("read"),
+                cron = make_key("cron");
+    auto r = http().get("/api/v1/cronjobs", db_only);
+    EXPECT_EQ(r.status, 403);
+    EXPECT_EQ(r.error(), "API key is not scoped for 'cron'");
+    EXPECT_EQ(http().get("/api/v1/cronjobs", read_only).status, 200);
+    EXPECT_EQ(http().post("/api/v1/cronjobs", job("scoped", "true"), read_only).status, 403);
+    EXPECT_EQ(http().post("/api/v1/cronjobs", job("scoped", "true"), cron).status, 201);
+}
+
 TEST_F(CronApi, PackageLimitApplies) {
     auto p = http().post("/api/v1/packages",
                          json::object{{"name", "onecron"}, {"max_cron_jobs", 1}}, admin_);
