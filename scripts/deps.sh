@@ -18,6 +18,7 @@ packages=(
   curl lftp python3 python3-yaml python3-aiosmtpd openssl
   # benchmarks
   wrk nginx-light
+  busybox-static  # bench/cron.sh: its crond is the cron peer
 )
 
 # Sandbox mode run as root gives every account's files to this unprivileged

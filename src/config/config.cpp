@@ -62,6 +62,16 @@ const Key kKeys[] = {
     WSP_KEY("ftp.tls_key", c.ftp.tls_key),
 
     // cron.* and mail.* (issue 6)
+    WSP_KEY("cron.default_timeout_s", c.cron.default_timeout_s),
+    WSP_KEY("cron.max_timeout_s", c.cron.max_timeout_s),
+    WSP_KEY("cron.max_output_bytes", c.cron.max_output_bytes),
+    WSP_KEY("cron.history_per_job", c.cron.history_per_job),
+    WSP_KEY("cron.max_parallel_runs", c.cron.max_parallel_runs),
+    WSP_KEY("cron.max_command_bytes", c.cron.max_command_bytes),
+    WSP_KEY("cron.timezone", c.cron.timezone),
+    WSP_KEY("mail.smtp_url", c.mail.smtp_url),
+    WSP_KEY("mail.from", c.mail.from),
+    WSP_KEY("mail.timeout_s", c.mail.timeout_s),
 
     // files.* (issue 7)
 };

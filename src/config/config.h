@@ -74,9 +74,25 @@ struct FtpConfig {  // issue 5
 };
 
 struct CronConfig {  // issue 6
+    // A job's timeout when it sets none, and the largest timeout_sec allowed.
+    int64_t default_timeout_s = 3600;
+    int64_t max_timeout_s = 86400;
+    // Output kept per run (the tail), and runs kept per job (oldest dropped).
+    int64_t max_output_bytes = 65536;
+    int64_t history_per_job = 50;
+    // Runs at the same time; more wait their turn.
+    int64_t max_parallel_runs = 32;
+    int64_t max_command_bytes = 4096;
+    // e.g. "Europe/Berlin"; empty: the system's zone.
+    std::string timezone;
 };
 
 struct MailConfig {  // issue 6
+    // e.g. "smtp://127.0.0.1:25"; empty: no mail is sent.
+    std::string smtp_url;
+    std::string from = "wispanel@localhost";
+    // Per mail, connecting included.
+    int64_t timeout_s = 20;
 };
 
 struct FilesConfig {  // issue 7
