@@ -142,6 +142,7 @@ Result<void> wire_databases(Panel& panel) {
                                                static_cast<size_t>(config.mariadb.pool_size));
     auto service = std::make_shared<DatabaseService>(panel.context(), services.domains, admin);
     services.databases = service;
+    if (admin) admin->on_unavailable([raw = service.get()] { raw->set_available(false); });
     services.users.add_cleanup(service.get());
     if (!admin) {
         services.health["mariadb"] = [] { return false; };
@@ -156,7 +157,7 @@ Result<void> wire_databases(Panel& panel) {
         };
     }
     auto runtime = std::make_shared<DatabaseRuntime>(panel, admin, service, pma);
-    services.health["mariadb"] = [runtime] { return runtime->up(); };
+    services.health["mariadb"] = [raw = service.get()] { return raw->available(); };
     panel.on_serve(
         [runtime]() -> Result<void> {
             runtime->start();

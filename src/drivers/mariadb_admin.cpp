@@ -171,13 +171,15 @@ Result<std::vector<SqlRow>> MariadbAdmin::run(const std::string& sql, bool want_
 }
 
 Result<void> MariadbAdmin::exec(const std::string& sql) {
-    auto r = run(sql, false);
+    auto r = query(sql);
     if (!r) return r.error();
     return Ok{};
 }
 
 Result<std::vector<SqlRow>> MariadbAdmin::query(const std::string& sql) {
-    return run(sql, true);
+    auto r = run(sql, true);
+    if (!r && r.error().code == Code::unavailable && on_unavailable_) on_unavailable_();
+    return r;
 }
 
 bool MariadbAdmin::ping() {

@@ -7,6 +7,7 @@
 #include <mariadb/mysql.h>
 
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -53,6 +54,9 @@ class MariadbAdmin {
     bool ping();
     // Drops every pooled connection (after the server went away).
     void flush();
+    // Called (on the calling thread) whenever the server cannot be reached,
+    // so the health state turns "down" at once rather than at the next probe.
+    void on_unavailable(std::function<void()> f) { on_unavailable_ = std::move(f); }
 
   private:
     Result<MYSQL*> acquire();
@@ -64,6 +68,7 @@ class MariadbAdmin {
     size_t pool_size_;
     std::mutex mutex_;
     std::vector<MYSQL*> idle_;
+    std::function<void()> on_unavailable_;
 };
 
 }  // namespace wsp
