@@ -16,8 +16,8 @@ std::span<const Route> databases_routes() {
         {V::delete_, "/api/v1/databases/{id}", &api::delete_database, "databases", kB, kW},
         {V::post, "/api/v1/databases/{id}/reset-password", &api::reset_database_password,
          "databases", kB, kW},
-        {V::post, "/api/v1/databases/{id}/phpmyadmin", &api::database_phpmyadmin, "databases",
-         kB, kW},
+        {V::post, "/api/v1/databases/{id}/phpmyadmin", &api::database_phpmyadmin, "databases", kB,
+         kW},
     };
     return kRoutes;
 }

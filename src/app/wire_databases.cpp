@@ -27,7 +27,9 @@ class DatabaseRuntime {
   public:
     DatabaseRuntime(Panel& panel, std::shared_ptr<MariadbAdmin> admin,
                     std::shared_ptr<DatabaseService> service, std::shared_ptr<PmaSignon> pma)
-        : panel_(panel), admin_(std::move(admin)), service_(std::move(service)),
+        : panel_(panel),
+          admin_(std::move(admin)),
+          service_(std::move(service)),
           pma_(std::move(pma)) {}
 
     void start() {

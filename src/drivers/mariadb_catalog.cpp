@@ -28,8 +28,7 @@ Result<void> MariadbCatalog::drop_user(const SqlName& user, const SqlHost& host)
 }
 
 Result<std::vector<SqlHost>> MariadbCatalog::user_hosts(const SqlName& user) {
-    TRY(auto rows,
-        admin_.query("SELECT Host FROM mysql.user WHERE User = " + quote_literal(user)));
+    TRY(auto rows, admin_.query("SELECT Host FROM mysql.user WHERE User = " + quote_literal(user)));
     std::vector<SqlHost> hosts;
     for (const auto& row : rows) {
         if (!row.at(0)) continue;

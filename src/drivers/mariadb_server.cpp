@@ -66,8 +66,8 @@ MariadbLayout mariadb_layout(const Config& config, const fs::path& data_dir) {
     MariadbLayout l;
     l.datadir = data_dir / "mariadb";
     l.run_dir = data_dir / "run" / "mariadb";
-    l.socket = config.mariadb.socket.empty() ? l.run_dir / "mysqld.sock"
-                                             : fs::path(config.mariadb.socket);
+    l.socket =
+        config.mariadb.socket.empty() ? l.run_dir / "mysqld.sock" : fs::path(config.mariadb.socket);
     l.pid_file = l.run_dir / "mysqld.pid";
     l.credentials_file = data_dir / "mariadb-admin.cnf";
     l.init_file = l.datadir / "wispanel-init.sql";
@@ -163,21 +163,22 @@ Result<void> MariadbServer::write_admin_files() {
 ChildSpec MariadbServer::child_spec() const {
     ChildSpec spec;
     spec.name = "mariadb";
-    spec.argv = {kMariadbd,
-                 "--no-defaults",
-                 "--datadir=" + layout_.datadir.string(),
-                 "--socket=" + layout_.socket.string(),
-                 "--pid-file=" + layout_.pid_file.string(),
-                 "--init-file=" + layout_.init_file.string(),
-                 "--skip-log-bin",
-                 "--skip-name-resolve",
-                 kLogFileSize,
-                 "--innodb-buffer-pool-size=" + std::to_string(config_.mariadb.buffer_pool_mb) + "M",
-                 "--performance-schema=OFF",
-                 "--key-buffer-size=1M",
-                 "--max-connections=200",
-                 "--character-set-server=utf8mb4",
-                 "--collation-server=utf8mb4_unicode_ci"};
+    spec.argv = {
+        kMariadbd,
+        "--no-defaults",
+        "--datadir=" + layout_.datadir.string(),
+        "--socket=" + layout_.socket.string(),
+        "--pid-file=" + layout_.pid_file.string(),
+        "--init-file=" + layout_.init_file.string(),
+        "--skip-log-bin",
+        "--skip-name-resolve",
+        kLogFileSize,
+        "--innodb-buffer-pool-size=" + std::to_string(config_.mariadb.buffer_pool_mb) + "M",
+        "--performance-schema=OFF",
+        "--key-buffer-size=1M",
+        "--max-connections=200",
+        "--character-set-server=utf8mb4",
+        "--collation-server=utf8mb4_unicode_ci"};
     if (config_.mariadb.port > 0) {
         spec.argv.push_back("--bind-address=127.0.0.1");
         spec.argv.push_back("--port=" + std::to_string(config_.mariadb.port));

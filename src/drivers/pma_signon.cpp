@@ -46,7 +46,8 @@ Result<void> write_file(const fs::path& path, const std::string& content, mode_t
 Result<void> make_dir(const fs::path& path, mode_t mode, std::optional<RunAs> owner) {
     std::error_code ec;
     fs::create_directories(path, ec);
-    if (::chmod(path.c_str(), mode) != 0) return internal("cannot create " + path.filename().string());
+    if (::chmod(path.c_str(), mode) != 0)
+        return internal("cannot create " + path.filename().string());
     if (owner && ::chown(path.c_str(), owner->uid, owner->gid) != 0)
         return internal("cannot chown " + path.filename().string());
     return Ok{};
@@ -194,15 +195,24 @@ ChildSpec PmaSignon::child_spec() const {
     ChildSpec spec;
     spec.name = "phpmyadmin";
     spec.argv = {"/usr/bin/php",
-                 "-d", "display_errors=0",
-                 "-d", "log_errors=1",
-                 "-d", "error_log=" + (dir_ / "php-error.log").string(),
-                 "-d", "session.save_path=" + (dir_ / "sessions").string(),
-                 "-d", "session.gc_maxlifetime=" + std::to_string(kSessionMaxS),
-                 "-d", "session.cookie_httponly=1",
-                 "-d", "expose_php=0",
-                 "-S", "127.0.0.1:" + std::to_string(config_.pma.port),
-                 "-t", kDocRoot,
+                 "-d",
+                 "display_errors=0",
+                 "-d",
+                 "log_errors=1",
+                 "-d",
+                 "error_log=" + (dir_ / "php-error.log").string(),
+                 "-d",
+                 "session.save_path=" + (dir_ / "sessions").string(),
+                 "-d",
+                 "session.gc_maxlifetime=" + std::to_string(kSessionMaxS),
+                 "-d",
+                 "session.cookie_httponly=1",
+                 "-d",
+                 "expose_php=0",
+                 "-S",
+                 "127.0.0.1:" + std::to_string(config_.pma.port),
+                 "-t",
+                 kDocRoot,
                  (dir_ / "router.php").string()};
     spec.options.run_as = run_as_;
     spec.options.cwd = dir_;
@@ -214,9 +224,9 @@ ChildSpec PmaSignon::child_spec() const {
 Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record) {
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
     const int64_t now = now_unix();
-    TRY(SqlName user, SqlName::parse(std::string(kTempPrefix) + std::to_string(now) + "_" +
-                                         random_hex(6),
-                                     kMaxUserName, "database user"));
+    TRY(SqlName user,
+        SqlName::parse(std::string(kTempPrefix) + std::to_string(now) + "_" + random_hex(6),
+                       kMaxUserName, "database user"));
     const std::string password = random_hex(24);
     const std::string token = base64url(hex_to_bytes(random_hex(32)));  // 256 bits
     MariadbCatalog catalog(*admin_);

@@ -27,8 +27,7 @@ std::string sha1(std::string_view data) {
 }
 
 Error bad_host() {
-    return validation(
-        "Invalid remote_host (an IP address, a CIDR, a host name or pattern, or %)");
+    return validation("Invalid remote_host (an IP address, a CIDR, a host name or pattern, or %)");
 }
 
 // "a.b.c.d/n" -> "network/netmask" (a /32 is the plain address).
@@ -57,8 +56,8 @@ Result<SqlName> SqlName::parse(std::string_view s, size_t max_len, std::string_v
     if (s.empty() || !std::all_of(s.begin(), s.end(), is_name_char))
         return validation("Invalid " + std::string(field) + " (only [a-zA-Z0-9_] allowed)");
     if (s.size() > max_len)
-        return validation("Invalid " + std::string(field) + " (at most " +
-                          std::to_string(max_len) + " characters with the owner prefix)");
+        return validation("Invalid " + std::string(field) + " (at most " + std::to_string(max_len) +
+                          " characters with the owner prefix)");
     return SqlName(std::string(s));
 }
 
@@ -110,9 +109,9 @@ PasswordHash PasswordHash::of(std::string_view password) {
 }
 
 Result<PasswordHash> PasswordHash::parse(std::string_view s) {
-    if (s.size() != 41 || s[0] != '*' ||
-        !std::all_of(s.begin() + 1, s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); }))
+    if (s.size() != 41 || s[0] != '*' || !std::all_of(s.begin() + 1, s.end(), [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+        }))
         return internal("unexpected password hash format");
     return PasswordHash(std::string(s));
 }

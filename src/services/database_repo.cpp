@@ -6,8 +6,7 @@ constexpr const char* kColumns =
     "SELECT name, db_user, owner, domain, remote_access, remote_host, created_at FROM databases ";
 
 DatabaseRecord row(Stmt& s) {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.text(5),
-            s.integer(6)};
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.text(5), s.integer(6)};
 }
 }  // namespace
 
@@ -25,7 +24,8 @@ bool DatabaseRepo::user_taken(const std::string& user) {
 }
 
 std::vector<DatabaseRecord> DatabaseRepo::list(const std::optional<std::string>& owner) {
-    Stmt s(db_, std::string(kColumns) + (owner ? "WHERE owner = ? ORDER BY name" : "ORDER BY name"));
+    Stmt s(db_,
+           std::string(kColumns) + (owner ? "WHERE owner = ? ORDER BY name" : "ORDER BY name"));
     if (owner) s.bind(1, *owner);
     std::vector<DatabaseRecord> out;
     while (s.step()) out.push_back(row(s));

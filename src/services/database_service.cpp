@@ -20,7 +20,8 @@ class Undo {
     ~Undo() {
         if (done_) return;
         for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
-            if (auto r = (*it)(); !r) spdlog::error("databases: undo failed: {}", r.error().message);
+            if (auto r = (*it)(); !r)
+                spdlog::error("databases: undo failed: {}", r.error().message);
         }
     }
     void add(std::function<Result<void>()> step) { steps_.push_back(std::move(step)); }
@@ -34,7 +35,8 @@ class Undo {
 Result<SqlName> full_name(const std::string& owner, const std::string& name, size_t max,
                           const char* field) {
     // Validate the part the client chose first, so the message is about it.
-    if (name.empty()) return validation("Invalid " + std::string(field) + " (only [a-zA-Z0-9_] allowed)");
+    if (name.empty())
+        return validation("Invalid " + std::string(field) + " (only [a-zA-Z0-9_] allowed)");
     TRY(SqlName part, SqlName::parse(name, max, field));
     return SqlName::parse(owner + "_" + part.str(), max, field);
 }
@@ -173,8 +175,7 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
             if (current && !same) CHECK_OK(catalog.drop_user(user, *current));
             record.remote_access = in.remote_access;
             record.remote_host = in.remote_access ? *in.remote_host : "";
-            DatabaseRepo(ctx_.db).set_remote(record.name, record.remote_access,
-                                             record.remote_host);
+            DatabaseRepo(ctx_.db).set_remote(record.name, record.remote_access, record.remote_host);
             undo.commit();
             return record;
         }));
@@ -211,7 +212,8 @@ Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
     CHECK_OK(ensure_up());
     int64_t removed = 0;
     for (const auto& record : records) {
-        CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> { return drop_everything(record); }));
+        CHECK_OK(
+            in_transaction(ctx_.db, [&]() -> Result<void> { return drop_everything(record); }));
         ++removed;
     }
     return removed;
@@ -226,7 +228,8 @@ Result<void> DatabaseService::reset_password(const Caller& caller, const std::st
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
     MariadbCatalog catalog(*admin_);
     TRY(auto hosts, catalog.user_hosts(user));
-    if (hosts.empty()) return internal("database user " + record.user + " is missing on the server");
+    if (hosts.empty())
+        return internal("database user " + record.user + " is missing on the server");
     // One ALTER USER for every host entry: all change, or none.
     return catalog.set_password(user, hosts, PasswordHash::of(password));
 }

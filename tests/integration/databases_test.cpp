@@ -72,9 +72,9 @@ class Databases : public ::testing::Test {
     static void SetUpTestSuite() {
         mariadb_port_ = free_port();
         pma_port_ = free_port();
-        panel_ = new PanelProcess(PanelOptions{
-            .config = {"mariadb.port=" + std::to_string(mariadb_port_),
-                       "pma.port=" + std::to_string(pma_port_)}});
+        panel_ = new PanelProcess(
+            PanelOptions{.config = {"mariadb.port=" + std::to_string(mariadb_port_),
+                                    "pma.port=" + std::to_string(pma_port_)}});
         wait_for_mariadb("up");
         alice_ = panel_->create_user_with_key("alice");
         bob_ = panel_->create_user_with_key("bob");
@@ -88,8 +88,7 @@ class Databases : public ::testing::Test {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
         while (std::chrono::steady_clock::now() < deadline) {
             auto h = panel_->http().get("/api/v1/health");
-            if (h.status == 200 &&
-                h.json().at("components").as_object().contains("mariadb") &&
+            if (h.status == 200 && h.json().at("components").as_object().contains("mariadb") &&
                 h.json().at("components").at("mariadb").as_string() == state)
                 return;
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -196,12 +195,12 @@ TEST_F(Databases, ListAndGetShowEveryFieldAndTheRealSize) {
     auto list = panel_->http().get("/api/v1/databases", alice_);
     ASSERT_EQ(list.status, 200);
     const json::value listed = list.json();
-    for (const auto& d : listed.as_array())
-        EXPECT_EQ(d.at("owner").as_string(), "alice");
+    for (const auto& d : listed.as_array()) EXPECT_EQ(d.at("owner").as_string(), "alice");
     auto all = panel_->http().get("/api/v1/databases", panel_->admin_key());
     std::set<std::string> owners;
     const json::value everything = all.json();
-    for (const auto& d : everything.as_array()) owners.insert(std::string(d.at("owner").as_string()));
+    for (const auto& d : everything.as_array())
+        owners.insert(std::string(d.at("owner").as_string()));
     EXPECT_TRUE(owners.count("alice") && owners.count("bob"));
 }
 
@@ -220,8 +219,7 @@ TEST_F(Databases, OwnershipMissingAndConflicts) {
               403);
     EXPECT_EQ(panel_->http().post("/api/v1/databases/bob_private/phpmyadmin", {}, alice_).status,
               403);
-    EXPECT_EQ(panel_->http().get("/api/v1/databases/bob_private", panel_->admin_key()).status,
-              200);
+    EXPECT_EQ(panel_->http().get("/api/v1/databases/bob_private", panel_->admin_key()).status, 200);
     auto missing = panel_->http().get("/api/v1/databases/alice_nothing", alice_);
     EXPECT_EQ(missing.status, 404);
     EXPECT_EQ(missing.error(), "Database not found");
@@ -241,8 +239,8 @@ TEST_F(Databases, OwnershipMissingAndConflicts) {
 
 TEST_F(Databases, BadInputIsA400NamingTheFieldAndCreatesNothing) {
     const std::string long_name(65, 'a');
-    for (std::string bad : {"my-db", "a'b", "a`b", "a%b", "my db", "caf\xc3\xa9", "a.b", "..",
-                            "", "a\\b", "a;DROP"}) {
+    for (std::string bad : {"my-db", "a'b", "a`b", "a%b", "my db", "caf\xc3\xa9", "a.b", "..", "",
+                            "a\\b", "a;DROP"}) {
         auto r = create(alice_, {{"name", bad}, {"password", kPassword}});
         EXPECT_EQ(r.status, 400) << bad << " " << r.body;
         if (!bad.empty()) {
@@ -255,16 +253,16 @@ TEST_F(Databases, BadInputIsA400NamingTheFieldAndCreatesNothing) {
     auto too_long = create(alice_, {{"name", long_name}, {"password", kPassword}});
     EXPECT_EQ(too_long.status, 400);
     EXPECT_NE(too_long.error().find("at most 64"), std::string::npos) << too_long.body;
-    auto user_long = create(alice_, {{"name", "u80"}, {"user", std::string(80, 'u')},
-                                     {"password", kPassword}});
+    auto user_long =
+        create(alice_, {{"name", "u80"}, {"user", std::string(80, 'u')}, {"password", kPassword}});
     EXPECT_EQ(user_long.status, 400);
     EXPECT_EQ(create(alice_, {{"name", "weak"}, {"password", "short"}}).status, 400);
     EXPECT_EQ(create(alice_, {{"name", "weak"}, {"password", "aaaaaaaaaaaa"}}).status, 400);
     EXPECT_EQ(create(alice_, {{"name", "nopass"}}).status, 400);
     EXPECT_EQ(create(alice_, {{"name", 5}, {"password", kPassword}}).status, 400);
     EXPECT_EQ(create(alice_, {{"name", "x"}, {"password", true}}).status, 400);
-    auto domain = create(alice_, {{"name", "withdom"}, {"password", kPassword},
-                                  {"domain", "not-hers.example"}});
+    auto domain = create(
+        alice_, {{"name", "withdom"}, {"password", kPassword}, {"domain", "not-hers.example"}});
     EXPECT_EQ(domain.status, 400);
     auto raw = panel_->http().send_raw("POST", "/api/v1/databases", "{\"name\":", alice_);
     EXPECT_EQ(raw.status, 400);
@@ -272,8 +270,8 @@ TEST_F(Databases, BadInputIsA400NamingTheFieldAndCreatesNothing) {
                   .put("/api/v1/databases/alice_shop", {{"remote_access", "yes"}}, alice_)
                   .status,
               400);
-    for (const char* host : {"not a host", "10.0.0.0/33", "1.2.3.4/x", "localhost", "a'b",
-                             "fe80::/64"}) {
+    for (const char* host :
+         {"not a host", "10.0.0.0/33", "1.2.3.4/x", "localhost", "a'b", "fe80::/64"}) {
         auto r = panel_->http().put("/api/v1/databases/alice_shop",
                                     {{"remote_access", true}, {"remote_host", host}}, alice_);
         EXPECT_EQ(r.status, 400) << host << " " << r.body;
@@ -287,15 +285,15 @@ TEST_F(Databases, BadInputIsA400NamingTheFieldAndCreatesNothing) {
 TEST_F(Databases, DomainMustBeTheOwners) {
     auto d = panel_->http().post("/api/v1/domains", {{"domain", "alice-site.example"}}, alice_);
     ASSERT_EQ(d.status, 201) << d.body;
-    auto r = create(alice_, {{"name", "site"}, {"password", kPassword},
-                             {"domain", "alice-site.example"}});
+    auto r = create(alice_,
+                    {{"name", "site"}, {"password", kPassword}, {"domain", "alice-site.example"}});
     ASSERT_EQ(r.status, 201) << r.body;
     auto g = panel_->http().get("/api/v1/databases/alice_site", alice_);
     EXPECT_EQ(g.json().at("domain").as_string(), "alice-site.example");
-    EXPECT_EQ(create(bob_, {{"name", "site"}, {"password", kPassword},
-                            {"domain", "alice-site.example"}})
-                  .status,
-              400);
+    EXPECT_EQ(
+        create(bob_, {{"name", "site"}, {"password", kPassword}, {"domain", "alice-site.example"}})
+            .status,
+        400);
 }
 
 TEST_F(Databases, RemoteAccessAddsAndRemovesAHostEntry) {
@@ -317,9 +315,9 @@ TEST_F(Databases, RemoteAccessAddsAndRemovesAHostEntry) {
         EXPECT_NE(tcp.exec("USE bob_shop"), 0u);
     }
     // A CIDR becomes address/netmask; the 127.0.0.1 entry is replaced.
-    auto cidr = panel_->http().put("/api/v1/databases/alice_remote",
-                                   {{"remote_access", true}, {"remote_host", "127.0.0.0/8"}},
-                                   alice_);
+    auto cidr =
+        panel_->http().put("/api/v1/databases/alice_remote",
+                           {{"remote_access", true}, {"remote_host", "127.0.0.0/8"}}, alice_);
     ASSERT_EQ(cidr.status, 200) << cidr.body;
     auto hosts = admin_login()->column("SELECT Host FROM mysql.user WHERE User='alice_remote'");
     EXPECT_EQ(std::set<std::string>(hosts.begin(), hosts.end()),
@@ -328,8 +326,8 @@ TEST_F(Databases, RemoteAccessAddsAndRemovesAHostEntry) {
         Login tcp(socket(), mariadb_port_, "alice_remote", kPassword);
         EXPECT_TRUE(tcp.ok()) << tcp.message();
     }
-    auto off = panel_->http().put("/api/v1/databases/alice_remote", {{"remote_access", false}},
-                                  alice_);
+    auto off =
+        panel_->http().put("/api/v1/databases/alice_remote", {{"remote_access", false}}, alice_);
     ASSERT_EQ(off.status, 200) << off.body;
     EXPECT_EQ(off.json().at("remote_host").as_string(), "");
     {
@@ -354,12 +352,12 @@ TEST_F(Databases, ResetPasswordChangesEveryHostEntry) {
     EXPECT_TRUE(Login(socket(), 0, "alice_reset", "new_secure_password").ok());
     EXPECT_TRUE(Login(socket(), mariadb_port_, "alice_reset", "new_secure_password").ok());
     EXPECT_EQ(panel_->http()
-                  .post("/api/v1/databases/alice_reset/reset-password", {{"password", "x"}},
-                        alice_)
+                  .post("/api/v1/databases/alice_reset/reset-password", {{"password", "x"}}, alice_)
                   .status,
               400);
-    EXPECT_EQ(panel_->http().post("/api/v1/databases/alice_reset/reset-password", {}, alice_).status,
-              400);
+    EXPECT_EQ(
+        panel_->http().post("/api/v1/databases/alice_reset/reset-password", {}, alice_).status,
+        400);
 }
 
 TEST_F(Databases, DeleteDropsTheDatabaseAndEveryUserEntry) {
@@ -425,9 +423,9 @@ TEST_F(Databases, DeletingTheAccountDropsItsDatabases) {
 }
 
 TEST_F(Databases, AdminCreatesForAnOwner) {
-    auto r = panel_->http().post(
-        "/api/v1/databases", {{"name", "byadmin"}, {"password", kPassword}, {"owner", "bob"}},
-        panel_->admin_key());
+    auto r = panel_->http().post("/api/v1/databases",
+                                 {{"name", "byadmin"}, {"password", kPassword}, {"owner", "bob"}},
+                                 panel_->admin_key());
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(r.json().at("id").as_string(), "bob_byadmin");
     EXPECT_EQ(create(alice_, {{"name", "x1"}, {"password", kPassword}, {"owner", "bob"}}).status,
@@ -438,8 +436,8 @@ TEST_F(Databases, AdminCreatesForAnOwner) {
 std::string curl(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"/usr/bin/curl", "-s", "--max-time", "20"};
     argv.insert(argv.end(), args.begin(), args.end());
-    auto r = run_process(argv, ProcessOptions{.timeout = std::chrono::seconds(30),
-                                              .max_output = 4 * 1024 * 1024});
+    auto r = run_process(
+        argv, ProcessOptions{.timeout = std::chrono::seconds(30), .max_output = 4 * 1024 * 1024});
     return r.ok() ? r->output : "curl failed";
 }
 
@@ -461,9 +459,9 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     fs::path jar = panel_->data_dir() / "cookies.txt";
     std::string page = curl({"-L", "-c", jar.string(), "-b", jar.string(), url});
     EXPECT_NE(page.find("alice_pma | phpMyAdmin"), std::string::npos) << page.substr(0, 2000);
-    std::string databases =
-        curl({"-L", "-c", jar.string(), "-b", jar.string(),
-              "http://127.0.0.1:" + std::to_string(pma_port_) + "/index.php?route=/server/databases"});
+    std::string databases = curl(
+        {"-L", "-c", jar.string(), "-b", jar.string(),
+         "http://127.0.0.1:" + std::to_string(pma_port_) + "/index.php?route=/server/databases"});
     EXPECT_NE(databases.find("alice_pma"), std::string::npos);
     EXPECT_EQ(databases.find("alice_shop"), std::string::npos);
     EXPECT_EQ(databases.find("bob_shop"), std::string::npos);
@@ -471,9 +469,9 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     std::string again = curl({"-w", "\n%{http_code}", url});
     EXPECT_NE(again.find("already used"), std::string::npos) << again;
     EXPECT_NE(again.find("403"), std::string::npos);
-    std::string forged = curl({"-w", "\n%{http_code}",
-                               "http://127.0.0.1:" + std::to_string(pma_port_) +
-                                   "/pma/?token=" + std::string(43, 'A')});
+    std::string forged = curl(
+        {"-w", "\n%{http_code}",
+         "http://127.0.0.1:" + std::to_string(pma_port_) + "/pma/?token=" + std::string(43, 'A')});
     EXPECT_NE(forged.find("403"), std::string::npos);
 }
 
