@@ -92,6 +92,9 @@ class DatabaseRuntime {
                 spdlog::log(now_up ? spdlog::level::info : spdlog::level::warn, "mariadb: {}",
                             now_up ? "up" : "down");
                 if (!now_up) admin_->flush();
+                // After every outage: a statement cut off mid-way may have
+                // left something the records do not know about.
+                if (now_up) reconciled = false;
             }
             up_ = now_up;
             service_->set_available(now_up);

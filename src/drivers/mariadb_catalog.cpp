@@ -74,15 +74,23 @@ Result<std::map<std::string, int64_t>> MariadbCatalog::database_sizes() {
     return sizes;
 }
 
-Result<std::vector<std::string>> MariadbCatalog::databases_like(const std::string& prefix) {
-    TRY(SqlName p, SqlName::parse(prefix, kMaxDatabaseName, "prefix"));
-    TRY(auto rows, admin_.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
-                                "WHERE SCHEMA_NAME LIKE " +
-                                quote_like_prefix(p)));
+namespace {
+std::vector<std::string> first_column(const std::vector<SqlRow>& rows) {
     std::vector<std::string> out;
     for (const auto& row : rows)
-        if (row.at(0)) out.push_back(*row[0]);
+        if (!row.empty() && row[0]) out.push_back(*row[0]);
     return out;
+}
+}  // namespace
+
+Result<std::vector<std::string>> MariadbCatalog::all_databases() {
+    TRY(auto rows, admin_.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"));
+    return first_column(rows);
+}
+
+Result<std::vector<std::string>> MariadbCatalog::all_users() {
+    TRY(auto rows, admin_.query("SELECT DISTINCT User FROM mysql.user"));
+    return first_column(rows);
 }
 
 }  // namespace wsp

@@ -37,8 +37,9 @@ class MariadbCatalog {
     // information_schema.TABLES). One query for every database.
     Result<std::map<std::string, int64_t>> database_sizes();
 
-    // Names of every database / user that starts with `prefix` (reconcile).
-    Result<std::vector<std::string>> databases_like(const std::string& prefix);
+    // Every database / user name on the server (reconcile).
+    Result<std::vector<std::string>> all_databases();
+    Result<std::vector<std::string>> all_users();
 
   private:
     MariadbAdmin& admin_;

@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
+#include <set>
 
 #include "base/clock.h"
 #include "base/names.h"
 #include "drivers/mariadb_catalog.h"
 #include "drivers/sql_ident.h"
 #include "services/limits.h"
+#include "store/account_repos.h"
 
 namespace wsp {
 namespace {
@@ -125,24 +127,32 @@ Result<DatabaseRecord> DatabaseService::create(const Caller& caller, const NewDa
     CHECK_OK(ensure_up());
     DatabaseRecord record{db.str(), user.str(), owner, domain, false, "", now_unix()};
     const PasswordHash hash = PasswordHash::of(in.password);
-    return in_transaction(ctx_.db, [&]() -> Result<DatabaseRecord> {
+    // Mutations are serialised by mutate_, and MariaDB work happens outside
+    // any store transaction: a slow or hung server delays database changes
+    // only, never the store (and so never the other routes).
+    std::lock_guard lock(mutate_);
+    CHECK_OK(guarded([&]() -> Result<void> {
         DatabaseRepo repo(ctx_.db);
         if (repo.find(db.str())) return conflict("Database already exists");
         if (repo.user_taken(user.str())) return conflict("Database user already exists");
-        CHECK_OK(ensure_below_limit(ctx_.db, owner, Limit::databases, repo.count_of(owner)));
-        MariadbCatalog catalog(*admin_);
-        Undo undo;
-        // CREATE DATABASE / CREATE USER fail with 409 when the name exists
-        // on the server (made outside the panel): nothing of ours to undo.
-        CHECK_OK(catalog.create_database(db));
-        undo.add([&] { return catalog.drop_database(db); });
-        CHECK_OK(catalog.create_user(user, SqlHost::localhost(), hash));
-        undo.add([&] { return catalog.drop_user(user, SqlHost::localhost()); });
-        CHECK_OK(catalog.grant_all(db, user, SqlHost::localhost()));
-        repo.insert(record);  // a DbError here unwinds through undo too
-        undo.commit();
-        return record;
-    });
+        return ensure_below_limit(ctx_.db, owner, Limit::databases, repo.count_of(owner));
+    }));
+    MariadbCatalog catalog(*admin_);
+    Undo undo;
+    // CREATE DATABASE / CREATE USER fail with 409 when the name exists on
+    // the server (made outside the panel): nothing of ours to undo then.
+    CHECK_OK(catalog.create_database(db));
+    undo.add([&] { return catalog.drop_database(db); });
+    CHECK_OK(catalog.create_user(user, SqlHost::localhost(), hash));
+    undo.add([&] { return catalog.drop_user(user, SqlHost::localhost()); });
+    CHECK_OK(catalog.grant_all(db, user, SqlHost::localhost()));
+    // A failed insert (DbError) rolls back and unwinds through undo too.
+    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+        DatabaseRepo(ctx_.db).insert(record);
+        return Ok{};
+    }));
+    undo.commit();
+    return record;
 }
 
 Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const std::string& id,
@@ -154,32 +164,40 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
         TRY(wanted, SqlHost::parse_remote(*in.remote_host));
     }
     CHECK_OK(ensure_up());
-    TRY(DatabaseRecord updated, in_transaction(ctx_.db, [&]() -> Result<DatabaseRecord> {
-            TRY(DatabaseRecord record, owned(caller, id));
-            TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
-            TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
-            std::optional<SqlHost> current;
-            if (record.remote_access && !record.remote_host.empty()) {
-                TRY(current, SqlHost::parse_remote(record.remote_host));
-            }
-            MariadbCatalog catalog(*admin_);
-            Undo undo;
-            const bool same = current && wanted && current->str() == wanted->str();
-            if (wanted && !same) {
-                // The new entry gets the user's current password (its hash).
-                TRY(PasswordHash hash, catalog.password_hash(user, SqlHost::localhost()));
-                CHECK_OK(catalog.create_user(user, *wanted, hash));
-                undo.add([&] { return catalog.drop_user(user, *wanted); });
-                CHECK_OK(catalog.grant_all(db, user, *wanted));
-            }
-            if (current && !same) CHECK_OK(catalog.drop_user(user, *current));
-            record.remote_access = in.remote_access;
-            record.remote_host = in.remote_access ? *in.remote_host : "";
-            DatabaseRepo(ctx_.db).set_remote(record.name, record.remote_access, record.remote_host);
-            undo.commit();
-            return record;
+    {
+        std::lock_guard lock(mutate_);
+        TRY(DatabaseRecord record,
+            guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+        TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
+        TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
+        std::optional<SqlHost> current;
+        if (record.remote_access && !record.remote_host.empty()) {
+            TRY(current, SqlHost::parse_remote(record.remote_host));
+        }
+        MariadbCatalog catalog(*admin_);
+        Undo undo;
+        const bool same = current && wanted && current->str() == wanted->str();
+        if (wanted && !same) {
+            // The new entry gets the user's current password (its hash).
+            TRY(PasswordHash hash, catalog.password_hash(user, SqlHost::localhost()));
+            CHECK_OK(catalog.create_user(user, *wanted, hash));
+            undo.add([&] { return catalog.drop_user(user, *wanted); });
+            CHECK_OK(catalog.grant_all(db, user, *wanted));
+        }
+        const std::string host = in.remote_access ? *in.remote_host : "";
+        CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+            DatabaseRepo(ctx_.db).set_remote(record.name, in.remote_access, host);
+            return Ok{};
         }));
-    (void)updated;
+        undo.commit();
+        // Last: once the record says the new host, the old entry must go; if
+        // this fails it is logged and the next change or delete removes it.
+        if (current && !same) {
+            if (auto r = catalog.drop_user(user, *current); !r)
+                spdlog::error("databases: cannot drop the old remote entry of {}: {}", record.user,
+                              r.error().message);
+        }
+    }
     return get(caller, id);
 }
 
@@ -190,18 +208,20 @@ Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
     TRY(auto hosts, catalog.user_hosts(user));
     for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
     CHECK_OK(catalog.drop_database(db));
-    DatabaseRepo(ctx_.db).remove(record.name);
-    return Ok{};
+    return in_transaction(ctx_.db, [&]() -> Result<void> {
+        DatabaseRepo(ctx_.db).remove(record.name);
+        return Ok{};
+    });
 }
 
 Result<void> DatabaseService::remove(const Caller& caller, const std::string& id) {
     CHECK_OK(ensure_up());
     // Every step is idempotent (IF EXISTS): when one fails the record stays
     // and a retry finishes the job.
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        TRY(DatabaseRecord record, owned(caller, id));
-        return drop_everything(record);
-    });
+    std::lock_guard lock(mutate_);
+    TRY(DatabaseRecord record,
+        guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+    return drop_everything(record);
 }
 
 Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
@@ -211,9 +231,9 @@ Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
     if (records.empty()) return int64_t{0};
     CHECK_OK(ensure_up());
     int64_t removed = 0;
+    std::lock_guard lock(mutate_);
     for (const auto& record : records) {
-        CHECK_OK(
-            in_transaction(ctx_.db, [&]() -> Result<void> { return drop_everything(record); }));
+        CHECK_OK(drop_everything(record));
         ++removed;
     }
     return removed;
@@ -226,6 +246,7 @@ Result<void> DatabaseService::reset_password(const Caller& caller, const std::st
         guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
     CHECK_OK(check_password(password));
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
+    std::lock_guard lock(mutate_);
     MariadbCatalog catalog(*admin_);
     TRY(auto hosts, catalog.user_hosts(user));
     if (hosts.empty())
@@ -257,6 +278,27 @@ Result<std::vector<std::string>> DatabaseService::reconcile() {
         TRY(auto hosts, catalog.user_hosts(user));
         if (hosts.empty()) differences.push_back("user " + r.user + " is recorded but missing");
     }
+    // The other way: names with an account's prefix that no record has (left
+    // by a statement whose outcome was lost with the connection, or made by
+    // hand). Reported, never dropped: they might be someone's data.
+    std::set<std::string> dbs, users;
+    for (const auto& r : records) dbs.insert(r.name), users.insert(r.user);
+    TRY(auto accounts,
+        guarded([&]() -> Result<std::vector<UserRecord>> { return UserRepo(ctx_.db).list(); }));
+    std::set<std::string> owners;
+    for (const auto& account : accounts) owners.insert(account.username);
+    auto has_account_prefix = [&](const std::string& name) {
+        auto u = name.find('_');
+        return u != std::string::npos && owners.count(name.substr(0, u)) > 0;
+    };
+    TRY(auto server_dbs, catalog.all_databases());
+    for (const auto& name : server_dbs)
+        if (has_account_prefix(name) && !dbs.count(name))
+            differences.push_back("database " + name + " has no record");
+    TRY(auto server_users, catalog.all_users());
+    for (const auto& name : server_users)
+        if (has_account_prefix(name) && !users.count(name))
+            differences.push_back("user " + name + " has no record");
     for (const auto& d : differences) spdlog::warn("databases: reconcile: {}", d);
     spdlog::info("databases: reconciled {} records, {} differences", records.size(),
                  differences.size());

@@ -1,12 +1,14 @@
 #pragma once
 // Customers' MariaDB databases: each a real database with one user holding
 // ALL PRIVILEGES on it alone, named "<owner>_<name>". Every change is all or
-// nothing across MariaDB and the panel's record: MariaDB steps run inside
-// the store transaction and are undone in reverse when a later step fails.
+// nothing across MariaDB and the panel's record: MariaDB steps run first
+// (outside any store transaction, one change at a time) and are undone in
+// reverse when a later step, or the record's transaction, fails.
 // Passwords are sent to MariaDB as hashes and never stored by the panel.
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,6 +87,7 @@ class DatabaseService final : public OwnerCleanup {
     PanelContext& ctx_;
     DomainService& domains_;
     std::shared_ptr<MariadbAdmin> admin_;
+    std::mutex mutate_;  // one change at a time (see create)
     std::atomic<bool> available_{false};
     PmaIssuer pma_;
 };

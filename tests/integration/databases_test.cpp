@@ -6,6 +6,7 @@
 #include <mariadb/mysql.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -475,11 +476,49 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     EXPECT_NE(forged.find("403"), std::string::npos);
 }
 
-// Last: it takes MariaDB away from under the panel.
-TEST_F(Databases, ZZ_MariadbKilledGives503ThenRecovers) {
-    std::ifstream pid_file(panel_->data_dir() / "run" / "mariadb" / "mysqld.pid");
+static pid_t mariadbd_pid(const fs::path& data_dir) {
+    std::ifstream pid_file(data_dir / "run" / "mariadb" / "mysqld.pid");
     pid_t pid = 0;
     pid_file >> pid;
+    return pid;
+}
+
+// A hung server (SIGSTOP) delays database changes only: MariaDB calls never
+// hold the store, so other routes, writes included, answer at once.
+TEST_F(Databases, ZY_HungMariadbDoesNotBlockOtherRoutes) {
+    pid_t pid = mariadbd_pid(panel_->data_dir());
+    ASSERT_GT(pid, 0);
+    ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+    int hung_status = 0;
+    std::atomic<bool> hung_done{false};
+    std::thread hung([&] {
+        hung_status = create(alice_, {{"name", "hung"}, {"password", kPassword}}).status;
+        hung_done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto t0 = std::chrono::steady_clock::now();
+    auto d = panel_->http().post("/api/v1/domains", {{"domain", "while-hung.example"}}, alice_);
+    auto me = panel_->http().get("/api/v1/auth/me", alice_);
+    auto took = std::chrono::steady_clock::now() - t0;
+    const bool create_was_waiting = !hung_done;
+    ::kill(pid, SIGCONT);
+    hung.join();
+    EXPECT_EQ(d.status, 201) << d.body;
+    EXPECT_EQ(me.status, 200);
+    EXPECT_LT(took, std::chrono::seconds(2));
+    EXPECT_TRUE(create_was_waiting) << "the create should still be waiting on MariaDB";
+    // Resumed within mariadb.query_timeout_s, the create completes; past it
+    // the create is a 503 (the server may still run the statement after
+    // SIGCONT: the panel has no record, and reconcile reports the leftover).
+    EXPECT_TRUE(hung_status == 201 || hung_status == 503) << hung_status;
+    auto admin = admin_login();
+    admin->exec("DROP DATABASE IF EXISTS alice_hung");
+    admin->exec("DROP USER IF EXISTS 'alice_hung'@'localhost'");
+}
+
+// Last: it takes MariaDB away from under the panel.
+TEST_F(Databases, ZZ_MariadbKilledGives503ThenRecovers) {
+    pid_t pid = mariadbd_pid(panel_->data_dir());
     ASSERT_GT(pid, 0);
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
     bool saw_503 = false;
