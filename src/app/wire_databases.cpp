@@ -88,7 +88,10 @@ class DatabaseRuntime {
         bool reconciled = false;
         do {
             bool now_up = admin_->ping();
-            if (now_up != up_.load()) {
+            // A failed call may have marked the service down between probes
+            // (a restart quicker than the probe): count that as an outage.
+            bool was_up = up_.load() && service_->available();
+            if (now_up != was_up) {
                 spdlog::log(now_up ? spdlog::level::info : spdlog::level::warn, "mariadb: {}",
                             now_up ? "up" : "down");
                 if (!now_up) admin_->flush();

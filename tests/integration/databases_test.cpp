@@ -176,6 +176,7 @@ TEST_F(Databases, CreateReturnsTheSeedShapeAndTheUserSeesOnlyItsDatabase) {
 
 TEST_F(Databases, ListAndGetShowEveryFieldAndTheRealSize) {
     ASSERT_EQ(create(alice_, {{"name", "sized"}, {"password", kPassword}}).status, 201);
+    ASSERT_EQ(create(bob_, {{"name", "listed"}, {"password", kPassword}}).status, 201);
     Login login(socket(), 0, "alice_sized", kPassword);
     ASSERT_TRUE(login.ok()) << login.message();
     ASSERT_EQ(login.exec("USE alice_sized"), 0u);
@@ -470,10 +471,71 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     std::string again = curl({"-w", "\n%{http_code}", url});
     EXPECT_NE(again.find("already used"), std::string::npos) << again;
     EXPECT_NE(again.find("403"), std::string::npos);
+    // Logging out ends the session; the temporary user is dropped soon after.
+    auto temp_users = [] {
+        return admin_login()->column("SELECT User FROM mysql.user WHERE User LIKE 'PMA\\_%'");
+    };
+    EXPECT_FALSE(temp_users().empty());
+    std::string bye = curl({"-c", jar.string(), "-b", jar.string(),
+                            "http://127.0.0.1:" + std::to_string(pma_port_) + "/pma/?logout=1"});
+    EXPECT_NE(bye.find("Signed out"), std::string::npos) << bye;
+    auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!temp_users().empty() && std::chrono::steady_clock::now() < gone_by)
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_TRUE(temp_users().empty());
+    std::string after_logout = curl(
+        {"-w", "\n%{http_code}", "-c", jar.string(), "-b", jar.string(),
+         "http://127.0.0.1:" + std::to_string(pma_port_) + "/index.php?route=/server/databases"});
+    EXPECT_EQ(after_logout.find("alice_pma | phpMyAdmin"), std::string::npos);
+
     std::string forged = curl(
         {"-w", "\n%{http_code}",
          "http://127.0.0.1:" + std::to_string(pma_port_) + "/pma/?token=" + std::string(43, 'A')});
     EXPECT_NE(forged.find("403"), std::string::npos);
+}
+
+// System mode: a second panel uses the first one's server as "the system's"
+// (its socket and an admin credentials file) and starts nothing itself.
+TEST_F(Databases, SystemModeUsesAnExistingServer) {
+    PanelProcess system_panel(
+        PanelOptions{.config = {"mariadb.mode=system", "mariadb.socket=" + socket(),
+                                "mariadb.admin_credentials_file=" +
+                                    (panel_->data_dir() / "mariadb-admin.cnf").string(),
+                                "pma.enabled=false"}});
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    std::string state;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto h = system_panel.http().get("/api/v1/health");
+        state = std::string(h.json().at("components").at("mariadb").as_string());
+        if (state == "up") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(state, "up") << system_panel.log();
+    EXPECT_FALSE(fs::exists(system_panel.data_dir() / "mariadb"));
+    std::string erin = system_panel.create_user_with_key("erin");
+    auto r = system_panel.http().post("/api/v1/databases",
+                                      {{"name", "sys"}, {"password", kPassword}}, erin);
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_TRUE(Login(socket(), 0, "erin_sys", kPassword).ok());
+    EXPECT_EQ(system_panel.http().del("/api/v1/databases/erin_sys", erin).status, 200);
+    EXPECT_FALSE(server_has_database("erin_sys"));
+}
+
+// Off: database routes answer 503, the rest of the panel works.
+TEST(DatabasesOff, RoutesAnswer503AndHealthSaysDown) {
+    PanelProcess off(PanelOptions{.config = {"mariadb.mode=off"}});
+    auto h = off.http().get("/api/v1/health");
+    EXPECT_EQ(h.json().at("components").at("mariadb").as_string(), "down");
+    auto r = off.http().get("/api/v1/databases", off.admin_key());
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.json().at("code").as_string(), "SERVICE_UNAVAILABLE");
+    EXPECT_EQ(
+        off.http()
+            .post("/api/v1/databases", {{"name", "x"}, {"password", kPassword}}, off.admin_key())
+            .status,
+        503);
+    EXPECT_EQ(off.http().get("/api/v1/auth/me", off.admin_key()).status, 200);
+    EXPECT_FALSE(fs::exists(off.data_dir() / "mariadb"));
 }
 
 static pid_t mariadbd_pid(const fs::path& data_dir) {
@@ -518,6 +580,9 @@ TEST_F(Databases, ZY_HungMariadbDoesNotBlockOtherRoutes) {
 
 // Last: it takes MariaDB away from under the panel.
 TEST_F(Databases, ZZ_MariadbKilledGives503ThenRecovers) {
+    ASSERT_EQ(create(alice_, {{"name", "survivor"}, {"password", kPassword}}).status, 201);
+    // Something the records do not know about, for the reconcile after.
+    ASSERT_EQ(admin_login()->exec("CREATE DATABASE alice_orphan"), 0u);
     pid_t pid = mariadbd_pid(panel_->data_dir());
     ASSERT_GT(pid, 0);
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
@@ -546,7 +611,12 @@ TEST_F(Databases, ZZ_MariadbKilledGives503ThenRecovers) {
     EXPECT_EQ(after.status, 200) << after.body;
     wait_for_mariadb("up");
     EXPECT_EQ(create(alice_, {{"name", "afterwards"}, {"password", kPassword}}).status, 201);
-    EXPECT_TRUE(Login(socket(), 0, "alice_shop_user", kPassword).ok());
+    EXPECT_TRUE(Login(socket(), 0, "alice_survivor", kPassword).ok());
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (panel_->log().find("database alice_orphan has no record") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_NE(panel_->log().find("database alice_orphan has no record"), std::string::npos);
 }
 
 }  // namespace
