@@ -101,10 +101,15 @@ if ($path === '/pma' || $path === '/pma/') { require __DIR__ . '/signon.php'; re
 if (str_ends_with($path, '/')) { $path .= 'index.php'; }
 $root = rtrim($_SERVER['DOCUMENT_ROOT'], '/');
 $file = realpath($root . $path);
-if ($file === false || !is_file($file) || !str_starts_with($file, $root . '/')) {
+if ($file === false || !is_file($file)) { http_response_code(404); return true; }
+if (!str_ends_with($file, '.php')) {
+    // Debian links phpMyAdmin's JS/CSS into these packaged trees.
+    foreach ([$root . '/', '/usr/share/javascript/', '/usr/share/doc/phpmyadmin/'] as $dir) {
+        if (str_starts_with($file, $dir)) { return false; }
+    }
     http_response_code(404); return true;
 }
-if (!str_ends_with($file, '.php')) { return false; }
+if (!str_starts_with($file, $root . '/')) { http_response_code(404); return true; }
 define('CONFIG_FILE', __DIR__ . '/config.inc.php');
 $_SERVER['SCRIPT_NAME'] = $_SERVER['PHP_SELF'] = $path; $_SERVER['SCRIPT_FILENAME'] = $file;
 chdir(dirname($file)); require $file; return true;

@@ -468,6 +468,18 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     EXPECT_EQ(databases.find("alice_shop"), std::string::npos);
     EXPECT_EQ(databases.find("bob_shop"), std::string::npos);
 
+    // Static assets, some linked into /usr/share/javascript by Debian.
+    EXPECT_EQ(
+        curl({"-o", "/dev/null", "-w", "%{http_code}",
+              "http://127.0.0.1:" + std::to_string(pma_port_) + "/js/vendor/jquery/jquery.min.js"}),
+        "200");
+    EXPECT_EQ(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://127.0.0.1:" + std::to_string(pma_port_) + "/../../../etc/passwd"}),
+              "404");
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}",
+                    "http://127.0.0.1:" + std::to_string(pma_port_) + "/config.inc.php"}),
+              "404");
+
     std::string again = curl({"-w", "\n%{http_code}", url});
     EXPECT_NE(again.find("already used"), std::string::npos) << again;
     EXPECT_NE(again.find("403"), std::string::npos);
