@@ -41,6 +41,7 @@ class DatabaseRuntime {
             std::lock_guard lock(mutex_);
             stopping_ = true;
         }
+        cancel_ = true;
         wake_.notify_all();
         if (thread_.joinable()) thread_.join();
     }
@@ -58,8 +59,9 @@ class DatabaseRuntime {
         if (config.mariadb.mode == "sandbox") {
             MariadbServer server(config, panel_.data_dir());
             for (;;) {
-                auto prepared = server.prepare();
+                auto prepared = server.prepare(&cancel_);
                 if (prepared.ok()) break;
+                if (cancel_) return;
                 spdlog::error("mariadb: {}", prepared.error().message);
                 if (!sleep(std::chrono::seconds(5))) return;
             }
@@ -116,6 +118,7 @@ class DatabaseRuntime {
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    std::atomic<bool> cancel_{false};
     std::thread thread_;
 };
 

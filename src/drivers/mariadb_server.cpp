@@ -2,9 +2,14 @@
 
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <thread>
 
 #include "base/secrets.h"
 #include "drivers/mariadb_admin.h"
@@ -81,7 +86,7 @@ MariadbServer::MariadbServer(const Config& config, fs::path data_dir)
       layout_(mariadb_layout(config, data_dir_)),
       run_as_(mysql_identity()) {}
 
-Result<void> MariadbServer::prepare() {
+Result<void> MariadbServer::prepare(const std::atomic<bool>* cancel) {
     if (::geteuid() == 0 && !run_as_)
         return internal("the mysql OS user is missing (install mariadb-server)");
     std::error_code ec;
@@ -92,11 +97,11 @@ Result<void> MariadbServer::prepare() {
     ::chmod(layout_.run_dir.c_str(), 0755);
     if (run_as_ && ::chown(layout_.run_dir.c_str(), run_as_->uid, run_as_->gid) != 0)
         return internal("cannot chown the MariaDB run dir");
-    if (!fs::exists(layout_.datadir / "mysql")) CHECK_OK(init_datadir());
+    if (!fs::exists(layout_.datadir / "mysql")) CHECK_OK(init_datadir(cancel));
     return write_admin_files();
 }
 
-Result<void> MariadbServer::init_datadir() {
+Result<void> MariadbServer::init_datadir(const std::atomic<bool>* cancel) {
     // Installed into a temporary dir and renamed: a crash mid-install never
     // leaves a half-made datadir that later starts would trust.
     fs::path staging = data_dir_ / "mariadb.init";
@@ -113,12 +118,31 @@ Result<void> MariadbServer::init_datadir() {
                                      kLogFileSize};
     if (run_as_) argv.push_back("--user=mysql");
     ProcessOptions options;
-    options.timeout = std::chrono::seconds(180);
     options.cwd = staging;
     spdlog::info("mariadb: initialising {}", layout_.datadir.string());
-    TRY(ProcessResult r, run_process(argv, options));
-    if (!r.ok()) {
-        spdlog::error("mariadb: mariadb-install-db failed: {}", r.output);
+    // Spawned rather than run: it takes from 0.5 s to several seconds (all
+    // fsyncs), and a panel stopped meanwhile must not wait for it.
+    fs::path log = layout_.log_file.parent_path() / "mariadb-install.log";
+    TRY(pid_t pid, spawn_process(argv, options, log));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+    int status = 0;
+    for (;;) {
+        pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid) break;
+        if (done < 0 && errno != EINTR) return internal("lost mariadb-install-db");
+        const bool give_up =
+            (cancel && cancel->load()) || std::chrono::steady_clock::now() > deadline;
+        if (give_up) {
+            ::kill(-pid, SIGKILL);
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+            fs::remove_all(staging, ec);
+            return internal("mariadb-install-db did not finish (stopped or timed out)");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        spdlog::error("mariadb: mariadb-install-db failed; see {}", log.string());
         return internal("mariadb-install-db failed");
     }
     // install-db leaves some files owned by root (mysql_upgrade_info).

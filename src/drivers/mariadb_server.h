@@ -7,6 +7,7 @@
 // When the panel runs as root, mariadbd runs as the `mysql` OS user.
 #include <sys/types.h>
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 
@@ -39,7 +40,9 @@ class MariadbServer {
     // Blocking (runs mariadb-install-db the first time, about a second).
     // Creates the datadir when missing, the credentials file when missing,
     // and the init file that (re)creates the admin account at every start.
-    Result<void> prepare();
+    // `cancel` (optional) aborts a running install when it turns true, so
+    // a panel stopped during its first start stops at once.
+    Result<void> prepare(const std::atomic<bool>* cancel = nullptr);
 
     // The supervised child (call after prepare()).
     ChildSpec child_spec() const;
@@ -47,7 +50,7 @@ class MariadbServer {
     const MariadbLayout& layout() const { return layout_; }
 
   private:
-    Result<void> init_datadir();
+    Result<void> init_datadir(const std::atomic<bool>* cancel);
     Result<void> write_admin_files();
 
     const Config& config_;
