@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "base/secrets.h"
@@ -98,7 +100,29 @@ Result<void> MariadbServer::prepare(const std::atomic<bool>* cancel) {
     if (run_as_ && ::chown(layout_.run_dir.c_str(), run_as_->uid, run_as_->gid) != 0)
         return internal("cannot chown the MariaDB run dir");
     if (!fs::exists(layout_.datadir / "mysql")) CHECK_OK(init_datadir(cancel));
+    stop_leftover();
     return write_admin_files();
+}
+
+void MariadbServer::stop_leftover() {
+    // A panel killed outright (SIGKILL, OOM) leaves its mariadbd running in
+    // its own process group. A new one on the same datadir would wait 30 s
+    // for the Aria lock and abort, while the orphan served unsupervised: stop
+    // the orphan first. Its command line must name our datadir (the pid in
+    // the file may have been reused).
+    pid_t pid = 0;
+    {
+        std::ifstream in(layout_.pid_file);
+        if (!(in >> pid) || pid <= 1) return;
+    }
+    std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+    if (cmdline.find("--datadir=" + layout_.datadir.string() + '\0') == std::string::npos) return;
+    spdlog::warn("mariadb: stopping a leftover mariadbd (pid {}) on our datadir", pid);
+    ::kill(pid, SIGTERM);
+    for (int i = 0; i < 600 && ::kill(pid, 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (::kill(pid, 0) == 0) ::kill(pid, SIGKILL);
 }
 
 Result<void> MariadbServer::init_datadir(const std::atomic<bool>* cancel) {

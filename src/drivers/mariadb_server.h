@@ -52,6 +52,7 @@ class MariadbServer {
   private:
     Result<void> init_datadir(const std::atomic<bool>* cancel);
     Result<void> write_admin_files();
+    void stop_leftover();
 
     const Config& config_;
     std::filesystem::path data_dir_;
