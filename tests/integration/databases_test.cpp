@@ -412,6 +412,20 @@ TEST_F(Databases, PackageLimitApplies) {
     EXPECT_FALSE(server_has_database("carol_second"));
 }
 
+TEST_F(Databases, SuspendedAccountsAreRefused) {
+    std::string frank = panel_->create_user_with_key("frank");
+    ASSERT_EQ(create(frank, {{"name", "before"}, {"password", kPassword}}).status, 201);
+    ASSERT_EQ(panel_->http().post("/api/v1/users/frank/suspend", {}, panel_->admin_key()).status,
+              200);
+    auto r = create(frank, {{"name", "during"}, {"password", kPassword}});
+    EXPECT_EQ(r.status, 403);
+    EXPECT_EQ(r.error(), "Account suspended");
+    EXPECT_EQ(panel_->http().get("/api/v1/databases", frank).status, 403);
+    EXPECT_FALSE(server_has_database("frank_during"));
+    // Nothing is deleted by a suspension.
+    EXPECT_TRUE(server_has_database("frank_before"));
+}
+
 TEST_F(Databases, DeletingTheAccountDropsItsDatabases) {
     std::string dave = panel_->create_user_with_key("dave");
     ASSERT_EQ(create(dave, {{"name", "a"}, {"password", kPassword}}).status, 201);
@@ -443,6 +457,15 @@ std::string curl(const std::vector<std::string>& args) {
     return r.ok() ? r->output : "curl failed";
 }
 
+// php -S may still be starting: its sign-on page answers 403 once it is up.
+void wait_for_pma(int port) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline &&
+           curl({"-o", "/dev/null", "-w", "%{http_code}",
+                 "http://127.0.0.1:" + std::to_string(port) + "/pma/"}) != "403")
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+}
+
 TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     ASSERT_EQ(create(alice_, {{"name", "pma"}, {"password", kPassword}}).status, 201);
     auto r = panel_->http().post("/api/v1/databases/alice_pma/phpmyadmin", {}, alice_);
@@ -451,12 +474,7 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     std::string token(r.json().at("token").as_string());
     EXPECT_GE(token.size(), 43u);  // 256 bits
     EXPECT_NE(url.find(token), std::string::npos);
-    // php -S may still be starting.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline &&
-           curl({"-o", "/dev/null", "-w", "%{http_code}",
-                 "http://127.0.0.1:" + std::to_string(pma_port_) + "/pma/"}) != "403")
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    wait_for_pma(pma_port_);
 
     fs::path jar = panel_->data_dir() / "cookies.txt";
     std::string page = curl({"-L", "-c", jar.string(), "-b", jar.string(), url});
@@ -531,6 +549,45 @@ TEST_F(Databases, SystemModeUsesAnExistingServer) {
     EXPECT_TRUE(Login(socket(), 0, "erin_sys", kPassword).ok());
     EXPECT_EQ(system_panel.http().del("/api/v1/databases/erin_sys", erin).status, 200);
     EXPECT_FALSE(server_has_database("erin_sys"));
+}
+
+// An unused link expires after pma.token_ttl_s with a clear refusal, and
+// its temporary user is dropped.
+TEST(DatabasesPmaExpiry, ExpiredLinkIsRefusedAndItsUserDropped) {
+    const int pma_port = free_port();
+    PanelProcess panel(
+        PanelOptions{.config = {"mariadb.port=" + std::to_string(free_port()),
+                                "pma.port=" + std::to_string(pma_port), "pma.token_ttl_s=1"}});
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (std::chrono::steady_clock::now() < deadline &&
+           panel.http().get("/api/v1/health").body.find("\"mariadb\":\"up\"") == std::string::npos)
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto c = panel.http().post("/api/v1/databases", {{"name", "exp"}, {"password", kPassword}},
+                               panel.admin_key());
+    ASSERT_EQ(c.status, 201) << c.body << panel.log();
+    auto r = panel.http().post("/api/v1/databases/admin_exp/phpmyadmin", {}, panel.admin_key());
+    ASSERT_EQ(r.status, 200) << r.body;
+    wait_for_pma(pma_port);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    std::string late = curl({"-w", "\n%{http_code}", std::string(r.json().at("url").as_string())});
+    EXPECT_NE(late.find("expired"), std::string::npos) << late;
+    EXPECT_NE(late.find("403"), std::string::npos);
+    auto cnf = panel.data_dir() / "mariadb-admin.cnf";
+    std::ifstream in(cnf);
+    std::string line, user, password;
+    while (std::getline(in, line)) {
+        if (line.rfind("user=", 0) == 0) user = line.substr(5);
+        if (line.rfind("password=", 0) == 0) password = line.substr(9);
+    }
+    const std::string sock = (panel.data_dir() / "run" / "mariadb" / "mysqld.sock").string();
+    auto temp_users = [&] {
+        Login admin(sock, 0, user, password);
+        return admin.column("SELECT User FROM mysql.user WHERE User LIKE 'PMA\\_%'");
+    };
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!temp_users().empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    EXPECT_TRUE(temp_users().empty());
 }
 
 // Off: database routes answer 503, the rest of the panel works.
