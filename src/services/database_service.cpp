@@ -257,6 +257,9 @@ Result<void> DatabaseService::reset_password(const Caller& caller, const std::st
 
 Result<PmaLink> DatabaseService::phpmyadmin(const Caller& caller, const std::string& id) {
     CHECK_OK(ensure_up());
+    // Serialised with delete, so a grant is never made for a database that
+    // is being dropped.
+    std::lock_guard lock(mutate_);
     TRY(DatabaseRecord record,
         guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
     if (!pma_) return unavailable("phpMyAdmin is not available");
