@@ -74,8 +74,11 @@ class Databases : public ::testing::Test {
         mariadb_port_ = free_port();
         pma_port_ = free_port();
         panel_ = new PanelProcess(
-            PanelOptions{.config = {"mariadb.port=" + std::to_string(mariadb_port_),
-                                    "pma.port=" + std::to_string(pma_port_)}});
+            // Explicit, in case the harness turns MariaDB off by default.
+            PanelOptions{.config = {"mariadb.mode=sandbox", "pma.enabled=true",
+                                    "mariadb.port=" + std::to_string(mariadb_port_),
+                                    "pma.port=" + std::to_string(pma_port_),
+                                    "mariadb.query_timeout_s=3", "mariadb.connect_timeout_s=3"}});
         wait_for_mariadb("up");
         alice_ = panel_->create_user_with_key("alice");
         bob_ = panel_->create_user_with_key("bob");
@@ -556,7 +559,8 @@ TEST_F(Databases, SystemModeUsesAnExistingServer) {
 TEST(DatabasesPmaExpiry, ExpiredLinkIsRefusedAndItsUserDropped) {
     const int pma_port = free_port();
     PanelProcess panel(
-        PanelOptions{.config = {"mariadb.port=" + std::to_string(free_port()),
+        PanelOptions{.config = {"mariadb.mode=sandbox", "pma.enabled=true",
+                                "mariadb.port=" + std::to_string(free_port()),
                                 "pma.port=" + std::to_string(pma_port), "pma.token_ttl_s=1"}});
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
     while (std::chrono::steady_clock::now() < deadline &&
