@@ -16,6 +16,8 @@ Response login(Services& s, const Request& r) {
                                    {"expires_in", l.expires_in}};
     });
     resp.delay = out.delay;
+    if (out.retry_after > 0)
+        resp.headers.emplace_back("Retry-After", std::to_string(out.retry_after));
     return resp;
 }
 

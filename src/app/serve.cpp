@@ -2,6 +2,7 @@
 // housekeeping and graceful shutdown.
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdio>
@@ -53,12 +54,23 @@ int Panel::serve() {
             return 1;
         }
     }
-    asio::io_context io(static_cast<int>(config_.server.threads));
+    // One single-threaded loop per event-loop thread; the first also runs
+    // the acceptor, signals and housekeeping.
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    std::vector<asio::io_context*> loop_ptrs;
+    for (int64_t i = 0; i < std::max<int64_t>(1, config_.server.threads); ++i) {
+        loops.push_back(std::make_unique<asio::io_context>(1));
+        loop_ptrs.push_back(loops.back().get());
+    }
+    asio::io_context& io = *loops.front();
+    // The other loops must not return while they have no connection.
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+    for (size_t i = 1; i < loops.size(); ++i) keep_running.emplace_back(loops[i]->get_executor());
     asio::thread_pool workers(static_cast<size_t>(std::max<int64_t>(1, config_.server.workers)));
     RateLimiter limiter;
     Router router(api_routes());
     Dispatcher dispatcher(router, *services_, index_, limiter, config_);
-    HttpServer server(io, workers, dispatcher, config_.server, tls.get());
+    HttpServer server(loop_ptrs, workers, dispatcher, config_.server, tls.get());
     if (auto r = server.listen(config_.server.listen); !r) {
         spdlog::critical("{}", r.error().message);
         for (auto& stop : stops_) stop();
@@ -80,7 +92,8 @@ int Panel::serve() {
     spdlog::info("WisPanel {} listening on {}://{}:{}/api/v1 (data dir {})", WSP_VERSION, scheme,
                  host, server.port(), data_dir().string());
 
-    // Housekeeping: write key last_used back, forget closed rate windows.
+    // Housekeeping: write key last_used back, forget closed rate windows and
+    // expired sessions.
     asio::steady_timer housekeeping(io);
     std::function<void()> schedule = [&] {
         housekeeping.expires_after(kHousekeeping);
@@ -90,6 +103,7 @@ int Panel::serve() {
                 services_->keys.flush_last_used();
                 limiter.sweep(now_unix());
                 services_->auth.sweep(now_unix());
+                index_.remove_expired_sessions(now_unix());
             });
             schedule();
         });
@@ -102,15 +116,17 @@ int Panel::serve() {
         spdlog::info("signal {}: finishing requests in flight, then stopping", signal);
         server.shutdown();
         housekeeping.cancel();
+        for (auto& guard : keep_running) guard.reset();
         // If a request hangs, stop anyway after the grace period.
-        std::thread([&io] {
+        std::thread([&loops] {
             std::this_thread::sleep_for(kShutdownGrace);
-            io.stop();
+            for (auto& loop : loops) loop->stop();
         }).detach();
     });
 
     std::vector<std::thread> threads;
-    for (int64_t i = 1; i < config_.server.threads; ++i) threads.emplace_back([&io] { io.run(); });
+    for (size_t i = 1; i < loops.size(); ++i)
+        threads.emplace_back([&loops, i] { loops[i]->run(); });
     io.run();
     for (auto& t : threads) t.join();
     workers.join();

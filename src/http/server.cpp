@@ -2,11 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -24,11 +25,11 @@ using asio::awaitable;
 using asio::use_awaitable;
 using tcp = asio::ip::tcp;
 
-// Lives as long as its connection; touched only on the connection's strand.
+// Lives as long as its connection; touched only on the connection's loop.
 struct HttpServer::Connection {
-    explicit Connection(asio::any_io_executor ex) : strand(std::move(ex)) {}
+    explicit Connection(asio::any_io_executor ex) : loop(std::move(ex)) {}
     uint64_t id = 0;
-    asio::strand<asio::any_io_executor> strand;
+    asio::any_io_executor loop;
     bool idle = true;  // between requests: safe to close on shutdown
     std::function<void()> close;
 };
@@ -45,6 +46,16 @@ std::string client_address(const tcp::socket& socket) {
     return a.to_string();
 }
 
+// 16 hex characters, unique per process and random across restarts, at the
+// cost of an atomic increment (no syscall per request).
+std::string next_request_id() {
+    static const std::string prefix = random_hex(4);
+    static std::atomic<uint64_t> counter{0};
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(++counter));
+    return prefix + buf;
+}
+
 template <class Stream>
 auto& tcp_of(Stream& s) {
     return beast::get_lowest_layer(s);
@@ -52,15 +63,15 @@ auto& tcp_of(Stream& s) {
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io, asio::thread_pool& workers,
+HttpServer::HttpServer(std::vector<asio::io_context*> loops, asio::thread_pool& workers,
                        const Dispatcher& dispatcher, const ServerConfig& config,
                        asio::ssl::context* tls)
-    : io_(io),
+    : loops_(std::move(loops)),
       workers_(workers),
       dispatcher_(dispatcher),
       config_(config),
       tls_(tls),
-      acceptor_(io) {}
+      acceptor_(*loops_.front()) {}
 
 Result<void> HttpServer::listen(const std::string& host_port) {
     auto colon = host_port.rfind(':');
@@ -89,15 +100,15 @@ Result<void> HttpServer::listen(const std::string& host_port) {
 }
 
 void HttpServer::start() {
-    asio::co_spawn(io_, accept_loop(), asio::detached);
+    asio::co_spawn(*loops_.front(), accept_loop(), asio::detached);
 }
 
 awaitable<void> HttpServer::accept_loop() {
     while (!stopping_) {
-        auto strand = asio::make_strand(io_.get_executor());
+        asio::any_io_executor loop = loops_[next_loop_++ % loops_.size()]->get_executor();
         beast::error_code ec;
-        tcp::socket socket = co_await acceptor_.async_accept(
-            asio::any_io_executor(strand), asio::redirect_error(use_awaitable, ec));
+        tcp::socket socket =
+            co_await acceptor_.async_accept(loop, asio::redirect_error(use_awaitable, ec));
         if (ec) {
             if (stopping_ || ec == asio::error::operation_aborted) co_return;
             spdlog::warn("accept failed: {}", ec.message());
@@ -111,10 +122,10 @@ awaitable<void> HttpServer::accept_loop() {
         socket.set_option(tcp::no_delay(true), ec);
         if (tls_)
             asio::co_spawn(
-                strand, serve_connection<beast::ssl_stream<beast::tcp_stream>>(std::move(socket)),
+                loop, serve_connection<beast::ssl_stream<beast::tcp_stream>>(std::move(socket)),
                 asio::detached);
         else
-            asio::co_spawn(strand, serve_connection<beast::tcp_stream>(std::move(socket)),
+            asio::co_spawn(loop, serve_connection<beast::tcp_stream>(std::move(socket)),
                            asio::detached);
     }
 }
@@ -203,10 +214,11 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                          asio::redirect_error(use_awaitable, ec));
         conn->idle = false;
         const auto started = std::chrono::steady_clock::now();
-        const std::string request_id = random_hex(8);
+        const std::string request_id = next_request_id();
         Response response;
         bool keep_alive = false;
         unsigned version = 11;
+        bool head_request = false;
         std::string method_text = "-", path_text = "-", user = "-";
 
         if (ec == http::error::header_limit) {
@@ -216,6 +228,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         } else {
             auto& header = header_parser.get();
             version = header.version();
+            head_request = header.method() == http::verb::head;
             keep_alive = header.keep_alive();
             method_text = std::string(header.method_string());
             path_text = std::string(header.target().substr(0, header.target().find('?')));
@@ -272,6 +285,10 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         if (stopping_) keep_alive = false;
         const unsigned status = response.status;
         StringResponse res = to_beast(std::move(response), version, keep_alive, request_id);
+        // A HEAD answer is the header alone (Content-Length still says how
+        // long the body would be); a body sent anyway would be read as the
+        // start of the next response on this connection.
+        if (head_request) res.body().clear();
         const size_t bytes = res.body().size();
         tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
         co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
@@ -289,13 +306,13 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
 
 void HttpServer::shutdown() {
     if (stopping_.exchange(true)) return;
-    asio::post(io_, [this] {
+    asio::post(*loops_.front(), [this] {
         beast::error_code ec;
         acceptor_.close(ec);
     });
     std::lock_guard lock(conns_mutex_);
     for (auto& [id, conn] : conns_) {
-        asio::post(conn->strand, [conn] {
+        asio::post(conn->loop, [conn] {
             if (conn->idle && conn->close) conn->close();
         });
     }

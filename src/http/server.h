@@ -1,6 +1,8 @@
 #pragma once
 // The HTTP(S) server: Boost.Beast on Asio with C++20 coroutines. One
-// coroutine per connection on its own strand; keep-alive; header, body and
+// single-threaded io_context per event-loop thread; each connection is
+// pinned to one of them (round robin), so a connection's coroutine never
+// needs a strand or a lock. Keep-alive; header, body and
 // idle deadlines against slow clients; a cap on connections; handlers that
 // may block run on the worker pool, never on the event loop.
 #include <atomic>
@@ -16,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "base/result.h"
 #include "config/config.h"
@@ -25,7 +28,8 @@ namespace wsp {
 
 class HttpServer {
   public:
-    HttpServer(boost::asio::io_context& io, boost::asio::thread_pool& workers,
+    // `loops`: the event loops (at least one); the acceptor runs on the first.
+    HttpServer(std::vector<boost::asio::io_context*> loops, boost::asio::thread_pool& workers,
                const Dispatcher& dispatcher, const ServerConfig& config,
                boost::asio::ssl::context* tls);
 
@@ -50,7 +54,8 @@ class HttpServer {
     void track(const std::shared_ptr<Connection>& conn);
     void untrack(const std::shared_ptr<Connection>& conn);
 
-    boost::asio::io_context& io_;
+    std::vector<boost::asio::io_context*> loops_;
+    size_t next_loop_ = 0;
     boost::asio::thread_pool& workers_;
     const Dispatcher& dispatcher_;
     const ServerConfig& config_;

@@ -10,8 +10,13 @@ Result<void> AuthIndex::load(Db& db) {
         auto users = UserRepo(db).list();
         auto keys = ApiKeyRepo(db).list_all();
         auto sessions = SessionRepo(db).list_live(0);
+        auto packages = PackageRepo(db).list();
         std::unique_lock lock(mutex_);
-        for (const auto& u : users) users_[u.username] = {u.role, u.status};
+        for (auto u : users) {
+            u.password_hash.clear();
+            users_[u.username] = std::move(u);
+        }
+        for (const auto& p : packages) packages_[p.name] = p;
         for (const auto& k : keys) put_key_locked(k);
         for (const auto& s : sessions) sessions_[s.token_hash] = s;
         return Ok{};
@@ -20,7 +25,33 @@ Result<void> AuthIndex::load(Db& db) {
 
 void AuthIndex::put_user(const UserRecord& user) {
     std::unique_lock lock(mutex_);
-    users_[user.username] = {user.role, user.status};
+    UserRecord copy = user;
+    copy.password_hash.clear();
+    users_[user.username] = std::move(copy);
+}
+
+std::optional<UserRecord> AuthIndex::user(const std::string& username) const {
+    std::shared_lock lock(mutex_);
+    auto it = users_.find(username);
+    if (it == users_.end()) return std::nullopt;
+    return it->second;
+}
+
+void AuthIndex::put_package(const PackageRecord& package) {
+    std::unique_lock lock(mutex_);
+    packages_[package.name] = package;
+}
+
+void AuthIndex::remove_package(const std::string& name) {
+    std::unique_lock lock(mutex_);
+    packages_.erase(name);
+}
+
+std::optional<PackageRecord> AuthIndex::package(const std::string& name) const {
+    std::shared_lock lock(mutex_);
+    auto it = packages_.find(name);
+    if (it == packages_.end()) return std::nullopt;
+    return it->second;
 }
 
 void AuthIndex::remove_user(const std::string& username) {
@@ -72,6 +103,11 @@ void AuthIndex::put_session(const SessionRecord& session) {
 void AuthIndex::remove_session(const std::string& token_hash) {
     std::unique_lock lock(mutex_);
     sessions_.erase(token_hash);
+}
+
+size_t AuthIndex::remove_expired_sessions(int64_t now) {
+    std::unique_lock lock(mutex_);
+    return std::erase_if(sessions_, [&](const auto& kv) { return kv.second.expires_at <= now; });
 }
 
 Result<Authenticated> AuthIndex::authenticate(const std::string& token,

@@ -1,6 +1,7 @@
 #pragma once
-// The in-memory picture of who may call the API: accounts' role and status,
-// live API keys (by the hash of their secret) and sessions. Services update
+// The in-memory picture of who may call the API: accounts (without their
+// password hashes) and packages, live API keys (by the hash of their secret)
+// and sessions. Services update
 // it right after each commit that changes those tables, so authenticating a
 // request costs a hash and a map lookup, never a database round trip.
 #include <cstdint>
@@ -31,11 +32,18 @@ class AuthIndex {
     Result<void> load(Db& db);
 
     void put_user(const UserRecord& user);
+    std::optional<UserRecord> user(const std::string& username) const;
+    void put_package(const PackageRecord& package);
+    void remove_package(const std::string& name);
+    std::optional<PackageRecord> package(const std::string& name) const;
     void remove_user(const std::string& username);  // with its keys and sessions
     void put_key(const ApiKeyRecord& key);
     void remove_key(const std::string& id);
     void put_session(const SessionRecord& session);
     void remove_session(const std::string& token_hash);
+    // Forgets sessions that expired at or before `now` (housekeeping, so
+    // sessions that simply run out do not accumulate); returns how many.
+    size_t remove_expired_sessions(int64_t now);
 
     // Checks a bearer token from `client_ip` at `now`. Errors carry the
     // contract's codes and messages (401 unknown/expired/disabled, 403
@@ -53,15 +61,12 @@ class AuthIndex {
         ApiKeyRecord record;
         std::vector<IpRule> allow;
     };
-    struct UserState {
-        std::string role;
-        std::string status;
-    };
 
     void put_key_locked(const ApiKeyRecord& key);
 
     mutable std::shared_mutex mutex_;
-    std::unordered_map<std::string, UserState> users_;
+    std::unordered_map<std::string, UserRecord> users_;  // password_hash left empty
+    std::unordered_map<std::string, PackageRecord> packages_;
     std::unordered_map<std::string, std::shared_ptr<KeyEntry>> keys_by_hash_;
     std::unordered_map<std::string, std::string> key_hash_by_id_;
     std::unordered_map<std::string, SessionRecord> sessions_;

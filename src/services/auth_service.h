@@ -20,6 +20,9 @@ struct LoginOutcome {
     Result<LoginResult> result;
     // Hold the answer this long (failures slow the next tries of that name).
     std::chrono::milliseconds delay{0};
+    // Seconds until the client's address may try again (its per-minute
+    // attempts are used up); 0 otherwise. Sent as Retry-After.
+    int64_t retry_after = 0;
 };
 
 struct Me {

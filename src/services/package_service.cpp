@@ -55,18 +55,20 @@ Result<PackageRecord> PackageService::create(const Caller& caller, const std::st
     PackageRecord p{valid};
     p.created_at = p.updated_at = now_unix();
     CHECK_OK(apply(p, limits));
-    return in_transaction(ctx_.db, [&]() -> Result<PackageRecord> {
+    auto result = in_transaction(ctx_.db, [&]() -> Result<PackageRecord> {
         PackageRepo repo(ctx_.db);
         if (repo.find(valid)) return conflict("Package already exists");
         repo.insert(p);
         return p;
     });
+    if (result.ok()) ctx_.index.put_package(*result);
+    return result;
 }
 
 Result<PackageRecord> PackageService::update(const Caller& caller, const std::string& name,
                                              const PackageLimits& limits) {
     CHECK_OK(ensure_admin(caller));
-    return in_transaction(ctx_.db, [&]() -> Result<PackageRecord> {
+    auto result = in_transaction(ctx_.db, [&]() -> Result<PackageRecord> {
         PackageRepo repo(ctx_.db);
         auto p = repo.find(name);
         if (!p) return not_found("Package not found");
@@ -75,12 +77,14 @@ Result<PackageRecord> PackageService::update(const Caller& caller, const std::st
         repo.update(*p);
         return *p;
     });
+    if (result.ok()) ctx_.index.put_package(*result);
+    return result;
 }
 
 Result<void> PackageService::remove(const Caller& caller, const std::string& name) {
     CHECK_OK(ensure_admin(caller));
     if (name == "default") return validation("The default package cannot be deleted");
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
+    auto result = in_transaction(ctx_.db, [&]() -> Result<void> {
         PackageRepo repo(ctx_.db);
         if (!repo.find(name)) return not_found("Package not found");
         int64_t users = repo.users_on(name);
@@ -89,6 +93,8 @@ Result<void> PackageService::remove(const Caller& caller, const std::string& nam
         repo.remove(name);
         return Ok{};
     });
+    if (result.ok()) ctx_.index.remove_package(name);
+    return result;
 }
 
 }  // namespace wsp

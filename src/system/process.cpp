@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,6 +48,11 @@ std::vector<std::string> default_env(const ProcessOptions& o) {
         if (::setgid(o.run_as->gid) != 0 || ::setuid(o.run_as->uid) != 0) ::_exit(126);
         if (o.run_as->uid != 0 && ::setuid(0) == 0) ::_exit(126);  // must be irreversible
     }
+    // Dies with the panel even if the panel is killed outright, so a crash
+    // never leaves orphaned daemons holding ports (set after the identity
+    // switch, which would clear it).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() == 1) ::_exit(126);
     ::execve(argv.ptrs[0], argv.ptrs.data(), envp.ptrs.data());
     ::_exit(127);
 }

@@ -1,0 +1,71 @@
+// Scopes of API keys and the ownership rules every service applies.
+#include "services/caller.h"
+
+#include <gtest/gtest.h>
+
+namespace wsp {
+namespace {
+
+using Scopes = std::vector<std::string>;
+constexpr bool kRead = true;
+constexpr bool kWrite = false;
+
+TEST(ScopesAllow, AllOpensEverything) {
+    for (const char* area : {"users", "domains", "databases", "ftp", "cron", "files"}) {
+        EXPECT_TRUE(scopes_allow({"all"}, area, kRead)) << area;
+        EXPECT_TRUE(scopes_allow({"all"}, area, kWrite)) << area;
+    }
+}
+
+TEST(ScopesAllow, ReadOpensEveryGetOnly) {
+    for (const char* area : {"users", "domains", "databases", "ftp", "cron", "files"}) {
+        EXPECT_TRUE(scopes_allow({"read"}, area, kRead)) << area;
+        EXPECT_FALSE(scopes_allow({"read"}, area, kWrite)) << area;
+    }
+}
+
+TEST(ScopesAllow, AreaOpensEveryMethodOfThatAreaOnly) {
+    EXPECT_TRUE(scopes_allow({"domains"}, "domains", kRead));
+    EXPECT_TRUE(scopes_allow({"domains"}, "domains", kWrite));
+    EXPECT_FALSE(scopes_allow({"domains"}, "users", kRead));
+    EXPECT_FALSE(scopes_allow({"domains"}, "users", kWrite));
+    EXPECT_FALSE(scopes_allow({"ftp"}, "files", kWrite));
+    // A scope is an exact name, not a prefix.
+    EXPECT_FALSE(scopes_allow({"domain"}, "domains", kRead));
+}
+
+TEST(ScopesAllow, Combinations) {
+    Scopes s{"domains", "read"};
+    EXPECT_TRUE(scopes_allow(s, "domains", kWrite));
+    EXPECT_TRUE(scopes_allow(s, "users", kRead));
+    EXPECT_FALSE(scopes_allow(s, "users", kWrite));
+}
+
+TEST(ScopesAllow, NoScopesOpenNothingButTheCallersOwnSession) {
+    EXPECT_FALSE(scopes_allow({}, "domains", kRead));
+    EXPECT_TRUE(scopes_allow({}, "", kWrite));
+    EXPECT_TRUE(scopes_allow({"domains"}, "", kWrite));
+}
+
+TEST(ScopeNames, AreTheContractsNames) {
+    Scopes names(std::begin(kScopeNames), std::end(kScopeNames));
+    EXPECT_EQ(names,
+              (Scopes{"all", "read", "databases", "ftp", "cron", "files", "domains", "users"}));
+}
+
+TEST(Ownership, OwnerOrAdmin) {
+    Caller admin{"root1", "admin", {"all"}, ""};
+    Caller bob{"bob", "user", {"all"}, "k1"};
+    EXPECT_TRUE(ensure_owner_or_admin(admin, "bob").ok());
+    EXPECT_TRUE(ensure_owner_or_admin(bob, "bob").ok());
+    auto other = ensure_owner_or_admin(bob, "alice");
+    ASSERT_FALSE(other.ok());
+    EXPECT_EQ(other.error().code, Code::forbidden);
+    EXPECT_TRUE(ensure_admin(admin).ok());
+    auto not_admin = ensure_admin(bob);
+    ASSERT_FALSE(not_admin.ok());
+    EXPECT_EQ(not_admin.error().code, Code::forbidden);
+}
+
+}  // namespace
+}  // namespace wsp
