@@ -57,6 +57,11 @@ cleanup() { [[ $made_policy -eq 1 ]] && "${sudo_cmd[@]}" rm -f "$policy"; return
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive
+# phpMyAdmin: no database of its own on a system server and no web-server
+# reconfiguration; the panel serves it itself (docs/databases.md).
+printf '%s\n' 'phpmyadmin phpmyadmin/dbconfig-install boolean false' \
+  'phpmyadmin phpmyadmin/reconfigure-webserver multiselect' |
+  "${sudo_cmd[@]}" debconf-set-selections
 if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
   "${sudo_cmd[@]}" apt-get update
   "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"

@@ -47,6 +47,19 @@ const Key kKeys[] = {
     WSP_KEY("log.level", c.log.level),
 
     // mariadb.* and pma.* (issue 4)
+    WSP_KEY("mariadb.mode", c.mariadb.mode),
+    WSP_KEY("mariadb.host", c.mariadb.host),
+    WSP_KEY("mariadb.port", c.mariadb.port),
+    WSP_KEY("mariadb.socket", c.mariadb.socket),
+    WSP_KEY("mariadb.admin_credentials_file", c.mariadb.admin_credentials_file),
+    WSP_KEY("mariadb.pool_size", c.mariadb.pool_size),
+    WSP_KEY("mariadb.connect_timeout_s", c.mariadb.connect_timeout_s),
+    WSP_KEY("mariadb.query_timeout_s", c.mariadb.query_timeout_s),
+    WSP_KEY("mariadb.buffer_pool_mb", c.mariadb.buffer_pool_mb),
+    WSP_KEY("pma.enabled", c.pma.enabled),
+    WSP_KEY("pma.port", c.pma.port),
+    WSP_KEY("pma.public_url", c.pma.public_url),
+    WSP_KEY("pma.token_ttl_s", c.pma.token_ttl_s),
 
     // ftp.* (issue 5)
     WSP_KEY("ftp.enabled", c.ftp.enabled),

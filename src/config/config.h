@@ -54,9 +54,24 @@ struct LogConfig {
 // Each area's settings; the issue that builds the area adds its keys here
 // and in kKeys (config.cpp) and docs/config.md.
 struct MariadbConfig {  // issue 4
+    // "sandbox": the panel runs its own mariadbd; "system": it uses the
+    // server named below; "off": no MariaDB (database routes answer 503).
+    std::string mode = "sandbox";
+    std::string host = "127.0.0.1";      // TCP address remote users connect to
+    int64_t port = 3307;                 // sandbox: TCP port on 127.0.0.1; 0: no TCP
+    std::string socket;                  // empty: sandbox DATA_DIR/run/mariadb/mysqld.sock
+    std::string admin_credentials_file;  // system mode: [client] user/password file
+    int64_t pool_size = 4;               // admin connections kept open
+    int64_t connect_timeout_s = 5;
+    int64_t query_timeout_s = 30;  // read/write timeout of admin calls
+    int64_t buffer_pool_mb = 32;   // sandbox innodb_buffer_pool_size
 };
 
 struct PmaConfig {  // issue 4
+    bool enabled = true;
+    int64_t port = 8080;     // php -S on 127.0.0.1
+    std::string public_url;  // base of the sign-on URL; empty: http://127.0.0.1:<port>
+    int64_t token_ttl_s = 60;
 };
 
 struct FtpConfig {  // issue 5
