@@ -53,6 +53,12 @@ const Key kKeys[] = {
     // cron.* and mail.* (issue 6)
 
     // files.* (issue 7)
+    WSP_KEY("files.max_edit_kb", c.files.max_edit_kb),
+    WSP_KEY("files.max_upload_mb", c.files.max_upload_mb),
+    WSP_KEY("files.trash_days", c.files.trash_days),
+    WSP_KEY("files.history_versions", c.files.history_versions),
+    WSP_KEY("files.trash_dir_name", c.files.trash_dir_name),
+    WSP_KEY("files.history_dir_name", c.files.history_dir_name),
 };
 #undef WSP_KEY
 

@@ -69,6 +69,14 @@ struct MailConfig {  // issue 6
 };
 
 struct FilesConfig {  // issue 7
+    int64_t max_edit_kb = 5120;     // largest file /files/read and /files/write handle
+    int64_t max_upload_mb = 500;    // reported by /files/upload-limits
+    int64_t trash_days = 30;        // recycle-bin items older than this are purged; 0 = keep
+    int64_t history_versions = 10;  // previous versions kept per file; 0 = no history
+    // The panel's own directories at the top of each home (hidden from /files/list
+    // and refused as request paths).
+    std::string trash_dir_name = ".wispanel-trash";
+    std::string history_dir_name = ".wispanel-history";
 };
 
 struct Config {

@@ -1,0 +1,37 @@
+#include "drivers/fs/act_as.h"
+
+#include <sys/fsuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace wsp::fs {
+
+ActAs::ActAs(uid_t uid, gid_t gid) {
+    if (::geteuid() != 0 || uid == 0) return;
+    int n = ::getgroups(0, nullptr);
+    if (n > 0) {
+        saved_groups_.resize(static_cast<size_t>(n));
+        n = ::getgroups(n, saved_groups_.data());
+        saved_groups_.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    }
+    // Groups first: once fsuid is not 0 the thread could still change them
+    // (CAP_SETGID is not an fs capability), but doing it first keeps no
+    // window where root's groups and the account's uid mix.
+    if (::syscall(SYS_setgroups, 1, &gid) != 0) std::abort();
+    ::setfsgid(gid);
+    ::setfsuid(uid);
+    // setfsuid reports the previous value; check the new one took.
+    if (static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1))) != uid) std::abort();
+    active_ = true;
+}
+
+ActAs::~ActAs() {
+    if (!active_) return;
+    ::setfsuid(0);
+    ::setfsgid(0);
+    ::syscall(SYS_setgroups, saved_groups_.size(), saved_groups_.data());
+}
+
+}  // namespace wsp::fs
