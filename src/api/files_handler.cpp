@@ -180,9 +180,8 @@ Response files_trash_restore(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto trash_path, f.required_string("trash_path", "Trash path"));
     TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
     TRY_OR_RESPOND(auto owner, f.string("owner"));
-    return respond_message(
-        files(s).restore(*r.caller, owner, trash_path, overwrite_of(overwrite)),
-        "Restored successfully");
+    return respond_message(files(s).restore(*r.caller, owner, trash_path, overwrite_of(overwrite)),
+                           "Restored successfully");
 }
 
 Response files_trash_empty(Services& s, const Request& r) {

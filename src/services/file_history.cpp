@@ -74,6 +74,9 @@ Result<std::vector<HistoryVersion>> FileService::history(const Caller& c,
     TRY(std::string rel, parse(path, "Path"));
     return with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<HistoryVersion>> {
         TRY(std::string real, files.real_path(rel));
+        TRY(auto st, files.stat(rel));
+        if (!S_ISREG(st.st_mode)) return validation("Path is not a regular file: " + path);
+        if (st.st_nlink > 1) return validation("File has more than one hard link: " + path);
         const std::string dir = history_dir_of(real);
         TRY(auto versions, versions_in(files, dir));
         std::vector<HistoryVersion> out;
@@ -87,8 +90,7 @@ Result<std::vector<HistoryVersion>> FileService::history(const Caller& c,
 }
 
 Result<FileContent> FileService::history_read(const Caller& c, const OwnerField& owner_field,
-                                              const std::string& path,
-                                              const std::string& version) {
+                                              const std::string& path, const std::string& version) {
     TRY(std::string owner, owner_of(c, owner_field));
     TRY(std::string rel, parse(path, "Path"));
     if (version.empty()) return validation("Version is required");

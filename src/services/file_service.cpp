@@ -19,7 +19,11 @@ bool is_text(std::string_view s) {
     while (i < s.size()) {
         auto c = static_cast<unsigned char>(s[i]);
         if (c == 0) return false;
-        size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        size_t n = c < 0x80           ? 1
+                   : (c >> 5) == 0x6  ? 2
+                   : (c >> 4) == 0xE  ? 3
+                   : (c >> 3) == 0x1E ? 4
+                                      : 0;
         if (n == 0 || i + n > s.size()) return false;
         for (size_t k = 1; k < n; ++k)
             if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
@@ -68,7 +72,8 @@ void sort_items(std::vector<FileItem>& items, std::vector<int64_t>& mtimes, std:
         return a.name < b.name;
     };
     if (desc)
-        std::sort(items.begin(), items.end(), [&](const auto& a, const auto& b) { return by(b, a); });
+        std::sort(items.begin(), items.end(),
+                  [&](const auto& a, const auto& b) { return by(b, a); });
     else
         std::sort(items.begin(), items.end(), by);
 }
@@ -151,8 +156,7 @@ Result<void> FileService::write(const Caller& c, const OwnerField& owner_field,
         TRY(std::string real, files.write_file(rel, content));
         if (previous && *previous != content) {
             // History is best effort: a failure here must not fail the save.
-            if (auto kept = keep_version(files, real, *previous); !kept)
-                (void)kept;
+            if (auto kept = keep_version(files, real, *previous); !kept) (void)kept;
         }
         return Ok{};
     });
@@ -170,9 +174,8 @@ Result<void> FileService::rename(const Caller& c, const OwnerField& owner_field,
     TRY(std::string owner, owner_of(c, owner_field));
     TRY(std::string from, parse(path, "Path"));
     TRY(std::string to, parse(new_path, "New path"));
-    return with_fs(owner, [&](fs::ConfinedFs& files) {
-        return files.rename(from, to, fs::Overwrite::no);
-    });
+    return with_fs(
+        owner, [&](fs::ConfinedFs& files) { return files.rename(from, to, fs::Overwrite::no); });
 }
 
 Result<void> FileService::copy(const Caller& c, const OwnerField& owner_field,
@@ -207,8 +210,7 @@ Result<void> FileService::chmod(const Caller& c, const OwnerField& owner_field,
         return validation("Mode must be three octal digits, e.g. 0644");
     auto bits = static_cast<mode_t>(std::stoi(mode, nullptr, 8));
     if (rel.empty()) return validation("The home directory's permissions cannot be changed");
-    return with_fs(owner,
-                   [&](fs::ConfinedFs& files) { return files.chmod(rel, bits, recursive); });
+    return with_fs(owner, [&](fs::ConfinedFs& files) { return files.chmod(rel, bits, recursive); });
 }
 
 Result<bool> FileService::remove(const Caller& c, const OwnerField& owner_field,

@@ -105,8 +105,8 @@ class FileService final : public OwnerCleanup {
                                                 const std::string& path);
     Result<FileContent> history_read(const Caller& c, const OwnerField& owner,
                                      const std::string& path, const std::string& version);
-    Result<void> history_restore(const Caller& c, const OwnerField& owner,
-                                 const std::string& path, const std::string& version);
+    Result<void> history_restore(const Caller& c, const OwnerField& owner, const std::string& path,
+                                 const std::string& version);
 
     Result<FileSettings> settings(const Caller& c, const OwnerField& owner);
     Result<FileSettings> update_settings(const Caller& c, const OwnerField& owner,

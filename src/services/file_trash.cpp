@@ -148,8 +148,9 @@ Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerFi
             }));
             return out;
         }));
-    std::sort(items.begin(), items.end(),
-              [](const TrashItem& a, const TrashItem& b) { return a.deleted_at_ns > b.deleted_at_ns; });
+    std::sort(items.begin(), items.end(), [](const TrashItem& a, const TrashItem& b) {
+        return a.deleted_at_ns > b.deleted_at_ns;
+    });
     // Rows of items no longer in the bin (purged, or removed by other means).
     CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
         for (const auto& [name, path] : originals) {
@@ -174,8 +175,7 @@ Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field
     if (!parsed) return validation("Trash path is not an item of the recycle bin");
     std::string original = parsed->first;
     CHECK_OK(guarded([&]() -> Result<void> {
-        Stmt q(ctx_.db,
-               "SELECT original_path FROM file_trash WHERE owner = ? AND trash_name = ?");
+        Stmt q(ctx_.db, "SELECT original_path FROM file_trash WHERE owner = ? AND trash_name = ?");
         q.bind_all(std::string_view(owner), std::string_view(trash_path));
         if (q.step()) original = q.text(0);
         return Ok{};

@@ -119,9 +119,9 @@ struct DevIno {
 };
 
 bool inside(const std::string& real, const std::string& root_real) {
-    return real == root_real || (real.size() > root_real.size() &&
-                                 real.compare(0, root_real.size(), root_real) == 0 &&
-                                 real[root_real.size()] == '/');
+    return real == root_real ||
+           (real.size() > root_real.size() && real.compare(0, root_real.size(), root_real) == 0 &&
+            real[root_real.size()] == '/');
 }
 
 // Where a symlink leads, checked without reading anything there: an O_PATH
@@ -383,8 +383,7 @@ Result<std::string> ConfinedFs::read_file(const std::string& rel, int64_t max_by
     return content;
 }
 
-Result<std::string> ConfinedFs::write_file(const std::string& rel,
-                                           std::string_view content) const {
+Result<std::string> ConfinedFs::write_file(const std::string& rel, std::string_view content) const {
     std::string target = rel;
     if (auto l = lstat(rel); l && S_ISLNK(l->st_mode)) {
         TRY(target, real_path(rel));
@@ -401,6 +400,12 @@ Result<std::string> ConfinedFs::write_file(const std::string& rel,
         if (!S_ISREG(old.st_mode)) return special_file(rel);
         if (old.st_nlink > 1) return multiply_linked(rel);
         mode = old.st_mode & 0777;
+        // Replacing needs only the directory's permission; the file's own
+        // must allow writing too (the editor honours a read-only file).
+        int probe =
+            ::openat(dir.get(), leaf.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (probe < 0) return err(rel);
+        ::close(probe);
     }
     const std::string tmp = temp_name("write");
     int fd = ::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
@@ -507,7 +512,8 @@ Result<void> ConfinedFs::copy(const std::string& from, const std::string& to, Ov
         return conflict("Destination already exists: " + user(to));
     const std::string tmp = temp_name("copy");
     std::optional<DevIno> guard;
-    auto copied = copy_at(src.first.get(), src.second, dst.first.get(), tmp, from, guard, root_real_);
+    auto copied =
+        copy_at(src.first.get(), src.second, dst.first.get(), tmp, from, guard, root_real_);
     auto discard = [&] { (void)remove_at(dst.first.get(), tmp, user(to)); };
     if (!copied) {
         discard();

@@ -16,7 +16,8 @@ Error errno_error(int err, std::string_view what) {
             // leads out of the home.
             return validation("Path leaves the home directory: " + w);
         case ELOOP:
-            return validation("Too many symbolic links, or a symbolic link where none is allowed: " + w);
+            return validation(
+                "Too many symbolic links, or a symbolic link where none is allowed: " + w);
         case ENOTDIR:
             return validation("A component of the path is not a directory: " + w);
         case EISDIR:

@@ -43,8 +43,7 @@ Result<std::string> parse_user_path(std::string_view raw, std::string_view field
         if (seg.empty()) return bad(field, " contains an empty segment ('//')");
         if (seg == ".") continue;
         if (seg == "..") return bad(field, " must not contain '..'");
-        if (seg.size() > kMaxNameBytes)
-            return bad(field, " has a name longer than 255 bytes");
+        if (seg.size() > kMaxNameBytes) return bad(field, " has a name longer than 255 bytes");
         if (first && std::find(reserved.begin(), reserved.end(), seg) != reserved.end())
             return bad(field, " is reserved for the panel");
         first = false;
