@@ -31,6 +31,7 @@ Result<std::string> parse_user_path(std::string_view raw, std::string_view field
     if (raw.size() > kMaxPathBytes) return bad(field, " is longer than 4096 bytes");
     // Relative paths are taken from the home too, as if they began with "/".
     if (raw.front() == '/') raw.remove_prefix(1);
+    if (!raw.empty() && raw.front() == '/') return bad(field, " contains an empty segment ('//')");
     if (!raw.empty() && raw.back() == '/') raw.remove_suffix(1);
     std::string out;
     bool first = true;
