@@ -1,6 +1,7 @@
 // The file manager against the real binary: the seed's shapes and
 // messages, the recycle bin, history, settings, and the rules around them.
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -426,6 +427,45 @@ TEST_F(FilesTest, ListsAHundredThousandEntries) {
     EXPECT_EQ(http().get("/api/v1/files/list?path=/many&sort=colour", alice_).status, 400);
     EXPECT_EQ(http().get("/api/v1/files/list?path=/many&limit=x", alice_).status, 400);
     stdfs::remove_all(dir);
+}
+
+TEST_F(FilesTest, AFullDiskIs413AndLeavesNothingBehind) {
+    auto small = home("alice") / "small";
+    stdfs::create_directory(small);
+    if (::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=256k,mode=0777") != 0)
+        GTEST_SKIP() << "cannot mount a tmpfs here";
+    struct Unmount {
+        stdfs::path p;
+        ~Unmount() { ::umount2(p.c_str(), MNT_DETACH); }
+    } unmount{small};
+    auto w = post("write", {{"path", "/small/big.txt"}, {"content", std::string(400 * 1024, 'x')}});
+    EXPECT_EQ(w.status, 413) << w.body;
+    EXPECT_TRUE(stdfs::is_empty(small));
+    // A move across file systems (EXDEV) is a copy and a delete.
+    ASSERT_EQ(post("write", {{"path", "/cross.txt"}, {"content", "cross"}}).status, 200);
+    auto m = post("move", {{"source", "/cross.txt"}, {"destination", "/small/cross.txt"}});
+    ASSERT_EQ(m.status, 200) << m.body;
+    EXPECT_EQ(slurp(small / "cross.txt"), "cross");
+    EXPECT_FALSE(stdfs::exists(home("alice") / "cross.txt"));
+    // A copy that does not fit fails whole.
+    ASSERT_EQ(post("mkdir", {{"path", "/fill"}}).status, 200);
+    for (int i = 0; i < 3; ++i)
+        spit(home("alice") / "fill" / numbered("f", i), std::string(120 * 1024, 'y'));
+    auto c = post("copy", {{"source", "/fill"}, {"destination", "/small/fill"}});
+    EXPECT_EQ(c.status, 413) << c.body;
+    EXPECT_FALSE(stdfs::exists(small / "fill"));
+    for (auto& e : stdfs::directory_iterator(small))
+        EXPECT_EQ(e.path().filename().string().find(".wsp-"), std::string::npos);
+}
+
+TEST_F(FilesTest, DeletingAnAccountForgetsItsFiles) {
+    auto key = panel().create_user_with_key("carol");
+    ASSERT_EQ(post("write", {{"path", "/c.txt"}, {"content", "c"}}, key).status, 200);
+    ASSERT_EQ(post("delete", {{"path", "/c.txt"}}, key).status, 200);
+    auto d = http().del("/api/v1/users/carol", panel().admin_key());
+    ASSERT_EQ(d.status, 200) << d.body;
+    EXPECT_NE(d.body.find("\"trash_items\":1"), std::string::npos) << d.body;
+    EXPECT_FALSE(stdfs::exists(home("carol")));
 }
 
 }  // namespace
