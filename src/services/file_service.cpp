@@ -62,8 +62,7 @@ std::string permission_of(mode_t mode) {
     return buf;
 }
 
-void sort_items(std::vector<FileItem>& items, std::vector<int64_t>& mtimes, std::string key) {
-    (void)mtimes;
+void sort_items(std::vector<FileItem>& items, std::string key) {
     bool desc = !key.empty() && key.front() == '-';
     if (desc) key.erase(0, 1);
     auto by = [&](const FileItem& a, const FileItem& b) {
@@ -115,8 +114,7 @@ Result<std::vector<FileItem>> FileService::list(const Caller& c, const OwnerFiel
         item.link_target = std::move(e.link_target);
         items.push_back(std::move(item));
     }
-    std::vector<int64_t> unused;
-    sort_items(items, unused, key);
+    sort_items(items, key);
     size_t from = std::min(items.size(), static_cast<size_t>(options.offset));
     size_t to = options.limit ? std::min(items.size(), from + static_cast<size_t>(*options.limit))
                               : items.size();
@@ -154,10 +152,9 @@ Result<void> FileService::write(const Caller& c, const OwnerField& owner_field,
             if (auto old = files.read_file(rel, max)) previous = std::move(*old);
         }
         TRY(std::string real, files.write_file(rel, content));
-        if (previous && *previous != content) {
-            // History is best effort: a failure here must not fail the save.
-            if (auto kept = keep_version(files, real, *previous); !kept) (void)kept;
-        }
+        // History is best effort: failing to keep a version never fails
+        // the save that already happened.
+        if (previous && *previous != content) (void)keep_version(files, real, *previous);
         return Ok{};
     });
 }

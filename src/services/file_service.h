@@ -141,7 +141,7 @@ class FileService final : public OwnerCleanup {
     auto with_fs(const std::string& owner, F&& f) -> decltype(f(std::declval<fs::ConfinedFs&>()));
 
     Result<void> move_to_trash(const std::string& owner, const std::string& rel);
-    Result<void> purge_expired(const std::string& owner, fs::ConfinedFs& files);
+    Result<void> purge_expired(fs::ConfinedFs& files);
     Result<void> keep_version(fs::ConfinedFs& files, const std::string& real_rel,
                               const std::string& previous);
     std::string history_dir_of(const std::string& real_rel) const;

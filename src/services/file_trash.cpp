@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 
 #include "base/clock.h"
 #include "drivers/fs/fs_error.h"
@@ -97,22 +98,18 @@ Result<void> FileService::move_to_trash(const std::string& owner, const std::str
     return Ok{};
 }
 
-Result<void> FileService::purge_expired(const std::string& owner, fs::ConfinedFs& files) {
+Result<void> FileService::purge_expired(fs::ConfinedFs& files) {
     const int64_t days = ctx_.config.files.trash_days;
     if (days <= 0) return Ok{};
     const int64_t cutoff = now_ns() - days * 86400LL * 1'000'000'000LL;
     const std::string& bin = ctx_.config.files.trash_dir_name;
     TRY(Fd trash, open_trash(files, bin));
-    std::vector<std::string> purged;
-    CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+    // Their rows go when trash() sees them missing.
+    return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
         auto parsed = parse_trash_name(name);
         if (!parsed || parsed->second >= cutoff) return Ok{};
-        CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
-        purged.emplace_back(name);
-        return Ok{};
-    }));
-    (void)owner;
-    return Ok{};
+        return fs::remove_at(trash.get(), name, "recycle bin item");
+    });
 }
 
 Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerField& owner_field) {
@@ -126,7 +123,7 @@ Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerFi
     }));
     const std::string& bin = ctx_.config.files.trash_dir_name;
     TRY(auto items, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<TrashItem>> {
-            CHECK_OK(purge_expired(owner, files));
+            CHECK_OK(purge_expired(files));
             TRY(Fd trash, open_trash(files, bin));
             std::vector<TrashItem> out;
             CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
@@ -152,17 +149,21 @@ Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerFi
         return a.deleted_at_ns > b.deleted_at_ns;
     });
     // Rows of items no longer in the bin (purged, or removed by other means).
-    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        for (const auto& [name, path] : originals) {
-            bool present = std::any_of(items.begin(), items.end(),
-                                       [&](const TrashItem& i) { return i.trash_path == name; });
-            if (present) continue;
-            Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
-            d.bind_all(std::string_view(owner), std::string_view(name));
-            d.run();
-        }
-        return Ok{};
-    }));
+    std::set<std::string> present;
+    for (const auto& i : items) present.insert(i.trash_path);
+    std::vector<std::string> stale;
+    for (const auto& [name, path] : originals)
+        if (!present.count(name)) stale.push_back(name);
+    if (!stale.empty()) {
+        CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+            for (const auto& name : stale) {
+                Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
+                d.bind_all(std::string_view(owner), std::string_view(name));
+                d.run();
+            }
+            return Ok{};
+        }));
+    }
     return items;
 }
 
