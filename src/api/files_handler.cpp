@@ -159,6 +159,31 @@ Response files_chmod(Services& s, const Request& r) {
                            "Permissions changed successfully");
 }
 
+Response files_compress(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto paths, f.strings("paths"));
+    if (!paths || paths->empty()) return error_response(validation("Paths are required"));
+    TRY_OR_RESPOND(auto archive, f.required_string("archive", "Archive"));
+    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond_message(
+        files(s).compress(*r.caller, owner, *paths, archive, overwrite_of(overwrite)),
+        "Archive created successfully");
+}
+
+Response files_extract(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto archive, f.required_string("archive", "Archive"));
+    TRY_OR_RESPOND(auto destination, f.string("destination"));
+    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond_message(files(s).extract(*r.caller, owner, archive, destination.value_or(""),
+                                            overwrite_of(overwrite)),
+                           "Archive extracted successfully");
+}
+
 Response files_trash(Services& s, const Request& r) {
     return respond(files(s).trash(*r.caller, query(r, "owner")),
                    [](const std::vector<TrashItem>& items) {

@@ -14,6 +14,8 @@ Response files_rename(Services& s, const Request& r);
 Response files_copy(Services& s, const Request& r);
 Response files_move(Services& s, const Request& r);
 Response files_chmod(Services& s, const Request& r);
+Response files_compress(Services& s, const Request& r);
+Response files_extract(Services& s, const Request& r);
 
 Response files_trash(Services& s, const Request& r);
 Response files_trash_restore(Services& s, const Request& r);

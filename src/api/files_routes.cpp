@@ -20,6 +20,8 @@ const Route kRoutes[] = {
     {V::post, "/api/v1/files/copy", &api::files_copy, "files", kBearer, kWorker},
     {V::post, "/api/v1/files/move", &api::files_move, "files", kBearer, kWorker},
     {V::post, "/api/v1/files/chmod", &api::files_chmod, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/compress", &api::files_compress, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/extract", &api::files_extract, "files", kBearer, kWorker},
     {V::get, "/api/v1/files/trash", &api::files_trash, "files", kBearer, kWorker},
     {V::delete_, "/api/v1/files/trash", &api::files_trash_empty, "files", kBearer, kWorker},
     {V::post, "/api/v1/files/trash/restore", &api::files_trash_restore, "files", kBearer, kWorker},

@@ -59,6 +59,9 @@ const Key kKeys[] = {
     WSP_KEY("files.history_versions", c.files.history_versions),
     WSP_KEY("files.trash_dir_name", c.files.trash_dir_name),
     WSP_KEY("files.history_dir_name", c.files.history_dir_name),
+    WSP_KEY("files.max_extract_mb", c.files.max_extract_mb),
+    WSP_KEY("files.max_extract_entries", c.files.max_extract_entries),
+    WSP_KEY("files.max_extract_ratio", c.files.max_extract_ratio),
 };
 #undef WSP_KEY
 

@@ -77,6 +77,10 @@ struct FilesConfig {  // issue 7
     // and refused as request paths).
     std::string trash_dir_name = ".wispanel-trash";
     std::string history_dir_name = ".wispanel-history";
+    // Bounds of one /files/extract.
+    int64_t max_extract_mb = 10240;
+    int64_t max_extract_entries = 100000;
+    int64_t max_extract_ratio = 200;  // uncompressed / archive size
 };
 
 struct Config {

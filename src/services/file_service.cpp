@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "base/clock.h"
+#include "drivers/fs/archive.h"
 #include "drivers/fs/user_path.h"
 #include "services/domain_service.h"
 #include "services/file_service_fs.h"
@@ -208,6 +209,37 @@ Result<void> FileService::chmod(const Caller& c, const OwnerField& owner_field,
     auto bits = static_cast<mode_t>(std::stoi(mode, nullptr, 8));
     if (rel.empty()) return validation("The home directory's permissions cannot be changed");
     return with_fs(owner, [&](fs::ConfinedFs& files) { return files.chmod(rel, bits, recursive); });
+}
+
+Result<void> FileService::compress(const Caller& c, const OwnerField& owner_field,
+                                   const std::vector<std::string>& paths,
+                                   const std::string& archive, fs::Overwrite ow) {
+    TRY(std::string owner, owner_of(c, owner_field));
+    if (paths.empty()) return validation("Paths are required");
+    std::vector<std::string> rels;
+    for (const auto& p : paths) {
+        TRY(std::string rel, parse(p, "Paths"));
+        rels.push_back(std::move(rel));
+    }
+    TRY(std::string target, parse(archive, "Archive"));
+    return with_fs(owner,
+                   [&](fs::ConfinedFs& files) { return fs::compress(files, rels, target, ow); });
+}
+
+Result<void> FileService::extract(const Caller& c, const OwnerField& owner_field,
+                                  const std::string& archive, const std::string& destination,
+                                  fs::Overwrite ow) {
+    TRY(std::string owner, owner_of(c, owner_field));
+    TRY(std::string source, parse(archive, "Archive"));
+    std::string dest = fs::split_parent(source).first;
+    if (!destination.empty()) {
+        TRY(dest, parse(destination, "Destination"));
+    }
+    const auto& cfg = ctx_.config.files;
+    fs::ExtractLimits limits{cfg.max_extract_mb * 1024 * 1024, cfg.max_extract_entries,
+                             cfg.max_extract_ratio};
+    return with_fs(
+        owner, [&](fs::ConfinedFs& files) { return fs::extract(files, source, dest, ow, limits); });
 }
 
 Result<bool> FileService::remove(const Caller& c, const OwnerField& owner_field,

@@ -92,6 +92,14 @@ class FileService final : public OwnerCleanup {
     Result<void> chmod(const Caller& c, const OwnerField& owner, const std::string& path,
                        const std::string& mode, fs::Recursive recursive);
 
+    // Archives by extension (zip, tar, tar.gz, tar.bz2, tar.xz, tar.zst).
+    Result<void> compress(const Caller& c, const OwnerField& owner,
+                          const std::vector<std::string>& paths, const std::string& archive,
+                          fs::Overwrite ow);
+    // `destination` empty: the archive's directory.
+    Result<void> extract(const Caller& c, const OwnerField& owner, const std::string& archive,
+                         const std::string& destination, fs::Overwrite ow);
+
     // Recycle bin (file_trash.cpp).
     Result<std::vector<TrashItem>> trash(const Caller& c, const OwnerField& owner);
     Result<void> restore(const Caller& c, const OwnerField& owner, const std::string& trash_path,

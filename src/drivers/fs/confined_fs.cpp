@@ -351,6 +351,16 @@ Result<std::vector<Entry>> ConfinedFs::list(const std::string& rel) const {
     return out;
 }
 
+Result<Fd> ConfinedFs::open_regular(const std::string& rel) const {
+    TRY(Fd pfd, beneath(root(), rel, O_PATH));
+    struct stat st {};
+    if (::fstat(pfd.get(), &st) != 0) return err(rel);
+    if (S_ISDIR(st.st_mode)) return validation("Path is a directory: " + user(rel));
+    if (!S_ISREG(st.st_mode)) return special_file(rel);
+    if (st.st_nlink > 1) return multiply_linked(rel);
+    return reopen(pfd, O_RDONLY | O_NONBLOCK, rel);
+}
+
 Result<std::string> ConfinedFs::read_file(const std::string& rel, int64_t max_bytes) const {
     auto pfd = beneath(root(), rel, O_PATH);
     if (!pfd) return pfd.error();

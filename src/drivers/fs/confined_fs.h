@@ -87,6 +87,10 @@ class ConfinedFs {
     // chmod (permission bits only), through a symlink that stays inside.
     Result<void> chmod(const std::string& rel, mode_t mode, Recursive recursive) const;
 
+    // A regular file (single link, not special) opened for reading,
+    // following symlinks that stay inside.
+    Result<Fd> open_regular(const std::string& rel) const;
+
     // `rel` resolved through symlinks (inside the home) to the real
     // relative path. 400 if it resolves outside.
     Result<std::string> real_path(const std::string& rel) const;
