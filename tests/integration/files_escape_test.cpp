@@ -219,5 +219,24 @@ TEST_F(FilesEscapeTest, ADirectorySwappedForALinkDuringWorkNeverLeaksOrTouchesTh
     expect_canary_untouched();
 }
 
+TEST_F(FilesEscapeTest, ArchivesRefuseEveryHostilePath) {
+    for (const auto& p : hostile_paths()) {
+        expect_refused(post("compress", {{"paths", {p}}, {"archive", "/stolen.zip"}}),
+                       "compress " + p);
+        EXPECT_FALSE(stdfs::exists(home("alice") / "stolen.zip")) << p;
+        stdfs::remove(home("alice") / "stolen.zip");
+        expect_refused(post("compress", {{"paths", {"/safe"}}, {"archive", p + "/x.zip"}}),
+                       "compress to " + p);
+        expect_refused(post("extract", {{"archive", p}, {"destination", "/safe"}}), "extract " + p);
+    }
+    ASSERT_EQ(post("compress", {{"paths", {"/safe"}}, {"archive", "/safe.tar"}}).status, 200);
+    for (const auto& p : hostile_paths())
+        expect_refused(post("extract", {{"archive", "/safe.tar"}, {"destination", p}}),
+                       "extract into " + p);
+    EXPECT_FALSE(stdfs::exists(home("alice") / "stolen.zip"));
+    expect_canary_untouched();
+    stdfs::remove(home("alice") / "safe.tar");
+}
+
 }  // namespace
 }  // namespace wsp::test

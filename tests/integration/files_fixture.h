@@ -66,7 +66,8 @@ class FilesSuite : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         PanelOptions options;
-        options.config = {"files.max_edit_kb=512"};
+        options.config = {"files.max_edit_kb=512", "files.max_extract_mb=50",
+                          "files.max_extract_entries=2000"};
         panel_ = new PanelProcess(options);
         alice_ = panel_->create_user_with_key("alice");
         bob_ = panel_->create_user_with_key("bob");

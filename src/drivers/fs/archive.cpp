@@ -44,6 +44,8 @@ Error archive_failure(struct archive* a, std::string_view what) {
 
 // ---- compress --------------------------------------------------------------
 
+bool link_stays_inside(const std::string& link_rel, const std::string& target);
+
 Result<void> write_data(struct archive* a, int fd, const std::string& what) {
     std::vector<char> buf(1 << 16);
     for (;;) {
@@ -74,6 +76,9 @@ Result<void> add_entry(struct archive* a, int dir, const std::string& name,
         ssize_t n = ::readlinkat(dir, name.c_str(), target.data(), target.size());
         if (n < 0) return errno_error(errno, user_path);
         target.resize(static_cast<size_t>(n));
+        // Kept only when it stays inside the archived tree (the rule
+        // extraction applies too): the archive never carries a way out.
+        if (!link_stays_inside(entry_name, target)) return Ok{};
         archive_entry_set_filetype(e.get(), AE_IFLNK);
         archive_entry_set_symlink(e.get(), target.c_str());
         if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
@@ -138,7 +143,7 @@ Result<std::string> entry_path(const char* raw) {
     if (!raw) return validation("Archive has an entry without a name");
     std::string_view s(raw);
     if (s.starts_with("/") || s.find('\\') == 0)
-        return validation("Archive entry has an absolute path: " + std::string(s.substr(0, 200)));
+        return validation("Archive has an entry with an absolute path");
     std::string out;
     size_t start = 0;
     while (start <= s.size()) {
@@ -384,7 +389,17 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
         if (archive_write_open_fd(a.get(), out.get()) != ARCHIVE_OK)
             return archive_failure(a.get(), to_user_path(archive));
         for (const auto& s : sources) {
-            TRY(auto src, files.open_parent(s));
+            // A link given as a source is followed when it stays inside
+            // (and refused when it leads out or nowhere).
+            TRY(std::string real, files.real_path(s));
+            if (real.empty()) return validation("The home directory itself cannot be archived");
+            TRY(auto src, files.open_parent(real));
+            struct stat top {};
+            if (::fstatat(src.first.get(), src.second.c_str(), &top, AT_SYMLINK_NOFOLLOW) != 0)
+                return errno_error(errno, to_user_path(s));
+            if (!S_ISREG(top.st_mode) && !S_ISDIR(top.st_mode) && !S_ISLNK(top.st_mode))
+                return validation("Not a regular file (special files are not archived): " +
+                                  to_user_path(s));
             std::string entry = common.empty() ? s : s.substr(common.size() + 1);
             CHECK_OK(add_entry(a.get(), src.first.get(), src.second, entry, to_user_path(s)));
         }
