@@ -184,6 +184,27 @@ Response files_extract(Services& s, const Request& r) {
                            "Archive extracted successfully");
 }
 
+Response files_search(Services& s, const Request& r) {
+    FileService::SearchOptions o;
+    o.path = query(r, "path").value_or("/");
+    o.q = query(r, "q").value_or("");
+    o.content = query(r, "content").value_or("");
+    auto cs = query(r, "case_sensitive").value_or("false");
+    if (cs != "true" && cs != "false")
+        return error_response(validation("case_sensitive must be true or false"));
+    o.case_sensitive = cs == "true";
+    TRY_OR_RESPOND(o.limit, query_int(r, "limit"));
+    return respond(
+        files(s).search(*r.caller, query(r, "owner"), o),
+        [](const FileService::SearchResults& found) {
+            json::array results;
+            for (const auto& f : found.results) results.push_back(item_json(f));
+            json::object out{{"results", std::move(results)}, {"truncated", found.truncated}};
+            if (!found.stopped_by.empty()) out["stopped_by"] = found.stopped_by;
+            return out;
+        });
+}
+
 Response files_trash(Services& s, const Request& r) {
     return respond(files(s).trash(*r.caller, query(r, "owner")),
                    [](const std::vector<TrashItem>& items) {

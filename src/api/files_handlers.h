@@ -16,6 +16,7 @@ Response files_move(Services& s, const Request& r);
 Response files_chmod(Services& s, const Request& r);
 Response files_compress(Services& s, const Request& r);
 Response files_extract(Services& s, const Request& r);
+Response files_search(Services& s, const Request& r);
 
 Response files_trash(Services& s, const Request& r);
 Response files_trash_restore(Services& s, const Request& r);

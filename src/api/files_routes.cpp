@@ -22,6 +22,7 @@ const Route kRoutes[] = {
     {V::post, "/api/v1/files/chmod", &api::files_chmod, "files", kBearer, kWorker},
     {V::post, "/api/v1/files/compress", &api::files_compress, "files", kBearer, kWorker},
     {V::post, "/api/v1/files/extract", &api::files_extract, "files", kBearer, kWorker},
+    {V::get, "/api/v1/files/search", &api::files_search, "files", kBearer, kWorker},
     {V::get, "/api/v1/files/trash", &api::files_trash, "files", kBearer, kWorker},
     {V::delete_, "/api/v1/files/trash", &api::files_trash_empty, "files", kBearer, kWorker},
     {V::post, "/api/v1/files/trash/restore", &api::files_trash_restore, "files", kBearer, kWorker},

@@ -62,6 +62,7 @@ const Key kKeys[] = {
     WSP_KEY("files.max_extract_mb", c.files.max_extract_mb),
     WSP_KEY("files.max_extract_entries", c.files.max_extract_entries),
     WSP_KEY("files.max_extract_ratio", c.files.max_extract_ratio),
+    WSP_KEY("files.search_seconds", c.files.search_seconds),
 };
 #undef WSP_KEY
 

@@ -81,6 +81,7 @@ struct FilesConfig {  // issue 7
     int64_t max_extract_mb = 10240;
     int64_t max_extract_entries = 100000;
     int64_t max_extract_ratio = 200;  // uncompressed / archive size
+    int64_t search_seconds = 10;      // time budget of one /files/search
 };
 
 struct Config {

@@ -3,10 +3,12 @@
 #include <pwd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 #include "base/clock.h"
 #include "drivers/fs/archive.h"
+#include "drivers/fs/search.h"
 #include "drivers/fs/user_path.h"
 #include "services/domain_service.h"
 #include "services/file_service_fs.h"
@@ -80,6 +82,53 @@ void sort_items(std::vector<FileItem>& items, std::string key) {
 
 }  // namespace
 
+FileItem FileService::item_of(const std::string& owner, const std::string& rel, fs::Entry e) const {
+    FileItem item;
+    item.path = to_user_path(rel);
+    item.name = std::move(e.name);
+    item.is_dir = e.is_dir;
+    item.size = e.size;
+    item.permission = permission_of(e.mode);
+    item.owner = owner_name(e.uid, ctx_.identity.uid_of(owner), owner);
+    item.mod_time = local_datetime(e.mtime);
+    item.is_symlink = e.is_symlink;
+    item.link_target = std::move(e.link_target);
+    return item;
+}
+
+Result<FileService::SearchResults> FileService::search(const Caller& c,
+                                                       const OwnerField& owner_field,
+                                                       const SearchOptions& o) {
+    TRY(std::string owner, owner_of(c, owner_field));
+    TRY(std::string rel, parse(o.path.empty() ? "/" : o.path, "Path"));
+    if (o.q.empty() && o.content.empty()) return validation("q or content is required");
+    if (o.q.size() > 255 || o.content.size() > 1024)
+        return validation("q must be at most 255 bytes and content at most 1024");
+    if (o.q.find('\0') != std::string::npos || o.content.find('\0') != std::string::npos)
+        return validation("q and content must not contain NUL bytes");
+    if (o.limit && (*o.limit < 1 || *o.limit > 1000))
+        return validation("limit must be between 1 and 1000");
+    fs::SearchQuery q;
+    q.name = o.q;
+    q.content = o.content;
+    q.case_sensitive = o.case_sensitive;
+    q.limit = static_cast<size_t>(o.limit.value_or(100));
+    q.budget = std::chrono::milliseconds(ctx_.config.files.search_seconds * 1000);
+    q.max_content_bytes = ctx_.config.files.max_edit_kb * 1024;
+    q.skip_top = reserved();
+    TRY(auto found, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<fs::SearchResult> {
+            TRY(auto st, files.stat(rel));
+            if (!S_ISDIR(st.st_mode)) return validation("Path is not a directory: " + o.path);
+            return fs::search(files, rel, q);
+        }));
+    SearchResults out;
+    out.truncated = found.truncated;
+    out.stopped_by = found.stopped_by;
+    for (auto& hit : found.hits)
+        out.results.push_back(item_of(owner, hit.rel, std::move(hit.entry)));
+    return out;
+}
+
 Result<std::vector<FileItem>> FileService::list(const Caller& c, const OwnerField& owner_field,
                                                 const std::string& path,
                                                 const ListOptions& options) {
@@ -96,24 +145,14 @@ Result<std::vector<FileItem>> FileService::list(const Caller& c, const OwnerFiel
             if (!S_ISDIR(st.st_mode)) return validation("Path is not a directory: " + path);
             return files.list(rel);
         }));
-    const uid_t account_uid = ctx_.identity.uid_of(owner);
     const auto hidden = reserved();
     std::vector<FileItem> items;
     items.reserve(entries.size());
     for (auto& e : entries) {
         if (rel.empty() && std::find(hidden.begin(), hidden.end(), e.name) != hidden.end())
             continue;
-        FileItem item;
-        item.path = to_user_path(rel.empty() ? e.name : rel + "/" + e.name);
-        item.name = std::move(e.name);
-        item.is_dir = e.is_dir;
-        item.size = e.size;
-        item.permission = permission_of(e.mode);
-        item.owner = owner_name(e.uid, account_uid, owner);
-        item.mod_time = local_datetime(e.mtime);
-        item.is_symlink = e.is_symlink;
-        item.link_target = std::move(e.link_target);
-        items.push_back(std::move(item));
+        std::string child = rel.empty() ? e.name : rel + "/" + e.name;
+        items.push_back(item_of(owner, child, std::move(e)));
     }
     sort_items(items, key);
     size_t from = std::min(items.size(), static_cast<size_t>(options.offset));

@@ -100,6 +100,22 @@ class FileService final : public OwnerCleanup {
     Result<void> extract(const Caller& c, const OwnerField& owner, const std::string& archive,
                          const std::string& destination, fs::Overwrite ow);
 
+    // Search by name (substring or glob), optionally by content.
+    struct SearchOptions {
+        std::string path = "/";
+        std::string q;
+        std::string content;
+        bool case_sensitive = false;
+        std::optional<int64_t> limit;
+    };
+    struct SearchResults {
+        std::vector<FileItem> results;
+        bool truncated = false;
+        std::string stopped_by;
+    };
+    Result<SearchResults> search(const Caller& c, const OwnerField& owner,
+                                 const SearchOptions& options);
+
     // Recycle bin (file_trash.cpp).
     Result<std::vector<TrashItem>> trash(const Caller& c, const OwnerField& owner);
     Result<void> restore(const Caller& c, const OwnerField& owner, const std::string& trash_path,
@@ -143,6 +159,7 @@ class FileService final : public OwnerCleanup {
     Result<std::string> owner_of(const Caller& c, const OwnerField& owner);
     Result<std::string> parse(std::string_view path, std::string_view field) const;
     std::vector<std::string> reserved() const;
+    FileItem item_of(const std::string& owner, const std::string& rel, fs::Entry e) const;
 
     // Runs `f(ConfinedFs&)` as the owner's OS identity, in its home.
     template <class F>

@@ -20,7 +20,7 @@ TEST(UserPath, NormalisesToARelativePath) {
     EXPECT_EQ(*parse("/a/b/"), "a/b");
     EXPECT_EQ(*parse("a/b"), "a/b");
     EXPECT_EQ(*parse("/./a/./b"), "a/b");
-    EXPECT_EQ(*parse("/%2e%2e/x"), "%2e%2e/x");  // a literal name once decoded
+    EXPECT_EQ(*parse("/%2e%2e/x"), "%2e%2e/x");                    // a literal name once decoded
     EXPECT_EQ(*parse("/a/.wispanel-trash"), "a/.wispanel-trash");  // only the top is reserved
     EXPECT_EQ(*parse("/..."), "...");
 }
@@ -85,9 +85,9 @@ TEST(TextCheck, AcceptsUtf8AndRefusesBinary) {
     EXPECT_TRUE(is_text("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
     EXPECT_TRUE(is_text(""));
     EXPECT_FALSE(is_text(std::string_view("a\0b", 3)));
-    EXPECT_FALSE(is_text("caf\xe9"));      // Latin-1
-    EXPECT_FALSE(is_text("\xc0\xaf"));     // overlong
-    EXPECT_FALSE(is_text("\xe2\x82"));     // truncated
+    EXPECT_FALSE(is_text("caf\xe9"));   // Latin-1
+    EXPECT_FALSE(is_text("\xc0\xaf"));  // overlong
+    EXPECT_FALSE(is_text("\xe2\x82"));  // truncated
     EXPECT_FALSE(is_text("\xff\xfe"));
 }
 
