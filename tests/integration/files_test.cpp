@@ -468,5 +468,33 @@ TEST_F(FilesTest, DeletingAnAccountForgetsItsFiles) {
     EXPECT_FALSE(stdfs::exists(home("carol")));
 }
 
+TEST_F(FilesTest, EveryBodyEndpointAnswersMalformedJsonWith400) {
+    for (const char* what : {"write", "delete", "mkdir", "rename", "copy", "move", "chmod",
+                             "compress", "extract", "trash/restore", "history/restore"}) {
+        auto bad =
+            http().send_raw("POST", std::string("/api/v1/files/") + what, "{\"path\":", alice_);
+        EXPECT_EQ(bad.status, 400) << what << ": " << bad.body;
+        EXPECT_EQ(bad.json().at("code"), "VALIDATION_ERROR") << what;
+        auto array = http().send_raw("POST", std::string("/api/v1/files/") + what, "[1,2]", alice_);
+        EXPECT_EQ(array.status, 400) << what << ": " << array.body;
+        auto wrong = post(what, {{"path", true},
+                                 {"source", 1},
+                                 {"trash_path", json::array{}},
+                                 {"archive", 2},
+                                 {"paths", "x"}});
+        EXPECT_EQ(wrong.status, 400) << what << ": " << wrong.body;
+    }
+    auto cfg = http().send_raw("PUT", "/api/v1/files/config", "nope", alice_);
+    EXPECT_EQ(cfg.status, 400);
+    // A key without the files scope is refused.
+    auto session = panel().login("alice", "Passw0rd-alice");
+    auto k = http().post("/api/v1/users/alice/api-keys",
+                         {{"name", "db only"}, {"permissions", {"databases"}}}, session);
+    ASSERT_EQ(k.status, 201) << k.body;
+    std::string db_key(k.json().at("secret_key").as_string());
+    auto denied = post("write", {{"path", "/x.txt"}, {"content", "x"}}, db_key);
+    EXPECT_EQ(denied.status, 403) << denied.body;
+}
+
 }  // namespace
 }  // namespace wsp::test
