@@ -4,7 +4,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cstdlib>
 
 namespace wsp::fs {
 
@@ -19,12 +18,17 @@ ActAs::ActAs(uid_t uid, gid_t gid) {
     // Groups first: once fsuid is not 0 the thread could still change them
     // (CAP_SETGID is not an fs capability), but doing it first keeps no
     // window where root's groups and the account's uid mix.
-    if (::syscall(SYS_setgroups, 1, &gid) != 0) std::abort();
+    if (::syscall(SYS_setgroups, 1, &gid) != 0) {
+        ok_ = false;
+        return;
+    }
+    active_ = true;  // from here the destructor restores everything
     ::setfsgid(gid);
     ::setfsuid(uid);
-    // setfsuid reports the previous value; check the new one took.
-    if (static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1))) != uid) std::abort();
-    active_ = true;
+    // setfsuid/setfsgid report the previous value; check the new ones took.
+    if (static_cast<uid_t>(::setfsuid(static_cast<uid_t>(-1))) != uid ||
+        static_cast<gid_t>(::setfsgid(static_cast<gid_t>(-1))) != gid)
+        ok_ = false;
 }
 
 ActAs::~ActAs() {

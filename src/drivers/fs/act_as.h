@@ -24,7 +24,12 @@ class ActAs {
     ActAs(const ActAs&) = delete;
     ActAs& operator=(const ActAs&) = delete;
 
+    // False when the identity could not be taken (then nothing was changed
+    // and no file work may run).
+    bool ok() const { return ok_; }
+
   private:
+    bool ok_ = true;
     bool active_ = false;
     std::vector<gid_t> saved_groups_;
 };
