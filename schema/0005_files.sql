@@ -1,9 +1,9 @@
 -- File manager (issue 7): per-user settings and the recycle bin's index.
--- The trashed files themselves live in the home (files.trash_dir_name); a
--- row records the exact original path, which the seed's trash name
--- (`_bt_a_bt_b.txt_t_<ns>`) cannot always give back (a name may contain
--- "_bt_"). An item on disk without a row is still listed, its path decoded
--- from the name.
+-- The trashed files themselves live in the home (files.trash_dir_name). A
+-- row records the exact original path only where the seed's trash name
+-- (`_bt_a_bt_b.txt_t_<ns>`) cannot give it back (a name containing "_bt_",
+-- or a name shortened to 255 bytes); every other item's path is decoded
+-- from its name.
 
 CREATE TABLE file_settings (
     owner               TEXT PRIMARY KEY REFERENCES users (username) ON DELETE CASCADE,

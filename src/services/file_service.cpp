@@ -345,15 +345,27 @@ Result<FileSettings> FileService::update_settings(const Caller& c, const OwnerFi
 }
 
 Result<int64_t> FileService::remove_all_of(const std::string& owner) {
-    return in_transaction(ctx_.db, [&]() -> Result<int64_t> {
+    // How many items the bin held (they go with the home); a home already
+    // gone counts none.
+    int64_t items = 0;
+    const std::string& bin = ctx_.config.files.trash_dir_name;
+    (void)with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(Fd trash, files.open_dir(bin));
+        return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+            if (parse_trash_name(name)) ++items;
+            return Ok{};
+        });
+    });
+    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
         Stmt t(ctx_.db, "DELETE FROM file_trash WHERE owner = ?");
         t.bind(1, owner);
-        int64_t n = t.run();
+        t.run();
         Stmt s(ctx_.db, "DELETE FROM file_settings WHERE owner = ?");
         s.bind(1, owner);
         s.run();
-        return n;
-    });
+        return Ok{};
+    }));
+    return items;
 }
 
 }  // namespace wsp

@@ -79,6 +79,11 @@ Result<void> FileService::move_to_trash(const std::string& owner, const std::str
         TRY(Fd trash, open_trash(files, bin));
         return files.rename(rel, bin + "/" + name, fs::Overwrite::no);
     }));
+    // The store keeps the path only when the name cannot give it back
+    // exactly (a "_bt_" in a name, or a name shortened to 255 bytes): the
+    // common case costs no store commit.
+    auto decoded = parse_trash_name(name);
+    if (decoded && decoded->first == fs::to_user_path(rel)) return Ok{};
     auto recorded = in_transaction(ctx_.db, [&]() -> Result<void> {
         Stmt q(ctx_.db,
                "INSERT INTO file_trash (owner, trash_name, original_path, deleted_at_ns) VALUES "
@@ -175,10 +180,14 @@ Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field
     auto parsed = parse_trash_name(trash_path);
     if (!parsed) return validation("Trash path is not an item of the recycle bin");
     std::string original = parsed->first;
+    bool had_row = false;
     CHECK_OK(guarded([&]() -> Result<void> {
         Stmt q(ctx_.db, "SELECT original_path FROM file_trash WHERE owner = ? AND trash_name = ?");
         q.bind_all(std::string_view(owner), std::string_view(trash_path));
-        if (q.step()) original = q.text(0);
+        if (q.step()) {
+            original = q.text(0);
+            had_row = true;
+        }
         return Ok{};
     }));
     // The original path is checked like any request path: a crafted name
@@ -202,6 +211,7 @@ Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field
                             " (restore with overwrite:true to replace it)");
         return moved;
     }));
+    if (!had_row) return Ok{};
     return in_transaction(ctx_.db, [&]() -> Result<void> {
         Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
         d.bind_all(std::string_view(owner), std::string_view(trash_path));

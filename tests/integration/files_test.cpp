@@ -496,5 +496,20 @@ TEST_F(FilesTest, EveryBodyEndpointAnswersMalformedJsonWith400) {
     EXPECT_EQ(denied.status, 403) << denied.body;
 }
 
+TEST_F(FilesTest, TrashKeepsPathsTheNameCannotEncode) {
+    // "_bt_" in a name would decode as "/": the exact path is kept aside.
+    ASSERT_EQ(post("write", {{"path", "/x_bt_y.txt"}, {"content", "xy"}}).status, 200);
+    ASSERT_EQ(post("delete", {{"path", "/x_bt_y.txt"}}).status, 200);
+    std::string name;
+    for (auto& v : array_of(http().get("/api/v1/files/trash", alice_), "items"))
+        if (v.at("original_path") == "/x_bt_y.txt")
+            name = std::string(v.at("trash_path").as_string());
+    ASSERT_FALSE(name.empty());
+    EXPECT_TRUE(name.starts_with("_bt_x_bt_y.txt_t_")) << name;
+    ASSERT_EQ(post("trash/restore", {{"trash_path", name}}).status, 200);
+    EXPECT_EQ(slurp(home("alice") / "x_bt_y.txt"), "xy");
+    EXPECT_FALSE(stdfs::exists(home("alice") / "x"));
+}
+
 }  // namespace
 }  // namespace wsp::test

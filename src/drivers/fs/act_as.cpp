@@ -4,7 +4,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-
 namespace wsp::fs {
 
 ActAs::ActAs(uid_t uid, gid_t gid) {
