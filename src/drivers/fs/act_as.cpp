@@ -7,7 +7,11 @@
 namespace wsp::fs {
 
 ActAs::ActAs(uid_t uid, gid_t gid) {
-    if (::geteuid() != 0 || uid == 0) return;
+    if (::geteuid() != 0) return;
+    if (uid == 0 || gid == 0) {
+        ok_ = false;  // account work never runs as root
+        return;
+    }
     int n = ::getgroups(0, nullptr);
     if (n > 0) {
         saved_groups_.resize(static_cast<size_t>(n));
