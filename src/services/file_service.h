@@ -137,6 +137,10 @@ class FileService final : public OwnerCleanup {
                                          const FileSettingsUpdate& update);
     int64_t max_upload_mb() const { return ctx_.config.files.max_upload_mb; }
 
+    // Purges expired recycle-bin items of every account (the periodic
+    // sweep started with `serve`; listing a bin purges it too).
+    Result<int64_t> purge_all_expired();
+
     // Deleting an account: its files go with its home (UserService removes
     // it); this forgets the file manager's records of it and returns how
     // many recycle-bin items it had.

@@ -117,6 +117,21 @@ Result<void> FileService::purge_expired(fs::ConfinedFs& files) {
     });
 }
 
+Result<int64_t> FileService::purge_all_expired() {
+    std::vector<std::string> owners;
+    CHECK_OK(guarded([&]() -> Result<void> {
+        Stmt q(ctx_.db, "SELECT username FROM users");
+        while (q.step()) owners.push_back(q.text(0));
+        return Ok{};
+    }));
+    int64_t swept = 0;
+    for (const auto& owner : owners) {
+        auto purged = with_fs(owner, [&](fs::ConfinedFs& files) { return purge_expired(files); });
+        if (purged) ++swept;
+    }
+    return swept;
+}
+
 Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerField& owner_field) {
     TRY(std::string owner, owner_of(c, owner_field));
     std::map<std::string, std::string> originals;

@@ -511,5 +511,37 @@ TEST_F(FilesTest, TrashKeepsPathsTheNameCannotEncode) {
     EXPECT_FALSE(stdfs::exists(home("alice") / "x"));
 }
 
+TEST(FilesSweep, ExpiredTrashIsPurgedWithoutAnyoneLooking) {
+    stdfs::path dir = make_temp_dir("wsp-files-sweep");
+    stdfs::path bin = dir / "home" / "dave" / ".wispanel-trash";
+    {
+        PanelProcess first(PanelOptions{.data_dir = dir});
+        auto key = first.create_user_with_key("dave");
+        ASSERT_EQ(first.http()
+                      .post("/api/v1/files/write", {{"path", "/old.txt"}, {"content", "o"}}, key)
+                      .status,
+                  200);
+        ASSERT_EQ(first.http().post("/api/v1/files/delete", {{"path", "/old.txt"}}, key).status,
+                  200);
+        first.keep_data_dir();
+        first.stop();
+    }
+    // Make the item 40 days old (the time is in its name).
+    auto old_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::system_clock::now().time_since_epoch() - std::chrono::hours(24 * 40))
+            .count();
+    for (auto& e : stdfs::directory_iterator(bin))
+        stdfs::rename(e.path(), bin / ("_bt_old.txt_t_" + std::to_string(old_ns)));
+    ASSERT_FALSE(stdfs::is_empty(bin));
+    PanelProcess second(PanelOptions{.data_dir = dir});
+    for (int i = 0; i < 50 && !stdfs::is_empty(bin); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_TRUE(stdfs::is_empty(bin));
+    second.stop();
+    std::error_code ec;
+    stdfs::remove_all(dir, ec);
+}
+
 }  // namespace
 }  // namespace wsp::test
