@@ -1,5 +1,6 @@
 // The confined file-system layer on its own, in a temporary "home" with a
 // canary next to it (no panel, no HTTP).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -129,6 +130,28 @@ TEST_F(ConfinedFsTest, SearchNeverEntersLinks) {
     ASSERT_TRUE(r.ok());
     ASSERT_EQ(r->hits.size(), 1u);
     EXPECT_EQ(r->hits[0].rel, "d/f.txt");
+}
+
+TEST_F(ConfinedFsTest, RefusesTreesDeeperThanTheLimit) {
+    int fd = ::open(home_.c_str(), O_RDONLY | O_DIRECTORY);
+    ::mkdirat(fd, "deep", 0755);
+    int cur = ::openat(fd, "deep", O_RDONLY | O_DIRECTORY);
+    ::close(fd);
+    for (int i = 0; i < kMaxTreeDepth + 10; ++i) {
+        ::mkdirat(cur, "d", 0755);
+        int next = ::openat(cur, "d", O_RDONLY | O_DIRECTORY);
+        ::close(cur);
+        cur = next;
+    }
+    ::close(cur);
+    auto copied = files_->copy("deep", "deep2", Overwrite::no);
+    ASSERT_FALSE(copied.ok());
+    EXPECT_NE(copied.error().message.find("too deep"), std::string::npos);
+    EXPECT_FALSE(stdfs::exists(home_ / "deep2"));
+    for (auto& e : stdfs::directory_iterator(home_))
+        EXPECT_EQ(e.path().filename().string().find(".wsp-"), std::string::npos);
+    EXPECT_FALSE(files_->remove("deep").ok());
+    EXPECT_FALSE(files_->chmod("deep", 0700, Recursive::yes).ok());
 }
 
 }  // namespace

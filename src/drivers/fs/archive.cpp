@@ -63,7 +63,8 @@ Result<void> write_data(struct archive* a, int fd, const std::string& what) {
 // Adds `name` of `dir` as `entry_name`, recursively; never follows symlinks
 // (they are stored as links), skips special files.
 Result<void> add_entry(struct archive* a, int dir, const std::string& name,
-                       const std::string& entry_name, const std::string& user_path) {
+                       const std::string& entry_name, const std::string& user_path, int depth = 0) {
+    if (depth > kMaxTreeDepth) return too_deep();
     struct stat st {};
     if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return errno_error(errno, user_path);
@@ -91,8 +92,8 @@ Result<void> add_entry(struct archive* a, int dir, const std::string& name,
         archive_entry_set_filetype(e.get(), AE_IFDIR);
         if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
         return for_each_name(sub.get(), [&](const char* child) {
-            return add_entry(a, sub.get(), child, entry_name + "/" + child,
-                             user_path + "/" + child);
+            return add_entry(a, sub.get(), child, entry_name + "/" + child, user_path + "/" + child,
+                             depth + 1);
         });
     }
     if (!S_ISREG(st.st_mode)) return Ok{};  // special files are not archived

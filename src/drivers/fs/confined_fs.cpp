@@ -140,7 +140,8 @@ bool link_stays_inside(int dir, const std::string& name, const std::string& root
 // means the destination is inside the source.
 Result<void> copy_at(int sdir, const std::string& sname, int ddir, const std::string& dname,
                      const std::string& rel, std::optional<DevIno>& guard,
-                     const std::string& root_real) {
+                     const std::string& root_real, int depth = 0) {
+    if (depth > kMaxTreeDepth) return too_deep();
     struct stat st {};
     if (::fstatat(sdir, sname.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return err(rel);
     if (guard && st.st_dev == guard->dev && st.st_ino == guard->ino)
@@ -185,7 +186,8 @@ Result<void> copy_at(int sdir, const std::string& sname, int ddir, const std::st
             guard = DevIno{top.st_dev, top.st_ino};
         }
         CHECK_OK(for_each_name(src.get(), [&](const char* name) -> Result<void> {
-            return copy_at(src.get(), name, dst.get(), name, rel + "/" + name, guard, root_real);
+            return copy_at(src.get(), name, dst.get(), name, rel + "/" + name, guard, root_real,
+                           depth + 1);
         }));
         if (::fchmod(dst.get(), st.st_mode & 0777) != 0) return err(rel);
         return Ok{};
@@ -200,7 +202,8 @@ Result<void> chmod_fd(const Fd& fd, mode_t mode, const std::string& rel) {
     return Ok{};
 }
 
-Result<void> chmod_tree(int dir, mode_t mode, const std::string& rel) {
+Result<void> chmod_tree(int dir, mode_t mode, const std::string& rel, int depth = 0) {
+    if (depth > kMaxTreeDepth) return too_deep();
     return for_each_name(dir, [&](const char* name) -> Result<void> {
         std::string child_rel = rel + "/" + name;
         int p = ::openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -212,7 +215,7 @@ Result<void> chmod_tree(int dir, mode_t mode, const std::string& rel) {
         if (S_ISREG(st.st_mode) && st.st_nlink > 1) return Ok{};
         if (S_ISDIR(st.st_mode)) {
             TRY(Fd d, reopen(child, O_RDONLY | O_DIRECTORY, child_rel));
-            CHECK_OK(chmod_tree(d.get(), mode, child_rel));
+            CHECK_OK(chmod_tree(d.get(), mode, child_rel, depth + 1));
         }
         return chmod_fd(child, mode, child_rel);
     });
@@ -246,7 +249,12 @@ Result<void> for_each_name(int dir_fd, const std::function<Result<void>(const ch
     return Ok{};
 }
 
-Result<void> remove_at(int dir_fd, const std::string& name, std::string_view what) {
+Error too_deep() {
+    return validation("Directory tree is too deep (more than 1024 levels)");
+}
+
+Result<void> remove_at(int dir_fd, const std::string& name, std::string_view what, int depth) {
+    if (depth > kMaxTreeDepth) return too_deep();
     const std::string w(what);
     struct stat st {};
     if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
@@ -256,7 +264,7 @@ Result<void> remove_at(int dir_fd, const std::string& name, std::string_view wha
         if (d < 0) return errno_error(errno, w);
         Fd dir(d);
         CHECK_OK(for_each_name(dir.get(), [&](const char* child) {
-            return remove_at(dir.get(), child, w + "/" + child);
+            return remove_at(dir.get(), child, w + "/" + child, depth + 1);
         }));
         if (::unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) != 0) return errno_error(errno, w);
         return Ok{};

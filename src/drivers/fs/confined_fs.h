@@ -106,8 +106,13 @@ class ConfinedFs {
     std::string root_real_;  // the home's real path, to map /proc links back
 };
 
+// How deep recursive operations go (each level holds an fd and a stack
+// frame); deeper trees are refused with 400 rather than risk the stack.
+inline constexpr int kMaxTreeDepth = 1024;
+Error too_deep();
+
 // Recursively removes `name` in `dir_fd`, never following symlinks.
-Result<void> remove_at(int dir_fd, const std::string& name, std::string_view what);
+Result<void> remove_at(int dir_fd, const std::string& name, std::string_view what, int depth = 0);
 
 // Calls `f(name)` for each entry of `dir_fd` except "." and "..".
 Result<void> for_each_name(int dir_fd, const std::function<Result<void>(const char*)>& f);
