@@ -68,7 +68,7 @@ struct CronConfig {  // issue 6
 struct MailConfig {  // issue 6
 };
 
-struct FilesConfig {  // issue 7
+struct FilesConfig {                // issue 7
     int64_t max_edit_kb = 5120;     // largest file /files/read and /files/write handle
     int64_t max_upload_mb = 500;    // reported by /files/upload-limits
     int64_t trash_days = 30;        // recycle-bin items older than this are purged; 0 = keep
