@@ -16,6 +16,7 @@ packages=(
   phpmyadmin php-cli php-mysql
   # test peers and tools
   curl lftp python3 python3-yaml python3-aiosmtpd openssl
+  zip unzip  # files: archive round trips are checked against the zip/unzip tools
   # benchmarks
   wrk nginx-light
   busybox-static  # bench/cron.sh: its crond is the cron peer

@@ -87,6 +87,16 @@ const Key kKeys[] = {
     WSP_KEY("mail.timeout_s", c.mail.timeout_s),
 
     // files.* (issue 7)
+    WSP_KEY("files.max_edit_kb", c.files.max_edit_kb),
+    WSP_KEY("files.max_upload_mb", c.files.max_upload_mb),
+    WSP_KEY("files.trash_days", c.files.trash_days),
+    WSP_KEY("files.history_versions", c.files.history_versions),
+    WSP_KEY("files.trash_dir_name", c.files.trash_dir_name),
+    WSP_KEY("files.history_dir_name", c.files.history_dir_name),
+    WSP_KEY("files.max_extract_mb", c.files.max_extract_mb),
+    WSP_KEY("files.max_extract_entries", c.files.max_extract_entries),
+    WSP_KEY("files.max_extract_ratio", c.files.max_extract_ratio),
+    WSP_KEY("files.search_seconds", c.files.search_seconds),
 };
 #undef WSP_KEY
 

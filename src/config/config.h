@@ -110,7 +110,20 @@ struct MailConfig {  // issue 6
     int64_t timeout_s = 20;
 };
 
-struct FilesConfig {  // issue 7
+struct FilesConfig {                // issue 7
+    int64_t max_edit_kb = 5120;     // largest file /files/read and /files/write handle
+    int64_t max_upload_mb = 500;    // reported by /files/upload-limits
+    int64_t trash_days = 30;        // recycle-bin items older than this are purged; 0 = keep
+    int64_t history_versions = 10;  // previous versions kept per file; 0 = no history
+    // The panel's own directories at the top of each home (hidden from /files/list
+    // and refused as request paths).
+    std::string trash_dir_name = ".wispanel-trash";
+    std::string history_dir_name = ".wispanel-history";
+    // Bounds of one /files/extract.
+    int64_t max_extract_mb = 10240;
+    int64_t max_extract_entries = 100000;
+    int64_t max_extract_ratio = 200;  // uncompressed / archive size
+    int64_t search_seconds = 10;      // time budget of one /files/search
 };
 
 struct Config {
