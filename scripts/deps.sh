@@ -18,8 +18,10 @@ packages=(
   curl lftp python3 python3-yaml python3-aiosmtpd openssl
   # web interface end-to-end tests: playwright-core drives Debian's Chromium (node + npm come with the machine)
   chromium
+  zip unzip  # files: archive round trips are checked against the zip/unzip tools
   # benchmarks
   wrk nginx-light
+  busybox-static  # bench/cron.sh: its crond is the cron peer
 )
 
 # Sandbox mode run as root gives every account's files to this unprivileged
@@ -58,6 +60,11 @@ cleanup() { [[ $made_policy -eq 1 ]] && "${sudo_cmd[@]}" rm -f "$policy"; return
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive
+# phpMyAdmin: no database of its own on a system server and no web-server
+# reconfiguration; the panel serves it itself (docs/databases.md).
+printf '%s\n' 'phpmyadmin phpmyadmin/dbconfig-install boolean false' \
+  'phpmyadmin phpmyadmin/reconfigure-webserver multiselect' |
+  "${sudo_cmd[@]}" debconf-set-selections
 if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
   "${sudo_cmd[@]}" apt-get update
   "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"

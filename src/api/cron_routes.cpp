@@ -1,10 +1,21 @@
+#include "api/cron_handlers.h"
 #include "api/routes.h"
 
 namespace wsp {
 
-// This area's routes; empty until the area is built.
+// Cron jobs (issue 6). Everything touches the store, so all on the workers.
 std::span<const Route> cron_routes() {
-    return {};
+    using namespace api;
+    static const Route kRoutes[] = {
+        {Verb::get, "/api/v1/cronjobs", &list_cronjobs, "cron"},
+        {Verb::post, "/api/v1/cronjobs", &create_cronjob, "cron"},
+        {Verb::get, "/api/v1/cronjobs/{id}", &get_cronjob, "cron"},
+        {Verb::put, "/api/v1/cronjobs/{id}", &update_cronjob, "cron"},
+        {Verb::delete_, "/api/v1/cronjobs/{id}", &delete_cronjob, "cron"},
+        {Verb::post, "/api/v1/cronjobs/{id}/run", &run_cronjob, "cron"},
+        {Verb::get, "/api/v1/cronjobs/{id}/logs", &cronjob_logs, "cron"},
+    };
+    return kRoutes;
 }
 
 }  // namespace wsp

@@ -1,10 +1,25 @@
+#include "api/databases_handlers.h"
 #include "api/routes.h"
 
 namespace wsp {
 
-// This area's routes; empty until the area is built.
+// Every database route talks to MariaDB, so every one runs on the workers.
 std::span<const Route> databases_routes() {
-    return {};
+    using V = Verb;
+    constexpr auto kB = Access::bearer;
+    constexpr auto kW = Exec::worker;
+    static const Route kRoutes[] = {
+        {V::get, "/api/v1/databases", &api::list_databases, "databases", kB, kW},
+        {V::post, "/api/v1/databases", &api::create_database, "databases", kB, kW},
+        {V::get, "/api/v1/databases/{id}", &api::get_database, "databases", kB, kW},
+        {V::put, "/api/v1/databases/{id}", &api::update_database, "databases", kB, kW},
+        {V::delete_, "/api/v1/databases/{id}", &api::delete_database, "databases", kB, kW},
+        {V::post, "/api/v1/databases/{id}/reset-password", &api::reset_database_password,
+         "databases", kB, kW},
+        {V::post, "/api/v1/databases/{id}/phpmyadmin", &api::database_phpmyadmin, "databases", kB,
+         kW},
+    };
+    return kRoutes;
 }
 
 }  // namespace wsp

@@ -1,10 +1,46 @@
+#include "api/files_handlers.h"
 #include "api/routes.h"
 
 namespace wsp {
+namespace {
 
-// This area's routes; empty until the area is built.
+using V = Verb;
+constexpr Access kBearer = Access::bearer;
+constexpr Exec kWorker = Exec::worker;
+constexpr Exec kLoop = Exec::event_loop;
+
+// Every file operation blocks (disk, store): all on the worker pool.
+const Route kRoutes[] = {
+    {V::get, "/api/v1/files/list", &api::files_list, "files", kBearer, kWorker},
+    {V::get, "/api/v1/files/read", &api::files_read, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/write", &api::files_write, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/delete", &api::files_delete, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/mkdir", &api::files_mkdir, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/rename", &api::files_rename, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/copy", &api::files_copy, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/move", &api::files_move, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/chmod", &api::files_chmod, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/compress", &api::files_compress, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/extract", &api::files_extract, "files", kBearer, kWorker},
+    {V::get, "/api/v1/files/search", &api::files_search, "files", kBearer, kWorker},
+    {V::get, "/api/v1/files/trash", &api::files_trash, "files", kBearer, kWorker},
+    {V::delete_, "/api/v1/files/trash", &api::files_trash_empty, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/trash/restore", &api::files_trash_restore, "files", kBearer, kWorker},
+    {V::delete_, "/api/v1/files/trash/{trash_path}", &api::files_trash_remove, "files", kBearer,
+     kWorker},
+    {V::get, "/api/v1/files/history", &api::files_history, "files", kBearer, kWorker},
+    {V::get, "/api/v1/files/history/read", &api::files_history_read, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/history/restore", &api::files_history_restore, "files", kBearer,
+     kWorker},
+    {V::get, "/api/v1/files/config", &api::files_get_config, "files", kBearer, kWorker},
+    {V::put, "/api/v1/files/config", &api::files_put_config, "files", kBearer, kWorker},
+    {V::get, "/api/v1/files/upload-limits", &api::files_upload_limits, "files", kBearer, kLoop},
+};
+
+}  // namespace
+
 std::span<const Route> files_routes() {
-    return {};
+    return kRoutes;
 }
 
 }  // namespace wsp

@@ -1,10 +1,68 @@
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
 #include "app/panel.h"
 #include "app/wire.h"
+#include "services/file_service.h"
 
 namespace wsp {
+namespace {
 
-// Not built yet: the area's routes answer nothing (see api/files_routes.cpp).
-Result<void> wire_files(Panel&) {
+// Purges expired recycle-bin items of every account once an hour (listing
+// a bin purges it too, so this only matters for bins nobody looks at).
+class TrashSweeper {
+  public:
+    explicit TrashSweeper(std::shared_ptr<FileService> files) : files_(std::move(files)) {}
+
+    void start() {
+        thread_ = std::thread([this] {
+            std::unique_lock lock(mutex_);
+            while (!stopping_) {
+                lock.unlock();
+                if (auto r = files_->purge_all_expired(); !r)
+                    spdlog::warn("files: trash sweep failed: {}", r.error().message);
+                lock.lock();
+                wake_.wait_for(lock, std::chrono::hours(1), [this] { return stopping_; });
+            }
+        });
+    }
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+  private:
+    std::shared_ptr<FileService> files_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+};
+
+}  // namespace
+
+// The file manager runs no process of its own and has no health probe (the
+// file system is the panel's own). The service is also the account cleanup
+// (its records go when an account is deleted; the files go with the home).
+// `serve` starts the hourly trash sweep; offline commands do not.
+Result<void> wire_files(Panel& panel) {
+    auto files = std::make_shared<FileService>(panel.context());
+    panel.services().files = files;
+    panel.services().users.add_cleanup(files.get());
+    auto sweeper = std::make_shared<TrashSweeper>(files);
+    panel.on_serve(
+        [sweeper]() -> Result<void> {
+            sweeper->start();
+            return Ok{};
+        },
+        [sweeper] { sweeper->stop(); });
     return Ok{};
 }
 

@@ -47,6 +47,19 @@ const Key kKeys[] = {
     WSP_KEY("log.level", c.log.level),
 
     // mariadb.* and pma.* (issue 4)
+    WSP_KEY("mariadb.mode", c.mariadb.mode),
+    WSP_KEY("mariadb.host", c.mariadb.host),
+    WSP_KEY("mariadb.port", c.mariadb.port),
+    WSP_KEY("mariadb.socket", c.mariadb.socket),
+    WSP_KEY("mariadb.admin_credentials_file", c.mariadb.admin_credentials_file),
+    WSP_KEY("mariadb.pool_size", c.mariadb.pool_size),
+    WSP_KEY("mariadb.connect_timeout_s", c.mariadb.connect_timeout_s),
+    WSP_KEY("mariadb.query_timeout_s", c.mariadb.query_timeout_s),
+    WSP_KEY("mariadb.buffer_pool_mb", c.mariadb.buffer_pool_mb),
+    WSP_KEY("pma.enabled", c.pma.enabled),
+    WSP_KEY("pma.port", c.pma.port),
+    WSP_KEY("pma.public_url", c.pma.public_url),
+    WSP_KEY("pma.token_ttl_s", c.pma.token_ttl_s),
 
     // ftp.* (issue 5)
     WSP_KEY("ftp.enabled", c.ftp.enabled),
@@ -62,8 +75,28 @@ const Key kKeys[] = {
     WSP_KEY("ftp.tls_key", c.ftp.tls_key),
 
     // cron.* and mail.* (issue 6)
+    WSP_KEY("cron.default_timeout_s", c.cron.default_timeout_s),
+    WSP_KEY("cron.max_timeout_s", c.cron.max_timeout_s),
+    WSP_KEY("cron.max_output_bytes", c.cron.max_output_bytes),
+    WSP_KEY("cron.history_per_job", c.cron.history_per_job),
+    WSP_KEY("cron.max_parallel_runs", c.cron.max_parallel_runs),
+    WSP_KEY("cron.max_command_bytes", c.cron.max_command_bytes),
+    WSP_KEY("cron.timezone", c.cron.timezone),
+    WSP_KEY("mail.smtp_url", c.mail.smtp_url),
+    WSP_KEY("mail.from", c.mail.from),
+    WSP_KEY("mail.timeout_s", c.mail.timeout_s),
 
     // files.* (issue 7)
+    WSP_KEY("files.max_edit_kb", c.files.max_edit_kb),
+    WSP_KEY("files.max_upload_mb", c.files.max_upload_mb),
+    WSP_KEY("files.trash_days", c.files.trash_days),
+    WSP_KEY("files.history_versions", c.files.history_versions),
+    WSP_KEY("files.trash_dir_name", c.files.trash_dir_name),
+    WSP_KEY("files.history_dir_name", c.files.history_dir_name),
+    WSP_KEY("files.max_extract_mb", c.files.max_extract_mb),
+    WSP_KEY("files.max_extract_entries", c.files.max_extract_entries),
+    WSP_KEY("files.max_extract_ratio", c.files.max_extract_ratio),
+    WSP_KEY("files.search_seconds", c.files.search_seconds),
 
     // web.* (issue 9)
     WSP_KEY("web.dir", c.web.dir),

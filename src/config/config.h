@@ -63,9 +63,24 @@ struct WebConfig {  // issue 9
 // Each area's settings; the issue that builds the area adds its keys here
 // and in kKeys (config.cpp) and docs/config.md.
 struct MariadbConfig {  // issue 4
+    // "sandbox": the panel runs its own mariadbd; "system": it uses the
+    // server named below; "off": no MariaDB (database routes answer 503).
+    std::string mode = "sandbox";
+    std::string host = "127.0.0.1";      // TCP address remote users connect to
+    int64_t port = 3307;                 // sandbox: TCP port on 127.0.0.1; 0: no TCP
+    std::string socket;                  // empty: sandbox DATA_DIR/run/mariadb/mysqld.sock
+    std::string admin_credentials_file;  // system mode: [client] user/password file
+    int64_t pool_size = 4;               // admin connections kept open
+    int64_t connect_timeout_s = 5;
+    int64_t query_timeout_s = 30;  // read/write timeout of admin calls
+    int64_t buffer_pool_mb = 32;   // sandbox innodb_buffer_pool_size
 };
 
 struct PmaConfig {  // issue 4
+    bool enabled = true;
+    int64_t port = 8080;     // php -S on 127.0.0.1
+    std::string public_url;  // base of the sign-on URL; empty: http://127.0.0.1:<port>
+    int64_t token_ttl_s = 60;
 };
 
 struct FtpConfig {  // issue 5
@@ -83,12 +98,41 @@ struct FtpConfig {  // issue 5
 };
 
 struct CronConfig {  // issue 6
+    // A job's timeout when it sets none, and the largest timeout_sec allowed.
+    int64_t default_timeout_s = 3600;
+    int64_t max_timeout_s = 86400;
+    // Output kept per run (the tail), and runs kept per job (oldest dropped).
+    int64_t max_output_bytes = 65536;
+    int64_t history_per_job = 50;
+    // Runs at the same time; more wait their turn.
+    int64_t max_parallel_runs = 32;
+    int64_t max_command_bytes = 4096;
+    // e.g. "Europe/Berlin"; empty: the system's zone.
+    std::string timezone;
 };
 
 struct MailConfig {  // issue 6
+    // e.g. "smtp://127.0.0.1:25"; empty: no mail is sent.
+    std::string smtp_url;
+    std::string from = "wispanel@localhost";
+    // Per mail, connecting included.
+    int64_t timeout_s = 20;
 };
 
-struct FilesConfig {  // issue 7
+struct FilesConfig {                // issue 7
+    int64_t max_edit_kb = 5120;     // largest file /files/read and /files/write handle
+    int64_t max_upload_mb = 500;    // reported by /files/upload-limits
+    int64_t trash_days = 30;        // recycle-bin items older than this are purged; 0 = keep
+    int64_t history_versions = 10;  // previous versions kept per file; 0 = no history
+    // The panel's own directories at the top of each home (hidden from /files/list
+    // and refused as request paths).
+    std::string trash_dir_name = ".wispanel-trash";
+    std::string history_dir_name = ".wispanel-history";
+    // Bounds of one /files/extract.
+    int64_t max_extract_mb = 10240;
+    int64_t max_extract_entries = 100000;
+    int64_t max_extract_ratio = 200;  // uncompressed / archive size
+    int64_t search_seconds = 10;      // time budget of one /files/search
 };
 
 struct Config {

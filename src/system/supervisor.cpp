@@ -36,6 +36,11 @@ void Supervisor::watch(Child& child) {
         }
         Result<pid_t> pid = internal("not started");
         Result<void> prepared = child.spec.before_start ? child.spec.before_start() : Ok{};
+        {
+            // stop_all() may have run while before_start() did its work.
+            std::lock_guard lock(mutex_);
+            if (child.stopping) return;
+        }
         if (prepared.ok())
             pid = spawn_process(child.spec.argv, child.spec.options, child.spec.log_file);
         else
@@ -47,8 +52,9 @@ void Supervisor::watch(Child& child) {
                 std::lock_guard lock(mutex_);
                 child.pid = *pid;
                 ++child.starts;
-                // stop_all() may have run while we were spawning.
-                if (child.stopping) ::kill(-child.pid, SIGTERM);
+                // stop_all() ran while we were spawning: a child that is still
+                // starting may not have its SIGTERM handler yet, so kill it.
+                if (child.stopping) ::kill(-child.pid, SIGKILL);
             }
             spdlog::info("{}: started (pid {})", child.spec.name, *pid);
             int status = 0;

@@ -61,6 +61,13 @@ void PanelProcess::start() {
     // comes later and wins): the API tests answer the same whether or not
     // web/dist has been built.
     args.insert(args.end(), {"-c", "web.dir=" + (data_dir_ / "no-web").string()});
+    // Managed servers get free ports, so panels of parallel tests never
+    // fight over a default port; a test's own -c (later) wins.
+    for (const char* key : {"ftp.port", "mariadb.port", "pma.port"})
+        args.insert(args.end(), {"-c", std::string(key) + "=" + std::to_string(free_port())});
+    // A private MariaDB costs seconds and disk per panel: only the suites
+    // that test databases ask for it (-c mariadb.mode=sandbox).
+    args.insert(args.end(), {"-c", "mariadb.mode=off", "-c", "pma.enabled=false"});
     for (const auto& c : options_.config) args.insert(args.end(), {"-c", c});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Databases: the panel's API against the plain `mariadb` client, same
+# server, same machine, same run.
+#
+# 1. Creates and drops N (200) databases with users through the API
+#    (POST /databases, DELETE /databases/{id}; one keep-alive HTTP client).
+# 2. Runs the same statements the panel runs (CREATE DATABASE, CREATE USER,
+#    GRANT; DROP USER, DROP DATABASE) through one `mariadb` client session,
+#    one statement at a time, against the same private server.
+# 3. Prints both times and the ratio API/client (target <= 1.3), then lists
+#    LIST_N (500) databases with sizes through the API (target < 100 ms).
+#
+# Knobs (environment): WSP_BIN, N, LIST_N.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bash "$root/scripts/deps.sh"
+
+bin=${WSP_BIN:-$root/build/wispanel}
+N=${N:-200}
+LIST_N=${LIST_N:-500}
+[[ -x $bin ]] || { echo "bench: $bin not found; run 'make build' first" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench-db.XXXXXX")
+chmod 0711 "$tmp"
+panel_pid=
+# shellcheck disable=SC2317  # the EXIT trap
+cleanup() {
+  local rc=$? i
+  trap - EXIT INT TERM
+  if [[ -n $panel_pid ]] && kill -0 "$panel_pid" 2>/dev/null; then
+    kill -TERM "$panel_pid" 2>/dev/null || true
+    for ((i = 0; i < 300; i++)); do kill -0 "$panel_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$panel_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+read -r http_port db_port pma_port < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))')
+
+"$bin" serve --data-dir "$tmp/data" --listen "127.0.0.1:$http_port" \
+  -c server.tls=false -c server.access_log=false -c rate_limit.requests_per_minute=100000000 \
+  -c mariadb.port="$db_port" -c pma.enabled=false >"$tmp/panel.log" 2>&1 &
+panel_pid=$!
+
+python3 - "$http_port" "$tmp/data" "$N" "$LIST_N" <<'PY'
+import http.client, json, os, subprocess, sys, time
+
+port, data, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+conn = None
+
+def call(method, path, body=None, token=None):
+    global conn
+    for attempt in range(2):
+        try:
+            if conn is None:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            headers = {"Content-Type": "application/json"}
+            if token: headers["Authorization"] = "Bearer " + token
+            conn.request(method, path, json.dumps(body) if body is not None else None, headers)
+            r = conn.getresponse()
+            return r.status, r.read()
+        except (ConnectionError, http.client.HTTPException, OSError):
+            conn = None
+            if attempt: raise
+
+deadline = time.time() + 120
+while True:
+    try:
+        s, b = call("GET", "/api/v1/health")
+        if s == 200 and json.loads(b)["components"].get("mariadb") == "up": break
+    except Exception:
+        pass
+    if time.time() > deadline: sys.exit("bench: mariadb never came up")
+    time.sleep(0.2)
+
+password = open(os.path.join(data, "initial-admin-password")).read().strip()
+s, b = call("POST", "/api/v1/auth/login", {"username": "admin", "password": password})
+token = json.loads(b)["token"]
+
+def check(status, body, want):
+    if status != want: sys.exit(f"bench: got {status} {body[:200]!r}, wanted {want}")
+
+# 1. Through the API.
+t0 = time.perf_counter()
+for i in range(n):
+    check(*call("POST", "/api/v1/databases", {"name": f"b{i}", "password": "Bench-pass-1"}, token), 201)
+for i in range(n):
+    check(*call("DELETE", f"/api/v1/databases/admin_b{i}", None, token), 200)
+api_s = time.perf_counter() - t0
+
+# 2. The same statements through one mariadb client session.
+h = "*" + "0" * 40  # any valid hash; the panel sends hashes too
+stmts = []
+for i in range(n):
+    stmts += [f"CREATE DATABASE `peer_b{i}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;",
+              f"CREATE USER 'peer_b{i}'@'localhost' IDENTIFIED BY PASSWORD '{h}';",
+              f"GRANT ALL PRIVILEGES ON `peer\\_b{i}`.* TO 'peer_b{i}'@'localhost';"]
+for i in range(n):
+    stmts += [f"DROP USER IF EXISTS 'peer_b{i}'@'localhost';",
+              f"DROP DATABASE IF EXISTS `peer_b{i}`;"]
+t0 = time.perf_counter()
+subprocess.run(["mariadb", "--defaults-file=" + os.path.join(data, "mariadb-admin.cnf"), "--batch"],
+               input="\n".join(stmts).encode(), check=True)
+client_s = time.perf_counter() - t0
+
+ratio = api_s / client_s
+print(f"create+drop {n} databases with users")
+print(f"  panel API      : {api_s:.3f} s")
+print(f"  mariadb client : {client_s:.3f} s")
+print(f"  ratio API/client: {ratio:.2f} (target <= 1.3){'' if ratio <= 1.3 else '  MISSED'}")
+
+# 3. Listing LIST_N databases with sizes.
+for i in range(list_n):
+    check(*call("POST", "/api/v1/databases", {"name": f"l{i}", "password": "Bench-pass-1"}, token), 201)
+times = []
+for _ in range(10):
+    t0 = time.perf_counter()
+    s, b = call("GET", "/api/v1/databases", None, token)
+    times.append(time.perf_counter() - t0)
+    check(s, b, 200)
+    if len(json.loads(b)) != list_n: sys.exit("bench: wrong list length")
+times.sort()
+med = times[len(times) // 2] * 1000
+print(f"list {list_n} databases with sizes: median {med:.1f} ms, best {times[0]*1000:.1f} ms "
+      f"(target < 100 ms){'' if med < 100 else '  MISSED'}")
+PY

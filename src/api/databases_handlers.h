@@ -1,0 +1,16 @@
+#pragma once
+// Handlers of /api/v1/databases (seed 000); routes in databases_routes.cpp.
+#include "http/message.h"
+#include "services/services.h"
+
+namespace wsp::api {
+
+Response list_databases(Services& s, const Request& r);
+Response create_database(Services& s, const Request& r);
+Response get_database(Services& s, const Request& r);
+Response update_database(Services& s, const Request& r);
+Response delete_database(Services& s, const Request& r);
+Response reset_database_password(Services& s, const Request& r);
+Response database_phpmyadmin(Services& s, const Request& r);
+
+}  // namespace wsp::api

@@ -1,0 +1,293 @@
+#include "api/files_handlers.h"
+#include "api/respond.h"
+#include "services/file_service.h"
+
+namespace wsp::api {
+namespace {
+
+namespace json = boost::json;
+
+std::optional<std::string> query(const Request& r, const char* key) {
+    auto it = r.query.find(key);
+    if (it == r.query.end()) return std::nullopt;
+    return it->second;
+}
+
+Result<std::string> required_query(const Request& r, const char* key, const char* label) {
+    auto v = query(r, key);
+    if (!v || v->empty()) return validation(std::string(label) + " is required");
+    return *v;
+}
+
+Result<std::optional<int64_t>> query_int(const Request& r, const char* key) {
+    auto v = query(r, key);
+    if (!v) return std::optional<int64_t>();
+    try {
+        size_t used = 0;
+        int64_t n = std::stoll(*v, &used);
+        if (used != v->size()) throw std::invalid_argument(key);
+        return std::optional<int64_t>(n);
+    } catch (const std::exception&) {
+        return validation(std::string(key) + " must be an integer");
+    }
+}
+
+json::object item_json(const FileItem& f) {
+    json::object o{{"name", f.name},
+                   {"path", f.path},
+                   {"is_dir", f.is_dir},
+                   {"size", f.size},
+                   {"permission", f.permission},
+                   {"owner", f.owner},
+                   {"mod_time", f.mod_time},
+                   {"is_symlink", f.is_symlink}};
+    if (f.link_target) o["link_target"] = *f.link_target;
+    return o;
+}
+
+json::object content_json(const FileContent& c) {
+    return {{"content", c.content}, {"path", c.path}, {"size", c.size}};
+}
+
+json::object settings_json(const FileSettings& s) {
+    return {{"recycle_bin_enabled", s.recycle_bin_enabled},
+            {"editor_font_size", s.editor_font_size},
+            {"editor_theme", s.editor_theme}};
+}
+
+fs::Overwrite overwrite_of(const std::optional<bool>& b) {
+    return b.value_or(false) ? fs::Overwrite::yes : fs::Overwrite::no;
+}
+
+FileService& files(Services& s) {
+    return *s.files;
+}
+
+}  // namespace
+
+Response files_list(Services& s, const Request& r) {
+    ListOptions options;
+    if (auto sort = query(r, "sort")) options.sort = *sort;
+    TRY_OR_RESPOND(options.limit, query_int(r, "limit"));
+    TRY_OR_RESPOND(auto offset, query_int(r, "offset"));
+    options.offset = offset.value_or(0);
+    return respond_list(
+        files(s).list(*r.caller, query(r, "owner"), query(r, "path").value_or("/"), options),
+        item_json);
+}
+
+Response files_read(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto path, required_query(r, "path", "Path"));
+    return respond(files(s).read(*r.caller, query(r, "owner"), path), content_json);
+}
+
+Response files_write(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto path, f.required_string("path", "Path"));
+    TRY_OR_RESPOND(auto content, f.string("content"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond_message(files(s).write(*r.caller, owner, path, content.value_or("")),
+                           "File saved successfully");
+}
+
+Response files_delete(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto path, f.required_string("path", "Path"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond(files(s).remove(*r.caller, owner, path), [](bool trashed) {
+        return json::object{{"is_trashed", trashed},
+                            {"message", trashed ? "Moved to trash" : "Deleted permanently"}};
+    });
+}
+
+Response files_mkdir(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto path, f.required_string("path", "Path"));
+    TRY_OR_RESPOND(auto parents, f.boolean("parents"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    auto p = parents.value_or(false) ? fs::Parents::yes : fs::Parents::no;
+    return respond_message(files(s).mkdir(*r.caller, owner, path, p),
+                           "Directory created successfully");
+}
+
+Response files_rename(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto path, f.required_string("path", "Path"));
+    TRY_OR_RESPOND(auto new_path, f.required_string("new_path", "New path"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond_message(files(s).rename(*r.caller, owner, path, new_path),
+                           "Renamed successfully");
+}
+
+Response files_copy(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto source, f.required_string("source", "Source"));
+    TRY_OR_RESPOND(auto destination, f.required_string("destination", "Destination"));
+    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond_message(
+        files(s).copy(*r.caller, owner, source, destination, overwrite_of(overwrite)),
+        "Copied successfully");
+}
+
+Response files_move(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto source, f.required_string("source", "Source"));
+    TRY_OR_RESPOND(auto destination, f.required_string("destination", "Destination"));
+    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond_message(
+        files(s).move(*r.caller, owner, source, destination, overwrite_of(overwrite)),
+        "Moved successfully");
+}
+
+Response files_chmod(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto path, f.required_string("path", "Path"));
+    TRY_OR_RESPOND(auto mode, f.required_string("mode", "Mode"));
+    TRY_OR_RESPOND(auto recursive, f.boolean("recursive"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    auto rec = recursive.value_or(false) ? fs::Recursive::yes : fs::Recursive::no;
+    return respond_message(files(s).chmod(*r.caller, owner, path, mode, rec),
+                           "Permissions changed successfully");
+}
+
+Response files_compress(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto paths, f.strings("paths"));
+    if (!paths || paths->empty()) return error_response(validation("Paths are required"));
+    TRY_OR_RESPOND(auto archive, f.required_string("archive", "Archive"));
+    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond_message(
+        files(s).compress(*r.caller, owner, *paths, archive, overwrite_of(overwrite)),
+        "Archive created successfully");
+}
+
+Response files_extract(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto archive, f.required_string("archive", "Archive"));
+    TRY_OR_RESPOND(auto destination, f.string("destination"));
+    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond_message(files(s).extract(*r.caller, owner, archive, destination.value_or(""),
+                                            overwrite_of(overwrite)),
+                           "Archive extracted successfully");
+}
+
+Response files_search(Services& s, const Request& r) {
+    FileService::SearchOptions o;
+    o.path = query(r, "path").value_or("/");
+    o.q = query(r, "q").value_or("");
+    o.content = query(r, "content").value_or("");
+    auto cs = query(r, "case_sensitive").value_or("false");
+    if (cs != "true" && cs != "false")
+        return error_response(validation("case_sensitive must be true or false"));
+    o.case_sensitive = cs == "true";
+    TRY_OR_RESPOND(o.limit, query_int(r, "limit"));
+    return respond(
+        files(s).search(*r.caller, query(r, "owner"), o),
+        [](const FileService::SearchResults& found) {
+            json::array results;
+            for (const auto& f : found.results) results.push_back(item_json(f));
+            json::object out{{"results", std::move(results)}, {"truncated", found.truncated}};
+            if (!found.stopped_by.empty()) out["stopped_by"] = found.stopped_by;
+            return out;
+        });
+}
+
+Response files_trash(Services& s, const Request& r) {
+    return respond(files(s).trash(*r.caller, query(r, "owner")),
+                   [](const std::vector<TrashItem>& items) {
+                       json::array out;
+                       for (const auto& i : items)
+                           out.push_back(json::object{{"trash_path", i.trash_path},
+                                                      {"original_path", i.original_path},
+                                                      {"name", i.name},
+                                                      {"is_dir", i.is_dir},
+                                                      {"size", i.size},
+                                                      {"deleted_at", i.deleted_at}});
+                       return json::object{{"items", std::move(out)}};
+                   });
+}
+
+Response files_trash_restore(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto trash_path, f.required_string("trash_path", "Trash path"));
+    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond_message(files(s).restore(*r.caller, owner, trash_path, overwrite_of(overwrite)),
+                           "Restored successfully");
+}
+
+Response files_trash_empty(Services& s, const Request& r) {
+    return respond(files(s).empty_trash(*r.caller, query(r, "owner")), [](int64_t n) {
+        return json::object{{"message", "Deleted " + std::to_string(n) + " items permanently"}};
+    });
+}
+
+Response files_trash_remove(Services& s, const Request& r) {
+    return respond_message(
+        files(s).remove_from_trash(*r.caller, query(r, "owner"), r.param("trash_path")),
+        "Deleted 1 items permanently");
+}
+
+Response files_history(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto path, required_query(r, "path", "Path"));
+    return respond(files(s).history(*r.caller, query(r, "owner"), path),
+                   [&](const std::vector<HistoryVersion>& versions) {
+                       json::array out;
+                       for (const auto& v : versions)
+                           out.push_back(json::object{
+                               {"id", v.version}, {"size", v.size}, {"saved_at", v.saved_at}});
+                       return json::object{{"path", path}, {"versions", std::move(out)}};
+                   });
+}
+
+Response files_history_read(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto path, required_query(r, "path", "Path"));
+    TRY_OR_RESPOND(auto version, required_query(r, "version", "Version"));
+    return respond(files(s).history_read(*r.caller, query(r, "owner"), path, version),
+                   content_json);
+}
+
+Response files_history_restore(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto path, f.required_string("path", "Path"));
+    TRY_OR_RESPOND(auto version, f.required_string("version", "Version"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond_message(files(s).history_restore(*r.caller, owner, path, version),
+                           "Version restored successfully");
+}
+
+Response files_get_config(Services& s, const Request& r) {
+    return respond(files(s).settings(*r.caller, query(r, "owner")), settings_json);
+}
+
+Response files_put_config(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    FileSettingsUpdate u;
+    TRY_OR_RESPOND(u.recycle_bin_enabled, f.boolean("recycle_bin_enabled"));
+    TRY_OR_RESPOND(u.editor_font_size, f.integer("editor_font_size"));
+    TRY_OR_RESPOND(u.editor_theme, f.string("editor_theme"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return respond(files(s).update_settings(*r.caller, owner, u), settings_json);
+}
+
+Response files_upload_limits(Services& s, const Request&) {
+    return json_response(json::object{{"max_upload_mb", files(s).max_upload_mb()}});
+}
+
+}  // namespace wsp::api

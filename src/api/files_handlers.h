@@ -1,0 +1,34 @@
+#pragma once
+// The file manager's handlers (routes in api/files_routes.cpp).
+#include "http/message.h"
+#include "services/services.h"
+
+namespace wsp::api {
+
+Response files_list(Services& s, const Request& r);
+Response files_read(Services& s, const Request& r);
+Response files_write(Services& s, const Request& r);
+Response files_delete(Services& s, const Request& r);
+Response files_mkdir(Services& s, const Request& r);
+Response files_rename(Services& s, const Request& r);
+Response files_copy(Services& s, const Request& r);
+Response files_move(Services& s, const Request& r);
+Response files_chmod(Services& s, const Request& r);
+Response files_compress(Services& s, const Request& r);
+Response files_extract(Services& s, const Request& r);
+Response files_search(Services& s, const Request& r);
+
+Response files_trash(Services& s, const Request& r);
+Response files_trash_restore(Services& s, const Request& r);
+Response files_trash_empty(Services& s, const Request& r);
+Response files_trash_remove(Services& s, const Request& r);
+
+Response files_history(Services& s, const Request& r);
+Response files_history_read(Services& s, const Request& r);
+Response files_history_restore(Services& s, const Request& r);
+
+Response files_get_config(Services& s, const Request& r);
+Response files_put_config(Services& s, const Request& r);
+Response files_upload_limits(Services& s, const Request& r);
+
+}  // namespace wsp::api

@@ -1,0 +1,482 @@
+#include "drivers/fs/archive.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "drivers/fs/fs_error.h"
+#include "drivers/fs/user_path.h"
+
+namespace wsp::fs {
+namespace {
+
+struct ReadFree {
+    void operator()(struct archive* a) const { archive_read_free(a); }
+};
+struct WriteFree {
+    void operator()(struct archive* a) const { archive_write_free(a); }
+};
+struct EntryFree {
+    void operator()(archive_entry* e) const { archive_entry_free(e); }
+};
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+Error archive_failure(struct archive* a, std::string_view what) {
+    int e = archive_errno(a);
+    if (e == ENOSPC || e == EDQUOT) return errno_error(e, what);
+    return validation("Archive is damaged or not in a supported format");
+}
+
+// ---- compress --------------------------------------------------------------
+
+bool link_stays_inside(const std::string& link_rel, const std::string& target);
+
+Result<void> write_data(struct archive* a, int fd, const std::string& what) {
+    std::vector<char> buf(1 << 16);
+    for (;;) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno_error(errno, what);
+        }
+        if (n == 0) return Ok{};
+        if (archive_write_data(a, buf.data(), static_cast<size_t>(n)) < 0)
+            return errno_error(archive_errno(a) ? archive_errno(a) : EIO, what);
+    }
+}
+
+// Adds `name` of `dir` as `entry_name`, recursively; never follows symlinks
+// (they are stored as links), skips special files.
+Result<void> add_entry(struct archive* a, int dir, const std::string& name,
+                       const std::string& entry_name, const std::string& user_path, int depth = 0) {
+    if (depth > kMaxTreeDepth) return too_deep();
+    struct stat st {};
+    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno_error(errno, user_path);
+    std::unique_ptr<archive_entry, EntryFree> e(archive_entry_new());
+    archive_entry_set_pathname(e.get(), entry_name.c_str());
+    archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    archive_entry_set_perm(e.get(), st.st_mode & 0777);
+    if (S_ISLNK(st.st_mode)) {
+        std::string target(4097, '\0');
+        ssize_t n = ::readlinkat(dir, name.c_str(), target.data(), target.size());
+        if (n < 0) return errno_error(errno, user_path);
+        target.resize(static_cast<size_t>(n));
+        // Kept only when it stays inside the archived tree (the rule
+        // extraction applies too): the archive never carries a way out.
+        if (!link_stays_inside(entry_name, target)) return Ok{};
+        archive_entry_set_filetype(e.get(), AE_IFLNK);
+        archive_entry_set_symlink(e.get(), target.c_str());
+        if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
+        return Ok{};
+    }
+    if (S_ISDIR(st.st_mode)) {
+        int d = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (d < 0) return errno_error(errno, user_path);
+        Fd sub(d);
+        archive_entry_set_filetype(e.get(), AE_IFDIR);
+        if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
+        return for_each_name(sub.get(), [&](const char* child) {
+            return add_entry(a, sub.get(), child, entry_name + "/" + child, user_path + "/" + child,
+                             depth + 1);
+        });
+    }
+    if (!S_ISREG(st.st_mode)) return Ok{};  // special files are not archived
+    int f = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (f < 0) return errno_error(errno, user_path);
+    Fd in(f);
+    if (::fstat(in.get(), &st) != 0) return errno_error(errno, user_path);
+    if (!S_ISREG(st.st_mode)) return Ok{};
+    if (st.st_nlink > 1)
+        return validation("File has more than one hard link and is not archived: " + user_path);
+    archive_entry_set_filetype(e.get(), AE_IFREG);
+    archive_entry_set_size(e.get(), st.st_size);
+    if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
+    return write_data(a, in.get(), user_path);
+}
+
+Result<void> set_format(struct archive* a, ArchiveFormat f) {
+    int r = ARCHIVE_OK;
+    if (f == ArchiveFormat::zip) {
+        r = archive_write_set_format_zip(a);
+    } else {
+        r = archive_write_set_format_pax_restricted(a);
+        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_gz) r = archive_write_add_filter_gzip(a);
+        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_bz2) r = archive_write_add_filter_bzip2(a);
+        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_xz) r = archive_write_add_filter_xz(a);
+        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_zst) r = archive_write_add_filter_zstd(a);
+    }
+    if (r != ARCHIVE_OK) return validation("This archive format is not available on this server");
+    return Ok{};
+}
+
+// "a/b/c", "a/b/d" -> "a/b"; "x", "a/y" -> "".
+std::string common_parent(const std::vector<std::string>& rels) {
+    std::string common = split_parent(rels.front()).first;
+    for (const auto& r : rels) {
+        std::string p = split_parent(r).first;
+        while (!common.empty() && !(p == common || p.starts_with(common + "/")))
+            common = split_parent(common).first;
+    }
+    return common;
+}
+
+// ---- extract ---------------------------------------------------------------
+
+// An entry's name made relative and plain: "./a//b/" -> "a/b". Absolute
+// names and ".." are refused (the whole archive is).
+Result<std::string> entry_path(const char* raw) {
+    if (!raw) return validation("Archive has an entry without a name");
+    std::string_view s(raw);
+    if (s.starts_with("/") || s.find('\\') == 0)
+        return validation("Archive has an entry with an absolute path");
+    std::string out;
+    size_t start = 0;
+    while (start <= s.size()) {
+        size_t end = s.find('/', start);
+        if (end == std::string_view::npos) end = s.size();
+        std::string_view seg = s.substr(start, end - start);
+        start = end + 1;
+        if (seg.empty() || seg == ".") continue;
+        if (seg == "..")
+            return validation("Archive entry leaves the destination: " +
+                              std::string(s.substr(0, 200)));
+        if (seg.size() > kMaxNameBytes)
+            return validation("Archive entry has a name longer than 255 bytes");
+        if (!out.empty()) out += '/';
+        out.append(seg);
+    }
+    if (out.size() > kMaxPathBytes) return validation("Archive entry path is too long");
+    return out;
+}
+
+// A symlink target is kept only when, read from the link's directory, it
+// stays inside the extracted tree.
+bool link_stays_inside(const std::string& link_rel, const std::string& target) {
+    if (target.empty() || target.front() == '/') return false;
+    int depth = 0;
+    std::string parent = split_parent(link_rel).first;
+    for (size_t i = 0; i <= parent.size() && !parent.empty();) {
+        size_t j = parent.find('/', i);
+        if (j == std::string::npos) j = parent.size();
+        ++depth;
+        i = j + 1;
+    }
+    size_t start = 0;
+    while (start <= target.size()) {
+        size_t end = target.find('/', start);
+        if (end == std::string::npos) end = target.size();
+        std::string_view seg(target.data() + start, end - start);
+        start = end + 1;
+        if (seg.empty() || seg == ".") continue;
+        if (seg == "..") {
+            if (--depth < 0) return false;
+        } else {
+            ++depth;
+        }
+    }
+    return true;
+}
+
+// The directory that will hold `rel` beneath `root`, created as needed;
+// every step is opened with O_NOFOLLOW, so an extracted symlink can never
+// be walked through.
+Result<std::pair<Fd, std::string>> parent_in(int root, const std::string& rel,
+                                             const std::string& what) {
+    auto [parent, leaf] = split_parent(rel);
+    Fd cur(::fcntl(root, F_DUPFD_CLOEXEC, 0));
+    size_t start = 0;
+    while (!parent.empty() && start <= parent.size()) {
+        size_t end = parent.find('/', start);
+        if (end == std::string::npos) end = parent.size();
+        std::string seg = parent.substr(start, end - start);
+        start = end + 1;
+        if (::mkdirat(cur.get(), seg.c_str(), 0755) != 0 && errno != EEXIST)
+            return errno_error(errno, what);
+        int next =
+            ::openat(cur.get(), seg.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) {
+            if (errno == ELOOP || errno == ENOTDIR)
+                return validation("Archive entry leads through a symbolic link or a file: " + what);
+            return errno_error(errno, what);
+        }
+        cur = Fd(next);
+    }
+    return std::pair<Fd, std::string>(std::move(cur), leaf);
+}
+
+struct Budget {
+    ExtractLimits limits;
+    int64_t archive_size = 0;
+    int64_t bytes = 0;
+    int64_t entries = 0;
+
+    Result<void> add_bytes(int64_t n) {
+        bytes += n;
+        if (limits.max_bytes > 0 && bytes > limits.max_bytes)
+            return Error{Code::too_large, "Archive expands beyond the extraction limit (" +
+                                              std::to_string(limits.max_bytes / (1024 * 1024)) +
+                                              " MB)"};
+        if (limits.max_ratio > 0 && bytes > (1 << 20) &&
+            bytes / std::max<int64_t>(archive_size, 1) > limits.max_ratio)
+            return Error{Code::too_large, "Archive expands more than " +
+                                              std::to_string(limits.max_ratio) +
+                                              " times its size (an archive bomb?)"};
+        return Ok{};
+    }
+};
+
+Result<void> extract_file(struct archive* a, int root, const std::string& rel, archive_entry* e,
+                          Budget& budget) {
+    TRY(auto parent, parent_in(root, rel, rel));
+    auto& [dir, leaf] = parent;
+    // Replaces an earlier entry of the same name (tar appends updates);
+    // O_NOFOLLOW: never writes through a link.
+    struct stat st {};
+    if (::fstatat(dir.get(), leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+        ::unlinkat(dir.get(), leaf.c_str(), 0);
+    int f = ::openat(dir.get(), leaf.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                     0600);
+    if (f < 0) return errno_error(errno, rel);
+    Fd out(f);
+    const void* buf = nullptr;
+    size_t size = 0;
+    la_int64_t offset = 0;
+    for (;;) {
+        int r = archive_read_data_block(a, &buf, &size, &offset);
+        if (r == ARCHIVE_EOF) break;
+        if (r < ARCHIVE_WARN) return archive_failure(a, rel);
+        CHECK_OK(budget.add_bytes(static_cast<int64_t>(size)));
+        const char* p = static_cast<const char*>(buf);
+        while (size > 0) {
+            ssize_t n = ::pwrite(out.get(), p, size, offset);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                return errno_error(errno, rel);
+            }
+            p += n;
+            size -= static_cast<size_t>(n);
+            offset += n;
+        }
+    }
+    if (::fchmod(out.get(), archive_entry_perm(e) & 0777) != 0) return errno_error(errno, rel);
+    return Ok{};
+}
+
+// A hard-link entry: a copy of an entry already extracted (the target
+// name is checked like any entry, and opened without following links).
+Result<void> extract_hardlink(int root, const std::string& rel, const char* target_raw,
+                              Budget& budget) {
+    TRY(std::string target, entry_path(target_raw));
+    TRY(auto src_parent, parent_in(root, target, target));
+    int s = ::openat(src_parent.first.get(), src_parent.second.c_str(),
+                     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (s < 0) return Ok{};  // the target is not in the archive (or not a file): dropped
+    Fd in(s);
+    struct stat st {};
+    if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) return Ok{};
+    CHECK_OK(budget.add_bytes(st.st_size));
+    TRY(auto parent, parent_in(root, rel, rel));
+    int f = ::openat(parent.first.get(), parent.second.c_str(),
+                     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 0777);
+    if (f < 0) return errno_error(errno, rel);
+    Fd out(f);
+    std::vector<char> buf(1 << 16);
+    for (;;) {
+        ssize_t n = ::read(in.get(), buf.data(), buf.size());
+        if (n <= 0) break;
+        if (::write(out.get(), buf.data(), static_cast<size_t>(n)) != n)
+            return errno_error(errno, rel);
+    }
+    return Ok{};
+}
+
+Result<void> extract_all(struct archive* a, int root, Budget& budget) {
+    archive_entry* e = nullptr;
+    for (;;) {
+        int r = archive_read_next_header(a, &e);
+        if (r == ARCHIVE_EOF) return Ok{};
+        if (r < ARCHIVE_WARN) return archive_failure(a, "archive");
+        if (budget.limits.max_entries > 0 && ++budget.entries > budget.limits.max_entries)
+            return Error{
+                Code::too_large,
+                "Archive has more than " + std::to_string(budget.limits.max_entries) + " entries"};
+        const char* name = archive_entry_pathname_utf8(e);
+        if (!name) name = archive_entry_pathname(e);
+        TRY(std::string rel, entry_path(name));
+        if (rel.empty()) continue;
+        if (const char* hard = archive_entry_hardlink(e)) {
+            CHECK_OK(extract_hardlink(root, rel, hard, budget));
+            continue;
+        }
+        switch (archive_entry_filetype(e)) {
+            case AE_IFDIR: {
+                TRY(auto parent, parent_in(root, rel + "/x", rel));
+                (void)parent;
+                break;
+            }
+            case AE_IFREG:
+                CHECK_OK(extract_file(a, root, rel, e, budget));
+                break;
+            case AE_IFLNK: {
+                const char* target = archive_entry_symlink(e);
+                if (!target || !link_stays_inside(rel, target)) break;  // dropped
+                TRY(auto parent, parent_in(root, rel, rel));
+                if (::symlinkat(target, parent.first.get(), parent.second.c_str()) != 0 &&
+                    errno != EEXIST)
+                    return errno_error(errno, rel);
+                break;
+            }
+            default:
+                break;  // devices, FIFOs, sockets: never created
+        }
+    }
+}
+
+}  // namespace
+
+Result<ArchiveFormat> archive_format_of(const std::string& name) {
+    std::string n = lower(name);
+    if (ends_with(n, ".zip")) return ArchiveFormat::zip;
+    if (ends_with(n, ".tar")) return ArchiveFormat::tar;
+    if (ends_with(n, ".tar.gz") || ends_with(n, ".tgz")) return ArchiveFormat::tar_gz;
+    if (ends_with(n, ".tar.bz2") || ends_with(n, ".tbz2")) return ArchiveFormat::tar_bz2;
+    if (ends_with(n, ".tar.xz") || ends_with(n, ".txz")) return ArchiveFormat::tar_xz;
+    if (ends_with(n, ".tar.zst") || ends_with(n, ".tzst")) return ArchiveFormat::tar_zst;
+    return validation(
+        "Archive must end in .zip, .tar, .tar.gz, .tgz, .tar.bz2, .tar.xz or .tar.zst");
+}
+
+Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& sources,
+                      const std::string& archive, Overwrite ow) {
+    if (sources.empty()) return validation("Paths are required");
+    if (archive.empty()) return validation("Archive is required");
+    TRY(ArchiveFormat format, archive_format_of(split_parent(archive).second));
+    for (const auto& s : sources) {
+        if (s.empty()) return validation("The home directory itself cannot be archived");
+        if (archive == s || archive.starts_with(s + "/"))
+            return validation("Archive cannot be inside a path being archived");
+    }
+    TRY(auto dst, files.open_parent(archive));
+    auto& [dir, leaf] = dst;
+    struct stat st {};
+    bool exists = ::fstatat(dir.get(), leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (exists && ow == Overwrite::no)
+        return conflict("Archive already exists: " + to_user_path(archive));
+    const std::string common = common_parent(sources);
+    const std::string tmp = temp_name("archive");
+    int f = ::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                     0644);
+    if (f < 0) return errno_error(errno, to_user_path(archive));
+    Fd out(f);
+    auto built = [&]() -> Result<void> {
+        std::unique_ptr<struct archive, WriteFree> a(archive_write_new());
+        CHECK_OK(set_format(a.get(), format));
+        if (archive_write_open_fd(a.get(), out.get()) != ARCHIVE_OK)
+            return archive_failure(a.get(), to_user_path(archive));
+        for (const auto& s : sources) {
+            // A link given as a source is followed when it stays inside
+            // (and refused when it leads out or nowhere).
+            TRY(std::string real, files.real_path(s));
+            if (real.empty()) return validation("The home directory itself cannot be archived");
+            TRY(auto src, files.open_parent(real));
+            struct stat top {};
+            if (::fstatat(src.first.get(), src.second.c_str(), &top, AT_SYMLINK_NOFOLLOW) != 0)
+                return errno_error(errno, to_user_path(s));
+            if (!S_ISREG(top.st_mode) && !S_ISDIR(top.st_mode) && !S_ISLNK(top.st_mode))
+                return validation("Not a regular file (special files are not archived): " +
+                                  to_user_path(s));
+            std::string entry = common.empty() ? s : s.substr(common.size() + 1);
+            CHECK_OK(add_entry(a.get(), src.first.get(), src.second, entry, to_user_path(s)));
+        }
+        if (archive_write_close(a.get()) != ARCHIVE_OK)
+            return archive_failure(a.get(), to_user_path(archive));
+        if (::fsync(out.get()) != 0) return errno_error(errno, to_user_path(archive));
+        return Ok{};
+    }();
+    if (built && ::renameat2(dir.get(), tmp.c_str(), dir.get(), leaf.c_str(),
+                             exists ? 0 : RENAME_NOREPLACE) != 0)
+        built = errno_error(errno, to_user_path(archive));
+    if (!built) ::unlinkat(dir.get(), tmp.c_str(), 0);
+    return built;
+}
+
+Result<void> extract(const ConfinedFs& files, const std::string& archive,
+                     const std::string& destination, Overwrite ow, const ExtractLimits& limits) {
+    TRY(Fd in, files.open_regular(archive));
+    struct stat st {};
+    if (::fstat(in.get(), &st) != 0) return errno_error(errno, to_user_path(archive));
+    TRY(Fd dest, files.open_dir(destination));
+    const std::string tmp = temp_name("extract");
+    if (::mkdirat(dest.get(), tmp.c_str(), 0700) != 0)
+        return errno_error(errno, to_user_path(destination));
+    auto discard = [&] { (void)remove_at(dest.get(), tmp, "extraction"); };
+    int t = ::openat(dest.get(), tmp.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (t < 0) {
+        discard();
+        return errno_error(errno, to_user_path(destination));
+    }
+    Fd root(t);
+    Budget budget{limits, st.st_size};
+    auto done = [&]() -> Result<void> {
+        std::unique_ptr<struct archive, ReadFree> a(archive_read_new());
+        archive_read_support_format_zip(a.get());
+        archive_read_support_format_tar(a.get());
+        archive_read_support_format_7zip(a.get());
+        archive_read_support_format_rar(a.get());
+        archive_read_support_format_rar5(a.get());
+        archive_read_support_filter_all(a.get());
+        if (archive_read_open_fd(a.get(), in.get(), 1 << 16) != ARCHIVE_OK)
+            return archive_failure(a.get(), to_user_path(archive));
+        return extract_all(a.get(), root.get(), budget);
+    }();
+    if (!done) {
+        discard();
+        return done.error();
+    }
+    // All or nothing: conflicts are checked before anything moves.
+    std::vector<std::string> names;
+    CHECK_OK(for_each_name(root.get(), [&](const char* n) -> Result<void> {
+        names.emplace_back(n);
+        return Ok{};
+    }));
+    for (const auto& n : names) {
+        struct stat existing {};
+        if (ow == Overwrite::no &&
+            ::fstatat(dest.get(), n.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
+            discard();
+            std::string where = destination.empty() ? n : destination + "/" + n;
+            return conflict("Path already exists: " + to_user_path(where) +
+                            " (extract with overwrite:true to replace it)");
+        }
+    }
+    for (const auto& n : names) {
+        if (::renameat2(root.get(), n.c_str(), dest.get(), n.c_str(), RENAME_NOREPLACE) == 0)
+            continue;
+        if (errno == EEXIST && ow == Overwrite::yes &&
+            ::renameat2(root.get(), n.c_str(), dest.get(), n.c_str(), RENAME_EXCHANGE) == 0)
+            continue;  // the old one is now in the temp dir, removed below
+        int e = errno;
+        discard();
+        return errno_error(e, to_user_path(destination.empty() ? n : destination + "/" + n));
+    }
+    discard();
+    return Ok{};
+}
+
+}  // namespace wsp::fs

@@ -1,0 +1,123 @@
+#pragma once
+// File operations confined beneath one directory (an account's home).
+//
+// Every path is relative to the home and is resolved with openat2
+// (RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS, system/confined.h) from the
+// home's directory fd: symlinks that stay inside work, anything that leads
+// out ("..", absolute symlinks, symlink chains, /proc links) fails in the
+// kernel with EXDEV/ELOOP. Each operation opens the parent directory that
+// way and then acts on names relative to that fd (*at calls, never
+// following a symlink at the last step unless documented), and recursive
+// walks only descend with O_NOFOLLOW from fds they already hold, so a
+// symlink swapped in between check and use cannot redirect anything.
+//
+// Policies (docs/files.md): special files (FIFOs, devices, sockets) are
+// never opened for reading or writing and are skipped by copies; a regular
+// file with more than one hard link is not read, written, copied or
+// chmodded (it may be a link to a file outside the home); setuid, setgid
+// and sticky bits are never set.
+//
+// Identity is the caller's business: construct and use a ConfinedFs inside
+// an fs::ActAs scope (act_as.h).
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "system/confined.h"
+
+namespace wsp::fs {
+
+struct Entry {
+    std::string name;
+    bool is_dir = false;
+    bool is_symlink = false;
+    std::optional<std::string> link_target;  // user path, only when inside
+    int64_t size = 0;
+    mode_t mode = 0;
+    uid_t uid = 0;
+    int64_t mtime = 0;  // Unix seconds
+};
+
+enum class Overwrite { no, yes };
+enum class Parents { no, yes };
+enum class Recursive { no, yes };
+
+class ConfinedFs {
+  public:
+    // Opens `home` (refusing a symlink at its last step).
+    static Result<ConfinedFs> open(const std::string& home);
+
+    int root() const { return root_.get(); }
+
+    // The directory at `rel`, following symlinks that stay inside.
+    Result<Fd> open_dir(const std::string& rel) const;
+    // Like lstat/stat, relative to the home.
+    Result<struct stat> lstat(const std::string& rel) const;
+    Result<struct stat> stat(const std::string& rel) const;
+    bool exists(const std::string& rel) const;
+
+    // Every entry of the directory, each stat'ed once (no second pass).
+    Result<std::vector<Entry>> list(const std::string& rel) const;
+
+    // A regular file's whole content, refusing more than `max_bytes` with
+    // 413 and special or multiply linked files with 400.
+    Result<std::string> read_file(const std::string& rel, int64_t max_bytes) const;
+
+    // Creates or replaces a regular file atomically: temp file in the same
+    // directory, write, fsync, rename over, fsync the directory. Keeps the
+    // existing file's mode. A symlink at `rel` that stays inside is written
+    // through (its target is replaced). Returns the real path written.
+    Result<std::string> write_file(const std::string& rel, std::string_view content) const;
+
+    Result<void> mkdir(const std::string& rel, Parents parents) const;
+    // Deletes a file, symlink (not its target) or directory tree.
+    Result<void> remove(const std::string& rel) const;
+    // renameat2 within the home; with Overwrite::yes an existing destination
+    // is exchanged atomically and then removed.
+    Result<void> rename(const std::string& from, const std::string& to, Overwrite ow) const;
+    // Recursive copy into a temp name next to `to`, renamed into place when
+    // complete (nothing half copied is left on failure). Symlinks are copied
+    // as symlinks.
+    Result<void> copy(const std::string& from, const std::string& to, Overwrite ow) const;
+    // chmod (permission bits only), through a symlink that stays inside.
+    Result<void> chmod(const std::string& rel, mode_t mode, Recursive recursive) const;
+
+    // A regular file (single link, not special) opened for reading,
+    // following symlinks that stay inside.
+    Result<Fd> open_regular(const std::string& rel) const;
+
+    // `rel` resolved through symlinks (inside the home) to the real
+    // relative path. 400 if it resolves outside.
+    Result<std::string> real_path(const std::string& rel) const;
+
+    // The parent directory of `rel` (following symlinks inside) and the
+    // last name. `rel` must not be empty (the home has no parent here).
+    Result<std::pair<Fd, std::string>> open_parent(const std::string& rel) const;
+
+  private:
+    ConfinedFs(Fd root, std::string root_real)
+        : root_(std::move(root)), root_real_(std::move(root_real)) {}
+    Fd root_;
+    std::string root_real_;  // the home's real path, to map /proc links back
+};
+
+// How deep recursive operations go (each level holds an fd and a stack
+// frame); deeper trees are refused with 400 rather than risk the stack.
+inline constexpr int kMaxTreeDepth = 1024;
+Error too_deep();
+
+// Recursively removes `name` in `dir_fd`, never following symlinks.
+Result<void> remove_at(int dir_fd, const std::string& name, std::string_view what, int depth = 0);
+
+// Calls `f(name)` for each entry of `dir_fd` except "." and "..".
+Result<void> for_each_name(int dir_fd, const std::function<Result<void>(const char*)>& f);
+
+// A random file name for temporaries: ".wsp-<tag>-<16 hex>".
+std::string temp_name(std::string_view tag);
+
+}  // namespace wsp::fs

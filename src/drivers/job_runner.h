@@ -1,0 +1,31 @@
+#pragma once
+// Runs one cron job's command: `/bin/sh -c COMMAND` as the owner's OS
+// identity (never root), in the owner's home, with a clean environment,
+// stdin from /dev/null, in its own process group; a timeout kills the whole
+// group, and output (stdout+stderr) is kept up to a bound, the tail.
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "base/result.h"
+#include "system/process.h"
+
+namespace wsp {
+
+struct JobSpec {
+    std::string command;
+    std::string account;  // for USER / LOGNAME
+    std::filesystem::path home;
+    uid_t uid = 0;
+    gid_t gid = 0;
+    std::chrono::seconds timeout{3600};
+    size_t max_output = 64 * 1024;
+};
+
+// Blocking for as long as the job runs. An error means it could not start
+// (or would have run as root).
+Result<ProcessResult> run_job(const JobSpec& spec);
+
+}  // namespace wsp

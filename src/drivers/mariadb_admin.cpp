@@ -1,0 +1,193 @@
+#include "drivers/mariadb_admin.h"
+
+#include <mariadb/errmsg.h>
+#include <mariadb/mysqld_error.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+
+namespace wsp {
+namespace {
+
+// Client-side errors that mean "no server" rather than "bad statement".
+bool is_connection_error(unsigned int code) {
+    return code == CR_CONNECTION_ERROR || code == CR_CONN_HOST_ERROR ||
+           code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST || code == CR_UNKNOWN_HOST ||
+           code == CR_SERVER_LOST_EXTENDED || code == ER_SERVER_SHUTDOWN ||
+           code == ER_CONNECTION_KILLED;
+}
+
+Error unavailable_error() {
+    return unavailable("Database server is unavailable");
+}
+
+Error server_error(MYSQL* conn) {
+    unsigned int code = mysql_errno(conn);
+    if (is_connection_error(code)) return unavailable_error();
+    if (code == ER_DB_CREATE_EXISTS) return conflict("Database already exists");
+    if (code == ER_CANNOT_USER) return conflict("Database user already exists");
+    return internal("mariadb: " + std::to_string(code) + " " + mysql_error(conn));
+}
+
+std::string trim(std::string s) {
+    auto b = s.find_first_not_of(" \t\r");
+    auto e = s.find_last_not_of(" \t\r");
+    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// mysql_library_init is not thread-safe; run it once before any thread.
+struct LibraryInit {
+    LibraryInit() { mysql_library_init(0, nullptr, nullptr); }
+};
+
+}  // namespace
+
+Result<MariadbCredentials> read_credentials(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) return unavailable_error();
+    MariadbCredentials c;
+    std::string line;
+    while (std::getline(in, line)) {
+        auto eq = line.find('=');
+        if (eq == std::string::npos) continue;
+        std::string key = trim(line.substr(0, eq));
+        std::string value = trim(line.substr(eq + 1));
+        if (key == "user") c.user = value;
+        if (key == "password") c.password = value;
+    }
+    if (c.user.empty()) return internal("no user in " + file.filename().string());
+    return c;
+}
+
+MariadbAdmin::MariadbAdmin(MariadbEndpoint endpoint, size_t pool_size)
+    : endpoint_(std::move(endpoint)), pool_size_(std::max<size_t>(1, pool_size)) {
+    static LibraryInit init;
+}
+
+MariadbAdmin::~MariadbAdmin() {
+    flush();
+}
+
+void MariadbAdmin::flush() {
+    std::vector<MYSQL*> conns;
+    {
+        std::lock_guard lock(mutex_);
+        conns.swap(idle_);
+    }
+    for (MYSQL* c : conns) mysql_close(c);
+}
+
+Result<MYSQL*> MariadbAdmin::connect() {
+    TRY(MariadbCredentials creds, read_credentials(endpoint_.credentials_file));
+    MYSQL* conn = mysql_init(nullptr);
+    if (!conn) return internal("mysql_init failed");
+    unsigned int connect_timeout = static_cast<unsigned int>(endpoint_.connect_timeout_s);
+    unsigned int io_timeout = static_cast<unsigned int>(endpoint_.query_timeout_s);
+    mysql_optionsv(conn, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+    mysql_optionsv(conn, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+    mysql_optionsv(conn, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+    mysql_optionsv(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    unsigned int protocol = endpoint_.socket.empty() ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
+    mysql_optionsv(conn, MYSQL_OPT_PROTOCOL, &protocol);
+    const char* host = endpoint_.socket.empty() ? endpoint_.host.c_str() : "localhost";
+    const char* socket = endpoint_.socket.empty() ? nullptr : endpoint_.socket.c_str();
+    if (!mysql_real_connect(conn, host, creds.user.c_str(), creds.password.c_str(), nullptr,
+                            static_cast<unsigned int>(endpoint_.port), socket, 0)) {
+        unsigned int code = mysql_errno(conn);
+        std::string message = mysql_error(conn);
+        mysql_close(conn);
+        spdlog::debug("mariadb: connect failed: {} {}", code, message);
+        return unavailable_error();
+    }
+    return conn;
+}
+
+Result<MYSQL*> MariadbAdmin::acquire() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!idle_.empty()) {
+            MYSQL* c = idle_.back();
+            idle_.pop_back();
+            return c;
+        }
+    }
+    return connect();
+}
+
+void MariadbAdmin::release(MYSQL* conn) {
+    {
+        std::lock_guard lock(mutex_);
+        if (idle_.size() < pool_size_) {
+            idle_.push_back(conn);
+            return;
+        }
+    }
+    mysql_close(conn);
+}
+
+Result<std::vector<SqlRow>> MariadbAdmin::run(const std::string& sql, bool want_rows) {
+    // A pooled connection may have outlived a server restart. When it fails
+    // before the statement reached the server (2006: gone), one retry on a
+    // fresh connection is safe; "lost" mid-statement (2013) is not retried.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        TRY(MYSQL * conn, acquire());
+        if (mysql_real_query(conn, sql.data(), sql.size()) != 0) {
+            unsigned int code = mysql_errno(conn);
+            Error error = server_error(conn);
+            if (is_connection_error(code)) {
+                mysql_close(conn);
+                flush();
+                if (code == CR_SERVER_GONE_ERROR && attempt == 0) continue;
+                return error;
+            }
+            release(conn);
+            return error;
+        }
+        std::vector<SqlRow> rows;
+        if (MYSQL_RES* res = mysql_store_result(conn)) {
+            unsigned int n = mysql_num_fields(res);
+            while (MYSQL_ROW row = mysql_fetch_row(res)) {
+                unsigned long* lengths = mysql_fetch_lengths(res);
+                SqlRow out;
+                for (unsigned int i = 0; i < n; ++i) {
+                    if (row[i])
+                        out.emplace_back(std::string(row[i], lengths[i]));
+                    else
+                        out.emplace_back(std::nullopt);
+                }
+                rows.push_back(std::move(out));
+            }
+            mysql_free_result(res);
+        } else if (mysql_field_count(conn) != 0) {
+            Error error = server_error(conn);
+            mysql_close(conn);
+            return error;
+        }
+        (void)want_rows;
+        release(conn);
+        return rows;
+    }
+    return unavailable_error();
+}
+
+Result<void> MariadbAdmin::exec(const std::string& sql) {
+    auto r = query(sql);
+    if (!r) return r.error();
+    return Ok{};
+}
+
+Result<std::vector<SqlRow>> MariadbAdmin::query(const std::string& sql) {
+    auto r = run(sql, true);
+    if (!r && r.error().code == Code::unavailable && on_unavailable_) on_unavailable_();
+    return r;
+}
+
+bool MariadbAdmin::ping() {
+    auto conn = connect();
+    if (!conn) return false;
+    bool ok = mysql_ping(*conn) == 0;
+    mysql_close(*conn);
+    return ok;
+}
+
+}  // namespace wsp

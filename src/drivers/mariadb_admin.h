@@ -1,0 +1,74 @@
+#pragma once
+// The panel's administrative connection to MariaDB (Connector/C): a small
+// pool of reused connections with connect/read/write timeouts. Blocking:
+// call it from worker threads only. A server that cannot be reached is a
+// 503 (Code::unavailable); the pool is flushed so the panel recovers by
+// itself when the server is back.
+#include <mariadb/mysql.h>
+
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace wsp {
+
+struct MariadbEndpoint {
+    std::string socket;  // used when not empty
+    std::string host;    // else TCP
+    int port = 3306;
+    // A "[client]" file with user= and password= lines; read at each new
+    // connection, so a rotated password is picked up.
+    std::filesystem::path credentials_file;
+    int connect_timeout_s = 5;
+    int query_timeout_s = 30;
+};
+
+struct MariadbCredentials {
+    std::string user;
+    std::string password;
+};
+
+// Reads user= and password= from a my.cnf-style file.
+Result<MariadbCredentials> read_credentials(const std::filesystem::path& file);
+
+using SqlRow = std::vector<std::optional<std::string>>;
+
+class MariadbAdmin {
+  public:
+    MariadbAdmin(MariadbEndpoint endpoint, size_t pool_size);
+    ~MariadbAdmin();
+    MariadbAdmin(const MariadbAdmin&) = delete;
+    MariadbAdmin& operator=(const MariadbAdmin&) = delete;
+
+    // Runs one statement. Server errors: 1007 (database exists) and 1396
+    // (account exists) are 409, others a logged 500; no connection is 503.
+    Result<void> exec(const std::string& sql);
+    Result<std::vector<SqlRow>> query(const std::string& sql);
+
+    // Opens a fresh connection and pings it (the health monitor).
+    bool ping();
+    // Drops every pooled connection (after the server went away).
+    void flush();
+    // Called (on the calling thread) whenever the server cannot be reached,
+    // so the health state turns "down" at once rather than at the next probe.
+    void on_unavailable(std::function<void()> f) { on_unavailable_ = std::move(f); }
+
+  private:
+    Result<MYSQL*> acquire();
+    void release(MYSQL* conn);
+    Result<MYSQL*> connect();
+    Result<std::vector<SqlRow>> run(const std::string& sql, bool want_rows);
+
+    MariadbEndpoint endpoint_;
+    size_t pool_size_;
+    std::mutex mutex_;
+    std::vector<MYSQL*> idle_;
+    std::function<void()> on_unavailable_;
+};
+
+}  // namespace wsp

@@ -1,0 +1,96 @@
+#include "drivers/mariadb_catalog.h"
+
+namespace wsp {
+
+Result<void> MariadbCatalog::create_database(const SqlName& db) {
+    return admin_.exec("CREATE DATABASE " + quote_ident(db) +
+                       " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+}
+
+Result<void> MariadbCatalog::drop_database(const SqlName& db) {
+    return admin_.exec("DROP DATABASE IF EXISTS " + quote_ident(db));
+}
+
+Result<bool> MariadbCatalog::database_exists(const SqlName& db) {
+    TRY(auto rows, admin_.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " +
+                                quote_literal(db)));
+    return !rows.empty();
+}
+
+Result<void> MariadbCatalog::create_user(const SqlName& user, const SqlHost& host,
+                                         const PasswordHash& hash) {
+    return admin_.exec("CREATE USER " + quote_account(user, host) + " IDENTIFIED BY PASSWORD " +
+                       quote_hash(hash));
+}
+
+Result<void> MariadbCatalog::drop_user(const SqlName& user, const SqlHost& host) {
+    return admin_.exec("DROP USER IF EXISTS " + quote_account(user, host));
+}
+
+Result<std::vector<SqlHost>> MariadbCatalog::user_hosts(const SqlName& user) {
+    TRY(auto rows, admin_.query("SELECT Host FROM mysql.user WHERE User = " + quote_literal(user)));
+    std::vector<SqlHost> hosts;
+    for (const auto& row : rows) {
+        if (!row.at(0)) continue;
+        TRY(SqlHost host, SqlHost::parse_stored(*row[0]));
+        hosts.push_back(std::move(host));
+    }
+    return hosts;
+}
+
+Result<PasswordHash> MariadbCatalog::password_hash(const SqlName& user, const SqlHost& host) {
+    TRY(auto rows, admin_.query("SELECT authentication_string FROM mysql.user WHERE User = " +
+                                quote_literal(user) + " AND Host = " + quote_literal(host)));
+    if (rows.empty() || !rows[0].at(0)) return internal("no password hash for the user");
+    return PasswordHash::parse(*rows[0][0]);
+}
+
+Result<void> MariadbCatalog::set_password(const SqlName& user, const std::vector<SqlHost>& hosts,
+                                          const PasswordHash& hash) {
+    if (hosts.empty()) return Ok{};
+    std::string sql = "ALTER USER ";
+    for (size_t i = 0; i < hosts.size(); ++i) {
+        if (i) sql += ", ";
+        sql += quote_account(user, hosts[i]) + " IDENTIFIED BY PASSWORD " + quote_hash(hash);
+    }
+    return admin_.exec(sql);
+}
+
+Result<void> MariadbCatalog::grant_all(const SqlName& db, const SqlName& user,
+                                       const SqlHost& host) {
+    return admin_.exec("GRANT ALL PRIVILEGES ON " + quote_grant_db(db) + ".* TO " +
+                       quote_account(user, host));
+}
+
+Result<std::map<std::string, int64_t>> MariadbCatalog::database_sizes() {
+    TRY(auto rows, admin_.query("SELECT SUBSTRING_INDEX(NAME, '/', 1), SUM(ALLOCATED_SIZE) "
+                                "FROM information_schema.INNODB_SYS_TABLESPACES "
+                                "WHERE NAME LIKE '%/%' GROUP BY 1"));
+    std::map<std::string, int64_t> sizes;
+    for (const auto& row : rows) {
+        if (!row.at(0) || !row.at(1)) continue;
+        sizes[*row[0]] = std::stoll(*row[1]);
+    }
+    return sizes;
+}
+
+namespace {
+std::vector<std::string> first_column(const std::vector<SqlRow>& rows) {
+    std::vector<std::string> out;
+    for (const auto& row : rows)
+        if (!row.empty() && row[0]) out.push_back(*row[0]);
+    return out;
+}
+}  // namespace
+
+Result<std::vector<std::string>> MariadbCatalog::all_databases() {
+    TRY(auto rows, admin_.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"));
+    return first_column(rows);
+}
+
+Result<std::vector<std::string>> MariadbCatalog::all_users() {
+    TRY(auto rows, admin_.query("SELECT DISTINCT User FROM mysql.user"));
+    return first_column(rows);
+}
+
+}  // namespace wsp

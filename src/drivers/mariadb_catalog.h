@@ -1,0 +1,48 @@
+#pragma once
+// The SQL the panel runs on MariaDB for customers' databases and users,
+// every name passed through drivers/sql_ident.h. One function per step, so
+// the service can order the steps and undo them.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "drivers/mariadb_admin.h"
+#include "drivers/sql_ident.h"
+
+namespace wsp {
+
+class MariadbCatalog {
+  public:
+    explicit MariadbCatalog(MariadbAdmin& admin) : admin_(admin) {}
+
+    Result<void> create_database(const SqlName& db);  // 409 when it exists
+    Result<void> drop_database(const SqlName& db);    // IF EXISTS
+    Result<bool> database_exists(const SqlName& db);
+
+    Result<void> create_user(const SqlName& user, const SqlHost& host, const PasswordHash& hash);
+    Result<void> drop_user(const SqlName& user, const SqlHost& host);  // IF EXISTS
+    // Every host entry of `user` (from mysql.user).
+    Result<std::vector<SqlHost>> user_hosts(const SqlName& user);
+    Result<PasswordHash> password_hash(const SqlName& user, const SqlHost& host);
+    // Sets the hash on every listed entry in one statement (all or none).
+    Result<void> set_password(const SqlName& user, const std::vector<SqlHost>& hosts,
+                              const PasswordHash& hash);
+
+    // ALL PRIVILEGES on `db`.* only (name escaped for GRANT).
+    Result<void> grant_all(const SqlName& db, const SqlName& user, const SqlHost& host);
+
+    // Bytes on disk per database, from INNODB_SYS_TABLESPACES (the .ibd
+    // files' allocated size: current right after writes, unlike
+    // information_schema.TABLES). One query for every database.
+    Result<std::map<std::string, int64_t>> database_sizes();
+
+    // Every database / user name on the server (reconcile).
+    Result<std::vector<std::string>> all_databases();
+    Result<std::vector<std::string>> all_users();
+
+  private:
+    MariadbAdmin& admin_;
+};
+
+}  // namespace wsp

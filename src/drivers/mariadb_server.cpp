@@ -1,0 +1,243 @@
+#include "drivers/mariadb_server.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "base/secrets.h"
+#include "drivers/mariadb_admin.h"
+#include "drivers/sql_ident.h"
+
+namespace wsp {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kInstallDb = "/usr/bin/mariadb-install-db";
+constexpr const char* kMariadbd = "/usr/sbin/mariadbd";
+// The redo log size must be the same at install and at every start, or
+// InnoDB resizes it back to its 96 MiB default.
+constexpr const char* kLogFileSize = "--innodb-log-file-size=8M";
+
+// Writes `content` to `path` with `mode`, atomically (temp, fsync, rename).
+Result<void> write_file_atomic(const fs::path& path, const std::string& content, mode_t mode,
+                               std::optional<RunAs> owner) {
+    fs::path tmp = path;
+    tmp += ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd < 0) return internal("cannot write " + path.filename().string());
+    bool ok = ::fchmod(fd, mode) == 0;
+    if (owner) ok = ok && ::fchown(fd, owner->uid, owner->gid) == 0;
+    ok = ok && ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    ok = ok && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        return internal("cannot write " + path.filename().string());
+    }
+    return Ok{};
+}
+
+Result<void> chown_tree(const fs::path& root, const RunAs& owner) {
+    std::error_code ec;
+    if (::lchown(root.c_str(), owner.uid, owner.gid) != 0)
+        return internal("cannot chown " + root.filename().string());
+    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+        if (::lchown(it->path().c_str(), owner.uid, owner.gid) != 0)
+            return internal("cannot chown the MariaDB datadir");
+    }
+    if (ec) return internal("cannot walk the MariaDB datadir");
+    return Ok{};
+}
+
+std::optional<RunAs> mysql_identity() {
+    if (::geteuid() != 0) return std::nullopt;
+    const passwd* pw = ::getpwnam("mysql");
+    if (!pw) return std::nullopt;
+    return RunAs{pw->pw_uid, pw->pw_gid};
+}
+
+}  // namespace
+
+MariadbLayout mariadb_layout(const Config& config, const fs::path& data_dir) {
+    MariadbLayout l;
+    l.datadir = data_dir / "mariadb";
+    l.run_dir = data_dir / "run" / "mariadb";
+    l.socket =
+        config.mariadb.socket.empty() ? l.run_dir / "mysqld.sock" : fs::path(config.mariadb.socket);
+    l.pid_file = l.run_dir / "mysqld.pid";
+    l.credentials_file = data_dir / "mariadb-admin.cnf";
+    l.init_file = l.datadir / "wispanel-init.sql";
+    l.log_file = data_dir / "log" / "mariadb.log";
+    return l;
+}
+
+MariadbServer::MariadbServer(const Config& config, fs::path data_dir)
+    : config_(config),
+      data_dir_(std::move(data_dir)),
+      layout_(mariadb_layout(config, data_dir_)),
+      run_as_(mysql_identity()) {}
+
+Result<void> MariadbServer::prepare(const std::atomic<bool>* cancel) {
+    if (::geteuid() == 0 && !run_as_)
+        return internal("the mysql OS user is missing (install mariadb-server)");
+    std::error_code ec;
+    // mysql must reach its socket dir: DATA_DIR/run is traversable, not
+    // listable; its own subdirectory belongs to it.
+    ::chmod((data_dir_ / "run").c_str(), 0711);
+    fs::create_directories(layout_.run_dir, ec);
+    ::chmod(layout_.run_dir.c_str(), 0755);
+    if (run_as_ && ::chown(layout_.run_dir.c_str(), run_as_->uid, run_as_->gid) != 0)
+        return internal("cannot chown the MariaDB run dir");
+    if (!fs::exists(layout_.datadir / "mysql")) CHECK_OK(init_datadir(cancel));
+    stop_leftover();
+    return write_admin_files();
+}
+
+void MariadbServer::stop_leftover() {
+    // A panel killed outright (SIGKILL, OOM) leaves its mariadbd running in
+    // its own process group. A new one on the same datadir would wait 30 s
+    // for the Aria lock and abort, while the orphan served unsupervised: stop
+    // the orphan first. Its command line must name our datadir (the pid in
+    // the file may have been reused).
+    pid_t pid = 0;
+    {
+        std::ifstream in(layout_.pid_file);
+        if (!(in >> pid) || pid <= 1) return;
+    }
+    std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+    if (cmdline.find("--datadir=" + layout_.datadir.string() + '\0') == std::string::npos) return;
+    spdlog::warn("mariadb: stopping a leftover mariadbd (pid {}) on our datadir", pid);
+    ::kill(pid, SIGTERM);
+    for (int i = 0; i < 600 && ::kill(pid, 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (::kill(pid, 0) == 0) ::kill(pid, SIGKILL);
+}
+
+Result<void> MariadbServer::init_datadir(const std::atomic<bool>* cancel) {
+    // Installed into a temporary dir and renamed: a crash mid-install never
+    // leaves a half-made datadir that later starts would trust.
+    fs::path staging = data_dir_ / "mariadb.init";
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+    fs::create_directories(staging, ec);
+    ::chmod(staging.c_str(), 0750);
+    if (run_as_) CHECK_OK(chown_tree(staging, *run_as_));
+    std::vector<std::string> argv = {kInstallDb,
+                                     "--no-defaults",
+                                     "--datadir=" + staging.string(),
+                                     "--auth-root-authentication-method=socket",
+                                     "--skip-test-db",
+                                     kLogFileSize};
+    if (run_as_) argv.push_back("--user=mysql");
+    ProcessOptions options;
+    options.cwd = staging;
+    spdlog::info("mariadb: initialising {}", layout_.datadir.string());
+    // Spawned rather than run: it takes from 0.5 s to several seconds (all
+    // fsyncs), and a panel stopped meanwhile must not wait for it.
+    fs::path log = layout_.log_file.parent_path() / "mariadb-install.log";
+    TRY(pid_t pid, spawn_process(argv, options, log));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+    int status = 0;
+    for (;;) {
+        pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid) break;
+        if (done < 0 && errno != EINTR) return internal("lost mariadb-install-db");
+        const bool give_up =
+            (cancel && cancel->load()) || std::chrono::steady_clock::now() > deadline;
+        if (give_up) {
+            ::kill(-pid, SIGKILL);
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+            fs::remove_all(staging, ec);
+            return internal("mariadb-install-db did not finish (stopped or timed out)");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        spdlog::error("mariadb: mariadb-install-db failed; see {}", log.string());
+        return internal("mariadb-install-db failed");
+    }
+    // install-db leaves some files owned by root (mysql_upgrade_info).
+    if (run_as_) CHECK_OK(chown_tree(staging, *run_as_));
+    fs::remove_all(layout_.datadir, ec);
+    fs::rename(staging, layout_.datadir, ec);
+    if (ec) return internal("cannot move the new MariaDB datadir in place");
+    return Ok{};
+}
+
+Result<void> MariadbServer::write_admin_files() {
+    std::string password;
+    if (auto creds = read_credentials(layout_.credentials_file); creds.ok()) {
+        password = creds->password;
+    } else {
+        password = random_hex(24);
+        CHECK_OK(write_file_atomic(layout_.credentials_file,
+                                   std::string("[client]\nuser=") + kPanelAdminUser +
+                                       "\npassword=" + password +
+                                       "\nsocket=" + layout_.socket.string() + "\n",
+                                   0600, std::nullopt));
+    }
+    // mariadbd runs this at every start with full privileges: the admin
+    // account always exists and always has the password of the file. It
+    // holds the hash only, readable by mysql alone (like mysql.user itself).
+    // The grant is the smallest that lets the panel grant ALL on a database
+    // (a grantor must hold what it grants) plus PROCESS for sizes; no
+    // SUPER, no FILE, no global grant to others.
+    auto account = quote_account(SqlName::parse(kPanelAdminUser, kMaxUserName, "user").value(),
+                                 SqlHost::localhost());
+    std::string sql = "CREATE USER IF NOT EXISTS " + account + ";\n" + "ALTER USER " + account +
+                      " IDENTIFIED BY PASSWORD " + quote_hash(PasswordHash::of(password)) +
+                      ";\n"
+                      "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, REFERENCES, INDEX, "
+                      "ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE VIEW, "
+                      "SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, DELETE HISTORY, "
+                      "CREATE USER, PROCESS ON *.* TO " +
+                      account + " WITH GRANT OPTION;\n";
+    return write_file_atomic(layout_.init_file, sql, 0600, run_as_);
+}
+
+ChildSpec MariadbServer::child_spec() const {
+    ChildSpec spec;
+    spec.name = "mariadb";
+    spec.argv = {
+        kMariadbd,
+        "--no-defaults",
+        "--datadir=" + layout_.datadir.string(),
+        "--socket=" + layout_.socket.string(),
+        "--pid-file=" + layout_.pid_file.string(),
+        "--init-file=" + layout_.init_file.string(),
+        "--skip-log-bin",
+        "--skip-name-resolve",
+        kLogFileSize,
+        "--innodb-buffer-pool-size=" + std::to_string(config_.mariadb.buffer_pool_mb) + "M",
+        "--performance-schema=OFF",
+        "--key-buffer-size=1M",
+        "--max-connections=200",
+        "--character-set-server=utf8mb4",
+        "--collation-server=utf8mb4_unicode_ci"};
+    if (config_.mariadb.port > 0) {
+        spec.argv.push_back("--bind-address=127.0.0.1");
+        spec.argv.push_back("--port=" + std::to_string(config_.mariadb.port));
+    } else {
+        spec.argv.push_back("--skip-networking");
+    }
+    spec.options.run_as = run_as_;
+    spec.options.cwd = layout_.datadir;
+    spec.log_file = layout_.log_file;
+    spec.stop_grace = std::chrono::seconds(30);
+    return spec;
+}
+
+}  // namespace wsp

@@ -1,0 +1,303 @@
+#include "drivers/pma_signon.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "base/clock.h"
+#include "base/secrets.h"
+#include "drivers/mariadb_catalog.h"
+#include "drivers/mariadb_server.h"
+#include "drivers/sql_ident.h"
+
+namespace wsp {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kDocRoot = "/usr/share/phpmyadmin";
+constexpr const char* kTempPrefix = "PMA_";
+// A phpMyAdmin session lasts at most this long; then its user is dropped.
+constexpr int64_t kSessionMaxS = 3600;
+
+Result<void> write_file(const fs::path& path, const std::string& content, mode_t mode,
+                        std::optional<RunAs> owner) {
+    fs::path tmp = path;
+    tmp += ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return internal("cannot write " + path.filename().string());
+    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    if (owner) ok = ok && ::fchown(fd, owner->uid, owner->gid) == 0;
+    ok = ok && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        return internal("cannot write " + path.filename().string());
+    }
+    return Ok{};
+}
+
+Result<void> make_dir(const fs::path& path, mode_t mode, std::optional<RunAs> owner) {
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    if (::chmod(path.c_str(), mode) != 0)
+        return internal("cannot create " + path.filename().string());
+    if (owner && ::chown(path.c_str(), owner->uid, owner->gid) != 0)
+        return internal("cannot chown " + path.filename().string());
+    return Ok{};
+}
+
+std::string php_string(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+std::optional<RunAs> php_identity() {
+    if (::geteuid() != 0) return std::nullopt;
+    const passwd* pw = ::getpwnam("www-data");
+    if (!pw) pw = ::getpwnam("nobody");
+    if (!pw) return std::nullopt;
+    return RunAs{pw->pw_uid, pw->pw_gid};
+}
+
+std::string base64url(const std::string& bytes) {
+    static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    int val = 0, bits = -6;
+    for (unsigned char c : bytes) {
+        val = (val << 8) + c;
+        bits += 8;
+        while (bits >= 0) {
+            out += k[(val >> bits) & 0x3F];
+            bits -= 6;
+        }
+    }
+    if (bits > -6) out += k[((val << 8) >> (bits + 8)) & 0x3F];
+    return out;
+}
+
+std::string hex_to_bytes(const std::string& hex) {
+    std::string out;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2)
+        out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    return out;
+}
+
+const char* kRouter = R"PHP(<?php
+// php -S router: the panel's sign-on at /pma/, phpMyAdmin's own files
+// with the panel's private config (Debian hard-codes /etc/phpmyadmin).
+$path = rawurldecode(parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH) ?? '/');
+if ($path === '/pma' || $path === '/pma/') { require __DIR__ . '/signon.php'; return true; }
+if (str_ends_with($path, '/')) { $path .= 'index.php'; }
+$root = rtrim($_SERVER['DOCUMENT_ROOT'], '/');
+$file = realpath($root . $path);
+if ($file === false || !is_file($file)) { http_response_code(404); return true; }
+if (!str_ends_with($file, '.php')) {
+    // Debian links phpMyAdmin's JS/CSS into these packaged trees.
+    foreach ([$root . '/', '/usr/share/javascript/', '/usr/share/doc/phpmyadmin/'] as $dir) {
+        if (str_starts_with($file, $dir)) { return false; }
+    }
+    http_response_code(404); return true;
+}
+if (!str_starts_with($file, $root . '/')) { http_response_code(404); return true; }
+define('CONFIG_FILE', __DIR__ . '/config.inc.php');
+$_SERVER['SCRIPT_NAME'] = $_SERVER['PHP_SELF'] = $path; $_SERVER['SCRIPT_FILENAME'] = $file;
+chdir(dirname($file)); require $file; return true;
+)PHP";
+
+const char* kSignon = R"PHP(<?php
+// Single-use sign-on: the token file is claimed with rename(), so a second
+// use (or a concurrent one) fails; the password is wiped from it at once.
+function deny(string $msg): void {
+    http_response_code(403); header('Content-Type: text/plain; charset=utf-8');
+    echo $msg, "\n"; exit;
+}
+$dir = __DIR__ . '/tokens';
+session_name('PanelSignon');
+if (isset($_GET['logout'])) {
+    session_start();
+    $u = $_SESSION['PMA_single_signon_user'] ?? '';
+    if (preg_match('/^PMA_[0-9]+_[0-9a-f]+$/', $u)) { @touch("$dir/$u.ended"); }
+    $_SESSION = []; session_destroy();
+    deny('Signed out. Open phpMyAdmin from the panel again.');
+}
+$token = (string)($_GET['token'] ?? '');
+if (!preg_match('/^[A-Za-z0-9_-]{43,128}$/', $token)) deny('Open phpMyAdmin from the panel.');
+$h = hash('sha256', $token);
+$claimed = "$dir/$h.claimed";
+if (!@rename("$dir/$h.token", $claimed)) deny('This phpMyAdmin link is invalid, expired or already used.');
+$data = json_decode((string)file_get_contents($claimed), true);
+@unlink($claimed);
+if (!is_array($data) || (int)($data['expires_at'] ?? 0) < time())
+    deny('This phpMyAdmin link is invalid, expired or already used.');
+@touch($dir . '/' . $data['user'] . '.claimed');
+session_start(); session_regenerate_id(true);
+$_SESSION['PMA_single_signon_user'] = $data['user'];
+$_SESSION['PMA_single_signon_password'] = $data['password'];
+session_write_close();
+header('Location: /index.php?route=/database/structure&db=' . rawurlencode($data['db']));
+)PHP";
+
+}  // namespace
+
+PmaSignon::PmaSignon(const Config& config, fs::path data_dir, std::shared_ptr<MariadbAdmin> admin)
+    : config_(config),
+      dir_(data_dir / "pma"),
+      socket_(mariadb_layout(config, data_dir).socket),
+      admin_(std::move(admin)),
+      run_as_(php_identity()) {}
+
+Result<void> PmaSignon::prepare() {
+    CHECK_OK(make_dir(dir_, 0711, std::nullopt));
+    for (const char* sub : {"tokens", "sessions", "tmp"})
+        CHECK_OK(make_dir(dir_ / sub, 0700, run_as_));
+    // The cookie-encryption secret: exactly 32 bytes, made once.
+    fs::path secret_file = dir_ / "blowfish.secret";
+    std::string secret_hex;
+    {
+        std::ifstream in(secret_file);
+        std::getline(in, secret_hex);
+    }
+    if (secret_hex.size() != 64) {
+        secret_hex = random_hex(32);
+        CHECK_OK(write_file(secret_file, secret_hex + "\n", 0600, std::nullopt));
+    }
+    std::ostringstream cfg;
+    cfg << "<?php\n// Written by WisPanel at each start; do not edit.\n"
+        << "$cfg['blowfish_secret'] = hex2bin(" << php_string(secret_hex) << ");\n"
+        << "$cfg['TempDir'] = " << php_string((dir_ / "tmp").string()) << ";\n"
+        << "$cfg['VersionCheck'] = false;\n$cfg['SendErrorReports'] = 'never';\n"
+        << "$i = 1;\n"
+        << "$cfg['Servers'][$i]['auth_type'] = 'signon';\n"
+        << "$cfg['Servers'][$i]['SignonSession'] = 'PanelSignon';\n"
+        << "$cfg['Servers'][$i]['SignonURL'] = '/pma/';\n"
+        << "$cfg['Servers'][$i]['LogoutURL'] = '/pma/?logout=1';\n"
+        << "$cfg['Servers'][$i]['host'] = 'localhost';\n"
+        << "$cfg['Servers'][$i]['connect_type'] = 'socket';\n"
+        << "$cfg['Servers'][$i]['socket'] = " << php_string(socket_.string()) << ";\n"
+        << "$cfg['Servers'][$i]['hide_db'] = "
+           "'^(information_schema|performance_schema|mysql|sys)$';\n";
+    // Readable by the PHP user's group only: it holds the cookie secret.
+    std::optional<RunAs> group_only;
+    if (run_as_) group_only = RunAs{0, run_as_->gid};
+    CHECK_OK(write_file(dir_ / "config.inc.php", cfg.str(), 0640, group_only));
+    CHECK_OK(write_file(dir_ / "router.php", kRouter, 0644, std::nullopt));
+    CHECK_OK(write_file(dir_ / "signon.php", kSignon, 0644, std::nullopt));
+    return Ok{};
+}
+
+ChildSpec PmaSignon::child_spec() const {
+    ChildSpec spec;
+    spec.name = "phpmyadmin";
+    spec.argv = {"/usr/bin/php",
+                 "-d",
+                 "display_errors=0",
+                 "-d",
+                 "log_errors=1",
+                 "-d",
+                 "error_log=" + (dir_ / "php-error.log").string(),
+                 "-d",
+                 "session.save_path=" + (dir_ / "sessions").string(),
+                 "-d",
+                 "session.gc_maxlifetime=" + std::to_string(kSessionMaxS),
+                 "-d",
+                 "session.cookie_httponly=1",
+                 "-d",
+                 "expose_php=0",
+                 "-S",
+                 "127.0.0.1:" + std::to_string(config_.pma.port),
+                 "-t",
+                 kDocRoot,
+                 (dir_ / "router.php").string()};
+    spec.options.run_as = run_as_;
+    spec.options.cwd = dir_;
+    spec.log_file = dir_ / "php-server.log";
+    spec.stop_grace = std::chrono::seconds(5);
+    return spec;
+}
+
+Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record) {
+    TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
+    const int64_t now = now_unix();
+    TRY(SqlName user,
+        SqlName::parse(std::string(kTempPrefix) + std::to_string(now) + "_" + random_hex(6),
+                       kMaxUserName, "database user"));
+    const std::string password = random_hex(24);
+    const std::string token = base64url(hex_to_bytes(random_hex(32)));  // 256 bits
+    MariadbCatalog catalog(*admin_);
+    CHECK_OK(catalog.create_user(user, SqlHost::localhost(), PasswordHash::of(password)));
+    if (auto r = catalog.grant_all(db, user, SqlHost::localhost()); !r) {
+        (void)catalog.drop_user(user, SqlHost::localhost());
+        return r.error();
+    }
+    boost::json::object data{{"user", user.str()},
+                             {"password", password},
+                             {"db", db.str()},
+                             {"expires_at", now + config_.pma.token_ttl_s}};
+    if (auto r = write_file(dir_ / "tokens" / (sha256_hex(token) + ".token"),
+                            boost::json::serialize(data), 0600, run_as_);
+        !r) {
+        (void)catalog.drop_user(user, SqlHost::localhost());
+        return r.error();
+    }
+    std::string base = config_.pma.public_url.empty()
+                           ? "http://127.0.0.1:" + std::to_string(config_.pma.port)
+                           : config_.pma.public_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return PmaLink{base + "/pma/?token=" + token, token};
+}
+
+void PmaSignon::sweep() {
+    const int64_t now = now_unix();
+    std::error_code ec;
+    // Unused token files past their expiry.
+    for (auto& e : fs::directory_iterator(dir_ / "tokens", ec)) {
+        if (e.path().extension() != ".token") continue;
+        std::ifstream in(e.path());
+        std::stringstream ss;
+        ss << in.rdbuf();
+        boost::system::error_code jec;
+        auto v = boost::json::parse(ss.str(), jec);
+        if (jec || !v.is_object() || !v.as_object().contains("expires_at") ||
+            v.at("expires_at").to_number<int64_t>() < now)
+            fs::remove(e.path(), ec);
+    }
+    auto rows = admin_->query("SELECT User FROM mysql.user WHERE User LIKE " +
+                              quote_like_prefix(SqlName::parse(kTempPrefix, 8, "user").value()));
+    if (!rows) return;
+    MariadbCatalog catalog(*admin_);
+    for (const auto& row : *rows) {
+        if (!row.at(0)) continue;
+        const std::string& name = *row[0];
+        auto parsed = SqlName::parse(name, kMaxUserName, "user");
+        if (!parsed) continue;
+        int64_t created = 0;
+        try {
+            created = std::stoll(name.substr(4, name.find('_', 4) - 4));
+        } catch (...) {
+            continue;
+        }
+        const bool ended = fs::exists(dir_ / "tokens" / (name + ".ended"));
+        const bool claimed = fs::exists(dir_ / "tokens" / (name + ".claimed"));
+        const bool unused = !claimed && now > created + config_.pma.token_ttl_s + 5;
+        const bool too_old = now > created + kSessionMaxS;
+        if (!(ended || unused || too_old)) continue;
+        if (catalog.drop_user(*parsed, SqlHost::localhost()).ok()) {
+            fs::remove(dir_ / "tokens" / (name + ".ended"), ec);
+            fs::remove(dir_ / "tokens" / (name + ".claimed"), ec);
+            spdlog::info("phpmyadmin: removed temporary user {}", name);
+        }
+    }
+}
+
+}  // namespace wsp

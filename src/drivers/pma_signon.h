@@ -1,0 +1,47 @@
+#pragma once
+// phpMyAdmin single sign-on in sandbox mode. Debian's phpmyadmin package is
+// served by `php -S 127.0.0.1:pma.port` (a supervised child, as www-data
+// when the panel is root) with a private config (auth_type 'signon'),
+// because the package hard-codes /etc/phpmyadmin/config.inc.php.
+//
+// A hand-off: the panel creates a temporary MariaDB user PMA_<unix time>_<hex>
+// with ALL on the one database, writes a token file named by sha256(token)
+// (0600, the PHP user's) holding that user's random password, and returns
+// the URL. The sign-on script claims the file with rename() (so a token
+// works once), empties it, checks the expiry, and starts the phpMyAdmin
+// session. sweep() drops temporary users whose session ended (logout), whose
+// token was never used in time, or that are older than the session limit.
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "config/config.h"
+#include "drivers/mariadb_admin.h"
+#include "services/database_service.h"
+#include "system/process.h"
+#include "system/supervisor.h"
+
+namespace wsp {
+
+class PmaSignon {
+  public:
+    PmaSignon(const Config& config, std::filesystem::path data_dir,
+              std::shared_ptr<MariadbAdmin> admin);
+
+    // Writes the private config, router and sign-on script (blocking, once).
+    Result<void> prepare();
+    ChildSpec child_spec() const;
+
+    Result<PmaLink> issue(const DatabaseRecord& record);
+    // Removes finished temporary users and stale token files.
+    void sweep();
+
+  private:
+    const Config& config_;
+    std::filesystem::path dir_;  // DATA_DIR/pma
+    std::filesystem::path socket_;
+    std::shared_ptr<MariadbAdmin> admin_;
+    std::optional<RunAs> run_as_;
+};
+
+}  // namespace wsp

@@ -1,0 +1,311 @@
+#include "services/database_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <set>
+
+#include "base/clock.h"
+#include "base/names.h"
+#include "drivers/mariadb_catalog.h"
+#include "drivers/sql_ident.h"
+#include "services/limits.h"
+#include "store/account_repos.h"
+
+namespace wsp {
+namespace {
+
+// Steps already done on MariaDB, undone in reverse unless the whole change
+// succeeded. Undo failures are logged: nothing better can be done then.
+class Undo {
+  public:
+    ~Undo() {
+        if (done_) return;
+        for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
+            if (auto r = (*it)(); !r)
+                spdlog::error("databases: undo failed: {}", r.error().message);
+        }
+    }
+    void add(std::function<Result<void>()> step) { steps_.push_back(std::move(step)); }
+    void commit() { done_ = true; }
+
+  private:
+    std::vector<std::function<Result<void>()>> steps_;
+    bool done_ = false;
+};
+
+Result<SqlName> full_name(const std::string& owner, const std::string& name, size_t max,
+                          const char* field) {
+    // Validate the part the client chose first, so the message is about it.
+    if (name.empty())
+        return validation("Invalid " + std::string(field) + " (only [a-zA-Z0-9_] allowed)");
+    TRY(SqlName part, SqlName::parse(name, max, field));
+    return SqlName::parse(owner + "_" + part.str(), max, field);
+}
+
+}  // namespace
+
+DatabaseService::DatabaseService(PanelContext& ctx, DomainService& domains,
+                                 std::shared_ptr<MariadbAdmin> admin)
+    : ctx_(ctx), domains_(domains), admin_(std::move(admin)) {}
+
+Result<void> DatabaseService::check_password(const std::string& password) {
+    TRY(auto ignored, validate_password(password));
+    (void)ignored;
+    int lower = 0, upper = 0, digit = 0, other = 0;
+    for (unsigned char c : password) {
+        if (std::islower(c))
+            lower = 1;
+        else if (std::isupper(c))
+            upper = 1;
+        else if (std::isdigit(c))
+            digit = 1;
+        else
+            other = 1;
+    }
+    if (lower + upper + digit + other < 2)
+        return validation(
+            "Password must mix at least two kinds of characters (lower case, upper case, "
+            "digits, others)");
+    return Ok{};
+}
+
+Result<void> DatabaseService::ensure_up() const {
+    if (!admin_ || !available_) return unavailable("Database server is unavailable");
+    return Ok{};
+}
+
+Result<DatabaseRecord> DatabaseService::owned(const Caller& caller, const std::string& id) {
+    auto record = DatabaseRepo(ctx_.db).find(id);
+    if (!record) return not_found("Database not found");
+    if (!caller.is_admin() && record->owner != caller.username)
+        return forbidden("Access denied (not your database)");
+    return *record;
+}
+
+Result<std::vector<DatabaseView>> DatabaseService::list(const Caller& caller,
+                                                        const std::optional<std::string>& owner) {
+    CHECK_OK(ensure_up());
+    std::optional<std::string> filter = owner;
+    if (!caller.is_admin()) {
+        if (owner && *owner != caller.username) return forbidden("Access denied");
+        filter = caller.username;
+    }
+    TRY(auto records, guarded([&]() -> Result<std::vector<DatabaseRecord>> {
+            return DatabaseRepo(ctx_.db).list(filter);
+        }));
+    TRY(auto sizes, MariadbCatalog(*admin_).database_sizes());
+    std::vector<DatabaseView> out;
+    out.reserve(records.size());
+    for (auto& r : records) {
+        auto it = sizes.find(r.name);
+        int64_t bytes = it == sizes.end() ? 0 : it->second;
+        out.push_back({std::move(r), (bytes + 1023) / 1024});
+    }
+    return out;
+}
+
+Result<DatabaseView> DatabaseService::get(const Caller& caller, const std::string& id) {
+    CHECK_OK(ensure_up());
+    TRY(DatabaseRecord record,
+        guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+    TRY(auto sizes, MariadbCatalog(*admin_).database_sizes());
+    auto it = sizes.find(record.name);
+    int64_t bytes = it == sizes.end() ? 0 : it->second;
+    return DatabaseView{std::move(record), (bytes + 1023) / 1024};
+}
+
+Result<DatabaseRecord> DatabaseService::create(const Caller& caller, const NewDatabase& in) {
+    TRY(std::string owner, resolve_owner(ctx_.db, caller, in.owner));
+    TRY(SqlName db, full_name(owner, in.name, kMaxDatabaseName, "database name"));
+    TRY(SqlName user, full_name(owner, in.user.value_or(in.name), kMaxUserName, "database user"));
+    CHECK_OK(check_password(in.password));
+    std::string domain;
+    if (in.domain && !in.domain->empty()) {
+        TRY(domain, domains_.ensure_owned(owner, *in.domain));
+    }
+    CHECK_OK(ensure_up());
+    DatabaseRecord record{db.str(), user.str(), owner, domain, false, "", now_unix()};
+    const PasswordHash hash = PasswordHash::of(in.password);
+    // Mutations are serialised by mutate_, and MariaDB work happens outside
+    // any store transaction: a slow or hung server delays database changes
+    // only, never the store (and so never the other routes).
+    std::lock_guard lock(mutate_);
+    CHECK_OK(guarded([&]() -> Result<void> {
+        DatabaseRepo repo(ctx_.db);
+        if (repo.find(db.str())) return conflict("Database already exists");
+        if (repo.user_taken(user.str())) return conflict("Database user already exists");
+        return ensure_below_limit(ctx_.db, owner, Limit::databases, repo.count_of(owner));
+    }));
+    MariadbCatalog catalog(*admin_);
+    Undo undo;
+    // CREATE DATABASE / CREATE USER fail with 409 when the name exists on
+    // the server (made outside the panel): nothing of ours to undo then.
+    CHECK_OK(catalog.create_database(db));
+    undo.add([&] { return catalog.drop_database(db); });
+    CHECK_OK(catalog.create_user(user, SqlHost::localhost(), hash));
+    undo.add([&] { return catalog.drop_user(user, SqlHost::localhost()); });
+    CHECK_OK(catalog.grant_all(db, user, SqlHost::localhost()));
+    // A failed insert (DbError) rolls back and unwinds through undo too.
+    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+        DatabaseRepo(ctx_.db).insert(record);
+        return Ok{};
+    }));
+    undo.commit();
+    return record;
+}
+
+Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const std::string& id,
+                                                    const RemoteAccess& in) {
+    std::optional<SqlHost> wanted;
+    if (in.remote_access) {
+        if (!in.remote_host || in.remote_host->empty())
+            return validation("remote_host is required when remote_access is true");
+        TRY(wanted, SqlHost::parse_remote(*in.remote_host));
+    }
+    CHECK_OK(ensure_up());
+    {
+        std::lock_guard lock(mutate_);
+        TRY(DatabaseRecord record,
+            guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+        TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
+        TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
+        std::optional<SqlHost> current;
+        if (record.remote_access && !record.remote_host.empty()) {
+            TRY(current, SqlHost::parse_remote(record.remote_host));
+        }
+        MariadbCatalog catalog(*admin_);
+        Undo undo;
+        const bool same = current && wanted && current->str() == wanted->str();
+        if (wanted && !same) {
+            // The new entry gets the user's current password (its hash).
+            TRY(PasswordHash hash, catalog.password_hash(user, SqlHost::localhost()));
+            CHECK_OK(catalog.create_user(user, *wanted, hash));
+            undo.add([&] { return catalog.drop_user(user, *wanted); });
+            CHECK_OK(catalog.grant_all(db, user, *wanted));
+        }
+        const std::string host = in.remote_access ? *in.remote_host : "";
+        CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+            DatabaseRepo(ctx_.db).set_remote(record.name, in.remote_access, host);
+            return Ok{};
+        }));
+        undo.commit();
+        // Last: once the record says the new host, the old entry must go; if
+        // this fails it is logged and the next change or delete removes it.
+        if (current && !same) {
+            if (auto r = catalog.drop_user(user, *current); !r)
+                spdlog::error("databases: cannot drop the old remote entry of {}: {}", record.user,
+                              r.error().message);
+        }
+    }
+    return get(caller, id);
+}
+
+Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
+    TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
+    TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
+    MariadbCatalog catalog(*admin_);
+    TRY(auto hosts, catalog.user_hosts(user));
+    for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
+    CHECK_OK(catalog.drop_database(db));
+    return in_transaction(ctx_.db, [&]() -> Result<void> {
+        DatabaseRepo(ctx_.db).remove(record.name);
+        return Ok{};
+    });
+}
+
+Result<void> DatabaseService::remove(const Caller& caller, const std::string& id) {
+    CHECK_OK(ensure_up());
+    // Every step is idempotent (IF EXISTS): when one fails the record stays
+    // and a retry finishes the job.
+    std::lock_guard lock(mutate_);
+    TRY(DatabaseRecord record,
+        guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+    return drop_everything(record);
+}
+
+Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
+    TRY(auto records, guarded([&]() -> Result<std::vector<DatabaseRecord>> {
+            return DatabaseRepo(ctx_.db).list(owner);
+        }));
+    if (records.empty()) return int64_t{0};
+    CHECK_OK(ensure_up());
+    int64_t removed = 0;
+    std::lock_guard lock(mutate_);
+    for (const auto& record : records) {
+        CHECK_OK(drop_everything(record));
+        ++removed;
+    }
+    return removed;
+}
+
+Result<void> DatabaseService::reset_password(const Caller& caller, const std::string& id,
+                                             const std::string& password) {
+    CHECK_OK(ensure_up());
+    TRY(DatabaseRecord record,
+        guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+    CHECK_OK(check_password(password));
+    TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
+    std::lock_guard lock(mutate_);
+    MariadbCatalog catalog(*admin_);
+    TRY(auto hosts, catalog.user_hosts(user));
+    if (hosts.empty())
+        return internal("database user " + record.user + " is missing on the server");
+    // One ALTER USER for every host entry: all change, or none.
+    return catalog.set_password(user, hosts, PasswordHash::of(password));
+}
+
+Result<PmaLink> DatabaseService::phpmyadmin(const Caller& caller, const std::string& id) {
+    CHECK_OK(ensure_up());
+    // Serialised with delete, so a grant is never made for a database that
+    // is being dropped.
+    std::lock_guard lock(mutate_);
+    TRY(DatabaseRecord record,
+        guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+    if (!pma_) return unavailable("phpMyAdmin is not available");
+    return pma_(record);
+}
+
+Result<std::vector<std::string>> DatabaseService::reconcile() {
+    CHECK_OK(ensure_up());
+    TRY(auto records, guarded([&]() -> Result<std::vector<DatabaseRecord>> {
+            return DatabaseRepo(ctx_.db).list(std::nullopt);
+        }));
+    MariadbCatalog catalog(*admin_);
+    std::vector<std::string> differences;
+    for (const auto& r : records) {
+        TRY(SqlName db, SqlName::parse(r.name, kMaxDatabaseName, "database name"));
+        TRY(SqlName user, SqlName::parse(r.user, kMaxUserName, "database user"));
+        TRY(bool exists, catalog.database_exists(db));
+        if (!exists) differences.push_back("database " + r.name + " is recorded but missing");
+        TRY(auto hosts, catalog.user_hosts(user));
+        if (hosts.empty()) differences.push_back("user " + r.user + " is recorded but missing");
+    }
+    // The other way: names with an account's prefix that no record has (left
+    // by a statement whose outcome was lost with the connection, or made by
+    // hand). Reported, never dropped: they might be someone's data.
+    std::set<std::string> dbs, users;
+    for (const auto& r : records) dbs.insert(r.name), users.insert(r.user);
+    TRY(auto accounts,
+        guarded([&]() -> Result<std::vector<UserRecord>> { return UserRepo(ctx_.db).list(); }));
+    std::set<std::string> owners;
+    for (const auto& account : accounts) owners.insert(account.username);
+    auto has_account_prefix = [&](const std::string& name) {
+        auto u = name.find('_');
+        return u != std::string::npos && owners.count(name.substr(0, u)) > 0;
+    };
+    TRY(auto server_dbs, catalog.all_databases());
+    for (const auto& name : server_dbs)
+        if (has_account_prefix(name) && !dbs.count(name))
+            differences.push_back("database " + name + " has no record");
+    TRY(auto server_users, catalog.all_users());
+    for (const auto& name : server_users)
+        if (has_account_prefix(name) && !users.count(name))
+            differences.push_back("user " + name + " has no record");
+    for (const auto& d : differences) spdlog::warn("databases: reconcile: {}", d);
+    spdlog::info("databases: reconciled {} records, {} differences", records.size(),
+                 differences.size());
+    return differences;
+}
+
+}  // namespace wsp

@@ -1,0 +1,116 @@
+// Version history: each /files/write over an existing file keeps the
+// previous content as a version. Versions live in the home, in
+// files.history_dir_name (hidden and refused as a request path, counted in
+// the account's disk use): one directory per file, named by the sha256 of
+// its real relative path, holding "path" (that path) and one file per
+// version named by its save time in nanoseconds. At most
+// files.history_versions are kept per file, oldest dropped first; only
+// files the editor can open (files.max_edit_kb) have history.
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "base/clock.h"
+#include "base/secrets.h"
+#include "drivers/fs/user_path.h"
+#include "services/file_service.h"
+#include "services/file_service_fs.h"
+
+namespace wsp {
+namespace {
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && s.size() <= 19 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Version ids in the directory, oldest first.
+Result<std::vector<std::string>> versions_in(fs::ConfinedFs& files, const std::string& dir) {
+    std::vector<std::string> out;
+    auto fd = files.open_dir(dir);
+    if (!fd) {
+        if (fd.error().code == Code::not_found) return out;
+        return fd.error();
+    }
+    CHECK_OK(fs::for_each_name(fd->get(), [&](const char* name) -> Result<void> {
+        if (all_digits(name)) out.emplace_back(name);
+        return Ok{};
+    }));
+    std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
+        return a.size() != b.size() ? a.size() < b.size() : a < b;
+    });
+    return out;
+}
+
+}  // namespace
+
+std::string FileService::history_dir_of(const std::string& real_rel) const {
+    return ctx_.config.files.history_dir_name + "/" + sha256_hex(real_rel);
+}
+
+Result<void> FileService::keep_version(fs::ConfinedFs& files, const std::string& real_rel,
+                                       const std::string& previous) {
+    const int64_t keep = ctx_.config.files.history_versions;
+    if (keep <= 0) return Ok{};
+    const std::string dir = history_dir_of(real_rel);
+    CHECK_OK(files.mkdir(dir, fs::Parents::yes));
+    if (!files.exists(dir + "/path")) CHECK_OK(files.write_file(dir + "/path", real_rel));
+    const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    CHECK_OK(files.write_file(dir + "/" + std::to_string(ns), previous));
+    TRY(auto versions, versions_in(files, dir));
+    for (size_t i = 0; i + static_cast<size_t>(keep) < versions.size(); ++i)
+        (void)files.remove(dir + "/" + versions[i]);
+    return Ok{};
+}
+
+Result<std::vector<HistoryVersion>> FileService::history(const Caller& c,
+                                                         const OwnerField& owner_field,
+                                                         const std::string& path) {
+    TRY(std::string owner, owner_of(c, owner_field));
+    TRY(std::string rel, parse(path, "Path"));
+    return with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<HistoryVersion>> {
+        TRY(std::string real, files.real_path(rel));
+        TRY(auto st, files.stat(rel));
+        if (!S_ISREG(st.st_mode)) return validation("Path is not a regular file: " + path);
+        if (st.st_nlink > 1) return validation("File has more than one hard link: " + path);
+        const std::string dir = history_dir_of(real);
+        TRY(auto versions, versions_in(files, dir));
+        std::vector<HistoryVersion> out;
+        for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+            auto st = files.lstat(dir + "/" + *it);
+            if (!st) continue;
+            out.push_back({*it, st->st_size, local_datetime(std::stoll(*it) / 1'000'000'000LL)});
+        }
+        return out;
+    });
+}
+
+Result<FileContent> FileService::history_read(const Caller& c, const OwnerField& owner_field,
+                                              const std::string& path, const std::string& version) {
+    TRY(std::string owner, owner_of(c, owner_field));
+    TRY(std::string rel, parse(path, "Path"));
+    if (version.empty()) return validation("Version is required");
+    if (!all_digits(version)) return validation("Version must be a version id from the history");
+    const int64_t max = ctx_.config.files.max_edit_kb * 1024;
+    return with_fs(owner, [&](fs::ConfinedFs& files) -> Result<FileContent> {
+        TRY(std::string real, files.real_path(rel));
+        const std::string file = history_dir_of(real) + "/" + version;
+        if (!files.exists(file)) return not_found("Version not found");
+        TRY(std::string content, files.read_file(file, max));
+        auto size = static_cast<int64_t>(content.size());
+        return FileContent{std::move(content), fs::to_user_path(rel), size};
+    });
+}
+
+Result<void> FileService::history_restore(const Caller& c, const OwnerField& owner_field,
+                                          const std::string& path, const std::string& version) {
+    TRY(FileContent old, history_read(c, owner_field, path, version));
+    // An ordinary write: the current content becomes a version itself.
+    return write(c, owner_field, path, old.content);
+}
+
+}  // namespace wsp

@@ -1,0 +1,282 @@
+// The recycle bin: a directory at the top of the home (files.trash_dir_name,
+// hidden from /files/list and refused as a request path), so trashing is a
+// rename on the same file system and the bin counts in the account's disk
+// use. Names follow the seed: "/a/b.txt" deleted at t ns is
+// "_bt_a_bt_b.txt_t_<t>". The store keeps each item's exact original path.
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "base/clock.h"
+#include "drivers/fs/fs_error.h"
+#include "drivers/fs/user_path.h"
+#include "services/file_service.h"
+#include "services/file_service_fs.h"
+
+namespace wsp {
+namespace {
+
+constexpr std::string_view kPrefix = "_bt_";
+constexpr std::string_view kTime = "_t_";
+
+int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string replace_all(std::string s, std::string_view from, std::string_view to) {
+    size_t pos = 0;
+    while ((pos = s.find(from, pos)) != std::string::npos) {
+        s.replace(pos, from.size(), to);
+        pos += to.size();
+    }
+    return s;
+}
+
+// The bin's directory, created (0700, the account's) on first use. A
+// symlink there is refused rather than followed.
+Result<Fd> open_trash(fs::ConfinedFs& files, const std::string& name) {
+    if (::mkdirat(files.root(), name.c_str(), 0700) != 0 && errno != EEXIST)
+        return fs::errno_error(errno, "recycle bin");
+    auto fd = open_beneath(files.root(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    if (!fd) return internal("the recycle bin is not a directory");
+    return fd;
+}
+
+}  // namespace
+
+std::string FileService::trash_name(const std::string& rel, int64_t ns) {
+    std::string encoded = replace_all(rel, "/", kPrefix);
+    std::string suffix = std::string(kTime) + std::to_string(ns);
+    const size_t room = fs::kMaxNameBytes - kPrefix.size() - suffix.size();
+    if (encoded.size() > room) encoded = encoded.substr(encoded.size() - room);
+    return std::string(kPrefix) + encoded + suffix;
+}
+
+std::optional<std::pair<std::string, int64_t>> FileService::parse_trash_name(
+    std::string_view name) {
+    if (!name.starts_with(kPrefix)) return std::nullopt;
+    size_t t = name.rfind(kTime);
+    if (t == std::string_view::npos || t < kPrefix.size()) return std::nullopt;
+    std::string_view digits = name.substr(t + kTime.size());
+    if (digits.empty() || digits.size() > 19 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    std::string encoded(name.substr(kPrefix.size(), t - kPrefix.size()));
+    return std::pair{"/" + replace_all(encoded, kPrefix, "/"), std::stoll(std::string(digits))};
+}
+
+Result<void> FileService::move_to_trash(const std::string& owner, const std::string& rel) {
+    const std::string& bin = ctx_.config.files.trash_dir_name;
+    const int64_t ns = now_ns();
+    const std::string name = trash_name(rel, ns);
+    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(Fd trash, open_trash(files, bin));
+        return files.rename(rel, bin + "/" + name, fs::Overwrite::no);
+    }));
+    // The store keeps the path only when the name cannot give it back
+    // exactly (a "_bt_" in a name, or a name shortened to 255 bytes): the
+    // common case costs no store commit.
+    auto decoded = parse_trash_name(name);
+    if (decoded && decoded->first == fs::to_user_path(rel)) return Ok{};
+    auto recorded = in_transaction(ctx_.db, [&]() -> Result<void> {
+        Stmt q(ctx_.db,
+               "INSERT INTO file_trash (owner, trash_name, original_path, deleted_at_ns) VALUES "
+               "(?, ?, ?, ?)");
+        q.bind_all(std::string_view(owner), std::string_view(name),
+                   std::string_view(fs::to_user_path(rel)), ns);
+        q.run();
+        return Ok{};
+    });
+    if (!recorded) {
+        // Put it back: nothing half done.
+        (void)with_fs(owner, [&](fs::ConfinedFs& files) {
+            return files.rename(bin + "/" + name, rel, fs::Overwrite::no);
+        });
+        return recorded.error();
+    }
+    return Ok{};
+}
+
+Result<void> FileService::purge_expired(fs::ConfinedFs& files) {
+    const int64_t days = ctx_.config.files.trash_days;
+    if (days <= 0) return Ok{};
+    const int64_t cutoff = now_ns() - days * 86400LL * 1'000'000'000LL;
+    const std::string& bin = ctx_.config.files.trash_dir_name;
+    TRY(Fd trash, open_trash(files, bin));
+    // Their rows go when trash() sees them missing.
+    return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+        auto parsed = parse_trash_name(name);
+        if (!parsed || parsed->second >= cutoff) return Ok{};
+        return fs::remove_at(trash.get(), name, "recycle bin item");
+    });
+}
+
+Result<int64_t> FileService::purge_all_expired() {
+    std::vector<std::string> owners;
+    CHECK_OK(guarded([&]() -> Result<void> {
+        Stmt q(ctx_.db, "SELECT username FROM users");
+        while (q.step()) owners.push_back(q.text(0));
+        return Ok{};
+    }));
+    int64_t swept = 0;
+    for (const auto& owner : owners) {
+        auto purged = with_fs(owner, [&](fs::ConfinedFs& files) { return purge_expired(files); });
+        if (purged) ++swept;
+    }
+    return swept;
+}
+
+Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerField& owner_field) {
+    TRY(std::string owner, owner_of(c, owner_field));
+    std::map<std::string, std::string> originals;
+    CHECK_OK(guarded([&]() -> Result<void> {
+        Stmt q(ctx_.db, "SELECT trash_name, original_path FROM file_trash WHERE owner = ?");
+        q.bind(1, owner);
+        while (q.step()) originals[q.text(0)] = q.text(1);
+        return Ok{};
+    }));
+    const std::string& bin = ctx_.config.files.trash_dir_name;
+    TRY(auto items, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<TrashItem>> {
+            CHECK_OK(purge_expired(files));
+            TRY(Fd trash, open_trash(files, bin));
+            std::vector<TrashItem> out;
+            CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+                auto parsed = parse_trash_name(name);
+                struct stat st {};
+                if (!parsed || ::fstatat(trash.get(), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+                    return Ok{};
+                TrashItem item;
+                item.trash_path = name;
+                auto known = originals.find(name);
+                item.original_path = known != originals.end() ? known->second : parsed->first;
+                item.name = fs::split_parent(item.original_path).second;
+                item.is_dir = S_ISDIR(st.st_mode);
+                item.size = st.st_size;
+                item.deleted_at_ns = parsed->second;
+                item.deleted_at = local_datetime(parsed->second / 1'000'000'000LL);
+                out.push_back(std::move(item));
+                return Ok{};
+            }));
+            return out;
+        }));
+    std::sort(items.begin(), items.end(), [](const TrashItem& a, const TrashItem& b) {
+        return a.deleted_at_ns > b.deleted_at_ns;
+    });
+    // Rows of items no longer in the bin (purged, or removed by other means).
+    std::set<std::string> present;
+    for (const auto& i : items) present.insert(i.trash_path);
+    std::vector<std::string> stale;
+    for (const auto& [name, path] : originals)
+        if (!present.count(name)) stale.push_back(name);
+    if (!stale.empty()) {
+        CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+            for (const auto& name : stale) {
+                Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
+                d.bind_all(std::string_view(owner), std::string_view(name));
+                d.run();
+            }
+            return Ok{};
+        }));
+    }
+    return items;
+}
+
+Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field,
+                                  const std::string& trash_path, fs::Overwrite ow) {
+    TRY(std::string owner, owner_of(c, owner_field));
+    if (trash_path.empty()) return validation("Trash path is required");
+    CHECK_OK(fs::check_name(trash_path, "Trash path"));
+    auto parsed = parse_trash_name(trash_path);
+    if (!parsed) return validation("Trash path is not an item of the recycle bin");
+    std::string original = parsed->first;
+    bool had_row = false;
+    CHECK_OK(guarded([&]() -> Result<void> {
+        Stmt q(ctx_.db, "SELECT original_path FROM file_trash WHERE owner = ? AND trash_name = ?");
+        q.bind_all(std::string_view(owner), std::string_view(trash_path));
+        if (q.step()) {
+            original = q.text(0);
+            had_row = true;
+        }
+        return Ok{};
+    }));
+    // The original path is checked like any request path: a crafted name
+    // ("_bt_.._bt_x") or a row cannot lead anywhere a request could not.
+    TRY(std::string rel, parse(original, "Original path"));
+    if (rel.empty()) return validation("Trash item has no original path");
+    const std::string& bin = ctx_.config.files.trash_dir_name;
+    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(Fd trash, open_trash(files, bin));
+        struct stat st {};
+        if (::fstatat(trash.get(), trash_path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            return not_found("Trash item not found");
+        if (ow == fs::Overwrite::no && files.exists(rel))
+            return conflict("A file already exists at " + original +
+                            " (restore with overwrite:true to replace it)");
+        auto parent = fs::split_parent(rel).first;
+        if (!parent.empty()) CHECK_OK(files.mkdir(parent, fs::Parents::yes));
+        auto moved = files.rename(bin + "/" + trash_path, rel, ow);
+        if (!moved && moved.error().code == Code::conflict)
+            return conflict("A file already exists at " + original +
+                            " (restore with overwrite:true to replace it)");
+        return moved;
+    }));
+    if (!had_row) return Ok{};
+    return in_transaction(ctx_.db, [&]() -> Result<void> {
+        Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
+        d.bind_all(std::string_view(owner), std::string_view(trash_path));
+        d.run();
+        return Ok{};
+    });
+}
+
+Result<int64_t> FileService::empty_trash(const Caller& c, const OwnerField& owner_field) {
+    TRY(std::string owner, owner_of(c, owner_field));
+    const std::string& bin = ctx_.config.files.trash_dir_name;
+    TRY(int64_t n, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
+            TRY(Fd trash, open_trash(files, bin));
+            int64_t count = 0;
+            CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+                CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
+                ++count;
+                return Ok{};
+            }));
+            return count;
+        }));
+    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+        Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ?");
+        d.bind(1, owner);
+        d.run();
+        return Ok{};
+    }));
+    return n;
+}
+
+Result<void> FileService::remove_from_trash(const Caller& c, const OwnerField& owner_field,
+                                            const std::string& trash_path) {
+    TRY(std::string owner, owner_of(c, owner_field));
+    CHECK_OK(fs::check_name(trash_path, "Trash path"));
+    if (!parse_trash_name(trash_path))
+        return validation("Trash path is not an item of the recycle bin");
+    const std::string& bin = ctx_.config.files.trash_dir_name;
+    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(Fd trash, open_trash(files, bin));
+        struct stat st {};
+        if (::fstatat(trash.get(), trash_path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            return not_found("Trash item not found");
+        return fs::remove_at(trash.get(), trash_path, "recycle bin item");
+    }));
+    return in_transaction(ctx_.db, [&]() -> Result<void> {
+        Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
+        d.bind_all(std::string_view(owner), std::string_view(trash_path));
+        d.run();
+        return Ok{};
+    });
+}
+
+}  // namespace wsp

@@ -1,0 +1,172 @@
+#include "store/cron_repo.h"
+
+namespace wsp {
+namespace {
+
+constexpr const char* kJobColumns =
+    "id, owner, name, command, cron_expr, domain, enabled, timeout_sec, email_on_complete, "
+    "email_on_error, last_run_at, last_run_ok, created_at, updated_at";
+
+CronJobRecord read_job(const Stmt& s) {
+    CronJobRecord j;
+    j.id = s.integer(0);
+    j.owner = s.text(1);
+    j.name = s.text(2);
+    j.command = s.text(3);
+    j.cron_expr = s.text(4);
+    j.domain = s.text(5);
+    j.enabled = s.integer(6) != 0;
+    j.timeout_sec = s.integer(7);
+    j.email_on_complete = s.text(8);
+    j.email_on_error = s.integer(9) != 0;
+    j.last_run_at = s.integer(10);
+    j.last_run_ok = s.integer(11) != 0;
+    j.created_at = s.integer(12);
+    j.updated_at = s.integer(13);
+    return j;
+}
+
+constexpr const char* kRunColumns =
+    "id, job_id, trigger, status, started_ms, finished_ms, exit_code, timed_out, truncated, ok, "
+    "output";
+
+CronRunRecord read_run(const Stmt& s) {
+    CronRunRecord r;
+    r.id = s.integer(0);
+    r.job_id = s.integer(1);
+    r.trigger = s.text(2);
+    r.status = s.text(3);
+    r.started_ms = s.integer(4);
+    r.finished_ms = s.integer(5);
+    if (!s.is_null(6)) r.exit_code = s.integer(6);
+    r.timed_out = s.integer(7) != 0;
+    r.truncated = s.integer(8) != 0;
+    r.ok = s.integer(9) != 0;
+    r.output = s.text(10);
+    return r;
+}
+
+int64_t flag(bool b) {
+    return b ? 1 : 0;
+}
+
+}  // namespace
+
+std::optional<CronJobRecord> CronRepo::find(int64_t id) {
+    Stmt s(db_, std::string("SELECT ") + kJobColumns + " FROM cron_jobs WHERE id = ?");
+    s.bind_all(id);
+    if (!s.step()) return std::nullopt;
+    return read_job(s);
+}
+
+std::vector<CronJobRecord> CronRepo::list(const std::optional<std::string>& owner) {
+    std::string sql = std::string("SELECT ") + kJobColumns + " FROM cron_jobs";
+    if (owner) sql += " WHERE owner = ?";
+    sql += " ORDER BY id";
+    Stmt s(db_, sql);
+    if (owner) s.bind(1, *owner);
+    std::vector<CronJobRecord> out;
+    while (s.step()) out.push_back(read_job(s));
+    return out;
+}
+
+int64_t CronRepo::insert(const CronJobRecord& j) {
+    Stmt s(db_,
+           "INSERT INTO cron_jobs (owner, name, command, cron_expr, domain, enabled, timeout_sec, "
+           "email_on_complete, email_on_error, last_run_at, last_run_ok, created_at, updated_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.bind_all(j.owner, j.name, j.command, j.cron_expr, j.domain, flag(j.enabled), j.timeout_sec,
+               j.email_on_complete, flag(j.email_on_error), j.last_run_at, flag(j.last_run_ok),
+               j.created_at, j.updated_at);
+    s.run();
+    return db_.last_insert_id();
+}
+
+void CronRepo::update(const CronJobRecord& j) {
+    Stmt s(db_,
+           "UPDATE cron_jobs SET name = ?, command = ?, cron_expr = ?, domain = ?, enabled = ?, "
+           "timeout_sec = ?, email_on_complete = ?, email_on_error = ?, updated_at = ? "
+           "WHERE id = ?");
+    s.bind_all(j.name, j.command, j.cron_expr, j.domain, flag(j.enabled), j.timeout_sec,
+               j.email_on_complete, flag(j.email_on_error), j.updated_at, j.id);
+    s.run();
+}
+
+bool CronRepo::remove(int64_t id) {
+    Stmt s(db_, "DELETE FROM cron_jobs WHERE id = ?");
+    s.bind_all(id);
+    return s.run() > 0;
+}
+
+int64_t CronRepo::remove_all_of(const std::string& owner) {
+    Stmt s(db_, "DELETE FROM cron_jobs WHERE owner = ?");
+    s.bind(1, owner);
+    return s.run();
+}
+
+int64_t CronRepo::count_of(const std::string& owner) {
+    Stmt s(db_, "SELECT COUNT(*) FROM cron_jobs WHERE owner = ?");
+    s.bind(1, owner);
+    s.step();
+    return s.integer(0);
+}
+
+void CronRepo::record_result(int64_t job_id, int64_t at, bool ok) {
+    Stmt s(db_, "UPDATE cron_jobs SET last_run_at = ?, last_run_ok = ? WHERE id = ?");
+    s.bind_all(at, flag(ok), job_id);
+    s.run();
+}
+
+int64_t CronRepo::insert_run(const CronRunRecord& r) {
+    Stmt s(db_,
+           "INSERT INTO cron_runs (job_id, trigger, status, started_ms, finished_ms, exit_code, "
+           "timed_out, truncated, ok, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.bind_all(r.job_id, r.trigger, r.status, r.started_ms, r.finished_ms, r.exit_code,
+               flag(r.timed_out), flag(r.truncated), flag(r.ok), r.output);
+    s.run();
+    return db_.last_insert_id();
+}
+
+void CronRepo::finish_run(const CronRunRecord& r) {
+    Stmt s(db_,
+           "UPDATE cron_runs SET status = ?, started_ms = ?, finished_ms = ?, exit_code = ?, "
+           "timed_out = ?, truncated = ?, ok = ?, output = ? WHERE id = ?");
+    s.bind_all(r.status, r.started_ms, r.finished_ms, r.exit_code, flag(r.timed_out),
+               flag(r.truncated), flag(r.ok), r.output, r.id);
+    s.run();
+}
+
+std::vector<CronRunRecord> CronRepo::runs(int64_t job_id, int64_t limit, int64_t offset) {
+    Stmt s(db_, std::string("SELECT ") + kRunColumns +
+                    " FROM cron_runs WHERE job_id = ? ORDER BY id DESC LIMIT ? OFFSET ?");
+    s.bind_all(job_id, limit, offset);
+    std::vector<CronRunRecord> out;
+    while (s.step()) out.push_back(read_run(s));
+    return out;
+}
+
+int64_t CronRepo::count_runs(int64_t job_id) {
+    Stmt s(db_, "SELECT COUNT(*) FROM cron_runs WHERE job_id = ?");
+    s.bind_all(job_id);
+    s.step();
+    return s.integer(0);
+}
+
+void CronRepo::trim_runs(int64_t job_id, int64_t keep) {
+    Stmt s(db_,
+           "DELETE FROM cron_runs WHERE job_id = ? AND status != 'running' AND id NOT IN "
+           "(SELECT id FROM cron_runs WHERE job_id = ? ORDER BY id DESC LIMIT ?)");
+    s.bind_all(job_id, job_id, keep);
+    s.run();
+}
+
+int64_t CronRepo::close_interrupted_runs(int64_t now_ms) {
+    Stmt s(db_,
+           "UPDATE cron_runs SET status = 'finished', finished_ms = ?, ok = 0, "
+           "output = output || '\n[interrupted: the panel stopped during this run]' "
+           "WHERE status = 'running'");
+    s.bind_all(now_ms);
+    return s.run();
+}
+
+}  // namespace wsp

@@ -1,0 +1,696 @@
+// Databases against the real thing: the panel's own mariadbd, logins with
+// Connector/C as the users the API creates, and phpMyAdmin through php -S
+// followed with curl and a cookie jar. One panel for the whole suite
+// (MariaDB start-up is the costly part).
+#include <gtest/gtest.h>
+#include <mariadb/mysql.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "support/panel_process.h"
+#include "system/process.h"
+
+namespace wsp::test {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+// A real client login: over the panel's unix socket, or over TCP to
+// 127.0.0.1 (which the server sees as host 127.0.0.1, never "localhost").
+class Login {
+  public:
+    Login(const std::string& socket, int tcp_port, const std::string& user,
+          const std::string& password) {
+        conn_ = mysql_init(nullptr);
+        unsigned int timeout = 5;
+        mysql_optionsv(conn_, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+        unsigned int protocol = tcp_port ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
+        mysql_optionsv(conn_, MYSQL_OPT_PROTOCOL, &protocol);
+        if (!mysql_real_connect(conn_, tcp_port ? "127.0.0.1" : "localhost", user.c_str(),
+                                password.c_str(), nullptr, static_cast<unsigned>(tcp_port),
+                                tcp_port ? nullptr : socket.c_str(), 0)) {
+            error_ = mysql_errno(conn_);
+            message_ = mysql_error(conn_);
+        }
+    }
+    ~Login() { mysql_close(conn_); }
+    bool ok() const { return error_ == 0; }
+    unsigned int error() const { return error_; }
+    const std::string& message() const { return message_; }
+
+    // Runs a statement; returns its error number (0 = success).
+    unsigned int exec(const std::string& sql) {
+        if (mysql_query(conn_, sql.c_str()) != 0) return mysql_errno(conn_);
+        if (MYSQL_RES* r = mysql_store_result(conn_)) mysql_free_result(r);
+        return 0;
+    }
+    std::vector<std::string> column(const std::string& sql) {
+        std::vector<std::string> out;
+        if (mysql_query(conn_, sql.c_str()) != 0) return out;
+        MYSQL_RES* r = mysql_store_result(conn_);
+        if (!r) return out;
+        while (MYSQL_ROW row = mysql_fetch_row(r)) out.emplace_back(row[0] ? row[0] : "NULL");
+        mysql_free_result(r);
+        return out;
+    }
+
+  private:
+    MYSQL* conn_ = nullptr;
+    unsigned int error_ = 0;
+    std::string message_;
+};
+
+class Databases : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        mariadb_port_ = free_port();
+        pma_port_ = free_port();
+        panel_ = new PanelProcess(
+            // Explicit, in case the harness turns MariaDB off by default.
+            PanelOptions{.config = {"mariadb.mode=sandbox", "pma.enabled=true",
+                                    "mariadb.port=" + std::to_string(mariadb_port_),
+                                    "pma.port=" + std::to_string(pma_port_),
+                                    "mariadb.query_timeout_s=3", "mariadb.connect_timeout_s=3"}});
+        wait_for_mariadb("up");
+        alice_ = panel_->create_user_with_key("alice");
+        bob_ = panel_->create_user_with_key("bob");
+    }
+    static void TearDownTestSuite() {
+        delete panel_;
+        panel_ = nullptr;
+    }
+
+    static void wait_for_mariadb(const std::string& state) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto h = panel_->http().get("/api/v1/health");
+            if (h.status == 200 && h.json().at("components").as_object().contains("mariadb") &&
+                h.json().at("components").at("mariadb").as_string() == state)
+                return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        FAIL() << "mariadb never became " << state << "\n" << panel_->log();
+    }
+
+    static std::string socket() {
+        return (panel_->data_dir() / "run" / "mariadb" / "mysqld.sock").string();
+    }
+    // The panel's admin account, read from its 0600 credentials file.
+    static std::unique_ptr<Login> admin_login() {
+        std::ifstream in(panel_->data_dir() / "mariadb-admin.cnf");
+        std::string line, user, password;
+        while (std::getline(in, line)) {
+            if (line.rfind("user=", 0) == 0) user = line.substr(5);
+            if (line.rfind("password=", 0) == 0) password = line.substr(9);
+        }
+        return std::make_unique<Login>(socket(), 0, user, password);
+    }
+    static bool server_has_database(const std::string& name) {
+        auto dbs = admin_login()->column("SHOW DATABASES");
+        return std::find(dbs.begin(), dbs.end(), name) != dbs.end();
+    }
+    static int user_entries(const std::string& name) {
+        auto n = admin_login()->column("SELECT COUNT(*) FROM mysql.user WHERE User='" + name + "'");
+        return n.empty() ? -1 : std::stoi(n[0]);
+    }
+
+    static HttpResult create(const std::string& key, const json::object& body) {
+        return panel_->http().post("/api/v1/databases", body, key);
+    }
+
+    static PanelProcess* panel_;
+    static int mariadb_port_;
+    static int pma_port_;
+    static std::string alice_;
+    static std::string bob_;
+};
+
+PanelProcess* Databases::panel_ = nullptr;
+int Databases::mariadb_port_ = 0;
+int Databases::pma_port_ = 0;
+std::string Databases::alice_;
+std::string Databases::bob_;
+
+constexpr const char* kPassword = "secure_password123";
+
+TEST_F(Databases, CreateReturnsTheSeedShapeAndTheUserSeesOnlyItsDatabase) {
+    auto r = create(alice_, {{"name", "shop"}, {"user", "shop_user"}, {"password", kPassword}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    const json::value v = r.json();
+    const auto& o = v.as_object();
+    EXPECT_EQ(o.at("id").as_string(), "alice_shop");
+    EXPECT_EQ(o.at("name").as_string(), "alice_shop");
+    EXPECT_EQ(o.at("user").as_string(), "alice_shop_user");
+    EXPECT_EQ(o.at("owner").as_string(), "alice");
+    EXPECT_TRUE(o.contains("created_at"));
+
+    // Look-alikes that an unescaped GRANT `alice_shop`.* would also match.
+    auto admin = admin_login();
+    ASSERT_TRUE(admin->ok()) << admin->message();
+    ASSERT_EQ(admin->exec("CREATE DATABASE aliceXshop"), 0u);
+    ASSERT_EQ(admin->exec("CREATE TABLE aliceXshop.secret (x INT)"), 0u);
+    ASSERT_EQ(create(bob_, {{"name", "shop"}, {"password", kPassword}}).status, 201);
+
+    Login login(socket(), 0, "alice_shop_user", kPassword);
+    ASSERT_TRUE(login.ok()) << login.message();
+    auto seen = login.column("SHOW DATABASES");
+    std::set<std::string> visible(seen.begin(), seen.end());
+    EXPECT_EQ(visible, (std::set<std::string>{"information_schema", "alice_shop"}));
+    EXPECT_EQ(login.exec("CREATE TABLE alice_shop.t (id INT PRIMARY KEY, v TEXT)"), 0u);
+    EXPECT_NE(login.exec("SELECT * FROM aliceXshop.secret"), 0u);
+    EXPECT_NE(login.exec("CREATE DATABASE aliceYshop"), 0u);
+    EXPECT_NE(login.exec("USE bob_shop"), 0u);
+    // utf8mb4, as promised.
+    auto cs = login.column(
+        "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE "
+        "SCHEMA_NAME='alice_shop'");
+    ASSERT_EQ(cs.size(), 1u);
+    EXPECT_EQ(cs[0], "utf8mb4");
+    admin->exec("DROP DATABASE aliceXshop");
+}
+
+TEST_F(Databases, ListAndGetShowEveryFieldAndTheRealSize) {
+    ASSERT_EQ(create(alice_, {{"name", "sized"}, {"password", kPassword}}).status, 201);
+    ASSERT_EQ(create(bob_, {{"name", "listed"}, {"password", kPassword}}).status, 201);
+    Login login(socket(), 0, "alice_sized", kPassword);
+    ASSERT_TRUE(login.ok()) << login.message();
+    ASSERT_EQ(login.exec("USE alice_sized"), 0u);
+    ASSERT_EQ(login.exec("CREATE TABLE alice_sized.blobs (id INT PRIMARY KEY, b BLOB)"), 0u);
+    ASSERT_EQ(login.exec("INSERT INTO alice_sized.blobs SELECT seq, RANDOM_BYTES(1000) FROM "
+                         "seq_1_to_3000"),
+              0u);
+    auto g = panel_->http().get("/api/v1/databases/alice_sized", alice_);
+    ASSERT_EQ(g.status, 200) << g.body;
+    const json::value v = g.json();
+    const auto& o = v.as_object();
+    for (const char* k : {"id", "name", "user", "owner", "domain", "remote_access", "remote_host",
+                          "size_kb", "created_at"})
+        EXPECT_TRUE(o.contains(k)) << k;
+    EXPECT_GT(o.at("size_kb").as_int64(), 2000);  // ~3 MB written, seen at once
+    EXPECT_EQ(o.at("remote_access").as_bool(), false);
+
+    auto list = panel_->http().get("/api/v1/databases", alice_);
+    ASSERT_EQ(list.status, 200);
+    const json::value listed = list.json();
+    for (const auto& d : listed.as_array()) EXPECT_EQ(d.at("owner").as_string(), "alice");
+    auto all = panel_->http().get("/api/v1/databases", panel_->admin_key());
+    std::set<std::string> owners;
+    const json::value everything = all.json();
+    for (const auto& d : everything.as_array())
+        owners.insert(std::string(d.at("owner").as_string()));
+    EXPECT_TRUE(owners.count("alice") && owners.count("bob"));
+}
+
+TEST_F(Databases, OwnershipMissingAndConflicts) {
+    ASSERT_EQ(create(bob_, {{"name", "private"}, {"password", kPassword}}).status, 201);
+    EXPECT_EQ(panel_->http().get("/api/v1/databases/bob_private", alice_).status, 403);
+    EXPECT_EQ(panel_->http().del("/api/v1/databases/bob_private", alice_).status, 403);
+    EXPECT_EQ(panel_->http()
+                  .put("/api/v1/databases/bob_private", {{"remote_access", false}}, alice_)
+                  .status,
+              403);
+    EXPECT_EQ(panel_->http()
+                  .post("/api/v1/databases/bob_private/reset-password",
+                        {{"password", "Another-pass1"}}, alice_)
+                  .status,
+              403);
+    EXPECT_EQ(panel_->http().post("/api/v1/databases/bob_private/phpmyadmin", {}, alice_).status,
+              403);
+    EXPECT_EQ(panel_->http().get("/api/v1/databases/bob_private", panel_->admin_key()).status, 200);
+    auto missing = panel_->http().get("/api/v1/databases/alice_nothing", alice_);
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(missing.error(), "Database not found");
+    for (const char* t : {"/api/v1/databases/..%2F..%2Fetc", "/api/v1/databases/a%00b",
+                          "/api/v1/databases/%2Fetc%2Fpasswd"})
+        EXPECT_EQ(panel_->http().get(t, alice_).status, 404) << t;
+
+    auto dup = create(bob_, {{"name", "private"}, {"password", kPassword}});
+    EXPECT_EQ(dup.status, 409);
+    EXPECT_EQ(dup.error(), "Database already exists");
+    // Another database whose user is already taken.
+    auto user_taken =
+        create(bob_, {{"name", "other"}, {"user", "private"}, {"password", kPassword}});
+    EXPECT_EQ(user_taken.status, 409);
+    EXPECT_FALSE(server_has_database("bob_other"));
+}
+
+TEST_F(Databases, BadInputIsA400NamingTheFieldAndCreatesNothing) {
+    const std::string long_name(65, 'a');
+    for (std::string bad : {"my-db", "a'b", "a`b", "a%b", "my db", "caf\xc3\xa9", "a.b", "..", "",
+                            "a\\b", "a;DROP"}) {
+        auto r = create(alice_, {{"name", bad}, {"password", kPassword}});
+        EXPECT_EQ(r.status, 400) << bad << " " << r.body;
+        if (!bad.empty()) {
+            EXPECT_EQ(r.error(), "Invalid database name (only [a-zA-Z0-9_] allowed)") << bad;
+        }
+        auto u = create(alice_, {{"name", "okname"}, {"user", bad}, {"password", kPassword}});
+        EXPECT_EQ(u.status, 400) << bad;
+        EXPECT_EQ(u.error(), "Invalid database user (only [a-zA-Z0-9_] allowed)") << bad;
+    }
+    auto too_long = create(alice_, {{"name", long_name}, {"password", kPassword}});
+    EXPECT_EQ(too_long.status, 400);
+    EXPECT_NE(too_long.error().find("at most 64"), std::string::npos) << too_long.body;
+    auto user_long =
+        create(alice_, {{"name", "u80"}, {"user", std::string(80, 'u')}, {"password", kPassword}});
+    EXPECT_EQ(user_long.status, 400);
+    EXPECT_EQ(create(alice_, {{"name", "weak"}, {"password", "short"}}).status, 400);
+    EXPECT_EQ(create(alice_, {{"name", "weak"}, {"password", "aaaaaaaaaaaa"}}).status, 400);
+    EXPECT_EQ(create(alice_, {{"name", "nopass"}}).status, 400);
+    EXPECT_EQ(create(alice_, {{"name", 5}, {"password", kPassword}}).status, 400);
+    EXPECT_EQ(create(alice_, {{"name", "x"}, {"password", true}}).status, 400);
+    auto domain = create(
+        alice_, {{"name", "withdom"}, {"password", kPassword}, {"domain", "not-hers.example"}});
+    EXPECT_EQ(domain.status, 400);
+    auto raw = panel_->http().send_raw("POST", "/api/v1/databases", "{\"name\":", alice_);
+    EXPECT_EQ(raw.status, 400);
+    EXPECT_EQ(panel_->http()
+                  .put("/api/v1/databases/alice_shop", {{"remote_access", "yes"}}, alice_)
+                  .status,
+              400);
+    for (const char* host :
+         {"not a host", "10.0.0.0/33", "1.2.3.4/x", "localhost", "a'b", "fe80::/64"}) {
+        auto r = panel_->http().put("/api/v1/databases/alice_shop",
+                                    {{"remote_access", true}, {"remote_host", host}}, alice_);
+        EXPECT_EQ(r.status, 400) << host << " " << r.body;
+    }
+    // Nothing of the refused requests reached the server.
+    EXPECT_FALSE(server_has_database("alice_okname"));
+    EXPECT_FALSE(server_has_database("alice_weak"));
+    EXPECT_EQ(user_entries("alice_okname"), 0);
+}
+
+TEST_F(Databases, DomainMustBeTheOwners) {
+    auto d = panel_->http().post("/api/v1/domains", {{"domain", "alice-site.example"}}, alice_);
+    ASSERT_EQ(d.status, 201) << d.body;
+    auto r = create(alice_,
+                    {{"name", "site"}, {"password", kPassword}, {"domain", "alice-site.example"}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    auto g = panel_->http().get("/api/v1/databases/alice_site", alice_);
+    EXPECT_EQ(g.json().at("domain").as_string(), "alice-site.example");
+    EXPECT_EQ(
+        create(bob_, {{"name", "site"}, {"password", kPassword}, {"domain", "alice-site.example"}})
+            .status,
+        400);
+}
+
+TEST_F(Databases, RemoteAccessAddsAndRemovesAHostEntry) {
+    ASSERT_EQ(create(alice_, {{"name", "remote"}, {"password", kPassword}}).status, 201);
+    {
+        Login tcp(socket(), mariadb_port_, "alice_remote", kPassword);
+        EXPECT_FALSE(tcp.ok()) << "TCP login must fail without a host entry";
+    }
+    auto on = panel_->http().put("/api/v1/databases/alice_remote",
+                                 {{"remote_access", true}, {"remote_host", "127.0.0.1"}}, alice_);
+    ASSERT_EQ(on.status, 200) << on.body;
+    EXPECT_EQ(on.json().at("remote_access").as_bool(), true);
+    EXPECT_EQ(on.json().at("remote_host").as_string(), "127.0.0.1");
+    {
+        Login tcp(socket(), mariadb_port_, "alice_remote", kPassword);
+        ASSERT_TRUE(tcp.ok()) << tcp.message();
+        EXPECT_EQ(tcp.column("SELECT CURRENT_USER()").at(0), "alice_remote@127.0.0.1");
+        EXPECT_EQ(tcp.exec("CREATE TABLE alice_remote.t (x INT)"), 0u);
+        EXPECT_NE(tcp.exec("USE bob_shop"), 0u);
+    }
+    // A CIDR becomes address/netmask; the 127.0.0.1 entry is replaced.
+    auto cidr =
+        panel_->http().put("/api/v1/databases/alice_remote",
+                           {{"remote_access", true}, {"remote_host", "127.0.0.0/8"}}, alice_);
+    ASSERT_EQ(cidr.status, 200) << cidr.body;
+    auto hosts = admin_login()->column("SELECT Host FROM mysql.user WHERE User='alice_remote'");
+    EXPECT_EQ(std::set<std::string>(hosts.begin(), hosts.end()),
+              (std::set<std::string>{"localhost", "127.0.0.0/255.0.0.0"}));
+    {
+        Login tcp(socket(), mariadb_port_, "alice_remote", kPassword);
+        EXPECT_TRUE(tcp.ok()) << tcp.message();
+    }
+    auto off =
+        panel_->http().put("/api/v1/databases/alice_remote", {{"remote_access", false}}, alice_);
+    ASSERT_EQ(off.status, 200) << off.body;
+    EXPECT_EQ(off.json().at("remote_host").as_string(), "");
+    {
+        Login tcp(socket(), mariadb_port_, "alice_remote", kPassword);
+        EXPECT_FALSE(tcp.ok());
+    }
+    EXPECT_EQ(user_entries("alice_remote"), 1);
+}
+
+TEST_F(Databases, ResetPasswordChangesEveryHostEntry) {
+    ASSERT_EQ(create(alice_, {{"name", "reset"}, {"password", kPassword}}).status, 201);
+    ASSERT_EQ(panel_->http()
+                  .put("/api/v1/databases/alice_reset",
+                       {{"remote_access", true}, {"remote_host", "127.0.0.1"}}, alice_)
+                  .status,
+              200);
+    auto r = panel_->http().post("/api/v1/databases/alice_reset/reset-password",
+                                 {{"password", "new_secure_password"}}, alice_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_FALSE(Login(socket(), 0, "alice_reset", kPassword).ok());
+    EXPECT_FALSE(Login(socket(), mariadb_port_, "alice_reset", kPassword).ok());
+    EXPECT_TRUE(Login(socket(), 0, "alice_reset", "new_secure_password").ok());
+    EXPECT_TRUE(Login(socket(), mariadb_port_, "alice_reset", "new_secure_password").ok());
+    EXPECT_EQ(panel_->http()
+                  .post("/api/v1/databases/alice_reset/reset-password", {{"password", "x"}}, alice_)
+                  .status,
+              400);
+    EXPECT_EQ(
+        panel_->http().post("/api/v1/databases/alice_reset/reset-password", {}, alice_).status,
+        400);
+}
+
+TEST_F(Databases, DeleteDropsTheDatabaseAndEveryUserEntry) {
+    ASSERT_EQ(create(alice_, {{"name", "gone"}, {"password", kPassword}}).status, 201);
+    ASSERT_EQ(panel_->http()
+                  .put("/api/v1/databases/alice_gone",
+                       {{"remote_access", true}, {"remote_host", "%"}}, alice_)
+                  .status,
+              200);
+    EXPECT_EQ(user_entries("alice_gone"), 2);
+    auto d = panel_->http().del("/api/v1/databases/alice_gone", alice_);
+    ASSERT_EQ(d.status, 200) << d.body;
+    EXPECT_FALSE(server_has_database("alice_gone"));
+    EXPECT_EQ(user_entries("alice_gone"), 0);
+    EXPECT_FALSE(Login(socket(), 0, "alice_gone", kPassword).ok());
+    EXPECT_EQ(panel_->http().get("/api/v1/databases/alice_gone", alice_).status, 404);
+    EXPECT_EQ(panel_->http().del("/api/v1/databases/alice_gone", alice_).status, 404);
+}
+
+TEST_F(Databases, PartialFailureLeavesNothingBehind) {
+    // The user exists on the server already (made outside the panel): the
+    // database made in the first step is dropped again.
+    auto admin = admin_login();
+    ASSERT_EQ(admin->exec("CREATE USER 'alice_clash'@'localhost' IDENTIFIED BY 'x'"), 0u);
+    auto r = create(alice_, {{"name", "fresh"}, {"user", "clash"}, {"password", kPassword}});
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_FALSE(server_has_database("alice_fresh"));
+    EXPECT_EQ(panel_->http().get("/api/v1/databases/alice_fresh", alice_).status, 404);
+    EXPECT_EQ(user_entries("alice_clash"), 1);  // not ours: left alone
+    admin->exec("DROP USER 'alice_clash'@'localhost'");
+
+    // The database exists on the server: no user is created.
+    ASSERT_EQ(admin->exec("CREATE DATABASE alice_taken"), 0u);
+    auto t = create(alice_, {{"name", "taken"}, {"password", kPassword}});
+    EXPECT_EQ(t.status, 409);
+    EXPECT_EQ(user_entries("alice_taken"), 0);
+    EXPECT_EQ(panel_->http().get("/api/v1/databases/alice_taken", alice_).status, 404);
+    admin->exec("DROP DATABASE alice_taken");
+}
+
+TEST_F(Databases, PackageLimitApplies) {
+    auto p = panel_->http().post("/api/v1/packages", {{"name", "onedb"}, {"max_databases", 1}},
+                                 panel_->admin_key());
+    ASSERT_EQ(p.status, 201) << p.body;
+    std::string carol = panel_->create_user_with_key("carol", "onedb");
+    ASSERT_EQ(create(carol, {{"name", "first"}, {"password", kPassword}}).status, 201);
+    auto second = create(carol, {{"name", "second"}, {"password", kPassword}});
+    EXPECT_EQ(second.status, 403);
+    EXPECT_EQ(second.error(), "Database limit reached (1)");
+    EXPECT_FALSE(server_has_database("carol_second"));
+}
+
+TEST_F(Databases, SuspendedAccountsAreRefused) {
+    std::string frank = panel_->create_user_with_key("frank");
+    ASSERT_EQ(create(frank, {{"name", "before"}, {"password", kPassword}}).status, 201);
+    ASSERT_EQ(panel_->http().post("/api/v1/users/frank/suspend", {}, panel_->admin_key()).status,
+              200);
+    auto r = create(frank, {{"name", "during"}, {"password", kPassword}});
+    EXPECT_EQ(r.status, 403);
+    EXPECT_EQ(r.error(), "Account suspended");
+    EXPECT_EQ(panel_->http().get("/api/v1/databases", frank).status, 403);
+    EXPECT_FALSE(server_has_database("frank_during"));
+    // Nothing is deleted by a suspension.
+    EXPECT_TRUE(server_has_database("frank_before"));
+}
+
+TEST_F(Databases, DeletingTheAccountDropsItsDatabases) {
+    std::string dave = panel_->create_user_with_key("dave");
+    ASSERT_EQ(create(dave, {{"name", "a"}, {"password", kPassword}}).status, 201);
+    ASSERT_EQ(create(dave, {{"name", "b"}, {"password", kPassword}}).status, 201);
+    auto d = panel_->http().del("/api/v1/users/dave", panel_->admin_key());
+    ASSERT_EQ(d.status, 200) << d.body;
+    EXPECT_NE(d.body.find("\"databases\":2"), std::string::npos) << d.body;
+    EXPECT_FALSE(server_has_database("dave_a"));
+    EXPECT_FALSE(server_has_database("dave_b"));
+    EXPECT_EQ(user_entries("dave_a"), 0);
+}
+
+TEST_F(Databases, AdminCreatesForAnOwner) {
+    auto r = panel_->http().post("/api/v1/databases",
+                                 {{"name", "byadmin"}, {"password", kPassword}, {"owner", "bob"}},
+                                 panel_->admin_key());
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json().at("id").as_string(), "bob_byadmin");
+    EXPECT_EQ(create(alice_, {{"name", "x1"}, {"password", kPassword}, {"owner", "bob"}}).status,
+              403);
+}
+
+// Follows the sign-on URL as a browser would (curl with a cookie jar).
+std::string curl(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"/usr/bin/curl", "-s", "--max-time", "20"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = run_process(
+        argv, ProcessOptions{.timeout = std::chrono::seconds(30), .max_output = 4 * 1024 * 1024});
+    return r.ok() ? r->output : "curl failed";
+}
+
+// php -S may still be starting: its sign-on page answers 403 once it is up.
+void wait_for_pma(int port) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline &&
+           curl({"-o", "/dev/null", "-w", "%{http_code}",
+                 "http://127.0.0.1:" + std::to_string(port) + "/pma/"}) != "403")
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+}
+
+TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
+    ASSERT_EQ(create(alice_, {{"name", "pma"}, {"password", kPassword}}).status, 201);
+    auto r = panel_->http().post("/api/v1/databases/alice_pma/phpmyadmin", {}, alice_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    std::string url(r.json().at("url").as_string());
+    std::string token(r.json().at("token").as_string());
+    EXPECT_GE(token.size(), 43u);  // 256 bits
+    EXPECT_NE(url.find(token), std::string::npos);
+    wait_for_pma(pma_port_);
+
+    fs::path jar = panel_->data_dir() / "cookies.txt";
+    std::string page = curl({"-L", "-c", jar.string(), "-b", jar.string(), url});
+    EXPECT_NE(page.find("alice_pma | phpMyAdmin"), std::string::npos) << page.substr(0, 2000);
+    std::string databases = curl(
+        {"-L", "-c", jar.string(), "-b", jar.string(),
+         "http://127.0.0.1:" + std::to_string(pma_port_) + "/index.php?route=/server/databases"});
+    EXPECT_NE(databases.find("alice_pma"), std::string::npos);
+    EXPECT_EQ(databases.find("alice_shop"), std::string::npos);
+    EXPECT_EQ(databases.find("bob_shop"), std::string::npos);
+
+    // Static assets, some linked into /usr/share/javascript by Debian.
+    EXPECT_EQ(
+        curl({"-o", "/dev/null", "-w", "%{http_code}",
+              "http://127.0.0.1:" + std::to_string(pma_port_) + "/js/vendor/jquery/jquery.min.js"}),
+        "200");
+    EXPECT_EQ(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://127.0.0.1:" + std::to_string(pma_port_) + "/../../../etc/passwd"}),
+              "404");
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}",
+                    "http://127.0.0.1:" + std::to_string(pma_port_) + "/config.inc.php"}),
+              "404");
+
+    std::string again = curl({"-w", "\n%{http_code}", url});
+    EXPECT_NE(again.find("already used"), std::string::npos) << again;
+    EXPECT_NE(again.find("403"), std::string::npos);
+    // Logging out ends the session; the temporary user is dropped soon after.
+    auto temp_users = [] {
+        return admin_login()->column("SELECT User FROM mysql.user WHERE User LIKE 'PMA\\_%'");
+    };
+    EXPECT_FALSE(temp_users().empty());
+    std::string bye = curl({"-c", jar.string(), "-b", jar.string(),
+                            "http://127.0.0.1:" + std::to_string(pma_port_) + "/pma/?logout=1"});
+    EXPECT_NE(bye.find("Signed out"), std::string::npos) << bye;
+    auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!temp_users().empty() && std::chrono::steady_clock::now() < gone_by)
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_TRUE(temp_users().empty());
+    std::string after_logout = curl(
+        {"-w", "\n%{http_code}", "-c", jar.string(), "-b", jar.string(),
+         "http://127.0.0.1:" + std::to_string(pma_port_) + "/index.php?route=/server/databases"});
+    EXPECT_EQ(after_logout.find("alice_pma | phpMyAdmin"), std::string::npos);
+
+    std::string forged = curl(
+        {"-w", "\n%{http_code}",
+         "http://127.0.0.1:" + std::to_string(pma_port_) + "/pma/?token=" + std::string(43, 'A')});
+    EXPECT_NE(forged.find("403"), std::string::npos);
+}
+
+// System mode: a second panel uses the first one's server as "the system's"
+// (its socket and an admin credentials file) and starts nothing itself.
+TEST_F(Databases, SystemModeUsesAnExistingServer) {
+    PanelProcess system_panel(
+        PanelOptions{.config = {"mariadb.mode=system", "mariadb.socket=" + socket(),
+                                "mariadb.admin_credentials_file=" +
+                                    (panel_->data_dir() / "mariadb-admin.cnf").string(),
+                                "pma.enabled=false"}});
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    std::string state;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto h = system_panel.http().get("/api/v1/health");
+        state = std::string(h.json().at("components").at("mariadb").as_string());
+        if (state == "up") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(state, "up") << system_panel.log();
+    EXPECT_FALSE(fs::exists(system_panel.data_dir() / "mariadb"));
+    std::string erin = system_panel.create_user_with_key("erin");
+    auto r = system_panel.http().post("/api/v1/databases",
+                                      {{"name", "sys"}, {"password", kPassword}}, erin);
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_TRUE(Login(socket(), 0, "erin_sys", kPassword).ok());
+    EXPECT_EQ(system_panel.http().del("/api/v1/databases/erin_sys", erin).status, 200);
+    EXPECT_FALSE(server_has_database("erin_sys"));
+}
+
+// An unused link expires after pma.token_ttl_s with a clear refusal, and
+// its temporary user is dropped.
+TEST(DatabasesPmaExpiry, ExpiredLinkIsRefusedAndItsUserDropped) {
+    const int pma_port = free_port();
+    PanelProcess panel(
+        PanelOptions{.config = {"mariadb.mode=sandbox", "pma.enabled=true",
+                                "mariadb.port=" + std::to_string(free_port()),
+                                "pma.port=" + std::to_string(pma_port), "pma.token_ttl_s=1"}});
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (std::chrono::steady_clock::now() < deadline &&
+           panel.http().get("/api/v1/health").body.find("\"mariadb\":\"up\"") == std::string::npos)
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto c = panel.http().post("/api/v1/databases", {{"name", "exp"}, {"password", kPassword}},
+                               panel.admin_key());
+    ASSERT_EQ(c.status, 201) << c.body << panel.log();
+    auto r = panel.http().post("/api/v1/databases/admin_exp/phpmyadmin", {}, panel.admin_key());
+    ASSERT_EQ(r.status, 200) << r.body;
+    wait_for_pma(pma_port);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    std::string late = curl({"-w", "\n%{http_code}", std::string(r.json().at("url").as_string())});
+    EXPECT_NE(late.find("expired"), std::string::npos) << late;
+    EXPECT_NE(late.find("403"), std::string::npos);
+    auto cnf = panel.data_dir() / "mariadb-admin.cnf";
+    std::ifstream in(cnf);
+    std::string line, user, password;
+    while (std::getline(in, line)) {
+        if (line.rfind("user=", 0) == 0) user = line.substr(5);
+        if (line.rfind("password=", 0) == 0) password = line.substr(9);
+    }
+    const std::string sock = (panel.data_dir() / "run" / "mariadb" / "mysqld.sock").string();
+    auto temp_users = [&] {
+        Login admin(sock, 0, user, password);
+        return admin.column("SELECT User FROM mysql.user WHERE User LIKE 'PMA\\_%'");
+    };
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!temp_users().empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    EXPECT_TRUE(temp_users().empty());
+}
+
+// Off: database routes answer 503, the rest of the panel works.
+TEST(DatabasesOff, RoutesAnswer503AndHealthSaysDown) {
+    PanelProcess off(PanelOptions{.config = {"mariadb.mode=off"}});
+    auto h = off.http().get("/api/v1/health");
+    EXPECT_EQ(h.json().at("components").at("mariadb").as_string(), "down");
+    auto r = off.http().get("/api/v1/databases", off.admin_key());
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.json().at("code").as_string(), "SERVICE_UNAVAILABLE");
+    EXPECT_EQ(
+        off.http()
+            .post("/api/v1/databases", {{"name", "x"}, {"password", kPassword}}, off.admin_key())
+            .status,
+        503);
+    EXPECT_EQ(off.http().get("/api/v1/auth/me", off.admin_key()).status, 200);
+    EXPECT_FALSE(fs::exists(off.data_dir() / "mariadb"));
+}
+
+static pid_t mariadbd_pid(const fs::path& data_dir) {
+    std::ifstream pid_file(data_dir / "run" / "mariadb" / "mysqld.pid");
+    pid_t pid = 0;
+    pid_file >> pid;
+    return pid;
+}
+
+// A hung server (SIGSTOP) delays database changes only: MariaDB calls never
+// hold the store, so other routes, writes included, answer at once.
+TEST_F(Databases, ZY_HungMariadbDoesNotBlockOtherRoutes) {
+    pid_t pid = mariadbd_pid(panel_->data_dir());
+    ASSERT_GT(pid, 0);
+    ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+    int hung_status = 0;
+    std::atomic<bool> hung_done{false};
+    std::thread hung([&] {
+        hung_status = create(alice_, {{"name", "hung"}, {"password", kPassword}}).status;
+        hung_done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto t0 = std::chrono::steady_clock::now();
+    auto d = panel_->http().post("/api/v1/domains", {{"domain", "while-hung.example"}}, alice_);
+    auto me = panel_->http().get("/api/v1/auth/me", alice_);
+    auto took = std::chrono::steady_clock::now() - t0;
+    const bool create_was_waiting = !hung_done;
+    ::kill(pid, SIGCONT);
+    hung.join();
+    EXPECT_EQ(d.status, 201) << d.body;
+    EXPECT_EQ(me.status, 200);
+    EXPECT_LT(took, std::chrono::seconds(2));
+    EXPECT_TRUE(create_was_waiting) << "the create should still be waiting on MariaDB";
+    // Resumed within mariadb.query_timeout_s, the create completes; past it
+    // the create is a 503 (the server may still run the statement after
+    // SIGCONT: the panel has no record, and reconcile reports the leftover).
+    EXPECT_TRUE(hung_status == 201 || hung_status == 503) << hung_status;
+    auto admin = admin_login();
+    admin->exec("DROP DATABASE IF EXISTS alice_hung");
+    admin->exec("DROP USER IF EXISTS 'alice_hung'@'localhost'");
+}
+
+// Last: it takes MariaDB away from under the panel.
+TEST_F(Databases, ZZ_MariadbKilledGives503ThenRecovers) {
+    ASSERT_EQ(create(alice_, {{"name", "survivor"}, {"password", kPassword}}).status, 201);
+    // Something the records do not know about, for the reconcile after.
+    ASSERT_EQ(admin_login()->exec("CREATE DATABASE alice_orphan"), 0u);
+    pid_t pid = mariadbd_pid(panel_->data_dir());
+    ASSERT_GT(pid, 0);
+    ASSERT_EQ(::kill(pid, SIGKILL), 0);
+    bool saw_503 = false;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto r = panel_->http().get("/api/v1/databases", alice_);
+        if (r.status == 503) {
+            EXPECT_EQ(r.json().at("code").as_string(), "SERVICE_UNAVAILABLE");
+            saw_503 = true;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(saw_503);
+    // Other routes keep working meanwhile.
+    EXPECT_EQ(panel_->http().get("/api/v1/auth/me", alice_).status, 200);
+    // The supervisor restarts mariadbd; the panel notices by itself.
+    HttpResult after;
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        after = panel_->http().get("/api/v1/databases", alice_);
+        if (after.status == 200) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(after.status, 200) << after.body;
+    wait_for_mariadb("up");
+    EXPECT_EQ(create(alice_, {{"name", "afterwards"}, {"password", kPassword}}).status, 201);
+    EXPECT_TRUE(Login(socket(), 0, "alice_survivor", kPassword).ok());
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (panel_->log().find("database alice_orphan has no record") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_NE(panel_->log().find("database alice_orphan has no record"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wsp::test
