@@ -48,9 +48,12 @@ async function startPanel(dataDir) {
     '-c', 'server.tls=false',
     '-c', `web.dir=${join(webDir, 'dist')}`,
     '-c', 'rate_limit.requests_per_minute=1000000',
-    // FTP accounts are kept without starting ProFTPD (its port could clash
-    // with other suites running beside this one; docs/ftp.md tests logins).
+    // No managed servers (their default ports could clash with other
+    // suites; the areas' own tests drive them): FTP accounts are still kept,
+    // and the Databases page shows the panel's 503 message.
     '-c', 'ftp.enabled=false',
+    '-c', 'mariadb.mode=off',
+    '-c', 'pma.enabled=false',
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

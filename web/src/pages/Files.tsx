@@ -74,7 +74,7 @@ export function Files() {
                     <td data-label="Name">
                       {f.is_dir ? (
                         <button type="button" class="link" onClick={() => setDir(f.path)}>
-                          📁 {f.name}
+                          {f.name}/
                         </button>
                       ) : (
                         f.name
