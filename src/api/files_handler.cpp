@@ -123,27 +123,38 @@ Response files_rename(Services& s, const Request& r) {
                            "Renamed successfully");
 }
 
-Response files_copy(Services& s, const Request& r) {
-    TRY_OR_RESPOND(auto body, parse_object(r));
+namespace {
+// The body of /files/copy and /files/move: {source, destination, overwrite?, owner?}.
+struct Transfer {
+    std::string source;
+    std::string destination;
+    std::optional<bool> overwrite;
+    std::optional<std::string> owner;
+};
+
+Result<Transfer> read_transfer(const Request& r) {
+    TRY(auto body, parse_object(r));
     Fields f(body);
-    TRY_OR_RESPOND(auto source, f.required_string("source", "Source"));
-    TRY_OR_RESPOND(auto destination, f.required_string("destination", "Destination"));
-    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
-    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    Transfer t;
+    TRY(t.source, f.required_string("source", "Source"));
+    TRY(t.destination, f.required_string("destination", "Destination"));
+    TRY(t.overwrite, f.boolean("overwrite"));
+    TRY(t.owner, f.string("owner"));
+    return t;
+}
+}  // namespace
+
+Response files_copy(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto t, read_transfer(r));
     return respond_message(
-        files(s).copy(*r.caller, owner, source, destination, overwrite_of(overwrite)),
+        files(s).copy(*r.caller, t.owner, t.source, t.destination, overwrite_of(t.overwrite)),
         "Copied successfully");
 }
 
 Response files_move(Services& s, const Request& r) {
-    TRY_OR_RESPOND(auto body, parse_object(r));
-    Fields f(body);
-    TRY_OR_RESPOND(auto source, f.required_string("source", "Source"));
-    TRY_OR_RESPOND(auto destination, f.required_string("destination", "Destination"));
-    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
-    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    TRY_OR_RESPOND(auto t, read_transfer(r));
     return respond_message(
-        files(s).move(*r.caller, owner, source, destination, overwrite_of(overwrite)),
+        files(s).move(*r.caller, t.owner, t.source, t.destination, overwrite_of(t.overwrite)),
         "Moved successfully");
 }
 

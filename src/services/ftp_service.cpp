@@ -1,5 +1,7 @@
 #include "services/ftp_service.h"
 
+#include "store/json_columns.h"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
@@ -24,22 +26,6 @@ std::string anonymous_rel(const std::string& domain) {
     return "web/" + domain + "/pub";
 }
 
-std::string ips_json(const std::vector<std::string>& ips) {
-    boost::json::array a;
-    for (const auto& s : ips) a.emplace_back(s);
-    return boost::json::serialize(a);
-}
-
-std::vector<std::string> ips_from_json(const std::string& text) {
-    std::vector<std::string> out;
-    boost::system::error_code ec;
-    auto v = boost::json::parse(text, ec);
-    if (ec || !v.is_array()) return out;
-    for (const auto& e : v.as_array())
-        if (e.is_string()) out.emplace_back(e.as_string());
-    return out;
-}
-
 constexpr const char* kColumns =
     "username, owner, password_hash, home_rel, domain, quota_mb, read_only, enabled, "
     "allowed_ips, created_at, updated_at";
@@ -54,7 +40,7 @@ FtpAccount read_account(const Stmt& s) {
     a.quota_mb = s.integer(5);
     a.read_only = s.integer(6) != 0;
     a.enabled = s.integer(7) != 0;
-    a.allowed_ips = ips_from_json(s.text(8));
+    a.allowed_ips = from_json_array(s.text(8));
     a.created_at = s.integer(9);
     a.updated_at = s.integer(10);
     return a;
@@ -91,8 +77,8 @@ class FtpRepo {
         Stmt s(db_, std::string("INSERT INTO ftp_accounts (") + kColumns +
                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
         s.bind_all(a.username, a.owner, a.password_hash, a.home_rel, a.domain, a.quota_mb,
-                   int64_t{a.read_only}, int64_t{a.enabled}, ips_json(a.allowed_ips), a.created_at,
-                   a.updated_at);
+                   int64_t{a.read_only}, int64_t{a.enabled}, to_json_array(a.allowed_ips),
+                   a.created_at, a.updated_at);
         s.run();
     }
     void update(const FtpAccount& a) {
@@ -100,7 +86,7 @@ class FtpRepo {
                "UPDATE ftp_accounts SET password_hash = ?, home_rel = ?, domain = ?, quota_mb = ?, "
                "read_only = ?, enabled = ?, allowed_ips = ?, updated_at = ? WHERE username = ?");
         s.bind_all(a.password_hash, a.home_rel, a.domain, a.quota_mb, int64_t{a.read_only},
-                   int64_t{a.enabled}, ips_json(a.allowed_ips), a.updated_at, a.username);
+                   int64_t{a.enabled}, to_json_array(a.allowed_ips), a.updated_at, a.username);
         s.run();
     }
     bool remove(const std::string& username) {
