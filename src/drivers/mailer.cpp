@@ -1,8 +1,8 @@
 #include "drivers/mailer.h"
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
+#include "drivers/curl_library.h"
 
 #include <algorithm>
 #include <cstring>
@@ -147,30 +147,30 @@ std::string format_mail(const std::string& from, const Mail& mail, int64_t now_u
 Result<void> Mailer::send(const Mail& mail) {
     if (!enabled()) return unavailable("mail is not configured (mail.smtp_url)");
     if (!valid_email(mail.to)) return validation("mail: invalid recipient");
-    static std::once_flag curl_init;
-    std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    const CurlLibrary* c = curl_library();
+    if (!c) return unavailable("mail: libcurl is not available");
 
     std::string message = format_mail(config_.from, mail, static_cast<int64_t>(::time(nullptr)));
     Payload payload{&message};
-    CURL* curl = curl_easy_init();
+    CURL* curl = c->easy_init();
     if (!curl) return internal("mail: curl_easy_init failed");
     std::string from = angle(one_line(config_.from, 254));
     std::string to = angle(mail.to);
-    curl_slist* rcpt = curl_slist_append(nullptr, to.c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, config_.smtp_url.c_str());
-    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
-    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_payload);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &payload);
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT,
-                     static_cast<long>(std::max<int64_t>(config_.timeout_s, 1)));
-    CURLcode rc = curl_easy_perform(curl);
-    curl_slist_free_all(rcpt);
-    curl_easy_cleanup(curl);
-    if (rc != CURLE_OK) return unavailable(std::string("mail: ") + curl_easy_strerror(rc));
+    curl_slist* rcpt = c->slist_append(nullptr, to.c_str());
+    c->easy_setopt(curl, CURLOPT_URL, config_.smtp_url.c_str());
+    c->easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
+    c->easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+    c->easy_setopt(curl, CURLOPT_READFUNCTION, read_payload);
+    c->easy_setopt(curl, CURLOPT_READDATA, &payload);
+    c->easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    c->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    c->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
+    c->easy_setopt(curl, CURLOPT_TIMEOUT,
+                   static_cast<long>(std::max<int64_t>(config_.timeout_s, 1)));
+    CURLcode rc = c->easy_perform(curl);
+    c->slist_free_all(rcpt);
+    c->easy_cleanup(curl);
+    if (rc != CURLE_OK) return unavailable(std::string("mail: ") + c->easy_strerror(rc));
     return Ok{};
 }
 
