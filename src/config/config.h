@@ -83,11 +83,11 @@ struct PmaConfig {  // issue 4
     int64_t token_ttl_s = 60;
 };
 
-struct FtpConfig {  // issue 5
-    bool enabled = true;                    // run the panel's own ProFTPD when serving
+struct FtpConfig {        // issue 5
+    bool enabled = true;  // run the panel's own ProFTPD when serving
     std::string proftpd = "/usr/sbin/proftpd";
     std::string modules = "/usr/lib/proftpd";
-    std::string address = "127.0.0.1";     // IPv4 address it listens on
+    std::string address = "127.0.0.1";  // IPv4 address it listens on
     int64_t port = 2121;
     std::string passive_ports = "30000-30050";
     int64_t max_sessions = 50;
