@@ -84,6 +84,8 @@ Result<void> wire_ftp(Panel& panel) {
     auto ftp = std::make_shared<FtpService>(panel.context(), std::move(file), server);
     panel.services().ftp = ftp;
     panel.services().users.add_cleanup(ftp.get());
+    panel.services().users.on_status_change(
+        [ftp](const std::string&, const std::string&) { ftp->owner_status_changed(); });
     if (server) panel.services().health["ftp"] = [ftp] { return ftp->healthy(); };
 
     const std::filesystem::path data_dir = panel.data_dir();

@@ -479,49 +479,29 @@ Result<void> FtpService::start() {
             std::vector<ServerAccount> out;
             for (const auto& a : repo.list(std::nullopt))
                 out.push_back(server_row(a, !suspended.count(a.owner)));
+            std::lock_guard lock(suspended_mutex_);
             suspended_ = suspended;
             return out;
         }));
     CHECK_OK(file_->replace_all(rows));
     if (server_) {
-        TRY(auto sites, guarded([&]() -> Result<std::vector<std::pair<std::string, std::string>>> {
-                return FtpRepo(ctx_.db).anonymous_sites();
-            }));
-        std::vector<AnonymousSite> out;
-        for (const auto& [domain, owner] : sites)
-            out.push_back({domain, ctx_.identity.home_of(owner) / anonymous_rel(domain)});
-        CHECK_OK(server_->set_anonymous(std::move(out)));
+        CHECK_OK(push_anonymous_sites());
         CHECK_OK(server_->start());
     }
-    {
-        std::lock_guard lock(watch_mutex_);
-        stopping_ = false;
-    }
-    watcher_ = std::thread([this] { watch_owners(); });
+    serving_ = true;
     return Ok{};
 }
 
 void FtpService::stop() {
-    if (!watcher_.joinable()) return;  // not serving, or already stopped
+    if (!serving_) return;  // not serving, or already stopped
+    serving_ = false;
     if (server_) server_->settle(std::chrono::seconds(3));
-    {
-        std::lock_guard lock(watch_mutex_);
-        stopping_ = true;
-    }
-    watch_wake_.notify_all();
-    if (watcher_.joinable()) watcher_.join();
 }
 
-// Suspension is decided by the user service; the FTP server learns of it
-// here within a second (the user service has no change hook).
-void FtpService::watch_owners() {
-    std::unique_lock lock(watch_mutex_);
-    while (!watch_wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; })) {
-        lock.unlock();
-        auto r = sync_suspended();
-        if (!r.ok()) spdlog::error("ftp: cannot sync suspended owners: {}", r.error().message);
-        lock.lock();
-    }
+void FtpService::owner_status_changed() {
+    std::lock_guard lock(suspended_mutex_);
+    auto r = sync_suspended();
+    if (!r.ok()) spdlog::error("ftp: cannot sync suspended owners: {}", r.error().message);
 }
 
 bool FtpService::healthy() const {

@@ -2,7 +2,6 @@
 // FTP accounts: the rules (ownership, names, homes, limits) and keeping
 // ProFTPD's accounts file in step with the panel's store, all or nothing.
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -10,7 +9,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "drivers/proftpd_accounts.h"
@@ -93,9 +91,11 @@ class FtpService final : public OwnerCleanup {
     // The account's home as an absolute path.
     std::filesystem::path home_of(const FtpAccount& a) const;
 
-    // Serving: rebuilds the accounts file from the store, starts ProFTPD,
-    // and watches for owners being suspended or reinstated.
+    // Serving: rebuilds the accounts file from the store, starts ProFTPD.
     Result<void> start();
+    // An owner was suspended or reinstated (UserService::on_status_change):
+    // refuse or allow its logins, end its sessions, update anonymous sites.
+    void owner_status_changed();
     void stop();
     bool healthy() const;
 
@@ -114,16 +114,13 @@ class FtpService final : public OwnerCleanup {
     Result<std::string> resolve_home(const std::string& owner, const std::string& input);
     Result<void> sync_suspended();
     Result<void> push_anonymous_sites();
-    void watch_owners();
 
     PanelContext& ctx_;
     std::unique_ptr<AccountsFile> file_;
     std::shared_ptr<ProftpdServer> server_;
+    std::mutex suspended_mutex_;  // guards suspended_ and its sync
     std::set<std::string> suspended_;
-    std::mutex watch_mutex_;
-    std::condition_variable watch_wake_;
-    bool stopping_ = false;
-    std::thread watcher_;
+    bool serving_ = false;
 };
 
 }  // namespace wsp

@@ -121,7 +121,9 @@ Result<UserRecord> UserService::set_status(const Caller& caller, const std::stri
         users.update(*user);
         return *user;
     });
-    if (result.ok()) ctx_.index.put_user(*result);
+    if (!result.ok()) return result;
+    ctx_.index.put_user(*result);
+    for (const auto& listener : status_listeners_) listener(username, status);
     return result;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Hosting accounts: create (with a home), change, suspend, delete (with
 // everything they own).
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,6 +38,15 @@ class UserService {
 
     void add_cleanup(OwnerCleanup* cleanup) { cleanups_.push_back(cleanup); }
 
+    // Called after an account is suspended or reinstated (after the commit,
+    // on the request's worker thread), so areas that enforce suspension
+    // outside the panel (the FTP server) learn of it at once.
+    using StatusListener =
+        std::function<void(const std::string& username, const std::string& status)>;
+    void on_status_change(StatusListener listener) {
+        status_listeners_.push_back(std::move(listener));
+    }
+
     Result<std::vector<UserRecord>> list(const Caller& caller);
     Result<UserRecord> get(const Caller& caller, const std::string& username);
     // `creator` is "" for accounts made from the command line.
@@ -56,6 +66,7 @@ class UserService {
 
     PanelContext& ctx_;
     std::vector<OwnerCleanup*> cleanups_;
+    std::vector<StatusListener> status_listeners_;
 };
 
 }  // namespace wsp
