@@ -2,8 +2,8 @@ import { useState } from 'preact/hooks';
 import { SCOPES, type ApiKey, type ApiKeyCreated, type Scope } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
-import { LoadState, Page, Section, When } from '../ui/page';
-import { Pager, usePaged } from '../ui/pager';
+import { Page, Section, When } from '../ui/page';
+import { ListTable } from '../ui/list_table';
 import { ipList, maxLength, parseIpList, required } from '../validation';
 
 const SCOPE_HELP: Record<Scope, string> = {
@@ -36,61 +36,42 @@ export function ApiKeys() {
       await keys.reload();
     });
 
-  const paged = usePaged(keys.data);
   return (
     <Page title="API keys">
       {created && <SecretOnce created={created} onDone={() => setCreated(null)} />}
       <Section title="Your keys">
-        <LoadState loading={keys.loading} error={keys.error} empty={keys.data?.length === 0} />
-        {keys.data && keys.data.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Prefix</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Allowed IPs</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {paged.rows.map((k) => (
-                  <tr key={k.id}>
-                    <td data-label="Name">{k.name}</td>
-                    <td data-label="Prefix">
-                      <code>{k.key_prefix}</code>
-                    </td>
-                    <td data-label="Scopes">{k.permissions.join(', ')}</td>
-                    <td data-label="Allowed IPs">{k.ip_whitelist.length ? k.ip_whitelist.join(', ') : 'any'}</td>
-                    <td data-label="Last used">
-                      <When at={k.last_used} />
-                    </td>
-                    <td data-label="Expires">
-                      <When at={k.expires_at} />
-                    </td>
-                    <td data-label="State">{k.enabled ? 'enabled' : 'disabled'}</td>
-                    <td data-label="Actions" class="actions">
-                      <button type="button" onClick={() => toggle(k)} aria-label={`${k.enabled ? 'Disable' : 'Enable'} key ${k.name}`}>
-                        {k.enabled ? 'Disable' : 'Enable'}
-                      </button>
-                      <button type="button" class="danger" onClick={() => revoke(k)} aria-label={`Revoke key ${k.name}`}>
-                        Revoke
-                      </button>
-                      <RowError message={rows.errors[k.id]} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {paged.pages > 1 && (
-          <Pager label="API keys" paged={paged} />
-        )}
+        <ListTable
+          label="API keys"
+          list={keys}
+          items={keys.data}
+          columns={['Name', 'Prefix', 'Scopes', 'Allowed IPs', 'Last used', 'Expires', 'State', 'Actions']}
+          row={(k) => (
+            <tr key={k.id}>
+              <td data-label="Name">{k.name}</td>
+              <td data-label="Prefix">
+                <code>{k.key_prefix}</code>
+              </td>
+              <td data-label="Scopes">{k.permissions.join(', ')}</td>
+              <td data-label="Allowed IPs">{k.ip_whitelist.length ? k.ip_whitelist.join(', ') : 'any'}</td>
+              <td data-label="Last used">
+                <When at={k.last_used} />
+              </td>
+              <td data-label="Expires">
+                <When at={k.expires_at} />
+              </td>
+              <td data-label="State">{k.enabled ? 'enabled' : 'disabled'}</td>
+              <td data-label="Actions" class="actions">
+                <button type="button" onClick={() => toggle(k)} aria-label={`${k.enabled ? 'Disable' : 'Enable'} key ${k.name}`}>
+                  {k.enabled ? 'Disable' : 'Enable'}
+                </button>
+                <button type="button" class="danger" onClick={() => revoke(k)} aria-label={`Revoke key ${k.name}`}>
+                  Revoke
+                </button>
+                <RowError message={rows.errors[k.id]} />
+              </td>
+            </tr>
+          )}
+        />
       </Section>
       <CreateKeyForm
         username={me.username}

@@ -3,8 +3,8 @@
 import type { CronJob } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
-import { LoadState, Page, Section, When } from '../ui/page';
-import { Pager, usePaged } from '../ui/pager';
+import { Page, Section, When } from '../ui/page';
+import { ListTable } from '../ui/list_table';
 import { describeCron, nextRuns, parseCron } from '../cron';
 import { cronExpr, required } from '../validation';
 
@@ -24,61 +24,43 @@ export function Cron() {
       await api.del('/cronjobs/{id}', { id: j.id });
       await list.reload();
     });
-  const paged = usePaged(list.data);
   return (
     <Page title="Cron jobs">
       <Section title="Scheduled jobs">
-        <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
-        {list.data && list.data.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Schedule</th>
-                  <th scope="col">Command</th>
-                  <th scope="col">Last run</th>
-                  <th scope="col">Next run</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {paged.rows.map((j) => (
-                  <tr key={j.id}>
-                    <td data-label="Name">{j.name}</td>
-                    <td data-label="Schedule">
-                      <code>{j.cron_expr}</code>
-                    </td>
-                    <td data-label="Command">
-                      <code>{j.command}</code>
-                    </td>
-                    <td data-label="Last run">
-                      <When at={j.last_run_at} />
-                      {j.last_run_at && (j.last_run_ok ? ' ✓ ok' : ' ✗ failed')}
-                    </td>
-                    <td data-label="Next run">
-                      <When at={j.next_run_at} never="—" />
-                    </td>
-                    <td data-label="State">{j.enabled ? 'enabled' : 'disabled'}</td>
-                    <td data-label="Actions" class="actions">
-                      <button type="button" onClick={() => toggle(j)} aria-label={`${j.enabled ? 'Disable' : 'Enable'} ${j.name}`}>
-                        {j.enabled ? 'Disable' : 'Enable'}
-                      </button>
-                      <button type="button" class="danger" onClick={() => remove(j)} aria-label={`Delete cron job ${j.name}`}>
-                        Delete
-                      </button>
-                      <RowError message={rows.errors[key(j)]} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {paged.pages > 1 && (
-          <Pager label="Cron jobs" paged={paged} />
-        )}
+        <ListTable
+          label="Cron jobs"
+          list={list}
+          items={list.data}
+          columns={['Name', 'Schedule', 'Command', 'Last run', 'Next run', 'State', 'Actions']}
+          row={(j) => (
+            <tr key={j.id}>
+              <td data-label="Name">{j.name}</td>
+              <td data-label="Schedule">
+                <code>{j.cron_expr}</code>
+              </td>
+              <td data-label="Command">
+                <code>{j.command}</code>
+              </td>
+              <td data-label="Last run">
+                <When at={j.last_run_at} />
+                {j.last_run_at && (j.last_run_ok ? ' ✓ ok' : ' ✗ failed')}
+              </td>
+              <td data-label="Next run">
+                <When at={j.next_run_at} never="—" />
+              </td>
+              <td data-label="State">{j.enabled ? 'enabled' : 'disabled'}</td>
+              <td data-label="Actions" class="actions">
+                <button type="button" onClick={() => toggle(j)} aria-label={`${j.enabled ? 'Disable' : 'Enable'} ${j.name}`}>
+                  {j.enabled ? 'Disable' : 'Enable'}
+                </button>
+                <button type="button" class="danger" onClick={() => remove(j)} aria-label={`Delete cron job ${j.name}`}>
+                  Delete
+                </button>
+                <RowError message={rows.errors[key(j)]} />
+              </td>
+            </tr>
+          )}
+        />
       </Section>
       <CreateCronForm onCreated={list.reload} />
     </Page>

@@ -3,8 +3,8 @@
 import type { Database } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
-import { LoadState, Page, Section, When } from '../ui/page';
-import { Pager, usePaged } from '../ui/pager';
+import { Page, Section, When } from '../ui/page';
+import { ListTable } from '../ui/list_table';
 import { dbName, generatePassword, password } from '../validation';
 
 export function Databases() {
@@ -31,54 +31,36 @@ export function Databases() {
       await api.del('/databases/{id}', { id: d.id });
       await list.reload();
     });
-  const paged = usePaged(list.data);
   return (
     <Page title="Databases">
       <Section title={me.role === 'admin' ? 'All databases' : 'Your databases'}>
-        <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
-        {list.data && list.data.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">User</th>
-                  {me.role === 'admin' && <th scope="col">Owner</th>}
-                  <th scope="col">Domain</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {paged.rows.map((d) => (
-                  <tr key={d.id}>
-                    <td data-label="Name">{d.name}</td>
-                    <td data-label="User">{d.user}</td>
-                    {me.role === 'admin' && <td data-label="Owner">{d.owner}</td>}
-                    <td data-label="Domain">{d.domain || '—'}</td>
-                    <td data-label="Size">{d.size_kb} KB</td>
-                    <td data-label="Created">
-                      <When at={d.created_at} />
-                    </td>
-                    <td data-label="Actions" class="actions">
-                      <button type="button" onClick={() => openPma(d)} aria-label={`Open phpMyAdmin for ${d.name}`}>
-                        phpMyAdmin
-                      </button>
-                      <button type="button" class="danger" onClick={() => remove(d)} aria-label={`Delete database ${d.name}`}>
-                        Delete
-                      </button>
-                      <RowError message={rows.errors[d.id]} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {paged.pages > 1 && (
-          <Pager label="Databases" paged={paged} />
-        )}
+        <ListTable
+          label="Databases"
+          list={list}
+          items={list.data}
+          columns={['Name', 'User', me.role === 'admin' && 'Owner', 'Domain', 'Size', 'Created', 'Actions']}
+          row={(d) => (
+            <tr key={d.id}>
+              <td data-label="Name">{d.name}</td>
+              <td data-label="User">{d.user}</td>
+              {me.role === 'admin' && <td data-label="Owner">{d.owner}</td>}
+              <td data-label="Domain">{d.domain || '—'}</td>
+              <td data-label="Size">{d.size_kb} KB</td>
+              <td data-label="Created">
+                <When at={d.created_at} />
+              </td>
+              <td data-label="Actions" class="actions">
+                <button type="button" onClick={() => openPma(d)} aria-label={`Open phpMyAdmin for ${d.name}`}>
+                  phpMyAdmin
+                </button>
+                <button type="button" class="danger" onClick={() => remove(d)} aria-label={`Delete database ${d.name}`}>
+                  Delete
+                </button>
+                <RowError message={rows.errors[d.id]} />
+              </td>
+            </tr>
+          )}
+        />
       </Section>
       <CreateDatabaseForm owner={me.username} onCreated={list.reload} />
     </Page>

@@ -1,8 +1,8 @@
 import type { Domain } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
-import { LoadState, Page, Section, When } from '../ui/page';
-import { Pager, usePaged } from '../ui/pager';
+import { Page, Section, When } from '../ui/page';
+import { ListTable } from '../ui/list_table';
 import { domainName, username } from '../validation';
 
 export function Domains() {
@@ -16,49 +16,33 @@ export function Domains() {
       await api.del('/domains/{domain}', { domain: d.domain });
       await list.reload();
     });
-  const paged = usePaged(list.data);
   return (
     <Page title="Domains">
       <Section title={isAdmin ? 'All domains' : 'Your domains'}>
-        <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
-        {list.data && list.data.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Domain</th>
-                  {isAdmin && <th scope="col">Owner</th>}
-                  <th scope="col">Web directory</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {paged.rows.map((d) => (
-                  <tr key={d.domain}>
-                    <td data-label="Domain">{d.domain}</td>
-                    {isAdmin && <td data-label="Owner">{d.owner}</td>}
-                    <td data-label="Web directory">
-                      <code>{d.document_root}</code>
-                    </td>
-                    <td data-label="Created">
-                      <When at={d.created_at} />
-                    </td>
-                    <td data-label="Actions" class="actions">
-                      <button type="button" class="danger" onClick={() => remove(d)} aria-label={`Delete domain ${d.domain}`}>
-                        Delete
-                      </button>
-                      <RowError message={rows.errors[d.domain]} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {paged.pages > 1 && (
-          <Pager label="Domains" paged={paged} />
-        )}
+        <ListTable
+          label="Domains"
+          list={list}
+          items={list.data}
+          columns={['Domain', isAdmin && 'Owner', 'Web directory', 'Created', 'Actions']}
+          row={(d) => (
+            <tr key={d.domain}>
+              <td data-label="Domain">{d.domain}</td>
+              {isAdmin && <td data-label="Owner">{d.owner}</td>}
+              <td data-label="Web directory">
+                <code>{d.document_root}</code>
+              </td>
+              <td data-label="Created">
+                <When at={d.created_at} />
+              </td>
+              <td data-label="Actions" class="actions">
+                <button type="button" class="danger" onClick={() => remove(d)} aria-label={`Delete domain ${d.domain}`}>
+                  Delete
+                </button>
+                <RowError message={rows.errors[d.domain]} />
+              </td>
+            </tr>
+          )}
+        />
       </Section>
       <CreateDomainForm isAdmin={isAdmin} onCreated={list.reload} />
     </Page>

@@ -5,8 +5,8 @@ import { useState } from 'preact/hooks';
 import type { FileEntry } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
-import { LoadState, Page, Section } from '../ui/page';
-import { Pager, usePaged } from '../ui/pager';
+import { Page, Section } from '../ui/page';
+import { ListTable } from '../ui/list_table';
 import { required } from '../validation';
 
 export function joinPath(dir: string, name: string) {
@@ -36,7 +36,6 @@ export function Files() {
     await list.reload();
   });
   const sorted = [...(list.data ?? [])].sort((a, b) => Number(b.is_dir) - Number(a.is_dir) || a.name.localeCompare(b.name));
-  const paged = usePaged(sorted);
   return (
     <Page title="Files">
       <Section title="Browse">
@@ -55,51 +54,36 @@ export function Files() {
             ))}
           </ol>
         </nav>
-        <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
-        {sorted.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">Permissions</th>
-                  <th scope="col">Modified</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {paged.rows.map((f) => (
-                  <tr key={f.path}>
-                    <td data-label="Name">
-                      {f.is_dir ? (
-                        <button type="button" class="link" onClick={() => setDir(f.path)}>
-                          {f.name}/
-                        </button>
-                      ) : (
-                        f.name
-                      )}
-                    </td>
-                    <td data-label="Size">{f.is_dir ? '—' : `${f.size} B`}</td>
-                    <td data-label="Permissions">
-                      <code>{f.permission}</code>
-                    </td>
-                    <td data-label="Modified">{f.mod_time}</td>
-                    <td data-label="Actions" class="actions">
-                      <button type="button" class="danger" onClick={() => remove(f)} aria-label={`Delete ${f.name}`}>
-                        Delete
-                      </button>
-                      <RowError message={rows.errors[f.path]} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {paged.pages > 1 && (
-          <Pager label="Files" paged={paged} />
-        )}
+        <ListTable
+          label="Files"
+          list={list}
+          items={list.data ? sorted : null}
+          columns={['Name', 'Size', 'Permissions', 'Modified', 'Actions']}
+          row={(f) => (
+            <tr key={f.path}>
+              <td data-label="Name">
+                {f.is_dir ? (
+                  <button type="button" class="link" onClick={() => setDir(f.path)}>
+                    {f.name}/
+                  </button>
+                ) : (
+                  f.name
+                )}
+              </td>
+              <td data-label="Size">{f.is_dir ? '—' : `${f.size} B`}</td>
+              <td data-label="Permissions">
+                <code>{f.permission}</code>
+              </td>
+              <td data-label="Modified">{f.mod_time}</td>
+              <td data-label="Actions" class="actions">
+                <button type="button" class="danger" onClick={() => remove(f)} aria-label={`Delete ${f.name}`}>
+                  Delete
+                </button>
+                <RowError message={rows.errors[f.path]} />
+              </td>
+            </tr>
+          )}
+        />
       </Section>
       <Section title="New folder">
         <form onSubmit={mkdir} noValidate>

@@ -4,8 +4,8 @@ import { useState } from 'preact/hooks';
 import type { FtpAccount } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
-import { LoadState, Page, Section } from '../ui/page';
-import { Pager, usePaged } from '../ui/pager';
+import { Page, Section } from '../ui/page';
+import { ListTable } from '../ui/list_table';
 import { ftpUsername, generatePassword, password } from '../validation';
 
 export function Ftp() {
@@ -25,7 +25,6 @@ export function Ftp() {
       await api.del('/ftp/{id}', { id: a.username });
       await Promise.all([list.reload(), status.reload()]);
     });
-  const paged = usePaged(accounts);
   return (
     <Page title="FTP">
       <Section title="FTP server">
@@ -43,50 +42,33 @@ export function Ftp() {
         )}
       </Section>
       <Section title={me.role === 'admin' ? 'All FTP accounts' : 'Your FTP accounts'}>
-        <LoadState loading={list.loading} error={list.error} empty={list.data !== null && accounts.length === 0} />
-        {accounts.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Username</th>
-                  {me.role === 'admin' && <th scope="col">Owner</th>}
-                  <th scope="col">Home</th>
-                  <th scope="col">Quota</th>
-                  <th scope="col">Access</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {paged.rows.map((a) => (
-                  <tr key={a.username}>
-                    <td data-label="Username">{a.username}</td>
-                    {me.role === 'admin' && <td data-label="Owner">{a.owner}</td>}
-                    <td data-label="Home">
-                      <code>{a.home_dir}</code>
-                    </td>
-                    <td data-label="Quota">{a.quota_mb ? `${a.quota_mb} MB` : 'unlimited'}</td>
-                    <td data-label="Access">{a.read_only ? 'read only' : 'read and write'}</td>
-                    <td data-label="State">{a.enabled ? 'enabled' : 'disabled'}</td>
-                    <td data-label="Actions" class="actions">
-                      <button type="button" onClick={() => toggle(a)} aria-label={`${a.enabled ? 'Disable' : 'Enable'} ${a.username}`}>
-                        {a.enabled ? 'Disable' : 'Enable'}
-                      </button>
-                      <button type="button" class="danger" onClick={() => remove(a)} aria-label={`Delete FTP account ${a.username}`}>
-                        Delete
-                      </button>
-                      <RowError message={rows.errors[a.username]} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {paged.pages > 1 && (
-          <Pager label="FTP accounts" paged={paged} />
-        )}
+        <ListTable
+          label="FTP accounts"
+          list={list}
+          items={list.data ? accounts : null}
+          columns={['Username', me.role === 'admin' && 'Owner', 'Home', 'Quota', 'Access', 'State', 'Actions']}
+          row={(a) => (
+            <tr key={a.username}>
+              <td data-label="Username">{a.username}</td>
+              {me.role === 'admin' && <td data-label="Owner">{a.owner}</td>}
+              <td data-label="Home">
+                <code>{a.home_dir}</code>
+              </td>
+              <td data-label="Quota">{a.quota_mb ? `${a.quota_mb} MB` : 'unlimited'}</td>
+              <td data-label="Access">{a.read_only ? 'read only' : 'read and write'}</td>
+              <td data-label="State">{a.enabled ? 'enabled' : 'disabled'}</td>
+              <td data-label="Actions" class="actions">
+                <button type="button" onClick={() => toggle(a)} aria-label={`${a.enabled ? 'Disable' : 'Enable'} ${a.username}`}>
+                  {a.enabled ? 'Disable' : 'Enable'}
+                </button>
+                <button type="button" class="danger" onClick={() => remove(a)} aria-label={`Delete FTP account ${a.username}`}>
+                  Delete
+                </button>
+                <RowError message={rows.errors[a.username]} />
+              </td>
+            </tr>
+          )}
+        />
       </Section>
       <CreateFtpForm owner={me.username} onCreated={() => Promise.all([list.reload(), status.reload()])} />
     </Page>

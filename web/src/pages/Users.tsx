@@ -2,8 +2,8 @@ import { useState } from 'preact/hooks';
 import type { User } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
-import { LoadState, Page, Section, When } from '../ui/page';
-import { Pager, usePaged } from '../ui/pager';
+import { Page, Section, When } from '../ui/page';
+import { ListTable } from '../ui/list_table';
 import { email, password, username } from '../validation';
 
 export function Users() {
@@ -24,61 +24,43 @@ export function Users() {
       await api.del('/users/{username}', { username: u.username });
       await list.reload();
     });
-  const paged = usePaged(list.data);
   return (
     <Page title="Users">
       <Section title="All users">
-        <LoadState loading={list.loading} error={list.error} empty={list.data?.length === 0} />
-        {list.data && list.data.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Username</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Package</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {paged.rows.map((u) => (
-                  <tr key={u.username}>
-                    <td data-label="Username">{u.username}</td>
-                    <td data-label="Email">{u.email}</td>
-                    <td data-label="Role">{u.role}</td>
-                    <td data-label="Package">{u.package}</td>
-                    <td data-label="Status">{u.status}</td>
-                    <td data-label="Created">
-                      <When at={u.created_at} />
-                    </td>
-                    <td data-label="Actions" class="actions">
-                      <button type="button" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>
-                        Edit
-                      </button>
-                      {u.username !== me.username && (
-                        <>
-                          <button type="button" onClick={() => setStatus(u)} aria-label={`${u.status === 'active' ? 'Suspend' : 'Unsuspend'} ${u.username}`}>
-                            {u.status === 'active' ? 'Suspend' : 'Unsuspend'}
-                          </button>
-                          <button type="button" class="danger" onClick={() => remove(u)} aria-label={`Delete user ${u.username}`}>
-                            Delete
-                          </button>
-                        </>
-                      )}
-                      <RowError message={rows.errors[u.username]} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {paged.pages > 1 && (
-          <Pager label="Users" paged={paged} />
-        )}
+        <ListTable
+          label="Users"
+          list={list}
+          items={list.data}
+          columns={['Username', 'Email', 'Role', 'Package', 'Status', 'Created', 'Actions']}
+          row={(u) => (
+            <tr key={u.username}>
+              <td data-label="Username">{u.username}</td>
+              <td data-label="Email">{u.email}</td>
+              <td data-label="Role">{u.role}</td>
+              <td data-label="Package">{u.package}</td>
+              <td data-label="Status">{u.status}</td>
+              <td data-label="Created">
+                <When at={u.created_at} />
+              </td>
+              <td data-label="Actions" class="actions">
+                <button type="button" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>
+                  Edit
+                </button>
+                {u.username !== me.username && (
+                  <>
+                    <button type="button" onClick={() => setStatus(u)} aria-label={`${u.status === 'active' ? 'Suspend' : 'Unsuspend'} ${u.username}`}>
+                      {u.status === 'active' ? 'Suspend' : 'Unsuspend'}
+                    </button>
+                    <button type="button" class="danger" onClick={() => remove(u)} aria-label={`Delete user ${u.username}`}>
+                      Delete
+                    </button>
+                  </>
+                )}
+                <RowError message={rows.errors[u.username]} />
+              </td>
+            </tr>
+          )}
+        />
       </Section>
       {editing && (
         <EditUserForm
