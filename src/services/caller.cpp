@@ -16,6 +16,13 @@ Result<void> ensure_owner_or_admin(const Caller& caller, const std::string& owne
     return forbidden("Access denied");
 }
 
+Result<std::optional<std::string>> list_owner(const Caller& caller,
+                                              const std::optional<std::string>& requested) {
+    if (caller.is_admin()) return requested;
+    if (requested && *requested != caller.username) return forbidden("Access denied");
+    return std::optional<std::string>(caller.username);
+}
+
 Result<void> ensure_admin(const Caller& caller) {
     if (caller.is_admin()) return Ok{};
     return forbidden("Admin privileges required");

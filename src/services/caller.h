@@ -1,5 +1,6 @@
 #pragma once
 // Who is making a request, as every service sees it.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,5 +32,10 @@ Result<void> ensure_owner_or_admin(const Caller& caller, const std::string& owne
 
 // Only an admin.
 Result<void> ensure_admin(const Caller& caller);
+
+// Whose items a list shows: a user always its own (asking for another
+// owner's is 403); an admin every owner's (nullopt) or the one it names.
+Result<std::optional<std::string>> list_owner(const Caller& caller,
+                                              const std::optional<std::string>& requested);
 
 }  // namespace wsp

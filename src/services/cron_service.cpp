@@ -168,11 +168,7 @@ CronJobView CronService::view(const CronJobRecord& job) {
 
 Result<std::vector<CronJobView>> CronService::list(const Caller& caller,
                                                    const std::optional<std::string>& owner) {
-    std::optional<std::string> filter = owner;
-    if (!caller.is_admin()) {
-        if (owner && *owner != caller.username) return forbidden("Access denied");
-        filter = caller.username;
-    }
+    TRY(std::optional<std::string> filter, list_owner(caller, owner));
     return guarded([&]() -> Result<std::vector<CronJobView>> {
         std::vector<CronJobView> out;
         for (const auto& job : CronRepo(ctx_.db).list(filter)) out.push_back(view(job));

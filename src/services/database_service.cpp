@@ -86,11 +86,7 @@ Result<DatabaseRecord> DatabaseService::owned(const Caller& caller, const std::s
 Result<std::vector<DatabaseView>> DatabaseService::list(const Caller& caller,
                                                         const std::optional<std::string>& owner) {
     CHECK_OK(ensure_up());
-    std::optional<std::string> filter = owner;
-    if (!caller.is_admin()) {
-        if (owner && *owner != caller.username) return forbidden("Access denied");
-        filter = caller.username;
-    }
+    TRY(std::optional<std::string> filter, list_owner(caller, owner));
     TRY(auto records, guarded([&]() -> Result<std::vector<DatabaseRecord>> {
             return DatabaseRepo(ctx_.db).list(filter);
         }));

@@ -24,11 +24,7 @@ std::string DomainService::web_dir(const std::string& domain) {
 
 Result<std::vector<DomainRecord>> DomainService::list(const Caller& caller,
                                                       const std::optional<std::string>& owner) {
-    std::optional<std::string> filter = owner;
-    if (!caller.is_admin()) {
-        if (owner && *owner != caller.username) return forbidden("Access denied");
-        filter = caller.username;
-    }
+    TRY(std::optional<std::string> filter, list_owner(caller, owner));
     return guarded(
         [&]() -> Result<std::vector<DomainRecord>> { return DomainRepo(ctx_.db).list(filter); });
 }

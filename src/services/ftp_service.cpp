@@ -248,11 +248,7 @@ void FtpService::reconcile(const std::string& username) {
 
 Result<std::vector<FtpAccount>> FtpService::list(const Caller& caller,
                                                  const std::optional<std::string>& owner) {
-    std::optional<std::string> filter = owner;
-    if (!caller.is_admin()) {
-        if (owner && *owner != caller.username) return forbidden("Access denied");
-        filter = caller.username;
-    }
+    TRY(std::optional<std::string> filter, list_owner(caller, owner));
     return guarded(
         [&]() -> Result<std::vector<FtpAccount>> { return FtpRepo(ctx_.db).list(filter); });
 }
