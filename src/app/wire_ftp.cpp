@@ -98,7 +98,8 @@ Result<void> wire_ftp(Panel& panel) {
             }
             return ftp->start();
         },
-        [ftp] { ftp->stop(); });
+        // ProFTPD is a Supervisor child: the panel stops it with the others.
+        [] {});
     return Ok{};
 }
 

@@ -150,19 +150,6 @@ Result<void> ProftpdServer::set_anonymous(std::vector<AnonymousSite> sites) {
     return Ok{};
 }
 
-void ProftpdServer::settle(std::chrono::milliseconds max) const {
-    if (!started_) return;
-    const auto deadline = std::chrono::steady_clock::now() + max;
-    while (std::chrono::steady_clock::now() < deadline) {
-        // starts == 0: the first start is still being prepared (config check).
-        if (supervisor_.starts(kChildName) > 0) {
-            if (!supervisor_.running(kChildName)) return;  // dead or in back-off
-            if (ftp_greets(settings_.address, static_cast<int>(settings_.port), 200)) return;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-}
-
 bool ProftpdServer::running() const {
     return supervisor_.running(kChildName) &&
            ftp_greets(settings_.address, static_cast<int>(settings_.port), 1500);

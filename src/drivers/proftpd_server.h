@@ -39,10 +39,6 @@ class ProftpdServer {
     // The anonymous sites changed: rewrite the config and restart (open
     // sessions end).
     Result<void> set_anonymous(std::vector<AnonymousSite> sites);
-    // Before the supervisor stops it: waits (up to `max`) for a starting
-    // server to greet. A SIGTERM that lands while ProFTPD is still starting
-    // up can be lost, leaving the stop waiting for its grace period.
-    void settle(std::chrono::milliseconds max) const;
     // The process is alive and the port answers with a 220 greeting.
     bool running() const;
     // Ends the open sessions of `username` (children of our master only).

@@ -484,14 +484,7 @@ Result<void> FtpService::start() {
         CHECK_OK(push_anonymous_sites());
         CHECK_OK(server_->start());
     }
-    serving_ = true;
     return Ok{};
-}
-
-void FtpService::stop() {
-    if (!serving_) return;  // not serving, or already stopped
-    serving_ = false;
-    if (server_) server_->settle(std::chrono::seconds(3));
 }
 
 void FtpService::owner_status_changed() {

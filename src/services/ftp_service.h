@@ -70,7 +70,6 @@ class FtpService final : public OwnerCleanup {
     FtpService(PanelContext& ctx, std::unique_ptr<AccountsFile> file,
                std::shared_ptr<ProftpdServer> server)
         : ctx_(ctx), file_(std::move(file)), server_(std::move(server)) {}
-    ~FtpService() override { stop(); }
 
     Result<std::vector<FtpAccount>> list(const Caller& caller,
                                          const std::optional<std::string>& owner);
@@ -96,7 +95,6 @@ class FtpService final : public OwnerCleanup {
     // An owner was suspended or reinstated (UserService::on_status_change):
     // refuse or allow its logins, end its sessions, update anonymous sites.
     void owner_status_changed();
-    void stop();
     bool healthy() const;
 
     // OwnerCleanup
@@ -120,7 +118,6 @@ class FtpService final : public OwnerCleanup {
     std::shared_ptr<ProftpdServer> server_;
     std::mutex suspended_mutex_;  // guards suspended_ and its sync
     std::set<std::string> suspended_;
-    bool serving_ = false;
 };
 
 }  // namespace wsp

@@ -12,6 +12,7 @@ constexpr auto kMinBackoff = std::chrono::seconds(1);
 constexpr auto kMaxBackoff = std::chrono::seconds(30);
 // A child that ran this long is healthy again: back-off starts over.
 constexpr auto kHealthyRun = std::chrono::seconds(60);
+constexpr auto kTermRepeat = std::chrono::milliseconds(500);
 }  // namespace
 
 Supervisor::~Supervisor() {
@@ -95,14 +96,22 @@ void Supervisor::stop_all() {
     }
     wake_.notify_all();
     for (Child* child : children) {
-        const auto deadline = std::chrono::steady_clock::now() + child->spec.stop_grace;
+        const auto start = std::chrono::steady_clock::now();
+        const auto deadline = start + child->spec.stop_grace;
+        auto next_term = start + kTermRepeat;
         for (;;) {
             {
                 std::lock_guard lock(mutex_);
                 if (child->pid == 0) break;
-                if (std::chrono::steady_clock::now() >= deadline) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now >= deadline) {
                     spdlog::warn("{}: did not stop in time; killing", child->spec.name);
                     ::kill(-child->pid, SIGKILL);
+                } else if (now >= next_term) {
+                    // A daemon still starting may not have its handler yet and
+                    // lose the first SIGTERM: ask again until the grace ends.
+                    ::kill(-child->pid, SIGTERM);
+                    next_term = now + kTermRepeat;
                 }
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
