@@ -14,6 +14,7 @@ import { Files } from './pages/Files';
 import { Ftp } from './pages/Ftp';
 import { Health } from './pages/Health';
 import { Login } from './pages/Login';
+import { Packages } from './pages/Packages';
 import { Users } from './pages/Users';
 import { loadSession, saveSession, token, type Session } from './session';
 import { AppContext, type AppContextValue } from './ui/context';
@@ -33,6 +34,7 @@ export const NAV: NavItem[] = [
   { path: '/domains', label: 'Domains', page: Domains },
   { path: '/api-keys', label: 'API keys', page: ApiKeys },
   { path: '/users', label: 'Users', page: Users, admin: true },
+  { path: '/packages', label: 'Packages', page: Packages, admin: true },
   { path: '/health', label: 'Health', page: Health },
   { path: '/account', label: 'Account', page: Account },
 ];

@@ -34,10 +34,35 @@ export class Api {
     this.base = options.base ?? '/api/v1';
   }
 
-  async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+  // For requests that are not JSON (uploads with XMLHttpRequest, downloads
+  // as blobs; api/files_transfer.ts): the full URL and the Bearer header.
+  url(path: string, params?: Params, query?: Record<string, string>): string {
+    const q = query ? '?' + new URLSearchParams(query).toString() : '';
+    return this.base + fill(path, params) + q;
+  }
+  authHeaders(): Record<string, string> {
     const token = this.options.token?.();
-    if (token) headers.Authorization = `Bearer ${token}`;
+    return token ? { Authorization: `Bearer ${token}` } : {};
+  }
+  get fetchFn(): typeof fetch {
+    return this.options.fetch ?? fetch;
+  }
+  // An answer that is not 2xx as an ApiError (the envelope's message).
+  errorFrom(status: number, text: string): ApiError {
+    let data: unknown;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = undefined;
+    }
+    if (status === 401 && this.options.token?.()) this.options.onUnauthorized?.();
+    if (isEnvelope(data)) return new ApiError(status, data.code ?? 'ERROR', data.message);
+    return new ApiError(status, 'ERROR', `The panel answered ${status}`);
+  }
+
+  async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...this.authHeaders() };
+    const token = this.options.token?.();
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const doFetch = this.options.fetch ?? fetch;
     let res: Response;

@@ -106,7 +106,81 @@ export interface FileEntry {
   permission: string;
   owner: string;
   mod_time: string;
+  is_symlink?: boolean;
+  link_target?: string;
 }
 
 // "Never" as the product writes it.
 export const NEVER = '0001-01-01T00:00:00Z';
+
+export interface CronRun {
+  id: number;
+  job_id?: number;
+  trigger: 'schedule' | 'manual';
+  status: 'running' | 'finished' | 'skipped';
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  exit_code: number | null;
+  timed_out: boolean;
+  truncated?: boolean;
+  ok: boolean;
+  output: string;
+}
+
+export interface CronLogs {
+  logs: CronRun[];
+  total: number;
+  page: number;
+  per_page: number;
+}
+
+export interface FtpAnonymous {
+  domain: string;
+  enabled: boolean;
+  read_only: boolean;
+  directory: string;
+}
+
+export interface Package {
+  name: string;
+  max_domains: number;
+  max_databases: number;
+  max_ftp_accounts: number;
+  max_cron_jobs: number;
+  disk_quota_mb: number;
+  created_at: string;
+}
+
+export interface TrashItem {
+  trash_path: string;
+  original_path: string;
+  name: string;
+  is_dir: boolean;
+  size: number;
+  deleted_at: string;
+}
+
+export interface FileVersion {
+  id: string;
+  size: number;
+  saved_at: string;
+}
+
+export interface FileSettings {
+  recycle_bin_enabled: boolean;
+  editor_font_size: number;
+  editor_theme: string;
+}
+
+export interface FileContent {
+  content: string;
+  path: string;
+  size: number;
+}
+
+export interface SearchResult {
+  results: FileEntry[];
+  truncated: boolean;
+  stopped_by?: 'limit' | 'time';
+}

@@ -1,6 +1,8 @@
-// Written against the product docs (seed 002); works once the cron API
-// (issue 6) is merged.
-import type { CronJob } from '../api/types';
+// Cron jobs (seed 002, docs/openapi/cron.yaml): list with last and next
+// run, create and edit with a live preview, run now, run history with
+// output, enable-disable, delete.
+import { useEffect, useState } from 'preact/hooks';
+import type { CronJob, CronLogs } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { Page, Section, When } from '../ui/page';
@@ -12,6 +14,9 @@ export function Cron() {
   const { api } = useApp();
   const list = useLoad(() => api.get<CronJob[]>('/cronjobs'));
   const rows = useRowErrors();
+  const [editing, setEditing] = useState<CronJob | null>(null);
+  const [logsOf, setLogsOf] = useState<CronJob | null>(null);
+  const [logsKey, setLogsKey] = useState(0);
   const key = (j: CronJob) => String(j.id);
   const toggle = (j: CronJob) =>
     rows.run(key(j), async () => {
@@ -20,8 +25,17 @@ export function Cron() {
     });
   const remove = (j: CronJob) =>
     rows.run(key(j), async () => {
-      if (!window.confirm(`Delete the cron job "${j.name}"?`)) return;
+      if (!window.confirm(`Delete the cron job "${j.name}" and its run history?`)) return;
       await api.del('/cronjobs/{id}', { id: j.id });
+      if (logsOf?.id === j.id) setLogsOf(null);
+      if (editing?.id === j.id) setEditing(null);
+      await list.reload();
+    });
+  const runNow = (j: CronJob) =>
+    rows.run(key(j), async () => {
+      await api.post('/cronjobs/{id}/run', {}, { id: j.id });
+      setLogsOf(j);
+      setLogsKey((k) => k + 1);
       await list.reload();
     });
   return (
@@ -50,6 +64,15 @@ export function Cron() {
               </td>
               <td data-label="State">{j.enabled ? 'enabled' : 'disabled'}</td>
               <td data-label="Actions" class="actions">
+                <button type="button" onClick={() => runNow(j)} aria-label={`Run ${j.name} now`}>
+                  Run now
+                </button>
+                <button type="button" onClick={() => setLogsOf(j)} aria-label={`Logs of ${j.name}`}>
+                  Logs
+                </button>
+                <button type="button" onClick={() => setEditing(j)} aria-label={`Edit ${j.name}`}>
+                  Edit
+                </button>
                 <button type="button" onClick={() => toggle(j)} aria-label={`${j.enabled ? 'Disable' : 'Enable'} ${j.name}`}>
                   {j.enabled ? 'Disable' : 'Enable'}
                 </button>
@@ -62,40 +85,148 @@ export function Cron() {
           )}
         />
       </Section>
-      <CreateCronForm onCreated={list.reload} />
+      {logsOf && <CronRunLogs key={`${logsOf.id}-${logsKey}`} job={logsOf} onClose={() => setLogsOf(null)} onChange={list.reload} />}
+      {editing && (
+        <CronForm
+          key={editing.id}
+          job={editing}
+          onDone={async (changed) => {
+            setEditing(null);
+            if (changed) await list.reload();
+          }}
+        />
+      )}
+      <CronForm onDone={list.reload} />
     </Page>
   );
 }
 
-export function CreateCronForm({ onCreated }: { onCreated: () => unknown }) {
+// The run history, newest first, 10 a page; a run still going is polled
+// until it ends, so "Run now" shows its output as soon as it has one.
+export function CronRunLogs({ job, onClose, onChange }: { job: CronJob; onClose: () => void; onChange?: () => unknown }) {
+  const { api } = useApp();
+  const [page, setPage] = useState(1);
+  const perPage = 10;
+  const logs = useLoad(() => api.get<CronLogs>('/cronjobs/{id}/logs', { id: job.id }, { page: String(page), per_page: String(perPage) }), [job.id, page]);
+  const running = logs.data?.logs.some((r) => r.status === 'running');
+  const [polls, setPolls] = useState(0);
+  // Poll while a run is going (or "Run now" whose run is not listed yet).
+  const waiting = !!logs.data && (running || (logs.data.total === 0 && polls < 10)) && polls < 150;
+  useEffect(() => {
+    if (!waiting) return;
+    const t = setTimeout(() => {
+      void logs.reload().then(() => {
+        setPolls((n) => n + 1);
+        onChange?.();
+      });
+    }, 400);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [waiting, polls, logs.data]);
+  const pages = logs.data ? Math.max(1, Math.ceil(logs.data.total / perPage)) : 1;
+  return (
+    <Section title={`Runs of ${job.name}`}>
+      {logs.error && (
+        <p class="form-error" role="alert">
+          {logs.error}
+        </p>
+      )}
+      {logs.data && logs.data.total === 0 && <p class="muted">No runs yet.</p>}
+      <ol class="run-list" aria-live="polite">
+        {logs.data?.logs.map((r) => (
+          <li key={r.id} class="run">
+            <p>
+              <strong>{r.status === 'running' ? 'running…' : r.status === 'skipped' ? 'skipped' : r.ok ? '✓ ok' : r.timed_out ? '✗ timed out' : '✗ failed'}</strong>{' '}
+              <When at={r.started_at} /> · {r.trigger === 'manual' ? 'run by hand' : 'on schedule'}
+              {r.duration_ms !== null && ` · ${(r.duration_ms / 1000).toFixed(1)} s`}
+              {r.exit_code !== null && ` · exit code ${r.exit_code}`}
+            </p>
+            {r.output ? (
+              <pre class="output" tabIndex={0} aria-label={`Output of run ${r.id}`}>
+                {r.truncated && '… (only the end was kept)\n'}
+                {r.output}
+              </pre>
+            ) : (
+              r.status !== 'running' && <p class="muted">No output.</p>
+            )}
+          </li>
+        ))}
+      </ol>
+      <div class="buttons">
+        {pages > 1 && (
+          <nav class="pager" aria-label="Run pages">
+            <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+              Newer
+            </button>
+            <span>
+              Page {page} of {pages}
+            </span>
+            <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+              Older
+            </button>
+          </nav>
+        )}
+        <button type="button" onClick={() => void logs.reload()}>
+          Refresh
+        </button>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </Section>
+  );
+}
+
+// Create (no job) or edit (only changed fields are sent).
+export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boolean) => unknown }) {
   const { api } = useApp();
   const form = useForm({
-    name: { label: 'Name', checks: [required('Name')] },
-    cron_expr: { label: 'Schedule', match: /expression|schedule|cron_expr|field/i, initial: '*/5 * * * *', checks: [cronExpr] },
-    command: { label: 'Command', checks: [required('Command')] },
-    domain: { label: 'Domain', match: /domain/i },
+    name: { label: 'Name', initial: job?.name, checks: [required('Name')] },
+    cron_expr: { label: 'Schedule', match: /expression|schedule|cron_expr|field/i, initial: job?.cron_expr ?? '*/5 * * * *', checks: [cronExpr] },
+    command: { label: 'Command', initial: job?.command, checks: [required('Command'), (v) => (/[\n\0]/.test(v) ? 'Command must be one line' : null)] },
+    domain: { label: 'Domain', match: /domain/i, initial: job?.domain },
   });
   const submit = form.submit(async (v) => {
     const body: Record<string, unknown> = { name: v.name.trim(), cron_expr: v.cron_expr.trim(), command: v.command };
+    if (job) {
+      for (const k of ['name', 'cron_expr', 'command'] as const) if (body[k] === job[k]) delete body[k];
+      if (v.domain.trim() !== job.domain) body.domain = v.domain.trim();
+      if (Object.keys(body).length === 0) return onDone(false);
+      await api.put('/cronjobs/{id}', body, { id: job.id });
+      await onDone(true);
+      return;
+    }
     if (v.domain.trim()) body.domain = v.domain.trim();
     await api.post('/cronjobs', body);
     form.reset();
-    await onCreated();
+    await onDone(true);
   });
   return (
-    <Section title="Create a cron job">
+    <Section title={job ? `Edit ${job.name}` : 'Create a cron job'}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" />
         <TextField form={form} name="cron_expr" autocomplete="off" hint="minute hour day-of-month month day-of-week, or @hourly, @daily …" />
         <CronPreview expr={form.values.cron_expr} />
         <TextField form={form} name="command" autocomplete="off" placeholder="php artisan schedule:run" />
-        <TextField form={form} name="domain" autocomplete="off" hint="Optional: one of your domains." />
+        <TextField form={form} name="domain" autocomplete="off" hint={job ? 'Empty: none.' : 'Optional: one of your domains.'} />
         <FormError message={form.formError} />
-        <Submit busy={form.busy}>Create cron job</Submit>
+        {job ? (
+          <div class="buttons">
+            <Submit busy={form.busy}>Save</Submit>
+            <button type="button" onClick={() => onDone(false)}>
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <Submit busy={form.busy}>Create cron job</Submit>
+        )}
       </form>
     </Section>
   );
 }
+
+// Kept for the existing tests and callers.
+export const CreateCronForm = ({ onCreated }: { onCreated: () => unknown }) => <CronForm onDone={onCreated} />;
 
 // What the schedule means and when it runs next, updated as it is typed.
 export function CronPreview({ expr, now = new Date() }: { expr: string; now?: Date }) {

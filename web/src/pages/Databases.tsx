@@ -1,5 +1,7 @@
-// Written against the product docs (seed 000); works once the databases
-// API (issue 4) is merged. Until then the list shows the panel's 404.
+// Databases (seed 000, docs/openapi/databases.yaml): list, create with a
+// password generator, remote access, password reset, phpMyAdmin sign-on,
+// delete with confirmation.
+import { useState } from 'preact/hooks';
 import type { Database } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
@@ -11,6 +13,7 @@ export function Databases() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<Database[]>('/databases'));
   const rows = useRowErrors();
+  const [editing, setEditing] = useState<{ db: Database; what: 'remote' | 'password' } | null>(null);
   // Single-use sign-on URL (seed 000). The tab is opened inside the click
   // (popup blockers allow that), then sent to the URL once it arrives.
   const openPma = (d: Database) =>
@@ -38,7 +41,7 @@ export function Databases() {
           label="Databases"
           list={list}
           items={list.data}
-          columns={['Name', 'User', me.role === 'admin' && 'Owner', 'Domain', 'Size', 'Created', 'Actions']}
+          columns={['Name', 'User', me.role === 'admin' && 'Owner', 'Domain', 'Size', 'Remote access', 'Created', 'Actions']}
           row={(d) => (
             <tr key={d.id}>
               <td data-label="Name">{d.name}</td>
@@ -46,12 +49,19 @@ export function Databases() {
               {me.role === 'admin' && <td data-label="Owner">{d.owner}</td>}
               <td data-label="Domain">{d.domain || '—'}</td>
               <td data-label="Size">{d.size_kb} KB</td>
+              <td data-label="Remote access">{d.remote_access ? <code>{d.remote_host}</code> : <span class="muted">off</span>}</td>
               <td data-label="Created">
                 <When at={d.created_at} />
               </td>
               <td data-label="Actions" class="actions">
                 <button type="button" onClick={() => openPma(d)} aria-label={`Open phpMyAdmin for ${d.name}`}>
                   phpMyAdmin
+                </button>
+                <button type="button" onClick={() => setEditing({ db: d, what: 'remote' })} aria-label={`Remote access for ${d.name}`}>
+                  Remote access
+                </button>
+                <button type="button" onClick={() => setEditing({ db: d, what: 'password' })} aria-label={`Reset password of ${d.name}`}>
+                  Reset password
                 </button>
                 <button type="button" class="danger" onClick={() => remove(d)} aria-label={`Delete database ${d.name}`}>
                   Delete
@@ -62,6 +72,17 @@ export function Databases() {
           )}
         />
       </Section>
+      {editing?.what === 'remote' && (
+        <RemoteAccessForm
+          key={editing.db.id}
+          db={editing.db}
+          onDone={async (changed) => {
+            setEditing(null);
+            if (changed) await list.reload();
+          }}
+        />
+      )}
+      {editing?.what === 'password' && <ResetPasswordForm key={editing.db.id} db={editing.db} onDone={() => setEditing(null)} />}
       <CreateDatabaseForm owner={me.username} onCreated={list.reload} />
     </Page>
   );
@@ -97,6 +118,86 @@ export function CreateDatabaseForm({ owner, onCreated }: { owner: string; onCrea
         <FormError message={form.formError} />
         <Submit busy={form.busy}>Create database</Submit>
       </form>
+    </Section>
+  );
+}
+
+// Remote access: the user may log in over TCP from one host (an address,
+// a CIDR, a host name pattern or % for any host); off removes that entry.
+export function RemoteAccessForm({ db, onDone }: { db: Database; onDone: (changed: boolean) => unknown }) {
+  const { api } = useApp();
+  const [enabled, setEnabled] = useState(db.remote_access);
+  const form = useForm({
+    remote_host: {
+      label: 'Remote host',
+      match: /remote|host/i,
+      initial: db.remote_host,
+      checks: [(v) => (enabled && v.trim() === '' ? 'Remote host is required when remote access is on' : null), (v) => (/[\s'"`\\]/.test(v.trim()) ? 'Remote host must not contain spaces or quotes' : null)],
+    },
+  });
+  const submit = form.submit(async (v) => {
+    const body: Record<string, unknown> = { remote_access: enabled };
+    if (enabled) body.remote_host = v.remote_host.trim();
+    await api.put('/databases/{id}', body, { id: db.id });
+    await onDone(true);
+  });
+  return (
+    <Section title={`Remote access to ${db.name}`}>
+      <form onSubmit={submit} noValidate>
+        <label class="check">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+          <span>Allow logins from another host</span>
+        </label>
+        {enabled && (
+          <TextField form={form} name="remote_host" autocomplete="off" placeholder="203.0.113.7" hint="An IP address, a CIDR range (10.0.0.0/8), a host name pattern (%.example.com) or % for any host." />
+        )}
+        <FormError message={form.formError} />
+        <div class="buttons">
+          <Submit busy={form.busy}>Save remote access</Submit>
+          <button type="button" onClick={() => onDone(false)}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+export function ResetPasswordForm({ db, onDone }: { db: Database; onDone: () => unknown }) {
+  const { api } = useApp();
+  const [done, setDone] = useState(false);
+  const form = useForm({ password: { label: 'New password', match: /password/i, checks: [password('Password')] } });
+  const submit = form.submit(async (v) => {
+    await api.post('/databases/{id}/reset-password', { password: v.password }, { id: db.id });
+    setDone(true);
+  });
+  return (
+    <Section title={`New password for ${db.user}`}>
+      {done ? (
+        <>
+          <p role="status" class="ok">
+            Password changed; the old one no longer works.
+          </p>
+          <button type="button" onClick={() => onDone()}>
+            Close
+          </button>
+        </>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <TextField form={form} name="password" type="text" autocomplete="new-password" hint="At least 8 characters; copy it before saving.">
+            <button type="button" onClick={() => form.set('password', generatePassword())}>
+              Generate
+            </button>
+          </TextField>
+          <FormError message={form.formError} />
+          <div class="buttons">
+            <Submit busy={form.busy}>Set password</Submit>
+            <button type="button" onClick={() => onDone()}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
     </Section>
   );
 }

@@ -1,18 +1,20 @@
-// Written against the product docs (seed 002); works once the FTP API
-// (issue 5) is merged.
+// FTP (seed 002, docs/openapi/ftp.yaml): server status, accounts (create,
+// edit quota / read-only / home / allowed IPs / password, enable-disable,
+// delete) and anonymous read-only FTP per domain.
 import { useState } from 'preact/hooks';
-import type { FtpAccount } from '../api/types';
+import type { Domain, FtpAccount, FtpAnonymous } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { Page, Section } from '../ui/page';
 import { ListTable } from '../ui/list_table';
-import { ftpUsername, generatePassword, password } from '../validation';
+import { ftpUsername, generatePassword, ipList, parseIpList, password } from '../validation';
 
 export function Ftp() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<{ accounts: FtpAccount[]; total: number }>('/ftp'));
   const status = useLoad(() => api.get<{ installed: boolean; running: boolean; total_accounts: number }>('/ftp/status'));
   const rows = useRowErrors();
+  const [editing, setEditing] = useState<FtpAccount | null>(null);
   const accounts = list.data?.accounts ?? [];
   const toggle = (a: FtpAccount) =>
     rows.run(a.username, async () => {
@@ -46,7 +48,7 @@ export function Ftp() {
           label="FTP accounts"
           list={list}
           items={list.data ? accounts : null}
-          columns={['Username', me.role === 'admin' && 'Owner', 'Home', 'Quota', 'Access', 'State', 'Actions']}
+          columns={['Username', me.role === 'admin' && 'Owner', 'Home', 'Quota', 'Access', 'Allowed IPs', 'State', 'Actions']}
           row={(a) => (
             <tr key={a.username}>
               <td data-label="Username">{a.username}</td>
@@ -56,8 +58,12 @@ export function Ftp() {
               </td>
               <td data-label="Quota">{a.quota_mb ? `${a.quota_mb} MB` : 'unlimited'}</td>
               <td data-label="Access">{a.read_only ? 'read only' : 'read and write'}</td>
+              <td data-label="Allowed IPs">{a.allowed_ips.length ? a.allowed_ips.join(', ') : <span class="muted">any</span>}</td>
               <td data-label="State">{a.enabled ? 'enabled' : 'disabled'}</td>
               <td data-label="Actions" class="actions">
+                <button type="button" onClick={() => setEditing(a)} aria-label={`Edit ${a.username}`}>
+                  Edit
+                </button>
                 <button type="button" onClick={() => toggle(a)} aria-label={`${a.enabled ? 'Disable' : 'Enable'} ${a.username}`}>
                   {a.enabled ? 'Disable' : 'Enable'}
                 </button>
@@ -70,8 +76,112 @@ export function Ftp() {
           )}
         />
       </Section>
+      {editing && (
+        <EditFtpForm
+          key={editing.username}
+          account={editing}
+          onDone={async (changed) => {
+            setEditing(null);
+            if (changed) await list.reload();
+          }}
+        />
+      )}
       <CreateFtpForm owner={me.username} onCreated={() => Promise.all([list.reload(), status.reload()])} />
+      <AnonymousFtp />
     </Page>
+  );
+}
+
+const homeCheck = (v: string) => (v.split('/').includes('..') || v.includes('\0') ? 'Home directory must not contain ..' : null);
+const quotaCheck = (v: string) => (/^\d+$/.test(v.trim()) ? null : 'Quota must be a whole number of MB (0: unlimited)');
+
+// Only what changed is sent (PUT is partial); a new password only when typed.
+export function EditFtpForm({ account, onDone }: { account: FtpAccount; onDone: (changed: boolean) => unknown }) {
+  const { api } = useApp();
+  const [readOnly, setReadOnly] = useState(account.read_only);
+  const form = useForm({
+    home_dir: { label: 'Home directory', match: /home/i, initial: account.home_dir, checks: [homeCheck] },
+    quota_mb: { label: 'Quota (MB)', match: /quota/i, initial: String(account.quota_mb), checks: [quotaCheck] },
+    allowed_ips: { label: 'Allowed IP addresses', match: /allowed_ips|address|\bip\b/i, initial: account.allowed_ips.join('\n'), checks: [ipList] },
+    password: { label: 'New password', match: /password/i, checks: [(v) => (v === '' ? null : password('Password')(v))] },
+  });
+  const submit = form.submit(async (v) => {
+    const body: Record<string, unknown> = {};
+    if (v.home_dir.trim() !== account.home_dir) body.home_dir = v.home_dir.trim();
+    if (Number(v.quota_mb) !== account.quota_mb) body.quota_mb = Number(v.quota_mb);
+    if (readOnly !== account.read_only) body.read_only = readOnly;
+    const ips = parseIpList(v.allowed_ips);
+    if (ips.join(',') !== account.allowed_ips.join(',')) body.allowed_ips = ips;
+    if (v.password) body.password = v.password;
+    if (Object.keys(body).length === 0) return onDone(false);
+    await api.put('/ftp/{id}', body, { id: account.username });
+    await onDone(true);
+  });
+  return (
+    <Section title={`Edit ${account.username}`}>
+      <form onSubmit={submit} noValidate>
+        <TextField form={form} name="home_dir" hint="Inside your home: absolute, or relative to your home." />
+        <TextField form={form} name="quota_mb" type="number" hint="0: unlimited." />
+        <label class="check">
+          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} />
+          <span>Read only</span>
+        </label>
+        <TextField form={form} name="allowed_ips" multiline hint="IP addresses or CIDR ranges, one per line or comma-separated; empty: any address." />
+        <TextField form={form} name="password" type="text" autocomplete="new-password" hint="Empty: unchanged.">
+          <button type="button" onClick={() => form.set('password', generatePassword())}>
+            Generate
+          </button>
+        </TextField>
+        <FormError message={form.formError} />
+        <div class="buttons">
+          <Submit busy={form.busy}>Save</Submit>
+          <button type="button" onClick={() => onDone(false)}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+// Anonymous read-only FTP, one switch per domain (GET/PUT /ftp/{domain}/anonymous).
+export function AnonymousFtp() {
+  const { api } = useApp();
+  const list = useLoad(async () => {
+    const domains = await api.get<Domain[]>('/domains');
+    return Promise.all(domains.map((d) => api.get<FtpAnonymous>('/ftp/{domain}/anonymous', { domain: d.domain })));
+  });
+  const rows = useRowErrors();
+  const flip = (a: FtpAnonymous) =>
+    rows.run(a.domain, async () => {
+      await api.put('/ftp/{domain}/anonymous', { enabled: !a.enabled }, { domain: a.domain });
+      await list.reload();
+    });
+  return (
+    <Section title="Anonymous FTP">
+      <p class="muted">Read-only downloads for anyone, per domain; clients select the domain with HOST before logging in as anonymous. Changing it restarts the FTP server.</p>
+      <ListTable
+        label="Anonymous FTP"
+        list={list}
+        items={list.data}
+        columns={['Domain', 'Directory', 'Anonymous', 'Actions']}
+        row={(a) => (
+          <tr key={a.domain}>
+            <td data-label="Domain">{a.domain}</td>
+            <td data-label="Directory">
+              <code>{a.directory}</code>
+            </td>
+            <td data-label="Anonymous">{a.enabled ? 'on (read only)' : 'off'}</td>
+            <td data-label="Actions" class="actions">
+              <button type="button" onClick={() => flip(a)} aria-label={`${a.enabled ? 'Turn off' : 'Turn on'} anonymous FTP for ${a.domain}`}>
+                {a.enabled ? 'Turn off' : 'Turn on'}
+              </button>
+              <RowError message={rows.errors[a.domain]} />
+            </td>
+          </tr>
+        )}
+      />
+    </Section>
   );
 }
 
@@ -81,8 +191,8 @@ export function CreateFtpForm({ owner, onCreated }: { owner: string; onCreated: 
   const form = useForm({
     username: { label: 'Username', match: /already exists/i, checks: [ftpUsername] },
     password: { label: 'Password', checks: [password()] },
-    home_dir: { label: 'Home directory', match: /home/i, checks: [(v) => (v.split('/').includes('..') || v.includes('\0') ? 'Home directory must not contain ..' : null)] },
-    quota_mb: { label: 'Quota (MB)', match: /quota/i, initial: '0', checks: [(v) => (/^\d+$/.test(v) ? null : 'Quota must be a whole number of MB (0: unlimited)')] },
+    home_dir: { label: 'Home directory', match: /home/i, checks: [homeCheck] },
+    quota_mb: { label: 'Quota (MB)', match: /quota/i, initial: '0', checks: [quotaCheck] },
   });
   const submit = form.submit(async (v) => {
     const body: Record<string, unknown> = { username: v.username.trim(), password: v.password, quota_mb: Number(v.quota_mb), read_only: readOnly };

@@ -1,0 +1,150 @@
+// File transfer calls whose API is being built on other branches (upload,
+// download, share links, async tasks). Every call of those routes lives in
+// this one module so the lead can adjust them at merge; until the files
+// document lists them, api/openapi.test.ts carries them in PENDING_PATHS.
+//
+// Shapes coded against (the lead's brief):
+//   POST /files/upload   multipart: path, file (one or more), overwrite="true"
+//                        409 a file exists (offer overwrite), 413 over max_upload_mb
+//   GET  /files/download?path=   bytes; a directory comes as a zip
+//   POST /files/share {path, expires_in?, password?, max_downloads?} -> {id, url, expires_at}
+//   GET  /files/shares -> {items: Share[]};  DELETE /files/shares/{id}
+//   compress/extract/copy with async:true -> 202 {task_id, status}
+//   GET /files/tasks/{id} -> Task;  DELETE /files/tasks/{id} cancels
+import { ApiError, type Api } from './client';
+
+export interface Share {
+  id: string;
+  path: string;
+  url: string;
+  expires_at: string;
+  downloads: number;
+  max_downloads: number;
+  has_password: boolean;
+  created_at: string;
+}
+
+export interface ShareRequest {
+  path: string;
+  expires_in?: number;
+  password?: string;
+  max_downloads?: number;
+}
+
+export type TaskStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface Task {
+  id: string;
+  kind: string;
+  status: TaskStatus;
+  percent: number;
+  bytes_done: number;
+  bytes_total: number;
+  error?: string;
+}
+
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+// One file, one request, so each gets its own progress bar and its own
+// error (409 -> ask to overwrite, 413 -> too large).
+export function uploadFile(
+  api: Api,
+  dir: string,
+  file: File,
+  opts: { overwrite?: boolean; onProgress?: (p: UploadProgress) => void; signal?: AbortSignal } = {},
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', api.url('/files/upload'));
+    for (const [k, v] of Object.entries(api.authHeaders())) xhr.setRequestHeader(k, v);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (e) => opts.onProgress?.({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size });
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        opts.onProgress?.({ loaded: file.size, total: file.size });
+        resolve();
+      } else reject(api.errorFrom(xhr.status, xhr.responseText));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'The upload was interrupted; check your connection'));
+    xhr.onabort = () => reject(new ApiError(0, 'ABORTED', 'Upload cancelled'));
+    opts.signal?.addEventListener('abort', () => xhr.abort());
+    const form = new FormData();
+    form.append('path', dir);
+    if (opts.overwrite) form.append('overwrite', 'true');
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+// Fetches the bytes with the Bearer header and hands them to the browser
+// as a download (a directory arrives as NAME.zip).
+export async function downloadFile(api: Api, path: string, isDir = false): Promise<void> {
+  let res: Response;
+  try {
+    res = await api.fetchFn(api.url('/files/download', {}, { path }), { headers: api.authHeaders() });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The panel cannot be reached; check your connection');
+  }
+  if (!res.ok) throw api.errorFrom(res.status, await res.text());
+  const blob = await res.blob();
+  const name = (path.split('/').filter(Boolean).pop() ?? 'home') + (isDir ? '.zip' : '');
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function createShare(api: Api, req: ShareRequest) {
+  return api.post<{ id: string; url: string; expires_at: string }>('/files/share', req);
+}
+
+export async function listShares(api: Api): Promise<Share[]> {
+  return (await api.get<{ items: Share[] }>('/files/shares')).items ?? [];
+}
+
+export function deleteShare(api: Api, id: string) {
+  return api.del('/files/shares/{id}', { id });
+}
+
+// The share URL is public and relative to the panel ("/s/<token>").
+export function absoluteShareUrl(url: string): string {
+  return new URL(url, location.origin).toString();
+}
+
+export type AsyncOp = 'compress' | 'extract' | 'copy';
+
+// Starts compress/extract/copy as a task when the panel can; a panel that
+// answers at once (200 {message}) is done already.
+export async function startFileOp(api: Api, op: AsyncOp, body: Record<string, unknown>): Promise<{ task_id?: string; message?: string }> {
+  const withAsync = { ...body, async: true };
+  if (op === 'compress') return api.post('/files/compress', withAsync);
+  if (op === 'extract') return api.post('/files/extract', withAsync);
+  return api.post('/files/copy', withAsync);
+}
+
+export function getTask(api: Api, id: string) {
+  return api.get<Task>('/files/tasks/{id}', { id });
+}
+
+export function cancelTask(api: Api, id: string) {
+  return api.del('/files/tasks/{id}', { id });
+}
+
+// Polls a task until it ends; `onUpdate` sees every state.
+export async function waitTask(api: Api, id: string, onUpdate: (t: Task) => void, intervalMs = 400): Promise<Task> {
+  for (;;) {
+    const t = await getTask(api, id);
+    onUpdate(t);
+    if (t.status === 'done') return t;
+    if (t.status === 'failed') throw new ApiError(500, 'TASK_FAILED', t.error || 'The task failed');
+    if (t.status === 'cancelled') throw new ApiError(0, 'CANCELLED', 'Cancelled');
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -1,0 +1,127 @@
+// Packages (admin): the limits a user gets (docs/openapi.yaml /packages).
+// -1 means unlimited; `default` always exists and cannot be deleted.
+import { useState } from 'preact/hooks';
+import type { Package } from '../api/types';
+import { useApp, useLoad } from '../ui/context';
+import { FormError, RowError, Submit, TextField, useForm, useRowErrors, type FieldSpec } from '../ui/form';
+import { Page, Section, When } from '../ui/page';
+import { ListTable } from '../ui/list_table';
+import { required } from '../validation';
+
+export const LIMITS = [
+  ['max_domains', 'Domains'],
+  ['max_databases', 'Databases'],
+  ['max_ftp_accounts', 'FTP accounts'],
+  ['max_cron_jobs', 'Cron jobs'],
+  ['disk_quota_mb', 'Disk quota (MB)'],
+] as const;
+type LimitKey = (typeof LIMITS)[number][0];
+
+const limitCheck = (label: string) => (v: string) => (/^(-1|\d+)$/.test(v.trim()) ? null : `${label} must be a whole number (-1: unlimited)`);
+const showLimit = (n: number) => (n < 0 ? 'unlimited' : String(n));
+
+export function Packages() {
+  const { api } = useApp();
+  const list = useLoad(() => api.get<Package[]>('/packages'));
+  const rows = useRowErrors();
+  const [editing, setEditing] = useState<Package | null>(null);
+  const remove = (p: Package) =>
+    rows.run(p.name, async () => {
+      if (!window.confirm(`Delete the package ${p.name}?`)) return;
+      await api.del('/packages/{name}', { name: p.name });
+      await list.reload();
+    });
+  return (
+    <Page title="Packages">
+      <Section title="All packages">
+        <ListTable
+          label="Packages"
+          list={list}
+          items={list.data}
+          columns={['Name', ...LIMITS.map(([, l]) => l), 'Created', 'Actions']}
+          row={(p) => (
+            <tr key={p.name}>
+              <td data-label="Name">{p.name}</td>
+              {LIMITS.map(([k, l]) => (
+                <td key={k} data-label={l}>
+                  {showLimit(p[k])}
+                </td>
+              ))}
+              <td data-label="Created">
+                <When at={p.created_at} />
+              </td>
+              <td data-label="Actions" class="actions">
+                <button type="button" onClick={() => setEditing(p)} aria-label={`Edit package ${p.name}`}>
+                  Edit
+                </button>
+                {p.name !== 'default' && (
+                  <button type="button" class="danger" onClick={() => remove(p)} aria-label={`Delete package ${p.name}`}>
+                    Delete
+                  </button>
+                )}
+                <RowError message={rows.errors[p.name]} />
+              </td>
+            </tr>
+          )}
+        />
+      </Section>
+      {editing && (
+        <PackageForm
+          key={editing.name}
+          pkg={editing}
+          onDone={async (changed) => {
+            setEditing(null);
+            if (changed) await list.reload();
+          }}
+        />
+      )}
+      <PackageForm onDone={list.reload} />
+    </Page>
+  );
+}
+
+// Create (no pkg) or edit a package's limits.
+export function PackageForm({ pkg, onDone }: { pkg?: Package; onDone: (changed: boolean) => unknown }) {
+  const { api } = useApp();
+  const spec = {
+    name: { label: 'Package name', match: /package|name|exists/i, initial: pkg?.name ?? '', checks: pkg ? [] : [required('Package name'), (v: string) => (/^[a-z0-9_-]{1,32}$/.test(v.trim()) ? null : "Invalid package name (1-32 characters: lowercase letters, digits, '_' or '-')")] },
+  } as Record<'name' | LimitKey, FieldSpec>;
+  for (const [k, l] of LIMITS) spec[k] = { label: l, match: new RegExp(`\\b${k}\\b`), initial: String(pkg ? pkg[k] : -1), checks: [limitCheck(l)] };
+  const form = useForm(spec);
+  const submit = form.submit(async (v) => {
+    const body: Record<string, unknown> = {};
+    for (const [k] of LIMITS) if (!pkg || Number(v[k]) !== pkg[k]) body[k] = Number(v[k]);
+    if (pkg) {
+      if (Object.keys(body).length === 0) return onDone(false);
+      await api.put('/packages/{name}', body, { name: pkg.name });
+      await onDone(true);
+      return;
+    }
+    await api.post('/packages', { name: v.name.trim(), ...body });
+    form.reset();
+    await onDone(true);
+  });
+  return (
+    <Section title={pkg ? `Edit package ${pkg.name}` : 'Create a package'}>
+      <form onSubmit={submit} noValidate>
+        {!pkg && <TextField form={form} name="name" autocomplete="off" />}
+        <div class="limits">
+          {LIMITS.map(([k]) => (
+            <TextField key={k} form={form} name={k} type="number" hint="-1: unlimited" />
+          ))}
+        </div>
+        <FormError message={form.formError} />
+        {pkg ? (
+          <div class="buttons">
+            <Submit busy={form.busy}>Save</Submit>
+            <button type="button" onClick={() => onDone(false)}>
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <Submit busy={form.busy}>Create package</Submit>
+        )}
+      </form>
+    </Section>
+  );
+}
