@@ -183,7 +183,7 @@ export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boo
   const form = useForm({
     name: { label: 'Name', initial: job?.name, checks: [required('Name')] },
     cron_expr: { label: 'Schedule', match: /expression|schedule|cron_expr|field/i, initial: job?.cron_expr ?? '*/5 * * * *', checks: [cronExpr] },
-    command: { label: 'Command', initial: job?.command, checks: [required('Command'), (v) => (/[\n\0]/.test(v) ? 'Command must be one line' : null)] },
+    command: { label: 'Command', initial: job?.command, checks: [required('Command'), (v) => (/[\n\r\0]/.test(v) ? 'Command must be one line without NUL bytes' : null)] },
     domain: { label: 'Domain', match: /domain/i, initial: job?.domain },
   });
   const submit = form.submit(async (v) => {
