@@ -7,8 +7,9 @@
 //   node e2e/panel.e2e.mjs BUILD/wispanel ARTIFACT_DIR
 //
 // Exit 77 (CTest: skipped) when Chromium, node_modules or web/dist is missing.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,8 +40,50 @@ const log = (s) => {
 function expect(cond, what) {
   if (!cond) throw new Error(`expectation failed: ${what}`);
 }
+// Polls `check` (async, truthy when done) for up to `ms`.
+async function until(check, what, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
+    await sleep(100);
+  }
+}
+
+// A free loopback port (the panel's managed servers need fixed ones).
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// curl as the FTP client: its exit code (0 ok, 67 login denied) and output.
+function curl(args) {
+  return new Promise((resolve) => {
+    execFile('/usr/bin/curl', ['-sS', '--max-time', '15', ...args], (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+// MariaDB + phpMyAdmin only where they are installed (scripts/deps.sh);
+// WSP_E2E_MARIADB=0 leaves them out (about 10 s of start-up).
+const withMariadb =
+  process.env.WSP_E2E_MARIADB !== '0' && existsSync('/usr/sbin/mariadbd') && existsSync('/usr/share/phpmyadmin/index.php') && existsSync('/usr/bin/php');
+const withFtp = existsSync('/usr/sbin/proftpd') && existsSync('/usr/bin/curl');
+// TODO(lead): set to true once the upload / download / share-link API
+// (api/files_transfer.ts, PENDING_PATHS in api/openapi.test.ts) is merged.
+const transferApiMerged = process.env.WSP_E2E_TRANSFER === '1';
 
 async function startPanel(dataDir) {
+  const ports = { ftp: await freePort(), mariadb: await freePort(), pma: await freePort() };
+  // A passive range of our own, away from the integration tests' (40000-59999).
+  const passive = 60000 + (process.pid % 400) * 10;
+  ports.passive = `${passive}-${passive + 9}`;
   const args = [
     'serve',
     '--data-dir', dataDir,
@@ -48,14 +91,17 @@ async function startPanel(dataDir) {
     '-c', 'server.tls=false',
     '-c', `web.dir=${join(webDir, 'dist')}`,
     '-c', 'rate_limit.requests_per_minute=1000000',
-    // No managed servers (their default ports could clash with other
-    // suites; the areas' own tests drive them): FTP accounts are still kept,
-    // and the Databases page shows the panel's 503 message.
-    '-c', 'ftp.enabled=false',
-    '-c', 'mariadb.mode=off',
-    '-c', 'pma.enabled=false',
+    // Managed servers on free ports (never their defaults, which other
+    // suites or a running panel may hold).
+    ...(withFtp
+      ? ['-c', 'ftp.enabled=true', '-c', `ftp.port=${ports.ftp}`, '-c', `ftp.passive_ports=${ports.passive}`]
+      : ['-c', 'ftp.enabled=false']),
+    ...(withMariadb
+      ? ['-c', 'mariadb.mode=sandbox', '-c', `mariadb.port=${ports.mariadb}`, '-c', 'pma.enabled=true', '-c', `pma.port=${ports.pma}`]
+      : ['-c', 'mariadb.mode=off', '-c', 'pma.enabled=false']),
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  console.log(`[e2e] panel with FTP ${withFtp ? `on port ${ports.ftp}` : 'off'}, MariaDB ${withMariadb ? `on port ${ports.mariadb}` : 'off'}`);
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -68,7 +114,7 @@ async function startPanel(dataDir) {
       if (port > 0) {
         try {
           const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
-          if (r.ok) return { child, port, output: () => output };
+          if (r.ok) return { child, port, ports, output: () => output };
         } catch {
           /* not yet */
         }
@@ -256,7 +302,8 @@ try {
   await heading('FTP');
   await page.getByLabel('Username').fill('deploy');
   await page.getByRole('button', { name: 'Generate' }).click();
-  expect((await page.getByLabel('Password').inputValue()).length === 20, 'a generated password');
+  const ftpPassword = await page.getByLabel('Password').inputValue();
+  expect(ftpPassword.length === 20, 'a generated password');
   await page.getByLabel('Home directory').fill('sites/e2e');
   await page.getByRole('button', { name: 'Create FTP account' }).click();
   await page.getByRole('cell', { name: 'admin_deploy', exact: true }).waitFor();
@@ -269,13 +316,254 @@ try {
   await page.getByLabel('Username').fill('x');
   await page.getByRole('button', { name: 'Create FTP account' }).click();
   expect((await errorOf(page.getByLabel('Username'))) === 'Username must be at least 2 characters', 'short FTP name refused on its field');
+
+  if (withFtp) {
+    log('FTP: the server runs; the account logs in with curl and uploads a file');
+    const ftpUrl = `ftp://127.0.0.1:${panel.ports.ftp}/`;
+    for (let i = 0; i < 100; i++) {
+      const st = await (await api('/ftp/status', sessionToken)).json();
+      if (st.running) break;
+      await sleep(200);
+    }
+    await page.reload();
+    await heading('FTP');
+    await page.getByText('running', { exact: true }).waitFor();
+    const upload = join(dataDir, 'ftp-upload.txt');
+    writeFileSync(upload, 'sent over FTP\n');
+    let r = await curl(['--user', `admin_deploy:${ftpPassword}`, '-T', upload, `${ftpUrl}from-ftp.txt`]);
+    expect(r.code === 0, `FTP upload as admin_deploy (curl exit ${r.code}: ${r.stderr})`);
+    r = await curl(['--user', `admin_deploy:${ftpPassword}`, '--list-only', ftpUrl]);
+    expect(r.code === 0 && r.stdout.includes('from-ftp.txt'), `FTP listing shows the upload (curl exit ${r.code}: ${r.stdout} ${r.stderr})`);
+
+    log('FTP: edit the account (read only, allowed IPs); the server applies it at the next login');
+    await page.getByRole('button', { name: 'Edit admin_deploy' }).click();
+    const ftpEdit = page.locator('form', { has: page.getByRole('button', { name: 'Save' }) });
+    await ftpEdit.getByLabel('Allowed IP addresses').fill('10.9.9.9, nonsense');
+    await ftpEdit.getByRole('button', { name: 'Save' }).click();
+    expect((await errorOf(ftpEdit.getByLabel('Allowed IP addresses'))) === "'nonsense' is not an IP address or CIDR range", 'bad IP refused on its field');
+    await ftpEdit.getByLabel('Allowed IP addresses').fill('10.9.9.9');
+    await ftpEdit.getByLabel('Quota (MB)').fill('50');
+    await ftpEdit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('cell', { name: '10.9.9.9', exact: true }).waitFor();
+    await page.getByRole('cell', { name: '50 MB', exact: true }).waitFor();
+    r = await curl(['--user', `admin_deploy:${ftpPassword}`, '--list-only', ftpUrl]);
+    expect(r.code !== 0, 'a login from an address not allowed is refused');
+    await page.getByRole('button', { name: 'Edit admin_deploy' }).click();
+    await ftpEdit.getByLabel('Allowed IP addresses').fill('');
+    await ftpEdit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: /admin_deploy/ }).getByText('any', { exact: true }).waitFor();
+    r = await curl(['--user', `admin_deploy:${ftpPassword}`, '--list-only', ftpUrl]);
+    expect(r.code === 0, `any address again: the login works (curl exit ${r.code}: ${r.stderr})`);
+  } else console.log('[e2e] SKIPPED FTP login: /usr/sbin/proftpd or /usr/bin/curl missing');
   await shot('08-ftp');
 
-  log('the area pages render (their APIs arrive with their branches)');
+  log('cron: create a job, run it now, see its output in the run history');
+  await nav('Cron');
+  await heading('Cron jobs');
+  const cronForm = page.locator('form', { has: page.getByRole('button', { name: 'Create cron job' }) });
+  await cronForm.getByLabel('Name').fill('e2e-echo');
+  await cronForm.getByLabel('Schedule').fill('61 * * * *');
+  await cronForm.getByRole('button', { name: 'Create cron job' }).click();
+  expect(/minute: 61/.test((await errorOf(cronForm.getByLabel('Schedule'))) ?? ''), 'a bad schedule refused on its field');
+  await cronForm.getByLabel('Schedule').fill('30 2 * * *');
+  await page.getByText('At 02:30').waitFor();
+  await cronForm.getByLabel('Command').fill('echo hello-from-cron; pwd');
+  await cronForm.getByRole('button', { name: 'Create cron job' }).click();
+  await page.getByRole('cell', { name: 'e2e-echo', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Run e2e-echo now' }).click();
+  await page.getByRole('heading', { name: 'Runs of e2e-echo' }).waitFor();
+  await page.locator('pre.output', { hasText: 'hello-from-cron' }).waitFor({ timeout: 20_000 });
+  await page.getByText('✓ ok').first().waitFor();
+  await shot('09-cron-logs');
+  log('cron: edit the schedule (live preview), disable and enable');
+  await page.getByRole('button', { name: 'Edit e2e-echo' }).click();
+  const cronEdit = page.locator('form', { has: page.getByRole('button', { name: 'Save' }) });
+  await cronEdit.getByLabel('Schedule').fill('@daily');
+  await cronEdit.getByText('Next runs').waitFor();
+  await cronEdit.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('cell', { name: '@daily', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Disable e2e-echo' }).click();
+  await page.getByRole('button', { name: 'Enable e2e-echo' }).waitFor();
+  await page.getByRole('button', { name: 'Enable e2e-echo' }).click();
+  await page.getByRole('button', { name: 'Disable e2e-echo' }).waitFor();
+  const jobs = await (await api('/cronjobs', sessionToken)).json();
+  const job = jobs.find((j) => j.name === 'e2e-echo');
+  expect(job && job.cron_expr === '@daily' && job.enabled && job.last_run_ok === true, `the job as the API sees it: ${JSON.stringify(job)}`);
+  await shot('09-cron');
+
+  log('files: new folder, new file, the editor (its own chunk) saves');
+  await nav('Files');
+  await heading('Files');
+  if (withFtp) await page.getByRole('button', { name: 'Open folder sites' }).waitFor();
+  await page.getByRole('button', { name: 'New folder' }).click();
+  await page.getByLabel('Folder name').fill('e2e-dir');
+  await page.getByRole('button', { name: 'Create folder' }).click();
+  await page.getByRole('button', { name: 'Open folder e2e-dir' }).click();
+  await page.getByRole('navigation', { name: 'Folder path' }).getByText('e2e-dir').waitFor();
+  const editorChunk = page.waitForResponse((r) => /\/assets\/Editor-[^/]+\.js$/.test(r.url()));
+  await page.getByRole('button', { name: 'New file' }).click();
+  await page.getByLabel('File name').fill('hello.php');
+  await page.getByRole('button', { name: 'Create file' }).click();
+  await editorChunk;
+  const content = page.getByLabel('Content of hello.php');
+  await content.waitFor();
+  await content.fill('<?php\necho "version one";\n');
+  await page.locator('.editor .tk-keyword', { hasText: 'echo' }).waitFor();
+  await content.press('Control+s');
+  const read = async () => (await (await api('/files/read?path=' + encodeURIComponent('/e2e-dir/hello.php'), sessionToken)).json()).content;
+  await until(async () => (await read()) === '<?php\necho "version one";\n', 'the file holds what was typed');
+  await page.getByText(/^Saved at/).waitFor();
+  log('files: the editor uses the font size and theme settings');
+  await page.getByLabel('Theme').selectOption('vs');
+  await page.getByLabel('Font size').fill('18');
+  await page.getByLabel('Font size').press('Tab');
+  await page.locator('.editor.theme-vs').waitFor();
+  await until(async () => {
+    const cfg = await (await api('/files/config', sessionToken)).json();
+    return cfg.editor_theme === 'vs' && cfg.editor_font_size === 18;
+  }, 'the editor settings reached the panel');
+  expect((await page.locator('.editor').evaluate((e) => getComputedStyle(e).fontSize)) === '18px', 'the editor uses the font size');
+  await content.fill('<?php\necho "version two";\n');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await until(async () => (await read()).includes('version two'), 'the second save');
+  await page.getByText('(unsaved)').waitFor({ state: 'detached' });
+  await shot('10-files-editor');
+  await page.getByRole('button', { name: 'Close editor' }).click();
+
+  log('files: history restores the first version');
+  await page.getByRole('button', { name: 'History of hello.php' }).click();
+  await page.getByRole('heading', { name: 'History of hello.php' }).waitFor();
+  const restoreButtons = page.getByRole('button', { name: /^Restore version saved/ });
+  await restoreButtons.first().waitFor();
+  // Newest first: the newest version is "version one" (the empty file is older).
+  await page.getByRole('button', { name: /^View version saved/ }).first().click();
+  await page.getByLabel('Version content').getByText('version one').waitFor();
+  await restoreButtons.first().click();
+  await page.getByText('Restored.').waitFor();
+  expect((await read()).includes('version one'), 'history restore brought version one back');
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+
+  log('files: rename, permissions, search');
+  await page.getByRole('button', { name: 'Rename hello.php' }).click();
+  await page.getByLabel('New name').fill('index.php');
+  await page.getByRole('button', { name: 'Rename', exact: true }).click();
+  await page.getByRole('button', { name: 'Edit index.php' }).waitFor();
+  await page.getByRole('checkbox', { name: 'Select index.php' }).check();
+  await page.getByRole('toolbar', { name: 'Selected items' }).getByRole('button', { name: 'Permissions' }).click();
+  await page.getByLabel('Mode').fill('4755');
+  await page.getByRole('button', { name: 'Change permissions' }).click();
+  expect(/three octal digits/.test((await errorOf(page.getByLabel('Mode'))) ?? ''), 'setuid refused on the mode field');
+  await page.getByLabel('Mode').fill('600');
+  await page.getByRole('button', { name: 'Change permissions' }).click();
+  await page.getByRole('row', { name: /index\.php/ }).getByText('600').waitFor();
+  await page.getByText('Search', { exact: true }).click();
+  await page.getByLabel('Name contains').fill('index');
+  await page.getByRole('button', { name: /^Search/ }).click();
+  await page.getByRole('heading', { name: /Search results/ }).waitFor();
+  await page.getByRole('button', { name: 'Edit index.php' }).waitFor();
+  await page.getByRole('button', { name: 'Back to /e2e-dir' }).click();
+
+  log('files: compress the folder (progress), delete a file to the trash, restore it');
+  await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Home' }).click();
+  await page.getByRole('checkbox', { name: 'Select e2e-dir' }).check();
+  await page.getByRole('toolbar', { name: 'Selected items' }).getByRole('button', { name: 'Compress' }).click();
+  await page.locator('form', { has: page.getByLabel('Archive name') }).getByRole('button', { name: 'Compress', exact: true }).click();
+  await page.getByRole('button', { name: 'Edit e2e-dir.zip' }).waitFor();
+  await page.getByRole('button', { name: 'Open folder e2e-dir' }).click();
+  await page.getByRole('button', { name: 'Delete index.php' }).click();
+  await page.getByText('index.php moved to the trash').waitFor();
+  expect((await page.getByRole('button', { name: 'Edit index.php' }).count()) === 0, 'gone from the list');
+  await page.getByRole('button', { name: 'Trash', exact: true }).click();
+  await page.getByRole('heading', { name: 'Trash' }).waitFor();
+  await shot('10-files-trash');
+  await page.getByRole('button', { name: 'Restore index.php' }).click();
+  await page.getByRole('button', { name: 'Close trash' }).click();
+  await page.getByRole('button', { name: 'Edit index.php' }).waitFor();
+  expect((await (await api('/files/read?path=' + encodeURIComponent('/e2e-dir/index.php'), sessionToken)).json()).content.includes('version one'), 'restored from the trash');
+  await shot('10-files');
+
+  if (transferApiMerged) {
+    log('files: upload with progress, download, share a link and fetch it');
+    await page.locator('input[type=file]').setInputFiles({ name: 'up.txt', mimeType: 'text/plain', buffer: Buffer.from('uploaded\n') });
+    await page.getByText('✓ uploaded').waitFor();
+    await page.getByRole('button', { name: 'Edit up.txt' }).waitFor();
+    await page.locator('input[type=file]').setInputFiles({ name: 'up.txt', mimeType: 'text/plain', buffer: Buffer.from('again\n') });
+    await page.getByRole('button', { name: 'Replace up.txt' }).click();
+    await page.getByText('✓ uploaded').waitFor();
+    const dl = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download up.txt' }).click();
+    expect((await dl).suggestedFilename() === 'up.txt', 'download named after the file');
+    await page.getByRole('button', { name: 'Share up.txt' }).click();
+    await page.getByRole('button', { name: 'Create link' }).click();
+    const link = await page.getByLabel('Share link').inputValue();
+    const got = await fetch(link);
+    expect(got.ok && (await got.text()) === 'again\n', `the share link serves the file (${got.status})`);
+  } else console.log('[e2e] SKIPPED upload/download/share: TODO(lead) enable with WSP_E2E_TRANSFER=1 (then make it the default) once that API is merged');
+
+  log('packages: create with limits, edit, delete');
+  await nav('Packages');
+  await heading('Packages');
+  const pkgForm = page.locator('form', { has: page.getByRole('button', { name: 'Create package' }) });
+  await pkgForm.getByLabel('Package name').fill('Gold');
+  await pkgForm.getByRole('button', { name: 'Create package' }).click();
+  expect(/Invalid package name/.test((await errorOf(pkgForm.getByLabel('Package name'))) ?? ''), 'a bad package name refused on its field');
+  await pkgForm.getByLabel('Package name').fill('gold');
+  await pkgForm.getByLabel('Domains').fill('3');
+  await pkgForm.getByRole('button', { name: 'Create package' }).click();
+  await page.getByRole('cell', { name: 'gold', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Edit package gold' }).click();
+  const pkgEdit = page.locator('form', { has: page.getByRole('button', { name: 'Save' }) });
+  await pkgEdit.getByLabel('Databases').fill('7');
+  await pkgEdit.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('row', { name: /gold/ }).getByRole('cell', { name: '7', exact: true }).waitFor();
+  const gold = await (await api('/packages/gold', sessionToken)).json();
+  expect(gold.max_domains === 3 && gold.max_databases === 7, `the package as the API sees it: ${JSON.stringify(gold)}`);
+  await shot('15-packages');
+  await page.getByRole('button', { name: 'Delete package gold' }).click();
+  await page.getByRole('cell', { name: 'gold', exact: true }).waitFor({ state: 'detached' });
+
+  if (withMariadb) {
+    log('databases: wait for MariaDB, create a database, remote access, new password, phpMyAdmin, delete');
+    for (let i = 0; ; i++) {
+      const h = await (await fetch(base + '/api/v1/health')).json();
+      if (h.components?.mariadb === 'up') break;
+      expect(i < 300, 'MariaDB came up within 60 s');
+      await sleep(200);
+    }
+    await nav('Databases');
+    await heading('Databases');
+    const dbForm = page.locator('form', { has: page.getByRole('button', { name: 'Create database' }) });
+    await dbForm.getByLabel('Database name').fill('shop');
+    await dbForm.getByRole('button', { name: 'Generate' }).click();
+    await dbForm.getByRole('button', { name: 'Create database' }).click();
+    await page.getByRole('cell', { name: 'admin_shop', exact: true }).first().waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Remote access for admin_shop' }).click();
+    await page.getByLabel('Allow logins from another host').check();
+    await page.getByLabel('Remote host').fill('10.0.0.%');
+    await page.getByRole('button', { name: 'Save remote access' }).click();
+    await page.getByRole('row', { name: /admin_shop/ }).getByText('10.0.0.%').waitFor();
+    await page.getByRole('button', { name: 'Reset password of admin_shop' }).click();
+    await page.getByLabel('New password').fill('short');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    expect((await errorOf(page.getByLabel('New password'))) === 'Password must be at least 8 characters', 'short password refused');
+    await page.locator('form', { has: page.getByRole('button', { name: 'Set password' }) }).getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText('Password changed').waitFor();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await shot('07-databases');
+    const [pma] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Open phpMyAdmin for admin_shop' }).click()]);
+    await pma.waitForURL(new RegExp(`127\\.0\\.0\\.1:${panel.ports.pma}/`), { timeout: 20_000 });
+    await pma.waitForLoadState('load');
+    await pma.waitForFunction(() => document.title.includes('phpMyAdmin') && document.body.innerText.includes('admin_shop'), null, { timeout: 20_000 });
+    await pma.screenshot({ path: join(artifacts, '07-phpmyadmin.png') });
+    await pma.close();
+    await page.getByRole('button', { name: 'Delete database admin_shop' }).click();
+    await page.getByRole('cell', { name: 'admin_shop', exact: true }).first().waitFor({ state: 'detached' });
+  } else console.log('[e2e] SKIPPED databases: MariaDB or phpMyAdmin not installed (or WSP_E2E_MARIADB=0)');
+
+  log('the remaining pages render');
   for (const [label, title, file] of [
-    ['Databases', 'Databases', '07-databases'],
-    ['Cron', 'Cron jobs', '09-cron'],
-    ['Files', 'Files', '10-files'],
+    ...(withMariadb ? [] : [['Databases', 'Databases', '07-databases']]),
     ['Account', 'Account', '11-account'],
   ]) {
     await nav(label);
