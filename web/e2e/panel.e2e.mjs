@@ -362,10 +362,10 @@ try {
   await heading('Cron jobs');
   const cronForm = page.locator('form', { has: page.getByRole('button', { name: 'Create cron job' }) });
   await cronForm.getByLabel('Name').fill('e2e-echo');
-  await cronForm.getByLabel('Schedule').fill('61 * * * *');
+  await cronForm.getByLabel('Schedule', { exact: true }).fill('61 * * * *');
   await cronForm.getByRole('button', { name: 'Create cron job' }).click();
-  expect(/minute: 61/.test((await errorOf(cronForm.getByLabel('Schedule'))) ?? ''), 'a bad schedule refused on its field');
-  await cronForm.getByLabel('Schedule').fill('30 2 * * *');
+  expect(/minute: 61/.test((await errorOf(cronForm.getByLabel('Schedule', { exact: true }))) ?? ''), 'a bad schedule refused on its field');
+  await cronForm.getByLabel('Schedule', { exact: true }).fill('30 2 * * *');
   await page.getByText('At 02:30').waitFor();
   await cronForm.getByLabel('Command').fill('echo hello-from-cron; pwd');
   await cronForm.getByRole('button', { name: 'Create cron job' }).click();
@@ -378,7 +378,7 @@ try {
   log('cron: edit the schedule (live preview), disable and enable');
   await page.getByRole('button', { name: 'Edit e2e-echo' }).click();
   const cronEdit = page.locator('form', { has: page.getByRole('button', { name: 'Save' }) });
-  await cronEdit.getByLabel('Schedule').fill('@daily');
+  await cronEdit.getByLabel('Schedule', { exact: true }).fill('@daily');
   await cronEdit.getByText('Next runs').waitFor();
   await cronEdit.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('cell', { name: '@daily', exact: true }).waitFor();
@@ -544,10 +544,10 @@ try {
     await page.getByRole('row', { name: /admin_shop/ }).getByText('10.0.0.%').waitFor();
     await page.getByRole('button', { name: 'Reset password of admin_shop' }).click();
     await page.getByLabel('New password').fill('short');
-    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByRole('button', { name: 'Set password', exact: true }).click();
     expect((await errorOf(page.getByLabel('New password'))) === 'Password must be at least 8 characters', 'short password refused');
-    await page.locator('form', { has: page.getByRole('button', { name: 'Set password' }) }).getByRole('button', { name: 'Generate' }).click();
-    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.locator('form', { has: page.getByRole('button', { name: 'Set password', exact: true }) }).getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Set password', exact: true }).click();
     await page.getByText('Password changed').waitFor();
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await shot('07-databases');
