@@ -585,6 +585,13 @@ try {
   await nav('API keys');
   await heading('API keys');
   await shot('13-phone-api-keys');
+  await menu.click();
+  await nav('Files');
+  await heading('Files');
+  await page.getByRole('button', { name: 'Open folder e2e-dir' }).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow <= 0, `the Files page fits a phone's width (${overflow}px too wide)`);
+  await shot('13-phone-files');
   await page.setViewportSize({ width: 1280, height: 860 });
 
   log('keyboard: focus lands on the page heading; Shift+Tab reaches the navigation, Enter follows it');

@@ -1,0 +1,121 @@
+// The Files page and the editor mounted with a scripted fetch: sorting,
+// multi-select, keyboard, and the editor's load / settings / save.
+import { h } from 'preact';
+import { act } from 'preact/test-utils';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FileEntry } from '../api/types';
+import { button, click, envelope, mount, settle } from '../test/harness';
+import { Files } from '../pages/Files';
+import Editor from './Editor';
+
+beforeEach(() => {
+  window.confirm = () => true;
+});
+
+const e = (name: string, is_dir = false, size = 1): FileEntry => ({ name, path: `/${name}`, is_dir, size, permission: '644', owner: 'admin', mod_time: '2026-05-11 06:46:35' });
+const listing = [e('b.txt', false, 300), e('a.txt', false, 20), e('www', true, 4096)];
+const limits = { status: 200, body: { max_upload_mb: 500 } };
+const names = (root: HTMLElement) => [...root.querySelectorAll('tbody [data-nav]')].map((b) => b.textContent);
+
+describe('Files page', () => {
+  it('lists folders first, sorts by a column header, both ways', async () => {
+    const { root, calls } = await mount(h(Files, {}), [{ status: 200, body: listing }, limits]);
+    expect(calls[0].url).toBe('/api/v1/files/list?path=%2F');
+    expect(names(root)).toEqual(['www/', 'a.txt', 'b.txt']);
+    const sizeHeader = () => [...root.querySelectorAll<HTMLButtonElement>('thead button.sort')].find((b) => b.textContent?.startsWith('Size'))!;
+    await click(sizeHeader());
+    expect(names(root)).toEqual(['www/', 'a.txt', 'b.txt']);
+    expect(sizeHeader().closest('th')?.getAttribute('aria-sort')).toBe('ascending');
+    await click(sizeHeader());
+    expect(names(root)).toEqual(['www/', 'b.txt', 'a.txt']);
+    expect(sizeHeader().closest('th')?.getAttribute('aria-sort')).toBe('descending');
+  });
+  it('selecting rows shows the selection toolbar; Delete selected sends one delete per item', async () => {
+    const { root, calls } = await mount(h(Files, {}), [
+      { status: 200, body: listing },
+      limits,
+      { status: 200, body: { is_trashed: true, message: 'Moved to trash' } },
+      { status: 200, body: { is_trashed: true, message: 'Moved to trash' } },
+      { status: 200, body: [e('www', true)] },
+    ]);
+    await click(root.querySelector<HTMLInputElement>('[aria-label="Select a.txt"]')!);
+    await click(root.querySelector<HTMLInputElement>('[aria-label="Select b.txt"]')!);
+    expect(root.querySelector('[aria-label="Selected items"]')?.textContent).toContain('2 selected');
+    await click(button(root, 'Delete selected'));
+    const deletes = calls.filter((c) => c.url === '/api/v1/files/delete').map((c) => c.body);
+    expect(deletes).toEqual([{ path: '/a.txt' }, { path: '/b.txt' }]);
+    expect(root.textContent).toContain('2 items moved to the trash');
+    expect(root.querySelector('[aria-label="Selected items"]')).toBeNull();
+  });
+  it('keyboard: arrows move between rows, Ctrl+A selects the page, Escape clears', async () => {
+    const { root } = await mount(h(Files, {}), [{ status: 200, body: listing }, limits]);
+    const first = root.querySelector<HTMLElement>('tbody [data-nav]')!;
+    first.focus();
+    await act(() => {
+      first.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    });
+    expect(document.activeElement?.textContent).toBe('a.txt');
+    await act(() => {
+      document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', ctrlKey: true, bubbles: true }));
+    });
+    expect(root.querySelector('[aria-label="Selected items"]')?.textContent).toContain('3 selected');
+    await act(() => {
+      document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    expect(root.querySelector('[aria-label="Selected items"]')).toBeNull();
+  });
+  it('opening a folder lists it and the breadcrumbs lead back', async () => {
+    const { root, calls } = await mount(h(Files, {}), [{ status: 200, body: listing }, limits, { status: 200, body: [e('index.html')] }, { status: 200, body: listing }]);
+    await click(root.querySelector<HTMLElement>('[aria-label="Open folder www"]')!);
+    expect(calls[2].url).toBe('/api/v1/files/list?path=%2Fwww');
+    expect(root.querySelector('[aria-current="location"]')?.textContent).toBe('www');
+    await click(button(root, 'Home'));
+    expect(calls[3].url).toBe('/api/v1/files/list?path=%2F');
+  });
+  it('a listing error is shown', async () => {
+    const { root } = await mount(h(Files, {}), [envelope(403, 'FORBIDDEN', 'Account suspended'), limits]);
+    expect(root.querySelector('[role="alert"]')?.textContent).toBe('Account suspended');
+  });
+});
+
+describe('Editor (lazy chunk)', () => {
+  it('loads the file and the settings, highlights, saves with Ctrl+S, changes the theme', async () => {
+    const { root, calls } = await mount(h(Editor, { path: '/www/index.php', onClose: () => {} }), [
+      { status: 200, body: { content: '<?php echo "hi";', path: '/www/index.php', size: 16 } },
+      { status: 200, body: { recycle_bin_enabled: true, editor_font_size: 16, editor_theme: 'vs' } },
+      { status: 200, body: { message: 'File saved successfully' } },
+      { status: 200, body: { recycle_bin_enabled: true, editor_font_size: 16, editor_theme: 'hc-black' } },
+    ]);
+    const area = root.querySelector<HTMLTextAreaElement>('textarea')!;
+    expect(area.getAttribute('aria-label')).toBe('Content of index.php');
+    expect(area.value).toBe('<?php echo "hi";');
+    const editor = root.querySelector<HTMLElement>('.editor')!;
+    expect(editor.className).toContain('theme-vs');
+    expect(editor.style.fontSize).toBe('16px');
+    expect(root.querySelector('.tk-keyword')?.textContent).toBe('echo');
+    await act(() => {
+      area.value = '<?php echo "bye";';
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(root.textContent).toContain('(unsaved)');
+    await act(() => {
+      area.dispatchEvent(new KeyboardEvent('keydown', { key: 's', ctrlKey: true, bubbles: true }));
+    });
+    await settle();
+    expect(calls[2]).toMatchObject({ method: 'POST', url: '/api/v1/files/write', body: { path: '/www/index.php', content: '<?php echo "bye";' } });
+    expect(root.textContent).not.toContain('(unsaved)');
+    const theme = root.querySelector<HTMLSelectElement>('select')!;
+    await act(() => {
+      theme.value = 'hc-black';
+      theme.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await settle();
+    expect(calls[3]).toMatchObject({ method: 'PUT', url: '/api/v1/files/config', body: { editor_theme: 'hc-black' } });
+    expect(root.querySelector('.editor')!.className).toContain('theme-hc-black');
+  });
+  it("a file the panel will not open shows the panel's message", async () => {
+    const { root } = await mount(h(Editor, { path: '/img.png', onClose: () => {} }), [envelope(400, 'VALIDATION_ERROR', 'Binary files cannot be edited'), { status: 200, body: {} }]);
+    expect(root.querySelector('[role="alert"]')?.textContent).toBe('Binary files cannot be edited');
+    expect(root.querySelector('textarea')).toBeNull();
+  });
+});
