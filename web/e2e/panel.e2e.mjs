@@ -70,6 +70,28 @@ function curl(args) {
   });
 }
 
+// An anonymous FTP login for a domain (RFC 7151 HOST, which curl cannot send).
+const ANON_FTP = `
+import ftplib, io, sys
+try:
+    f = ftplib.FTP()
+    f.connect("127.0.0.1", int(sys.argv[1]), timeout=10)
+    f.sendcmd("HOST " + sys.argv[2])
+    f.login("anonymous", "guest@example.com")
+    print("LIST " + " ".join(sorted(f.nlst())))
+    try:
+        f.storbinary("STOR upload.txt", io.BytesIO(b"x"))
+        print("STOR ok")
+    except ftplib.error_perm:
+        print("STOR refused")
+    f.quit()
+except ftplib.all_errors as e:
+    print("ERR " + str(e))
+`;
+function python(script, ...args) {
+  return new Promise((resolve) => execFile('/usr/bin/python3', ['-c', script, ...args], { timeout: 30_000 }, (_e, stdout) => resolve(stdout)));
+}
+
 // MariaDB + phpMyAdmin only where they are installed (scripts/deps.sh);
 // WSP_E2E_MARIADB=0 leaves them out (about 10 s of start-up).
 const withMariadb =
@@ -354,6 +376,18 @@ try {
     await page.getByRole('row', { name: /admin_deploy/ }).getByText('any', { exact: true }).waitFor();
     r = await curl(['--user', `admin_deploy:${ftpPassword}`, '--list-only', ftpUrl]);
     expect(r.code === 0, `any address again: the login works (curl exit ${r.code}: ${r.stderr})`);
+
+    log('FTP: anonymous read-only FTP for a domain');
+    await page.getByRole('button', { name: 'Turn on anonymous FTP for e2e-example.com' }).click();
+    await page.getByRole('cell', { name: 'on (read only)', exact: true }).waitFor({ timeout: 20_000 });
+    const anonDir = join(dataDir, 'home', 'admin', 'web', 'e2e-example.com', 'pub');
+    writeFileSync(join(anonDir, 'public.txt'), 'for anyone\n');
+    let anon = '';
+    await until(async () => {
+      anon = await python(ANON_FTP, String(panel.ports.ftp), 'e2e-example.com');
+      return anon.includes('LIST public.txt');
+    }, 'anonymous login lists the pub directory', 20_000);
+    expect(anon.includes('STOR refused'), `anonymous FTP is read only: ${anon}`);
   } else console.log('[e2e] SKIPPED FTP login: /usr/sbin/proftpd or /usr/bin/curl missing');
   await shot('08-ftp');
 
