@@ -514,6 +514,30 @@ try {
   await page.getByRole('button', { name: 'Close trash' }).click();
   await page.getByRole('button', { name: 'Edit index.php' }).waitFor();
   expect((await (await api('/files/read?path=' + encodeURIComponent('/e2e-dir/index.php'), sessionToken)).json()).content.includes('version one'), 'restored from the trash');
+  log('files: copy and move through the selection; extract refuses to overwrite until asked');
+  await page.getByRole('checkbox', { name: 'Select index.php' }).check();
+  await page.getByRole('toolbar', { name: 'Selected items' }).getByRole('button', { name: 'Copy' }).click();
+  await page.getByLabel('Destination folder').fill('/');
+  await page.locator('form', { has: page.getByLabel('Destination folder') }).getByRole('button', { name: 'Copy', exact: true }).click();
+  await page.getByLabel('Destination folder').waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Edit index.php' }).waitFor();
+  await page.getByRole('checkbox', { name: 'Select index.php' }).check();
+  await page.getByRole('toolbar', { name: 'Selected items' }).getByRole('button', { name: 'Move' }).click();
+  await page.getByLabel('Destination folder').fill('/');
+  await page.locator('form', { has: page.getByLabel('Destination folder') }).getByRole('button', { name: 'Move', exact: true }).click();
+  const moveError = page.locator('form', { has: page.getByLabel('Destination folder') }).getByRole('alert');
+  await moveError.waitFor();
+  console.log(`[e2e] moving onto the copy is refused: ${await moveError.textContent()}`);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Home' }).click();
+  await page.getByRole('button', { name: 'Edit index.php' }).waitFor();
+  await page.getByRole('button', { name: 'Extract e2e-dir.zip' }).click();
+  const extractForm = page.locator('form', { has: page.getByLabel('Extract into') });
+  await extractForm.getByRole('button', { name: 'Extract', exact: true }).click();
+  await extractForm.getByRole('alert').waitFor();
+  await extractForm.getByLabel('Replace existing files').check();
+  await extractForm.getByRole('button', { name: 'Extract', exact: true }).click();
+  await extractForm.waitFor({ state: 'detached' });
   await shot('10-files');
 
   if (transferApiMerged) {
