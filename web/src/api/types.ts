@@ -96,6 +96,10 @@ export interface CronJob {
   last_run_at: string | null;
   last_run_ok: boolean | null;
   next_run_at: string | null;
+  timeout_sec?: number;
+  email_on_complete?: string;
+  email_on_error?: boolean;
+  running?: boolean;
 }
 
 export interface FileEntry {

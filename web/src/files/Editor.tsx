@@ -18,9 +18,11 @@ export const THEMES = [
 export interface EditorProps {
   path: string;
   onClose: (saved: boolean) => void;
+  // After each save (the list refreshes size and time).
+  onSaved?: () => void;
 }
 
-export default function Editor({ path, onClose }: EditorProps) {
+export default function Editor({ path, onClose, onSaved }: EditorProps) {
   const { api } = useApp();
   const [text, setText] = useState<string | null>(null);
   const [original, setOriginal] = useState('');
@@ -64,6 +66,7 @@ export default function Editor({ path, onClose }: EditorProps) {
       setOriginal(text);
       setSaved(true);
       setStatus(`Saved at ${new Date().toLocaleTimeString()}`);
+      onSaved?.();
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -83,6 +86,7 @@ export default function Editor({ path, onClose }: EditorProps) {
       setError(messageOf(e));
     }
   };
+  const escaped = useRef(false);
   const onKey = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
       e.preventDefault();
@@ -100,7 +104,6 @@ export default function Editor({ path, onClose }: EditorProps) {
     }
     if (e.key !== 'Escape' && e.key !== 'Tab' && e.key !== 'Shift') escaped.current = false;
   };
-  const escaped = useRef(false);
   const sync = () => {
     if (layer.current && area.current) {
       layer.current.scrollTop = area.current.scrollTop;

@@ -8,7 +8,7 @@ import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '.
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { describeCron, nextRuns, parseCron } from '../cron';
-import { cronExpr, required } from '../validation';
+import { cronExpr, email, required } from '../validation';
 
 export function Cron() {
   const { api } = useApp();
@@ -185,11 +185,22 @@ export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boo
     cron_expr: { label: 'Schedule', match: /expression|schedule|cron_expr|field/i, initial: job?.cron_expr ?? '*/5 * * * *', checks: [cronExpr] },
     command: { label: 'Command', initial: job?.command, checks: [required('Command'), (v) => (/[\n\r\0]/.test(v) ? 'Command must be one line without NUL bytes' : null)] },
     domain: { label: 'Domain', match: /domain/i, initial: job?.domain },
+    timeout_sec: { label: 'Timeout (seconds)', match: /timeout/i, initial: String(job?.timeout_sec ?? 0), checks: [(v) => (/^\d+$/.test(v.trim()) ? null : 'Timeout must be a whole number of seconds (0: the default)')] },
+    email_on_complete: { label: 'Mail the output to', match: /email_on_complete|mail/i, initial: job?.email_on_complete ?? '', checks: [(v) => (v.trim() === '' ? null : email(v))] },
   });
+  const [mailOnError, setMailOnError] = useState(job?.email_on_error ?? false);
   const submit = form.submit(async (v) => {
-    const body: Record<string, unknown> = { name: v.name.trim(), cron_expr: v.cron_expr.trim(), command: v.command };
+    const body: Record<string, unknown> = {
+      name: v.name.trim(),
+      cron_expr: v.cron_expr.trim(),
+      command: v.command,
+      timeout_sec: Number(v.timeout_sec),
+      email_on_complete: v.email_on_complete.trim(),
+      email_on_error: mailOnError,
+    };
     if (job) {
-      for (const k of ['name', 'cron_expr', 'command'] as const) if (body[k] === job[k]) delete body[k];
+      for (const k of ['name', 'cron_expr', 'command', 'email_on_complete', 'email_on_error'] as const) if (body[k] === (job[k] ?? (k === 'email_on_error' ? false : ''))) delete body[k];
+      if (body.timeout_sec === (job.timeout_sec ?? 0)) delete body.timeout_sec;
       if (v.domain.trim() !== job.domain) body.domain = v.domain.trim();
       if (Object.keys(body).length === 0) return onDone(false);
       await api.put('/cronjobs/{id}', body, { id: job.id });
@@ -197,8 +208,12 @@ export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boo
       return;
     }
     if (v.domain.trim()) body.domain = v.domain.trim();
+    if (!body.email_on_complete) delete body.email_on_complete;
+    if (!body.email_on_error) delete body.email_on_error;
+    if (!body.timeout_sec) delete body.timeout_sec;
     await api.post('/cronjobs', body);
     form.reset();
+    setMailOnError(false);
     await onDone(true);
   });
   return (
@@ -209,6 +224,15 @@ export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boo
         <CronPreview expr={form.values.cron_expr} />
         <TextField form={form} name="command" autocomplete="off" placeholder="php artisan schedule:run" />
         <TextField form={form} name="domain" autocomplete="off" hint={job ? 'Empty: none.' : 'Optional: one of your domains.'} />
+        <details class="more" open={!!job && (!!job.timeout_sec || !!job.email_on_complete || job.email_on_error)}>
+          <summary>Timeout and mail</summary>
+          <TextField form={form} name="timeout_sec" type="number" hint="The run is stopped after this long; 0: the panel's default." />
+          <TextField form={form} name="email_on_complete" type="email" autocomplete="off" hint="Optional: an address that gets every run's output." />
+          <label class="check">
+            <input type="checkbox" checked={mailOnError} onChange={(e) => setMailOnError(e.currentTarget.checked)} />
+            <span>Mail me when a run fails</span>
+          </label>
+        </details>
         <FormError message={form.formError} />
         {job ? (
           <div class="buttons">

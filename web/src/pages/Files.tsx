@@ -402,6 +402,7 @@ export function Files() {
         <editor.Editor
           key={editing}
           path={editing}
+          onSaved={() => void list.reload()}
           onClose={async (saved) => {
             setEditing(null);
             if (saved) await list.reload();

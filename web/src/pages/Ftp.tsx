@@ -193,10 +193,13 @@ export function CreateFtpForm({ owner, onCreated }: { owner: string; onCreated: 
     password: { label: 'Password', checks: [password()] },
     home_dir: { label: 'Home directory', match: /home/i, checks: [homeCheck] },
     quota_mb: { label: 'Quota (MB)', match: /quota/i, initial: '0', checks: [quotaCheck] },
+    allowed_ips: { label: 'Allowed IP addresses', match: /allowed_ips|address|\bip\b/i, checks: [ipList] },
   });
   const submit = form.submit(async (v) => {
     const body: Record<string, unknown> = { username: v.username.trim(), password: v.password, quota_mb: Number(v.quota_mb), read_only: readOnly };
     if (v.home_dir) body.home_dir = v.home_dir;
+    const ips = parseIpList(v.allowed_ips);
+    if (ips.length) body.allowed_ips = ips;
     await api.post('/ftp', body);
     form.reset();
     setReadOnly(false);
@@ -217,6 +220,7 @@ export function CreateFtpForm({ owner, onCreated }: { owner: string; onCreated: 
           <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} />
           <span>Read only</span>
         </label>
+        <TextField form={form} name="allowed_ips" multiline hint="Optional: IP addresses or CIDR ranges; empty: any address." />
         <FormError message={form.formError} />
         <Submit busy={form.busy}>Create FTP account</Submit>
       </form>

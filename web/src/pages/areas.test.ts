@@ -118,6 +118,22 @@ describe('Cron edit and runs', () => {
     expect(calls[0]).toMatchObject({ method: 'PUT', url: '/api/v1/cronjobs/7', body: { cron_expr: '@hourly' } });
     expect(Object.keys(calls[0].body as object)).toEqual(['cron_expr']);
   });
+  it('create: timeout and mail options are checked and sent', async () => {
+    const { root, calls } = await mount(h(CronForm, { onDone: () => {} }), [{ status: 201, body: job }]);
+    await type(field(root, 'Name'), 'backup');
+    await type(field(root, 'Command'), 'true');
+    await type(field(root, 'Mail the output to'), 'not-an-address');
+    await type(field(root, 'Timeout (seconds)'), '1.5');
+    await submit(root);
+    expect(calls).toHaveLength(0);
+    expect(errorFor(field(root, 'Mail the output to'))).toBe('Invalid email address');
+    expect(errorFor(field(root, 'Timeout (seconds)'))).toMatch(/whole number/);
+    await type(field(root, 'Mail the output to'), 'ops@example.com');
+    await type(field(root, 'Timeout (seconds)'), '600');
+    await click(root.querySelector<HTMLInputElement>('details input[type="checkbox"]')!);
+    await submit(root);
+    expect(calls[0]).toMatchObject({ method: 'POST', url: '/api/v1/cronjobs', body: { name: 'backup', command: 'true', cron_expr: '*/5 * * * *', timeout_sec: 600, email_on_complete: 'ops@example.com', email_on_error: true } });
+  });
   it('a command with a NUL byte is refused', async () => {
     const { root, calls } = await mount(h(CronForm, { job, onDone: () => {} }));
     await type(field(root, 'Command'), 'echo a\0b');
