@@ -121,6 +121,11 @@ describe('the interface calls only documented API routes', () => {
     expect(documentedNow).toEqual([]);
   });
 
+  it('every pending path is one api/files_transfer.ts uses (the list stays exact)', () => {
+    const src = readFileSync(join(web, 'src', 'api', 'files_transfer.ts'), 'utf8');
+    expect(Object.keys(PENDING_PATHS).filter((p) => !src.includes(`'${p}'`))).toEqual([]);
+  });
+
   it('templates are filled with one encoded segment per parameter', () => {
     expect(fill('/domains/{domain}', { domain: 'a/../b' })).toBe('/domains/a%2F..%2Fb');
     expect(fill('/users/{username}/api-keys/{id}', { username: 'bob', id: 'ab12' })).toBe('/users/bob/api-keys/ab12');
