@@ -56,6 +56,11 @@ describe('Files page', () => {
     });
     expect(document.activeElement?.textContent).toBe('a.txt');
     await act(() => {
+      document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
+    });
+    expect(root.querySelector('[aria-label="Selected items"]')?.textContent).toContain('1 selected');
+    expect(root.querySelector<HTMLInputElement>('[aria-label="Select a.txt"]')!.checked).toBe(true);
+    await act(() => {
       document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'a', ctrlKey: true, bubbles: true }));
     });
     expect(root.querySelector('[aria-label="Selected items"]')?.textContent).toContain('3 selected');

@@ -11,7 +11,7 @@ import { describeCron, nextRuns, parseCron } from '../cron';
 import { cronExpr, email, required } from '../validation';
 
 export function Cron() {
-  const { api } = useApp();
+  const { api, me } = useApp();
   const list = useLoad(() => api.get<CronJob[]>('/cronjobs'));
   const rows = useRowErrors();
   const [editing, setEditing] = useState<CronJob | null>(null);
@@ -45,10 +45,11 @@ export function Cron() {
           label="Cron jobs"
           list={list}
           items={list.data}
-          columns={['Name', 'Schedule', 'Command', 'Last run', 'Next run', 'State', 'Actions']}
+          columns={['Name', me.role === 'admin' && 'Owner', 'Schedule', 'Command', 'Last run', 'Next run', 'State', 'Actions']}
           row={(j) => (
             <tr key={j.id}>
               <td data-label="Name">{j.name}</td>
+              {me.role === 'admin' && <td data-label="Owner">{j.owner}</td>}
               <td data-label="Schedule">
                 <code>{j.cron_expr}</code>
               </td>
@@ -62,7 +63,7 @@ export function Cron() {
               <td data-label="Next run">
                 <When at={j.next_run_at} never="—" />
               </td>
-              <td data-label="State">{j.enabled ? 'enabled' : 'disabled'}</td>
+              <td data-label="State">{j.running ? 'running' : j.enabled ? 'enabled' : 'disabled'}</td>
               <td data-label="Actions" class="actions">
                 <button type="button" onClick={() => runNow(j)} aria-label={`Run ${j.name} now`}>
                   Run now

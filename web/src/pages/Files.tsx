@@ -162,7 +162,12 @@ export function Files() {
     const names = [...(tableRef.current?.querySelectorAll<HTMLElement>('[data-nav]') ?? [])];
     const row = t.closest('tr');
     const i = names.findIndex((n) => n.closest('tr') === row);
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    if (e.key === ' ' && t.hasAttribute('data-nav')) {
+      // Space on a name selects its row (Enter opens it).
+      e.preventDefault();
+      const f = paged.rows.find((r) => r.path === t.getAttribute('data-path'));
+      if (f) toggle(f);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       const next = names[Math.max(0, Math.min(names.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
       next?.focus();
@@ -321,7 +326,7 @@ export function Files() {
                         <input type="checkbox" checked={selected.has(f.path)} onChange={() => toggle(f)} aria-label={`Select ${f.name}`} />
                       </td>
                       <td data-label="Name">
-                        <button type="button" class="link" data-nav onClick={() => openEntry(f)} aria-label={f.is_dir ? `Open folder ${f.name}` : `Edit ${f.name}`}>
+                        <button type="button" class="link" data-nav data-path={f.path} onClick={() => openEntry(f)} aria-label={f.is_dir ? `Open folder ${f.name}` : `Edit ${f.name}`}>
                           {f.is_dir ? `${f.name}/` : f.name}
                         </button>
                         {search && <div class="muted small">{f.path}</div>}
