@@ -145,4 +145,19 @@ describe('download, shares, tasks', () => {
     expect(calls[0].body).toEqual({ archive: '/a.zip', async: true });
     await expect(waitTask(a, r.task_id!, () => {}, 1)).rejects.toThrow('Archive is corrupt');
   });
+  it('tasks: a 202 that is the task itself, and an error envelope inside a failed task, are understood', async () => {
+    const { api: a } = api([
+      { status: 202, body: { id: 'abc', kind: 'copy', status: 'queued', percent: 0, bytes_done: 0, bytes_total: null } },
+      { status: 200, body: { id: 'abc', kind: 'copy', status: 'failed', percent: 0, bytes_done: 0, bytes_total: null, error: { code: 'CONFLICT', message: 'Destination already exists', status: 409 } } },
+    ]);
+    const r = await startFileOp(a, 'copy', { source: '/a', destination: '/b' });
+    expect(r.task_id).toBe('abc');
+    const err = await waitTask(a, 'abc', () => {}, 1).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect([err.status, err.message]).toEqual([409, 'Destination already exists']);
+  });
+  it('a panel that answers at once (200 {message}) has no task', async () => {
+    const { api: a } = api([{ status: 200, body: { message: 'Archive created' } }]);
+    expect(await startFileOp(a, 'compress', { paths: ['/a'], archive: '/a.zip' })).toEqual({ task_id: undefined, message: 'Archive created' });
+  });
 });

@@ -16,11 +16,15 @@ import { ApiError, type Api } from './client';
 export interface Share {
   id: string;
   path: string;
-  url: string;
+  // Only when just created: the panel may keep no token, so a listed link
+  // has no url (the shares branch does so).
+  url?: string;
   expires_at: string;
   downloads: number;
-  max_downloads: number;
+  max_downloads: number | null;
   has_password: boolean;
+  is_dir?: boolean;
+  state?: 'active' | 'expired' | 'exhausted';
   created_at: string;
 }
 
@@ -39,8 +43,16 @@ export interface Task {
   status: TaskStatus;
   percent: number;
   bytes_done: number;
-  bytes_total: number;
-  error?: string;
+  // Null until known (the tasks branch measures the tree first).
+  bytes_total: number | null;
+  // A message, or the error envelope the synchronous call would have given.
+  error?: string | { code?: string; message?: string; status?: number };
+}
+
+function taskError(t: Task): string {
+  if (typeof t.error === 'string' && t.error) return t.error;
+  if (t.error && typeof t.error === 'object' && t.error.message) return t.error.message;
+  return 'The task failed';
 }
 
 export interface UploadProgress {
@@ -122,11 +134,17 @@ export type AsyncOp = 'compress' | 'extract' | 'copy';
 
 // Starts compress/extract/copy as a task when the panel can; a panel that
 // answers at once (200 {message}) is done already.
+// The 202 answer is `{task_id, status}` (the brief) or the task itself
+// (`{id, status, ...}`, the tasks branch); both are understood.
 export async function startFileOp(api: Api, op: AsyncOp, body: Record<string, unknown>): Promise<{ task_id?: string; message?: string }> {
   const withAsync = { ...body, async: true };
-  if (op === 'compress') return api.post('/files/compress', withAsync);
-  if (op === 'extract') return api.post('/files/extract', withAsync);
-  return api.post('/files/copy', withAsync);
+  type Started = { task_id?: string; id?: string; status?: string; message?: string };
+  let r: Started;
+  if (op === 'compress') r = await api.post<Started>('/files/compress', withAsync);
+  else if (op === 'extract') r = await api.post<Started>('/files/extract', withAsync);
+  else r = await api.post<Started>('/files/copy', withAsync);
+  const taskId = r?.task_id ?? (r?.id && r.status ? String(r.id) : undefined);
+  return { task_id: taskId, message: r?.message };
 }
 
 export function getTask(api: Api, id: string) {
@@ -143,7 +161,10 @@ export async function waitTask(api: Api, id: string, onUpdate: (t: Task) => void
     const t = await getTask(api, id);
     onUpdate(t);
     if (t.status === 'done') return t;
-    if (t.status === 'failed') throw new ApiError(500, 'TASK_FAILED', t.error || 'The task failed');
+    if (t.status === 'failed') {
+      const status = typeof t.error === 'object' && t.error?.status ? t.error.status : 500;
+      throw new ApiError(status, 'TASK_FAILED', taskError(t));
+    }
     if (t.status === 'cancelled') throw new ApiError(0, 'CANCELLED', 'Cancelled');
     await new Promise((r) => setTimeout(r, intervalMs));
   }

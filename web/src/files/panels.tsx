@@ -123,13 +123,14 @@ export function useTask() {
 
 export function TaskProgress({ t }: { t: ReturnType<typeof useTask> }) {
   if (!t.task) return null;
-  const known = t.task.id !== '' && t.task.bytes_total > 0;
+  const started = t.task.id !== '' && (t.task.percent > 0 || !!t.task.bytes_total);
+  const total = t.task.bytes_total ? ` (${formatSize(t.task.bytes_done)} of ${formatSize(t.task.bytes_total)})` : '';
   return (
     <div class="task" role="status" aria-live="polite">
       <label>
         {t.label}
-        {known ? ` ${Math.round(t.task.percent)}% (${formatSize(t.task.bytes_done)} of ${formatSize(t.task.bytes_total)})` : '…'}
-        <progress max={100} value={known ? t.task.percent : undefined} />
+        {started ? ` ${Math.round(t.task.percent)}%${total}` : '…'}
+        <progress max={100} value={started ? t.task.percent : undefined} />
       </label>
       {t.task.id && (
         <button type="button" onClick={() => void t.cancel()}>
@@ -247,7 +248,7 @@ export function ShareForm({ entry, onDone }: { entry: FileEntry; onDone: () => u
   const [link, setLink] = useState<{ url: string; expires_at: string } | null>(null);
   const [copied, setCopied] = useState('');
   const form = useForm({
-    password: { label: 'Password (optional)', match: /password/i, checks: [(v) => (v && v.length < 4 ? 'Password must be at least 4 characters' : null)] },
+    password: { label: 'Password (optional)', match: /password/i, checks: [(v) => (v.length > 1024 ? 'Password must be at most 1024 characters' : null)] },
     max_downloads: { label: 'Most downloads (optional)', match: /max_downloads|downloads/i, checks: [(v) => (v === '' || /^[1-9]\d*$/.test(v.trim()) ? null : 'Most downloads must be a positive whole number')] },
   });
   const submit = form.submit(async (v) => {
@@ -323,16 +324,20 @@ export function SharesList({ onClose }: { onClose: () => void }) {
         label="Share links"
         list={list}
         items={list.data}
-        columns={['File', 'Link', 'Expires', 'Downloads', 'Password', 'Actions']}
+        columns={['File', 'Link', 'Expires', 'Downloads', 'Password', 'State', 'Actions']}
         row={(s) => (
           <tr key={s.id}>
             <td data-label="File">
               <code>{s.path}</code>
             </td>
             <td data-label="Link">
-              <a href={absoluteShareUrl(s.url)} target="_blank" rel="noreferrer">
-                {absoluteShareUrl(s.url)}
-              </a>
+              {s.url ? (
+                <a href={absoluteShareUrl(s.url)} target="_blank" rel="noreferrer">
+                  {absoluteShareUrl(s.url)}
+                </a>
+              ) : (
+                <span class="muted">shown once, when created</span>
+              )}
             </td>
             <td data-label="Expires">
               <When at={s.expires_at} />
@@ -342,6 +347,7 @@ export function SharesList({ onClose }: { onClose: () => void }) {
               {s.max_downloads ? ` of ${s.max_downloads}` : ''}
             </td>
             <td data-label="Password">{s.has_password ? 'yes' : 'no'}</td>
+            <td data-label="State">{s.state ?? 'active'}</td>
             <td data-label="Actions" class="actions">
               <button type="button" class="danger" onClick={() => remove(s.id)} aria-label={`Delete share link of ${s.path}`}>
                 Delete
