@@ -159,6 +159,7 @@ export default function Editor({ path, onClose, onSaved }: EditorProps) {
             ref={area}
             class="editor-input"
             aria-label={`Content of ${baseName(path)}`}
+            aria-describedby="editor-keys"
             spellcheck={false}
             autocapitalize="off"
             autocomplete="off"
@@ -170,7 +171,9 @@ export default function Editor({ path, onClose, onSaved }: EditorProps) {
           />
         </div>
       )}
-      <p class="hint">Ctrl+S saves. Tab indents; press Escape, then Tab, to leave the editor. Language: {lang}.</p>
+      <p class="hint" id="editor-keys">
+        Ctrl+S saves. Tab indents; press Escape, then Tab, to leave the editor. Language: {lang}.
+      </p>
       <div class="buttons">
         <button type="button" class="primary" disabled={busy || text === null} aria-busy={busy} onClick={() => void save()}>
           {busy ? 'Saving…' : 'Save'}

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { User } from '../api/types';
+import type { Package, User } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
 import { Page, Section, When } from '../ui/page';
@@ -9,6 +9,8 @@ import { email, password, username } from '../validation';
 export function Users() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<User[]>('/users'));
+  // Suggestions for the package fields (a failure only loses them).
+  const packages = useLoad(() => api.get<Package[]>('/packages').catch(() => [] as Package[]));
   const rows = useRowErrors();
   const [editing, setEditing] = useState<User | null>(null);
   const setStatus = (u: User) =>
@@ -73,6 +75,11 @@ export function Users() {
         />
       )}
       <CreateUserForm onCreated={list.reload} />
+      <datalist id="package-names">
+        {(packages.data ?? []).map((p) => (
+          <option key={p.name} value={p.name} />
+        ))}
+      </datalist>
     </Page>
   );
 }
@@ -116,7 +123,7 @@ export function CreateUserForm({ onCreated }: { onCreated: () => unknown }) {
             </p>
           )}
         </div>
-        <TextField form={form} name="package" autocomplete="off" />
+        <TextField form={form} name="package" autocomplete="off" list="package-names" />
         <FormError message={form.formError} />
         <Submit busy={form.busy}>Create user</Submit>
       </form>
@@ -161,7 +168,7 @@ export function EditUserForm({ user, onDone }: { user: User; onDone: (changed: b
             </p>
           )}
         </div>
-        <TextField form={form} name="package" autocomplete="off" />
+        <TextField form={form} name="package" autocomplete="off" list="package-names" />
         <TextField form={form} name="password" type="password" autocomplete="new-password" hint="Empty: unchanged." />
         <FormError message={form.formError} />
         <div class="buttons">

@@ -87,6 +87,8 @@ interface TextFieldProps<K extends string> {
   hint?: string;
   multiline?: boolean;
   placeholder?: string;
+  // Id of a <datalist> of suggestions.
+  list?: string;
   children?: ComponentChildren; // extra controls beside the input (e.g. Generate)
 }
 
@@ -110,7 +112,7 @@ export function TextField<K extends string>(p: TextFieldProps<K>) {
         {p.multiline ? (
           <textarea {...common} rows={3} />
         ) : (
-          <input {...common} type={(p.type ?? 'text') as 'text'} autocomplete={p.autocomplete} />
+          <input {...common} type={(p.type ?? 'text') as 'text'} autocomplete={p.autocomplete} list={p.list} />
         )}
         {p.children}
       </div>
