@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Api, ApiError } from './client';
 import { createShare, downloadFile, listShares, startFileOp, uploadFile, waitTask } from './files_transfer';
 import { mount, scriptedFetch, settle } from '../test/harness';
-import { UploadList, useUploads } from '../files/panels';
+import { UploadList, useUploads } from '../files/uploads';
 
 // A stand-in XMLHttpRequest: records what is sent and answers from a script.
 interface Sent {

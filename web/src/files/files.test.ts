@@ -5,7 +5,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { FileEntry } from '../api/types';
 import { button, click, envelope, errorFor, field, formError, mount, settle, submit, type } from '../test/harness';
 import { tokenize } from './highlight';
-import { ChmodForm, CompressForm, NewEntryForm, RenameForm, ShareForm, TrashPanel } from './panels';
+import { ChmodForm, CompressForm, NewEntryForm, RenameForm } from './panels';
+import { ShareForm } from './share';
+import { TrashPanel } from './versions';
 import { checkName, crumbs, formatSize, languageOf, modeString, sortEntries } from './util';
 
 beforeEach(() => {

@@ -16,21 +16,10 @@ import { Page, Section } from '../ui/page';
 import { LoadState } from '../ui/page';
 import { Pager, usePaged } from '../ui/pager';
 import type { EditorProps } from '../files/Editor';
-import {
-  ChmodForm,
-  CompressForm,
-  CopyMoveForm,
-  ExtractForm,
-  HistoryPanel,
-  NewEntryForm,
-  RenameForm,
-  SearchForm,
-  ShareForm,
-  SharesList,
-  TrashPanel,
-  UploadList,
-  useUploads,
-} from '../files/panels';
+import { ChmodForm, CompressForm, CopyMoveForm, ExtractForm, NewEntryForm, RenameForm, SearchForm } from '../files/panels';
+import { ShareForm, SharesList } from '../files/share';
+import { UploadList, useUploads } from '../files/uploads';
+import { HistoryPanel, TrashPanel } from '../files/versions';
 import { crumbs, formatSize, isArchive, joinPath, sortEntries, type Sort, type SortKey } from '../files/util';
 
 export { crumbs, joinPath };
