@@ -42,7 +42,7 @@ export function NewEntryForm({ dir, kind, onDone }: { dir: string; kind: 'file' 
     await onDone(path);
   });
   return (
-    <Section title={kind === 'file' ? 'New file' : 'New folder'}>
+    <Section focus title={kind === 'file' ? 'New file' : 'New folder'}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" hint={`Created in ${dir}`} />
         <FormError message={form.formError} />
@@ -61,7 +61,7 @@ export function RenameForm({ entry, onDone }: { entry: FileEntry; onDone: (chang
     await onDone(true);
   });
   return (
-    <Section title={`Rename ${entry.name}`}>
+    <Section focus title={`Rename ${entry.name}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" />
         <FormError message={form.formError} />
@@ -82,7 +82,7 @@ export function ChmodForm({ entries, onDone }: { entries: FileEntry[]; onDone: (
   });
   const shown = modeString(form.values.mode);
   return (
-    <Section title={`Permissions of ${entries.length === 1 ? entries[0].name : `${entries.length} items`}`}>
+    <Section focus title={`Permissions of ${entries.length === 1 ? entries[0].name : `${entries.length} items`}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="mode" autocomplete="off" hint={shown ? `Owner, group, others: ${shown}` : 'Three octal digits: 644 files, 755 folders and scripts.'} />
         {anyDir && (
@@ -114,7 +114,7 @@ export function CopyMoveForm({ entries, mode, dir, onDone }: { entries: FileEntr
   });
   const what = entries.length === 1 ? entries[0].name : `${entries.length} items`;
   return (
-    <Section title={`${mode === 'copy' ? 'Copy' : 'Move'} ${what}`}>
+    <Section focus title={`${mode === 'copy' ? 'Copy' : 'Move'} ${what}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="destination" autocomplete="off" hint="A folder in your home, such as /backup (/ is your home)." />
         <label class="check">
@@ -142,7 +142,7 @@ export function CompressForm({ entries, dir, onDone }: { entries: FileEntry[]; d
   });
   const formatId = `${form.id('name')}-format`;
   return (
-    <Section title={`Compress ${entries.length === 1 ? entries[0].name : `${entries.length} items`}`}>
+    <Section focus title={`Compress ${entries.length === 1 ? entries[0].name : `${entries.length} items`}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" hint={`Saved in ${dir}`} />
         <div class="field">
@@ -176,7 +176,7 @@ export function ExtractForm({ entry, onDone }: { entry: FileEntry; onDone: (chan
     await onDone(true);
   });
   return (
-    <Section title={`Extract ${entry.name}`}>
+    <Section focus title={`Extract ${entry.name}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="destination" autocomplete="off" />
         <label class="check">

@@ -44,7 +44,7 @@ export function ShareForm({ entry, onDone }: { entry: FileEntry; onDone: () => u
   };
   const expiresId = `${form.id('password')}-expires`;
   return (
-    <Section title={`Share ${entry.name}`}>
+    <Section focus title={`Share ${entry.name}`}>
       {link ? (
         <div>
           <label for="share-url">Share link</label>
@@ -94,7 +94,7 @@ export function SharesList({ onClose }: { onClose: () => void }) {
       await list.reload();
     });
   return (
-    <Section title="Share links">
+    <Section focus title="Share links">
       <ListTable
         label="Share links"
         list={list}

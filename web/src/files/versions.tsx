@@ -30,7 +30,7 @@ export function HistoryPanel({ entry, onDone }: { entry: FileEntry; onDone: (cha
       await list.reload();
     });
   return (
-    <Section title={`History of ${entry.name}`}>
+    <Section focus title={`History of ${entry.name}`}>
       {changed && (
         <p class="ok" role="status">
           Restored.
@@ -103,7 +103,7 @@ export function TrashPanel({ onDone }: { onDone: (changed: boolean) => unknown }
     }
   };
   return (
-    <Section title="Trash">
+    <Section focus title="Trash">
       <ListTable
         label="Trash"
         list={list}

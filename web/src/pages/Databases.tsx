@@ -142,7 +142,7 @@ export function RemoteAccessForm({ db, onDone }: { db: Database; onDone: (change
     await onDone(true);
   });
   return (
-    <Section title={`Remote access to ${db.name}`}>
+    <Section focus title={`Remote access to ${db.name}`}>
       <form onSubmit={submit} noValidate>
         <label class="check">
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
@@ -172,7 +172,7 @@ export function ResetPasswordForm({ db, onDone }: { db: Database; onDone: () => 
     setDone(true);
   });
   return (
-    <Section title={`New password for ${db.user}`}>
+    <Section focus title={`New password for ${db.user}`}>
       {done ? (
         <>
           <p role="status" class="ok">

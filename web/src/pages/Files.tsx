@@ -291,7 +291,7 @@ export function Files() {
           onDragLeave={() => setDragging(false)}
           onDrop={onDrop}
         >
-          <LoadState loading={!search && list.loading} error={search ? null : list.error} empty={sorted?.length === 0} />
+          <LoadState loading={!search && list.loading} error={search ? null : list.error} empty={sorted?.length === 0} emptyText={search ? 'Nothing found.' : 'This folder is empty.'} />
           {sorted && sorted.length > 0 && (
             <div class="table-wrap">
               <table ref={tableRef} class="files" onKeyDown={onTableKey}>

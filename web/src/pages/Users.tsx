@@ -153,7 +153,7 @@ export function EditUserForm({ user, onDone }: { user: User; onDone: (changed: b
   });
   const roleId = form.id('role');
   return (
-    <Section title={`Edit ${user.username}`}>
+    <Section focus title={`Edit ${user.username}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="email" type="email" autocomplete="off" />
         <div class="field">

@@ -72,6 +72,11 @@ describe('Edit FTP account', () => {
     expect(calls[0]).toMatchObject({ method: 'PUT', url: '/api/v1/ftp/admin_deploy', body: { quota_mb: 500, read_only: true, allowed_ips: ['203.0.113.7', '10.0.0.0/8'] } });
     expect(Object.keys(calls[0].body as object).sort()).toEqual(['allowed_ips', 'quota_mb', 'read_only']);
   });
+  it('an opened edit form takes focus (its heading), so keyboard users land on it', async () => {
+    await mount(h(EditFtpForm, { account: ftp, onDone: () => {} }));
+    expect(document.activeElement?.tagName).toBe('H2');
+    expect(document.activeElement?.textContent).toBe('Edit admin_deploy');
+  });
   it('bad IPs, quota and home are refused in place', async () => {
     const { root, calls } = await mount(h(EditFtpForm, { account: ftp, onDone: () => {} }));
     await type(field(root, 'Allowed IP addresses'), '1.2.3.4, nope');

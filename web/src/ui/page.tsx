@@ -19,16 +19,27 @@ export function Page({ title, children }: { title: string; children: ComponentCh
   );
 }
 
-export function Section({ title, children }: { title: string; children: ComponentChildren }) {
+// `focus`: a panel opened by an action (edit, logs, rename ...) takes focus
+// on arrival (its heading, then Tab reaches its first field) and scrolls
+// into view, so keyboard and screen-reader users land on it.
+export function Section({ title, children, focus }: { title: string; children: ComponentChildren; focus?: boolean }) {
+  const h2 = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!focus || !h2.current) return;
+    h2.current.focus({ preventScroll: true });
+    h2.current.scrollIntoView?.({ block: 'nearest' });
+  }, []);
   return (
     <section class="card">
-      <h2>{title}</h2>
+      <h2 ref={h2} tabIndex={focus ? -1 : undefined}>
+        {title}
+      </h2>
       {children}
     </section>
   );
 }
 
-export function LoadState({ loading, error, empty }: { loading: boolean; error: string | null; empty?: boolean }) {
+export function LoadState({ loading, error, empty, emptyText = 'Nothing here yet.' }: { loading: boolean; error: string | null; empty?: boolean; emptyText?: string }) {
   if (error)
     return (
       <p class="form-error" role="alert">
@@ -36,7 +47,7 @@ export function LoadState({ loading, error, empty }: { loading: boolean; error: 
       </p>
     );
   if (loading) return <p aria-live="polite">Loading…</p>;
-  if (empty) return <p class="muted">Nothing here yet.</p>;
+  if (empty) return <p class="muted">{emptyText}</p>;
   return null;
 }
 
