@@ -7,7 +7,10 @@ import { messageOf } from '../ui/errors';
 import { RowError } from '../ui/form';
 import { formatSize } from './util';
 
+let uploadIds = 0;
+
 interface UploadItem {
+  id: number;
   file: File;
   loaded: number;
   state: 'waiting' | 'uploading' | 'done' | 'error' | 'exists';
@@ -45,7 +48,7 @@ export function useUploads(dir: string, onUploaded: () => unknown) {
   };
   const add = async (files: FileList | File[]) => {
     const list = [...files];
-    setItems((all) => [...all.filter((i) => i.state !== 'done'), ...list.map((file) => ({ file, loaded: 0, state: 'waiting' as const }))]);
+    setItems((all) => [...all.filter((i) => i.state !== 'done'), ...list.map((file) => ({ id: ++uploadIds, file, loaded: 0, state: 'waiting' as const }))]);
     for (const f of list) await send(f);
   };
   return { items, add, send, clear: () => setItems([]) };
@@ -57,7 +60,7 @@ export function UploadList({ up }: { up: ReturnType<typeof useUploads> }) {
     <section class="uploads" aria-label="Uploads">
       <ul>
         {up.items.map((i) => (
-          <li key={i.file.name + i.file.lastModified}>
+          <li key={i.id}>
             <label>
               {i.file.name} ({formatSize(i.file.size)}){' '}
               {i.state === 'done' ? '✓ uploaded' : i.state === 'uploading' ? `${Math.round((100 * i.loaded) / Math.max(1, i.file.size))}%` : ''}

@@ -16,6 +16,7 @@ export function Cron() {
   const rows = useRowErrors();
   const [editing, setEditing] = useState<CronJob | null>(null);
   const [logsOf, setLogsOf] = useState<CronJob | null>(null);
+  const [justRan, setJustRan] = useState(false);
   const [logsKey, setLogsKey] = useState(0);
   const key = (j: CronJob) => String(j.id);
   const toggle = (j: CronJob) =>
@@ -34,6 +35,7 @@ export function Cron() {
   const runNow = (j: CronJob) =>
     rows.run(key(j), async () => {
       await api.post('/cronjobs/{id}/run', {}, { id: j.id });
+      setJustRan(true);
       setLogsOf(j);
       setLogsKey((k) => k + 1);
       await list.reload();
@@ -68,7 +70,14 @@ export function Cron() {
                 <button type="button" onClick={() => runNow(j)} aria-label={`Run ${j.name} now`}>
                   Run now
                 </button>
-                <button type="button" onClick={() => setLogsOf(j)} aria-label={`Logs of ${j.name}`}>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setJustRan(false);
+                    setLogsOf(j);
+                  }}
+                  aria-label={`Logs of ${j.name}`}
+                >
                   Logs
                 </button>
                 <button type="button" onClick={() => setEditing(j)} aria-label={`Edit ${j.name}`}>
@@ -86,7 +95,7 @@ export function Cron() {
           )}
         />
       </Section>
-      {logsOf && <CronRunLogs key={`${logsOf.id}-${logsKey}`} job={logsOf} onClose={() => setLogsOf(null)} onChange={list.reload} />}
+      {logsOf && <CronRunLogs key={`${logsOf.id}-${logsKey}`} job={logsOf} expectRun={justRan} onClose={() => setLogsOf(null)} onChange={list.reload} />}
       {editing && (
         <CronForm
           key={editing.id}
@@ -104,7 +113,7 @@ export function Cron() {
 
 // The run history, newest first, 10 a page; a run still going is polled
 // until it ends, so "Run now" shows its output as soon as it has one.
-export function CronRunLogs({ job, onClose, onChange }: { job: CronJob; onClose: () => void; onChange?: () => unknown }) {
+export function CronRunLogs({ job, onClose, onChange, expectRun }: { job: CronJob; onClose: () => void; onChange?: () => unknown; expectRun?: boolean }) {
   const { api } = useApp();
   const [page, setPage] = useState(1);
   const perPage = 10;
@@ -112,7 +121,7 @@ export function CronRunLogs({ job, onClose, onChange }: { job: CronJob; onClose:
   const running = logs.data?.logs.some((r) => r.status === 'running');
   const [polls, setPolls] = useState(0);
   // Poll while a run is going (or "Run now" whose run is not listed yet).
-  const waiting = !!logs.data && (running || (logs.data.total === 0 && polls < 10)) && polls < 150;
+  const waiting = !!logs.data && (running || (!!expectRun && logs.data.total === 0 && polls < 10)) && polls < 150;
   useEffect(() => {
     if (!waiting) return;
     const t = setTimeout(() => {
