@@ -544,6 +544,17 @@ try {
   await extractForm.waitFor({ state: 'detached' });
   await shot('10-files');
 
+  log("files: an admin works in another account's home");
+  await page.getByLabel('Home of').selectOption('alice');
+  await page.getByRole('button', { name: 'New folder' }).click();
+  await page.getByLabel('Folder name').fill('from-admin');
+  await page.getByRole('button', { name: 'Create folder' }).click();
+  await page.getByRole('button', { name: 'Open folder from-admin' }).waitFor();
+  const aliceHome = await (await api('/files/list?path=%2F&owner=alice', sessionToken)).json();
+  expect(aliceHome.some((f) => f.name === 'from-admin'), `the folder is in alice's home: ${JSON.stringify(aliceHome)}`);
+  await page.getByLabel('Home of').selectOption('admin');
+  await page.getByRole('button', { name: 'Open folder e2e-dir' }).waitFor();
+
   if (uploadApiMerged) {
     log('files: upload with a progress bar, replace after asking, download');
     await page.locator('input[type=file]').setInputFiles({ name: 'up.txt', mimeType: 'text/plain', buffer: Buffer.from('uploaded\n') });

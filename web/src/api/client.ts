@@ -121,3 +121,16 @@ export function fill(template: string, params: Params = {}): string {
     return encodeURIComponent(String(v));
   });
 }
+
+// The same client acting on another account's files: an admin's `owner`
+// (docs/openapi/files.yaml FileOwner) goes into every query and JSON body.
+export function forOwner(api: Api, owner: string): Api {
+  const o = Object.create(api) as Api;
+  o.request = <T>(method: Method, path: string, body?: unknown): Promise<T> => {
+    if (method === 'GET' || method === 'DELETE' || body === undefined || typeof body !== 'object' || body === null)
+      return api.request<T>(method, path + (path.includes('?') ? '&' : '?') + new URLSearchParams({ owner }).toString(), body);
+    return api.request<T>(method, path, { ...(body as Record<string, unknown>), owner });
+  };
+  o.url = (path: string, params?: Params, query?: Record<string, string>) => api.url(path, params, { ...(query ?? {}), owner });
+  return o;
+}

@@ -4,7 +4,7 @@ import { h } from 'preact';
 import { act } from 'preact/test-utils';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FileEntry } from '../api/types';
-import { button, click, envelope, mount, settle } from '../test/harness';
+import { admin, button, click, envelope, mount as mountAs, settle } from '../test/harness';
 import { Files } from '../pages/Files';
 import Editor from './Editor';
 
@@ -15,6 +15,9 @@ beforeEach(() => {
 const e = (name: string, is_dir = false, size = 1): FileEntry => ({ name, path: `/${name}`, is_dir, size, permission: '644', owner: 'admin', mod_time: '2026-05-11 06:46:35' });
 const listing = [e('b.txt', false, 300), e('a.txt', false, 20), e('www', true, 4096)];
 const limits = { status: 200, body: { max_upload_mb: 500 } };
+// The file manager as a user (an admin's page also loads /users first).
+const alice = { ...admin, username: 'alice', role: 'user' as const };
+const mount = (node: Parameters<typeof mountAs>[0], replies: Parameters<typeof mountAs>[1] = []) => mountAs(node, replies, alice);
 const names = (root: HTMLElement) => [...root.querySelectorAll('tbody [data-nav]')].map((b) => b.textContent);
 
 describe('Files page', () => {
@@ -80,6 +83,42 @@ describe('Files page', () => {
   it('a listing error is shown', async () => {
     const { root } = await mount(h(Files, {}), [envelope(403, 'FORBIDDEN', 'Account suspended'), limits]);
     expect(root.querySelector('[role="alert"]')?.textContent).toBe('Account suspended');
+  });
+});
+
+describe('Files page for an admin', () => {
+  it("switching to another account's home sends owner with every call", async () => {
+    const users = [admin, { ...admin, username: 'bob', role: 'user' }];
+    // Effects run children first: the list, the upload limit, then /users.
+    const { root, calls } = await mountAs(h(Files, {}), [
+      { status: 200, body: listing },
+      limits,
+      { status: 200, body: users },
+      { status: 200, body: [e('bobs.txt')] },
+      limits,
+      { status: 200, body: { message: 'Directory created successfully' } },
+      { status: 200, body: [e('bobs.txt'), e('new', true)] },
+    ]);
+    expect(calls.map((c) => c.url).slice(0, 3)).toEqual(['/api/v1/files/list?path=%2F', '/api/v1/files/upload-limits', '/api/v1/users']);
+    const pick = root.querySelector<HTMLSelectElement>('#files-owner')!;
+    await act(() => {
+      pick.value = 'bob';
+      pick.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await settle();
+    expect(calls[3].url).toBe('/api/v1/files/list?path=%2F&owner=bob');
+    expect(names(root)).toEqual(['bobs.txt']);
+    await click(button(root, 'New folder'));
+    const input = root.querySelector<HTMLInputElement>('input[name="name"]')!;
+    await act(() => {
+      input.value = 'new';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await act(async () => {
+      input.form!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    });
+    await settle();
+    expect(calls[5]).toMatchObject({ method: 'POST', url: '/api/v1/files/mkdir', body: { path: '/new', owner: 'bob' } });
   });
 });
 

@@ -6,10 +6,11 @@
 // file history, and an editor with syntax highlighting (its own chunk,
 // loaded on first use). Panels open below the list, one at a time.
 import type { FunctionComponent } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { FileEntry } from '../api/types';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { FileEntry, User } from '../api/types';
+import { forOwner } from '../api/client';
 import { downloadFile } from '../api/files_transfer';
-import { useApp, useLoad } from '../ui/context';
+import { AppContext, useApp, useLoad } from '../ui/context';
 import { messageOf } from '../ui/errors';
 import { RowError, useRowErrors } from '../ui/form';
 import { Page, Section } from '../ui/page';
@@ -56,7 +57,37 @@ const COLUMNS: [SortKey | null, string][] = [
   ['mod_time', 'Modified'],
 ];
 
+// An admin may manage another account's home (the API's `owner`); the
+// file manager below then works through a client that adds it everywhere.
 export function Files() {
+  const ctx = useApp();
+  const isAdmin = ctx.me.role === 'admin';
+  const [owner, setOwner] = useState(ctx.me.username);
+  const users = useLoad(() => (isAdmin ? ctx.api.get<User[]>('/users') : Promise.resolve([] as User[])));
+  const api = useMemo(() => (owner === ctx.me.username ? ctx.api : forOwner(ctx.api, owner)), [owner]);
+  return (
+    <Page title="Files">
+      {isAdmin && (users.data?.length ?? 0) > 1 && (
+        <div class="field owner-pick">
+          <label for="files-owner">Home of</label>
+          <select id="files-owner" value={owner} onChange={(e) => setOwner(e.currentTarget.value)}>
+            {users.data!.map((u) => (
+              <option key={u.username} value={u.username}>
+                {u.username}
+                {u.username === ctx.me.username ? ' (you)' : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <AppContext.Provider value={{ ...ctx, api }}>
+        <FileManager key={owner} />
+      </AppContext.Provider>
+    </Page>
+  );
+}
+
+function FileManager() {
   const { api } = useApp();
   const [dir, setDirRaw] = useState('/');
   const [sort, setSort] = useState<Sort>({ key: 'name', desc: false });
@@ -186,7 +217,7 @@ export function Files() {
   };
 
   return (
-    <Page title="Files">
+    <>
       <Section title={search ? `Search results for “${search.query}”` : 'Browse'}>
         <nav aria-label="Folder path" class="crumbs">
           <ol>
@@ -403,6 +434,6 @@ export function Files() {
           }}
         />
       )}
-    </Page>
+    </>
   );
 }
