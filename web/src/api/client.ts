@@ -44,8 +44,10 @@ export class Api {
     const token = this.options.token?.();
     return token ? { Authorization: `Bearer ${token}` } : {};
   }
+  // Called as api.fetchFn(...): the browser's fetch must not see the Api
+  // as its `this` ("Illegal invocation"), hence the wrapper.
   get fetchFn(): typeof fetch {
-    return this.options.fetch ?? fetch;
+    return this.options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   }
   // An answer that is not 2xx as an ApiError (the envelope's message).
   errorFrom(status: number, text: string): ApiError {

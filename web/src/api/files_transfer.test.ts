@@ -126,6 +126,25 @@ describe('download, shares, tasks', () => {
     expect(calls[0].headers.Authorization).toBe('Bearer wsp_t');
     expect(clicked).toEqual(['www.zip']);
   });
+  it("download calls the browser's fetch without the Api as its this (Illegal invocation)", async () => {
+    const real = globalThis.fetch;
+    let seenThis: unknown = 'unset';
+    globalThis.fetch = function (this: unknown) {
+      seenThis = this;
+      if (this !== undefined && this !== globalThis) return Promise.reject(new TypeError('Illegal invocation'));
+      return Promise.resolve(new Response('x'));
+    } as typeof fetch;
+    const realClick = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = () => {};
+    URL.createObjectURL ??= () => 'blob:x';
+    try {
+      await downloadFile(new Api({ token: () => 't' }), '/a.txt');
+    } finally {
+      globalThis.fetch = real;
+      HTMLAnchorElement.prototype.click = realClick;
+    }
+    expect(seenThis === undefined || seenThis === globalThis).toBe(true);
+  });
   it('a refused download is an ApiError', async () => {
     const { api: a } = api([{ status: 404, body: { success: false, code: 'NOT_FOUND', message: 'File not found', status: 404 } }]);
     await expect(downloadFile(a, '/nope')).rejects.toThrow('File not found');
