@@ -568,6 +568,16 @@ try {
     const download = await dl;
     expect(download.suggestedFilename() === 'up.txt', 'download named after the file');
     expect(readFileSync(await download.path(), 'utf8') === 'again\n', 'the download holds the replaced content');
+    log('files: drag and drop a file onto the list uploads it');
+    const dropped = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['dropped\n'], 'dropped.txt', { type: 'text/plain' }));
+      return dt;
+    });
+    await page.locator('.dropzone').dispatchEvent('dragover', { dataTransfer: dropped });
+    await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: dropped });
+    await page.getByRole('button', { name: 'Edit dropped.txt' }).waitFor();
+    await shot('10-files-uploads');
   } else console.log('[e2e] SKIPPED upload/download: TODO(lead) enable once that API is merged (WSP_E2E_TRANSFER=upload runs it)');
 
   if (shareApiMerged) {

@@ -19,13 +19,18 @@ export function useForm<K extends string>(spec: Record<K, FieldSpec>) {
   const keys = Object.keys(spec) as K[];
   const initial = () => Object.fromEntries(keys.map((k) => [k, spec[k].initial ?? ''])) as Values<K>;
   const [values, setValues] = useState<Values<K>>(initial);
+  // The values as typed, before the render that shows them: a submit that
+  // comes right after the last keystroke (Enter, or a quick click) must not
+  // see the previous render's values.
+  const latest = useRef(values);
   const [errors, setErrors] = useState<Partial<Record<K, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const idBase = useRef(`f${++formCounter}`);
 
   const set = (k: K, v: string) => {
-    setValues((old) => ({ ...old, [k]: v }));
+    latest.current = { ...latest.current, [k]: v };
+    setValues(latest.current);
     if (errors[k]) setErrors((old) => ({ ...old, [k]: undefined }));
   };
 
@@ -51,7 +56,8 @@ export function useForm<K extends string>(spec: Record<K, FieldSpec>) {
       e?.preventDefault();
       if (busy) return;
       setFormError(null);
-      const found = validate(values);
+      const current = latest.current;
+      const found = validate(current);
       setErrors(found);
       const first = keys.find((k) => found[k]);
       if (first) {
@@ -60,7 +66,7 @@ export function useForm<K extends string>(spec: Record<K, FieldSpec>) {
       }
       setBusy(true);
       try {
-        await action(values);
+        await action(current);
       } catch (err) {
         fail(err);
       } finally {
@@ -69,7 +75,8 @@ export function useForm<K extends string>(spec: Record<K, FieldSpec>) {
     };
 
   const reset = () => {
-    setValues(initial());
+    latest.current = initial();
+    setValues(latest.current);
     setErrors({});
     setFormError(null);
   };

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 
 // A page with its heading focused on arrival, so keyboard and screen-reader
 // users land at the top of the new content after navigation.
@@ -24,8 +24,12 @@ export function Page({ title, children }: { title: string; children: ComponentCh
 // into view, so keyboard and screen-reader users land on it.
 export function Section({ title, children, focus }: { title: string; children: ComponentChildren; focus?: boolean }) {
   const h2 = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
+  // A layout effect (right after the render, before any later input), and
+  // never taking focus from a control of this section: a deferred effect
+  // could steal it from someone already typing in the form.
+  useLayoutEffect(() => {
     if (!focus || !h2.current) return;
+    if (h2.current.parentElement?.contains(document.activeElement)) return;
     h2.current.focus({ preventScroll: true });
     h2.current.scrollIntoView?.({ block: 'nearest' });
   }, []);
