@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scriptedFetch, envelope } from '../test/harness';
-import { Api, ApiError } from './client';
+import { Api, ApiError, forOwner } from './client';
 
 describe('Api', () => {
   it('sends the token as a Bearer token and JSON bodies', async () => {
@@ -43,5 +43,20 @@ describe('Api', () => {
       throw new TypeError('Failed to fetch');
     }) as unknown as typeof fetch;
     await expect(new Api({ fetch: fetchFn }).get('/health')).rejects.toThrow(/cannot be reached/);
+  });
+  it("forOwner adds an admin's owner to every query and JSON body", async () => {
+    const net = scriptedFetch([{ status: 200, body: [] }, { status: 200, body: {} }, { status: 200, body: {} }, { status: 200, body: {} }]);
+    const bob = forOwner(new Api({ token: () => 't', fetch: net.fetch }), 'bob');
+    await bob.get('/files/list', {}, { path: '/' });
+    await bob.post('/files/mkdir', { path: '/x' });
+    await bob.del('/files/trash');
+    await bob.put('/files/config', { editor_font_size: 12 });
+    expect(net.calls.map((c) => [c.method, c.url, c.body])).toEqual([
+      ['GET', '/api/v1/files/list?path=%2F&owner=bob', undefined],
+      ['POST', '/api/v1/files/mkdir', { path: '/x', owner: 'bob' }],
+      ['DELETE', '/api/v1/files/trash?owner=bob', undefined],
+      ['PUT', '/api/v1/files/config', { editor_font_size: 12, owner: 'bob' }],
+    ]);
+    expect(bob.url('/files/download', {}, { path: '/a' })).toBe('/api/v1/files/download?path=%2Fa&owner=bob');
   });
 });
