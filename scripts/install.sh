@@ -11,14 +11,15 @@
 #   WSP_BINARY=PATH       same as --binary
 #   WSP_SKIP_APT=1        do not install Debian packages (scripts/deps.sh)
 #   WSP_NO_SYSTEMD=1      do not install/enable/start the systemd unit
-#   WSP_PREFIX=DIR        prepend DIR to every installed path (staging)
+#   WSP_PREFIX=DIR        prepend DIR to every installed path (staging: the
+#                         data is not opened, no Linux user is made)
 #   WSP_LISTEN=ADDR:PORT  server.listen of a new config (0.0.0.0:2083)
 #   WSP_TLS=true|false    server.tls of a new config (true)
 #   WSP_MARIADB=system|off   mariadb.mode of a new config (system when
 #                            scripts/system/setup-mariadb.sh exists, else off)
 #   WSP_FTP=system|off    FTP of a new config (system when the binary knows
 #                         ftp.mode and setup-proftpd.sh exists, else off)
-#   WSP_PMA=true|false    pma.enabled of a new config (true)
+#   WSP_PMA=true|false    pma.enabled of a new config (true with system MariaDB)
 set -euo pipefail
 
 src_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -132,7 +133,9 @@ if [[ ! -e $config ]]; then
     fi
     echo
     echo "[pma]"
-    echo "enabled = ${WSP_PMA:-true}"
+    pma=${WSP_PMA:-}
+    [[ -z $pma ]] && { [[ $mariadb == system ]] && pma=true || pma=false; }
+    echo "enabled = $pma"
     if [[ -d $share_dir/web ]]; then
       echo
       echo "[web]"
@@ -151,8 +154,16 @@ fi
 fresh=0
 [[ -e $data_dir/panel.db ]] || fresh=1
 install -d -m 0711 "$data_dir"
-"$bin_dir/wispanel" user list --config "$config" >/dev/null ||
-  die "the panel could not open its data in $data_dir (see the message above)"
+if [[ -n $prefix ]]; then
+  # Staging only: opening the data would create the first admin's Linux
+  # user in this system's /etc, not under the prefix.
+  install -d -m 0755 "$prefix/home"
+  say "WSP_PREFIX set: not opening the data (the panel does it at its first start)"
+  fresh=0
+else
+  "$bin_dir/wispanel" user list --config "$config" >/dev/null ||
+    die "the panel could not open its data in $data_dir (see the message above)"
+fi
 
 # 6. ProFTPD reads the panel's accounts; it needs the panel's certificate,
 # which the panel makes at its first start.
