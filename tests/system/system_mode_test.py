@@ -281,6 +281,25 @@ def main(binary, source):
             code, body = api.call("GET", path, None, state["bob"])
             assert code in (400, 403, 404), (path, code, body)
             assert "alice's" not in json.dumps(body)
+        for path in ("/files/search?owner=alice&query=secret&content=true",
+                     "/files/history?owner=alice&path=/secret.txt",
+                     "/files/trash?owner=alice"):
+            code, body = api.call("GET", path, None, state["bob"])
+            assert code in (400, 403, 404), (path, code, body)
+        posts = [("/files/copy", {"source": "/../alice/secret.txt", "destination": "/stolen"}),
+                 ("/files/copy", {"source": "/home/alice/secret.txt", "destination": "/stolen"}),
+                 ("/files/move", {"source": "/../alice/secret.txt", "destination": "/stolen"}),
+                 ("/files/rename", {"path": "/../alice/secret.txt", "new_path": "/stolen"}),
+                 ("/files/compress", {"paths": ["/../alice"], "archive": "/stolen.zip"}),
+                 ("/files/chmod", {"path": "/../alice", "mode": "0777"}),
+                 ("/files/write", {"owner": "alice", "path": "/x", "content": "bob was here"}),
+                 ("/files/delete", {"owner": "alice", "path": "/secret.txt"})]
+        for route, body in posts:
+            code, answer = api.call("POST", route, body, state["bob"])
+            assert code in (400, 403, 404), (route, body, code, answer)
+        assert not any(n.startswith("stolen") for n in os.listdir("/home/bob")), os.listdir("/home/bob")
+        assert open("/home/alice/secret.txt").read() == "alice's"
+        assert oct(os.stat("/home/alice").st_mode & 0o777) == "0o750"
         # A symlink bob makes to alice's home leads nowhere through the API.
         os.symlink("/home/alice/secret.txt", "/home/bob/link")
         code, body = api.call("GET", "/files/read?path=/link", None, state["bob"])
