@@ -161,8 +161,12 @@ if [[ -n $prefix ]]; then
   say "WSP_PREFIX set: not opening the data (the panel does it at its first start)"
   fresh=0
 else
-  "$bin_dir/wispanel" user list --config "$config" >/dev/null ||
-    die "the panel could not open its data in $data_dir (see the message above)"
+  # Its own notice of the first admin is replaced by the one at the end;
+  # any error is shown.
+  if ! open_log=$("$bin_dir/wispanel" user list --config "$config" 2>&1 >/dev/null); then
+    echo "$open_log" >&2
+    die "the panel could not open its data in $data_dir"
+  fi
 fi
 
 # 6. ProFTPD reads the panel's accounts; it needs the panel's certificate,

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -81,7 +82,11 @@ def free_port():
 
 class Api:
     def __init__(self, port):
-        self.base = f"http://127.0.0.1:{port}/api/v1"
+        # TLS on, as installed: the panel's self-signed certificate.
+        self.base = f"https://127.0.0.1:{port}/api/v1"
+        self.tls = ssl.create_default_context()
+        self.tls.check_hostname = False
+        self.tls.verify_mode = ssl.CERT_NONE
         self.token = None
 
     def call(self, method, path, body=None, token=None):
@@ -92,7 +97,7 @@ class Api:
         if tok:
             req.add_header("Authorization", "Bearer " + tok)
         try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
+            with urllib.request.urlopen(req, timeout=30, context=self.tls) as resp:
                 raw = resp.read()
                 return resp.status, (json.loads(raw) if raw else None)
         except urllib.error.HTTPError as e:
@@ -138,7 +143,7 @@ class Panel:
 
 def install(source, binary, port):
     env = dict(os.environ, WSP_SKIP_APT="1", WSP_NO_SYSTEMD="1",
-               WSP_LISTEN=f"127.0.0.1:{port}", WSP_TLS="false", WSP_MARIADB="off",
+               WSP_LISTEN=f"127.0.0.1:{port}", WSP_MARIADB="off",
                WSP_FTP="off", WSP_PMA="false")
     return sh("bash", os.path.join(source, "scripts/install.sh"), "--binary", binary, env=env)
 
@@ -199,7 +204,7 @@ def main(binary, source):
         out = install(source, binary, port).stdout
         assert os.access("/usr/local/bin/wispanel", os.X_OK)
         conf = open("/etc/wispanel/wispanel.toml").read()
-        for line in ('mode = "system"', 'data_dir = "/var/lib/wispanel"'):
+        for line in ('mode = "system"', 'data_dir = "/var/lib/wispanel"', "tls = true"):
             assert line in conf, conf
         assert "password: " in out, out  # the first admin's, printed once
         state["admin_pw"] = out.split("password: ")[1].split()[0]
@@ -210,6 +215,7 @@ def main(binary, source):
     def panel_user_is_linux_user():
         api = state["api"] = panel.start(port)
         api.token = api.login("admin", state["admin_pw"])
+        assert os.path.exists("/var/lib/wispanel/tls/cert.pem")  # what ProFTPD is given
         code, health = api.call("GET", "/health")
         assert health["disk_quota"] in ("enforced", "unsupported"), health
         for name in ("alice", "bob"):
