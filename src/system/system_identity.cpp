@@ -135,6 +135,11 @@ Result<void> SystemIdentity::create_home(const std::string& account) {
     if (find_user(account) || group_exists(account))
         return conflict("User already exists on the system");
     const std::string home = home_of(account).string();
+    // useradd would adopt an existing directory (someone's old files) as
+    // the new account's home; refuse instead.
+    struct stat st {};
+    if (::lstat(home.c_str(), &st) == 0)
+        return conflict("A home directory for this user already exists on the system");
     TRY(ProcessResult r,
         run_tool({tools_.useradd, "--create-home", "--home-dir", home, "--shell", config_.shell,
                   "--user-group", "--comment", kMarker, "--", account}));

@@ -243,6 +243,14 @@ def main(binary, source):
             code, _ = api.call("GET", f"/users/{name}")
             assert code == 404, "nothing may be left in the panel"
         assert passwd_entry("daemon")[4] != MARKER
+        # A leftover directory in /home is not handed to a new account.
+        os.mkdir("/home/carol", 0o700)
+        open("/home/carol/old", "w").write("someone's")
+        code, body = api.call("POST", "/users", {"username": "carol", "email": "c@ex.org",
+                                                 "password": "Secret-pass-123"})
+        assert code == 409 and "home directory" in json.dumps(body), (code, body)
+        assert passwd_entry("carol") is None and os.stat("/home/carol").st_uid == 0
+        shutil.rmtree("/home/carol")
 
     def file_owned_by_user():
         api = state["api"]
@@ -377,7 +385,7 @@ def main(binary, source):
     steps = [
         ("install from scratch", fresh_install),
         ("panel user -> Linux user (uid, group, home 0750)", panel_user_is_linux_user),
-        ("name of an existing system user or group -> 409, nothing made", collision_is_409),
+        ("name of an existing system user, group or home -> 409, nothing made", collision_is_409),
         ("file written through the API is owned by the user", file_owned_by_user),
         ("cron job runs as the user (id -un, no root, no way back)", cron_runs_as_user),
         ("one user cannot read another's home (API and kernel)", homes_are_private),
