@@ -47,10 +47,29 @@ die() { echo "wispanel-install: $*" >&2; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || die "run me as root (the panel manages Linux users)"
 
-# 1. Packages: the same list the developers use (runtime, build and tests).
+# 1. Packages. Building here needs the developers' list (scripts/deps.sh:
+# build, runtime and test tools); a given binary needs only what it links
+# (ldd of build/wispanel, plus libcurl which it loads at run time) and the
+# system services it uses. Unlike deps.sh, the services are left running:
+# in system mode they are the system's own.
+runtime_packages=(
+  libarchive13 libboost-json1.81.0 libboost-url1.81.0 libfmt9 libidn2-0 libmariadb3
+  libsodium23 libspdlog1.10 libsqlite3-0 libssl3 libtomlplusplus3 libcurl4 openssl
+  mariadb-server mariadb-client proftpd-core proftpd-mod-sqlite proftpd-mod-crypto
+  phpmyadmin php-cli php-mysql quota
+)
 if [[ ${WSP_SKIP_APT:-0} != 1 ]]; then
-  say "installing Debian packages (scripts/deps.sh)"
-  bash "$src_dir/scripts/deps.sh"
+  if [[ -z $binary ]]; then
+    say "installing Debian packages (scripts/deps.sh)"
+    bash "$src_dir/scripts/deps.sh"
+  else
+    say "installing runtime packages"
+    export DEBIAN_FRONTEND=noninteractive
+    printf '%s\n' 'phpmyadmin phpmyadmin/dbconfig-install boolean false' \
+      'phpmyadmin phpmyadmin/reconfigure-webserver multiselect' | debconf-set-selections
+    apt-get update
+    apt-get install -y --no-install-recommends "${runtime_packages[@]}"
+  fi
 fi
 
 # 2. The binary: given, or built here in Release.
