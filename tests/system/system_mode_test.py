@@ -268,6 +268,11 @@ def main(binary, source):
         code, items = api.call("GET", "/files/list?path=/", None, state["alice"])
         assert [i["owner"] for i in items if i["name"] == "rootfile"] == ["root"], items
         os.unlink("/home/alice/rootfile")
+        # A domain's web directory, made by the panel, belongs to the user too.
+        code, dom = api.call("POST", "/domains", {"domain": "alice.example", "owner": "alice"})
+        assert code == 201, (code, dom)
+        root = dom["document_root"]
+        assert root.startswith("/home/alice/") and os.stat(root).st_uid == uid, (dom, os.stat(root))
 
     def cron_runs_as_user():
         api = state["api"]
