@@ -341,6 +341,16 @@ def main(binary, source):
 
     def delete_removes_user():
         api = state["api"]
+        # Even while one of bob's jobs is still running as bob.
+        code, job = api.call("POST", "/cronjobs", {"name": "long", "command": "sleep 60",
+                                                   "cron_expr": "0 0 1 1 *"}, state["bob"])
+        assert code == 201, (code, job)
+        assert api.call("POST", f"/cronjobs/{job['id']}/run", None, state["bob"])[0] == 202
+        uid = passwd_entry("bob")[2]
+        for _ in range(50):
+            if sh("pgrep", "-u", uid, "sleep", check=False).returncode == 0:
+                break
+            time.sleep(0.1)
         code, body = api.call("DELETE", "/users/bob")
         assert code == 200, (code, body)
         assert passwd_entry("bob") is None
