@@ -102,7 +102,8 @@ install -m 0644 "$src_dir/docs/system-mode.md" "$src_dir/docs/config.md" "$share
 
 # 4. The config: written once, never overwritten (an upgrade keeps it).
 install -d -m 0750 "$etc_dir"
-knows_key() { "$bin_dir/wispanel" config keys | grep -qx "$1"; }
+known_keys=$("$bin_dir/wispanel" config keys)
+knows_key() { grep -qx "$1" <<<"$known_keys"; }
 if [[ ! -e $config ]]; then
   mariadb=${WSP_MARIADB:-}
   mariadb_cnf=$etc_dir/mariadb-admin.cnf
