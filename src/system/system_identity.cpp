@@ -3,9 +3,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include "system/confined.h"
 #include "system/process.h"
@@ -51,6 +56,29 @@ Result<ProcessResult> run_tool(const std::vector<std::string>& argv) {
     TRY(ProcessResult r, run_process(argv, o));
     if (!r.ok()) spdlog::warn("identity: {} exited with {}: {}", argv[0], r.exit_code, r.output);
     return r;
+}
+
+// Ends every process running as `uid` (a job that outlived its cron entry,
+// anything it started in the background), so none survives with a uid a
+// later account may get: a child becomes the uid and sends SIGKILL to all
+// it may signal (kill(-1) spares only itself and init). Raw syscalls: the
+// forked child of a threaded process makes no library calls that lock.
+void kill_all_of(uid_t uid, gid_t gid) {
+    for (int round = 0; round < 5; ++round) {
+        pid_t pid = ::fork();
+        if (pid < 0) return;
+        if (pid == 0) {
+            if (::syscall(SYS_setgroups, 0, nullptr) != 0 ||
+                ::syscall(SYS_setresgid, gid, gid, gid) != 0 ||
+                ::syscall(SYS_setresuid, uid, uid, uid) != 0)
+                ::_exit(1);
+            ::_exit(::kill(-1, SIGKILL) == 0 ? 0 : 2);  // 2: nothing left (ESRCH)
+        }
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return;
+    }
 }
 
 Error tool_failed(const std::string& what, const std::string& account) {
@@ -165,10 +193,10 @@ Result<void> SystemIdentity::remove_home(const std::string& account) {
         spdlog::warn("identity: Linux user {} was not made by the panel; left alone", account);
         return Ok{};
     }
+    if (u->uid != 0) kill_all_of(u->uid, u->gid);
     TRY(ProcessResult r, run_tool({tools_.userdel, "--remove", "--", account}));
-    // 8: the user still has processes (a job that outlived its cron entry):
-    // --force removes it anyway; the processes keep running as a bare uid
-    // until they end.
+    // 8: the user still has processes (one started between the kill and
+    // userdel): --force removes it anyway.
     if (r.exit_code == 8) {
         TRY(r, run_tool({tools_.userdel, "--remove", "--force", "--", account}));
     }

@@ -158,6 +158,18 @@ def shadow_entry(user):
     return r.stdout.strip().split(":") if r.returncode == 0 else None
 
 
+def live_processes_of(uid):
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = dict(l.split(":", 1) for l in open(f"/proc/{pid}/status") if ":" in l)
+        except OSError:
+            continue
+        if int(status["Uid"].split()[0]) == uid and not status["State"].strip().startswith("Z"):
+            found.append(pid)
+    return found
+
+
 def run_job(api, token, command):
     code, job = api.call("POST", "/cronjobs", {"name": "t", "command": command,
                                                "cron_expr": "0 0 1 1 *"}, token)
@@ -353,6 +365,11 @@ def main(binary, source):
             time.sleep(0.1)
         code, body = api.call("DELETE", "/users/bob")
         assert code == 200, (code, body)
+        # No process survives with bob's uid (a later account may get it).
+        time.sleep(0.2)
+        # (Zombies do not count: this script is the namespace's init and
+        # reaps nothing.)
+        assert not live_processes_of(int(uid)), sh("ps", "-ef").stdout
         assert passwd_entry("bob") is None
         assert sh("getent", "group", "bob", check=False).returncode != 0
         assert not os.path.exists("/home/bob")
