@@ -22,6 +22,7 @@ packages=(
   # benchmarks
   wrk nginx-light
   busybox-static  # bench/cron.sh: its crond is the cron peer
+  quota  # system mode: setquota/quotaon for packages' disk_quota_mb (docs/system-mode.md)
 )
 
 # Sandbox mode run as root gives every account's files to this unprivileged

@@ -109,7 +109,17 @@ int run_command_line(int argc, char** argv) {
     key_create->add_option("--expires-days", expires_days);
     key_create->add_option("--rate-limit", rate_limit, "requests per minute; 0 = unlimited");
 
+    // Lets scripts/install.sh write only keys this binary knows.
+    CLI::App* config_cmd = app.add_subcommand("config", "inspect configuration");
+    config_cmd->require_subcommand(1);
+    CLI::App* config_keys_cmd = config_cmd->add_subcommand("keys", "print every config key");
+
     CLI11_PARSE(app, argc, argv);
+
+    if (config_keys_cmd->parsed()) {
+        for (const std::string& k : config_keys()) std::printf("%s\n", k.c_str());
+        return 0;
+    }
 
     if (serve->parsed()) {
         auto config = build_config(common, listen);

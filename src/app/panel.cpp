@@ -1,6 +1,7 @@
 #include "app/panel.h"
 
 #include "app/wire.h"
+#include "app/wire_system.h"
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +12,7 @@
 
 #include "base/secrets.h"
 #include "store/account_repos.h"
+#include "system/system_identity.h"
 
 namespace wsp {
 namespace {
@@ -31,6 +33,19 @@ Result<void> write_secret_file(const std::filesystem::path& path, const std::str
     return Ok{};
 }
 
+// identity.mode picks the seam (docs/system-mode.md).
+Result<std::unique_ptr<Identity>> make_identity(const Config& c) {
+    if (c.identity.mode == "sandbox") {
+        TRY(auto id, SandboxIdentity::create(c.paths.data_dir, c.sandbox.user));
+        return std::unique_ptr<Identity>(std::move(id));
+    }
+    if (c.identity.mode == "system") {
+        TRY(auto id, SystemIdentity::create(c.identity, c.sandbox.user));
+        return std::unique_ptr<Identity>(std::move(id));
+    }
+    return validation("identity.mode must be \"sandbox\" or \"system\"");
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Panel>> Panel::open(Config config) {
@@ -47,13 +62,13 @@ Result<std::unique_ptr<Panel>> Panel::open(Config config) {
     }
     TRY(p->db_, Db::open((p->data_dir() / "panel.db").string()));
     ::chmod((p->data_dir() / "panel.db").c_str(), 0600);
-    TRY(auto identity, SandboxIdentity::create(p->data_dir(), p->config_.sandbox.user));
-    p->identity_ = std::move(identity);
+    TRY(p->identity_, make_identity(p->config_));
     p->ctx_.reset(new PanelContext{p->config_, *p->db_, p->index_, *p->identity_});
     p->services_ = std::make_unique<Services>(*p->ctx_);
     CHECK_OK(p->create_first_admin());
     CHECK_OK(p->index_.load(*p->db_));
     CHECK_OK(wire_areas(*p));
+    CHECK_OK(wire_system(*p));
     return p;
 }
 

@@ -100,6 +100,16 @@ const Key kKeys[] = {
 
     // web.* (issue 9)
     WSP_KEY("web.dir", c.web.dir),
+    // identity.* (issue 10: system mode)
+    WSP_KEY("identity.mode", c.identity.mode),
+    WSP_KEY("identity.home_root", c.identity.home_root),
+    WSP_KEY("identity.shell", c.identity.shell),
+    WSP_KEY("identity.job_max_processes", c.identity.job_max_processes),
+    WSP_KEY("identity.job_max_open_files", c.identity.job_max_open_files),
+    WSP_KEY("identity.job_max_file_mb", c.identity.job_max_file_mb),
+    WSP_KEY("identity.job_max_memory_mb", c.identity.job_max_memory_mb),
+    WSP_KEY("identity.job_max_cpu_s", c.identity.job_max_cpu_s),
+    WSP_KEY("identity.quotas", c.identity.quotas),
 };
 #undef WSP_KEY
 

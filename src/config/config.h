@@ -135,6 +135,23 @@ struct FilesConfig {                // issue 7
     int64_t search_seconds = 10;      // time budget of one /files/search
 };
 
+struct IdentityConfig {  // issue 10 (docs/system-mode.md)
+    // "sandbox": every account shares sandbox.user, homes in DATA_DIR/home;
+    // "system": each account is a real Linux user (useradd), homes in home_root.
+    std::string mode = "sandbox";
+    std::string home_root = "/home";
+    std::string shell = "/usr/sbin/nologin";
+    // Cron jobs' resource limits (setrlimit in the job before exec); 0: inherited.
+    int64_t job_max_processes = 0;   // RLIMIT_NPROC (per Linux user)
+    int64_t job_max_open_files = 0;  // RLIMIT_NOFILE
+    int64_t job_max_file_mb = 0;     // RLIMIT_FSIZE
+    int64_t job_max_memory_mb = 0;   // RLIMIT_AS
+    int64_t job_max_cpu_s = 0;       // RLIMIT_CPU
+    // Disk quotas (system mode): package disk_quota_mb set with setquota -u
+    // when the homes' file system has user quotas on.
+    bool quotas = true;
+};
+
 struct Config {
     ServerConfig server;
     AuthConfig auth;
@@ -149,6 +166,7 @@ struct Config {
     CronConfig cron;
     MailConfig mail;
     FilesConfig files;
+    IdentityConfig identity;
 };
 
 // Reads a TOML file over the defaults. An unknown key or a value of the

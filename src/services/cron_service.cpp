@@ -394,6 +394,8 @@ void CronService::execute(const CronJobRecord& job, int64_t run_id, int64_t star
     spec.home = ctx_.identity.home_of(job.owner);
     spec.uid = ctx_.identity.uid_of(job.owner);
     spec.gid = ctx_.identity.gid_of(job.owner);
+    spec.groups = ctx_.identity.groups_of(job.owner);
+    spec.limits = job_limits(ctx_.config.identity);
     spec.timeout =
         std::chrono::seconds(job.timeout_sec > 0 ? job.timeout_sec : cfg.default_timeout_s);
     spec.max_output = static_cast<size_t>(std::max<int64_t>(cfg.max_output_bytes, 0));

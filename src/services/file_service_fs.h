@@ -10,7 +10,8 @@ namespace wsp {
 template <class F>
 auto FileService::with_fs(const std::string& owner, F&& f)
     -> decltype(f(std::declval<fs::ConfinedFs&>())) {
-    fs::ActAs as(ctx_.identity.uid_of(owner), ctx_.identity.gid_of(owner));
+    fs::ActAs as(ctx_.identity.uid_of(owner), ctx_.identity.gid_of(owner),
+                 ctx_.identity.groups_of(owner));
     if (!as.ok()) return internal("cannot take the identity of account " + owner);
     TRY(fs::ConfinedFs files, fs::ConfinedFs::open(ctx_.identity.home_of(owner).string()));
     return f(files);

@@ -66,6 +66,7 @@ Result<UserRecord> UserService::create(const std::string& creator, const NewUser
         return result.error();
     }
     ctx_.index.put_user(user);
+    for (const auto& listener : account_listeners_) listener(user);
     return user;
 }
 
@@ -102,7 +103,9 @@ Result<UserRecord> UserService::update(const Caller& caller, const std::string& 
         users.update(*user);
         return *user;
     });
-    if (result.ok()) ctx_.index.put_user(*result);
+    if (!result.ok()) return result;
+    ctx_.index.put_user(*result);
+    for (const auto& listener : account_listeners_) listener(*result);
     return result;
 }
 

@@ -47,6 +47,13 @@ class UserService {
         status_listeners_.push_back(std::move(listener));
     }
 
+    // Called after an account is created or changed (after the commit), so
+    // what the OS enforces per account (disk quota, system mode) follows.
+    using AccountListener = std::function<void(const UserRecord& user)>;
+    void on_account_change(AccountListener listener) {
+        account_listeners_.push_back(std::move(listener));
+    }
+
     Result<std::vector<UserRecord>> list(const Caller& caller);
     Result<UserRecord> get(const Caller& caller, const std::string& username);
     // `creator` is "" for accounts made from the command line.
@@ -67,6 +74,7 @@ class UserService {
     PanelContext& ctx_;
     std::vector<OwnerCleanup*> cleanups_;
     std::vector<StatusListener> status_listeners_;
+    std::vector<AccountListener> account_listeners_;
 };
 
 }  // namespace wsp

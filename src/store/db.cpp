@@ -80,7 +80,7 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path) {
     } catch (const DbError& e) {
         return internal("cannot set up the panel database: " + e.message);
     }
-    CHECK_OK(db->migrate());
+    CHECK_OK(db->apply_migrations(embedded_migrations()));
     return db;
 }
 
@@ -101,12 +101,12 @@ void Db::exec(std::string_view sql) {
 
 // Each migration runs in its own transaction with its version recorded, so
 // a crash part-way leaves the schema at the last whole version.
-Result<void> Db::migrate() {
+Result<void> Db::apply_migrations(const std::vector<Migration>& migrations) {
     try {
         exec(
             "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
             "file TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-        for (const Migration& m : embedded_migrations()) {
+        for (const Migration& m : migrations) {
             Stmt check(*this, "SELECT 1 FROM schema_migrations WHERE version = ?");
             check.bind(1, int64_t{m.version});
             if (check.step()) continue;

@@ -11,8 +11,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
+#include "store/embedded.h"
 
 namespace wsp {
 
@@ -72,11 +74,15 @@ class Db {
     void exec(std::string_view sql);
     int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
     std::recursive_mutex& mutex() { return mutex_; }
+
+    // Applies those of `migrations` not yet recorded, in order, each in its
+    // own transaction: a failing one leaves the schema at the last whole
+    // version (open() does this with the embedded ones).
+    Result<void> apply_migrations(const std::vector<Migration>& migrations);
     sqlite3* handle() { return db_; }
 
   private:
     explicit Db(sqlite3* db) : db_(db) {}
-    Result<void> migrate();
 
     sqlite3* db_;
     std::recursive_mutex mutex_;

@@ -1,13 +1,15 @@
 #pragma once
 // Maps a panel account to its OS identity and home directory. Sandbox mode
 // gives every account one shared unprivileged uid and a home under
-// DATA_DIR/home; system mode (later) maps each account to its own Linux
-// user. Services only talk to this interface, never ask which mode it is.
+// DATA_DIR/home; system mode (system/system_identity.h) maps each account to
+// its own Linux user. Services only talk to this interface, never ask which
+// mode it is.
 #include <sys/types.h>
 
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 
@@ -29,6 +31,17 @@ class Identity {
     // account; never leaves the home, whatever symlinks it contains.
     virtual Result<void> make_dirs(const std::string& account,
                                    const std::filesystem::path& relative) = 0;
+
+    // Supplementary groups account work runs with (the primary group first).
+    virtual std::vector<gid_t> groups_of(const std::string& account) const {
+        return {gid_of(account)};
+    }
+    // Suspension at the OS level (system mode locks the Linux account).
+    virtual Result<void> set_locked(const std::string&, bool) { return Ok{}; }
+    // The package's disk quota (MiB; < 0: unlimited) where the OS enforces it.
+    virtual Result<void> set_quota_mb(const std::string&, int64_t) { return Ok{}; }
+    // "enforced" or "unsupported", for /health.
+    virtual std::string quota_state() const { return "unsupported"; }
 };
 
 class SandboxIdentity final : public Identity {

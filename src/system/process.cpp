@@ -5,6 +5,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,10 +45,21 @@ std::vector<std::string> default_env(const ProcessOptions& o) {
     ::dup2(out_fd, 2);
     ::close_range(3, ~0U, 0);
     if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) ::_exit(126);
+    for (const ResourceLimit& l : o.limits) {
+        struct rlimit r {
+            static_cast<rlim_t>(l.value), static_cast<rlim_t>(l.value)
+        };
+        if (::setrlimit(l.resource, &r) != 0) ::_exit(126);
+    }
     if (o.run_as) {
-        if (::setgroups(0, nullptr) != 0 && ::geteuid() == 0) ::_exit(126);
-        if (::setgid(o.run_as->gid) != 0 || ::setuid(o.run_as->uid) != 0) ::_exit(126);
-        if (o.run_as->uid != 0 && ::setuid(0) == 0) ::_exit(126);  // must be irreversible
+        const RunAs& as = *o.run_as;
+        // Groups, then gid, then uid (real, effective and saved all): once
+        // the uid is not 0 nothing can be changed back.
+        if (::syscall(SYS_setgroups, as.groups.size(), as.groups.data()) != 0 && ::geteuid() == 0)
+            ::_exit(126);
+        if (::setresgid(as.gid, as.gid, as.gid) != 0 || ::setresuid(as.uid, as.uid, as.uid) != 0)
+            ::_exit(126);
+        if (as.uid != 0 && (::setuid(0) == 0 || ::setgid(0) == 0)) ::_exit(126);  // irreversible
     }
     // Dies with the panel even if the panel is killed outright, so a crash
     // never leaves orphaned daemons holding ports (set after the identity

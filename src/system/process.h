@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -19,6 +20,16 @@ namespace wsp {
 struct RunAs {
     uid_t uid;
     gid_t gid;
+    // Supplementary groups; empty: none. Looked up before fork (the child
+    // only makes system calls, no NSS lookups as initgroups would).
+    std::vector<gid_t> groups = {};
+};
+
+// setrlimit(resource, {value, value}) in the child before it drops root, so
+// the command cannot raise it again.
+struct ResourceLimit {
+    int resource;  // RLIMIT_*
+    uint64_t value;
 };
 
 struct ProcessOptions {
@@ -28,6 +39,7 @@ struct ProcessOptions {
     std::chrono::milliseconds timeout{0};  // 0: none
     size_t max_output = 64 * 1024;         // bytes of stdout+stderr kept (the tail)
     std::string stdin_data;                // written to stdin, then closed
+    std::vector<ResourceLimit> limits;     // applied in the child
 };
 
 struct ProcessResult {

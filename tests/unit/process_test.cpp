@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,8 @@
 #include <fstream>
 #include <string>
 #include <thread>
+
+#include "drivers/job_runner.h"
 
 namespace wsp {
 namespace {
@@ -181,6 +184,41 @@ TEST(RunProcess, RunAsSwitchesIdentityWhenRoot) {
     auto back =
         run({"/usr/bin/perl", "-e", "$< = 0; $> = 0; print $> == 0 ? qq(root\\n) : qq(no\\n)"}, o);
     EXPECT_EQ(back.output, "no\n");
+}
+
+}  // namespace
+}  // namespace wsp
+
+namespace wsp {
+namespace {
+
+// System mode: a job gets the account's supplementary groups and its
+// resource limits, set before the identity switch so it cannot raise them.
+TEST(RunProcess, RunAsSetsSupplementaryGroupsAndLimits) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    struct passwd* pw = ::getpwnam("wispanel");
+    if (!pw) pw = ::getpwnam("nobody");
+    ASSERT_NE(pw, nullptr);
+    ProcessOptions o;
+    const gid_t extra = 4;  // adm on Debian; any non-root group will do
+    o.run_as = RunAs{pw->pw_uid, pw->pw_gid, {pw->pw_gid, extra}};
+    o.limits = {{RLIMIT_NOFILE, 64}, {RLIMIT_FSIZE, 1024 * 1024}};
+    auto r = sh("id -G; ulimit -n; ulimit -Hn; ulimit -n 65 2>/dev/null && echo raised", o);
+    EXPECT_NE(r.exit_code, 0) << r.output;  // the raise fails
+    EXPECT_EQ(r.output, std::to_string(pw->pw_gid) + " " + std::to_string(extra) + "\n64\n64\n");
+}
+
+TEST(JobLimits, OnlySetLimitsAndInTheirUnits) {
+    IdentityConfig c;
+    EXPECT_TRUE(job_limits(c).empty());
+    c.job_max_open_files = 100;
+    c.job_max_memory_mb = 2;
+    auto l = job_limits(c);
+    ASSERT_EQ(l.size(), 2u);
+    EXPECT_EQ(l[0].resource, RLIMIT_NOFILE);
+    EXPECT_EQ(l[0].value, 100u);
+    EXPECT_EQ(l[1].resource, RLIMIT_AS);
+    EXPECT_EQ(l[1].value, 2u * 1024 * 1024);
 }
 
 }  // namespace

@@ -6,9 +6,11 @@
 
 namespace wsp::fs {
 
-ActAs::ActAs(uid_t uid, gid_t gid) {
+ActAs::ActAs(uid_t uid, gid_t gid, const std::vector<gid_t>& groups) {
     if (::geteuid() != 0) return;
-    if (uid == 0 || gid == 0) {
+    bool root_group = false;
+    for (gid_t g : groups) root_group = root_group || g == 0;
+    if (uid == 0 || gid == 0 || root_group) {
         ok_ = false;  // account work never runs as root
         return;
     }
@@ -21,7 +23,7 @@ ActAs::ActAs(uid_t uid, gid_t gid) {
     // Groups first: once fsuid is not 0 the thread could still change them
     // (CAP_SETGID is not an fs capability), but doing it first keeps no
     // window where root's groups and the account's uid mix.
-    if (::syscall(SYS_setgroups, 1, &gid) != 0) {
+    if (::syscall(SYS_setgroups, groups.size(), groups.data()) != 0) {
         ok_ = false;
         return;
     }

@@ -19,7 +19,9 @@ namespace wsp::fs {
 
 class ActAs {
   public:
-    ActAs(uid_t uid, gid_t gid);
+    ActAs(uid_t uid, gid_t gid) : ActAs(uid, gid, std::vector<gid_t>{gid}) {}
+    // `groups`: the account's supplementary groups (Identity::groups_of).
+    ActAs(uid_t uid, gid_t gid, const std::vector<gid_t>& groups);
     ~ActAs();
     ActAs(const ActAs&) = delete;
     ActAs& operator=(const ActAs&) = delete;

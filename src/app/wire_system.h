@@ -1,0 +1,13 @@
+#pragma once
+// What the identity seam enforces outside the panel (issue 10): suspension
+// locks the account's OS user and the package's disk quota follows the
+// account. Both do nothing in sandbox mode (its Identity ignores them).
+#include "base/result.h"
+
+namespace wsp {
+
+class Panel;
+
+Result<void> wire_system(Panel& panel);
+
+}  // namespace wsp
