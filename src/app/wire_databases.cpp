@@ -141,6 +141,12 @@ MariadbEndpoint endpoint_of(const Config& config, const std::filesystem::path& d
 
 }  // namespace
 
+bool pma_served(const Config& config) {
+    if (!config.pma.enabled) return false;
+    if (config.mariadb.mode == "sandbox") return true;
+    return config.mariadb.mode == "system" && !config.mariadb.socket.empty();
+}
+
 Result<void> wire_databases(Panel& panel) {
     const Config& config = panel.config();
     const std::string& mode = config.mariadb.mode;
@@ -160,8 +166,11 @@ Result<void> wire_databases(Panel& panel) {
         return Ok{};
     }
     std::shared_ptr<PmaSignon> pma;
-    if (mode == "sandbox" && config.pma.enabled) {
-        pma = std::make_shared<PmaSignon>(config, panel.data_dir(), admin);
+    if (mode == "system" && config.pma.enabled && config.mariadb.socket.empty())
+        spdlog::warn("phpmyadmin: off (system mode needs mariadb.socket for its sign-on)");
+    if (pma_served(config)) {
+        pma = std::make_shared<PmaSignon>(config, panel.data_dir(), admin,
+                                          [&panel] { return panel.base_url(); });
         service->set_pma_issuer([pma](const DatabaseRecord& r) { return pma->issue(r); });
         services.health["phpmyadmin"] = [pma, &panel] {
             return panel.supervisor().running("phpmyadmin");
