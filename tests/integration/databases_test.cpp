@@ -611,7 +611,8 @@ TEST(DatabasesPmaExpiry, ExpiredLinkIsRefusedAndItsUserDropped) {
     auto fresh = panel.http().post("/api/v1/databases/admin_exp/phpmyadmin", {}, panel.admin_key());
     ASSERT_EQ(fresh.status, 200) << fresh.body;
     EXPECT_EQ(std::string(fresh.json().at("url").as_string()).rfind(base + "/pma/?token=", 0), 0u);
-    std::string headers = curl({"-k", "-D", "-", "-o", "/dev/null",
+    const std::string jar = (panel.data_dir() / "tls-jar.txt").string();
+    std::string headers = curl({"-k", "-D", "-", "-o", "/dev/null", "-c", jar, "-b", jar,
                                 std::string(fresh.json().at("url").as_string())});
     EXPECT_NE(headers.find("302"), std::string::npos) << headers;
     EXPECT_NE(headers.find("Path=/pma/; Secure"), std::string::npos) << headers;
@@ -619,6 +620,9 @@ TEST(DatabasesPmaExpiry, ExpiredLinkIsRefusedAndItsUserDropped) {
     EXPECT_NE(headers.find("Location: /pma/index.php?route=/database/structure&db=admin_exp"),
               std::string::npos)
         << headers;
+    // Signed out again, so that session's temporary user goes too (below).
+    EXPECT_NE(curl({"-k", "-c", jar, "-b", jar, base + "/pma/?logout=1"}).find("Signed out"),
+              std::string::npos);
 
     auto r = panel.http().post("/api/v1/databases/admin_exp/phpmyadmin", {}, panel.admin_key());
     ASSERT_EQ(r.status, 200) << r.body;
