@@ -1,6 +1,6 @@
 #include <openssl/pem.h>
-#include <spdlog/spdlog.h>
 #include <pwd.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,8 +58,8 @@ Result<std::optional<ProftpdTls>> ftp_tls(const Config& c, const std::filesystem
 // usual system directories when it has no slash.
 std::vector<std::string> resolve_command(std::vector<std::string> argv) {
     if (argv.empty() || argv[0].find('/') != std::string::npos) return argv;
-    for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin",
-                            "/bin"}) {
+    for (const char* dir :
+         {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
         std::filesystem::path p = std::filesystem::path(dir) / argv[0];
         if (::access(p.c_str(), X_OK) == 0) {
             argv[0] = p.string();

@@ -45,8 +45,8 @@ Result<bool> SystemProftpd::write_and_reload() {
     // owned by real users here), chrooted to the site's directory and
     // read-only; "ftpanonN" has no "_", so it is never an FTP account.
     ProftpdSettings settings = settings_;
-    std::string passwd = anonymous_passwd_line(options_.anon_uid, options_.anon_gid,
-                                               dir / "anon-home");
+    std::string passwd =
+        anonymous_passwd_line(options_.anon_uid, options_.anon_gid, dir / "anon-home");
     std::string group = anonymous_group_line(options_.anon_gid);
     for (size_t i = 0; i < settings.anonymous.size(); ++i) {
         AnonymousSite& site = settings.anonymous[i];
@@ -68,8 +68,8 @@ Result<bool> SystemProftpd::write_and_reload() {
     CHECK_OK(write_file_atomic(options_.snippet, snippet, 0644));
     spdlog::info("ftp: wrote {}", options_.snippet.string());
     if (options_.reload_command.empty()) return true;
-    TRY(ProcessResult r, run_process(options_.reload_command,
-                                     ProcessOptions{.timeout = std::chrono::seconds(30)}));
+    TRY(ProcessResult r,
+        run_process(options_.reload_command, ProcessOptions{.timeout = std::chrono::seconds(30)}));
     if (!r.ok()) {
         spdlog::error("ftp: reload command failed (exit {}): {}", r.exit_code, r.output);
         return internal("the FTP server's reload failed");
@@ -81,9 +81,10 @@ Result<void> SystemProftpd::start() {
     std::lock_guard lock(mutex_);
     started_ = true;
     if (!installed())
-        spdlog::warn("ftp: {} (or mod_sql_sqlite) is not installed; the system FTP server "
-                     "cannot serve the panel's accounts",
-                     options_.binary.string());
+        spdlog::warn(
+            "ftp: {} (or mod_sql_sqlite) is not installed; the system FTP server "
+            "cannot serve the panel's accounts",
+            options_.binary.string());
     auto r = write_and_reload();
     if (!r) spdlog::error("ftp: system mode: {}", r.error().message);
     return Ok{};

@@ -4,6 +4,7 @@
 // the key's scope and the rate limit (403/429), then run the handler. The
 // first three need only the header, so a rejected request's body is never
 // read.
+#include <boost/beast/http/fields.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,8 +12,6 @@
 #include <vector>
 
 #include "config/config.h"
-#include <boost/beast/http/fields.hpp>
-
 #include "http/loopback_proxy.h"
 #include "http/message.h"
 #include "http/router.h"

@@ -68,17 +68,16 @@ std::string_view trim(std::string_view s) {
 
 bool LoopbackProxy::owns(std::string_view raw_path) const {
     const std::string& p = options_.prefix;
-    return raw_path == p || (raw_path.size() > p.size() && raw_path.starts_with(p) &&
-                             raw_path[p.size()] == '/');
+    return raw_path == p ||
+           (raw_path.size() > p.size() && raw_path.starts_with(p) && raw_path[p.size()] == '/');
 }
 
 std::optional<std::string> proxy_target_problem(std::string_view target, std::string_view prefix) {
     auto url = boost::urls::parse_origin_form(target);
     if (!url) return "Malformed request target";
     const std::string_view raw_path = url->encoded_path();
-    if (raw_path != prefix &&
-        !(raw_path.size() > prefix.size() && raw_path.starts_with(prefix) &&
-          raw_path[prefix.size()] == '/'))
+    if (raw_path != prefix && !(raw_path.size() > prefix.size() && raw_path.starts_with(prefix) &&
+                                raw_path[prefix.size()] == '/'))
         return "Not a phpMyAdmin path";
     // Segment by segment, decoded: nothing that could climb out of the
     // prefix once the upstream decodes and normalises the path.
@@ -88,7 +87,8 @@ std::optional<std::string> proxy_target_problem(std::string_view target, std::st
             decoded.find('\0') != std::string::npos)
             return "Path must not contain encoded '/', '\\' or NUL";
     }
-    if (url->encoded_query().find("%00") != std::string_view::npos) return "Query must not contain NUL";
+    if (url->encoded_query().find("%00") != std::string_view::npos)
+        return "Query must not contain NUL";
     return std::nullopt;
 }
 
@@ -137,8 +137,9 @@ std::string rewrite_location(std::string_view location, uint16_t upstream_port,
     if (loc.starts_with('/') && !loc.starts_with("//")) {
         std::string_view path(loc);
         path = path.substr(0, path.find_first_of("?#"));
-        const bool under = path == prefix || (path.size() > prefix.size() &&
-                                              path.starts_with(prefix) && path[prefix.size()] == '/');
+        const bool under =
+            path == prefix ||
+            (path.size() > prefix.size() && path.starts_with(prefix) && path[prefix.size()] == '/');
         if (!under) loc.insert(0, prefix);
     }
     return loc;
@@ -150,8 +151,8 @@ Response LoopbackProxy::forward(const ProxyRequest& in) const {
     const std::string_view path = std::string_view(in.target).substr(0, in.target.find('?'));
     if (path == options_.prefix) {
         Response r = plain(308, "Moved");
-        r.headers.emplace_back("Location", options_.prefix + "/" +
-                                               in.target.substr(options_.prefix.size()));
+        r.headers.emplace_back("Location",
+                               options_.prefix + "/" + in.target.substr(options_.prefix.size()));
         return r;
     }
 
@@ -208,8 +209,7 @@ Response LoopbackProxy::forward(const ProxyRequest& in) const {
 
     if (result == beast::error::timeout) return plain(504, "phpMyAdmin did not answer in time");
     if (result == http::error::body_limit) {
-        spdlog::warn("pma proxy: answer to {} exceeds {} bytes", path,
-                     options_.max_response_bytes);
+        spdlog::warn("pma proxy: answer to {} exceeds {} bytes", path, options_.max_response_bytes);
         return plain(502, "phpMyAdmin's answer is too large");
     }
     if (result) {

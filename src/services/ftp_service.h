@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "drivers/proftpd_accounts.h"
 #include "drivers/ftp_daemon.h"
+#include "drivers/proftpd_accounts.h"
 #include "services/caller.h"
 #include "services/owner_cleanup.h"
 #include "services/panel.h"

@@ -509,11 +509,10 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     ASSERT_NE(at, std::string::npos) << databases.substr(0, 2000);
     at += kTokenField.size();
     const std::string csrf = databases.substr(at, databases.find('"', at) - at);
-    std::string sql = curl({"-c", jar.string(), "-b", jar.string(), "-X", "POST",
-                            "--data-urlencode", "token=" + csrf, "--data-urlencode",
-                            "sql_query=SELECT 40+2 AS answer",
-                            "--data-urlencode", "db=alice_pma", "--data-urlencode",
-                            "ajax_request=true", base + "/pma/index.php?route=/import"});
+    std::string sql = curl(
+        {"-c", jar.string(), "-b", jar.string(), "-X", "POST", "--data-urlencode", "token=" + csrf,
+         "--data-urlencode", "sql_query=SELECT 40+2 AS answer", "--data-urlencode", "db=alice_pma",
+         "--data-urlencode", "ajax_request=true", base + "/pma/index.php?route=/import"});
     EXPECT_NE(sql.find("answer"), std::string::npos) << sql.substr(0, 2000);
 
     // Static assets, some linked into /usr/share/javascript by Debian.
@@ -529,8 +528,7 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", "--request-target",
                     "http://127.0.0.1:22/pma/", base + "/"}),
               "400");
-    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/pma/config.inc.php"}),
-              "404");
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/pma/config.inc.php"}), "404");
     EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/pma/../router.php"}),
               "404");  // curl itself squashes the ".." (no --path-as-is): /router.php
     // php -S's own port: still only phpMyAdmin below /pma/.
@@ -552,9 +550,8 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     while (!temp_users().empty() && std::chrono::steady_clock::now() < gone_by)
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     EXPECT_TRUE(temp_users().empty());
-    std::string after_logout =
-        curl({"-w", "\n%{http_code}", "-c", jar.string(), "-b", jar.string(),
-              base + "/pma/index.php?route=/server/databases"});
+    std::string after_logout = curl({"-w", "\n%{http_code}", "-c", jar.string(), "-b", jar.string(),
+                                     base + "/pma/index.php?route=/server/databases"});
     EXPECT_EQ(after_logout.find("alice_pma | phpMyAdmin"), std::string::npos);
 
     std::string forged =

@@ -8,8 +8,8 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,9 +76,8 @@ class FtpSystemTest : public ::testing::Test {
         cert_ = root_ / "ftp.crt";
         key_ = root_ / "ftp.key";
         auto cert = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                 "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-                                 key_.string(), "-out", cert_.string(), "-days", "2", "-subj",
-                                 "/CN=localhost"},
+                                 "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key_.string(),
+                                 "-out", cert_.string(), "-days", "2", "-subj", "/CN=localhost"},
                                 ProcessOptions{.timeout = std::chrono::seconds(30)});
         ASSERT_TRUE(cert.ok() && cert->ok()) << (cert.ok() ? cert->output : "openssl");
 
@@ -99,8 +98,7 @@ class FtpSystemTest : public ::testing::Test {
         {
             std::ofstream(root_ / "reload.sh")
                 << "#!/bin/sh\necho reload >> " << (root_ / "reloads").string()
-                << "\nkill -HUP \"$(cat " << (root_ / "run" / "proftpd.pid").string()
-                << ")\"\n";
+                << "\nkill -HUP \"$(cat " << (root_ / "run" / "proftpd.pid").string() << ")\"\n";
         }
         panel_ = new PanelProcess(PanelOptions{
             .config = {"ftp.mode=system", "ftp.port=" + std::to_string(ftp_port_),
@@ -128,9 +126,9 @@ class FtpSystemTest : public ::testing::Test {
     static fs::path snippet() { return etc_ / "conf.d" / "wispanel.conf"; }
 
     static void start_daemon() {
-        auto pid = spawn_process({"/usr/sbin/proftpd", "--nodaemon", "-c",
-                                  (etc_ / "proftpd.conf").string()},
-                                 ProcessOptions{}, root_ / "log" / "daemon.log");
+        auto pid = spawn_process(
+            {"/usr/sbin/proftpd", "--nodaemon", "-c", (etc_ / "proftpd.conf").string()},
+            ProcessOptions{}, root_ / "log" / "daemon.log");
         ASSERT_TRUE(pid.ok());
         daemon_ = *pid;
         // Listening is enough: with setup's placeholder snippet it refuses
@@ -222,18 +220,17 @@ class FtpSystemTest : public ::testing::Test {
 
 TEST_F(FtpSystemTest, SetupScriptPreparedDebiansConfig) {
     const std::string modules = slurp(etc_ / "modules.conf");
-    for (const char* m : {"mod_sql.c", "mod_sql_sqlite.c", "mod_quotatab_sql.c",
-                          "mod_wrap2_sql.c", "mod_tls.c"})
-        EXPECT_TRUE(std::regex_search(modules, std::regex(std::string("\nLoadModule ") + m)))
-            << m;
+    for (const char* m :
+         {"mod_sql.c", "mod_sql_sqlite.c", "mod_quotatab_sql.c", "mod_wrap2_sql.c", "mod_tls.c"})
+        EXPECT_TRUE(std::regex_search(modules, std::regex(std::string("\nLoadModule ") + m))) << m;
     // Re-running changes nothing (and keeps the panel's snippet).
     const std::string before = slurp(etc_ / "proftpd.conf") + modules + slurp(snippet());
-    auto again = run_process(
-        {"/bin/bash", std::string(WSP_SOURCE_DIR) + "/scripts/system/setup-proftpd.sh",
-         (root_ / "panel").string(), cert_.string(), key_.string()},
-        ProcessOptions{.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-                               "WSP_PROFTPD_ETC=" + etc_.string(), "WSP_NO_SYSTEMD=1"},
-                       .timeout = std::chrono::seconds(60)});
+    auto again =
+        run_process({"/bin/bash", std::string(WSP_SOURCE_DIR) + "/scripts/system/setup-proftpd.sh",
+                     (root_ / "panel").string(), cert_.string(), key_.string()},
+                    ProcessOptions{.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+                                           "WSP_PROFTPD_ETC=" + etc_.string(), "WSP_NO_SYSTEMD=1"},
+                                   .timeout = std::chrono::seconds(60)});
     ASSERT_TRUE(again.ok() && again->ok()) << (again.ok() ? again->output : "");
     EXPECT_EQ(slurp(etc_ / "proftpd.conf") + slurp(etc_ / "modules.conf") + slurp(snippet()),
               before);
@@ -271,7 +268,8 @@ TEST_F(FtpSystemTest, LoginUploadDownloadAsTheOwnersUser) {
     ASSERT_TRUE(fs::exists(stored));
     // Owned by the owner's OS user (Identity: the shared sandbox user here),
     // the same uid as its home; never root.
-    struct stat file {}, home {};
+    struct stat file {
+    }, home{};
     ASSERT_EQ(::stat(stored.c_str(), &file), 0);
     ASSERT_EQ(::stat((panel_->data_dir() / "home" / "bob").c_str(), &home), 0);
     EXPECT_EQ(file.st_uid, home.st_uid);
@@ -289,8 +287,7 @@ TEST_F(FtpSystemTest, ExplicitFtps) {
     EXPECT_EQ(curl(user, kPassword, {"--ssl-reqd", "-k", "--list-only", url()}, &out), 0) << out;
     const auto local = local_file("tls.txt", 2000);
     EXPECT_EQ(
-        curl(user, kPassword, {"--ssl-reqd", "-k", "-T", local.string(), url("/tls.txt")}, &out),
-        0)
+        curl(user, kPassword, {"--ssl-reqd", "-k", "-T", local.string(), url("/tls.txt")}, &out), 0)
         << out;
 }
 
@@ -310,13 +307,13 @@ TEST_F(FtpSystemTest, DisabledAccountIsRefused) {
 TEST_F(FtpSystemTest, QuotaReadOnlyAndAllowListAsInSandbox) {
     const auto small = make_account("small", {{"quota_mb", 1}});
     std::string out;
-    EXPECT_EQ(curl(small, kPassword, {"-T", local_file("a.bin", 700 * 1024).string(), url("/a")},
-                   &out),
-              0)
+    EXPECT_EQ(
+        curl(small, kPassword, {"-T", local_file("a.bin", 700 * 1024).string(), url("/a")}, &out),
+        0)
         << out;
-    EXPECT_NE(curl(small, kPassword, {"-T", local_file("b.bin", 700 * 1024).string(), url("/b")},
-                   &out),
-              0)
+    EXPECT_NE(
+        curl(small, kPassword, {"-T", local_file("b.bin", 700 * 1024).string(), url("/b")}, &out),
+        0)
         << "the quota must refuse the second upload";
 
     const auto ro = make_account("ro", {{"read_only", true}});

@@ -45,31 +45,32 @@ class MariadbSystemTest : public ::testing::Test {
         fs::create_directories(run);
         const passwd* mysql = ::getpwnam("mysql");
         ASSERT_NE(mysql, nullptr);
-        for (const auto& d : {data, run}) ASSERT_EQ(::chown(d.c_str(), mysql->pw_uid, mysql->pw_gid), 0);
+        for (const auto& d : {data, run})
+            ASSERT_EQ(::chown(d.c_str(), mysql->pw_uid, mysql->pw_gid), 0);
         ::chmod(run.c_str(), 0755);
         socket_ = (run / "mysqld.sock").string();
-        auto init = run_process({"/usr/bin/mariadb-install-db", "--no-defaults", "--user=mysql",
-                                 "--datadir=" + data.string(),
-                                 "--auth-root-authentication-method=socket", "--skip-test-db",
-                                 "--innodb-log-file-size=8M"},
-                                ProcessOptions{.env = kPath,
-                                               .cwd = data,
-                                               .timeout = std::chrono::seconds(120)});
+        auto init = run_process(
+            {"/usr/bin/mariadb-install-db", "--no-defaults", "--user=mysql",
+             "--datadir=" + data.string(), "--auth-root-authentication-method=socket",
+             "--skip-test-db", "--innodb-log-file-size=8M"},
+            ProcessOptions{.env = kPath, .cwd = data, .timeout = std::chrono::seconds(120)});
         ASSERT_TRUE(init.ok() && init->ok()) << (init.ok() ? init->output : "install-db");
         // install-db leaves a few files owned by root.
         ASSERT_TRUE(run_process({"/bin/chown", "-R", "mysql:mysql", data.string()}).ok());
-        auto pid = spawn_process(
-            {"/usr/sbin/mariadbd", "--no-defaults", "--user=mysql", "--datadir=" + data.string(),
-             "--socket=" + socket_, "--skip-networking", "--pid-file=" + (run / "mysqld.pid").string(),
-             "--skip-log-bin", "--skip-name-resolve", "--innodb-log-file-size=8M",
-             "--innodb-buffer-pool-size=32M", "--performance-schema=OFF"},
-            ProcessOptions{.env = kPath}, root_ / "mariadb.log");
+        auto pid =
+            spawn_process({"/usr/sbin/mariadbd", "--no-defaults", "--user=mysql",
+                           "--datadir=" + data.string(), "--socket=" + socket_, "--skip-networking",
+                           "--pid-file=" + (run / "mysqld.pid").string(), "--skip-log-bin",
+                           "--skip-name-resolve", "--innodb-log-file-size=8M",
+                           "--innodb-buffer-pool-size=32M", "--performance-schema=OFF"},
+                          ProcessOptions{.env = kPath}, root_ / "mariadb.log");
         ASSERT_TRUE(pid.ok());
         server_ = *pid;
         bool up = false;
         for (int i = 0; i < 300 && !up; ++i) {
-            auto ping = run_process({"/usr/bin/mariadb-admin", "--no-defaults", "--socket=" + socket_, "ping"},
-                                    ProcessOptions{.env = kPath, .timeout = std::chrono::seconds(5)});
+            auto ping = run_process(
+                {"/usr/bin/mariadb-admin", "--no-defaults", "--socket=" + socket_, "ping"},
+                ProcessOptions{.env = kPath, .timeout = std::chrono::seconds(5)});
             up = ping.ok() && ping->ok();
             if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
@@ -99,7 +100,10 @@ class MariadbSystemTest : public ::testing::Test {
         argv.insert(argv.end(), extra.begin(), extra.end());
         argv.push_back(cnf_.string());
         std::vector<std::string> env = kPath;
-        env.insert(env.end(), {"WSP_MARIADB_SOCKET=" + socket_, "WSP_MARIADB_SKIP_CONF=1",
+        // The server config goes to a directory of the test's (the server
+        // here already runs with --skip-name-resolve, so nothing restarts).
+        env.insert(env.end(), {"WSP_MARIADB_SOCKET=" + socket_,
+                               "WSP_MARIADB_CONF_DIR=" + (root_ / "mariadb.conf.d").string(),
                                "WSP_NO_SYSTEMD=1"});
         auto r = run_process(argv, ProcessOptions{.env = env, .timeout = std::chrono::seconds(60)});
         EXPECT_TRUE(r.ok());
@@ -119,10 +123,10 @@ class MariadbSystemTest : public ::testing::Test {
 
     static void start_panel() {
         pma_port_ = free_port();
-        panel_ = new PanelProcess(PanelOptions{
-            .config = {"mariadb.mode=system", "mariadb.socket=" + socket_,
-                       "mariadb.admin_credentials_file=" + cnf_.string(), "pma.enabled=true",
-                       "pma.port=" + std::to_string(pma_port_)}});
+        panel_ = new PanelProcess(
+            PanelOptions{.config = {"mariadb.mode=system", "mariadb.socket=" + socket_,
+                                    "mariadb.admin_credentials_file=" + cnf_.string(),
+                                    "pma.enabled=true", "pma.port=" + std::to_string(pma_port_)}});
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
         while (std::chrono::steady_clock::now() < deadline &&
                panel_->http().get("/api/v1/health").body.find("\"mariadb\":\"up\"") ==
@@ -168,11 +172,16 @@ TEST_F(MariadbSystemTest, SetupCreatesALeastPrivilegeAdminAndIsIdempotent) {
     const std::string cnf = slurp(cnf_);
     EXPECT_NE(cnf.find("[client]\nuser=wispanel\npassword="), std::string::npos) << cnf;
     EXPECT_NE(cnf.find("socket=" + socket_), std::string::npos);
+    EXPECT_NE(
+        slurp(root_ / "mariadb.conf.d" / "60-wispanel.cnf").find("[mariadbd]\nskip-name-resolve\n"),
+        std::string::npos);
+    EXPECT_EQ(first.output.find("restart"), std::string::npos) << first.output;
 
     const std::set<std::string> documented = {
-        "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "REFERENCES", "INDEX", "ALTER",
-        "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW",
-        "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER", "DELETE HISTORY", "CREATE USER",
+        "SELECT",        "INSERT",     "UPDATE",      "DELETE",         "CREATE",
+        "DROP",          "REFERENCES", "INDEX",       "ALTER",          "CREATE TEMPORARY TABLES",
+        "LOCK TABLES",   "EXECUTE",    "CREATE VIEW", "SHOW VIEW",      "CREATE ROUTINE",
+        "ALTER ROUTINE", "EVENT",      "TRIGGER",     "DELETE HISTORY", "CREATE USER",
         "PROCESS"};
     auto grants = sql("SHOW GRANTS FOR 'wispanel'@'localhost'");
     ASSERT_TRUE(grants.ok()) << grants.output;
@@ -194,10 +203,10 @@ TEST_F(MariadbSystemTest, SetupCreatesALeastPrivilegeAdminAndIsIdempotent) {
     std::string password = cnf.substr(cnf.find("password=") + 9);
     password = password.substr(0, password.find('\n'));
     EXPECT_TRUE(sql("SELECT CURRENT_USER()", "wispanel", password).ok());
-    EXPECT_FALSE(sql("GRANT ALL PRIVILEGES ON *.* TO 'wispanel'@'localhost'", "wispanel", password)
-                     .ok());
-    EXPECT_FALSE(sql("SELECT LOAD_FILE('/etc/passwd') INTO OUTFILE '/tmp/x'", "wispanel", password)
-                     .ok());
+    EXPECT_FALSE(
+        sql("GRANT ALL PRIVILEGES ON *.* TO 'wispanel'@'localhost'", "wispanel", password).ok());
+    EXPECT_FALSE(
+        sql("SELECT LOAD_FILE('/etc/passwd') INTO OUTFILE '/tmp/x'", "wispanel", password).ok());
 }
 
 TEST_F(MariadbSystemTest, PanelInSystemModeCreatesDatabasesUsersCanUse) {
@@ -207,14 +216,15 @@ TEST_F(MariadbSystemTest, PanelInSystemModeCreatesDatabasesUsersCanUse) {
     start_panel();
     EXPECT_FALSE(fs::exists(panel_->data_dir() / "mariadb"));  // nothing of its own
     const std::string erin = panel_->create_user_with_key("erin");
-    auto r = panel_->http().post("/api/v1/databases", {{"name", "shop"}, {"password", kPassword}},
-                                 erin);
+    auto r =
+        panel_->http().post("/api/v1/databases", {{"name", "shop"}, {"password", kPassword}}, erin);
     ASSERT_EQ(r.status, 201) << r.body << panel_->log();
     auto who = sql("SELECT CURRENT_USER(), DATABASE()", "erin_shop", kPassword);
     ASSERT_TRUE(who.ok()) << who.output;
-    auto mine = sql("CREATE TABLE erin_shop.t (x INT); INSERT INTO erin_shop.t VALUES (7); "
-                    "SELECT x FROM erin_shop.t",
-                    "erin_shop", kPassword);
+    auto mine =
+        sql("CREATE TABLE erin_shop.t (x INT); INSERT INTO erin_shop.t VALUES (7); "
+            "SELECT x FROM erin_shop.t",
+            "erin_shop", kPassword);
     EXPECT_TRUE(mine.ok()) << mine.output;
     EXPECT_NE(mine.output.find("7"), std::string::npos);
     EXPECT_FALSE(sql("CREATE DATABASE erinXshop", "erin_shop", kPassword).ok());
@@ -245,8 +255,8 @@ TEST_F(MariadbSystemTest, PanelInSystemModeCreatesDatabasesUsersCanUse) {
     auto rotated = setup({"--rotate"});
     ASSERT_TRUE(rotated.ok()) << rotated.output;
     EXPECT_NE(slurp(cnf_), before);
-    auto again = panel_->http().post("/api/v1/databases",
-                                     {{"name", "blog"}, {"password", kPassword}}, erin);
+    auto again =
+        panel_->http().post("/api/v1/databases", {{"name", "blog"}, {"password", kPassword}}, erin);
     EXPECT_EQ(again.status, 201) << again.body;
     EXPECT_EQ(panel_->http().del("/api/v1/databases/erin_shop", erin).status, 200);
     EXPECT_FALSE(sql("SELECT 1", "erin_shop", kPassword).ok());
