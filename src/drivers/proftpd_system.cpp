@@ -62,18 +62,24 @@ Result<bool> SystemProftpd::write_and_reload() {
         CHECK_OK(write_file_atomic(dir / "anon.group", group, 0600));
 
     const std::string snippet = render_proftpd_snippet(settings);
-    if (read_file(options_.snippet) == snippet) return false;
+    // A reload that failed (or a panel that died before running it) is
+    // retried at the next write even when the snippet is already current.
+    const auto pending = dir / "run" / "reload-pending";
+    if (read_file(options_.snippet) == snippet && !std::filesystem::exists(pending)) return false;
+    CHECK_OK(write_file_atomic(pending, "", 0600));
     std::filesystem::create_directories(options_.snippet.parent_path(), ec);
     // Paths only, no secrets: readable like the rest of /etc/proftpd.
     CHECK_OK(write_file_atomic(options_.snippet, snippet, 0644));
     spdlog::info("ftp: wrote {}", options_.snippet.string());
-    if (options_.reload_command.empty()) return true;
-    TRY(ProcessResult r,
-        run_process(options_.reload_command, ProcessOptions{.timeout = std::chrono::seconds(30)}));
-    if (!r.ok()) {
-        spdlog::error("ftp: reload command failed (exit {}): {}", r.exit_code, r.output);
-        return internal("the FTP server's reload failed");
+    if (!options_.reload_command.empty()) {
+        TRY(ProcessResult r, run_process(options_.reload_command,
+                                         ProcessOptions{.timeout = std::chrono::seconds(30)}));
+        if (!r.ok()) {
+            spdlog::error("ftp: reload command failed (exit {}): {}", r.exit_code, r.output);
+            return internal("the FTP server's reload failed");
+        }
     }
+    std::filesystem::remove(pending, ec);
     return true;
 }
 
@@ -97,7 +103,13 @@ Result<void> SystemProftpd::set_anonymous(std::vector<AnonymousSite> sites) {
         if (settings_.anonymous == sites) return Ok{};
         settings_.anonymous = std::move(sites);
         if (!started_) return Ok{};
-        TRY(reloaded, write_and_reload());
+        auto r = write_and_reload();
+        if (!r) {
+            // Saved, and retried at the next change or start (the marker).
+            spdlog::error("ftp: system mode: {}", r.error().message);
+            return Ok{};
+        }
+        reloaded = *r;
     }
     if (!reloaded) return Ok{};
     // The reload is asynchronous (SIGHUP): answer once the server greets

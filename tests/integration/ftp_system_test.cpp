@@ -96,18 +96,14 @@ class FtpSystemTest : public ::testing::Test {
         ASSERT_FALSE(ftp_greets("127.0.0.1", ftp_port_, 1000));
         // The panel reloads through this script: counts, then SIGHUP.
         {
+            // "fail-next" makes one reload fail.
             std::ofstream(root_ / "reload.sh")
-                << "#!/bin/sh\necho reload >> " << (root_ / "reloads").string()
-                << "\nkill -HUP \"$(cat " << (root_ / "run" / "proftpd.pid").string() << ")\"\n";
+                << "#!/bin/sh\nif [ -e " << (root_ / "fail-next").string() << " ]; then rm "
+                << (root_ / "fail-next").string() << "; exit 1; fi\necho reload >> "
+                << (root_ / "reloads").string() << "\nkill -HUP \"$(cat "
+                << (root_ / "run" / "proftpd.pid").string() << ")\"\n";
         }
-        panel_ = new PanelProcess(PanelOptions{
-            .config = {"ftp.mode=system", "ftp.port=" + std::to_string(ftp_port_),
-                       "ftp.passive_ports=" + passive_,
-                       "ftp.system_config_path=" + snippet().string(),
-                       "ftp.reload_command=[\"/bin/sh\", \"" + (root_ / "reload.sh").string() +
-                           "\"]",
-                       "ftp.tls_cert=" + cert_.string(), "ftp.tls_key=" + key_.string()},
-            .data_dir = root_ / "panel"});
+        start_panel();
         admin_ = panel_->admin_key();
         bob_ = panel_->create_user_with_key("bob");
         wait_running(true);
@@ -124,6 +120,25 @@ class FtpSystemTest : public ::testing::Test {
     void SetUp() override { ASSERT_NE(panel_, nullptr) << "the suite's set-up failed"; }
 
     static fs::path snippet() { return etc_ / "conf.d" / "wispanel.conf"; }
+
+    static void start_panel() {
+        panel_ = new PanelProcess(PanelOptions{
+            .config = {"ftp.mode=system", "ftp.port=" + std::to_string(ftp_port_),
+                       "ftp.passive_ports=" + passive_,
+                       "ftp.system_config_path=" + snippet().string(),
+                       "ftp.reload_command=[\"/bin/sh\", \"" + (root_ / "reload.sh").string() +
+                           "\"]",
+                       "ftp.tls_cert=" + cert_.string(), "ftp.tls_key=" + key_.string()},
+            .data_dir = root_ / "panel"});
+    }
+    // Same data dir, same keys.
+    static void restart_panel() {
+        panel_->keep_data_dir();
+        ASSERT_EQ(panel_->stop(), 0);
+        delete panel_;
+        panel_ = nullptr;
+        start_panel();
+    }
 
     static void start_daemon() {
         auto pid = spawn_process(
@@ -399,6 +414,24 @@ except (ftplib.all_errors + (EOFError,)) as e:
     EXPECT_NE(result->output.find("CLOSED"), std::string::npos) << result->output;
 }
 
+// A failed reload does not fail the change; the next start reloads again
+// even though the snippet on disk is already current.
+TEST_F(FtpSystemTest, FailedReloadIsRetriedAtTheNextStart) {
+    ASSERT_EQ(http().post("/api/v1/domains", {{"domain", "retry.example"}}, bob_).status, 201);
+    const int before = reloads();
+    { std::ofstream(root_ / "fail-next") << "x"; }
+    auto on = http().put("/api/v1/ftp/retry.example/anonymous", {{"enabled", true}}, bob_);
+    ASSERT_EQ(on.status, 200) << on.body;
+    EXPECT_FALSE(fs::exists(root_ / "fail-next"));  // the reload ran, and failed
+    EXPECT_EQ(reloads(), before);
+    EXPECT_NE(slurp(snippet()).find("retry.example"), std::string::npos);
+    EXPECT_TRUE(fs::exists(panel_->data_dir() / "ftp" / "run" / "reload-pending"));
+    restart_panel();
+    wait_running(true);
+    EXPECT_EQ(reloads(), before + 1);
+    EXPECT_FALSE(fs::exists(panel_->data_dir() / "ftp" / "run" / "reload-pending"));
+}
+
 // Runs last in the suite: stops and restarts the "system" daemon.
 TEST_F(FtpSystemTest, StatusFollowsTheSystemDaemonAndRestartKeepsTheSnippet) {
     stop_daemon();
@@ -408,15 +441,7 @@ TEST_F(FtpSystemTest, StatusFollowsTheSystemDaemonAndRestartKeepsTheSnippet) {
     wait_running(true);
     // A panel restart with nothing changed rewrites nothing and reloads nothing.
     const int before = reloads();
-    panel_->keep_data_dir();
-    ASSERT_EQ(panel_->stop(), 0);
-    delete panel_;
-    panel_ = new PanelProcess(PanelOptions{
-        .config = {"ftp.mode=system", "ftp.port=" + std::to_string(ftp_port_),
-                   "ftp.passive_ports=" + passive_, "ftp.system_config_path=" + snippet().string(),
-                   "ftp.reload_command=[\"/bin/sh\", \"" + (root_ / "reload.sh").string() + "\"]",
-                   "ftp.tls_cert=" + cert_.string(), "ftp.tls_key=" + key_.string()},
-        .data_dir = root_ / "panel"});
+    restart_panel();
     wait_running(true);
     EXPECT_EQ(reloads(), before);
     const auto user = make_account("again");
