@@ -158,10 +158,10 @@ header('Location: /pma/index.php?route=/database/structure&db=' . rawurlencode($
 }  // namespace
 
 PmaSignon::PmaSignon(const Config& config, fs::path data_dir, std::shared_ptr<MariadbAdmin> admin,
-                     std::function<std::string()> base_url)
+                     std::function<std::string()> base_url, fs::path socket)
     : config_(config),
       dir_(data_dir / "pma"),
-      socket_(mariadb_layout(config, data_dir).socket),
+      socket_(std::move(socket)),
       admin_(std::move(admin)),
       base_url_(std::move(base_url)),
       run_as_(php_identity()) {}

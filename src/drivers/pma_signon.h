@@ -27,9 +27,11 @@ namespace wsp {
 class PmaSignon {
   public:
     // `base_url`: the panel's own "scheme://host:port", where /pma/ is
-    // proxied to php -S (used unless pma.public_url is set).
+    // proxied to php -S (used unless pma.public_url is set). `socket`: the
+    // MariaDB server's unix socket phpMyAdmin signs on through.
     PmaSignon(const Config& config, std::filesystem::path data_dir,
-              std::shared_ptr<MariadbAdmin> admin, std::function<std::string()> base_url);
+              std::shared_ptr<MariadbAdmin> admin, std::function<std::string()> base_url,
+              std::filesystem::path socket);
 
     // Writes the private config, router and sign-on script (blocking, once).
     Result<void> prepare();

@@ -124,7 +124,9 @@ class MariadbSystemTest : public ::testing::Test {
     static void start_panel() {
         pma_port_ = free_port();
         panel_ = new PanelProcess(
-            PanelOptions{.config = {"mariadb.mode=system", "mariadb.socket=" + socket_,
+            // No mariadb.socket: the credentials file names it (as
+            // scripts/install.sh configures the panel).
+            PanelOptions{.config = {"mariadb.mode=system",
                                     "mariadb.admin_credentials_file=" + cnf_.string(),
                                     "pma.enabled=true", "pma.port=" + std::to_string(pma_port_)}});
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
