@@ -240,6 +240,10 @@ ChildSpec PmaSignon::child_spec() const {
                  (dir_ / "docroot").string(),
                  (dir_ / "router.php").string()};
     spec.options.run_as = run_as_;
+    // A page pulls dozens of assets through the /pma/ proxy at once; one
+    // PHP process would serve them in turn. The Supervisor stops the whole
+    // process group, workers included (shared/notes pitfall 18).
+    spec.options.env = {"PATH=/usr/bin:/bin", "PHP_CLI_SERVER_WORKERS=4"};
     spec.options.cwd = dir_;
     spec.log_file = dir_ / "php-server.log";
     spec.stop_grace = std::chrono::seconds(5);
