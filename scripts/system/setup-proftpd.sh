@@ -70,11 +70,11 @@ made_snippet=0
 # 1. Modules, in Debian's order (mod_sql before its back-ends): uncomment the
 #    packaged "#LoadModule" line, or append one when there is none.
 for m in "${modules[@]}"; do
-  if grep -Eq "^[[:space:]]*LoadModule[[:space:]]+$m[[:space:]]*\$" "$etc/modules.conf"; then
+  if grep -Eq "^[[:space:]]*LoadModule[[:space:]]+${m}[[:space:]]*\$" "$etc/modules.conf"; then
     continue
   fi
-  if grep -Eq "^[[:space:]]*#[[:space:]]*LoadModule[[:space:]]+$m[[:space:]]*\$" "$etc/modules.conf"; then
-    sed -i -E "s|^[[:space:]]*#[[:space:]]*(LoadModule[[:space:]]+$m)[[:space:]]*\$|\1|" "$etc/modules.conf"
+  if grep -Eq "^[[:space:]]*#[[:space:]]*LoadModule[[:space:]]+${m}[[:space:]]*\$" "$etc/modules.conf"; then
+    sed -i -E "s|^[[:space:]]*#[[:space:]]*(LoadModule[[:space:]]+${m})[[:space:]]*\$|\1|" "$etc/modules.conf"
   else
     echo "LoadModule $m" >>"$etc/modules.conf"
   fi
