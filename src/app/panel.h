@@ -1,6 +1,7 @@
 #pragma once
 // The panel assembled from a config: data dir, store, identity, auth index
 // and services. `serve` and the offline admin commands both start here.
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -36,6 +37,11 @@ class Panel {
     // commands run neither: they never start servers or schedulers.
     void on_serve(std::function<Result<void>()> start, std::function<void()> stop);
 
+    // The panel's own base URL ("https://host:port") once serve() listens:
+    // the listen address, or server.hostnames[0] when it is a wildcard.
+    // Empty before that.
+    std::string base_url() const;
+
     Supervisor& supervisor() { return supervisor_; }
     Db& db() { return *db_; }
     Identity& identity() { return *identity_; }
@@ -54,6 +60,11 @@ class Panel {
     Supervisor supervisor_;
     std::vector<std::function<Result<void>()>> starts_;
     std::vector<std::function<void()>> stops_;
+    std::atomic<uint16_t> http_port_{0};
 };
+
+// Whether phpMyAdmin is served (and proxied at /pma/): pma.enabled with a
+// MariaDB to sign on to.
+bool pma_served(const Config& config);
 
 }  // namespace wsp

@@ -11,6 +11,7 @@
 #include "api/routes.h"
 #include "app/panel.h"
 #include "base/clock.h"
+#include "http/loopback_proxy.h"
 #include "http/server.h"
 #include "system/tls_cert.h"
 
@@ -35,6 +36,17 @@ Result<std::unique_ptr<asio::ssl::context>> tls_for(const Config& config,
 }
 
 }  // namespace
+
+std::string Panel::base_url() const {
+    const uint16_t port = http_port_;
+    if (port == 0) return "";
+    std::string host = config_.server.listen.substr(0, config_.server.listen.rfind(':'));
+    if (host == "0.0.0.0" || host == "[::]" || host == "::" || host.empty())
+        host = config_.server.hostnames.empty() ? "localhost" : config_.server.hostnames.front();
+    else if (host.find(':') != std::string::npos && host.front() != '[')
+        host = "[" + host + "]";
+    return (config_.server.tls ? "https://" : "http://") + host + ":" + std::to_string(port);
+}
 
 int Panel::serve() {
     std::unique_ptr<asio::ssl::context> tls;
@@ -70,7 +82,17 @@ int Panel::serve() {
     RateLimiter limiter;
     Router router(api_routes());
     StaticFiles web(config_.web.dir);
-    Dispatcher dispatcher(router, *services_, index_, limiter, config_, &web);
+    // phpMyAdmin's php -S, reachable only through the panel at /pma/.
+    std::optional<LoopbackProxy> pma;
+    if (pma_served(config_))
+        pma.emplace(LoopbackProxyOptions{
+            .prefix = "/pma",
+            .port = static_cast<uint16_t>(config_.pma.port),
+            .tls = tls != nullptr,
+            .max_response_bytes = config_.pma.max_response_mb * 1024 * 1024,
+        });
+    Dispatcher dispatcher(router, *services_, index_, limiter, config_, &web,
+                          pma ? &*pma : nullptr);
     HttpServer server(loop_ptrs, workers, dispatcher, config_.server, tls.get());
     if (auto r = server.listen(config_.server.listen); !r) {
         spdlog::critical("{}", r.error().message);
@@ -79,6 +101,7 @@ int Panel::serve() {
         return 1;
     }
     server.start();
+    http_port_ = server.port();
     // The bound port, for scripts and tests that listen on port 0.
     {
         std::FILE* f = std::fopen((data_dir() / "run" / "http.port").c_str(), "w");

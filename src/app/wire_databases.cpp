@@ -122,6 +122,15 @@ class DatabaseRuntime {
     std::thread thread_;
 };
 
+// System mode's socket: mariadb.socket, else the socket= line of the
+// credentials file (setup-mariadb.sh writes one); empty: TCP host:port.
+std::string system_socket(const Config& config) {
+    if (!config.mariadb.socket.empty()) return config.mariadb.socket;
+    if (config.mariadb.admin_credentials_file.empty()) return "";
+    auto creds = read_credentials(config.mariadb.admin_credentials_file);
+    return creds ? creds->socket : "";
+}
+
 MariadbEndpoint endpoint_of(const Config& config, const std::filesystem::path& data_dir) {
     MariadbEndpoint e;
     MariadbLayout layout = mariadb_layout(config, data_dir);
@@ -129,7 +138,7 @@ MariadbEndpoint endpoint_of(const Config& config, const std::filesystem::path& d
         e.socket = layout.socket.string();
         e.credentials_file = layout.credentials_file;
     } else {
-        e.socket = config.mariadb.socket;
+        e.socket = system_socket(config);
         e.host = config.mariadb.host;
         e.port = static_cast<int>(config.mariadb.port);
         e.credentials_file = config.mariadb.admin_credentials_file;
@@ -140,6 +149,12 @@ MariadbEndpoint endpoint_of(const Config& config, const std::filesystem::path& d
 }
 
 }  // namespace
+
+bool pma_served(const Config& config) {
+    if (!config.pma.enabled) return false;
+    if (config.mariadb.mode == "sandbox") return true;
+    return config.mariadb.mode == "system" && !system_socket(config).empty();
+}
 
 Result<void> wire_databases(Panel& panel) {
     const Config& config = panel.config();
@@ -160,8 +175,16 @@ Result<void> wire_databases(Panel& panel) {
         return Ok{};
     }
     std::shared_ptr<PmaSignon> pma;
-    if (mode == "sandbox" && config.pma.enabled) {
-        pma = std::make_shared<PmaSignon>(config, panel.data_dir(), admin);
+    if (mode == "system" && config.pma.enabled && system_socket(config).empty())
+        spdlog::warn(
+            "phpmyadmin: off (system mode needs the server's socket for its sign-on: "
+            "mariadb.socket or socket= in the credentials file)");
+    if (pma_served(config)) {
+        const std::string socket = mode == "sandbox"
+                                       ? mariadb_layout(config, panel.data_dir()).socket.string()
+                                       : system_socket(config);
+        pma = std::make_shared<PmaSignon>(
+            config, panel.data_dir(), admin, [&panel] { return panel.base_url(); }, socket);
         service->set_pma_issuer([pma](const DatabaseRecord& r) { return pma->issue(r); });
         services.health["phpmyadmin"] = [pma, &panel] {
             return panel.supervisor().running("phpmyadmin");

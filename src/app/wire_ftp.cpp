@@ -1,6 +1,8 @@
 #include <openssl/pem.h>
+#include <pwd.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -8,6 +10,7 @@
 #include "app/wire.h"
 #include "drivers/proftpd_accounts.h"
 #include "drivers/proftpd_server.h"
+#include "drivers/proftpd_system.h"
 #include "services/ftp_service.h"
 #include "system/tls_cert.h"
 
@@ -51,11 +54,34 @@ Result<std::optional<ProftpdTls>> ftp_tls(const Config& c, const std::filesystem
     return std::optional<ProftpdTls>{tls};
 }
 
+// argv[0] as an absolute path (run_process needs one): looked up in the
+// usual system directories when it has no slash.
+std::vector<std::string> resolve_command(std::vector<std::string> argv) {
+    if (argv.empty() || argv[0].find('/') != std::string::npos) return argv;
+    for (const char* dir :
+         {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
+        std::filesystem::path p = std::filesystem::path(dir) / argv[0];
+        if (::access(p.c_str(), X_OK) == 0) {
+            argv[0] = p.string();
+            break;
+        }
+    }
+    return argv;
+}
+
+// ftp.enabled = false is the older spelling of ftp.mode = "off".
+std::string ftp_mode(const Config& c) {
+    return c.ftp.enabled ? c.ftp.mode : "off";
+}
+
 }  // namespace
 
 Result<void> wire_ftp(Panel& panel) {
     const Config& c = panel.config();
     const std::filesystem::path dir = panel.data_dir() / "ftp";
+    const std::string mode = ftp_mode(c);
+    if (mode != "sandbox" && mode != "system" && mode != "off")
+        return validation("ftp.mode must be sandbox, system or off");
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return internal("cannot create the FTP directory");
@@ -64,22 +90,42 @@ Result<void> wire_ftp(Panel& panel) {
 
     auto ports = parse_port_range(c.ftp.passive_ports);
     if (!ports) return validation("ftp.passive_ports must look like 30000-30050 (ports >= 1024)");
-    if (c.ftp.port < 1 || c.ftp.port > 65535) return validation("ftp.port must be 1..65535");
+    const int64_t port = c.ftp.port != 0 ? c.ftp.port : (mode == "system" ? 21 : 2121);
+    if (port < 1 || port > 65535) return validation("ftp.port must be 1..65535");
 
-    std::shared_ptr<ProftpdServer> server;
-    if (c.ftp.enabled) {
-        ProftpdSettings settings;
-        settings.dir = dir;
-        settings.accounts = dir / "accounts.db";
-        settings.modules = c.ftp.modules;
-        settings.address = c.ftp.address;
-        settings.port = c.ftp.port;
-        settings.passive_low = ports->first;
-        settings.passive_high = ports->second;
-        settings.max_instances = c.ftp.max_sessions;
-        Identity& id = panel.identity();
-        server = std::make_shared<ProftpdServer>(c.ftp.proftpd, std::move(settings), id.uid_of(""),
-                                                 id.gid_of(""), panel.supervisor());
+    ProftpdSettings settings;
+    settings.dir = dir;
+    settings.accounts = dir / "accounts.db";
+    settings.modules = c.ftp.modules;
+    settings.address = c.ftp.address;
+    settings.port = port;
+    settings.passive_low = ports->first;
+    settings.passive_high = ports->second;
+    settings.max_instances = c.ftp.max_sessions;
+    Identity& id = panel.identity();
+    // The anonymous login's identity: the sandbox's shared user, or in
+    // system mode (accounts have their own users) nobody.
+    std::shared_ptr<ProftpdServer> sandbox;
+    std::shared_ptr<SystemProftpd> system;
+    std::shared_ptr<FtpDaemon> server;
+    if (mode == "sandbox") {
+        sandbox = std::make_shared<ProftpdServer>(c.ftp.proftpd, std::move(settings), id.uid_of(""),
+                                                  id.gid_of(""), panel.supervisor());
+        server = sandbox;
+    } else if (mode == "system") {
+        if (c.ftp.system_config_path.empty() || c.ftp.system_config_path.front() != '/')
+            return validation("ftp.system_config_path must be an absolute path");
+        SystemProftpdOptions options;
+        options.binary = c.ftp.proftpd;
+        options.snippet = c.ftp.system_config_path;
+        options.reload_command = resolve_command(c.ftp.reload_command);
+        const passwd* nobody = ::getpwnam("nobody");
+        if (nobody) {
+            options.anon_uid = nobody->pw_uid;
+            options.anon_gid = nobody->pw_gid;
+        }
+        system = std::make_shared<SystemProftpd>(std::move(options), std::move(settings));
+        server = system;
     }
     auto ftp = std::make_shared<FtpService>(panel.context(), std::move(file), server);
     panel.services().ftp = ftp;
@@ -91,14 +137,16 @@ Result<void> wire_ftp(Panel& panel) {
     const std::filesystem::path data_dir = panel.data_dir();
     const Config* config = &panel.config();
     panel.on_serve(
-        [ftp, server, config, data_dir]() -> Result<void> {
-            if (server) {
+        [ftp, sandbox, system, config, data_dir]() -> Result<void> {
+            if (sandbox || system) {
                 TRY(auto tls, ftp_tls(*config, data_dir));
-                server->set_tls(std::move(tls));
+                if (sandbox) sandbox->set_tls(std::move(tls));
+                if (system) system->set_tls(std::move(tls));
             }
             return ftp->start();
         },
-        // ProFTPD is a Supervisor child: the panel stops it with the others.
+        // A sandbox ProFTPD is a Supervisor child: the panel stops it with
+        // the others. The system one keeps running (its snippet stays).
         [] {});
     return Ok{};
 }

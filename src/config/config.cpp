@@ -60,8 +60,10 @@ const Key kKeys[] = {
     WSP_KEY("pma.port", c.pma.port),
     WSP_KEY("pma.public_url", c.pma.public_url),
     WSP_KEY("pma.token_ttl_s", c.pma.token_ttl_s),
+    WSP_KEY("pma.max_response_mb", c.pma.max_response_mb),
 
     // ftp.* (issue 5)
+    WSP_KEY("ftp.mode", c.ftp.mode),
     WSP_KEY("ftp.enabled", c.ftp.enabled),
     WSP_KEY("ftp.proftpd", c.ftp.proftpd),
     WSP_KEY("ftp.modules", c.ftp.modules),
@@ -73,6 +75,8 @@ const Key kKeys[] = {
     WSP_KEY("ftp.require_tls", c.ftp.require_tls),
     WSP_KEY("ftp.tls_cert", c.ftp.tls_cert),
     WSP_KEY("ftp.tls_key", c.ftp.tls_key),
+    WSP_KEY("ftp.system_config_path", c.ftp.system_config_path),
+    WSP_KEY("ftp.reload_command", c.ftp.reload_command),
 
     // cron.* and mail.* (issue 6)
     WSP_KEY("cron.default_timeout_s", c.cron.default_timeout_s),

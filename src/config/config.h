@@ -79,16 +79,23 @@ struct MariadbConfig {  // issue 4
 struct PmaConfig {  // issue 4
     bool enabled = true;
     int64_t port = 8080;     // php -S on 127.0.0.1
-    std::string public_url;  // base of the sign-on URL; empty: http://127.0.0.1:<port>
+    std::string public_url;  // base of the sign-on URL; empty: the panel's own URL
     int64_t token_ttl_s = 60;
+    int64_t max_response_mb = 64;  // largest phpMyAdmin answer the /pma/ proxy passes on
 };
 
-struct FtpConfig {        // issue 5
-    bool enabled = true;  // run the panel's own ProFTPD when serving
+struct FtpConfig {  // issue 5
+    // "sandbox": the panel runs its own ProFTPD; "system": it writes a config
+    // snippet for the system's ProFTPD and reloads it; "off": no server (the
+    // accounts file is still kept). ftp.enabled = false means "off" too.
+    std::string mode = "sandbox";
+    bool enabled = true;
     std::string proftpd = "/usr/sbin/proftpd";
     std::string modules = "/usr/lib/proftpd";
-    std::string address = "127.0.0.1";  // IPv4 address it listens on
-    int64_t port = 2121;
+    std::string address = "127.0.0.1";  // IPv4 address it listens on (system: probed)
+    int64_t port = 0;                   // 0: 2121 in sandbox mode, 21 in system mode
+    std::string system_config_path = "/etc/proftpd/conf.d/wispanel.conf";
+    std::vector<std::string> reload_command = {"systemctl", "reload", "proftpd"};
     std::string passive_ports = "30000-30050";
     int64_t max_sessions = 50;
     bool tls = true;           // offer explicit FTPS (AUTH TLS) when mod_tls is installed

@@ -54,6 +54,7 @@ Result<MariadbCredentials> read_credentials(const std::filesystem::path& file) {
         std::string value = trim(line.substr(eq + 1));
         if (key == "user") c.user = value;
         if (key == "password") c.password = value;
+        if (key == "socket") c.socket = value;
     }
     if (c.user.empty()) return internal("no user in " + file.filename().string());
     return c;

@@ -31,6 +31,7 @@ struct MariadbEndpoint {
 struct MariadbCredentials {
     std::string user;
     std::string password;
+    std::string socket;  // optional socket= line (setup-mariadb.sh writes one)
 };
 
 // Reads user= and password= from a my.cnf-style file.

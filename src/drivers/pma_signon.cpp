@@ -94,14 +94,21 @@ std::string hex_to_bytes(const std::string& hex) {
 }
 
 const char* kRouter = R"PHP(<?php
-// php -S router: the panel's sign-on at /pma/, phpMyAdmin's own files
-// with the panel's private config (Debian hard-codes /etc/phpmyadmin).
+// php -S router. phpMyAdmin lives at /pma/ (the panel proxies that prefix
+// to here unchanged), so the links and cookies it makes from PHP_SELF all
+// point below /pma/. docroot/pma is a symlink to the package's tree, which
+// lets php -S serve its static files itself. The panel's sign-on is
+// /pma/signon.php (and /pma/?token=... /pma/?logout=1).
 $path = rawurldecode(parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH) ?? '/');
-if ($path === '/pma' || $path === '/pma/') { require __DIR__ . '/signon.php'; return true; }
+if (!str_starts_with($path, '/pma/')) { http_response_code(404); return true; }
+$rel = substr($path, 4);
+if ($rel === '/signon.php' || ($rel === '/' && (isset($_GET['token']) || isset($_GET['logout'])))) {
+    require __DIR__ . '/signon.php'; return true;
+}
 if (str_ends_with($path, '/')) { $path .= 'index.php'; }
-$root = rtrim($_SERVER['DOCUMENT_ROOT'], '/');
-$file = realpath($root . $path);
-if ($file === false || !is_file($file)) { http_response_code(404); return true; }
+$root = realpath($_SERVER['DOCUMENT_ROOT'] . '/pma');
+$file = realpath($_SERVER['DOCUMENT_ROOT'] . $path);
+if ($root === false || $file === false || !is_file($file)) { http_response_code(404); return true; }
 if (!str_ends_with($file, '.php')) {
     // Debian links phpMyAdmin's JS/CSS into these packaged trees.
     foreach ([$root . '/', '/usr/share/javascript/', '/usr/share/doc/phpmyadmin/'] as $dir) {
@@ -145,16 +152,18 @@ session_start(); session_regenerate_id(true);
 $_SESSION['PMA_single_signon_user'] = $data['user'];
 $_SESSION['PMA_single_signon_password'] = $data['password'];
 session_write_close();
-header('Location: /index.php?route=/database/structure&db=' . rawurlencode($data['db']));
+header('Location: /pma/index.php?route=/database/structure&db=' . rawurlencode($data['db']));
 )PHP";
 
 }  // namespace
 
-PmaSignon::PmaSignon(const Config& config, fs::path data_dir, std::shared_ptr<MariadbAdmin> admin)
+PmaSignon::PmaSignon(const Config& config, fs::path data_dir, std::shared_ptr<MariadbAdmin> admin,
+                     std::function<std::string()> base_url, fs::path socket)
     : config_(config),
       dir_(data_dir / "pma"),
-      socket_(mariadb_layout(config, data_dir).socket),
+      socket_(std::move(socket)),
       admin_(std::move(admin)),
+      base_url_(std::move(base_url)),
       run_as_(php_identity()) {}
 
 Result<void> PmaSignon::prepare() {
@@ -180,8 +189,8 @@ Result<void> PmaSignon::prepare() {
         << "$i = 1;\n"
         << "$cfg['Servers'][$i]['auth_type'] = 'signon';\n"
         << "$cfg['Servers'][$i]['SignonSession'] = 'PanelSignon';\n"
-        << "$cfg['Servers'][$i]['SignonURL'] = '/pma/';\n"
-        << "$cfg['Servers'][$i]['LogoutURL'] = '/pma/?logout=1';\n"
+        << "$cfg['Servers'][$i]['SignonURL'] = '/pma/signon.php';\n"
+        << "$cfg['Servers'][$i]['LogoutURL'] = '/pma/signon.php?logout=1';\n"
         << "$cfg['Servers'][$i]['host'] = 'localhost';\n"
         << "$cfg['Servers'][$i]['connect_type'] = 'socket';\n"
         << "$cfg['Servers'][$i]['socket'] = " << php_string(socket_.string()) << ";\n"
@@ -192,6 +201,15 @@ Result<void> PmaSignon::prepare() {
     if (run_as_) group_only = RunAs{0, run_as_->gid};
     CHECK_OK(write_file(dir_ / "config.inc.php", cfg.str(), 0640, group_only));
     CHECK_OK(write_file(dir_ / "router.php", kRouter, 0644, std::nullopt));
+    // The docroot php -S serves: just "pma" -> the package's tree.
+    CHECK_OK(make_dir(dir_ / "docroot", 0755, std::nullopt));
+    std::error_code ec;
+    const fs::path link = dir_ / "docroot" / "pma";
+    if (fs::read_symlink(link, ec) != fs::path(kDocRoot)) {
+        fs::remove(link, ec);
+        fs::create_directory_symlink(kDocRoot, link, ec);
+        if (ec) return internal("cannot link the phpMyAdmin docroot");
+    }
     CHECK_OK(write_file(dir_ / "signon.php", kSignon, 0644, std::nullopt));
     return Ok{};
 }
@@ -213,13 +231,19 @@ ChildSpec PmaSignon::child_spec() const {
                  "-d",
                  "session.cookie_httponly=1",
                  "-d",
+                 "session.cookie_path=/pma/",
+                 "-d",
                  "expose_php=0",
                  "-S",
                  "127.0.0.1:" + std::to_string(config_.pma.port),
                  "-t",
-                 kDocRoot,
+                 (dir_ / "docroot").string(),
                  (dir_ / "router.php").string()};
     spec.options.run_as = run_as_;
+    // A page pulls dozens of assets through the /pma/ proxy at once; one
+    // PHP process would serve them in turn. The Supervisor stops the whole
+    // process group, workers included (shared/notes pitfall 18).
+    spec.options.env = {"PATH=/usr/bin:/bin", "PHP_CLI_SERVER_WORKERS=4"};
     spec.options.cwd = dir_;
     spec.log_file = dir_ / "php-server.log";
     spec.stop_grace = std::chrono::seconds(5);
@@ -250,9 +274,8 @@ Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record) {
         (void)catalog.drop_user(user, SqlHost::localhost());
         return r.error();
     }
-    std::string base = config_.pma.public_url.empty()
-                           ? "http://127.0.0.1:" + std::to_string(config_.pma.port)
-                           : config_.pma.public_url;
+    // Always through the panel's own listener (the /pma/ proxy).
+    std::string base = config_.pma.public_url.empty() ? base_url_() : config_.pma.public_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     return PmaLink{base + "/pma/?token=" + token, token};
 }

@@ -1,5 +1,5 @@
 #pragma once
-// phpMyAdmin single sign-on in sandbox mode. Debian's phpmyadmin package is
+// phpMyAdmin single sign-on (sandbox and system mode). Debian's phpmyadmin package is
 // served by `php -S 127.0.0.1:pma.port` (a supervised child, as www-data
 // when the panel is root) with a private config (auth_type 'signon'),
 // because the package hard-codes /etc/phpmyadmin/config.inc.php.
@@ -12,6 +12,7 @@
 // session. sweep() drops temporary users whose session ended (logout), whose
 // token was never used in time, or that are older than the session limit.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -25,8 +26,12 @@ namespace wsp {
 
 class PmaSignon {
   public:
+    // `base_url`: the panel's own "scheme://host:port", where /pma/ is
+    // proxied to php -S (used unless pma.public_url is set). `socket`: the
+    // MariaDB server's unix socket phpMyAdmin signs on through.
     PmaSignon(const Config& config, std::filesystem::path data_dir,
-              std::shared_ptr<MariadbAdmin> admin);
+              std::shared_ptr<MariadbAdmin> admin, std::function<std::string()> base_url,
+              std::filesystem::path socket);
 
     // Writes the private config, router and sign-on script (blocking, once).
     Result<void> prepare();
@@ -41,6 +46,7 @@ class PmaSignon {
     std::filesystem::path dir_;  // DATA_DIR/pma
     std::filesystem::path socket_;
     std::shared_ptr<MariadbAdmin> admin_;
+    std::function<std::string()> base_url_;
     std::optional<RunAs> run_as_;
 };
 

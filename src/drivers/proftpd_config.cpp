@@ -44,38 +44,11 @@ std::string anonymous_group_line(int64_t gid) {
     return o.str();
 }
 
-std::string render_proftpd_config(const ProftpdSettings& s) {
+std::string render_proftpd_global(const ProftpdSettings& s) {
     const auto run = s.dir / "run";
     const auto log = s.dir / "log";
     std::ostringstream o;
-    o << "# Written by WisPanel at every start of its FTP server; edits are lost.\n"
-      << "ModulePath " << q(s.modules) << "\n"
-      << "LoadModule mod_sql.c\n"
-      << "LoadModule mod_sql_sqlite.c\n"
-      << "LoadModule mod_quotatab.c\n"
-      << "LoadModule mod_quotatab_sql.c\n"
-      << "LoadModule mod_wrap2.c\n"
-      << "LoadModule mod_wrap2_sql.c\n";
-    if (s.tls) o << "LoadModule mod_tls.c\n";
-    o << "ServerName \"WisPanel FTP\"\n"
-      << "ServerType standalone\n"
-      << "DefaultAddress " << s.address << "\n"
-      << "Port " << s.port
-      << "\n"
-      // Binds only DefaultAddress; no DefaultServer (it conflicts).
-      << "SocketBindTight on\n"
-      << "UseIPv6 off\n"
-      << "User " << s.master_user << "\n"
-      << "Group " << s.master_group << "\n"
-      << "MaxInstances " << s.max_instances << "\n"
-      << "UseReverseDNS off\n"
-      << "PidFile " << q(run / "proftpd.pid") << "\n"
-      << "ScoreboardFile " << q(run / "proftpd.scoreboard") << "\n"
-      << "DelayTable " << q(run / "proftpd.delay") << "\n"
-      << "ControlsEngine off\n"
-      << "ServerIdent on \"FTP server ready\"\n"
-      // Virtual hosts inherit nothing from the server config, only <Global>.
-      << "<Global>\n"
+    o << "<Global>\n"
       << "  PassivePorts " << s.passive_low << " " << s.passive_high << "\n"
       << "  WtmpLog off\n"
       << "  TransferLog " << q(log / "xfer.log") << "\n"
@@ -142,21 +115,70 @@ std::string render_proftpd_config(const ProftpdSettings& s) {
       << "    DenyGroup ftpro\n"
       << "  </Limit>\n"
       << "</Global>\n";
+    return o.str();
+}
+
+std::string render_anonymous_hosts(const ProftpdSettings& s) {
+    std::ostringstream o;
     for (const auto& site : s.anonymous) {
         o << "<VirtualHost " << s.address << ">\n"
           << "  ServerName \"" << site.domain << "\"\n"
           << "  ServerAlias " << site.domain << "\n"
           << "  Port " << s.port << "\n"
           << "  <Anonymous " << q(site.dir) << ">\n"
-          << "    User ftpanon\n"
-          << "    Group ftpanon\n"
-          << "    UserAlias anonymous ftpanon\n"
+          << "    User " << site.user << "\n"
+          << "    Group " << site.user << "\n"
+          << "    UserAlias anonymous " << site.user << "\n"
           << "    <Limit WRITE SITE_CHMOD>\n"
           << "      DenyAll\n"
           << "    </Limit>\n"
           << "  </Anonymous>\n"
           << "</VirtualHost>\n";
     }
+    return o.str();
+}
+
+std::string render_proftpd_snippet(const ProftpdSettings& s) {
+    std::ostringstream o;
+    o << "# Written by WisPanel (ftp.mode = \"system\"); edits are lost. The system\n"
+      << "# ProFTPD reads the panel's FTP accounts from its SQLite file.\n"
+      << "# Needs mod_sql, mod_sql_sqlite, mod_quotatab, mod_quotatab_sql, mod_wrap2,\n"
+      << "# mod_wrap2_sql (and mod_tls for FTPS) loaded: scripts/system/setup-proftpd.sh.\n"
+      << render_proftpd_global(s) << render_anonymous_hosts(s);
+    return o.str();
+}
+
+std::string render_proftpd_config(const ProftpdSettings& s) {
+    const auto run = s.dir / "run";
+    std::ostringstream o;
+    o << "# Written by WisPanel at every start of its FTP server; edits are lost.\n"
+      << "ModulePath " << q(s.modules) << "\n"
+      << "LoadModule mod_sql.c\n"
+      << "LoadModule mod_sql_sqlite.c\n"
+      << "LoadModule mod_quotatab.c\n"
+      << "LoadModule mod_quotatab_sql.c\n"
+      << "LoadModule mod_wrap2.c\n"
+      << "LoadModule mod_wrap2_sql.c\n";
+    if (s.tls) o << "LoadModule mod_tls.c\n";
+    o << "ServerName \"WisPanel FTP\"\n"
+      << "ServerType standalone\n"
+      << "DefaultAddress " << s.address << "\n"
+      << "Port " << s.port
+      << "\n"
+      // Binds only DefaultAddress; no DefaultServer (it conflicts).
+      << "SocketBindTight on\n"
+      << "UseIPv6 off\n"
+      << "User " << s.master_user << "\n"
+      << "Group " << s.master_group << "\n"
+      << "MaxInstances " << s.max_instances << "\n"
+      << "UseReverseDNS off\n"
+      << "PidFile " << q(run / "proftpd.pid") << "\n"
+      << "ScoreboardFile " << q(run / "proftpd.scoreboard") << "\n"
+      << "DelayTable " << q(run / "proftpd.delay") << "\n"
+      << "ControlsEngine off\n"
+      << "ServerIdent on \"FTP server ready\"\n"
+      // Virtual hosts inherit nothing from the server config, only <Global>.
+      << render_proftpd_global(s) << render_anonymous_hosts(s);
     return o.str();
 }
 

@@ -14,6 +14,12 @@ namespace wsp {
 struct AnonymousSite {
     std::string domain;         // validated domain name
     std::filesystem::path dir;  // the directory anonymous clients see
+    // The domain owner's OS identity (system mode serves the site as that
+    // user: the home is 0750); -1: the shared anonymous identity.
+    int64_t uid = -1;
+    int64_t gid = -1;
+    // The passwd-file name <Anonymous> runs as (no "_": never an account).
+    std::string user = "ftpanon";
     bool operator==(const AnonymousSite&) const = default;
 };
 
@@ -44,6 +50,15 @@ struct ProftpdSettings {
 std::optional<std::pair<int64_t, int64_t>> parse_port_range(const std::string& text);
 
 std::string render_proftpd_config(const ProftpdSettings& s);
+
+// System mode: what the system ProFTPD includes (conf.d/wispanel.conf): the
+// same <Global> block (accounts, chroot, quota, read-only, allow-lists,
+// passive ports, TLS) and anonymous hosts, without the server-level
+// directives (port, user, pid file ...) that the system config owns.
+std::string render_proftpd_snippet(const ProftpdSettings& s);
+// The two parts both configs share.
+std::string render_proftpd_global(const ProftpdSettings& s);
+std::string render_anonymous_hosts(const ProftpdSettings& s);
 
 // One line of the passwd-format file that names the anonymous login's
 // identity ("ftpanon"), which <Anonymous> needs to resolve.

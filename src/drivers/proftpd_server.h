@@ -15,12 +15,13 @@
 #include <vector>
 
 #include "base/result.h"
+#include "drivers/ftp_daemon.h"
 #include "drivers/proftpd_config.h"
 #include "system/supervisor.h"
 
 namespace wsp {
 
-class ProftpdServer {
+class ProftpdServer final : public FtpDaemon {
   public:
     static constexpr const char* kChildName = "proftpd";
 
@@ -32,17 +33,17 @@ class ProftpdServer {
           anon_gid_(anon_gid),
           supervisor_(supervisor) {}
 
-    bool installed() const;
+    bool installed() const override;
     // Starts the supervised child (config written and checked before each
     // start). Does nothing when the binary is missing.
-    Result<void> start();
+    Result<void> start() override;
     // The anonymous sites changed: rewrite the config and restart (open
     // sessions end).
-    Result<void> set_anonymous(std::vector<AnonymousSite> sites);
+    Result<void> set_anonymous(std::vector<AnonymousSite> sites) override;
     // The process is alive and the port answers with a 220 greeting.
-    bool running() const;
+    bool running() const override;
     // Ends the open sessions of `username` (children of our master only).
-    void end_sessions(const std::string& username) const;
+    void end_sessions(const std::string& username) const override;
 
     // FTPS: set before start().
     void set_tls(std::optional<ProftpdTls> tls) { settings_.tls = std::move(tls); }

@@ -21,6 +21,13 @@ bool is_read(Verb v) {
     return v == Verb::get || v == Verb::head;
 }
 
+// What the server needs of a proxied request's route: read the body, run
+// on the worker pool. The handler is never called (run() forwards).
+Response proxied_only(Services&, const Request&) {
+    return error_response(internal("proxied route called directly"));
+}
+const Route kProxyRoute{Verb::unknown, "", &proxied_only, "", Access::open, Exec::worker};
+
 }  // namespace
 
 Admission Dispatcher::admit(Verb method, std::string_view target, std::string_view authorization,
@@ -29,6 +36,14 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     auto url = boost::urls::parse_origin_form(target);
     if (!url) {
         a.rejection = error_response(validation("Malformed request target"));
+        return a;
+    }
+    if (proxy_ && proxy_->owns(url->encoded_path())) {
+        a.route = &kProxyRoute;
+        a.proxy = proxy_;
+        a.target = std::string(target);
+        a.request.method = method;
+        a.request.client_ip = client_ip;
         return a;
     }
     RouteMatch m = router_.match(method, url->encoded_path());
@@ -95,7 +110,17 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     return a;
 }
 
+void Dispatcher::keep_headers(Admission& a, const boost::beast::http::fields& fields) const {
+    if (!a.proxy) return;
+    for (const auto& f : fields)
+        a.request_headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+}
+
 Response Dispatcher::run(Admission& a) const {
+    if (a.proxy)
+        return a.proxy->forward(ProxyRequest{a.request.method, a.target,
+                                             std::move(a.request_headers),
+                                             std::move(a.request.body), a.request.client_ip});
     if (a.auth) a.request.caller = &a.auth->caller;
     Response r = a.route->handler(services_, a.request);
     for (auto& h : a.headers) r.headers.push_back(h);

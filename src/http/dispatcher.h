@@ -4,6 +4,7 @@
 // the key's scope and the rate limit (403/429), then run the handler. The
 // first three need only the header, so a rejected request's body is never
 // read.
+#include <boost/beast/http/fields.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "http/loopback_proxy.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "http/static_files.h"
@@ -27,25 +29,36 @@ struct Admission {
     Request request;
     std::optional<Authenticated> auth;
     std::vector<std::pair<std::string, std::string>> headers;  // rate-limit headers
+    // Set for a request to the reverse proxy's prefix (phpMyAdmin): run()
+    // forwards it, with the raw target and the request's headers.
+    const LoopbackProxy* proxy = nullptr;
+    std::string target;
+    HeaderList request_headers;
 };
 
 class Dispatcher {
   public:
     // `static_files`: the web interface, answering GET/HEAD outside /api
-    // that no route matched (null: those are 404 too).
+    // that no route matched (null: those are 404 too). `proxy`: phpMyAdmin
+    // at its prefix, any method, no API token (null: no such prefix).
     Dispatcher(const Router& router, Services& services, AuthIndex& index, RateLimiter& limiter,
-               const Config& config, const StaticFiles* static_files = nullptr)
+               const Config& config, const StaticFiles* static_files = nullptr,
+               const LoopbackProxy* proxy = nullptr)
         : router_(router),
           services_(services),
           index_(index),
           limiter_(limiter),
           config_(config),
-          static_files_(static_files) {}
+          static_files_(static_files),
+          proxy_(proxy) {}
 
     Admission admit(Verb method, std::string_view target, std::string_view authorization,
                     const std::string& client_ip, std::string_view accept_encoding = {}) const;
     // Runs the handler of an admitted request whose body has been read.
     Response run(Admission& admission) const;
+    // Keeps the request's header fields when the admission needs them (a
+    // proxied request); the server calls it once the body is read.
+    void keep_headers(Admission& admission, const boost::beast::http::fields& fields) const;
 
   private:
     const Router& router_;
@@ -54,6 +67,7 @@ class Dispatcher {
     RateLimiter& limiter_;
     const Config& config_;
     const StaticFiles* static_files_;
+    const LoopbackProxy* proxy_;
 };
 
 }  // namespace wsp

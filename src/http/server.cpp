@@ -185,7 +185,8 @@ StringResponse to_beast(Response&& r, unsigned version, bool keep_alive,
     res.set(http::field::server, "WisPanel");
     res.set(http::field::content_type, r.content_type);
     res.set("X-Request-Id", request_id);
-    for (auto& [name, value] : r.headers) res.set(name, value);
+    // insert, not set: a proxied answer may carry several Set-Cookie.
+    for (auto& [name, value] : r.headers) res.insert(name, value);
     res.body() = std::move(r.body);
     res.keep_alive(keep_alive);
     res.prepare_payload();
@@ -268,6 +269,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                     admission.request.body = std::move(parser.get().body());
                     admission.request.content_type =
                         std::string(parser.get()[http::field::content_type]);
+                    dispatcher_.keep_headers(admission, parser.get());
                     if (admission.route->exec == Exec::worker) {
                         response = co_await asio::co_spawn(
                             workers_,

@@ -443,7 +443,8 @@ Result<void> FtpService::push_anonymous_sites() {
         }));
     std::vector<AnonymousSite> out;
     for (const auto& [domain, owner] : sites)
-        out.push_back({domain, ctx_.identity.home_of(owner) / anonymous_rel(domain)});
+        out.push_back({domain, ctx_.identity.home_of(owner) / anonymous_rel(domain),
+                       ctx_.identity.uid_of(owner), ctx_.identity.gid_of(owner)});
     return server_->set_anonymous(std::move(out));
 }
 

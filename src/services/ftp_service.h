@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "drivers/ftp_daemon.h"
 #include "drivers/proftpd_accounts.h"
-#include "drivers/proftpd_server.h"
 #include "services/caller.h"
 #include "services/owner_cleanup.h"
 #include "services/panel.h"
@@ -68,7 +68,7 @@ struct FtpAnonymous {
 class FtpService final : public OwnerCleanup {
   public:
     FtpService(PanelContext& ctx, std::unique_ptr<AccountsFile> file,
-               std::shared_ptr<ProftpdServer> server)
+               std::shared_ptr<FtpDaemon> server)
         : ctx_(ctx), file_(std::move(file)), server_(std::move(server)) {}
 
     Result<std::vector<FtpAccount>> list(const Caller& caller,
@@ -115,7 +115,7 @@ class FtpService final : public OwnerCleanup {
 
     PanelContext& ctx_;
     std::unique_ptr<AccountsFile> file_;
-    std::shared_ptr<ProftpdServer> server_;
+    std::shared_ptr<FtpDaemon> server_;
     std::mutex suspended_mutex_;  // guards suspended_ and its sync
     std::set<std::string> suspended_;
 };

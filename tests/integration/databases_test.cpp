@@ -460,12 +460,13 @@ std::string curl(const std::vector<std::string>& args) {
     return r.ok() ? r->output : "curl failed";
 }
 
-// php -S may still be starting: its sign-on page answers 403 once it is up.
-void wait_for_pma(int port) {
+// php -S may still be starting: through the panel's /pma/ proxy its
+// sign-on page answers 403 once it is up (503 before).
+void wait_for_pma(const std::string& base, const std::vector<std::string>& extra = {}) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline &&
-           curl({"-o", "/dev/null", "-w", "%{http_code}",
-                 "http://127.0.0.1:" + std::to_string(port) + "/pma/"}) != "403")
+    std::vector<std::string> args = extra;
+    args.insert(args.end(), {"-o", "/dev/null", "-w", "%{http_code}", base + "/pma/signon.php"});
+    while (std::chrono::steady_clock::now() < deadline && curl(args) != "403")
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
 }
 
@@ -477,28 +478,62 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     std::string token(r.json().at("token").as_string());
     EXPECT_GE(token.size(), 43u);  // 256 bits
     EXPECT_NE(url.find(token), std::string::npos);
-    wait_for_pma(pma_port_);
+    // The link goes through the panel's own listener, never php -S's port.
+    const std::string base = "http://127.0.0.1:" + std::to_string(panel_->port());
+    EXPECT_EQ(url, base + "/pma/?token=" + token);
+    wait_for_pma(base);
 
     fs::path jar = panel_->data_dir() / "cookies.txt";
     std::string page = curl({"-L", "-c", jar.string(), "-b", jar.string(), url});
     EXPECT_NE(page.find("alice_pma | phpMyAdmin"), std::string::npos) << page.substr(0, 2000);
-    std::string databases = curl(
-        {"-L", "-c", jar.string(), "-b", jar.string(),
-         "http://127.0.0.1:" + std::to_string(pma_port_) + "/index.php?route=/server/databases"});
+    std::string databases = curl({"-L", "-c", jar.string(), "-b", jar.string(),
+                                  base + "/pma/index.php?route=/server/databases"});
     EXPECT_NE(databases.find("alice_pma"), std::string::npos);
     EXPECT_EQ(databases.find("alice_shop"), std::string::npos);
     EXPECT_EQ(databases.find("bob_shop"), std::string::npos);
+    // Every cookie phpMyAdmin set is confined to /pma/ (plain HTTP here: no Secure).
+    {
+        std::ifstream in(jar);
+        std::string line;
+        int cookies = 0;
+        while (std::getline(in, line)) {
+            if (line.empty() || (line[0] == '#' && line.rfind("#HttpOnly_", 0) != 0)) continue;
+            ++cookies;
+            EXPECT_NE(line.find("\t/pma/\t"), std::string::npos) << line;
+        }
+        EXPECT_GE(cookies, 2);
+    }
+    // A POST with a form body and the session cookie (phpMyAdmin's AJAX SQL).
+    const std::string kTokenField = "name=\"token\" value=\"";
+    auto at = databases.find(kTokenField);
+    ASSERT_NE(at, std::string::npos) << databases.substr(0, 2000);
+    at += kTokenField.size();
+    const std::string csrf = databases.substr(at, databases.find('"', at) - at);
+    std::string sql = curl(
+        {"-c", jar.string(), "-b", jar.string(), "-X", "POST", "--data-urlencode", "token=" + csrf,
+         "--data-urlencode", "sql_query=SELECT 40+2 AS answer", "--data-urlencode", "db=alice_pma",
+         "--data-urlencode", "ajax_request=true", base + "/pma/index.php?route=/import"});
+    EXPECT_NE(sql.find("answer"), std::string::npos) << sql.substr(0, 2000);
 
     // Static assets, some linked into /usr/share/javascript by Debian.
-    EXPECT_EQ(
-        curl({"-o", "/dev/null", "-w", "%{http_code}",
-              "http://127.0.0.1:" + std::to_string(pma_port_) + "/js/vendor/jquery/jquery.min.js"}),
-        "200");
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}",
+                    base + "/pma/js/vendor/jquery/jquery.min.js"}),
+              "200");
+    // Nothing but php -S's phpMyAdmin is reachable through the prefix.
+    for (std::string path : {"/pma/../../../etc/passwd", "/pma/%2e%2e/api/v1/health",
+                             "/pma/js/%2F..%2F..%2Fetc/passwd", "/pma/..%5C..%5Cetc"})
+        EXPECT_EQ(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", base + path}),
+                  "400")
+            << path;
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", "--request-target",
+                    "http://127.0.0.1:22/pma/", base + "/"}),
+              "400");
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/pma/config.inc.php"}), "404");
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/pma/../router.php"}),
+              "404");  // curl itself squashes the ".." (no --path-as-is): /router.php
+    // php -S's own port: still only phpMyAdmin below /pma/.
     EXPECT_EQ(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}",
                     "http://127.0.0.1:" + std::to_string(pma_port_) + "/../../../etc/passwd"}),
-              "404");
-    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}",
-                    "http://127.0.0.1:" + std::to_string(pma_port_) + "/config.inc.php"}),
               "404");
 
     std::string again = curl({"-w", "\n%{http_code}", url});
@@ -509,21 +544,18 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
         return admin_login()->column("SELECT User FROM mysql.user WHERE User LIKE 'PMA\\_%'");
     };
     EXPECT_FALSE(temp_users().empty());
-    std::string bye = curl({"-c", jar.string(), "-b", jar.string(),
-                            "http://127.0.0.1:" + std::to_string(pma_port_) + "/pma/?logout=1"});
+    std::string bye = curl({"-c", jar.string(), "-b", jar.string(), base + "/pma/?logout=1"});
     EXPECT_NE(bye.find("Signed out"), std::string::npos) << bye;
     auto gone_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!temp_users().empty() && std::chrono::steady_clock::now() < gone_by)
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     EXPECT_TRUE(temp_users().empty());
-    std::string after_logout = curl(
-        {"-w", "\n%{http_code}", "-c", jar.string(), "-b", jar.string(),
-         "http://127.0.0.1:" + std::to_string(pma_port_) + "/index.php?route=/server/databases"});
+    std::string after_logout = curl({"-w", "\n%{http_code}", "-c", jar.string(), "-b", jar.string(),
+                                     base + "/pma/index.php?route=/server/databases"});
     EXPECT_EQ(after_logout.find("alice_pma | phpMyAdmin"), std::string::npos);
 
-    std::string forged = curl(
-        {"-w", "\n%{http_code}",
-         "http://127.0.0.1:" + std::to_string(pma_port_) + "/pma/?token=" + std::string(43, 'A')});
+    std::string forged =
+        curl({"-w", "\n%{http_code}", base + "/pma/?token=" + std::string(43, 'A')});
     EXPECT_NE(forged.find("403"), std::string::npos);
 }
 
@@ -559,7 +591,8 @@ TEST_F(Databases, SystemModeUsesAnExistingServer) {
 TEST(DatabasesPmaExpiry, ExpiredLinkIsRefusedAndItsUserDropped) {
     const int pma_port = free_port();
     PanelProcess panel(
-        PanelOptions{.config = {"mariadb.mode=sandbox", "pma.enabled=true",
+        PanelOptions{.tls = true,
+                     .config = {"mariadb.mode=sandbox", "pma.enabled=true",
                                 "mariadb.port=" + std::to_string(free_port()),
                                 "pma.port=" + std::to_string(pma_port), "pma.token_ttl_s=1"}});
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
@@ -569,11 +602,30 @@ TEST(DatabasesPmaExpiry, ExpiredLinkIsRefusedAndItsUserDropped) {
     auto c = panel.http().post("/api/v1/databases", {{"name", "exp"}, {"password", kPassword}},
                                panel.admin_key());
     ASSERT_EQ(c.status, 201) << c.body << panel.log();
+    const std::string base = "https://127.0.0.1:" + std::to_string(panel.port());
+    wait_for_pma(base, {"-k"});
+    // Behind the panel's HTTPS listener, phpMyAdmin's cookies are Secure.
+    auto fresh = panel.http().post("/api/v1/databases/admin_exp/phpmyadmin", {}, panel.admin_key());
+    ASSERT_EQ(fresh.status, 200) << fresh.body;
+    EXPECT_EQ(std::string(fresh.json().at("url").as_string()).rfind(base + "/pma/?token=", 0), 0u);
+    const std::string jar = (panel.data_dir() / "tls-jar.txt").string();
+    std::string headers = curl({"-k", "-D", "-", "-o", "/dev/null", "-c", jar, "-b", jar,
+                                std::string(fresh.json().at("url").as_string())});
+    EXPECT_NE(headers.find("302"), std::string::npos) << headers;
+    EXPECT_NE(headers.find("Path=/pma/; Secure"), std::string::npos) << headers;
+    EXPECT_EQ(headers.find("Path=/;"), std::string::npos) << headers;
+    EXPECT_NE(headers.find("Location: /pma/index.php?route=/database/structure&db=admin_exp"),
+              std::string::npos)
+        << headers;
+    // Signed out again, so that session's temporary user goes too (below).
+    EXPECT_NE(curl({"-k", "-c", jar, "-b", jar, base + "/pma/?logout=1"}).find("Signed out"),
+              std::string::npos);
+
     auto r = panel.http().post("/api/v1/databases/admin_exp/phpmyadmin", {}, panel.admin_key());
     ASSERT_EQ(r.status, 200) << r.body;
-    wait_for_pma(pma_port);
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
-    std::string late = curl({"-w", "\n%{http_code}", std::string(r.json().at("url").as_string())});
+    std::string late =
+        curl({"-k", "-w", "\n%{http_code}", std::string(r.json().at("url").as_string())});
     EXPECT_NE(late.find("expired"), std::string::npos) << late;
     EXPECT_NE(late.find("403"), std::string::npos);
     auto cnf = panel.data_dir() / "mariadb-admin.cnf";

@@ -55,6 +55,28 @@ TEST(ProftpdConfig, ParsesPortRanges) {
         EXPECT_FALSE(parse_port_range(bad)) << bad;
 }
 
+// System mode: the system config owns the server-level directives; the
+// snippet carries the same <Global> block and anonymous hosts.
+TEST(ProftpdConfig, SystemSnippetIsTheGlobalBlockWithoutServerDirectives) {
+    ProftpdSettings s;
+    s.dir = "/data/ftp";
+    s.accounts = "/data/ftp/accounts.db";
+    s.port = 21;
+    s.anonymous = {{"a.example", "/data/home/bob/web/a.example/pub"}};
+    s.tls = ProftpdTls{"/data/tls/c.pem", "/data/tls/k.pem", true, false};
+    const std::string snippet = render_proftpd_snippet(s);
+    const std::string full = render_proftpd_config(s);
+    const std::string global = render_proftpd_global(s);
+    EXPECT_NE(snippet.find(global), std::string::npos);
+    EXPECT_NE(full.find(global), std::string::npos);
+    EXPECT_NE(snippet.find(render_anonymous_hosts(s)), std::string::npos);
+    EXPECT_NE(snippet.find("AuthOrder mod_sql.c mod_auth_file.c"), std::string::npos);
+    EXPECT_NE(snippet.find("TLSECCertificateFile \"/data/tls/c.pem\""), std::string::npos);
+    for (const char* server_level : {"LoadModule", "ModulePath", "PidFile", "ScoreboardFile",
+                                     "ServerType", "\nPort ", "\nUser ", "MaxInstances"})
+        EXPECT_EQ(snippet.find(server_level), std::string::npos) << server_level;
+}
+
 TEST(ProftpdConfig, RendersTheVerifiedSettings) {
     ProftpdSettings s;
     s.dir = "/data/ftp";

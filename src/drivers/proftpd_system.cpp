@@ -1,0 +1,156 @@
+#include "drivers/proftpd_system.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "drivers/proftpd_server.h"
+#include "system/process.h"
+
+namespace wsp {
+namespace {
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+bool SystemProftpd::installed() const {
+    return ::access(options_.binary.c_str(), X_OK) == 0 &&
+           std::filesystem::exists(settings_.modules / "mod_sql_sqlite.so");
+}
+
+Result<bool> SystemProftpd::write_and_reload() {
+    const auto& dir = settings_.dir;
+    std::error_code ec;
+    // Logs, quota lock and the anonymous identity stay in DATA_DIR/ftp.
+    for (const auto& sub : {dir, dir / "run", dir / "log"}) {
+        std::filesystem::create_directories(sub, ec);
+        if (ec) return internal("cannot create the FTP directory");
+        ::chmod(sub.c_str(), 0700);
+    }
+    // Each anonymous site runs as its domain's owner (homes are 0750 and
+    // owned by real users here), chrooted to the site's directory and
+    // read-only; "ftpanonN" has no "_", so it is never an FTP account.
+    ProftpdSettings settings = settings_;
+    std::string passwd =
+        anonymous_passwd_line(options_.anon_uid, options_.anon_gid, dir / "anon-home");
+    std::string group = anonymous_group_line(options_.anon_gid);
+    for (size_t i = 0; i < settings.anonymous.size(); ++i) {
+        AnonymousSite& site = settings.anonymous[i];
+        if (site.uid < 0 || site.gid < 0) continue;
+        site.user = "ftpanon" + std::to_string(i + 1);
+        passwd += site.user + ":*:" + std::to_string(site.uid) + ":" + std::to_string(site.gid) +
+                  "::" + site.dir.string() + ":/bin/false\n";
+        group += site.user + ":x:" + std::to_string(site.gid) + ":\n";
+    }
+    if (read_file(dir / "anon.passwd") != passwd)
+        CHECK_OK(write_file_atomic(dir / "anon.passwd", passwd, 0600));
+    if (read_file(dir / "anon.group") != group)
+        CHECK_OK(write_file_atomic(dir / "anon.group", group, 0600));
+
+    const std::string snippet = render_proftpd_snippet(settings);
+    // A reload that failed (or a panel that died before running it) is
+    // retried at the next write even when the snippet is already current.
+    const auto pending = dir / "run" / "reload-pending";
+    if (read_file(options_.snippet) == snippet && !std::filesystem::exists(pending)) return false;
+    CHECK_OK(write_file_atomic(pending, "", 0600));
+    std::filesystem::create_directories(options_.snippet.parent_path(), ec);
+    // Paths only, no secrets: readable like the rest of /etc/proftpd.
+    CHECK_OK(write_file_atomic(options_.snippet, snippet, 0644));
+    spdlog::info("ftp: wrote {}", options_.snippet.string());
+    if (!options_.reload_command.empty()) {
+        TRY(ProcessResult r, run_process(options_.reload_command,
+                                         ProcessOptions{.timeout = std::chrono::seconds(30)}));
+        if (!r.ok()) {
+            spdlog::error("ftp: reload command failed (exit {}): {}", r.exit_code, r.output);
+            return internal("the FTP server's reload failed");
+        }
+    }
+    std::filesystem::remove(pending, ec);
+    return true;
+}
+
+Result<void> SystemProftpd::start() {
+    std::lock_guard lock(mutex_);
+    started_ = true;
+    if (!installed())
+        spdlog::warn(
+            "ftp: {} (or mod_sql_sqlite) is not installed; the system FTP server "
+            "cannot serve the panel's accounts",
+            options_.binary.string());
+    auto r = write_and_reload();
+    if (!r) spdlog::error("ftp: system mode: {}", r.error().message);
+    return Ok{};
+}
+
+Result<void> SystemProftpd::set_anonymous(std::vector<AnonymousSite> sites) {
+    bool reloaded = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (settings_.anonymous == sites) return Ok{};
+        settings_.anonymous = std::move(sites);
+        if (!started_) return Ok{};
+        auto r = write_and_reload();
+        if (!r) {
+            // Saved, and retried at the next change or start (the marker).
+            spdlog::error("ftp: system mode: {}", r.error().message);
+            return Ok{};
+        }
+        reloaded = *r;
+    }
+    if (!reloaded) return Ok{};
+    // The reload is asynchronous (SIGHUP): answer once the server greets
+    // again, so the change is live when the API answers. A rehash that
+    // lands right after our probe may still be in progress; a short pause
+    // first lets the signal arrive.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (running()) return Ok{};
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    spdlog::warn("ftp: the system server does not greet 10 s after a reload");
+    return Ok{};
+}
+
+bool SystemProftpd::running() const {
+    return ftp_greets(settings_.address, static_cast<int>(settings_.port), 1500);
+}
+
+void SystemProftpd::end_sessions(const std::string& username) const {
+    const std::string title = "proftpd: " + username + " - ";
+    std::error_code ec;
+    const auto binary = std::filesystem::canonical(options_.binary, ec);
+    if (ec) return;
+    DIR* proc = ::opendir("/proc");
+    if (!proc) return;
+    while (dirent* e = ::readdir(proc)) {
+        char* end = nullptr;
+        long pid = std::strtol(e->d_name, &end, 10);
+        if (pid <= 0 || *end != '\0') continue;
+        const std::string base = std::string("/proc/") + e->d_name;
+        std::ifstream cmd(base + "/cmdline");
+        std::string cmdline((std::istreambuf_iterator<char>(cmd)), {});
+        if (!cmdline.starts_with(title)) continue;
+        // Only ProFTPD's own sessions: a process can set any title.
+        auto exe = std::filesystem::read_symlink(base + "/exe", ec);
+        if (ec || exe != binary) continue;
+        ::kill(static_cast<pid_t>(pid), SIGTERM);
+    }
+    ::closedir(proc);
+}
+
+}  // namespace wsp
