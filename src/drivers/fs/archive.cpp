@@ -9,8 +9,10 @@
 
 #include <cerrno>
 #include <memory>
+#include <optional>
 
 #include "drivers/fs/fs_error.h"
+#include "drivers/fs/gzip_pipe.h"
 #include "drivers/fs/progress.h"
 #include "drivers/fs/user_path.h"
 
@@ -114,19 +116,27 @@ Result<void> add_entry(struct archive* a, int dir, const std::string& name,
     return write_data(a, in.get(), user_path, progress);
 }
 
+// tar.gz is compressed by a GzipPipe instead of libarchive's filter (the
+// caller opens the archive on it).
 Result<void> set_format(struct archive* a, ArchiveFormat f) {
     int r = ARCHIVE_OK;
     if (f == ArchiveFormat::zip) {
         r = archive_write_set_format_zip(a);
     } else {
         r = archive_write_set_format_pax_restricted(a);
-        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_gz) r = archive_write_add_filter_gzip(a);
         if (r == ARCHIVE_OK && f == ArchiveFormat::tar_bz2) r = archive_write_add_filter_bzip2(a);
         if (r == ARCHIVE_OK && f == ArchiveFormat::tar_xz) r = archive_write_add_filter_xz(a);
         if (r == ARCHIVE_OK && f == ArchiveFormat::tar_zst) r = archive_write_add_filter_zstd(a);
     }
     if (r != ARCHIVE_OK) return validation("This archive format is not available on this server");
     return Ok{};
+}
+
+la_ssize_t to_gzip(struct archive* a, void* pipe_ptr, const void* buf, size_t n) {
+    auto* pipe = static_cast<GzipPipe*>(pipe_ptr);
+    if (pipe->write(buf, n)) return static_cast<la_ssize_t>(n);
+    archive_set_error(a, pipe->error(), "gzip failed");  // ENOSPC stays a 413
+    return -1;
 }
 
 // "a/b/c", "a/b/d" -> "a/b"; "x", "a/y" -> "".
@@ -419,10 +429,18 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
     if (f < 0) return errno_error(errno, to_user_path(archive));
     Fd out(f);
     auto built = [&]() -> Result<void> {
+        // Declared before the archive: it must outlive archive_write_free.
+        std::optional<GzipPipe> gzip;
         std::unique_ptr<struct archive, WriteFree> a(archive_write_new());
         CHECK_OK(set_format(a.get(), format));
-        if (archive_write_open_fd(a.get(), out.get()) != ARCHIVE_OK)
-            return archive_failure(a.get(), to_user_path(archive));
+        int opened = ARCHIVE_OK;
+        if (format == ArchiveFormat::tar_gz) {
+            gzip.emplace(out.get());
+            opened = archive_write_open2(a.get(), &*gzip, nullptr, to_gzip, nullptr, nullptr);
+        } else {
+            opened = archive_write_open_fd(a.get(), out.get());
+        }
+        if (opened != ARCHIVE_OK) return archive_failure(a.get(), to_user_path(archive));
         if (progress) {
             // Totals first (a metadata walk), so percent means something.
             for (const auto& s : sources) {
@@ -450,6 +468,9 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
         }
         if (archive_write_close(a.get()) != ARCHIVE_OK)
             return archive_failure(a.get(), to_user_path(archive));
+        if (gzip) {
+            if (int e = gzip->finish(); e != 0) return errno_error(e, to_user_path(archive));
+        }
         if (::fsync(out.get()) != 0) return errno_error(errno, to_user_path(archive));
         return Ok{};
     }();
