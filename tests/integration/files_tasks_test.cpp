@@ -183,6 +183,20 @@ TEST_F(FilesTasksTest, AsyncCompressMakesValidArchivesWithForwardProgress) {
     EXPECT_EQ(seen.back().at("entries_total").as_int64(), 14);  // 3 dirs + 11 files
     auto zip = home("alice") / "out" / "tree.zip";
     EXPECT_EQ(run_quiet({"/usr/bin/unzip", "-tq", zip.string()}), 0);
+    // Random data (the blobs) is stored, text deflated; both extract intact.
+    std::string listing;
+    if (FILE* p = ::popen(("/usr/bin/unzip -v " + zip.string()).c_str(), "r")) {
+        char line[512];
+        while (std::fgets(line, sizeof line, p)) listing += line;
+        ::pclose(p);
+    }
+    EXPECT_NE(listing.find("Stored"), std::string::npos) << listing;
+    EXPECT_NE(listing.find("Defl"), std::string::npos) << listing;
+    ASSERT_EQ(post("mkdir", {{"path", "/unz"}}).status, 200);
+    ASSERT_EQ(post("extract", {{"archive", "/out/tree.zip"}, {"destination", "/unz"}}).status, 200);
+    EXPECT_EQ(slurp(home("alice") / "unz" / "tree" / "blob3"),
+              slurp(home("alice") / "tree" / "blob3"));
+    EXPECT_EQ(slurp(home("alice") / "unz" / "tree" / "sub" / "b.txt"), "bravo\n");
     struct stat st {
     }, h{};
     ::stat(zip.c_str(), &st);

@@ -6,6 +6,7 @@
 #include <linux/fs.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <memory>
@@ -49,28 +50,71 @@ Error archive_failure(struct archive* a, std::string_view what) {
 
 bool link_stays_inside(const std::string& link_rel, const std::string& target);
 
-Result<void> write_data(struct archive* a, int fd, const std::string& what, Progress* progress) {
-    std::vector<char> buf(1 << 16);
-    for (;;) {
-        ssize_t n = ::read(fd, buf.data(), buf.size());
+// One archive being written: the libarchive handle, whether it is a zip
+// (which chooses store or deflate per entry), the task's progress hook, and
+// one read buffer for every file.
+struct Writer {
+    struct archive* a = nullptr;
+    bool zip = false;
+    Progress* progress = nullptr;
+    std::vector<char> buf = std::vector<char>(size_t{1} << 16);
+};
+
+// Hands `n` bytes of `w.buf` to the archive.
+Result<void> put(Writer& w, size_t n, const std::string& what) {
+    if (archive_write_data(w.a, w.buf.data(), n) < 0)
+        return errno_error(archive_errno(w.a) ? archive_errno(w.a) : EIO, what);
+    return step(w.progress, static_cast<int64_t>(n));
+}
+
+// Reads into w.buf until it is full or the file ends; how much it holds.
+Result<size_t> fill(Writer& w, int fd, const std::string& what) {
+    size_t got = 0;
+    while (got < w.buf.size()) {
+        ssize_t n = ::read(fd, w.buf.data() + got, w.buf.size() - got);
         if (n < 0) {
             if (errno == EINTR) continue;
             return errno_error(errno, what);
         }
-        if (n == 0) return Ok{};
-        if (archive_write_data(a, buf.data(), static_cast<size_t>(n)) < 0)
-            return errno_error(archive_errno(a) ? archive_errno(a) : EIO, what);
-        CHECK_OK(step(progress, n));
+        if (n == 0) break;
+        got += static_cast<size_t>(n);
     }
+    return got;
+}
+
+Result<void> write_data(Writer& w, int fd, const std::string& what) {
+    for (;;) {
+        TRY(size_t n, fill(w, fd, what));
+        if (n == 0) return Ok{};
+        CHECK_OK(put(w, n, what));
+    }
+}
+
+// Files this large have their first block probed before a zip entry is
+// written (smaller ones are simply deflated: the probe would cost more
+// than it could save).
+constexpr int64_t kStoreProbeMin = 256 * 1024;
+
+// Whether a sample shrinks under fast deflate. Media and archives do not:
+// zip(1) stores such entries too, but only after deflating them in vain;
+// the probe decides from the first 64 KB for about 1 % of that time.
+bool compresses(const char* p, size_t n) {
+    thread_local std::vector<Bytef> out;
+    uLongf out_len = compressBound(static_cast<uLong>(n));
+    out.resize(out_len);
+    if (compress2(out.data(), &out_len, reinterpret_cast<const Bytef*>(p), static_cast<uLong>(n),
+                  1) != Z_OK)
+        return true;
+    return out_len < n - n / 20;  // at least 5 % smaller
 }
 
 // Adds `name` of `dir` as `entry_name`, recursively; never follows symlinks
 // (they are stored as links), skips special files.
-Result<void> add_entry(struct archive* a, int dir, const std::string& name,
-                       const std::string& entry_name, const std::string& user_path,
-                       Progress* progress, int depth = 0) {
+Result<void> add_entry(Writer& w, int dir, const std::string& name, const std::string& entry_name,
+                       const std::string& user_path, int depth = 0) {
+    struct archive* a = w.a;
     if (depth > kMaxTreeDepth) return too_deep();
-    CHECK_OK(step(progress, 0, 1));
+    CHECK_OK(step(w.progress, 0, 1));
     struct stat st {};
     if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return errno_error(errno, user_path);
@@ -98,8 +142,8 @@ Result<void> add_entry(struct archive* a, int dir, const std::string& name,
         archive_entry_set_filetype(e.get(), AE_IFDIR);
         if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
         return for_each_name(sub.get(), [&](const char* child) {
-            return add_entry(a, sub.get(), child, entry_name + "/" + child, user_path + "/" + child,
-                             progress, depth + 1);
+            return add_entry(w, sub.get(), child, entry_name + "/" + child, user_path + "/" + child,
+                             depth + 1);
         });
     }
     if (!S_ISREG(st.st_mode)) return Ok{};  // special files are not archived
@@ -112,8 +156,23 @@ Result<void> add_entry(struct archive* a, int dir, const std::string& name,
         return validation("File has more than one hard link and is not archived: " + user_path);
     archive_entry_set_filetype(e.get(), AE_IFREG);
     archive_entry_set_size(e.get(), st.st_size);
+    size_t first = 0;  // bytes already read into w.buf for the probe
+    if (w.zip) {
+        bool store = false;
+        if (st.st_size >= kStoreProbeMin) {
+            TRY(first, fill(w, in.get(), user_path));
+            store = !compresses(w.buf.data(), first);
+        }
+        if (store)
+            archive_write_zip_set_compression_store(a);
+        else
+            archive_write_zip_set_compression_deflate(a);
+    }
     if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
-    return write_data(a, in.get(), user_path, progress);
+    if (first > 0) {
+        CHECK_OK(put(w, first, user_path));
+    }
+    return write_data(w, in.get(), user_path);
 }
 
 // tar.gz is compressed by a GzipPipe instead of libarchive's filter (the
@@ -441,6 +500,10 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
             opened = archive_write_open_fd(a.get(), out.get());
         }
         if (opened != ARCHIVE_OK) return archive_failure(a.get(), to_user_path(archive));
+        Writer writer;
+        writer.a = a.get();
+        writer.zip = format == ArchiveFormat::zip;
+        writer.progress = progress;
         if (progress) {
             // Totals first (a metadata walk), so percent means something.
             for (const auto& s : sources) {
@@ -463,8 +526,7 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
                 return validation("Not a regular file (special files are not archived): " +
                                   to_user_path(s));
             std::string entry = common.empty() ? s : s.substr(common.size() + 1);
-            CHECK_OK(
-                add_entry(a.get(), src.first.get(), src.second, entry, to_user_path(s), progress));
+            CHECK_OK(add_entry(writer, src.first.get(), src.second, entry, to_user_path(s)));
         }
         if (archive_write_close(a.get()) != ARCHIVE_OK)
             return archive_failure(a.get(), to_user_path(archive));
