@@ -29,7 +29,15 @@ json::object task_json(const TaskView& t) {
                    {"created_at", time(t.created_at)},
                    {"started_at", time(t.started_at)},
                    {"finished_at", time(t.finished_at)}};
-    if (t.error) {
+    if (t.error && t.error->code == Code::internal) {
+        // Logged when the task failed; error_response() would log it again
+        // on every poll.
+        o["error"] = json::object{{"success", false},
+                                  {"code", "INTERNAL_ERROR"},
+                                  {"error", "Internal server error"},
+                                  {"message", "Internal server error"},
+                                  {"status", 500}};
+    } else if (t.error) {
         json::error_code ec;
         json::value envelope = json::parse(error_response(*t.error).body, ec);
         if (!ec) o["error"] = std::move(envelope);

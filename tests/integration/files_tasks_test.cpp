@@ -242,6 +242,20 @@ TEST_F(FilesTasksTest, AsyncExtractCopyAndMove) {
     EXPECT_TRUE(stdfs::exists(home("alice") / "tree-moved" / "sub" / "b.txt"));
     EXPECT_FALSE(stdfs::exists(home("alice") / "tree-copy"));
 
+    // Failures found while running: the task says failed, with the envelope
+    // the synchronous call would have answered, and leaves nothing.
+    ASSERT_EQ(post("write", {{"path", "/garbage.zip"}, {"content", "not an archive"}}).status, 200);
+    auto g = poll(start("extract", {{"archive", "/garbage.zip"}, {"destination", "/x"}}));
+    ASSERT_EQ(g.back().at("status"), "failed") << g.back();
+    EXPECT_EQ(g.back().at("error").at("status").as_int64(), 400);
+    EXPECT_EQ(g.back().at("error").at("code"), "VALIDATION_ERROR");
+    EXPECT_LT(g.back().at("percent").as_int64(), 100);
+    EXPECT_FALSE(g.back().contains("result"));
+    auto again = poll(start("extract", {{"archive", "/sub.tar.gz"}, {"destination", "/x"}}));
+    ASSERT_EQ(again.back().at("status"), "failed") << again.back();
+    EXPECT_EQ(again.back().at("error").at("status").as_int64(), 409);
+    EXPECT_FALSE(has_temp_names(home("alice") / "x"));
+
     // The synchronous calls answer as before.
     auto sync = post("copy", {{"source", "/tree/a.txt"}, {"destination", "/a-sync.txt"}});
     EXPECT_EQ(sync.status, 200);
