@@ -73,11 +73,18 @@ Response files_task_get(Services& s, const Request& r) {
 }
 
 Response files_task_delete(Services& s, const Request& r) {
-    return respond(
-        s.files->tasks().remove(*r.caller, r.param("id")), [](const FileTasks::Removed& removed) {
-            return json::object{{"message", removed.cancelled ? "Task cancelled" : "Task removed"},
-                                {"task", task_json(removed.task)}};
-        });
+    return respond(s.files->tasks().remove(*r.caller, r.param("id")),
+                   [](const FileTasks::Removed& removed) {
+                       const TaskView& t = removed.task;
+                       const char* message = "Task removed";
+                       if (removed.cancelled && t.status == TaskStatus::cancelled)
+                           message = "Task cancelled";
+                       else if (removed.cancelled && t.status == TaskStatus::running)
+                           message = "Task is being cancelled";  // still winding down
+                       else if (removed.cancelled)
+                           message = "Task finished before it could be cancelled";
+                       return json::object{{"message", message}, {"task", task_json(t)}};
+                   });
 }
 
 }  // namespace wsp::api
