@@ -19,6 +19,7 @@ packages=(
   # web interface end-to-end tests: playwright-core drives Debian's Chromium (node + npm come with the machine)
   chromium
   zip unzip  # files: archive round trips are checked against the zip/unzip tools
+  zlib1g-dev  # files: tar.gz compressed on a thread of its own (src/drivers/fs/gzip_pipe.cpp)
   # benchmarks
   wrk nginx-light
   busybox-static  # bench/cron.sh: its crond is the cron peer

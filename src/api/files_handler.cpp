@@ -130,6 +130,7 @@ struct Transfer {
     std::string destination;
     std::optional<bool> overwrite;
     std::optional<std::string> owner;
+    bool async = false;
 };
 
 Result<Transfer> read_transfer(const Request& r) {
@@ -140,12 +141,17 @@ Result<Transfer> read_transfer(const Request& r) {
     TRY(t.destination, f.required_string("destination", "Destination"));
     TRY(t.overwrite, f.boolean("overwrite"));
     TRY(t.owner, f.string("owner"));
+    TRY(auto async, f.boolean("async"));
+    t.async = async.value_or(false);
     return t;
 }
 }  // namespace
 
 Response files_copy(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto t, read_transfer(r));
+    if (t.async)
+        return task_started(files(s).copy_async(*r.caller, t.owner, t.source, t.destination,
+                                                overwrite_of(t.overwrite)));
     return respond_message(
         files(s).copy(*r.caller, t.owner, t.source, t.destination, overwrite_of(t.overwrite)),
         "Copied successfully");
@@ -153,6 +159,9 @@ Response files_copy(Services& s, const Request& r) {
 
 Response files_move(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto t, read_transfer(r));
+    if (t.async)
+        return task_started(files(s).move_async(*r.caller, t.owner, t.source, t.destination,
+                                                overwrite_of(t.overwrite)));
     return respond_message(
         files(s).move(*r.caller, t.owner, t.source, t.destination, overwrite_of(t.overwrite)),
         "Moved successfully");
@@ -178,6 +187,10 @@ Response files_compress(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto archive, f.required_string("archive", "Archive"));
     TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
     TRY_OR_RESPOND(auto owner, f.string("owner"));
+    TRY_OR_RESPOND(auto async, f.boolean("async"));
+    if (async.value_or(false))
+        return task_started(
+            files(s).compress_async(*r.caller, owner, *paths, archive, overwrite_of(overwrite)));
     return respond_message(
         files(s).compress(*r.caller, owner, *paths, archive, overwrite_of(overwrite)),
         "Archive created successfully");
@@ -190,6 +203,10 @@ Response files_extract(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto destination, f.string("destination"));
     TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
     TRY_OR_RESPOND(auto owner, f.string("owner"));
+    TRY_OR_RESPOND(auto async, f.boolean("async"));
+    if (async.value_or(false))
+        return task_started(files(s).extract_async(
+            *r.caller, owner, archive, destination.value_or(""), overwrite_of(overwrite)));
     return respond_message(files(s).extract(*r.caller, owner, archive, destination.value_or(""),
                                             overwrite_of(overwrite)),
                            "Archive extracted successfully");

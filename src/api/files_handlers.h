@@ -1,6 +1,7 @@
 #pragma once
 // The file manager's handlers (routes in api/files_routes.cpp).
 #include "http/message.h"
+#include "services/file_tasks.h"
 #include "services/services.h"
 
 namespace wsp::api {
@@ -26,6 +27,13 @@ Response files_trash_remove(Services& s, const Request& r);
 Response files_history(Services& s, const Request& r);
 Response files_history_read(Services& s, const Request& r);
 Response files_history_restore(Services& s, const Request& r);
+
+// Asynchronous tasks (files_tasks_handler.cpp).
+Response files_tasks_list(Services& s, const Request& r);
+Response files_task_get(Services& s, const Request& r);
+Response files_task_delete(Services& s, const Request& r);
+// The 202 answer of an operation started with async:true (or its error).
+Response task_started(const Result<TaskView>& started);
 
 Response files_get_config(Services& s, const Request& r);
 Response files_put_config(Services& s, const Request& r);

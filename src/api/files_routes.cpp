@@ -35,6 +35,11 @@ const Route kRoutes[] = {
     {V::get, "/api/v1/files/config", &api::files_get_config, "files", kBearer, kWorker},
     {V::put, "/api/v1/files/config", &api::files_put_config, "files", kBearer, kWorker},
     {V::get, "/api/v1/files/upload-limits", &api::files_upload_limits, "files", kBearer, kLoop},
+    // Asynchronous tasks: reading one only takes a lock (event loop); a
+    // cancel waits for the task to remove its partial output (worker).
+    {V::get, "/api/v1/files/tasks", &api::files_tasks_list, "files", kBearer, kLoop},
+    {V::get, "/api/v1/files/tasks/{id}", &api::files_task_get, "files", kBearer, kLoop},
+    {V::delete_, "/api/v1/files/tasks/{id}", &api::files_task_delete, "files", kBearer, kWorker},
 };
 
 }  // namespace

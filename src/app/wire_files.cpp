@@ -51,7 +51,8 @@ class TrashSweeper {
 // The file manager runs no process of its own and has no health probe (the
 // file system is the panel's own). The service is also the account cleanup
 // (its records go when an account is deleted; the files go with the home).
-// `serve` starts the hourly trash sweep; offline commands do not.
+// `serve` starts the hourly trash sweep and the file task pool; offline
+// commands do neither.
 Result<void> wire_files(Panel& panel) {
     auto files = std::make_shared<FileService>(panel.context());
     panel.services().files = files;
@@ -63,6 +64,9 @@ Result<void> wire_files(Panel& panel) {
             return Ok{};
         },
         [sweeper] { sweeper->stop(); });
+    // Asynchronous file tasks: start() first removes what tasks interrupted
+    // by a crash left (services/file_tasks.h); stop() cancels running ones.
+    panel.on_serve([files] { return files->tasks().start(); }, [files] { files->tasks().stop(); });
     return Ok{};
 }
 

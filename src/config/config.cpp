@@ -101,6 +101,10 @@ const Key kKeys[] = {
     WSP_KEY("files.max_extract_entries", c.files.max_extract_entries),
     WSP_KEY("files.max_extract_ratio", c.files.max_extract_ratio),
     WSP_KEY("files.search_seconds", c.files.search_seconds),
+    WSP_KEY("files.task_workers", c.files.task_workers),
+    WSP_KEY("files.task_max_per_account", c.files.task_max_per_account),
+    WSP_KEY("files.task_keep_minutes", c.files.task_keep_minutes),
+    WSP_KEY("files.task_keep_max", c.files.task_keep_max),
 
     // web.* (issue 9)
     WSP_KEY("web.dir", c.web.dir),

@@ -140,6 +140,11 @@ struct FilesConfig {                // issue 7
     int64_t max_extract_entries = 100000;
     int64_t max_extract_ratio = 200;  // uncompressed / archive size
     int64_t search_seconds = 10;      // time budget of one /files/search
+    // Asynchronous file tasks (async:true; services/file_tasks.h).
+    int64_t task_workers = 2;          // threads running tasks
+    int64_t task_max_per_account = 2;  // queued + running per account (429 beyond)
+    int64_t task_keep_minutes = 60;    // finished tasks are forgotten after this
+    int64_t task_keep_max = 1000;      // finished tasks kept at most (oldest dropped)
 };
 
 struct IdentityConfig {  // issue 10 (docs/system-mode.md)

@@ -96,6 +96,20 @@ FileItem FileService::item_of(const std::string& owner, const std::string& rel, 
     return item;
 }
 
+FileService::FileService(PanelContext& ctx) : ctx_(ctx) {
+    const auto& cfg = ctx_.config.files;
+    FileTaskLimits limits;
+    limits.workers = static_cast<int>(std::clamp<int64_t>(cfg.task_workers, 1, 16));
+    limits.per_account = static_cast<int>(std::clamp<int64_t>(cfg.task_max_per_account, 1, 1000));
+    limits.keep = std::chrono::minutes(cfg.task_keep_minutes);
+    limits.keep_max = static_cast<size_t>(std::max<int64_t>(cfg.task_keep_max, 0));
+    tasks_ = std::make_unique<FileTasks>(
+        limits, std::filesystem::path(ctx_.config.paths.data_dir) / "run" / "file-tasks",
+        [this](const std::string& owner, const std::string& dir, const std::string& temp) {
+            remove_leftover(owner, dir, temp);
+        });
+}
+
 Result<FileService::SearchResults> FileService::search(const Caller& c,
                                                        const OwnerField& owner_field,
                                                        const SearchOptions& o) {
@@ -345,6 +359,7 @@ Result<FileSettings> FileService::update_settings(const Caller& c, const OwnerFi
 }
 
 Result<int64_t> FileService::remove_all_of(const std::string& owner) {
+    tasks_->remove_all_of(owner);  // running ones stop before the home goes
     // How many items the bin held (they go with the home); a home already
     // gone counts none.
     int64_t items = 0;

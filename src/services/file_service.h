@@ -11,6 +11,7 @@
 
 #include "drivers/fs/confined_fs.h"
 #include "services/caller.h"
+#include "services/file_tasks.h"
 #include "services/owner_cleanup.h"
 #include "services/panel.h"
 
@@ -72,7 +73,7 @@ using OwnerField = std::optional<std::string>;
 
 class FileService final : public OwnerCleanup {
   public:
-    explicit FileService(PanelContext& ctx) : ctx_(ctx) {}
+    explicit FileService(PanelContext& ctx);
 
     Result<std::vector<FileItem>> list(const Caller& c, const OwnerField& owner,
                                        const std::string& path, const ListOptions& options);
@@ -99,6 +100,22 @@ class FileService final : public OwnerCleanup {
     // `destination` empty: the archive's directory.
     Result<void> extract(const Caller& c, const OwnerField& owner, const std::string& archive,
                          const std::string& destination, fs::Overwrite ow);
+
+    // The same operations with `async:true` (file_service_tasks.cpp): the
+    // synchronous call's validation, plus the checks it would fail first
+    // (missing source, taken destination, unknown format), then a task that
+    // runs them on the task pool with the owner's identity.
+    Result<TaskView> compress_async(const Caller& c, const OwnerField& owner,
+                                    const std::vector<std::string>& paths,
+                                    const std::string& archive, fs::Overwrite ow);
+    Result<TaskView> extract_async(const Caller& c, const OwnerField& owner,
+                                   const std::string& archive, const std::string& destination,
+                                   fs::Overwrite ow);
+    Result<TaskView> copy_async(const Caller& c, const OwnerField& owner, const std::string& source,
+                                const std::string& destination, fs::Overwrite ow);
+    Result<TaskView> move_async(const Caller& c, const OwnerField& owner, const std::string& source,
+                                const std::string& destination, fs::Overwrite ow);
+    FileTasks& tasks() { return *tasks_; }
 
     // Search by name (substring or glob), optionally by content.
     struct SearchOptions {
@@ -175,7 +192,11 @@ class FileService final : public OwnerCleanup {
                               const std::string& previous);
     std::string history_dir_of(const std::string& real_rel) const;
 
+    // What a task interrupted by a crash left: `temp` in `dir` of the home.
+    void remove_leftover(const std::string& owner, const std::string& dir, const std::string& temp);
+
     PanelContext& ctx_;
+    std::unique_ptr<FileTasks> tasks_;
 };
 
 }  // namespace wsp

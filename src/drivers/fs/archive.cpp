@@ -6,11 +6,15 @@
 #include <linux/fs.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <memory>
+#include <optional>
 
 #include "drivers/fs/fs_error.h"
+#include "drivers/fs/gzip_pipe.h"
+#include "drivers/fs/progress.h"
 #include "drivers/fs/user_path.h"
 
 namespace wsp::fs {
@@ -46,25 +50,71 @@ Error archive_failure(struct archive* a, std::string_view what) {
 
 bool link_stays_inside(const std::string& link_rel, const std::string& target);
 
-Result<void> write_data(struct archive* a, int fd, const std::string& what) {
-    std::vector<char> buf(1 << 16);
-    for (;;) {
-        ssize_t n = ::read(fd, buf.data(), buf.size());
+// One archive being written: the libarchive handle, whether it is a zip
+// (which chooses store or deflate per entry), the task's progress hook, and
+// one read buffer for every file.
+struct Writer {
+    struct archive* a = nullptr;
+    bool zip = false;
+    Progress* progress = nullptr;
+    std::vector<char> buf = std::vector<char>(size_t{1} << 16);
+};
+
+// Hands `n` bytes of `w.buf` to the archive.
+Result<void> put(Writer& w, size_t n, const std::string& what) {
+    if (archive_write_data(w.a, w.buf.data(), n) < 0)
+        return errno_error(archive_errno(w.a) ? archive_errno(w.a) : EIO, what);
+    return step(w.progress, static_cast<int64_t>(n));
+}
+
+// Reads into w.buf until it is full or the file ends; how much it holds.
+Result<size_t> fill(Writer& w, int fd, const std::string& what) {
+    size_t got = 0;
+    while (got < w.buf.size()) {
+        ssize_t n = ::read(fd, w.buf.data() + got, w.buf.size() - got);
         if (n < 0) {
             if (errno == EINTR) continue;
             return errno_error(errno, what);
         }
-        if (n == 0) return Ok{};
-        if (archive_write_data(a, buf.data(), static_cast<size_t>(n)) < 0)
-            return errno_error(archive_errno(a) ? archive_errno(a) : EIO, what);
+        if (n == 0) break;
+        got += static_cast<size_t>(n);
     }
+    return got;
+}
+
+Result<void> write_data(Writer& w, int fd, const std::string& what) {
+    for (;;) {
+        TRY(size_t n, fill(w, fd, what));
+        if (n == 0) return Ok{};
+        CHECK_OK(put(w, n, what));
+    }
+}
+
+// Files this large have their first block probed before a zip entry is
+// written (smaller ones are simply deflated: the probe would cost more
+// than it could save).
+constexpr int64_t kStoreProbeMin = 256 * 1024;
+
+// Whether a sample shrinks under fast deflate. Media and archives do not:
+// zip(1) stores such entries too, but only after deflating them in vain;
+// the probe decides from the first 64 KB for about 1 % of that time.
+bool compresses(const char* p, size_t n) {
+    thread_local std::vector<Bytef> out;
+    uLongf out_len = compressBound(static_cast<uLong>(n));
+    out.resize(out_len);
+    if (compress2(out.data(), &out_len, reinterpret_cast<const Bytef*>(p), static_cast<uLong>(n),
+                  1) != Z_OK)
+        return true;
+    return out_len < n - n / 20;  // at least 5 % smaller
 }
 
 // Adds `name` of `dir` as `entry_name`, recursively; never follows symlinks
 // (they are stored as links), skips special files.
-Result<void> add_entry(struct archive* a, int dir, const std::string& name,
-                       const std::string& entry_name, const std::string& user_path, int depth = 0) {
+Result<void> add_entry(Writer& w, int dir, const std::string& name, const std::string& entry_name,
+                       const std::string& user_path, int depth = 0) {
+    struct archive* a = w.a;
     if (depth > kMaxTreeDepth) return too_deep();
+    CHECK_OK(step(w.progress, 0, 1));
     struct stat st {};
     if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return errno_error(errno, user_path);
@@ -92,7 +142,7 @@ Result<void> add_entry(struct archive* a, int dir, const std::string& name,
         archive_entry_set_filetype(e.get(), AE_IFDIR);
         if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
         return for_each_name(sub.get(), [&](const char* child) {
-            return add_entry(a, sub.get(), child, entry_name + "/" + child, user_path + "/" + child,
+            return add_entry(w, sub.get(), child, entry_name + "/" + child, user_path + "/" + child,
                              depth + 1);
         });
     }
@@ -106,23 +156,46 @@ Result<void> add_entry(struct archive* a, int dir, const std::string& name,
         return validation("File has more than one hard link and is not archived: " + user_path);
     archive_entry_set_filetype(e.get(), AE_IFREG);
     archive_entry_set_size(e.get(), st.st_size);
+    size_t first = 0;  // bytes already read into w.buf for the probe
+    if (w.zip) {
+        bool store = false;
+        if (st.st_size >= kStoreProbeMin) {
+            TRY(first, fill(w, in.get(), user_path));
+            store = !compresses(w.buf.data(), first);
+        }
+        if (store)
+            archive_write_zip_set_compression_store(a);
+        else
+            archive_write_zip_set_compression_deflate(a);
+    }
     if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
-    return write_data(a, in.get(), user_path);
+    if (first > 0) {
+        CHECK_OK(put(w, first, user_path));
+    }
+    return write_data(w, in.get(), user_path);
 }
 
+// tar.gz is compressed by a GzipPipe instead of libarchive's filter (the
+// caller opens the archive on it).
 Result<void> set_format(struct archive* a, ArchiveFormat f) {
     int r = ARCHIVE_OK;
     if (f == ArchiveFormat::zip) {
         r = archive_write_set_format_zip(a);
     } else {
         r = archive_write_set_format_pax_restricted(a);
-        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_gz) r = archive_write_add_filter_gzip(a);
         if (r == ARCHIVE_OK && f == ArchiveFormat::tar_bz2) r = archive_write_add_filter_bzip2(a);
         if (r == ARCHIVE_OK && f == ArchiveFormat::tar_xz) r = archive_write_add_filter_xz(a);
         if (r == ARCHIVE_OK && f == ArchiveFormat::tar_zst) r = archive_write_add_filter_zstd(a);
     }
     if (r != ARCHIVE_OK) return validation("This archive format is not available on this server");
     return Ok{};
+}
+
+la_ssize_t to_gzip(struct archive* a, void* pipe_ptr, const void* buf, size_t n) {
+    auto* pipe = static_cast<GzipPipe*>(pipe_ptr);
+    if (pipe->write(buf, n)) return static_cast<la_ssize_t>(n);
+    archive_set_error(a, pipe->error(), "gzip failed");  // ENOSPC stays a 413
+    return -1;
 }
 
 // "a/b/c", "a/b/d" -> "a/b"; "x", "a/y" -> "".
@@ -225,6 +298,24 @@ struct Budget {
     int64_t archive_size = 0;
     int64_t bytes = 0;
     int64_t entries = 0;
+    Progress* progress = nullptr;
+    // The directory of the previous file entry, kept open: archives list
+    // siblings together, so most entries skip the walk from the root. It was
+    // reached with O_NOFOLLOW like any other, and a directory is never
+    // replaced or removed during an extraction (a later entry of its name
+    // fails or is dropped), so the fd stays the directory that path names.
+    std::string cached_dir;
+    Fd cached_fd;
+
+    // The task's progress: the archive's bytes read so far (its size is
+    // the total), checked for cancellation after every block.
+    Result<void> read_up_to(struct archive* a) {
+        if (!progress) return Ok{};
+        int64_t at = archive_filter_bytes(a, -1);
+        if (at > progress->bytes_done.load(std::memory_order_relaxed))
+            progress->bytes_done.store(std::min(at, archive_size), std::memory_order_relaxed);
+        return progress->check();
+    }
 
     Result<void> add_bytes(int64_t n) {
         bytes += n;
@@ -243,15 +334,24 @@ struct Budget {
 
 Result<void> extract_file(struct archive* a, int root, const std::string& rel, archive_entry* e,
                           Budget& budget) {
-    TRY(auto parent, parent_in(root, rel, rel));
-    auto& [dir, leaf] = parent;
-    // Replaces an earlier entry of the same name (tar appends updates);
-    // O_NOFOLLOW: never writes through a link.
-    struct stat st {};
-    if (::fstatat(dir.get(), leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
-        ::unlinkat(dir.get(), leaf.c_str(), 0);
-    int f = ::openat(dir.get(), leaf.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                     0600);
+    auto [parent_rel, leaf] = split_parent(rel);
+    if (budget.cached_fd.get() < 0 || budget.cached_dir != parent_rel) {
+        budget.cached_fd = Fd();
+        TRY(auto parent, parent_in(root, rel, rel));
+        budget.cached_fd = std::move(parent.first);
+        budget.cached_dir = parent_rel;
+    }
+    const int dir = budget.cached_fd.get();
+    // O_NOFOLLOW: never writes through a link. An earlier entry of the same
+    // name (tar appends updates) is replaced, unless it is a directory.
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int f = ::openat(dir, leaf.c_str(), flags, 0600);
+    if (f < 0 && errno == EEXIST) {
+        struct stat st {};
+        if (::fstatat(dir, leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+            ::unlinkat(dir, leaf.c_str(), 0);
+        f = ::openat(dir, leaf.c_str(), flags, 0600);
+    }
     if (f < 0) return errno_error(errno, rel);
     Fd out(f);
     const void* buf = nullptr;
@@ -262,6 +362,7 @@ Result<void> extract_file(struct archive* a, int root, const std::string& rel, a
         if (r == ARCHIVE_EOF) break;
         if (r < ARCHIVE_WARN) return archive_failure(a, rel);
         CHECK_OK(budget.add_bytes(static_cast<int64_t>(size)));
+        CHECK_OK(budget.read_up_to(a));
         const char* p = static_cast<const char*>(buf);
         while (size > 0) {
             ssize_t n = ::pwrite(out.get(), p, size, offset);
@@ -312,6 +413,8 @@ Result<void> extract_all(struct archive* a, int root, Budget& budget) {
         int r = archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF) return Ok{};
         if (r < ARCHIVE_WARN) return archive_failure(a, "archive");
+        CHECK_OK(step(budget.progress, 0, 1));
+        CHECK_OK(budget.read_up_to(a));
         if (budget.limits.max_entries > 0 && ++budget.entries > budget.limits.max_entries)
             return Error{
                 Code::too_large,
@@ -363,7 +466,7 @@ Result<ArchiveFormat> archive_format_of(const std::string& name) {
 }
 
 Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& sources,
-                      const std::string& archive, Overwrite ow) {
+                      const std::string& archive, Overwrite ow, Progress* progress) {
     if (sources.empty()) return validation("Paths are required");
     if (archive.empty()) return validation("Archive is required");
     TRY(ArchiveFormat format, archive_format_of(split_parent(archive).second));
@@ -379,16 +482,37 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
     if (exists && ow == Overwrite::no)
         return conflict("Archive already exists: " + to_user_path(archive));
     const std::string common = common_parent(sources);
-    const std::string tmp = temp_name("archive");
+    const std::string tmp = temp_for(progress, "archive");
     int f = ::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                      0644);
     if (f < 0) return errno_error(errno, to_user_path(archive));
     Fd out(f);
     auto built = [&]() -> Result<void> {
+        // Declared before the archive: it must outlive archive_write_free.
+        std::optional<GzipPipe> gzip;
         std::unique_ptr<struct archive, WriteFree> a(archive_write_new());
         CHECK_OK(set_format(a.get(), format));
-        if (archive_write_open_fd(a.get(), out.get()) != ARCHIVE_OK)
-            return archive_failure(a.get(), to_user_path(archive));
+        int opened = ARCHIVE_OK;
+        if (format == ArchiveFormat::tar_gz) {
+            gzip.emplace(out.get());
+            opened = archive_write_open2(a.get(), &*gzip, nullptr, to_gzip, nullptr, nullptr);
+        } else {
+            opened = archive_write_open_fd(a.get(), out.get());
+        }
+        if (opened != ARCHIVE_OK) return archive_failure(a.get(), to_user_path(archive));
+        Writer writer;
+        writer.a = a.get();
+        writer.zip = format == ArchiveFormat::zip;
+        writer.progress = progress;
+        if (progress) {
+            // Totals first (a metadata walk), so percent means something.
+            for (const auto& s : sources) {
+                auto real = files.real_path(s);
+                if (!real || real->empty()) continue;
+                if (auto src = files.open_parent(*real))
+                    measure_tree(src->first.get(), src->second, *progress);
+            }
+        }
         for (const auto& s : sources) {
             // A link given as a source is followed when it stays inside
             // (and refused when it leads out or nowhere).
@@ -402,10 +526,13 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
                 return validation("Not a regular file (special files are not archived): " +
                                   to_user_path(s));
             std::string entry = common.empty() ? s : s.substr(common.size() + 1);
-            CHECK_OK(add_entry(a.get(), src.first.get(), src.second, entry, to_user_path(s)));
+            CHECK_OK(add_entry(writer, src.first.get(), src.second, entry, to_user_path(s)));
         }
         if (archive_write_close(a.get()) != ARCHIVE_OK)
             return archive_failure(a.get(), to_user_path(archive));
+        if (gzip) {
+            if (int e = gzip->finish(); e != 0) return errno_error(e, to_user_path(archive));
+        }
         if (::fsync(out.get()) != 0) return errno_error(errno, to_user_path(archive));
         return Ok{};
     }();
@@ -417,12 +544,13 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
 }
 
 Result<void> extract(const ConfinedFs& files, const std::string& archive,
-                     const std::string& destination, Overwrite ow, const ExtractLimits& limits) {
+                     const std::string& destination, Overwrite ow, const ExtractLimits& limits,
+                     Progress* progress) {
     TRY(Fd in, files.open_regular(archive));
     struct stat st {};
     if (::fstat(in.get(), &st) != 0) return errno_error(errno, to_user_path(archive));
     TRY(Fd dest, files.open_dir(destination));
-    const std::string tmp = temp_name("extract");
+    const std::string tmp = temp_for(progress, "extract");
     if (::mkdirat(dest.get(), tmp.c_str(), 0700) != 0)
         return errno_error(errno, to_user_path(destination));
     auto discard = [&] { (void)remove_at(dest.get(), tmp, "extraction"); };
@@ -433,6 +561,8 @@ Result<void> extract(const ConfinedFs& files, const std::string& archive,
     }
     Fd root(t);
     Budget budget{limits, st.st_size};
+    budget.progress = progress;
+    if (progress) progress->bytes_total = st.st_size;
     auto done = [&]() -> Result<void> {
         std::unique_ptr<struct archive, ReadFree> a(archive_read_new());
         archive_read_support_format_zip(a.get());
@@ -441,7 +571,7 @@ Result<void> extract(const ConfinedFs& files, const std::string& archive,
         archive_read_support_format_rar(a.get());
         archive_read_support_format_rar5(a.get());
         archive_read_support_filter_all(a.get());
-        if (archive_read_open_fd(a.get(), in.get(), 1 << 16) != ARCHIVE_OK)
+        if (archive_read_open_fd(a.get(), in.get(), 1 << 20) != ARCHIVE_OK)
             return archive_failure(a.get(), to_user_path(archive));
         return extract_all(a.get(), root.get(), budget);
     }();

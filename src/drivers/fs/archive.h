@@ -18,6 +18,7 @@
 
 #include "base/result.h"
 #include "drivers/fs/confined_fs.h"
+#include "drivers/fs/progress.h"
 
 namespace wsp::fs {
 
@@ -34,12 +35,15 @@ struct ExtractLimits {
 
 // Writes the archive of `sources` (relative paths; entries named relative to
 // their common parent) to `archive`, through a temp file renamed into place.
+// With `progress`: totals measured first, then bytes read and entries added.
 Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& sources,
-                      const std::string& archive, Overwrite ow);
+                      const std::string& archive, Overwrite ow, Progress* progress = nullptr);
 
 // Extracts `archive` into the directory `destination`. Existing names are
 // 409 (nothing extracted) unless `ow` is yes (they are replaced).
+// With `progress`: the archive's bytes read (of its size) and entries done.
 Result<void> extract(const ConfinedFs& files, const std::string& archive,
-                     const std::string& destination, Overwrite ow, const ExtractLimits& limits);
+                     const std::string& destination, Overwrite ow, const ExtractLimits& limits,
+                     Progress* progress = nullptr);
 
 }  // namespace wsp::fs

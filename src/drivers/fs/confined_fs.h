@@ -32,6 +32,8 @@
 
 namespace wsp::fs {
 
+struct Progress;  // drivers/fs/progress.h
+
 struct Entry {
     std::string name;
     bool is_dir = false;
@@ -78,12 +80,22 @@ class ConfinedFs {
     // Deletes a file, symlink (not its target) or directory tree.
     Result<void> remove(const std::string& rel) const;
     // renameat2 within the home; with Overwrite::yes an existing destination
-    // is exchanged atomically and then removed.
-    Result<void> rename(const std::string& from, const std::string& to, Overwrite ow) const;
+    // is exchanged atomically and then removed. Across file systems it is a
+    // copy then a delete (`progress` then counts the copy).
+    Result<void> rename(const std::string& from, const std::string& to, Overwrite ow,
+                        Progress* progress = nullptr) const;
     // Recursive copy into a temp name next to `to`, renamed into place when
     // complete (nothing half copied is left on failure). Symlinks are copied
-    // as symlinks.
-    Result<void> copy(const std::string& from, const std::string& to, Overwrite ow) const;
+    // as symlinks. `progress` (optional): totals measured first, then bytes
+    // and entries copied; cancellation stops it like a failure.
+    Result<void> copy(const std::string& from, const std::string& to, Overwrite ow,
+                      Progress* progress = nullptr) const;
+    // The checks copy() (verb "copy") and a move ("move") make before any
+    // work: both paths usable, not the same, not into itself, the source
+    // there, the destination free unless `ow`. Async tasks run them first
+    // so bad input is answered before a task starts.
+    Result<void> check_transfer(const std::string& from, const std::string& to, Overwrite ow,
+                                std::string_view verb) const;
     // chmod (permission bits only), through a symlink that stays inside.
     Result<void> chmod(const std::string& rel, mode_t mode, Recursive recursive) const;
 
