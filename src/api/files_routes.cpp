@@ -1,5 +1,6 @@
 #include "api/files_handlers.h"
 #include "api/routes.h"
+#include "api/share_handlers.h"
 
 namespace wsp {
 namespace {
@@ -35,6 +36,13 @@ const Route kRoutes[] = {
     {V::get, "/api/v1/files/config", &api::files_get_config, "files", kBearer, kWorker},
     {V::put, "/api/v1/files/config", &api::files_put_config, "files", kBearer, kWorker},
     {V::get, "/api/v1/files/upload-limits", &api::files_upload_limits, "files", kBearer, kLoop},
+    {V::post, "/api/v1/files/share", &api::files_share_create, "files", kBearer, kWorker},
+    {V::get, "/api/v1/files/shares", &api::files_shares_list, "files", kBearer, kWorker},
+    {V::delete_, "/api/v1/files/shares/{id}", &api::files_share_revoke, "files", kBearer, kWorker},
+    // The public side of share links: no API token (the link's token is in
+    // the path); outside /api/v1 because the URL is handed to people.
+    {V::get, "/s/{token}", &api::share_download, "files", Access::open, kWorker},
+    {V::post, "/s/{token}", &api::share_download_with_password, "files", Access::open, kWorker},
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "app/panel.h"
 #include "app/wire.h"
 #include "services/file_service.h"
+#include "services/share_service.h"
 
 namespace wsp {
 namespace {
@@ -56,6 +57,9 @@ Result<void> wire_files(Panel& panel) {
     auto files = std::make_shared<FileService>(panel.context());
     panel.services().files = files;
     panel.services().users.add_cleanup(files.get());
+    auto shares = std::make_shared<ShareService>(panel.context(), files);
+    panel.services().shares = shares;
+    panel.services().users.add_cleanup(shares.get());
     auto sweeper = std::make_shared<TrashSweeper>(files);
     panel.on_serve(
         [sweeper]() -> Result<void> {

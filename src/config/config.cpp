@@ -97,6 +97,10 @@ const Key kKeys[] = {
     WSP_KEY("files.max_extract_entries", c.files.max_extract_entries),
     WSP_KEY("files.max_extract_ratio", c.files.max_extract_ratio),
     WSP_KEY("files.search_seconds", c.files.search_seconds),
+    WSP_KEY("shares.default_expires_s", c.shares.default_expires_s),
+    WSP_KEY("shares.max_expires_s", c.shares.max_expires_s),
+    WSP_KEY("shares.password_attempts_per_minute", c.shares.password_attempts_per_minute),
+    WSP_KEY("shares.base_url", c.shares.base_url),
 
     // web.* (issue 9)
     WSP_KEY("web.dir", c.web.dir),

@@ -135,6 +135,13 @@ struct FilesConfig {                // issue 7
     int64_t search_seconds = 10;      // time budget of one /files/search
 };
 
+struct SharesConfig {                           // share links (issue 8, docs/files.md)
+    int64_t default_expires_s = 7 * 86400;      // when POST /files/share names none
+    int64_t max_expires_s = 365 * 86400;        // longest expires_in accepted
+    int64_t password_attempts_per_minute = 10;  // per link, then 429
+    std::string base_url;  // "https://panel.example.com:2083"; "" = from the request's Host
+};
+
 struct Config {
     ServerConfig server;
     AuthConfig auth;
@@ -149,6 +156,7 @@ struct Config {
     CronConfig cron;
     MailConfig mail;
     FilesConfig files;
+    SharesConfig shares;
 };
 
 // Reads a TOML file over the defaults. An unknown key or a value of the

@@ -66,7 +66,7 @@ HttpResult HttpClient::request(
     tcp::resolver resolver(io);
     auto endpoints = resolver.resolve("127.0.0.1", std::to_string(port));
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
     req.set(http::field::user_agent, "wispanel-integration-test");
     req.keep_alive(false);
     for (auto& [k, v] : headers) req.set(k, v);
