@@ -69,6 +69,30 @@ Result<std::optional<std::string>> password_of(const Request& r) {
     return f.string("password");
 }
 
+// What a browser gets for a link that needs its password: a form posting
+// it back to the same URL (no script, nothing external).
+Response password_page(const std::string& message) {
+    Response r;
+    r.status = 401;
+    r.content_type = "text/html; charset=utf-8";
+    r.headers = {{"Content-Security-Policy",
+                  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Cache-Control", "no-store"}};
+    r.body =
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<title>Password required</title><style>body{font-family:system-ui,sans-serif;"
+        "max-width:24rem;margin:4rem auto;padding:0 1rem}input,button{font-size:1rem;"
+        "padding:.4rem;margin:.3rem 0}</style></head><body><h1>Shared file</h1><form "
+        "method=\"post\">"
+        "<label for=\"password\">Password</label><br><input id=\"password\" name=\"password\" "
+        "type=\"password\" autocomplete=\"off\" autofocus required><br><button type=\"submit\">"
+        "Download</button></form><p role=\"alert\">" +
+        message + "</p></body></html>";
+    return r;
+}
+
 Response serve(Services& s, const Request& r, const std::optional<std::string>& password) {
     const bool count = r.method != Verb::head;
     auto opened = shares(s).open(r.param("token"), password, count);
@@ -76,6 +100,10 @@ Response serve(Services& s, const Request& r, const std::optional<std::string>& 
         Response refused = error_response(opened.error());
         if (opened.error().code == Code::rate_limited)
             refused.headers.emplace_back("Retry-After", "60");
+        // The messages are the service's fixed texts (no user input), safe in HTML.
+        if (opened.error().code == Code::unauthorized &&
+            r.accept.find("text/html") != std::string::npos)
+            return password_page(password ? opened.error().message : "");
         return refused;
     }
     const SharedFile& file = opened.value();

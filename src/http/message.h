@@ -22,7 +22,8 @@ struct Request {
     std::string body;
     std::string content_type;
     std::string client_ip;
-    std::string host;  // the Host header (share links build their URL from it)
+    std::string host;    // the Host header (share links build their URL from it)
+    std::string accept;  // the Accept header (a browser gets HTML where it helps)
     std::string bearer_token;
     const Caller* caller = nullptr;  // set on authenticated routes
 

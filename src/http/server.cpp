@@ -237,6 +237,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                                     header[http::field::accept_encoding]);
             if (admission.auth) user = admission.auth->caller.username;
             admission.request.host = std::string(header[http::field::host]);
+            admission.request.accept = std::string(header[http::field::accept]);
             const uint64_t limit = static_cast<uint64_t>(config_.max_body_bytes);
             if (!admission.rejection && header_parser.content_length() &&
                 *header_parser.content_length() > limit) {

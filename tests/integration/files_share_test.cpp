@@ -93,6 +93,11 @@ TEST_F(FilesShareTest, PasswordIsRequiredAndTriedAtABoundedRate) {
     EXPECT_EQ(none.status, 401);
     EXPECT_NE(none.body.find("Password required"), std::string::npos) << none.body;
     EXPECT_EQ(post_form(link, "password=wrong").status, 401);
+    // A browser gets a form that posts the password back.
+    auto page = http().request("GET", link, "", {{"Accept", "text/html,*/*"}});
+    EXPECT_EQ(page.status, 401);
+    EXPECT_NE(page.body.find("<form method=\"post\">"), std::string::npos) << page.body;
+    EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
     auto ok = post_form(link, "password=open+sesame%26%3D");
     ASSERT_EQ(ok.status, 200) << ok.body;
     EXPECT_EQ(ok.body, "s3cret\n");
