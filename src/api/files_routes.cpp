@@ -1,4 +1,5 @@
 #include "api/files_handlers.h"
+#include "api/files_transfer_handlers.h"
 #include "api/routes.h"
 
 namespace wsp {
@@ -13,7 +14,9 @@ constexpr Exec kLoop = Exec::event_loop;
 const Route kRoutes[] = {
     {V::get, "/api/v1/files/list", &api::files_list, "files", kBearer, kWorker},
     {V::get, "/api/v1/files/read", &api::files_read, "files", kBearer, kWorker},
-    {V::post, "/api/v1/files/write", &api::files_write, "files", kBearer, kWorker},
+    // Up to files.max_edit_kb, not server.max_body_bytes.
+    {V::post, "/api/v1/files/write", &api::files_write, "files", kBearer, kWorker,
+     &api::edit_body_limit},
     {V::post, "/api/v1/files/delete", &api::files_delete, "files", kBearer, kWorker},
     {V::post, "/api/v1/files/mkdir", &api::files_mkdir, "files", kBearer, kWorker},
     {V::post, "/api/v1/files/rename", &api::files_rename, "files", kBearer, kWorker},
@@ -35,6 +38,17 @@ const Route kRoutes[] = {
     {V::get, "/api/v1/files/config", &api::files_get_config, "files", kBearer, kWorker},
     {V::put, "/api/v1/files/config", &api::files_put_config, "files", kBearer, kWorker},
     {V::get, "/api/v1/files/upload-limits", &api::files_upload_limits, "files", kBearer, kLoop},
+    // Uploads and downloads (issue 8): streamed bodies (docs/files.md).
+    {V::post, "/api/v1/files/upload", nullptr, "files", kBearer, kWorker, &api::upload_body_limit,
+     &api::files_upload},
+    {V::get, "/api/v1/files/download", &api::files_download, "files", kBearer, kWorker},
+    // tus 1.0 resumable uploads; OPTIONS (discovery) needs no token.
+    {V::options, "/api/v1/files/uploads", &api::files_tus_options, "files", Access::open, kLoop},
+    {V::post, "/api/v1/files/uploads", &api::files_tus_create, "files", kBearer, kWorker},
+    {V::head, "/api/v1/files/uploads/{id}", &api::files_tus_head, "files", kBearer, kWorker},
+    {V::patch, "/api/v1/files/uploads/{id}", nullptr, "files", kBearer, kWorker,
+     &api::upload_body_limit, &api::files_tus_patch},
+    {V::delete_, "/api/v1/files/uploads/{id}", &api::files_tus_delete, "files", kBearer, kWorker},
 };
 
 }  // namespace

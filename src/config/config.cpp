@@ -97,6 +97,8 @@ const Key kKeys[] = {
     WSP_KEY("files.max_extract_entries", c.files.max_extract_entries),
     WSP_KEY("files.max_extract_ratio", c.files.max_extract_ratio),
     WSP_KEY("files.search_seconds", c.files.search_seconds),
+    WSP_KEY("files.uploads_dir_name", c.files.uploads_dir_name),
+    WSP_KEY("files.upload_expire_hours", c.files.upload_expire_hours),
 
     // web.* (issue 9)
     WSP_KEY("web.dir", c.web.dir),
