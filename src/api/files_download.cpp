@@ -43,8 +43,8 @@ class FileSource final : public BodySource {
                 continue;
             }
             auto& span = std::get<FileSpanPart>(seg);
-            size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size() - filled,
-                                                                 span.length - pos_));
+            size_t want =
+                static_cast<size_t>(std::min<uint64_t>(buf.size() - filled, span.length - pos_));
             ssize_t n = ::pread(fd_.get(), buf.data() + filled, want,
                                 static_cast<off_t>(span.offset + pos_));
             if (n < 0) {
@@ -125,12 +125,18 @@ bool none_match(std::string_view header, std::string_view etag) {
 
 std::string content_type_of(std::string_view name) {
     static constexpr std::pair<std::string_view, std::string_view> kMore[] = {
-        {".pdf", "application/pdf"},    {".zip", "application/zip"},
-        {".gz", "application/gzip"},    {".tar", "application/x-tar"},
-        {".gif", "image/gif"},          {".jpeg", "image/jpeg"},
-        {".mp4", "video/mp4"},          {".mp3", "audio/mpeg"},
-        {".xml", "application/xml"},    {".csv", "text/csv; charset=utf-8"},
-        {".md", "text/markdown; charset=utf-8"}, {".php", "text/plain; charset=utf-8"},
+        {".pdf", "application/pdf"},
+        {".zip", "application/zip"},
+        {".gz", "application/gzip"},
+        {".tar", "application/x-tar"},
+        {".gif", "image/gif"},
+        {".jpeg", "image/jpeg"},
+        {".mp4", "video/mp4"},
+        {".mp3", "audio/mpeg"},
+        {".xml", "application/xml"},
+        {".csv", "text/csv; charset=utf-8"},
+        {".md", "text/markdown; charset=utf-8"},
+        {".php", "text/plain; charset=utf-8"},
     };
     for (const auto& [ext, type] : kMore)
         if (name.size() > ext.size() && name.ends_with(ext)) return std::string(type);
@@ -166,8 +172,8 @@ std::string etag_of(const struct stat& st) {
 
 }  // namespace
 
-Response download_response(Services& services, const std::string& account,
-                           const std::string& path, const Request& request) {
+Response download_response(Services& services, const std::string& account, const std::string& path,
+                           const Request& request) {
     auto opened = services.transfer->open_download(account, path);
     if (!opened) return error_response(opened.error());
     Download& d = *opened;
@@ -212,10 +218,9 @@ Response download_response(Services& services, const std::string& account,
     }
     RangeRequest ranges = range ? parse_range(*range, size) : RangeRequest{};
     if (ranges.kind == RangeRequest::Kind::unsatisfiable) {
-        Response e = error_response(
-            {Code::validation, "Range not satisfiable (the file has " + std::to_string(size) +
-                                   " bytes)"},
-            416);
+        Response e = error_response({Code::validation, "Range not satisfiable (the file has " +
+                                                           std::to_string(size) + " bytes)"},
+                                    416);
         e.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
         return e;
     }

@@ -15,7 +15,7 @@
 
 namespace wsp {
 
-Response download_response(Services& services, const std::string& account,
-                           const std::string& path, const Request& request);
+Response download_response(Services& services, const std::string& account, const std::string& path,
+                           const Request& request);
 
 }  // namespace wsp

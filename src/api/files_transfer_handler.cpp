@@ -85,8 +85,9 @@ class MultipartSink final : public BodySink, private MultipartEvents {
         if (h.filename) {
             if (h.filename->empty()) return Ok{};  // a form's empty file input
             if (!session_)
-                return validation("Path is required (a query parameter, or a form field before "
-                                  "the files)");
+                return validation(
+                    "Path is required (a query parameter, or a form field before "
+                    "the files)");
             CHECK_OK(session_->begin_file(*h.filename));
             in_file_ = true;
             ++files_;

@@ -10,12 +10,12 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -249,11 +249,9 @@ auto HttpServer::on_worker(F&& f) -> awaitable<decltype(f())> {
 }
 
 template <class Stream, class HeaderParser>
-awaitable<std::optional<Response>> HttpServer::stream_request(Stream& stream,
-                                                             beast::flat_buffer& buffer,
-                                                             HeaderParser& header_parser,
-                                                             Admission& admission,
-                                                             unsigned version, bool& keep_alive) {
+awaitable<std::optional<Response>> HttpServer::stream_request(
+    Stream& stream, beast::flat_buffer& buffer, HeaderParser& header_parser, Admission& admission,
+    unsigned version, bool& keep_alive, bool& linger) {
     using namespace asio::experimental::awaitable_operators;
     SinkOpening opening = co_await on_worker([&] { return dispatcher_.open_sink(admission); });
     if (!opening.sink) {
@@ -282,8 +280,7 @@ awaitable<std::optional<Response>> HttpServer::stream_request(Stream& stream,
     parser.body_limit(admission.body_limit);
     const int64_t timeout = config_.body_timeout_s;
     std::vector<char> front(kChunk), back(kChunk);
-    auto write_chunk = [&](std::vector<char>& data,
-                           size_t n) -> awaitable<std::optional<Error>> {
+    auto write_chunk = [&](std::vector<char>& data, size_t n) -> awaitable<std::optional<Error>> {
         if (n == 0) co_return std::nullopt;
         co_return co_await on_worker([&]() -> std::optional<Error> {
             auto r = sink.write(std::string_view(data.data(), n));
@@ -312,11 +309,12 @@ awaitable<std::optional<Response>> HttpServer::stream_request(Stream& stream,
     if (failed || got.ec) {
         co_await abort();
         keep_alive = false;
+        linger = true;
         if (failed) co_return error_response(*failed);
         if (got.ec == http::error::body_limit)
-            co_return error_response(
-                {Code::too_large, "Request body too large (limit " +
-                                      std::to_string(admission.body_limit) + " bytes)"});
+            co_return error_response({Code::too_large, "Request body too large (limit " +
+                                                           std::to_string(admission.body_limit) +
+                                                           " bytes)"});
         co_return std::nullopt;  // gone, timed out or garbage: nothing to answer
     }
     Response response = co_await on_worker([&] { return sink.finish(); });
@@ -356,9 +354,9 @@ awaitable<bool> HttpServer::send_file(tcp::socket& socket, BodySource::FileSpan 
         if (err != EAGAIN) co_return false;
         asio::steady_timer timer(socket.get_executor(),
                                  std::chrono::seconds(config_.body_timeout_s));
-        auto which = co_await (socket.async_wait(tcp::socket::wait_write,
-                                                 asio::as_tuple(use_awaitable)) ||
-                               timer.async_wait(asio::as_tuple(use_awaitable)));
+        auto which =
+            co_await (socket.async_wait(tcp::socket::wait_write, asio::as_tuple(use_awaitable)) ||
+                      timer.async_wait(asio::as_tuple(use_awaitable)));
         if (which.index() != 0 || std::get<0>(std::get<0>(which))) co_return false;
     }
     co_return true;
@@ -410,8 +408,7 @@ awaitable<std::optional<uint64_t>> HttpServer::write_source(Stream& stream, Resp
         if (!chunked && sent + static_cast<uint64_t>(n) > length)
             co_return std::nullopt;  // longer than announced: the stream is broken
         // The socket takes one chunk while a worker reads the next.
-        auto [ec, next] =
-            co_await (push(front, static_cast<size_t>(n)) && pull(back));
+        auto [ec, next] = co_await (push(front, static_cast<size_t>(n)) && pull(back));
         if (ec) co_return std::nullopt;
         sent += static_cast<uint64_t>(n);
         std::swap(front, back);
@@ -429,9 +426,9 @@ awaitable<std::optional<uint64_t>> HttpServer::write_source(Stream& stream, Resp
 
 template <class Stream>
 awaitable<std::optional<uint64_t>> HttpServer::write_response(Stream& stream, Response& response,
-                                                             unsigned version, bool keep_alive,
-                                                             bool head,
-                                                             const std::string& request_id) {
+                                                              unsigned version, bool keep_alive,
+                                                              bool head,
+                                                              const std::string& request_id) {
     beast::error_code ec;
     tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
     if (!response.source) {
@@ -484,6 +481,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         bool keep_alive = false;
         unsigned version = 11;
         bool head_request = false;
+        bool linger = false;  // an upload refused half way: let the client read why
         std::string method_text = "-", path_text = "-", user = "-";
 
         if (ec == http::error::header_limit) {
@@ -501,9 +499,8 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                                     header[http::field::authorization], peer,
                                                     header[http::field::accept_encoding]);
             if (admission.auth) user = admission.auth->caller.username;
-            const uint64_t limit = admission.route
-                                       ? admission.body_limit
-                                       : static_cast<uint64_t>(config_.max_body_bytes);
+            const uint64_t limit = admission.route ? admission.body_limit
+                                                   : static_cast<uint64_t>(config_.max_body_bytes);
             if (!admission.rejection && header_parser.content_length() &&
                 *header_parser.content_length() > limit) {
                 admission.rejection =
@@ -524,7 +521,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                 admission.request.content_type = std::string(header[http::field::content_type]);
                 if (admission.route->open_sink) {
                     auto streamed = co_await stream_request(stream, buffer, header_parser,
-                                                            admission, version, keep_alive);
+                                                            admission, version, keep_alive, linger);
                     if (!streamed) co_return;
                     response = std::move(*streamed);
                 } else {
@@ -547,7 +544,8 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                     } else {
                         admission.request.body = std::move(parser.get().body());
                         if (admission.route->exec == Exec::worker) {
-                            response = co_await on_worker([&] { return dispatcher_.run(admission); });
+                            response =
+                                co_await on_worker([&] { return dispatcher_.run(admission); });
                         } else {
                             response = dispatcher_.run(admission);
                         }
@@ -571,6 +569,21 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                           .count();
             spdlog::info("{} \"{} {}\" {} {} {:.1f}ms user={} rid={}", peer, method_text, path_text,
                          status, bytes.value_or(0), ms, user, request_id);
+        }
+        if (bytes && linger) {
+            // The client may still be sending the rest of its upload; closing
+            // now would reset the connection and lose the answer. Read and
+            // drop what comes for a short while (bounded), as nginx's
+            // lingering close does.
+            std::vector<char> sink(64 * 1024);
+            uint64_t dropped = 0;
+            tcp_of(stream).expires_after(std::chrono::seconds(2));
+            while (dropped < (64u << 20)) {
+                size_t n = co_await stream.async_read_some(asio::buffer(sink),
+                                                           asio::redirect_error(use_awaitable, ec));
+                if (ec) break;
+                dropped += n;
+            }
         }
         if (!bytes || !keep_alive) co_return;
         first = false;

@@ -63,13 +63,15 @@ class HttpServer {
     template <class Stream, class HeaderParser>
     boost::asio::awaitable<std::optional<Response>> stream_request(
         Stream& stream, boost::beast::flat_buffer& buffer, HeaderParser& header_parser,
-        Admission& admission, unsigned version, bool& keep_alive);
+        Admission& admission, unsigned version, bool& keep_alive, bool& linger);
     // Writes a response (string or streamed body); returns the body bytes
     // sent, or nullopt when the connection failed.
     template <class Stream>
-    boost::asio::awaitable<std::optional<uint64_t>> write_response(
-        Stream& stream, Response& response, unsigned version, bool keep_alive, bool head,
-        const std::string& request_id);
+    boost::asio::awaitable<std::optional<uint64_t>> write_response(Stream& stream,
+                                                                   Response& response,
+                                                                   unsigned version,
+                                                                   bool keep_alive, bool head,
+                                                                   const std::string& request_id);
     template <class Stream>
     boost::asio::awaitable<std::optional<uint64_t>> write_source(Stream& stream,
                                                                  Response& response);

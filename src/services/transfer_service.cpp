@@ -62,8 +62,8 @@ Result<void> place(int dir, const std::string& tmp, const std::string& name, boo
         int e = errno;
         if (e != EEXIST) return fs::errno_error(e, user_path);
         struct stat st {};
-        if (!overwrite || (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                           S_ISDIR(st.st_mode)))
+        if (!overwrite ||
+            (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)))
             return conflict("File already exists: " + user_path);
         if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0)
             return fs::errno_error(errno, user_path);
@@ -229,9 +229,8 @@ Result<TusUpload> TransferService::load(const std::string& id) {
     if (!found || found->expires_at < now_unix()) return not_found("Upload not found");
     // The offset is what the data file holds.
     const std::string data = join(ctx_.config.files.uploads_dir_name, found->id);
-    TRY(auto st, as_owner(ctx_, found->owner, [&](fs::ConfinedFs& files) {
-            return files.lstat(data);
-        }));
+    TRY(auto st,
+        as_owner(ctx_, found->owner, [&](fs::ConfinedFs& files) { return files.lstat(data); }));
     found->offset = st.st_size;
     return *found;
 }
@@ -253,8 +252,8 @@ Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& 
     const std::string& updir = ctx_.config.files.uploads_dir_name;
     CHECK_OK(as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(Fd target, files.open_dir(dir));
-        CHECK_OK(check_free(target.get(), u.filename, u.overwrite,
-                            to_user_path(join(dir, u.filename))));
+        CHECK_OK(
+            check_free(target.get(), u.filename, u.overwrite, to_user_path(join(dir, u.filename))));
         // The hidden directory at the top of the home, like the bin.
         if (::mkdirat(files.root(), updir.c_str(), 0700) != 0 && errno != EEXIST)
             return fs::errno_error(errno, "/");
@@ -269,9 +268,9 @@ Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& 
         Stmt q(ctx_.db,
                "INSERT INTO file_uploads (id, owner, directory, filename, length, overwrite, "
                "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        q.bind_all(std::string_view(u.id), std::string_view(u.owner),
-                   std::string_view(u.directory), std::string_view(u.filename), u.length,
-                   int64_t{u.overwrite ? 1 : 0}, now_unix(), u.expires_at);
+        q.bind_all(std::string_view(u.id), std::string_view(u.owner), std::string_view(u.directory),
+                   std::string_view(u.filename), u.length, int64_t{u.overwrite ? 1 : 0}, now_unix(),
+                   u.expires_at);
         q.run();
         return Ok{};
     });
@@ -307,8 +306,7 @@ Result<std::unique_ptr<TusAppend>> TransferService::tus_append(const Caller& c,
                              " does not match the upload's offset " + std::to_string(u->offset)));
     if (length && *length > u->length - u->offset)
         return fail(Error{Code::too_large, "Body is longer than the rest of the upload (" +
-                                               std::to_string(u->length - u->offset) +
-                                               " bytes)"});
+                                               std::to_string(u->length - u->offset) + " bytes)"});
     const std::string data = join(ctx_.config.files.uploads_dir_name, u->id);
     auto fd = as_owner(ctx_, u->owner, [&](fs::ConfinedFs& files) -> Result<Fd> {
         TRY(auto parent, files.open_parent(data));
@@ -455,11 +453,9 @@ Result<Download> TransferService::open_download(const std::string& owner, const 
             TRY(Fd dir, files.open_dir(rel));
             std::string top = rel.empty() ? owner : fs::split_parent(rel).second;
             d.name = top + ".zip";
-            d.zip = std::make_unique<fs::ZipStream>(std::move(dir), top,
-                                                    ctx_.identity.uid_of(owner),
-                                                    ctx_.identity.gid_of(owner),
-                                                    rel.empty() ? reserved()
-                                                                : std::vector<std::string>{});
+            d.zip = std::make_unique<fs::ZipStream>(
+                std::move(dir), top, ctx_.identity.uid_of(owner), ctx_.identity.gid_of(owner),
+                rel.empty() ? reserved() : std::vector<std::string>{});
             return Ok{};
         }
         TRY(d.file, files.open_regular(rel));

@@ -69,11 +69,12 @@ TEST(Multipart, EveryChunkSizeGivesTheSameParts) {
     std::string binary;
     std::mt19937 rng(7);
     for (int i = 0; i < 3000; ++i) binary.push_back(static_cast<char>(rng() & 0xff));
-    const std::string body = body_of({{"form-data; name=\"path\"", "/site"},
-                                      {"form-data; name=\"file\"; filename=\"a.bin\"", binary},
-                                      {"form-data; name=\"file\"; filename=\"t.txt\"", tricky_data()},
-                                      {"form-data; name=\"file\"; filename=\"empty\"", ""}},
-                                     "preamble to ignore\r\n");
+    const std::string body =
+        body_of({{"form-data; name=\"path\"", "/site"},
+                 {"form-data; name=\"file\"; filename=\"a.bin\"", binary},
+                 {"form-data; name=\"file\"; filename=\"t.txt\"", tricky_data()},
+                 {"form-data; name=\"file\"; filename=\"empty\"", ""}},
+                "preamble to ignore\r\n");
     for (size_t size : {1, 2, 3, 5, 7, 13, 24, 25, 26, 27, 64, 1000, 100000}) {
         MultipartParser p(kBoundary);
         Collect c;
@@ -92,10 +93,37 @@ TEST(Multipart, EveryChunkSizeGivesTheSameParts) {
     }
 }
 
+TEST(Multipart, RandomSplitsGiveTheSameParts) {
+    std::mt19937 rng(42);
+    for (int round = 0; round < 300; ++round) {
+        // Data made of the characters a boundary is made of.
+        std::string data;
+        const std::string alphabet = "\r\n-" + kBoundary.substr(0, 6);
+        size_t len = rng() % 400;
+        for (size_t i = 0; i < len; ++i) data.push_back(alphabet[rng() % alphabet.size()]);
+        const std::string body =
+            body_of({{"form-data; name=\"a\"; filename=\"x\"", data},
+                     {"form-data; name=\"b\"", data + "\r\n--"}});
+        MultipartParser p(kBoundary);
+        Collect c;
+        size_t at = 0;
+        while (at < body.size()) {
+            size_t n = 1 + rng() % 60;
+            ASSERT_TRUE(p.feed(std::string_view(body).substr(at, n), c));
+            at += n;
+        }
+        ASSERT_TRUE(p.done());
+        ASSERT_EQ(c.parts.size(), 2u);
+        EXPECT_EQ(c.parts[0].data, data);
+        EXPECT_EQ(c.parts[1].data, data + "\r\n--");
+    }
+}
+
 TEST(Multipart, BodyWithoutPreambleOrTrailingCrlf) {
-    std::string body = "--" + kBoundary +
-                       "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x\"\r\n\r\nabc\r\n--" +
-                       kBoundary + "--";
+    std::string body =
+        "--" + kBoundary +
+        "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x\"\r\n\r\nabc\r\n--" +
+        kBoundary + "--";
     MultipartParser p(kBoundary);
     Collect c;
     ASSERT_TRUE(p.feed(body, c));
@@ -105,7 +133,8 @@ TEST(Multipart, BodyWithoutPreambleOrTrailingCrlf) {
 }
 
 TEST(Multipart, MissingFinalBoundaryIsNotDone) {
-    const std::string body = body_of({{"form-data; name=\"f\"; filename=\"x\"", "data"}}, "", false);
+    const std::string body =
+        body_of({{"form-data; name=\"f\"; filename=\"x\"", "data"}}, "", false);
     for (size_t size : {1, 3, 1000}) {
         MultipartParser p(kBoundary);
         Collect c;
@@ -140,8 +169,8 @@ TEST(Multipart, MalformedBodiesAre400) {
 
 TEST(Multipart, TransportPaddingAfterBoundaryIsAllowed) {
     std::string body = "--" + kBoundary +
-                       "  \t\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--" + kBoundary +
-                       "--\r\nepilogue";
+                       "  \t\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--" +
+                       kBoundary + "--\r\nepilogue";
     MultipartParser p(kBoundary);
     Collect c;
     ASSERT_TRUE(p.feed(body, c));
@@ -154,7 +183,8 @@ TEST(Multipart, DispositionParameters) {
     auto h = parse_disposition("form-data; name=\"files[]\"; filename=\"a \\\"q\\\".txt\"");
     EXPECT_EQ(h.name, "files[]");
     EXPECT_EQ(*h.filename, "a \"q\".txt");
-    auto star = parse_disposition("form-data; name=f; filename=\"x\"; filename*=UTF-8''%C3%A9t%C3%A9.txt");
+    auto star =
+        parse_disposition("form-data; name=f; filename=\"x\"; filename*=UTF-8''%C3%A9t%C3%A9.txt");
     EXPECT_EQ(star.name, "f");
     EXPECT_EQ(*star.filename, "\xC3\xA9t\xC3\xA9.txt");
     auto none = parse_disposition("form-data; name=\"path\"");

@@ -32,7 +32,7 @@ struct ZipStream::State {
     gid_t gid;
     archive* a = nullptr;
     std::vector<Level> stack;
-    Fd file;  // the file whose data is being added
+    Fd file;          // the file whose data is being added
     std::string out;  // written by libarchive, not yet pulled
     size_t out_pos = 0;
     std::vector<char> buf;
@@ -66,7 +66,8 @@ struct ZipStream::State {
         archive_entry_set_mtime(e, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
         int r = archive_write_header(a, e);
         archive_entry_free(e);
-        if (r < ARCHIVE_WARN) return internal(std::string("zip header: ") + archive_error_string(a));
+        if (r < ARCHIVE_WARN)
+            return internal(std::string("zip header: ") + archive_error_string(a));
         return Ok{};
     }
 
