@@ -6,9 +6,11 @@
 
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -107,6 +109,10 @@ Result<void> HttpServer::listen(const std::string& host_port) {
 }
 
 void HttpServer::start() {
+    // sendfile(2) to a client that went away would raise SIGPIPE (asio's own
+    // writes use MSG_NOSIGNAL); the error is handled where it happens.
+    // Children get the default back (system/process.cpp).
+    ::signal(SIGPIPE, SIG_IGN);
     asio::co_spawn(*loops_.front(), accept_loop(), asio::detached);
 }
 
@@ -190,6 +196,7 @@ using StringResponse = http::response<http::string_body>;
 // to a worker costs nothing next to the copy, small enough that two per
 // connection (one being read while the other is written) stay cheap.
 constexpr size_t kChunk = 512 * 1024;
+constexpr size_t kReadRoom = 256 * 1024;
 // sendfile(2) per worker hop, at most.
 constexpr uint64_t kSendfileStep = 16 * 1024 * 1024;
 
@@ -208,6 +215,8 @@ StringResponse to_beast(Response&& r, unsigned version, bool keep_alive,
     res.body() = std::move(r.body);
     res.keep_alive(keep_alive);
     res.prepare_payload();
+    // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6).
+    if (r.status == 204 || r.status == 304) res.erase(http::field::content_length);
     return res;
 }
 
@@ -278,6 +287,14 @@ awaitable<std::optional<Response>> HttpServer::stream_request(
     }
     http::request_parser<http::buffer_body> parser(std::move(header_parser));
     parser.body_limit(admission.body_limit);
+    // Beast reads into the free space of `buffer` (at most 64 KB a time);
+    // sized for the header only, that is a few KB per syscall. Room for
+    // full-size reads while a chunked body streams, given back afterwards.
+    if (parser.chunked()) buffer.reserve(kReadRoom);
+    struct Shrink {
+        beast::flat_buffer& b;
+        ~Shrink() { b.shrink_to_fit(); }
+    } shrink{buffer};
     const int64_t timeout = config_.body_timeout_s;
     std::vector<char> front(kChunk), back(kChunk);
     auto write_chunk = [&](std::vector<char>& data, size_t n) -> awaitable<std::optional<Error>> {
@@ -288,17 +305,43 @@ awaitable<std::optional<Response>> HttpServer::stream_request(
             return std::nullopt;
         });
     };
-    ChunkRead got = co_await read_chunk(stream, buffer, parser, front, timeout);
+    // A body with a Content-Length is read straight into the chunk buffers
+    // (big reads, no copy through the parser); a chunked one goes through
+    // Beast's parser, which decodes the framing.
+    const bool chunked = parser.chunked();
+    uint64_t remaining = parser.content_length().value_or(0);
+    auto read_next = [&](std::vector<char>& into) -> awaitable<ChunkRead> {
+        if (chunked) co_return co_await read_chunk(stream, buffer, parser, into, timeout);
+        // First what came in with the header.
+        size_t filled = asio::buffer_copy(
+            asio::buffer(into.data(),
+                         static_cast<size_t>(std::min<uint64_t>(into.size(), remaining))),
+            buffer.data());
+        buffer.consume(filled);
+        remaining -= filled;
+        beast::error_code ec;
+        while (remaining > 0 && filled < into.size()) {
+            tcp_of(stream).expires_after(std::chrono::seconds(timeout));
+            size_t want = static_cast<size_t>(std::min<uint64_t>(into.size() - filled, remaining));
+            size_t n = co_await stream.async_read_some(asio::buffer(into.data() + filled, want),
+                                                       asio::redirect_error(use_awaitable, ec));
+            if (ec) break;
+            filled += n;
+            remaining -= n;
+        }
+        co_return ChunkRead{ec, filled};
+    };
+    auto body_done = [&] { return chunked ? parser.is_done() : remaining == 0; };
+    ChunkRead got = co_await read_next(front);
     std::optional<Error> failed;
     // Network and disk overlap: the worker writes one chunk while the
     // coroutine reads the next from the socket.
     while (!got.ec) {
-        if (parser.is_done()) {
+        if (body_done()) {
             failed = co_await write_chunk(front, got.bytes);
             break;
         }
-        auto [wrote, next] = co_await (write_chunk(front, got.bytes) &&
-                                       read_chunk(stream, buffer, parser, back, timeout));
+        auto [wrote, next] = co_await (write_chunk(front, got.bytes) && read_next(back));
         std::swap(front, back);
         got = next;
         if (wrote) {
