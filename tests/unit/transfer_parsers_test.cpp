@@ -20,7 +20,9 @@ struct Part {
 struct Collect : MultipartEvents {
     std::vector<Part> parts;
     Result<void> on_part_begin(const PartHeaders& h) override {
-        if (!parts.empty()) EXPECT_TRUE(parts.back().ended);
+        if (!parts.empty()) {
+            EXPECT_TRUE(parts.back().ended);
+        }
         parts.push_back({h, "", false});
         return Ok{};
     }
@@ -89,7 +91,9 @@ TEST(Multipart, EveryChunkSizeGivesTheSameParts) {
         EXPECT_EQ(c.parts[2].data, tricky_data()) << size;
         EXPECT_EQ(c.parts[3].data, "");
         EXPECT_EQ(c.parts[1].headers.content_type, "application/octet-stream");
-        for (auto& part : c.parts) EXPECT_TRUE(part.ended);
+        for (auto& part : c.parts) {
+            EXPECT_TRUE(part.ended);
+        }
     }
 }
 
