@@ -195,7 +195,7 @@ using StringResponse = http::response<http::string_body>;
 // Streamed bodies move in chunks of this size: big enough that the hand-off
 // to a worker costs nothing next to the copy, small enough that two per
 // connection (one being read while the other is written) stay cheap.
-constexpr size_t kChunk = 512 * 1024;
+constexpr size_t kChunk = 1024 * 1024;
 constexpr size_t kReadRoom = 256 * 1024;
 // sendfile(2) per worker hop, at most.
 constexpr uint64_t kSendfileStep = 16 * 1024 * 1024;

@@ -39,16 +39,6 @@ Result<void> write_all(int fd, std::string_view data, const std::string& what) {
     return Ok{};
 }
 
-// Starts writeback of what was written since `*flushed` once 8 MB have
-// piled up (sync_file_range, asynchronous), so the fsync before the rename
-// finds little left to do: disk and network overlap.
-void start_writeback(int fd, int64_t written, int64_t* flushed) {
-    constexpr int64_t kStep = 8 * 1024 * 1024;
-    if (written - *flushed < kStep) return;
-    (void)::sync_file_range(fd, *flushed, written - *flushed, SYNC_FILE_RANGE_WRITE);
-    *flushed = written;
-}
-
 Error too_large(int64_t max_mb) {
     return Error{Code::too_large,
                  "Upload is larger than the limit (" + std::to_string(max_mb) + " MB)"};
@@ -125,7 +115,6 @@ Result<void> UploadSession::begin_file(const std::string& name) {
     current_ = Fd(fd);
     temps_.push_back(std::move(t));
     open_ = true;
-    flushed_ = 0;
     return Ok{};
 }
 
@@ -134,9 +123,7 @@ Result<void> UploadSession::write(std::string_view data) {
     total_ += static_cast<int64_t>(data.size());
     if (total_ > max_bytes_) return too_large(max_mb_);
     temps_.back().size += static_cast<int64_t>(data.size());
-    CHECK_OK(write_all(current_.get(), data, to_user_path(join(dir_rel_, temps_.back().name))));
-    start_writeback(current_.get(), temps_.back().size, &flushed_);
-    return Ok{};
+    return write_all(current_.get(), data, to_user_path(join(dir_rel_, temps_.back().name)));
 }
 
 Result<void> UploadSession::end_file() {
@@ -434,8 +421,6 @@ Result<void> TusAppend::write(std::string_view data) {
         return Error{Code::too_large, "Body goes past Upload-Length"};
     CHECK_OK(write_all(data_.get(), data, "upload"));
     upload_.offset += static_cast<int64_t>(data.size());
-    if (flushed_ < 0) flushed_ = upload_.offset - static_cast<int64_t>(data.size());
-    start_writeback(data_.get(), upload_.offset, &flushed_);
     return Ok{};
 }
 

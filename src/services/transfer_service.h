@@ -67,7 +67,6 @@ class UploadSession {
     std::vector<Temp> temps_;
     Fd current_;
     bool open_ = false;
-    int64_t flushed_ = 0;  // bytes of the current file whose writeback started
 };
 
 struct TusUpload {
@@ -113,7 +112,6 @@ class TusAppend {
     TusUpload upload_;
     Fd data_;
     bool released_ = false;
-    int64_t flushed_ = -1;  // offset up to which writeback started (-1: not yet)
 };
 
 struct Download {
