@@ -34,8 +34,9 @@ json::object share_json(const ShareRecord& share) {
 // serves and the Host the creator used to reach it.
 std::string link_url(const Services& s, const Request& r, const std::string& token) {
     std::string base = s.ctx.config.shares.base_url;
-    if (base.empty() && !r.host.empty())
-        base = std::string(s.ctx.config.server.tls ? "https://" : "http://") + r.host;
+    const auto host = r.header("host");
+    if (base.empty() && host && !host->empty())
+        base = std::string(s.ctx.config.server.tls ? "https://" : "http://") + std::string(*host);
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base + "/s/" + token;
 }
@@ -102,13 +103,14 @@ Response serve(Services& s, const Request& r, const std::optional<std::string>& 
             refused.headers.emplace_back("Retry-After", "60");
         // The messages are the service's fixed texts (no user input), safe in HTML.
         if (opened.error().code == Code::unauthorized &&
-            r.accept.find("text/html") != std::string::npos)
+            r.header("accept").value_or("").find("text/html") != std::string_view::npos)
             return password_page(password ? opened.error().message : "");
         return refused;
     }
     const SharedFile& file = opened.value();
-    Response out = download_response(s, file.owner, file.path, r);
+    Response out = download_response(s, file.owner, file.path, r, FilePin{file.dev, file.ino});
     // A link is not an invitation to index or cache elsewhere.
+    std::erase_if(out.headers, [](const auto& h) { return h.first == "Cache-Control"; });
     out.headers.emplace_back("X-Robots-Tag", "noindex");
     out.headers.emplace_back("Cache-Control", "private, no-store");
     return out;
@@ -145,7 +147,10 @@ Response files_share_revoke(Services& s, const Request& r) {
 }
 
 Response share_download(Services& s, const Request& r) {
-    return serve(s, r, std::nullopt);
+    // A script (or a resumed download) may send the password as a header.
+    std::optional<std::string> password;
+    if (auto header = r.header("x-share-password")) password = std::string(*header);
+    return serve(s, r, password);
 }
 
 Response share_download_with_password(Services& s, const Request& r) {

@@ -101,6 +101,8 @@ const Key kKeys[] = {
     WSP_KEY("shares.max_expires_s", c.shares.max_expires_s),
     WSP_KEY("shares.password_attempts_per_minute", c.shares.password_attempts_per_minute),
     WSP_KEY("shares.base_url", c.shares.base_url),
+    WSP_KEY("files.uploads_dir_name", c.files.uploads_dir_name),
+    WSP_KEY("files.upload_expire_hours", c.files.upload_expire_hours),
 
     // web.* (issue 9)
     WSP_KEY("web.dir", c.web.dir),

@@ -133,6 +133,10 @@ struct FilesConfig {                // issue 7
     int64_t max_extract_entries = 100000;
     int64_t max_extract_ratio = 200;  // uncompressed / archive size
     int64_t search_seconds = 10;      // time budget of one /files/search
+    // Uploads (issue 8): where tus keeps partial data (top of each home,
+    // hidden like the bin), and how long an unfinished upload is kept.
+    std::string uploads_dir_name = ".wispanel-uploads";
+    int64_t upload_expire_hours = 24;
 };
 
 struct SharesConfig {                           // share links (issue 8, docs/files.md)

@@ -4,6 +4,7 @@
 // the key's scope and the rate limit (403/429), then run the handler. The
 // first three need only the header, so a rejected request's body is never
 // read.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@ struct Admission {
     Request request;
     std::optional<Authenticated> auth;
     std::vector<std::pair<std::string, std::string>> headers;  // rate-limit headers
+    uint64_t body_limit = 0;  // the route's, else server.max_body_bytes
 };
 
 class Dispatcher {
@@ -46,6 +48,11 @@ class Dispatcher {
                     const std::string& client_ip, std::string_view accept_encoding = {}) const;
     // Runs the handler of an admitted request whose body has been read.
     Response run(Admission& admission) const;
+    // For a streamed route (route->open_sink): opens its sink (worker).
+    SinkOpening open_sink(Admission& admission) const;
+    // Adds the admission's headers (rate limit) to a response made outside
+    // run() (a sink's answer).
+    static void decorate(const Admission& admission, Response& response);
 
   private:
     const Router& router_;

@@ -145,7 +145,10 @@ unsigned status_of(Code code) {
 }
 
 Response error_response(const Error& error) {
-    unsigned status = status_of(error.code);
+    return error_response(error, status_of(error.code));
+}
+
+Response error_response(const Error& error, unsigned status) {
     // Internal details (SQL, errno text, paths) stay in the log.
     if (error.code == Code::internal) spdlog::error("internal error: {}", error.message);
     std::string message = error.code == Code::internal ? "Internal server error" : error.message;

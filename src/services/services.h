@@ -20,6 +20,7 @@ class FtpService;       // issue 5: services/ftp_service.h
 class CronService;      // issue 6: services/cron_service.h
 class FileService;      // issue 7: services/file_service.h
 class ShareService;     // issue 8: services/share_service.h
+class TransferService;  // issue 8: services/transfer_service.h (uploads, downloads)
 
 // A managed component's state for /health ("up" or "down").
 using HealthProbe = std::function<bool()>;
@@ -42,6 +43,7 @@ struct Services {
     std::shared_ptr<CronService> cron;
     std::shared_ptr<FileService> files;
     std::shared_ptr<ShareService> shares;
+    std::shared_ptr<TransferService> transfer;  // built by wire_files
 };
 
 }  // namespace wsp

@@ -129,7 +129,7 @@ Result<SharedFile> ShareService::open(const std::string& token,
             }));
         if (!counted) return gone("Share link has reached its download limit");
     }
-    return SharedFile{share.owner, share.path, share.is_dir};
+    return SharedFile{share.owner, share.path, share.is_dir, share.dev, share.ino};
 }
 
 Result<int64_t> ShareService::remove_all_of(const std::string& owner) {

@@ -37,6 +37,8 @@ struct SharedFile {
     std::string owner;
     std::string path;
     bool is_dir = false;
+    int64_t dev = 0;  // the very file shared (download_response checks its fd)
+    int64_t ino = 0;
 };
 
 class ShareService final : public OwnerCleanup {

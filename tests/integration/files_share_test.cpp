@@ -78,6 +78,37 @@ TEST_F(FilesShareTest, PublicLinkDownloadsWithoutAToken) {
     EXPECT_EQ(slurp(panel().data_dir() / "panel.db").find(token), std::string::npos);
 }
 
+TEST_F(FilesShareTest, RangesHeadAndDirectories) {
+    std::string data;
+    for (int i = 0; i < 5000; ++i) data += numbered("line ", i) + "\n";
+    write("/big.txt", data);
+    auto r = share({{"path", "/big.txt"}, {"max_downloads", 3}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string link = link_of(r);
+    // HEAD looks without using up a download.
+    auto head = http().request("HEAD", link);
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.headers["content-length"], std::to_string(data.size()));
+    auto part = http().request("GET", link, "", {{"Range", "bytes=100-199"}});
+    ASSERT_EQ(part.status, 206) << part.body;
+    EXPECT_EQ(part.body, data.substr(100, 100));
+    auto bad = http().request("GET", link, "", {{"Range", "bytes=999999-"}});
+    EXPECT_EQ(bad.status, 416);
+    EXPECT_EQ(share_with_id(std::string(r.json().at("id").as_string())).at("downloads").as_int64(),
+              2);
+
+    // A directory downloads as a zip.
+    ASSERT_EQ(post("mkdir", json::object{{"path", "/album"}}).status, 200);
+    write("/album/a.txt", "a\n");
+    auto dir = share({{"path", "/album"}});
+    ASSERT_EQ(dir.status, 201) << dir.body;
+    EXPECT_TRUE(dir.json().at("is_dir").as_bool());
+    auto zip = http().get(link_of(dir));
+    ASSERT_EQ(zip.status, 200);
+    EXPECT_EQ(zip.body.substr(0, 2), "PK");
+    EXPECT_EQ(zip.headers["content-type"], "application/zip");
+}
+
 TEST_F(FilesShareTest, UnknownOrMalformedTokensAre404) {
     EXPECT_EQ(http().get("/s/nope").status, 404);
     EXPECT_EQ(http().get(std::string(48, 'a').insert(0, "/s/")).status, 404);
@@ -103,12 +134,14 @@ TEST_F(FilesShareTest, PasswordIsRequiredAndTriedAtABoundedRate) {
     EXPECT_EQ(ok.body, "s3cret\n");
     auto as_json = http().post(link, json::object{{"password", "open sesame&="}});
     EXPECT_EQ(as_json.status, 200) << as_json.body;
+    auto as_header = http().request("GET", link, "", {{"X-Share-Password", "open sesame&="}});
+    EXPECT_EQ(as_header.status, 200) << as_header.body;
     EXPECT_EQ(slurp(panel().data_dir() / "panel.db").find("open sesame"), std::string::npos);
 
-    // 10 tries a minute per link (three used above), then 429 even for the
+    // 10 tries a minute per link (four used above), then 429 even for the
     // right password.
     int limited = 0;
-    for (int i = 0; i < 9; ++i)
+    for (int i = 0; i < 8; ++i)
         if (post_form(link, "password=guess").status == 429) ++limited;
     EXPECT_GE(limited, 1);
     auto after = post_form(link, "password=open+sesame%26%3D");

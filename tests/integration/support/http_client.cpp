@@ -44,6 +44,8 @@ HttpResult exchange(Stream& stream, http::request<http::string_body>& req) {
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
+    // A HEAD answer has no body, whatever its Content-Length says.
+    if (req.method() == http::verb::head) parser.skip(true);
     http::read(stream, buffer, parser);
     HttpResult r;
     auto& res = parser.get();
