@@ -1,5 +1,7 @@
 #include "api/files_handlers.h"
+#include "api/files_transfer_handlers.h"
 #include "api/routes.h"
+#include "api/share_handlers.h"
 
 namespace wsp {
 namespace {
@@ -13,7 +15,9 @@ constexpr Exec kLoop = Exec::event_loop;
 const Route kRoutes[] = {
     {V::get, "/api/v1/files/list", &api::files_list, "files", kBearer, kWorker},
     {V::get, "/api/v1/files/read", &api::files_read, "files", kBearer, kWorker},
-    {V::post, "/api/v1/files/write", &api::files_write, "files", kBearer, kWorker},
+    // Up to files.max_edit_kb, not server.max_body_bytes.
+    {V::post, "/api/v1/files/write", &api::files_write, "files", kBearer, kWorker,
+     &api::edit_body_limit},
     {V::post, "/api/v1/files/delete", &api::files_delete, "files", kBearer, kWorker},
     {V::post, "/api/v1/files/mkdir", &api::files_mkdir, "files", kBearer, kWorker},
     {V::post, "/api/v1/files/rename", &api::files_rename, "files", kBearer, kWorker},
@@ -40,6 +44,24 @@ const Route kRoutes[] = {
     {V::get, "/api/v1/files/tasks", &api::files_tasks_list, "files", kBearer, kLoop},
     {V::get, "/api/v1/files/tasks/{id}", &api::files_task_get, "files", kBearer, kLoop},
     {V::delete_, "/api/v1/files/tasks/{id}", &api::files_task_delete, "files", kBearer, kWorker},
+    {V::post, "/api/v1/files/share", &api::files_share_create, "files", kBearer, kWorker},
+    {V::get, "/api/v1/files/shares", &api::files_shares_list, "files", kBearer, kWorker},
+    {V::delete_, "/api/v1/files/shares/{id}", &api::files_share_revoke, "files", kBearer, kWorker},
+    // The public side of share links: no API token (the link's token is in
+    // the path); outside /api/v1 because the URL is handed to people.
+    {V::get, "/s/{token}", &api::share_download, "files", Access::open, kWorker},
+    {V::post, "/s/{token}", &api::share_download_with_password, "files", Access::open, kWorker},
+    // Uploads and downloads (issue 8): streamed bodies (docs/files.md).
+    {V::post, "/api/v1/files/upload", nullptr, "files", kBearer, kWorker, &api::upload_body_limit,
+     &api::files_upload},
+    {V::get, "/api/v1/files/download", &api::files_download, "files", kBearer, kWorker},
+    // tus 1.0 resumable uploads; OPTIONS (discovery) needs no token.
+    {V::options, "/api/v1/files/uploads", &api::files_tus_options, "files", Access::open, kLoop},
+    {V::post, "/api/v1/files/uploads", &api::files_tus_create, "files", kBearer, kWorker},
+    {V::head, "/api/v1/files/uploads/{id}", &api::files_tus_head, "files", kBearer, kWorker},
+    {V::patch, "/api/v1/files/uploads/{id}", nullptr, "files", kBearer, kWorker,
+     &api::upload_body_limit, &api::files_tus_patch},
+    {V::delete_, "/api/v1/files/uploads/{id}", &api::files_tus_delete, "files", kBearer, kWorker},
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include "app/panel.h"
 #include "app/wire.h"
 #include "services/file_service.h"
+#include "services/share_service.h"
+#include "services/transfer_service.h"
 
 namespace wsp {
 namespace {
@@ -15,7 +17,8 @@ namespace {
 // a bin purges it too, so this only matters for bins nobody looks at).
 class TrashSweeper {
   public:
-    explicit TrashSweeper(std::shared_ptr<FileService> files) : files_(std::move(files)) {}
+    TrashSweeper(std::shared_ptr<FileService> files, std::shared_ptr<TransferService> transfer)
+        : files_(std::move(files)), transfer_(std::move(transfer)) {}
 
     void start() {
         thread_ = std::thread([this] {
@@ -24,6 +27,9 @@ class TrashSweeper {
                 lock.unlock();
                 if (auto r = files_->purge_all_expired(); !r)
                     spdlog::warn("files: trash sweep failed: {}", r.error().message);
+                // Unfinished resumable uploads past files.upload_expire_hours.
+                if (auto r = transfer_->purge_expired_uploads(); !r)
+                    spdlog::warn("files: upload sweep failed: {}", r.error().message);
                 lock.lock();
                 wake_.wait_for(lock, std::chrono::hours(1), [this] { return stopping_; });
             }
@@ -40,6 +46,7 @@ class TrashSweeper {
 
   private:
     std::shared_ptr<FileService> files_;
+    std::shared_ptr<TransferService> transfer_;
     std::thread thread_;
     std::mutex mutex_;
     std::condition_variable wake_;
@@ -57,7 +64,12 @@ Result<void> wire_files(Panel& panel) {
     auto files = std::make_shared<FileService>(panel.context());
     panel.services().files = files;
     panel.services().users.add_cleanup(files.get());
-    auto sweeper = std::make_shared<TrashSweeper>(files);
+    auto shares = std::make_shared<ShareService>(panel.context(), files);
+    panel.services().shares = shares;
+    panel.services().users.add_cleanup(shares.get());
+    auto transfer = std::make_shared<TransferService>(panel.context());
+    panel.services().transfer = transfer;
+    auto sweeper = std::make_shared<TrashSweeper>(files, transfer);
     panel.on_serve(
         [sweeper]() -> Result<void> {
             sweeper->start();

@@ -16,6 +16,7 @@ enum class Code {
     not_found,     // 404
     method_not_allowed,
     conflict,      // 409
+    gone,          // 410: existed, no longer available (an expired share link)
     too_large,     // 413
     rate_limited,  // 429
     internal,      // 500
@@ -38,6 +39,9 @@ inline Error not_found(std::string m) {
 }
 inline Error conflict(std::string m) {
     return {Code::conflict, std::move(m)};
+}
+inline Error gone(std::string m) {
+    return {Code::gone, std::move(m)};
 }
 inline Error unauthorized(std::string m) {
     return {Code::unauthorized, std::move(m)};

@@ -105,6 +105,12 @@ const Key kKeys[] = {
     WSP_KEY("files.task_max_per_account", c.files.task_max_per_account),
     WSP_KEY("files.task_keep_minutes", c.files.task_keep_minutes),
     WSP_KEY("files.task_keep_max", c.files.task_keep_max),
+    WSP_KEY("files.uploads_dir_name", c.files.uploads_dir_name),
+    WSP_KEY("files.upload_expire_hours", c.files.upload_expire_hours),
+    WSP_KEY("shares.default_expires_s", c.shares.default_expires_s),
+    WSP_KEY("shares.max_expires_s", c.shares.max_expires_s),
+    WSP_KEY("shares.password_attempts_per_minute", c.shares.password_attempts_per_minute),
+    WSP_KEY("shares.base_url", c.shares.base_url),
 
     // web.* (issue 9)
     WSP_KEY("web.dir", c.web.dir),

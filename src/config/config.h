@@ -145,6 +145,17 @@ struct FilesConfig {                // issue 7
     int64_t task_max_per_account = 2;  // queued + running per account (429 beyond)
     int64_t task_keep_minutes = 60;    // finished tasks are forgotten after this
     int64_t task_keep_max = 1000;      // finished tasks kept at most (oldest dropped)
+    // Uploads (issue 8): where tus keeps partial data (top of each home,
+    // hidden like the bin), and how long an unfinished upload is kept.
+    std::string uploads_dir_name = ".wispanel-uploads";
+    int64_t upload_expire_hours = 24;
+};
+
+struct SharesConfig {                           // share links (issue 8, docs/files.md)
+    int64_t default_expires_s = 7 * 86400;      // when POST /files/share names none
+    int64_t max_expires_s = 365 * 86400;        // longest expires_in accepted
+    int64_t password_attempts_per_minute = 10;  // per link, then 429
+    std::string base_url;  // "https://panel.example.com:2083"; "" = from the request's Host
 };
 
 struct IdentityConfig {  // issue 10 (docs/system-mode.md)
@@ -179,6 +190,7 @@ struct Config {
     MailConfig mail;
     FilesConfig files;
     IdentityConfig identity;
+    SharesConfig shares;
 };
 
 // Reads a TOML file over the defaults. An unknown key or a value of the

@@ -62,6 +62,8 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         return a;
     }
     a.route = m.route;
+    a.body_limit = a.route->body_limit ? a.route->body_limit(config_)
+                                       : static_cast<uint64_t>(config_.server.max_body_bytes);
     a.request.method = method;
     a.request.path = std::string(url->path());
     a.request.params = std::move(m.params);
@@ -125,6 +127,17 @@ Response Dispatcher::run(Admission& a) const {
     Response r = a.route->handler(services_, a.request);
     for (auto& h : a.headers) r.headers.push_back(h);
     return r;
+}
+
+SinkOpening Dispatcher::open_sink(Admission& a) const {
+    if (a.auth) a.request.caller = &a.auth->caller;
+    SinkOpening o = a.route->open_sink(services_, a.request);
+    if (!o.sink) decorate(a, o.response);
+    return o;
+}
+
+void Dispatcher::decorate(const Admission& a, Response& r) {
+    for (const auto& h : a.headers) r.headers.push_back(h);
 }
 
 }  // namespace wsp

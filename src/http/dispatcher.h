@@ -5,6 +5,7 @@
 // first three need only the header, so a rejected request's body is never
 // read.
 #include <boost/beast/http/fields.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,7 @@ struct Admission {
     const LoopbackProxy* proxy = nullptr;
     std::string target;
     HeaderList request_headers;
+    uint64_t body_limit = 0;  // the route's, else server.max_body_bytes
 };
 
 class Dispatcher {
@@ -59,6 +61,11 @@ class Dispatcher {
     // Keeps the request's header fields when the admission needs them (a
     // proxied request); the server calls it once the body is read.
     void keep_headers(Admission& admission, const boost::beast::http::fields& fields) const;
+    // For a streamed route (route->open_sink): opens its sink (worker).
+    SinkOpening open_sink(Admission& admission) const;
+    // Adds the admission's headers (rate limit) to a response made outside
+    // run() (a sink's answer).
+    static void decorate(const Admission& admission, Response& response);
 
   private:
     const Router& router_;

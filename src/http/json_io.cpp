@@ -31,6 +31,8 @@ const char* code_name(Code code) {
             return "METHOD_NOT_ALLOWED";
         case Code::conflict:
             return "CONFLICT";
+        case Code::gone:
+            return "GONE";
         case Code::too_large:
             return "PAYLOAD_TOO_LARGE";
         case Code::rate_limited:
@@ -128,6 +130,8 @@ unsigned status_of(Code code) {
             return 405;
         case Code::conflict:
             return 409;
+        case Code::gone:
+            return 410;
         case Code::too_large:
             return 413;
         case Code::rate_limited:
@@ -141,7 +145,10 @@ unsigned status_of(Code code) {
 }
 
 Response error_response(const Error& error) {
-    unsigned status = status_of(error.code);
+    return error_response(error, status_of(error.code));
+}
+
+Response error_response(const Error& error, unsigned status) {
     // Internal details (SQL, errno text, paths) stay in the log.
     if (error.code == Code::internal) spdlog::error("internal error: {}", error.message);
     std::string message = error.code == Code::internal ? "Internal server error" : error.message;

@@ -40,6 +40,9 @@ Response message_response(const std::string& message, unsigned status = 200);
 // The one error envelope: {"success":false,"code":...,"error":...,
 // "message":...,"status":...}. Nothing else writes error JSON.
 Response error_response(const Error& error);
+// The same envelope with a status of its own, for the few answers that no
+// Code names (412, 415, 416 of downloads and tus uploads).
+Response error_response(const Error& error, unsigned status);
 unsigned status_of(Code code);
 
 }  // namespace wsp

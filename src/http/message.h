@@ -3,11 +3,17 @@
 // these into Beast messages.
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
+#include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "base/result.h"
 #include "services/caller.h"
 
 namespace wsp {
@@ -24,8 +30,38 @@ struct Request {
     std::string client_ip;
     std::string bearer_token;
     const Caller* caller = nullptr;  // set on authenticated routes
+    // Every request header, names lowercased, in arrival order (Range,
+    // If-None-Match, Upload-Offset, ... for the handlers that need them).
+    std::vector<std::pair<std::string, std::string>> headers;
 
     const std::string& param(const std::string& name) const { return params.at(name); }
+    // The first header named `lower_name` (lowercase); nullopt when absent.
+    std::optional<std::string_view> header(std::string_view lower_name) const {
+        for (const auto& [n, v] : headers)
+            if (n == lower_name) return std::string_view(v);
+        return std::nullopt;
+    }
+};
+
+// A response body produced piece by piece (a download, a zip stream): the
+// server pulls it on the worker pool, one chunk at a time, and writes each
+// chunk from the connection's coroutine, so memory stays constant and no
+// thread waits for a slow client.
+class BodySource {
+  public:
+    virtual ~BodySource() = default;
+    // Fills `buf` with the next bytes (worker thread); 0 at the end. An error
+    // ends the connection (the header is already out).
+    virtual Result<size_t> read(std::span<char> buf) = 0;
+    // When the rest of the body is exactly bytes [offset, offset+length) of
+    // an open file, the server may sendfile(2) them on plain HTTP instead of
+    // calling read (still on a worker, from this same fd).
+    struct FileSpan {
+        int fd = -1;
+        uint64_t offset = 0;
+        uint64_t length = 0;
+    };
+    virtual std::optional<FileSpan> file_span() { return std::nullopt; }
 };
 
 struct Response {
@@ -35,6 +71,33 @@ struct Response {
     std::vector<std::pair<std::string, std::string>> headers;
     // Held before sending without blocking a thread (login slow-down).
     std::chrono::milliseconds delay{0};
+    // Streamed body (replaces `body`): sent with Content-Length when
+    // `source_length` is set, chunked otherwise. A HEAD request gets the
+    // header only and the source is never read.
+    std::shared_ptr<BodySource> source;
+    std::optional<uint64_t> source_length;
+};
+
+// A request body consumed as it arrives (uploads). Every call runs on the
+// worker pool, never on the event loop, one at a time and in order.
+class BodySink {
+  public:
+    virtual ~BodySink() = default;
+    // The next bytes of the body. An error ends the request: abort() is
+    // called, the error is the answer, the connection is closed.
+    virtual Result<void> write(std::string_view chunk) = 0;
+    // The whole body has arrived: the answer.
+    virtual Response finish() = 0;
+    // The body will not complete (client gone, timeout, over the limit,
+    // error): undo whatever must not stay behind.
+    virtual void abort() = 0;
+};
+
+// What a streamed route's opener returns: a sink to stream the body into,
+// or (sink null) an answer given before the body is read (409, 413, ...).
+struct SinkOpening {
+    std::unique_ptr<BodySink> sink;
+    Response response;
 };
 
 }  // namespace wsp

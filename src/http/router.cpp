@@ -57,6 +57,10 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
     if (path.empty() || path.front() != '/') return result;
     auto segments = split_path(path);
     int best_literals = -1;
+    // HEAD falls back to the GET route of the same path.
+    int best_get = -1;
+    const Route* get_route = nullptr;
+    std::map<std::string, std::string> get_params;
     for (const Compiled& c : compiled_) {
         if (c.segments.size() != segments.size()) continue;
         std::map<std::string, std::string> params;
@@ -81,6 +85,15 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
             result.params = std::move(params);
         }
         result.allowed.push_back(c.route->method);
+        if (method == Verb::head && c.route->method == Verb::get && literals > best_get) {
+            best_get = literals;
+            get_route = c.route;
+            get_params = std::move(params);
+        }
+    }
+    if (!result.route && get_route) {
+        result.route = get_route;
+        result.params = std::move(get_params);
     }
     return result;
 }

@@ -1,8 +1,11 @@
 #pragma once
 // The route table: every path, method and handler of the API is data in
 // api/routes.cpp, matched here. Trailing slashes are optional; an unknown
-// path is 404, a known path with another method 405 with Allow.
+// path is 404, a known path with another method 405 with Allow. A HEAD
+// request with no HEAD route of its own is answered by the path's GET route
+// (the server then sends the header only).
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
@@ -15,7 +18,15 @@
 namespace wsp {
 
 struct Services;
+struct Config;
 using Handler = Response (*)(Services&, const Request&);
+// A route whose body is streamed: called on a worker after admission and
+// before the body is read (validate, create the temp file); the server then
+// feeds the body to the sink in chunks (http/server.cpp).
+using SinkOpener = SinkOpening (*)(Services&, const Request&);
+// A route's own body limit, read from the configuration at run time
+// (e.g. files.max_edit_kb for /files/write). Null: server.max_body_bytes.
+using BodyLimit = uint64_t (*)(const Config&);
 
 enum class Access { open, bearer };
 // Where the handler runs: on the event loop (only for work that never
@@ -29,6 +40,10 @@ struct Route {
     std::string_view area;  // scope a key needs; "" = the caller's own session
     Access access = Access::bearer;
     Exec exec = Exec::worker;
+    BodyLimit body_limit = nullptr;
+    // Set: the body is streamed into the sink it opens and `handler` is not
+    // used (may be null).
+    SinkOpener open_sink = nullptr;
 };
 
 struct RouteMatch {

@@ -2,13 +2,22 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/sendfile.h>
+
+#include <array>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -100,6 +109,10 @@ Result<void> HttpServer::listen(const std::string& host_port) {
 }
 
 void HttpServer::start() {
+    // sendfile(2) to a client that went away would raise SIGPIPE (asio's own
+    // writes use MSG_NOSIGNAL); the error is handled where it happens.
+    // Children get the default back (system/process.cpp).
+    ::signal(SIGPIPE, SIG_IGN);
     asio::co_spawn(*loops_.front(), accept_loop(), asio::detached);
 }
 
@@ -179,21 +192,313 @@ namespace {
 
 using StringResponse = http::response<http::string_body>;
 
-StringResponse to_beast(Response&& r, unsigned version, bool keep_alive,
-                        const std::string& request_id) {
-    StringResponse res{static_cast<http::status>(r.status), version};
+// Streamed bodies move in chunks of this size: big enough that the hand-off
+// to a worker costs nothing next to the copy, small enough that two per
+// connection (one being read while the other is written) stay cheap.
+constexpr size_t kChunk = 1024 * 1024;
+constexpr size_t kReadRoom = 256 * 1024;
+// sendfile(2) per worker hop, at most.
+constexpr uint64_t kSendfileStep = 16 * 1024 * 1024;
+
+template <class Fields>
+void set_common(Fields& res, const Response& r, const std::string& request_id) {
     res.set(http::field::server, "WisPanel");
-    res.set(http::field::content_type, r.content_type);
+    if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
     res.set("X-Request-Id", request_id);
     // insert, not set: a proxied answer may carry several Set-Cookie.
     for (auto& [name, value] : r.headers) res.insert(name, value);
+}
+
+StringResponse to_beast(Response&& r, unsigned version, bool keep_alive,
+                        const std::string& request_id) {
+    StringResponse res{static_cast<http::status>(r.status), version};
+    set_common(res, r, request_id);
     res.body() = std::move(r.body);
     res.keep_alive(keep_alive);
     res.prepare_payload();
+    // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6).
+    if (r.status == 204 || r.status == 304) res.erase(http::field::content_length);
     return res;
 }
 
+struct ChunkRead {
+    beast::error_code ec;
+    size_t bytes = 0;
+};
+
+// Reads the next part of a body into `into` (until it is full or the body
+// ends). The deadline is renewed for every read from the socket: a long
+// upload is fine as long as bytes keep coming.
+template <class Stream, class Parser>
+awaitable<ChunkRead> read_chunk(Stream& stream, beast::flat_buffer& buffer, Parser& parser,
+                                std::vector<char>& into, int64_t timeout_s) {
+    auto& body = parser.get().body();
+    body.data = into.data();
+    body.size = into.size();
+    beast::error_code ec;
+    while (!parser.is_done() && body.size > 0) {
+        tcp_of(stream).expires_after(std::chrono::seconds(timeout_s));
+        co_await http::async_read_some(stream, buffer, parser,
+                                       asio::redirect_error(use_awaitable, ec));
+        if (ec == http::error::need_buffer) {
+            ec = {};
+            break;
+        }
+        if (ec) break;
+    }
+    co_return ChunkRead{ec, into.size() - body.size};
+}
+
 }  // namespace
+
+template <class F>
+auto HttpServer::on_worker(F&& f) -> awaitable<decltype(f())> {
+    using R = decltype(f());
+    co_return co_await asio::co_spawn(
+        workers_, [&]() -> awaitable<R> { co_return f(); }, use_awaitable);
+}
+
+template <class Stream, class HeaderParser>
+awaitable<std::optional<Response>> HttpServer::stream_request(
+    Stream& stream, beast::flat_buffer& buffer, HeaderParser& header_parser, Admission& admission,
+    unsigned version, bool& keep_alive, bool& linger) {
+    using namespace asio::experimental::awaitable_operators;
+    SinkOpening opening = co_await on_worker([&] { return dispatcher_.open_sink(admission); });
+    if (!opening.sink) {
+        // Answered before the body: it was not read, so the connection ends.
+        if (!header_parser.is_done()) keep_alive = false;
+        co_return std::move(opening.response);
+    }
+    BodySink& sink = *opening.sink;
+    auto abort = [&]() -> awaitable<void> {
+        co_await on_worker([&] {
+            sink.abort();
+            return 0;
+        });
+    };
+    beast::error_code ec;
+    if (header_parser.get()[http::field::expect] == "100-continue") {
+        http::response<http::empty_body> cont{http::status::continue_, version};
+        tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
+        co_await http::async_write(stream, cont, asio::redirect_error(use_awaitable, ec));
+        if (ec) {
+            co_await abort();
+            co_return std::nullopt;
+        }
+    }
+    http::request_parser<http::buffer_body> parser(std::move(header_parser));
+    parser.body_limit(admission.body_limit);
+    // Beast reads into the free space of `buffer` (at most 64 KB a time);
+    // sized for the header only, that is a few KB per syscall. Room for
+    // full-size reads while a chunked body streams, given back afterwards.
+    if (parser.chunked()) buffer.reserve(kReadRoom);
+    struct Shrink {
+        beast::flat_buffer& b;
+        ~Shrink() { b.shrink_to_fit(); }
+    } shrink{buffer};
+    const int64_t timeout = config_.body_timeout_s;
+    std::vector<char> front(kChunk), back(kChunk);
+    auto write_chunk = [&](std::vector<char>& data, size_t n) -> awaitable<std::optional<Error>> {
+        if (n == 0) co_return std::nullopt;
+        co_return co_await on_worker([&]() -> std::optional<Error> {
+            auto r = sink.write(std::string_view(data.data(), n));
+            if (!r) return r.error();
+            return std::nullopt;
+        });
+    };
+    // A body with a Content-Length is read straight into the chunk buffers
+    // (big reads, no copy through the parser); a chunked one goes through
+    // Beast's parser, which decodes the framing.
+    const bool chunked = parser.chunked();
+    uint64_t remaining = parser.content_length().value_or(0);
+    auto read_next = [&](std::vector<char>& into) -> awaitable<ChunkRead> {
+        if (chunked) co_return co_await read_chunk(stream, buffer, parser, into, timeout);
+        // First what came in with the header.
+        size_t filled = asio::buffer_copy(
+            asio::buffer(into.data(),
+                         static_cast<size_t>(std::min<uint64_t>(into.size(), remaining))),
+            buffer.data());
+        buffer.consume(filled);
+        remaining -= filled;
+        beast::error_code ec;
+        while (remaining > 0 && filled < into.size()) {
+            tcp_of(stream).expires_after(std::chrono::seconds(timeout));
+            size_t want = static_cast<size_t>(std::min<uint64_t>(into.size() - filled, remaining));
+            size_t n = co_await stream.async_read_some(asio::buffer(into.data() + filled, want),
+                                                       asio::redirect_error(use_awaitable, ec));
+            if (ec) break;
+            filled += n;
+            remaining -= n;
+        }
+        co_return ChunkRead{ec, filled};
+    };
+    auto body_done = [&] { return chunked ? parser.is_done() : remaining == 0; };
+    ChunkRead got = co_await read_next(front);
+    std::optional<Error> failed;
+    // Network and disk overlap: the worker writes one chunk while the
+    // coroutine reads the next from the socket.
+    while (!got.ec) {
+        if (body_done()) {
+            failed = co_await write_chunk(front, got.bytes);
+            break;
+        }
+        auto [wrote, next] = co_await (write_chunk(front, got.bytes) && read_next(back));
+        std::swap(front, back);
+        got = next;
+        if (wrote) {
+            failed = std::move(wrote);
+            break;
+        }
+    }
+    if (failed || got.ec) {
+        co_await abort();
+        keep_alive = false;
+        linger = true;
+        if (failed) co_return error_response(*failed);
+        if (got.ec == http::error::body_limit)
+            co_return error_response({Code::too_large, "Request body too large (limit " +
+                                                           std::to_string(admission.body_limit) +
+                                                           " bytes)"});
+        co_return std::nullopt;  // gone, timed out or garbage: nothing to answer
+    }
+    Response response = co_await on_worker([&] { return sink.finish(); });
+    Dispatcher::decorate(admission, response);
+    co_return response;
+}
+
+awaitable<bool> HttpServer::send_file(tcp::socket& socket, BodySource::FileSpan span) {
+    using namespace asio::experimental::awaitable_operators;
+    beast::error_code ec;
+    socket.native_non_blocking(true, ec);
+    if (ec) co_return false;
+    const int out = socket.native_handle();
+    uint64_t offset = span.offset, left = span.length;
+    while (left > 0) {
+        // The disk may be read here: on a worker, never on the loop. The
+        // socket is non-blocking, so a slow client costs a wait below, not
+        // a thread.
+        int err = co_await on_worker([&] {
+            uint64_t sent = 0;
+            while (left > 0 && sent < kSendfileStep) {
+                off_t off = static_cast<off_t>(offset);
+                ssize_t n = ::sendfile(out, span.fd, &off, std::min(left, kSendfileStep - sent));
+                if (n > 0) {
+                    offset += static_cast<uint64_t>(n);
+                    left -= static_cast<uint64_t>(n);
+                    sent += static_cast<uint64_t>(n);
+                    continue;
+                }
+                if (n == 0) return EIO;  // the file shrank under us
+                if (errno == EINTR) continue;
+                return errno;
+            }
+            return 0;
+        });
+        if (err == 0) continue;
+        if (err != EAGAIN) co_return false;
+        asio::steady_timer timer(socket.get_executor(),
+                                 std::chrono::seconds(config_.body_timeout_s));
+        auto which =
+            co_await (socket.async_wait(tcp::socket::wait_write, asio::as_tuple(use_awaitable)) ||
+                      timer.async_wait(asio::as_tuple(use_awaitable)));
+        if (which.index() != 0 || std::get<0>(std::get<0>(which))) co_return false;
+    }
+    co_return true;
+}
+
+template <class Stream>
+awaitable<std::optional<uint64_t>> HttpServer::write_source(Stream& stream, Response& response) {
+    using namespace asio::experimental::awaitable_operators;
+    BodySource& source = *response.source;
+    const bool chunked = !response.source_length;
+    const uint64_t length = response.source_length.value_or(0);
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        auto span = source.file_span();
+        if (span && !chunked && span->length == length) {
+            if (!co_await send_file(tcp_of(stream).socket(), *span)) co_return std::nullopt;
+            co_return length;
+        }
+    }
+    auto pull = [&](std::vector<char>& into) -> awaitable<int64_t> {
+        co_return co_await on_worker([&]() -> int64_t {
+            auto r = source.read(std::span<char>(into.data(), into.size()));
+            if (!r) {
+                spdlog::warn("streamed response failed: {}", r.error().message);
+                return -1;
+            }
+            return static_cast<int64_t>(*r);
+        });
+    };
+    auto push = [&](std::vector<char>& data, size_t n) -> awaitable<beast::error_code> {
+        beast::error_code ec;
+        tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
+        if (chunked) {
+            char size_line[24];
+            int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
+            std::array<asio::const_buffer, 3> parts{
+                asio::buffer(size_line, static_cast<size_t>(len)), asio::buffer(data.data(), n),
+                asio::buffer("\r\n", 2)};
+            co_await asio::async_write(stream, parts, asio::redirect_error(use_awaitable, ec));
+        } else {
+            co_await asio::async_write(stream, asio::buffer(data.data(), n),
+                                       asio::redirect_error(use_awaitable, ec));
+        }
+        co_return ec;
+    };
+    std::vector<char> front(kChunk), back(kChunk);
+    uint64_t sent = 0;
+    int64_t n = co_await pull(front);
+    while (n > 0) {
+        if (!chunked && sent + static_cast<uint64_t>(n) > length)
+            co_return std::nullopt;  // longer than announced: the stream is broken
+        // The socket takes one chunk while a worker reads the next.
+        auto [ec, next] = co_await (push(front, static_cast<size_t>(n)) && pull(back));
+        if (ec) co_return std::nullopt;
+        sent += static_cast<uint64_t>(n);
+        std::swap(front, back);
+        n = next;
+    }
+    if (n < 0 || (!chunked && sent != length)) co_return std::nullopt;
+    if (chunked) {
+        beast::error_code ec;
+        co_await asio::async_write(stream, asio::buffer("0\r\n\r\n", 5),
+                                   asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return std::nullopt;
+    }
+    co_return sent;
+}
+
+template <class Stream>
+awaitable<std::optional<uint64_t>> HttpServer::write_response(Stream& stream, Response& response,
+                                                              unsigned version, bool keep_alive,
+                                                              bool head,
+                                                              const std::string& request_id) {
+    beast::error_code ec;
+    tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
+    if (!response.source) {
+        StringResponse res = to_beast(std::move(response), version, keep_alive, request_id);
+        // A HEAD answer is the header alone (Content-Length still says how
+        // long the body would be); a body sent anyway would be read as the
+        // start of the next response on this connection.
+        if (head) res.body().clear();
+        const uint64_t bytes = res.body().size();
+        co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return std::nullopt;
+        co_return bytes;
+    }
+    http::response<http::empty_body> res{static_cast<http::status>(response.status), version};
+    set_common(res, response, request_id);
+    res.keep_alive(keep_alive);
+    if (response.source_length)
+        res.content_length(*response.source_length);
+    else
+        res.chunked(true);
+    http::response_serializer<http::empty_body> serializer(res);
+    co_await http::async_write_header(stream, serializer, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return std::nullopt;
+    if (head) co_return 0;
+    co_return co_await write_source(stream, response);
+}
 
 template <class Stream>
 awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> conn,
@@ -220,6 +525,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         bool keep_alive = false;
         unsigned version = 11;
         bool head_request = false;
+        bool linger = false;  // an upload refused half way: let the client read why
         std::string method_text = "-", path_text = "-", user = "-";
 
         if (ec == http::error::header_limit) {
@@ -237,7 +543,8 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                                     header[http::field::authorization], peer,
                                                     header[http::field::accept_encoding]);
             if (admission.auth) user = admission.auth->caller.username;
-            const uint64_t limit = static_cast<uint64_t>(config_.max_body_bytes);
+            const uint64_t limit = admission.route ? admission.body_limit
+                                                   : static_cast<uint64_t>(config_.max_body_bytes);
             if (!admission.rejection && header_parser.content_length() &&
                 *header_parser.content_length() > limit) {
                 admission.rejection =
@@ -249,34 +556,44 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                 // The body was not read; the connection cannot be reused.
                 if (!header_parser.is_done()) keep_alive = false;
             } else {
-                if (header[http::field::expect] == "100-continue") {
-                    http::response<http::empty_body> cont{http::status::continue_, version};
-                    co_await http::async_write(stream, cont,
-                                               asio::redirect_error(use_awaitable, ec));
-                    if (ec) co_return;
+                for (const auto& field : header) {
+                    std::string name(field.name_string());
+                    for (auto& ch : name) ch = static_cast<char>(std::tolower(ch));
+                    admission.request.headers.emplace_back(std::move(name),
+                                                           std::string(field.value()));
                 }
-                http::request_parser<http::string_body> parser(std::move(header_parser));
-                parser.body_limit(limit);
-                tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
-                co_await http::async_read(stream, buffer, parser,
-                                          asio::redirect_error(use_awaitable, ec));
-                if (ec == http::error::body_limit) {
-                    response = error_response({Code::too_large, "Request body too large"});
-                    keep_alive = false;
-                } else if (ec) {
-                    co_return;
+                admission.request.content_type = std::string(header[http::field::content_type]);
+                if (admission.route->open_sink) {
+                    auto streamed = co_await stream_request(stream, buffer, header_parser,
+                                                            admission, version, keep_alive, linger);
+                    if (!streamed) co_return;
+                    response = std::move(*streamed);
                 } else {
-                    admission.request.body = std::move(parser.get().body());
-                    admission.request.content_type =
-                        std::string(parser.get()[http::field::content_type]);
-                    dispatcher_.keep_headers(admission, parser.get());
-                    if (admission.route->exec == Exec::worker) {
-                        response = co_await asio::co_spawn(
-                            workers_,
-                            [&]() -> awaitable<Response> { co_return dispatcher_.run(admission); },
-                            use_awaitable);
+                    if (header[http::field::expect] == "100-continue") {
+                        http::response<http::empty_body> cont{http::status::continue_, version};
+                        co_await http::async_write(stream, cont,
+                                                   asio::redirect_error(use_awaitable, ec));
+                        if (ec) co_return;
+                    }
+                    http::request_parser<http::string_body> parser(std::move(header_parser));
+                    parser.body_limit(limit);
+                    tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
+                    co_await http::async_read(stream, buffer, parser,
+                                              asio::redirect_error(use_awaitable, ec));
+                    if (ec == http::error::body_limit) {
+                        response = error_response({Code::too_large, "Request body too large"});
+                        keep_alive = false;
+                    } else if (ec) {
+                        co_return;
                     } else {
-                        response = dispatcher_.run(admission);
+                        admission.request.body = std::move(parser.get().body());
+                        dispatcher_.keep_headers(admission, parser.get());
+                        if (admission.route->exec == Exec::worker) {
+                            response =
+                                co_await on_worker([&] { return dispatcher_.run(admission); });
+                        } else {
+                            response = dispatcher_.run(admission);
+                        }
                     }
                 }
             }
@@ -287,22 +604,33 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         }
         if (stopping_) keep_alive = false;
         const unsigned status = response.status;
-        StringResponse res = to_beast(std::move(response), version, keep_alive, request_id);
-        // A HEAD answer is the header alone (Content-Length still says how
-        // long the body would be); a body sent anyway would be read as the
-        // start of the next response on this connection.
-        if (head_request) res.body().clear();
-        const size_t bytes = res.body().size();
-        tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
-        co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+        auto bytes = co_await write_response(stream, response, version, keep_alive, head_request,
+                                             request_id);
+        // Whatever a streamed response held (an open file) goes now.
+        response.source.reset();
         if (config_.access_log) {
             auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                 started)
                           .count();
             spdlog::info("{} \"{} {}\" {} {} {:.1f}ms user={} rid={}", peer, method_text, path_text,
-                         status, bytes, ms, user, request_id);
+                         status, bytes.value_or(0), ms, user, request_id);
         }
-        if (ec || !keep_alive) co_return;
+        if (bytes && linger) {
+            // The client may still be sending the rest of its upload; closing
+            // now would reset the connection and lose the answer. Read and
+            // drop what comes for a short while (bounded), as nginx's
+            // lingering close does.
+            std::vector<char> sink(64 * 1024);
+            uint64_t dropped = 0;
+            tcp_of(stream).expires_after(std::chrono::seconds(2));
+            while (dropped < (64u << 20)) {
+                size_t n = co_await stream.async_read_some(asio::buffer(sink),
+                                                           asio::redirect_error(use_awaitable, ec));
+                if (ec) break;
+                dropped += n;
+            }
+        }
+        if (!bytes || !keep_alive) co_return;
         first = false;
     }
 }

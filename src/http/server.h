@@ -5,17 +5,25 @@
 // needs a strand or a lock. Keep-alive; header, body and
 // idle deadlines against slow clients; a cap on connections; handlers that
 // may block run on the worker pool, never on the event loop.
+//
+// Streaming: a route with an `open_sink` gets its body in chunks (one chunk
+// written by a worker while the next is read from the socket; body_timeout_s
+// is then a timeout of inactivity), and a Response with a `source` is
+// pulled in chunks on the worker pool (sendfile on plain HTTP when the
+// source is a span of an open file). Memory per connection stays constant.
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -50,6 +58,28 @@ class HttpServer {
                                        std::string peer);
     template <class Stream>
     boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket);
+    // A streamed request body (route->open_sink): opens the sink, feeds it
+    // the body chunk by chunk; nullopt when the connection is gone.
+    template <class Stream, class HeaderParser>
+    boost::asio::awaitable<std::optional<Response>> stream_request(
+        Stream& stream, boost::beast::flat_buffer& buffer, HeaderParser& header_parser,
+        Admission& admission, unsigned version, bool& keep_alive, bool& linger);
+    // Writes a response (string or streamed body); returns the body bytes
+    // sent, or nullopt when the connection failed.
+    template <class Stream>
+    boost::asio::awaitable<std::optional<uint64_t>> write_response(Stream& stream,
+                                                                   Response& response,
+                                                                   unsigned version,
+                                                                   bool keep_alive, bool head,
+                                                                   const std::string& request_id);
+    template <class Stream>
+    boost::asio::awaitable<std::optional<uint64_t>> write_source(Stream& stream,
+                                                                 Response& response);
+    boost::asio::awaitable<bool> send_file(boost::asio::ip::tcp::socket& socket,
+                                           BodySource::FileSpan span);
+    // Runs `f` on the worker pool while the coroutine waits.
+    template <class F>
+    auto on_worker(F&& f) -> boost::asio::awaitable<decltype(f())>;
 
     void track(const std::shared_ptr<Connection>& conn);
     void untrack(const std::shared_ptr<Connection>& conn);

@@ -41,7 +41,8 @@ Result<std::string> FileService::owner_of(const Caller& c, const OwnerField& own
 }
 
 std::vector<std::string> FileService::reserved() const {
-    return {ctx_.config.files.trash_dir_name, ctx_.config.files.history_dir_name};
+    return {ctx_.config.files.trash_dir_name, ctx_.config.files.history_dir_name,
+            ctx_.config.files.uploads_dir_name};
 }
 
 Result<std::string> FileService::parse(std::string_view path, std::string_view field) const {

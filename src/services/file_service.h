@@ -45,6 +45,14 @@ struct TrashItem {
     int64_t deleted_at_ns = 0;
 };
 
+// Which file a path names right now (share links pin it: file_shares).
+struct FileIdentity {
+    std::string path;  // the user path, normalised ("/a/b.txt")
+    bool is_dir = false;
+    int64_t dev = 0;
+    int64_t ino = 0;
+};
+
 struct FileSettings {
     bool recycle_bin_enabled = true;
     int64_t editor_font_size = 14;
@@ -152,6 +160,13 @@ class FileService final : public OwnerCleanup {
     Result<FileSettings> settings(const Caller& c, const OwnerField& owner);
     Result<FileSettings> update_settings(const Caller& c, const OwnerField& owner,
                                          const FileSettingsUpdate& update);
+    // What `path` names, following symlinks that stay inside the home
+    // (file_identity.cpp). Only regular files and directories qualify.
+    Result<FileIdentity> identify(const Caller& c, const OwnerField& owner,
+                                  const std::string& path);
+    // The same for an already authorised owner (a public share link).
+    Result<FileIdentity> identify_of(const std::string& owner, const std::string& path);
+
     int64_t max_upload_mb() const { return ctx_.config.files.max_upload_mb; }
 
     // Purges expired recycle-bin items of every account (the periodic

@@ -19,6 +19,8 @@ class DatabaseService;  // issue 4: services/database_service.h
 class FtpService;       // issue 5: services/ftp_service.h
 class CronService;      // issue 6: services/cron_service.h
 class FileService;      // issue 7: services/file_service.h
+class ShareService;     // issue 8: services/share_service.h
+class TransferService;  // issue 8: services/transfer_service.h (uploads, downloads)
 
 // A managed component's state for /health ("up" or "down").
 using HealthProbe = std::function<bool()>;
@@ -40,6 +42,8 @@ struct Services {
     std::shared_ptr<FtpService> ftp;
     std::shared_ptr<CronService> cron;
     std::shared_ptr<FileService> files;
+    std::shared_ptr<ShareService> shares;
+    std::shared_ptr<TransferService> transfer;  // built by wire_files
 };
 
 }  // namespace wsp

@@ -1,0 +1,469 @@
+#include "services/transfer_service.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <spdlog/spdlog.h>
+
+#include "base/clock.h"
+#include "base/secrets.h"
+#include "drivers/fs/act_as.h"
+#include "drivers/fs/confined_fs.h"
+#include "drivers/fs/fs_error.h"
+#include "drivers/fs/user_path.h"
+#include "services/domain_service.h"
+#include "store/db.h"
+
+namespace wsp {
+
+using fs::to_user_path;
+
+namespace {
+
+std::string join(const std::string& dir, const std::string& name) {
+    return dir.empty() ? name : dir + "/" + name;
+}
+
+Result<void> write_all(int fd, std::string_view data, const std::string& what) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fs::errno_error(errno, what);
+        }
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+    return Ok{};
+}
+
+Error too_large(int64_t max_mb) {
+    return Error{Code::too_large,
+                 "Upload is larger than the limit (" + std::to_string(max_mb) + " MB)"};
+}
+
+// Runs `f(ConfinedFs&)` as `owner`, in its home.
+template <class F>
+auto as_owner(PanelContext& ctx, const std::string& owner, F&& f)
+    -> decltype(f(std::declval<fs::ConfinedFs&>())) {
+    fs::ActAs as(ctx.identity.uid_of(owner), ctx.identity.gid_of(owner));
+    if (!as.ok()) return internal("cannot take the identity of account " + owner);
+    TRY(fs::ConfinedFs files, fs::ConfinedFs::open(ctx.identity.home_of(owner).string()));
+    return f(files);
+}
+
+// Moves `tmp` in `dir` to `name`: never over a directory; over a file only
+// with `overwrite`. Then the directory is synced (the rename is durable).
+Result<void> place(int dir, const std::string& tmp, const std::string& name, bool overwrite,
+                   const std::string& user_path) {
+    if (::renameat2(dir, tmp.c_str(), dir, name.c_str(), RENAME_NOREPLACE) != 0) {
+        int e = errno;
+        if (e != EEXIST) return fs::errno_error(e, user_path);
+        struct stat st {};
+        if (!overwrite ||
+            (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)))
+            return conflict("File already exists: " + user_path);
+        if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0)
+            return fs::errno_error(errno, user_path);
+    }
+    (void)::fsync(dir);
+    return Ok{};
+}
+
+// 409 when `name` exists in `dir` and may not be replaced.
+Result<void> check_free(int dir, const std::string& name, bool overwrite,
+                        const std::string& user_path) {
+    struct stat st {};
+    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return Ok{};
+    if (!overwrite) return conflict("File already exists: " + user_path);
+    if (S_ISDIR(st.st_mode)) return conflict("A directory exists at " + user_path);
+    return Ok{};
+}
+
+}  // namespace
+
+// ---- multipart session -------------------------------------------------
+
+UploadSession::UploadSession(uid_t uid, gid_t gid, Fd dir, std::string dir_rel, bool overwrite,
+                             int64_t max_bytes, int64_t max_mb)
+    : uid_(uid),
+      gid_(gid),
+      dir_(std::move(dir)),
+      dir_rel_(std::move(dir_rel)),
+      overwrite_(overwrite),
+      max_bytes_(max_bytes),
+      max_mb_(max_mb) {}
+
+UploadSession::~UploadSession() {
+    discard();
+}
+
+Result<void> UploadSession::begin_file(const std::string& name) {
+    CHECK_OK(fs::check_name(name, "Filename"));
+    const std::string user_path = to_user_path(join(dir_rel_, name));
+    for (const auto& t : temps_)
+        if (t.name == name) return validation("Filename appears twice: " + name);
+    CHECK_OK(check_free(dir_.get(), name, overwrite_, user_path));
+    fs::ActAs as(uid_, gid_);
+    if (!as.ok()) return internal("cannot take the account's identity for an upload");
+    Temp t{fs::temp_name("upload"), name, 0};
+    int fd = ::openat(dir_.get(), t.tmp.c_str(),
+                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) return fs::errno_error(errno, user_path);
+    current_ = Fd(fd);
+    temps_.push_back(std::move(t));
+    open_ = true;
+    return Ok{};
+}
+
+Result<void> UploadSession::write(std::string_view data) {
+    if (!open_) return Ok{};
+    total_ += static_cast<int64_t>(data.size());
+    if (total_ > max_bytes_) return too_large(max_mb_);
+    temps_.back().size += static_cast<int64_t>(data.size());
+    return write_all(current_.get(), data, to_user_path(join(dir_rel_, temps_.back().name)));
+}
+
+Result<void> UploadSession::end_file() {
+    if (!open_) return Ok{};
+    open_ = false;
+    const std::string user_path = to_user_path(join(dir_rel_, temps_.back().name));
+    // Complete on disk before it gets its name.
+    if (::fchmod(current_.get(), 0644) != 0 || ::fsync(current_.get()) != 0)
+        return fs::errno_error(errno, user_path);
+    current_ = Fd();
+    return Ok{};
+}
+
+Result<std::vector<UploadedFile>> UploadSession::commit() {
+    fs::ActAs as(uid_, gid_);
+    if (!as.ok()) return internal("cannot take the account's identity for an upload");
+    std::vector<UploadedFile> out;
+    while (!temps_.empty()) {
+        Temp t = temps_.front();
+        const std::string user_path = to_user_path(join(dir_rel_, t.name));
+        CHECK_OK(place(dir_.get(), t.tmp, t.name, overwrite_, user_path));
+        temps_.erase(temps_.begin());
+        out.push_back({t.name, user_path, t.size});
+    }
+    return out;
+}
+
+void UploadSession::discard() {
+    if (temps_.empty()) return;
+    current_ = Fd();
+    fs::ActAs as(uid_, gid_);
+    for (const auto& t : temps_) ::unlinkat(dir_.get(), t.tmp.c_str(), 0);
+    temps_.clear();
+}
+
+// ---- service -------------------------------------------------------------
+
+int64_t TransferService::max_upload_bytes() const {
+    return ctx_.config.files.max_upload_mb * 1024 * 1024;
+}
+
+std::vector<std::string> TransferService::reserved() const {
+    const auto& f = ctx_.config.files;
+    return {f.trash_dir_name, f.history_dir_name, f.uploads_dir_name};
+}
+
+Result<std::string> TransferService::owner_of(const Caller& c,
+                                              const std::optional<std::string>& owner) {
+    return resolve_owner(ctx_.db, c, owner);
+}
+
+Result<std::unique_ptr<UploadSession>> TransferService::open_session(const std::string& owner,
+                                                                     const std::string& path,
+                                                                     bool overwrite) {
+    TRY(std::string rel, fs::parse_user_path(path, "Path", reserved()));
+    TRY(Fd dir, as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<Fd> {
+            auto d = files.open_dir(rel);
+            if (!d && d.error().code == Code::validation)
+                return validation("Path is not a directory: " + path);
+            return d;
+        }));
+    return std::make_unique<UploadSession>(ctx_.identity.uid_of(owner), ctx_.identity.gid_of(owner),
+                                           std::move(dir), rel, overwrite, max_upload_bytes(),
+                                           ctx_.config.files.max_upload_mb);
+}
+
+// ---- tus -------------------------------------------------------------------
+
+namespace {
+
+TusUpload row_of(Stmt& q) {
+    TusUpload u;
+    u.id = q.text(0);
+    u.owner = q.text(1);
+    u.directory = q.text(2);
+    u.filename = q.text(3);
+    u.length = q.integer(4);
+    u.overwrite = q.integer(5) != 0;
+    u.expires_at = q.integer(6);
+    return u;
+}
+
+constexpr const char* kColumns =
+    "SELECT id, owner, directory, filename, length, overwrite, expires_at FROM file_uploads ";
+
+bool valid_id(const std::string& id) {
+    if (id.size() != 32) return false;
+    for (char c : id)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+}  // namespace
+
+Result<TusUpload> TransferService::load(const std::string& id) {
+    if (!valid_id(id)) return not_found("Upload not found");
+    TRY(auto found, guarded([&]() -> Result<std::optional<TusUpload>> {
+            Stmt q(ctx_.db, std::string(kColumns) + "WHERE id = ?");
+            q.bind(1, id);
+            if (!q.step()) return std::optional<TusUpload>();
+            return std::optional<TusUpload>(row_of(q));
+        }));
+    if (!found || found->expires_at < now_unix()) return not_found("Upload not found");
+    // The offset is what the data file holds.
+    const std::string data = join(ctx_.config.files.uploads_dir_name, found->id);
+    TRY(auto st,
+        as_owner(ctx_, found->owner, [&](fs::ConfinedFs& files) { return files.lstat(data); }));
+    found->offset = st.st_size;
+    return *found;
+}
+
+Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& in) {
+    TRY(std::string owner, owner_of(c, in.owner));
+    if (in.length < 0) return validation("Upload-Length must not be negative");
+    if (in.length > max_upload_bytes()) return too_large(ctx_.config.files.max_upload_mb);
+    CHECK_OK(fs::check_name(in.filename, "Filename"));
+    TRY(std::string dir, fs::parse_user_path(in.path, "Path", reserved()));
+    TusUpload u;
+    u.id = random_hex(16);
+    u.owner = owner;
+    u.directory = dir;
+    u.filename = in.filename;
+    u.length = in.length;
+    u.overwrite = in.overwrite;
+    u.expires_at = now_unix() + ctx_.config.files.upload_expire_hours * 3600;
+    const std::string& updir = ctx_.config.files.uploads_dir_name;
+    CHECK_OK(as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(Fd target, files.open_dir(dir));
+        CHECK_OK(
+            check_free(target.get(), u.filename, u.overwrite, to_user_path(join(dir, u.filename))));
+        // The hidden directory at the top of the home, like the bin.
+        if (::mkdirat(files.root(), updir.c_str(), 0700) != 0 && errno != EEXIST)
+            return fs::errno_error(errno, "/");
+        TRY(Fd up, files.open_dir(updir));
+        int fd = ::openat(up.get(), u.id.c_str(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0) return fs::errno_error(errno, "upload");
+        ::close(fd);
+        return Ok{};
+    }));
+    auto stored = in_transaction(ctx_.db, [&]() -> Result<void> {
+        Stmt q(ctx_.db,
+               "INSERT INTO file_uploads (id, owner, directory, filename, length, overwrite, "
+               "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        q.bind_all(std::string_view(u.id), std::string_view(u.owner), std::string_view(u.directory),
+                   std::string_view(u.filename), u.length, int64_t{u.overwrite ? 1 : 0}, now_unix(),
+                   u.expires_at);
+        q.run();
+        return Ok{};
+    });
+    if (!stored) {
+        (void)remove_upload(u);
+        return stored.error();
+    }
+    return u;
+}
+
+Result<TusUpload> TransferService::tus_get(const Caller& c, const std::string& id) {
+    TRY(TusUpload u, load(id));
+    CHECK_OK(ensure_owner_or_admin(c, u.owner));
+    return u;
+}
+
+Result<std::unique_ptr<TusAppend>> TransferService::tus_append(const Caller& c,
+                                                               const std::string& id,
+                                                               int64_t offset,
+                                                               std::optional<int64_t> length) {
+    {
+        std::lock_guard lock(busy_mutex_);
+        if (!busy_.insert(id).second) return conflict("Upload is busy with another request");
+    }
+    auto fail = [&](Error e) -> Error {
+        release(id);
+        return e;
+    };
+    auto u = tus_get(c, id);
+    if (!u) return fail(u.error());
+    if (offset != u->offset)
+        return fail(conflict("Upload-Offset " + std::to_string(offset) +
+                             " does not match the upload's offset " + std::to_string(u->offset)));
+    if (length && *length > u->length - u->offset)
+        return fail(Error{Code::too_large, "Body is longer than the rest of the upload (" +
+                                               std::to_string(u->length - u->offset) + " bytes)"});
+    const std::string data = join(ctx_.config.files.uploads_dir_name, u->id);
+    auto fd = as_owner(ctx_, u->owner, [&](fs::ConfinedFs& files) -> Result<Fd> {
+        TRY(auto parent, files.open_parent(data));
+        int f = ::openat(parent.first.get(), parent.second.c_str(),
+                         O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+        if (f < 0) return fs::errno_error(errno, "upload");
+        return Fd(f);
+    });
+    if (!fd) return fail(fd.error());
+    // Active again: the expiry counts from the last use.
+    const int64_t expires = now_unix() + ctx_.config.files.upload_expire_hours * 3600;
+    (void)in_transaction(ctx_.db, [&]() -> Result<void> {
+        Stmt q(ctx_.db, "UPDATE file_uploads SET expires_at = ? WHERE id = ?");
+        q.bind_all(expires, std::string_view(id));
+        q.run();
+        return Ok{};
+    });
+    return std::make_unique<TusAppend>(*this, std::move(*u), std::move(*fd));
+}
+
+void TransferService::release(const std::string& id) {
+    std::lock_guard lock(busy_mutex_);
+    busy_.erase(id);
+}
+
+Result<void> TransferService::remove_upload(const TusUpload& u) {
+    const std::string data = join(ctx_.config.files.uploads_dir_name, u.id);
+    (void)as_owner(ctx_, u.owner, [&](fs::ConfinedFs& files) { return files.remove(data); });
+    return in_transaction(ctx_.db, [&]() -> Result<void> {
+        Stmt q(ctx_.db, "DELETE FROM file_uploads WHERE id = ?");
+        q.bind(1, u.id);
+        q.run();
+        return Ok{};
+    });
+}
+
+Result<void> TransferService::tus_delete(const Caller& c, const std::string& id) {
+    {
+        std::lock_guard lock(busy_mutex_);
+        if (busy_.count(id)) return conflict("Upload is busy with another request");
+    }
+    TRY(TusUpload u, tus_get(c, id));
+    return remove_upload(u);
+}
+
+// The data file becomes the target: renamed into place (the same file
+// system: both are in the home), then the row goes.
+Result<std::string> TransferService::complete(const TusUpload& u) {
+    const std::string data = join(ctx_.config.files.uploads_dir_name, u.id);
+    const std::string user_path = to_user_path(join(u.directory, u.filename));
+    auto placed = as_owner(ctx_, u.owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(Fd up, files.open_dir(ctx_.config.files.uploads_dir_name));
+        TRY(Fd target, files.open_dir(u.directory));
+        if (::fchmodat(up.get(), u.id.c_str(), 0644, 0) != 0)
+            return fs::errno_error(errno, user_path);
+        if (::renameat2(up.get(), u.id.c_str(), target.get(), u.filename.c_str(),
+                        RENAME_NOREPLACE) == 0) {
+            (void)::fsync(target.get());
+            return Ok{};
+        }
+        if (errno != EEXIST) return fs::errno_error(errno, user_path);
+        CHECK_OK(check_free(target.get(), u.filename, u.overwrite, user_path));
+        if (::renameat(up.get(), u.id.c_str(), target.get(), u.filename.c_str()) != 0)
+            return fs::errno_error(errno, user_path);
+        (void)::fsync(target.get());
+        return Ok{};
+    });
+    if (!placed) {
+        // Nothing half done: a finished upload that cannot be placed goes.
+        (void)remove_upload(u);
+        return placed.error();
+    }
+    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+        Stmt q(ctx_.db, "DELETE FROM file_uploads WHERE id = ?");
+        q.bind(1, u.id);
+        q.run();
+        return Ok{};
+    }));
+    return user_path;
+}
+
+Result<int64_t> TransferService::purge_expired_uploads() {
+    TRY(auto expired, guarded([&]() -> Result<std::vector<TusUpload>> {
+            Stmt q(ctx_.db, std::string(kColumns) + "WHERE expires_at < ?");
+            q.bind(1, now_unix());
+            std::vector<TusUpload> out;
+            while (q.step()) out.push_back(row_of(q));
+            return out;
+        }));
+    int64_t n = 0;
+    for (const auto& u : expired) {
+        {
+            std::lock_guard lock(busy_mutex_);
+            if (busy_.count(u.id)) continue;
+        }
+        if (remove_upload(u)) ++n;
+    }
+    return n;
+}
+
+// ---- TusAppend ---------------------------------------------------------
+
+TusAppend::TusAppend(TransferService& service, TusUpload upload, Fd data)
+    : service_(service), upload_(std::move(upload)), data_(std::move(data)) {}
+
+TusAppend::~TusAppend() {
+    if (!released_) service_.release(upload_.id);
+}
+
+Result<void> TusAppend::write(std::string_view data) {
+    if (upload_.offset + static_cast<int64_t>(data.size()) > upload_.length)
+        return Error{Code::too_large, "Body goes past Upload-Length"};
+    CHECK_OK(write_all(data_.get(), data, "upload"));
+    upload_.offset += static_cast<int64_t>(data.size());
+    return Ok{};
+}
+
+Result<TusProgress> TusAppend::finish() {
+    TusProgress p;
+    if (::fsync(data_.get()) != 0) return fs::errno_error(errno, "upload");
+    data_ = Fd();
+    p.offset = upload_.offset;
+    if (upload_.offset == upload_.length) {
+        TRY(std::string path, service_.complete(upload_));
+        p.completed_path = path;
+    }
+    return p;
+}
+
+void TusAppend::abort() {
+    // What arrived stays: tus resumes from it.
+    if (data_.valid()) (void)::fsync(data_.get());
+    data_ = Fd();
+}
+
+// ---- downloads -----------------------------------------------------------
+
+Result<Download> TransferService::open_download(const std::string& owner, const std::string& path) {
+    TRY(std::string rel, fs::parse_user_path(path, "Path", reserved()));
+    Download d;
+    CHECK_OK(as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(auto st, files.stat(rel));
+        if (S_ISDIR(st.st_mode)) {
+            TRY(Fd dir, files.open_dir(rel));
+            std::string top = rel.empty() ? owner : fs::split_parent(rel).second;
+            d.name = top + ".zip";
+            d.zip = std::make_unique<fs::ZipStream>(
+                std::move(dir), top, ctx_.identity.uid_of(owner), ctx_.identity.gid_of(owner),
+                rel.empty() ? reserved() : std::vector<std::string>{});
+            return Ok{};
+        }
+        TRY(d.file, files.open_regular(rel));
+        if (::fstat(d.file.get(), &d.st) != 0) return fs::errno_error(errno, path);
+        d.name = fs::split_parent(rel).second;
+        return Ok{};
+    }));
+    return d;
+}
+
+}  // namespace wsp
