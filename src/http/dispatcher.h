@@ -28,7 +28,9 @@ struct Admission {
     Request request;
     std::optional<Authenticated> auth;
     std::vector<std::pair<std::string, std::string>> headers;  // rate-limit headers
-    uint64_t body_limit = 0;  // the route's, else server.max_body_bytes
+    // The route's own body limit; 0: server.max_body_bytes (also for
+    // admissions that set no route limit at all).
+    uint64_t body_limit = 0;
 };
 
 class Dispatcher {

@@ -205,7 +205,8 @@ void set_common(Fields& res, const Response& r, const std::string& request_id) {
     res.set(http::field::server, "WisPanel");
     if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
     res.set("X-Request-Id", request_id);
-    for (auto& [name, value] : r.headers) res.set(name, value);
+    // insert, not set: an answer may carry a header twice (Set-Cookie).
+    for (auto& [name, value] : r.headers) res.insert(name, value);
 }
 
 StringResponse to_beast(Response&& r, unsigned version, bool keep_alive,
@@ -542,8 +543,9 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                                     header[http::field::authorization], peer,
                                                     header[http::field::accept_encoding]);
             if (admission.auth) user = admission.auth->caller.username;
-            const uint64_t limit = admission.route ? admission.body_limit
-                                                   : static_cast<uint64_t>(config_.max_body_bytes);
+            if (admission.body_limit == 0)
+                admission.body_limit = static_cast<uint64_t>(config_.max_body_bytes);
+            const uint64_t limit = admission.body_limit;
             if (!admission.rejection && header_parser.content_length() &&
                 *header_parser.content_length() > limit) {
                 admission.rejection =
