@@ -62,8 +62,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         return a;
     }
     a.route = m.route;
-    a.body_limit = a.route->body_limit ? a.route->body_limit(config_)
-                                       : static_cast<uint64_t>(config_.server.max_body_bytes);
+    if (a.route->body_limit) a.body_limit = a.route->body_limit(config_);
     a.request.method = method;
     a.request.path = std::string(url->path());
     a.request.params = std::move(m.params);

@@ -35,7 +35,9 @@ struct Admission {
     const LoopbackProxy* proxy = nullptr;
     std::string target;
     HeaderList request_headers;
-    uint64_t body_limit = 0;  // the route's, else server.max_body_bytes
+    // The route's own body limit; 0: server.max_body_bytes (also for
+    // admissions that set no route limit at all).
+    uint64_t body_limit = 0;
 };
 
 class Dispatcher {

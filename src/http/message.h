@@ -32,6 +32,8 @@ struct Request {
     const Caller* caller = nullptr;  // set on authenticated routes
     // Every request header, names lowercased, in arrival order (Range,
     // If-None-Match, Upload-Offset, ... for the handlers that need them).
+    // Filled for Exec::worker routes only (event-loop handlers answer from
+    // memory and the copy would cost the hottest routes).
     std::vector<std::pair<std::string, std::string>> headers;
 
     const std::string& param(const std::string& name) const { return params.at(name); }

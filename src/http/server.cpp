@@ -205,7 +205,7 @@ void set_common(Fields& res, const Response& r, const std::string& request_id) {
     res.set(http::field::server, "WisPanel");
     if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
     res.set("X-Request-Id", request_id);
-    // insert, not set: a proxied answer may carry several Set-Cookie.
+    // insert, not set: an answer may carry a header twice (Set-Cookie).
     for (auto& [name, value] : r.headers) res.insert(name, value);
 }
 
@@ -543,8 +543,9 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                                     header[http::field::authorization], peer,
                                                     header[http::field::accept_encoding]);
             if (admission.auth) user = admission.auth->caller.username;
-            const uint64_t limit = admission.route ? admission.body_limit
-                                                   : static_cast<uint64_t>(config_.max_body_bytes);
+            if (admission.body_limit == 0)
+                admission.body_limit = static_cast<uint64_t>(config_.max_body_bytes);
+            const uint64_t limit = admission.body_limit;
             if (!admission.rejection && header_parser.content_length() &&
                 *header_parser.content_length() > limit) {
                 admission.rejection =
@@ -556,11 +557,17 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                 // The body was not read; the connection cannot be reused.
                 if (!header_parser.is_done()) keep_alive = false;
             } else {
-                for (const auto& field : header) {
-                    std::string name(field.name_string());
-                    for (auto& ch : name) ch = static_cast<char>(std::tolower(ch));
-                    admission.request.headers.emplace_back(std::move(name),
-                                                           std::string(field.value()));
+                // Handlers on the worker pool get the request's headers;
+                // event-loop handlers (answered from memory) need none, and
+                // the copy would cost the hottest routes (/auth/me).
+                if (admission.route->exec == Exec::worker) {
+                    admission.request.headers.reserve(header.begin() == header.end() ? 0 : 8);
+                    for (const auto& field : header) {
+                        std::string name(field.name_string());
+                        for (auto& ch : name) ch = static_cast<char>(std::tolower(ch));
+                        admission.request.headers.emplace_back(std::move(name),
+                                                               std::string(field.value()));
+                    }
                 }
                 admission.request.content_type = std::string(header[http::field::content_type]);
                 if (admission.route->open_sink) {

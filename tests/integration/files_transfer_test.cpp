@@ -436,11 +436,10 @@ TEST_F(TransferTest, TusCreationRulesAndTermination) {
     EXPECT_NE(no_name.error().find("Filename"), std::string::npos);
     spit(home() / "tus2/taken", "x");
     EXPECT_EQ(tus_create(http, alice_, 5, "taken", "/tus2").status, 409);
-    EXPECT_EQ(
-        curl_head(http.port, "/api/v1/files/uploads/0123456789abcdef0123456789abcdef",
-                  tus_headers(alice_))
-            .status,
-        404);
+    EXPECT_EQ(curl_head(http.port, "/api/v1/files/uploads/0123456789abcdef0123456789abcdef",
+                        tus_headers(alice_))
+                  .status,
+              404);
 
     auto c = tus_create(http, alice_, 10, "gone.txt", "/tus2");
     ASSERT_EQ(c.status, 201);
@@ -639,10 +638,10 @@ TEST(TransferTls, UploadAndDownloadOverTls) {
     auto part = sh("curl -s -r 1000-1999 " + auth + "'" + base + "download?path=/t.bin'");
     EXPECT_EQ(part.out, data.substr(1000, 1000));
     const std::string zip = (local / "home.zip").string();
-    ASSERT_EQ(sh("curl -s -o " + zip + " -w '%{http_code}' " + auth + "'" + base +
-                 "download?path=/'")
-                  .out,
-              "200");
+    ASSERT_EQ(
+        sh("curl -s -o " + zip + " -w '%{http_code}' " + auth + "'" + base + "download?path=/'")
+            .out,
+        "200");
     EXPECT_EQ(sh("unzip -p " + zip + " dave/t.bin").out, data);
     std::error_code ec;
     stdfs::remove_all(local, ec);

@@ -105,9 +105,8 @@ TEST(Multipart, RandomSplitsGiveTheSameParts) {
         const std::string alphabet = "\r\n-" + kBoundary.substr(0, 6);
         size_t len = rng() % 400;
         for (size_t i = 0; i < len; ++i) data.push_back(alphabet[rng() % alphabet.size()]);
-        const std::string body =
-            body_of({{"form-data; name=\"a\"; filename=\"x\"", data},
-                     {"form-data; name=\"b\"", data + "\r\n--"}});
+        const std::string body = body_of({{"form-data; name=\"a\"; filename=\"x\"", data},
+                                          {"form-data; name=\"b\"", data + "\r\n--"}});
         MultipartParser p(kBoundary);
         Collect c;
         size_t at = 0;
