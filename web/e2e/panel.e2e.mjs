@@ -97,13 +97,6 @@ function python(script, ...args) {
 const withMariadb =
   process.env.WSP_E2E_MARIADB !== '0' && existsSync('/usr/sbin/mariadbd') && existsSync('/usr/share/phpmyadmin/index.php') && existsSync('/usr/bin/php');
 const withFtp = existsSync('/usr/sbin/proftpd') && existsSync('/usr/bin/curl');
-// TODO(lead): turn these on (drop the environment check) once the upload /
-// download and share-link APIs (api/files_transfer.ts, PENDING_PATHS in
-// api/openapi.test.ts) are merged. WSP_E2E_TRANSFER=1 runs both today,
-// WSP_E2E_TRANSFER=upload or =share one of them.
-const transfer = (process.env.WSP_E2E_TRANSFER ?? '').split(',');
-const uploadApiMerged = transfer.includes('1') || transfer.includes('upload');
-const shareApiMerged = transfer.includes('1') || transfer.includes('share');
 
 async function startPanel(dataDir) {
   const ports = { ftp: await freePort(), mariadb: await freePort(), pma: await freePort() };
@@ -555,7 +548,7 @@ try {
   await page.getByLabel('Home of').selectOption('admin');
   await page.getByRole('button', { name: 'Open folder e2e-dir' }).waitFor();
 
-  if (uploadApiMerged) {
+  {
     log('files: upload with a progress bar, replace after asking, download');
     await page.locator('input[type=file]').setInputFiles({ name: 'up.txt', mimeType: 'text/plain', buffer: Buffer.from('uploaded\n') });
     await page.getByText('✓ uploaded').waitFor();
@@ -578,9 +571,9 @@ try {
     await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: dropped });
     await page.getByRole('button', { name: 'Edit dropped.txt' }).waitFor();
     await shot('10-files-uploads');
-  } else console.log('[e2e] SKIPPED upload/download: TODO(lead) enable once that API is merged (WSP_E2E_TRANSFER=upload runs it)');
+  }
 
-  if (shareApiMerged) {
+  {
     log('files: share a file, fetch the public link, revoke it');
     await page.getByRole('button', { name: 'Share index.php' }).click();
     await page.getByRole('button', { name: 'Create link' }).click();
@@ -594,7 +587,7 @@ try {
     await page.getByRole('button', { name: 'Delete share link of /index.php' }).click();
     await page.getByRole('cell', { name: '/index.php', exact: true }).waitFor({ state: 'detached' });
     expect((await fetch(link)).status === 404, 'a revoked link is gone');
-  } else console.log('[e2e] SKIPPED share links: TODO(lead) enable once that API is merged (WSP_E2E_TRANSFER=share runs it)');
+  }
 
   log('packages: create with limits, edit, delete');
   await nav('Packages');
@@ -648,7 +641,8 @@ try {
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await shot('07-databases');
     const [pma] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Open phpMyAdmin for admin_shop' }).click()]);
-    await pma.waitForURL(new RegExp(`127\\.0\\.0\\.1:${panel.ports.pma}/`), { timeout: 20_000 });
+    // phpMyAdmin is served by the panel itself, under /pma/ (docs/databases.md).
+    await pma.waitForURL(new RegExp(`127\\.0\\.0\\.1:${panel.port}/pma/`), { timeout: 20_000 });
     await pma.waitForLoadState('load');
     await pma.waitForFunction(() => document.title.includes('phpMyAdmin') && document.body.innerText.includes('admin_shop'), null, { timeout: 20_000 });
     await pma.screenshot({ path: join(artifacts, '07-phpmyadmin.png') });

@@ -14,20 +14,6 @@ const docs = resolve(web, '..', 'docs');
 const METHOD: Record<string, string> = { get: 'get', post: 'post', put: 'put', del: 'delete' };
 const AREA_OF: Record<string, string> = { databases: 'databases', ftp: 'ftp', cronjobs: 'cron', files: 'files' };
 
-// PENDING_PATHS: routes of the files API being built on other branches
-// (upload, download, share links, async tasks). The interface calls them
-// only from api/files_transfer.ts. TODO(lead): remove this list once those
-// routes are merged into docs/openapi/files.yaml (the last test below fails
-// as a reminder when a pending path is documented).
-const PENDING_PATHS: Record<string, string[]> = {
-  '/files/upload': ['post'],
-  '/files/download': ['get'],
-  '/files/share': ['post'],
-  '/files/shares': ['get'],
-  '/files/shares/{id}': ['delete'],
-  '/files/tasks/{id}': ['get', 'delete'],
-};
-
 // '/users/{username}/api-keys/{id}' and '/users/{x}/api-keys/{y}' are the same route.
 const shape = (p: string) => p.replace(/\{[^}]+\}/g, '{}').replace(/\/$/, '');
 
@@ -101,10 +87,6 @@ describe('the interface calls only documented API routes', () => {
     for (const c of used) {
       const methods = doc.get(shape(c.path));
       if (methods?.has(c.method)) continue;
-      if (PENDING_PATHS[c.path]?.includes(c.method)) {
-        expect(c.file, 'pending calls live in api/files_transfer.ts').toBe('src/api/files_transfer.ts');
-        continue;
-      }
       const area = AREA_OF[c.path.split('/')[1]];
       if (area && !existsSync(join(docs, 'openapi', `${area}.yaml`))) {
         pending.push(`${c.method.toUpperCase()} ${c.path} (${area})`);
@@ -114,16 +96,6 @@ describe('the interface calls only documented API routes', () => {
     }
     if (pending.length) console.info(`pending until their areas merge:\n  ${[...new Set(pending)].join('\n  ')}`);
     expect(missing).toEqual([]);
-  });
-
-  it('no pending path is documented yet (else remove it from PENDING_PATHS)', () => {
-    const documentedNow = Object.entries(PENDING_PATHS).flatMap(([p, ms]) => ms.filter((m) => doc.get(shape(p))?.has(m)).map((m) => `${m} ${p}`));
-    expect(documentedNow).toEqual([]);
-  });
-
-  it('every pending path is one api/files_transfer.ts uses (the list stays exact)', () => {
-    const src = readFileSync(join(web, 'src', 'api', 'files_transfer.ts'), 'utf8');
-    expect(Object.keys(PENDING_PATHS).filter((p) => !src.includes(`'${p}'`))).toEqual([]);
   });
 
   it('templates are filled with one encoded segment per parameter', () => {
