@@ -49,6 +49,17 @@ Result<std::string> FileService::parse(std::string_view path, std::string_view f
     return fs::parse_user_path(path, field, reserved());
 }
 
+Result<std::vector<std::string>> FileService::parse_all(const std::vector<std::string>& paths,
+                                                        std::string_view field) const {
+    if (paths.empty()) return validation(std::string(field) + " are required");
+    std::vector<std::string> rels;
+    for (const auto& p : paths) {
+        TRY(std::string rel, parse(p, field));
+        rels.push_back(std::move(rel));
+    }
+    return rels;
+}
+
 namespace {
 
 std::string owner_name(uid_t uid, uid_t account_uid, const std::string& account) {
@@ -269,12 +280,7 @@ Result<void> FileService::compress(const Caller& c, const OwnerField& owner_fiel
                                    const std::vector<std::string>& paths,
                                    const std::string& archive, fs::Overwrite ow) {
     TRY(std::string owner, owner_of(c, owner_field));
-    if (paths.empty()) return validation("Paths are required");
-    std::vector<std::string> rels;
-    for (const auto& p : paths) {
-        TRY(std::string rel, parse(p, "Paths"));
-        rels.push_back(std::move(rel));
-    }
+    TRY(auto rels, parse_all(paths, "Paths"));
     TRY(std::string target, parse(archive, "Archive"));
     return with_fs(owner,
                    [&](fs::ConfinedFs& files) { return fs::compress(files, rels, target, ow); });

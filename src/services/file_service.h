@@ -194,6 +194,14 @@ class FileService final : public OwnerCleanup {
     // Who owns the files acted on, and the request path made relative.
     Result<std::string> owner_of(const Caller& c, const OwnerField& owner);
     Result<std::string> parse(std::string_view path, std::string_view field) const;
+    // Every path of a list (compress's `paths`), parsed; 400 when empty.
+    Result<std::vector<std::string>> parse_all(const std::vector<std::string>& paths,
+                                               std::string_view field) const;
+    // copy_async and move_async: the same checks, then copy or rename.
+    enum class TransferKind { copy, move };
+    Result<TaskView> transfer_async(const Caller& c, const OwnerField& owner,
+                                    const std::string& source, const std::string& destination,
+                                    fs::Overwrite ow, TransferKind kind);
     std::vector<std::string> reserved() const;
     FileItem item_of(const std::string& owner, const std::string& rel, fs::Entry e) const;
 

@@ -23,12 +23,7 @@ Result<TaskView> FileService::compress_async(const Caller& c, const OwnerField& 
                                              const std::vector<std::string>& paths,
                                              const std::string& archive, fs::Overwrite ow) {
     TRY(std::string owner, owner_of(c, owner_field));
-    if (paths.empty()) return validation("Paths are required");
-    std::vector<std::string> rels;
-    for (const auto& p : paths) {
-        TRY(std::string rel, parse(p, "Paths"));
-        rels.push_back(std::move(rel));
-    }
+    TRY(auto rels, parse_all(paths, "Paths"));
     TRY(std::string target, parse(archive, "Archive"));
     TRY(fs::ArchiveFormat format, fs::archive_format_of(fs::split_parent(target).second));
     (void)format;
@@ -100,40 +95,37 @@ Result<TaskView> FileService::extract_async(const Caller& c, const OwnerField& o
 Result<TaskView> FileService::copy_async(const Caller& c, const OwnerField& owner_field,
                                          const std::string& source, const std::string& destination,
                                          fs::Overwrite ow) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string from, parse(source, "Source"));
-    TRY(std::string to, parse(destination, "Destination"));
-    CHECK_OK(with_fs(
-        owner, [&](fs::ConfinedFs& files) { return files.check_transfer(from, to, ow, "copy"); }));
-    FileJob job;
-    job.kind = "copy";
-    job.owner = owner;
-    job.temp_dir = fs::split_parent(to).first;
-    job.result_path = to_user_path(to);
-    job.run = [this, owner, from, to, ow](fs::Progress& p) {
-        return with_fs(owner, [&](fs::ConfinedFs& files) { return files.copy(from, to, ow, &p); });
-    };
-    return tasks_->submit(std::move(job));
+    return transfer_async(c, owner_field, source, destination, ow, TransferKind::copy);
 }
 
 Result<TaskView> FileService::move_async(const Caller& c, const OwnerField& owner_field,
                                          const std::string& source, const std::string& destination,
                                          fs::Overwrite ow) {
+    return transfer_async(c, owner_field, source, destination, ow, TransferKind::move);
+}
+
+Result<TaskView> FileService::transfer_async(const Caller& c, const OwnerField& owner_field,
+                                             const std::string& source,
+                                             const std::string& destination, fs::Overwrite ow,
+                                             TransferKind kind) {
+    const char* name = kind == TransferKind::copy ? "copy" : "move";
     TRY(std::string owner, owner_of(c, owner_field));
     TRY(std::string from, parse(source, "Source"));
     TRY(std::string to, parse(destination, "Destination"));
     CHECK_OK(with_fs(
-        owner, [&](fs::ConfinedFs& files) { return files.check_transfer(from, to, ow, "move"); }));
+        owner, [&](fs::ConfinedFs& files) { return files.check_transfer(from, to, ow, name); }));
     FileJob job;
-    job.kind = "move";
+    job.kind = name;
     job.owner = owner;
     job.temp_dir = fs::split_parent(to).first;
     job.result_path = to_user_path(to);
-    // One rename on the same file system; a copy then a delete across file
-    // systems (the part a task is for).
-    job.run = [this, owner, from, to, ow](fs::Progress& p) {
-        return with_fs(owner,
-                       [&](fs::ConfinedFs& files) { return files.rename(from, to, ow, &p); });
+    // A move is one rename on the same file system; a copy then a delete
+    // across file systems (the part a task is for).
+    job.run = [this, owner, from, to, ow, kind](fs::Progress& p) {
+        return with_fs(owner, [&](fs::ConfinedFs& files) {
+            return kind == TransferKind::copy ? files.copy(from, to, ow, &p)
+                                              : files.rename(from, to, ow, &p);
+        });
     };
     return tasks_->submit(std::move(job));
 }
