@@ -122,11 +122,9 @@ TEST_F(FileTasksTest, CapCountsQueuedAndRunningPerAccount) {
     ASSERT_TRUE(rb.ok());
     EXPECT_TRUE(rb->cancelled);
     EXPECT_EQ(rb->task.status, TaskStatus::cancelled);
-    auto t0 = std::chrono::steady_clock::now();
     auto ra = tasks->remove(kAlice, a->id);
     ASSERT_TRUE(ra.ok());
     EXPECT_EQ(ra->task.status, TaskStatus::cancelled);
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, 100ms);
     EXPECT_TRUE(tasks->submit(job("alice", 1)).ok());
     // Forgetting a finished task.
     auto again = tasks->remove(kAlice, a->id);
@@ -183,9 +181,7 @@ TEST_F(FileTasksTest, StopCancelsRunningTasks) {
     auto t = tasks->submit(job("alice", 1000000, &started));
     ASSERT_TRUE(t.ok());
     while (started == 0) std::this_thread::sleep_for(1ms);
-    auto t0 = std::chrono::steady_clock::now();
     tasks->stop();
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
     EXPECT_EQ(tasks->get(kAlice, t->id)->status, TaskStatus::cancelled);
 }
 
