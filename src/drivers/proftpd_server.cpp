@@ -155,10 +155,8 @@ bool ProftpdServer::running() const {
            ftp_greets(settings_.address, static_cast<int>(settings_.port), 1500);
 }
 
-void ProftpdServer::end_sessions(const std::string& username) const {
-    auto master = supervisor_.pid(kChildName);
-    if (!master) return;
-    // A session's process title is "proftpd: USER - IP: COMMAND".
+void end_proftpd_sessions(const std::string& username,
+                          const std::function<bool(const std::string& proc_dir)>& is_ours) {
     const std::string title = "proftpd: " + username + " - ";
     DIR* proc = ::opendir("/proc");
     if (!proc) return;
@@ -167,22 +165,30 @@ void ProftpdServer::end_sessions(const std::string& username) const {
         long pid = std::strtol(e->d_name, &end, 10);
         if (pid <= 0 || *end != '\0') continue;
         const std::string base = std::string("/proc/") + e->d_name;
+        std::ifstream cmd(base + "/cmdline");
+        std::string cmdline((std::istreambuf_iterator<char>(cmd)), {});
+        if (cmdline.starts_with(title) && is_ours(base)) ::kill(static_cast<pid_t>(pid), SIGTERM);
+    }
+    ::closedir(proc);
+}
+
+void ProftpdServer::end_sessions(const std::string& username) const {
+    auto master = supervisor_.pid(kChildName);
+    if (!master) return;
+    // Only children of our own master.
+    end_proftpd_sessions(username, [&](const std::string& base) {
         std::ifstream stat(base + "/stat");
         std::string stat_line;
         std::getline(stat, stat_line);
         // Field 4 (ppid) follows the ")" that ends the command name.
         auto close = stat_line.rfind(')');
-        if (close == std::string::npos) continue;
+        if (close == std::string::npos) return false;
         std::istringstream fields(stat_line.substr(close + 2));
         char state;
         long ppid = 0;
         fields >> state >> ppid;
-        if (ppid != *master) continue;
-        std::ifstream cmd(base + "/cmdline");
-        std::string cmdline((std::istreambuf_iterator<char>(cmd)), {});
-        if (cmdline.starts_with(title)) ::kill(static_cast<pid_t>(pid), SIGTERM);
-    }
-    ::closedir(proc);
+        return ppid == *master;
+    });
 }
 
 }  // namespace wsp

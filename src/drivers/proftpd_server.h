@@ -65,6 +65,12 @@ class ProftpdServer final : public FtpDaemon {
 Result<void> write_file_atomic(const std::filesystem::path& path, const std::string& content,
                                mode_t mode);
 
+// SIGTERM to every ProFTPD session process of `username` (its title is
+// "proftpd: USER - IP: COMMAND") that `is_ours(/proc/PID)` confirms: any
+// process can set any title.
+void end_proftpd_sessions(const std::string& username,
+                          const std::function<bool(const std::string& proc_dir)>& is_ours);
+
 // Connects to host:port and reads one line; true when it starts with "220".
 bool ftp_greets(const std::string& host, int port, int timeout_ms);
 

@@ -1,6 +1,5 @@
 #include "drivers/proftpd_system.h"
 
-#include <dirent.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -131,26 +130,15 @@ bool SystemProftpd::running() const {
 }
 
 void SystemProftpd::end_sessions(const std::string& username) const {
-    const std::string title = "proftpd: " + username + " - ";
     std::error_code ec;
     const auto binary = std::filesystem::canonical(options_.binary, ec);
     if (ec) return;
-    DIR* proc = ::opendir("/proc");
-    if (!proc) return;
-    while (dirent* e = ::readdir(proc)) {
-        char* end = nullptr;
-        long pid = std::strtol(e->d_name, &end, 10);
-        if (pid <= 0 || *end != '\0') continue;
-        const std::string base = std::string("/proc/") + e->d_name;
-        std::ifstream cmd(base + "/cmdline");
-        std::string cmdline((std::istreambuf_iterator<char>(cmd)), {});
-        if (!cmdline.starts_with(title)) continue;
-        // Only ProFTPD's own sessions: a process can set any title.
-        auto exe = std::filesystem::read_symlink(base + "/exe", ec);
-        if (ec || exe != binary) continue;
-        ::kill(static_cast<pid_t>(pid), SIGTERM);
-    }
-    ::closedir(proc);
+    // Only processes of the configured ProFTPD binary.
+    end_proftpd_sessions(username, [&](const std::string& base) {
+        std::error_code link_ec;
+        auto exe = std::filesystem::read_symlink(base + "/exe", link_ec);
+        return !link_ec && exe == binary;
+    });
 }
 
 }  // namespace wsp
