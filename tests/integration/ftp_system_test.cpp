@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "drivers/proftpd_server.h"
+#include "ftp_client.h"
 #include "support/panel_process.h"
 #include "system/process.h"
 
@@ -187,27 +188,12 @@ class FtpSystemTest : public ::testing::Test {
 
     static const HttpClient& http() { return panel_->http(); }
 
-    static void wait_running(bool want) {
-        for (int i = 0; i < 100; ++i) {
-            auto s = http().get("/api/v1/ftp/status", admin_);
-            if (s.status == 200 && s.json().at("running").as_bool() == want) return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        FAIL() << "ftp running never became " << want << "\n" << panel_->log();
-    }
+    static void wait_running(bool want) { wait_ftp_running(*panel_, admin_, want); }
 
-    static std::string url(const std::string& path = "/") {
-        return "ftp://127.0.0.1:" + std::to_string(ftp_port_) + path;
-    }
+    static std::string url(const std::string& path = "/") { return ftp_url(ftp_port_, path); }
     static int curl(const std::string& user, const std::string& password,
                     std::vector<std::string> args, std::string* output = nullptr) {
-        std::vector<std::string> argv = {"/usr/bin/curl", "-sS",    "--max-time",         "20",
-                                         "--path-as-is",  "--user", user + ":" + password};
-        argv.insert(argv.end(), args.begin(), args.end());
-        auto r = run_process(argv, ProcessOptions{.timeout = std::chrono::seconds(30)});
-        if (!r.ok()) return -1;
-        if (output) *output = r->output;
-        return r->exit_code;
+        return ftp_curl(user, password, std::move(args), output);
     }
     static int login(const std::string& user, const std::string& password) {
         return curl(user, password, {"--list-only", url()});
@@ -352,28 +338,9 @@ TEST_F(FtpSystemTest, AnonymousSiteReloadsOnceAndServesTheDomain) {
     EXPECT_EQ(reloads(), before + 1);
     const fs::path dir(std::string(on.json().at("directory").as_string()));
     { std::ofstream(dir / "public.txt") << "hi"; }
-    static const char* kScript = R"py(
-import ftplib, io, sys
-try:
-    f = ftplib.FTP()
-    f.connect("127.0.0.1", int(sys.argv[1]), timeout=10)
-    f.sendcmd("HOST sys-anon.example")
-    f.login("anonymous", "guest@example.com")
-    print("LIST " + " ".join(sorted(f.nlst())))
-    try:
-        f.storbinary("STOR upload.txt", io.BytesIO(b"x"))
-        print("STOR ok")
-    except ftplib.error_perm:
-        print("STOR refused")
-    f.quit()
-except ftplib.all_errors as e:
-    print("ERR " + str(e))
-)py";
-    auto r = run_process({"/usr/bin/python3", "-c", kScript, std::to_string(ftp_port_)},
-                         ProcessOptions{.timeout = std::chrono::seconds(30)});
-    ASSERT_TRUE(r.ok());
-    EXPECT_NE(r->output.find("LIST public.txt"), std::string::npos) << r->output;
-    EXPECT_NE(r->output.find("STOR refused"), std::string::npos) << r->output;
+    const std::string out = ftp_anonymous_session(ftp_port_, "sys-anon.example");
+    EXPECT_NE(out.find("LIST public.txt"), std::string::npos) << out;
+    EXPECT_NE(out.find("STOR refused"), std::string::npos) << out;
     // Same setting again: no rewrite, no reload.
     ASSERT_EQ(
         http().put("/api/v1/ftp/sys-anon.example/anonymous", {{"enabled", true}}, bob_).status,

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "ftp_client.h"
 #include "support/panel_process.h"
 #include "system/process.h"
 
@@ -44,29 +45,13 @@ class FtpTest : public ::testing::Test {
 
     static const HttpClient& http() { return panel_->http(); }
 
-    static void wait_running(bool want) {
-        for (int i = 0; i < 100; ++i) {
-            auto s = http().get("/api/v1/ftp/status", admin_);
-            if (s.status == 200 && s.json().at("running").as_bool() == want) return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        FAIL() << "ftp running never became " << want << "\n" << panel_->log();
-    }
+    static void wait_running(bool want) { wait_ftp_running(*panel_, admin_, want); }
 
-    static std::string url(const std::string& path = "/") {
-        return "ftp://127.0.0.1:" + std::to_string(ftp_port_) + path;
-    }
+    static std::string url(const std::string& path = "/") { return ftp_url(ftp_port_, path); }
 
-    // Runs curl; returns its exit code (0 = success) and keeps its output.
     static int curl(const std::string& user, const std::string& password,
                     std::vector<std::string> args, std::string* output = nullptr) {
-        std::vector<std::string> argv = {"/usr/bin/curl", "-sS",    "--max-time",         "20",
-                                         "--path-as-is",  "--user", user + ":" + password};
-        argv.insert(argv.end(), args.begin(), args.end());
-        auto r = run_process(argv, ProcessOptions{.timeout = std::chrono::seconds(30)});
-        if (!r.ok() && r.error().code != Code::validation) return -1;
-        if (output) *output = r->output;
-        return r->exit_code;
+        return ftp_curl(user, password, std::move(args), output);
     }
     static int login(const std::string& user, const std::string& password) {
         return curl(user, password, {"--list-only", url()});
@@ -91,30 +76,8 @@ class FtpTest : public ::testing::Test {
         return rc;
     }
 
-    // Anonymous login after RFC 7151 HOST, with Python's ftplib. Prints
-    // "LIST <names>", then "STOR ok" or "STOR refused"; or "ERR <reply>".
     static std::string anonymous_session(const std::string& host) {
-        static const char* kScript = R"py(
-import ftplib, io, sys
-port, host = int(sys.argv[1]), sys.argv[2]
-try:
-    f = ftplib.FTP()
-    f.connect("127.0.0.1", port, timeout=10)
-    f.sendcmd("HOST " + host)
-    f.login("anonymous", "guest@example.com")
-    print("LIST " + " ".join(sorted(f.nlst())))
-    try:
-        f.storbinary("STOR upload.txt", io.BytesIO(b"x"))
-        print("STOR ok")
-    except ftplib.error_perm:
-        print("STOR refused")
-    f.quit()
-except ftplib.all_errors as e:
-    print("ERR " + str(e))
-)py";
-        auto r = run_process({"/usr/bin/python3", "-c", kScript, std::to_string(ftp_port_), host},
-                             ProcessOptions{.timeout = std::chrono::seconds(30)});
-        return r.ok() ? r->output : "ERR cannot run python3";
+        return ftp_anonymous_session(ftp_port_, host);
     }
 
     // Creates an FTP account of bob; returns its full name.

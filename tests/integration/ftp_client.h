@@ -1,0 +1,70 @@
+#pragma once
+// A real FTP client for the FTP suites (sandbox and system daemon): curl for
+// named accounts, Python's ftplib for anonymous sessions after RFC 7151 HOST,
+// and a wait on the panel's /ftp/status.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/panel_process.h"
+#include "system/process.h"
+
+namespace wsp::test {
+
+inline std::string ftp_url(int port, const std::string& path = "/") {
+    return "ftp://127.0.0.1:" + std::to_string(port) + path;
+}
+
+// Runs curl as `user`; returns its exit code (0 = success, -1 = could not
+// run) and keeps its output.
+inline int ftp_curl(const std::string& user, const std::string& password,
+                    std::vector<std::string> args, std::string* output = nullptr) {
+    std::vector<std::string> argv = {"/usr/bin/curl", "-sS",    "--max-time",         "20",
+                                     "--path-as-is",  "--user", user + ":" + password};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = run_process(argv, ProcessOptions{.timeout = std::chrono::seconds(30)});
+    if (!r.ok()) return -1;
+    if (output) *output = r->output;
+    return r->exit_code;
+}
+
+// Anonymous login to `host`'s site, then a listing and an upload. Prints
+// "LIST <names>", then "STOR ok" or "STOR refused"; or "ERR <reply>".
+inline std::string ftp_anonymous_session(int port, const std::string& host) {
+    static const char* kScript = R"py(
+import ftplib, io, sys
+port, host = int(sys.argv[1]), sys.argv[2]
+try:
+    f = ftplib.FTP()
+    f.connect("127.0.0.1", port, timeout=10)
+    f.sendcmd("HOST " + host)
+    f.login("anonymous", "guest@example.com")
+    print("LIST " + " ".join(sorted(f.nlst())))
+    try:
+        f.storbinary("STOR upload.txt", io.BytesIO(b"x"))
+        print("STOR ok")
+    except ftplib.error_perm:
+        print("STOR refused")
+    f.quit()
+except ftplib.all_errors as e:
+    print("ERR " + str(e))
+)py";
+    auto r = run_process({"/usr/bin/python3", "-c", kScript, std::to_string(port), host},
+                         ProcessOptions{.timeout = std::chrono::seconds(30)});
+    return r.ok() ? r->output : "ERR cannot run python3";
+}
+
+// Waits (up to 10 s) for /ftp/status to say running == `want`.
+inline void wait_ftp_running(PanelProcess& panel, const std::string& admin_key, bool want) {
+    for (int i = 0; i < 100; ++i) {
+        auto s = panel.http().get("/api/v1/ftp/status", admin_key);
+        if (s.status == 200 && s.json().at("running").as_bool() == want) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL() << "ftp running never became " << want << "\n" << panel.log();
+}
+
+}  // namespace wsp::test
