@@ -190,12 +190,16 @@ else
 fi
 
 # 6. ProFTPD reads the panel's accounts; it needs the panel's certificate,
-# which the panel makes at its first start.
+# which the panel makes at its first start. Argument 1: the panel was just
+# started, so wait for that certificate (without systemd nothing starts it:
+# no wait, FTPS works once the panel has started).
 start_and_configure_ftp() {
   local cert=$data_dir/tls/cert.pem key=$data_dir/tls/key.pem
   if grep -qx 'mode = "system"' <(sed -n '/^\[ftp\]/,/^\[/p' "$config") &&
     [[ -x $src_dir/scripts/system/setup-proftpd.sh ]]; then
-    for _ in $(seq 50); do [[ -e $cert ]] && break; sleep 0.2; done
+    if [[ ${1:-0} == 1 ]]; then
+      for _ in $(seq 50); do [[ -e $cert ]] && break; sleep 0.2; done
+    fi
     say "configuring the system ProFTPD"
     "$src_dir/scripts/system/setup-proftpd.sh" "$data_dir" "$cert" "$key"
   fi
@@ -208,7 +212,7 @@ if [[ $use_systemd == 1 ]]; then
   systemctl daemon-reload
   systemctl enable wispanel >/dev/null
   systemctl restart wispanel
-  start_and_configure_ftp
+  start_and_configure_ftp 1
   say "wispanel.service is $(systemctl is-active wispanel) (logs: journalctl -u wispanel)"
 else
   say "WSP_NO_SYSTEMD=1: start it with $bin_dir/wispanel serve --config $config"

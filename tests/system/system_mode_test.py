@@ -5,11 +5,14 @@ Re-executes itself under `unshare --mount --pid --net --fork` (private mount,
 PID and network namespaces), then inside: bind-mounts a private COPY of the
 whole /etc over /etc (useradd replaces /etc/passwd by renaming, which a
 single-file bind mount would not allow), tmpfs over /home, /var/lib,
-/usr/local and /tmp, and brings up loopback. Then it runs scripts/install.sh
-(WSP_SKIP_APT=1 WSP_NO_SYSTEMD=1 with the built binary) and drives the
-installed panel over HTTP. Everything it makes vanishes with the namespaces
-when it exits, pass or fail (the PID namespace kills every process it
-started, the mounts go with the mount namespace).
+/usr/local, /tmp, /run and /var/log (pid files, logs of the ProFTPD it
+starts), and brings up loopback. Then it runs scripts/install.sh
+(WSP_SKIP_APT=1 WSP_NO_SYSTEMD=1 with the built binary, FTP in system mode
+when proftpd and curl are installed) and drives the installed panel over
+HTTP, and Debian's proftpd as the system FTP server over FTP. Everything
+it makes vanishes with the namespaces when it exits, pass or fail (the PID
+namespace kills every process it started, the mounts go with the mount
+namespace).
 
   system_mode_test.py BINARY SOURCE_DIR
 
@@ -29,6 +32,25 @@ import urllib.request
 
 SKIP = 77
 MARKER = "WisPanel account"
+PROFTPD = "/usr/sbin/proftpd"
+PROFTPD_PID = "/run/proftpd.pid"  # Debian's compiled-in PidFile
+RELOADS = "/tmp/ftp-reloads"
+RELOAD_SCRIPT = "/usr/local/sbin/wsp-reload-proftpd"
+
+
+class Skipped(Exception):
+    """A check whose tools are not installed: reported, not failed."""
+
+
+def ftp_missing():
+    """Why the FTP check cannot run here, or None."""
+    if not os.access(PROFTPD, os.X_OK):
+        return "proftpd is not installed"
+    if not os.path.exists("/usr/lib/proftpd/mod_sql_sqlite.so"):
+        return "proftpd-mod-sqlite is not installed"
+    if not shutil.which("curl"):
+        return "curl is not installed"
+    return None
 
 
 def skip(why):
@@ -61,14 +83,19 @@ def sh(*argv, check=True, env=None, input=None):
 
 
 def private_root():
-    """The namespace's own /etc, /home, /var/lib, /usr/local, /tmp."""
+    """The namespace's own /etc, /home, /var/lib, /usr/local, /tmp, /run, /var/log."""
     sh("mount", "-t", "tmpfs", "-o", "mode=1777", "tmpfs", "/tmp")
     work = tempfile.mkdtemp(prefix="wsp-system-")  # on that tmpfs: gone with it
     etc = os.path.join(work, "etc")
     sh("cp", "-a", "/etc", etc)
     sh("mount", "--bind", etc, "/etc")
-    for d in ("/home", "/var/lib", "/usr/local"):
+    for d in ("/home", "/var/lib", "/usr/local", "/run", "/var/log"):
         sh("mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", d)
+    # /var/run is /run. What Debian's proftpd.conf and ProFTPD's defaults
+    # name (pid file, scoreboard, delay table, logs) now lands here.
+    os.makedirs("/run/lock", mode=0o1777)
+    os.makedirs("/run/proftpd")
+    os.makedirs("/var/log/proftpd")
     sh("ip", "link", "set", "lo", "up", check=False)
 
 
@@ -144,7 +171,7 @@ class Panel:
 def install(source, binary, port):
     env = dict(os.environ, WSP_SKIP_APT="1", WSP_NO_SYSTEMD="1",
                WSP_LISTEN=f"127.0.0.1:{port}", WSP_MARIADB="off",
-               WSP_FTP="off", WSP_PMA="false")
+               WSP_FTP="off" if ftp_missing() else "system", WSP_PMA="false")
     return sh("bash", os.path.join(source, "scripts/install.sh"), "--binary", binary, env=env)
 
 
@@ -168,6 +195,28 @@ def live_processes_of(uid):
         if int(status["Uid"].split()[0]) == uid and not status["State"].strip().startswith("Z"):
             found.append(pid)
     return found
+
+
+def use_reload_script():
+    """No systemd here: the panel reloads ProFTPD with a script (SIGHUP,
+    what `systemctl reload proftpd` does on Debian) that counts reloads."""
+    os.makedirs(os.path.dirname(RELOAD_SCRIPT), exist_ok=True)
+    with open(RELOAD_SCRIPT, "w") as f:
+        f.write(f"#!/bin/sh\necho reload >> {RELOADS}\n"
+                f"[ -s {PROFTPD_PID} ] || exit 0  # not started yet: it reads the snippet then\n"
+                f"exec /bin/kill -HUP \"$(cat {PROFTPD_PID})\"\n")
+    os.chmod(RELOAD_SCRIPT, 0o755)
+    conf_path = "/etc/wispanel/wispanel.toml"
+    conf = open(conf_path).read()
+    section = '[ftp]\nmode = "system"\n'
+    assert section in conf, conf
+    conf = conf.replace(section, section + f'reload_command = ["{RELOAD_SCRIPT}"]\n')
+    open(conf_path, "w").write(conf)
+
+
+def curl_ftp(url, user, *args):
+    return subprocess.run(["curl", "-sS", "--max-time", "10", "--user", user, *args, url],
+                          capture_output=True, text=True)
 
 
 def run_job(api, token, command):
@@ -206,6 +255,8 @@ def main(binary, source):
         try:
             f(*args)
             print(f"ok   {name}")
+        except Skipped as e:
+            print(f"SKIPPED {name}: {e}")
         except Exception as e:  # noqa: BLE001 - report and go on
             failures += 1
             print(f"FAIL {name}: {e}")
@@ -223,6 +274,11 @@ def main(binary, source):
         assert open("/var/lib/wispanel/initial-admin-password").read().strip() == state["admin_pw"]
         # The first admin is a Linux user too.
         assert passwd_entry("admin")[4] == MARKER
+        if not ftp_missing():
+            # setup-proftpd.sh ran on the (private) /etc/proftpd: its
+            # placeholder refuses every login until the panel starts.
+            assert "Placeholder" in open("/etc/proftpd/conf.d/wispanel.conf").read()
+            use_reload_script()
 
     def panel_user_is_linux_user():
         api = state["api"] = panel.start(port)
@@ -340,6 +396,78 @@ def main(binary, source):
         _, run = run_job(api, state["bob"], "cat /home/alice/secret.txt; ls /home/alice")
         assert "alice's" not in run["output"] and "Permission denied" in run["output"], run
 
+    def ftp_login_as_user():
+        why = ftp_missing()
+        if why:
+            raise Skipped(why)
+        api = state["api"]
+        data = "/var/lib/wispanel"
+        # The panel replaced the placeholder at its first start, and reloaded
+        # through ftp.reload_command, not systemctl.
+        snippet = open("/etc/proftpd/conf.d/wispanel.conf").read()
+        assert "Placeholder" not in snippet and f"{data}/ftp/accounts.db" in snippet, snippet
+        assert os.path.exists(RELOADS), "the panel did not run ftp.reload_command"
+        # What install.sh does under systemd once the panel made its
+        # certificate: setup-proftpd.sh again (now with the panel's snippet
+        # in the `proftpd -t` check), then (re)start the system daemon.
+        out = sh("bash", os.path.join(source, "scripts/system/setup-proftpd.sh"), data,
+                 f"{data}/tls/cert.pem", f"{data}/tls/key.pem",
+                 env=dict(os.environ, WSP_NO_SYSTEMD="1")).stdout
+        assert "warning" not in out, out
+        state["proftpd"] = subprocess.Popen([PROFTPD, "--nodaemon", "-c", "/etc/proftpd/proftpd.conf"],
+                                            stdout=open("/tmp/proftpd.log", "a"),
+                                            stderr=subprocess.STDOUT)
+        try:
+            for _ in range(100):
+                code, status = api.call("GET", "/ftp/status")
+                if code == 200 and status["running"]:
+                    break
+                assert state["proftpd"].poll() is None, open("/tmp/proftpd.log").read()
+                time.sleep(0.1)
+            assert status["running"] and status["installed"], status
+            code, acct = api.call("POST", "/ftp", {"username": "web", "password": "Ftp-pass-1234"},
+                                  state["alice"])
+            assert code == 201 and acct["home_dir"] == "/home/alice", (code, acct)
+            login = acct["username"] + ":Ftp-pass-1234"
+            assert login.startswith("alice_web:"), acct
+            # Upload: the file is the Linux user's, not root's nor a shared one's.
+            open("/tmp/upload.txt", "w").write("via ftp")
+            r = curl_ftp("ftp://127.0.0.1/upload.txt", login, "-T", "/tmp/upload.txt")
+            assert r.returncode == 0, r
+            pw = passwd_entry("alice")
+            st = os.stat("/home/alice/upload.txt")
+            assert (st.st_uid, st.st_gid) == (int(pw[2]), int(pw[3])), (st, pw)
+            assert open("/home/alice/upload.txt").read() == "via ftp"
+            # Listing: the root of the session is her home.
+            r = curl_ftp("ftp://127.0.0.1/", login)
+            assert r.returncode == 0 and "upload.txt" in r.stdout and "secret.txt" in r.stdout, r
+            r = curl_ftp("ftp://127.0.0.1/secret.txt", login)
+            assert r.returncode == 0 and r.stdout == "alice's", r
+            # FTPS with the panel's certificate.
+            if os.path.exists("/usr/lib/proftpd/mod_tls.so"):
+                r = curl_ftp("ftp://127.0.0.1/", login, "--ssl-reqd", "-k")
+                assert r.returncode == 0 and "upload.txt" in r.stdout, r
+            # Wrong password; the Linux user's name is no FTP login.
+            for bad in (acct["username"] + ":wrong-password", "alice:Secret-pass-123"):
+                r = curl_ftp("ftp://127.0.0.1/", bad)
+                assert r.returncode == 67, (bad, r)  # CURLE_LOGIN_DENIED
+            # Chroot: bob's home is out of reach, by any path.
+            open("/home/bob/bob.txt", "w").write("bob's")
+            for url, extra in (("ftp://127.0.0.1/../bob/bob.txt", ["--path-as-is"]),
+                               ("ftp://127.0.0.1//home/bob/bob.txt", ["--ftp-method", "nocwd"]),
+                               ("ftp://127.0.0.1//home/bob/", ["--ftp-method", "nocwd"]),
+                               ("ftp://127.0.0.1/../", ["--path-as-is"])):
+                r = curl_ftp(url, login, *extra)
+                assert "bob" not in r.stdout, (url, r)
+                if url.endswith("../"):  # `..` of the session's root is that root
+                    assert r.returncode == 0 and "upload.txt" in r.stdout, (url, r)
+                else:
+                    assert r.returncode != 0, (url, r)
+            os.unlink("/home/bob/bob.txt")
+        finally:
+            state["proftpd"].terminate()
+            state["proftpd"].wait(timeout=10)
+
     def suspend_locks():
         api = state["api"]
         code, body = api.call("POST", "/users/bob/suspend")
@@ -413,6 +541,11 @@ def main(binary, source):
         left = [l for l in open("/etc/passwd") if MARKER in l]
         assert not left, left
         assert passwd_entry("daemon") is not None  # other users untouched
+        if not ftp_missing():
+            # The system ProFTPD's snippet named the removed data: it goes
+            # too, and Debian's config is valid again.
+            assert not os.path.exists("/etc/proftpd/conf.d/wispanel.conf")
+            sh(PROFTPD, "-t", "-c", "/etc/proftpd/proftpd.conf")
 
     steps = [
         ("install from scratch", fresh_install),
@@ -421,6 +554,7 @@ def main(binary, source):
         ("file written through the API is owned by the user", file_owned_by_user),
         ("cron job runs as the user (id -un, no root, no way back)", cron_runs_as_user),
         ("one user cannot read another's home (API and kernel)", homes_are_private),
+        ("FTP login as the user (system ProFTPD): files owned by it, chroot", ftp_login_as_user),
         ("suspend locks the Linux account, unsuspend unlocks", suspend_locks),
         ("delete removes the Linux user, group and home", delete_removes_user),
         ("re-running install.sh (upgrade) keeps accounts, keys, jobs, files", upgrade_keeps_everything),
@@ -439,6 +573,9 @@ def main(binary, source):
             print(open("/tmp/panel.log").read()[-6000:])
         except OSError:
             pass
+        if os.path.exists("/tmp/proftpd.log"):
+            print("--- proftpd log ---")
+            print(open("/tmp/proftpd.log").read()[-3000:])
     print(f"{len(steps)} steps, {failures} failed")
     return 1 if failures else 0
 
