@@ -121,11 +121,20 @@ if ! out=$("$proftpd" -t -c "$etc/proftpd.conf" 2>&1); then
 $out"
 fi
 
-# 6. The service.
+# 6. The service: restarted only when this run changed something (modules
+#    load at start) or it is not running, so re-running the installer for an
+#    upgrade does not cut customers' open FTP sessions.
+changed=$made_snippet
+cmp -s "$backup/proftpd.conf" "$etc/proftpd.conf" || changed=1
+cmp -s "$backup/modules.conf" "$etc/modules.conf" || changed=1
 if [[ ${WSP_NO_SYSTEMD:-0} != 1 ]]; then
   systemctl enable proftpd >/dev/null 2>&1 || true
-  systemctl restart proftpd
-  log "proftpd restarted"
+  if [[ $changed == 1 ]] || ! systemctl is-active --quiet proftpd; then
+    systemctl restart proftpd
+    log "proftpd restarted"
+  else
+    log "configuration unchanged; proftpd left running"
+  fi
 fi
 log "done. Panel config: ftp.mode = \"system\" (ftp.port defaults to 21); passive ports" \
   "(ftp.passive_ports, default 30000-30050) must be open in the firewall."
