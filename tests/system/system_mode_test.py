@@ -82,6 +82,23 @@ def sh(*argv, check=True, env=None, input=None):
     return r
 
 
+def stage(binary, source):
+    """Copies the binary and what install.sh reads of the source onto a
+    tmpfs of the namespace's own (over /mnt, hidden from the host), because
+    private_root() covers /tmp, /home, /usr/local...: wherever the clone
+    under test lives, it would vanish. Returns the staged (binary, source)."""
+    mnt = next(d for d in ("/mnt", "/srv", "/opt", "/media") if os.path.isdir(d))
+    sh("mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", mnt)
+    staged_bin = os.path.join(mnt, "wispanel")
+    shutil.copy2(binary, staged_bin)
+    staged_src = os.path.join(mnt, "src")
+    for part in ("scripts", "packaging", "docs", os.path.join("web", "dist")):
+        if os.path.isdir(os.path.join(source, part)):
+            shutil.copytree(os.path.join(source, part), os.path.join(staged_src, part),
+                            symlinks=True)
+    return staged_bin, staged_src
+
+
 def private_root():
     """The namespace's own /etc, /home, /var/lib, /usr/local, /tmp, /run, /var/log."""
     sh("mount", "-t", "tmpfs", "-o", "mode=1777", "tmpfs", "/tmp")
@@ -245,6 +262,7 @@ def check(name):
 
 
 def main(binary, source):
+    binary, source = stage(binary, source)
     private_root()
     port = free_port()
     panel = Panel()
