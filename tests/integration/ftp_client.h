@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,6 +57,43 @@ except ftplib.all_errors as e:
     auto r = run_process({"/usr/bin/python3", "-c", kScript, std::to_string(port), host},
                          ProcessOptions{.timeout = std::chrono::seconds(30)});
     return r.ok() ? r->output : "ERR cannot run python3";
+}
+
+// Logs in as `user` and keeps the session open while `act` runs (once the
+// login is in), then tries a command on that old session. Returns "CLOSED"
+// when the server ended the session, "STILL OPEN" when not, or an error.
+inline std::string ftp_session_after(int port, const std::string& user, const std::string& password,
+                                     const std::filesystem::path& scratch_dir,
+                                     const std::function<void()>& act) {
+    static const char* kScript = R"py(
+import ftplib, sys, time
+f = ftplib.FTP()
+f.connect("127.0.0.1", int(sys.argv[1]), timeout=10)
+f.login(sys.argv[2], sys.argv[3])
+f.nlst()
+open(sys.argv[4], "w").write("IN")
+time.sleep(3)
+try:
+    f.nlst()
+    print("STILL OPEN")
+except (ftplib.all_errors + (EOFError,)) as e:
+    print("CLOSED")
+)py";
+    const std::filesystem::path flag = scratch_dir / "session-in";
+    std::error_code ec;
+    std::filesystem::remove(flag, ec);
+    Result<ProcessResult> result = internal("not run");
+    std::thread client([&] {
+        result = run_process({"/usr/bin/python3", "-c", kScript, std::to_string(port), user,
+                              password, flag.string()},
+                             ProcessOptions{.timeout = std::chrono::seconds(30)});
+    });
+    for (int i = 0; i < 100 && !std::filesystem::exists(flag); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(std::filesystem::exists(flag)) << "the FTP session never logged in";
+    act();
+    client.join();
+    return result.ok() ? result->output : "ERR " + result.error().message;
 }
 
 // Waits (up to 10 s) for /ftp/status to say running == `want`.

@@ -351,34 +351,10 @@ TEST_F(FtpSystemTest, AnonymousSiteReloadsOnceAndServesTheDomain) {
 // The panel finds the system daemon's session processes by title and binary.
 TEST_F(FtpSystemTest, DisablingEndsOpenSessions) {
     const auto user = make_account("longlived");
-    static const char* kScript = R"py(
-import ftplib, sys, time
-f = ftplib.FTP()
-f.connect("127.0.0.1", int(sys.argv[1]), timeout=10)
-f.login(sys.argv[2], sys.argv[3])
-f.nlst()
-open(sys.argv[4], "w").write("IN")
-time.sleep(3)
-try:
-    f.nlst()
-    print("STILL OPEN")
-except (ftplib.all_errors + (EOFError,)) as e:
-    print("CLOSED")
-)py";
-    const fs::path flag = root_ / "session-in";
-    Result<ProcessResult> result = internal("not run");
-    std::thread client([&] {
-        result = run_process({"/usr/bin/python3", "-c", kScript, std::to_string(ftp_port_), user,
-                              kPassword, flag.string()},
-                             ProcessOptions{.timeout = std::chrono::seconds(30)});
+    const std::string out = ftp_session_after(ftp_port_, user, kPassword, root_, [&] {
+        EXPECT_EQ(http().put("/api/v1/ftp/" + user, {{"enabled", false}}, bob_).status, 200);
     });
-    for (int i = 0; i < 100 && !fs::exists(flag); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    EXPECT_TRUE(fs::exists(flag));
-    EXPECT_EQ(http().put("/api/v1/ftp/" + user, {{"enabled", false}}, bob_).status, 200);
-    client.join();
-    ASSERT_TRUE(result.ok());
-    EXPECT_NE(result->output.find("CLOSED"), std::string::npos) << result->output;
+    EXPECT_NE(out.find("CLOSED"), std::string::npos) << out;
 }
 
 // A failed reload does not fail the change; the next start reloads again

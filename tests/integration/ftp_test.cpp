@@ -513,38 +513,10 @@ TEST_F(FtpTest, StatusFollowsTheServerProcess) {
 // ProFTPD reads an account only at login; the panel ends open sessions.
 TEST_F(FtpTest, DisablingEndsOpenSessions) {
     const auto user = make_account("longlived");
-    // Logs in, signals "IN", waits for the test to disable the account,
-    // then tries a command on the old session.
-    static const char* kScript = R"py(
-import ftplib, sys, time
-f = ftplib.FTP()
-f.connect("127.0.0.1", int(sys.argv[1]), timeout=10)
-f.login(sys.argv[2], sys.argv[3])
-f.nlst()
-open(sys.argv[4], "w").write("IN")
-time.sleep(3)
-try:
-    f.nlst()
-    print("STILL OPEN")
-except (ftplib.all_errors + (EOFError,)) as e:
-    print("CLOSED")
-)py";
-    const fs::path flag = files_ / "session-in";
-    std::error_code ec;
-    fs::remove(flag, ec);
-    Result<ProcessResult> result = internal("not run");
-    std::thread client([&] {
-        result = run_process({"/usr/bin/python3", "-c", kScript, std::to_string(ftp_port_), user,
-                              kPassword, flag.string()},
-                             ProcessOptions{.timeout = std::chrono::seconds(30)});
+    const std::string out = ftp_session_after(ftp_port_, user, kPassword, files_, [&] {
+        EXPECT_EQ(http().put("/api/v1/ftp/" + user, {{"enabled", false}}, bob_).status, 200);
     });
-    for (int i = 0; i < 100 && !fs::exists(flag); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    EXPECT_TRUE(fs::exists(flag));
-    EXPECT_EQ(http().put("/api/v1/ftp/" + user, {{"enabled", false}}, bob_).status, 200);
-    client.join();
-    ASSERT_TRUE(result.ok());
-    EXPECT_NE(result->output.find("CLOSED"), std::string::npos) << result->output;
+    EXPECT_NE(out.find("CLOSED"), std::string::npos) << out;
 }
 
 // All or nothing: when the server's accounts file cannot be written (held
