@@ -51,6 +51,7 @@ Result<std::unique_ptr<Identity>> make_identity(const Config& c) {
 Result<std::unique_ptr<Panel>> Panel::open(Config config) {
     if (!init_crypto()) return internal("libsodium failed to initialise");
     std::unique_ptr<Panel> p(new Panel(std::move(config)));
+    p->pma_proxy_secret_ = random_hex(32);
     std::error_code ec;
     std::filesystem::create_directories(p->data_dir(), ec);
     if (ec) return validation("cannot create data dir " + p->data_dir().string());

@@ -41,6 +41,13 @@ class Panel {
     // the listen address, or server.hostnames[0] when it is a wildcard.
     // Empty before that.
     std::string base_url() const;
+    // phpMyAdmin's own origin ("https://host:port" of its listener, see
+    // pma.listen) once serve() listens; empty before that.
+    std::string pma_base_url() const;
+    // Sent by the panel's proxy with every request to php -S, whose router
+    // refuses requests without it (a local process calling php -S directly).
+    // New at every start; never logged.
+    const std::string& pma_proxy_secret() const { return pma_proxy_secret_; }
 
     Supervisor& supervisor() { return supervisor_; }
     Db& db() { return *db_; }
@@ -61,10 +68,17 @@ class Panel {
     std::vector<std::function<Result<void>()>> starts_;
     std::vector<std::function<void()>> stops_;
     std::atomic<uint16_t> http_port_{0};
+    std::atomic<uint16_t> pma_port_{0};
+    std::string pma_proxy_secret_;
 };
 
 // Whether phpMyAdmin is served (and proxied at /pma/): pma.enabled with a
 // MariaDB to sign on to.
 bool pma_served(const Config& config);
+// phpMyAdmin's listener address: pma.listen, else the panel's listen host
+// with the panel's port + 1 (0 stays 0: any free port).
+std::string pma_listen(const Config& config);
+// The header carrying pma_proxy_secret() from the proxy to php -S.
+inline constexpr const char* kPmaProxySecretHeader = "X-WisPanel-Pma-Proxy";
 
 }  // namespace wsp

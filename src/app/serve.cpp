@@ -35,17 +35,47 @@ Result<std::unique_ptr<asio::ssl::context>> tls_for(const Config& config,
     return make_tls_context(files.cert.string(), files.key.string());
 }
 
-}  // namespace
-
-std::string Panel::base_url() const {
-    const uint16_t port = http_port_;
+// "scheme://host:port" of a listener bound to `listen` (its host part) and
+// `port`: a wildcard address names server.hostnames[0] (or localhost).
+std::string origin_of(const Config& config, const std::string& listen, uint16_t port) {
     if (port == 0) return "";
-    std::string host = config_.server.listen.substr(0, config_.server.listen.rfind(':'));
+    std::string host = listen.substr(0, listen.rfind(':'));
     if (host == "0.0.0.0" || host == "[::]" || host == "::" || host.empty())
-        host = config_.server.hostnames.empty() ? "localhost" : config_.server.hostnames.front();
+        host = config.server.hostnames.empty() ? "localhost" : config.server.hostnames.front();
     else if (host.find(':') != std::string::npos && host.front() != '[')
         host = "[" + host + "]";
-    return (config_.server.tls ? "https://" : "http://") + host + ":" + std::to_string(port);
+    return (config.server.tls ? "https://" : "http://") + host + ":" + std::to_string(port);
+}
+
+void write_port_file(const std::filesystem::path& path, uint16_t port) {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    if (f) {
+        std::fprintf(f, "%u\n", port);
+        std::fclose(f);
+    }
+}
+
+}  // namespace
+
+std::string pma_listen(const Config& config) {
+    if (!config.pma.listen.empty()) return config.pma.listen;
+    const std::string& listen = config.server.listen;
+    const auto colon = listen.rfind(':');
+    int port = 0;
+    try {
+        port = std::stoi(listen.substr(colon + 1));
+    } catch (...) {
+        port = 0;
+    }
+    return listen.substr(0, colon) + ":" + std::to_string(port == 0 ? 0 : port + 1);
+}
+
+std::string Panel::base_url() const {
+    return origin_of(config_, config_.server.listen, http_port_);
+}
+
+std::string Panel::pma_base_url() const {
+    return origin_of(config_, pma_listen(config_), pma_port_);
 }
 
 int Panel::serve() {
@@ -82,34 +112,51 @@ int Panel::serve() {
     RateLimiter limiter;
     Router router(api_routes());
     StaticFiles web(config_.web.dir);
-    // phpMyAdmin's php -S, reachable only through the panel at /pma/.
+    // phpMyAdmin on its own origin (its own listener, same certificate):
+    // a page there cannot read the panel's storage or call the API with the
+    // panel's token. The listener serves nothing but the /pma/ proxy to
+    // php -S, which adds the per-start secret php -S demands.
     std::optional<LoopbackProxy> pma;
-    if (pma_served(config_))
+    std::optional<Router> pma_router;
+    std::optional<Dispatcher> pma_dispatcher;
+    std::optional<HttpServer> pma_server;
+    if (pma_served(config_)) {
         pma.emplace(LoopbackProxyOptions{
             .prefix = "/pma",
             .port = static_cast<uint16_t>(config_.pma.port),
             .tls = tls != nullptr,
             .max_response_bytes = config_.pma.max_response_mb * 1024 * 1024,
+            .upstream_headers = {{kPmaProxySecretHeader, pma_proxy_secret_}},
         });
-    Dispatcher dispatcher(router, *services_, index_, limiter, config_, &web,
-                          pma ? &*pma : nullptr);
+        pma_router.emplace(std::span<const Route>{});
+        pma_dispatcher.emplace(*pma_router, *services_, index_, limiter, config_, nullptr, &*pma);
+    }
+    Dispatcher dispatcher(router, *services_, index_, limiter, config_, &web);
+    // The panel's origin no longer serves /pma/: old links move over.
+    if (pma) dispatcher.moved_prefix("/pma", [this] { return pma_base_url(); });
     HttpServer server(loop_ptrs, workers, dispatcher, config_.server, tls.get());
-    if (auto r = server.listen(config_.server.listen); !r) {
-        spdlog::critical("{}", r.error().message);
+    auto fail = [&](const Error& e) {
+        spdlog::critical("{}", e.message);
         for (auto& stop : stops_) stop();
         supervisor_.stop_all();
         return 1;
+    };
+    if (auto r = server.listen(config_.server.listen); !r) return fail(r.error());
+    if (pma_dispatcher) {
+        pma_server.emplace(loop_ptrs, workers, *pma_dispatcher, config_.server, tls.get());
+        if (auto r = pma_server->listen(pma_listen(config_)); !r) return fail(r.error());
+    }
+    // The bound ports, for scripts and tests that listen on port 0
+    // (http.port last: it means "ready").
+    if (pma_server) {
+        pma_server->start();
+        pma_port_ = pma_server->port();
+        write_port_file(data_dir() / "run" / "pma-listen.port", pma_server->port());
+        spdlog::info("phpMyAdmin listening on {}/pma/", pma_base_url());
     }
     server.start();
     http_port_ = server.port();
-    // The bound port, for scripts and tests that listen on port 0.
-    {
-        std::FILE* f = std::fopen((data_dir() / "run" / "http.port").c_str(), "w");
-        if (f) {
-            std::fprintf(f, "%u\n", server.port());
-            std::fclose(f);
-        }
-    }
+    write_port_file(data_dir() / "run" / "http.port", server.port());
     const std::string scheme = tls ? "https" : "http";
     auto colon = config_.server.listen.rfind(':');
     std::string host = config_.server.listen.substr(0, colon);
@@ -139,6 +186,7 @@ int Panel::serve() {
         if (ec) return;
         spdlog::info("signal {}: finishing requests in flight, then stopping", signal);
         server.shutdown();
+        if (pma_server) pma_server->shutdown();
         housekeeping.cancel();
         for (auto& guard : keep_running) guard.reset();
         // If a request hangs, stop anyway after the grace period.

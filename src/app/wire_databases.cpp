@@ -184,8 +184,19 @@ Result<void> wire_databases(Panel& panel) {
                                        ? mariadb_layout(config, panel.data_dir()).socket.string()
                                        : system_socket(config);
         pma = std::make_shared<PmaSignon>(
-            config, panel.data_dir(), admin, [&panel] { return panel.base_url(); }, socket);
+            config, panel.data_dir(), admin, [&panel] { return panel.pma_base_url(); }, socket,
+            panel.pma_proxy_secret());
         service->set_pma_issuer([pma](const DatabaseRecord& r) { return pma->issue(r); });
+        service->set_pma_revoker([pma](const std::string& db) { return pma->drop_users_on(db); });
+        // A suspended account's phpMyAdmin sessions end at once (deleting
+        // an account drops its databases, and their temporary users, first).
+        services.users.on_status_change(
+            [raw = service.get()](const std::string& username, const std::string& status) {
+                if (status != "suspended") return;
+                if (auto r = raw->end_pma_sessions(username); !r)
+                    spdlog::error("phpmyadmin: cannot end the sessions of {}: {}", username,
+                                  r.error().message);
+            });
         services.health["phpmyadmin"] = [pma, &panel] {
             return panel.supervisor().running("phpmyadmin");
         };

@@ -58,6 +58,7 @@ const Key kKeys[] = {
     WSP_KEY("mariadb.buffer_pool_mb", c.mariadb.buffer_pool_mb),
     WSP_KEY("pma.enabled", c.pma.enabled),
     WSP_KEY("pma.port", c.pma.port),
+    WSP_KEY("pma.listen", c.pma.listen),
     WSP_KEY("pma.public_url", c.pma.public_url),
     WSP_KEY("pma.token_ttl_s", c.pma.token_ttl_s),
     WSP_KEY("pma.max_response_mb", c.pma.max_response_mb),

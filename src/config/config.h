@@ -78,8 +78,11 @@ struct MariadbConfig {  // issue 4
 
 struct PmaConfig {  // issue 4
     bool enabled = true;
-    int64_t port = 8080;     // php -S on 127.0.0.1
-    std::string public_url;  // base of the sign-on URL; empty: the panel's own URL
+    int64_t port = 8080;     // php -S on 127.0.0.1 (only the panel's proxy may use it)
+    // phpMyAdmin's own origin: "host:port" of its HTTPS listener; empty: the
+    // panel's listen host with the panel's port + 1 (port 0 stays 0).
+    std::string listen;
+    std::string public_url;  // base of the sign-on URL; empty: phpMyAdmin's listener URL
     int64_t token_ttl_s = 60;
     int64_t max_response_mb = 64;  // largest phpMyAdmin answer the /pma/ proxy passes on
 };

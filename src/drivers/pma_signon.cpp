@@ -94,18 +94,39 @@ std::string hex_to_bytes(const std::string& hex) {
 }
 
 const char* kRouter = R"PHP(<?php
-// php -S router. phpMyAdmin lives at /pma/ (the panel proxies that prefix
-// to here unchanged), so the links and cookies it makes from PHP_SELF all
-// point below /pma/. docroot/pma is a symlink to the package's tree, which
-// lets php -S serve its static files itself. The panel's sign-on is
-// /pma/signon.php (and /pma/?token=... /pma/?logout=1).
+// php -S router. phpMyAdmin lives at /pma/ (the panel proxies that prefix,
+// on phpMyAdmin's own origin, to here unchanged), so the links and cookies
+// it makes from PHP_SELF all point below /pma/. docroot/pma is a symlink to
+// the package's tree. The panel's sign-on is /pma/signon.php (and
+// /pma/?token=... /pma/?logout=1).
+//
+// Only requests from the panel's proxy: it sends the per-start secret
+// (php -S listens on 127.0.0.1, where any local process, a customer's cron
+// job say, could otherwise talk to it over plain HTTP).
+$secret = (string)getenv('WSP_PMA_PROXY_SECRET');
+$given = (string)($_SERVER['HTTP_X_WISPANEL_PMA_PROXY'] ?? '');
+unset($_SERVER['HTTP_X_WISPANEL_PMA_PROXY']);
+if (strlen($secret) < 32 || !hash_equals($secret, $given)) {
+    http_response_code(403); header('Content-Type: text/plain; charset=utf-8');
+    echo "Forbidden: phpMyAdmin is served through the panel only.\n"; return true;
+}
 $path = rawurldecode(parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH) ?? '/');
 if (!str_starts_with($path, '/pma/')) { http_response_code(404); return true; }
 $rel = substr($path, 4);
 if ($rel === '/signon.php' || ($rel === '/' && (isset($_GET['token']) || isset($_GET['logout'])))) {
     require __DIR__ . '/signon.php'; return true;
 }
-if (str_ends_with($path, '/')) { $path .= 'index.php'; }
+if (str_ends_with($path, '/')) { $path .= 'index.php'; $rel .= 'index.php'; }
+// phpMyAdmin's public entry points only (Debian's apache.conf denies
+// libraries/ and templates/; nothing else of the tree is meant for the
+// web either: setup/, sql/, vendor/, locale/, config.sample.inc.php, ...).
+$scripts = ['/index.php', '/url.php', '/js/messages.php'];
+$assets = ['/js/', '/themes/', '/doc/html/'];
+$public = in_array($rel, $scripts, true) || $rel === '/favicon.ico' || $rel === '/robots.txt';
+foreach ($assets as $dir) {
+    if (str_starts_with($rel, $dir) && !str_ends_with($rel, '.php')) { $public = true; }
+}
+if (!$public) { http_response_code(404); return true; }
 $root = realpath($_SERVER['DOCUMENT_ROOT'] . '/pma');
 $file = realpath($_SERVER['DOCUMENT_ROOT'] . $path);
 if ($root === false || $file === false || !is_file($file)) { http_response_code(404); return true; }
@@ -158,12 +179,14 @@ header('Location: /pma/index.php?route=/database/structure&db=' . rawurlencode($
 }  // namespace
 
 PmaSignon::PmaSignon(const Config& config, fs::path data_dir, std::shared_ptr<MariadbAdmin> admin,
-                     std::function<std::string()> base_url, fs::path socket)
+                     std::function<std::string()> base_url, fs::path socket,
+                     std::string proxy_secret)
     : config_(config),
       dir_(data_dir / "pma"),
       socket_(std::move(socket)),
       admin_(std::move(admin)),
       base_url_(std::move(base_url)),
+      proxy_secret_(std::move(proxy_secret)),
       run_as_(php_identity()) {}
 
 Result<void> PmaSignon::prepare() {
@@ -243,7 +266,10 @@ ChildSpec PmaSignon::child_spec() const {
     // A page pulls dozens of assets through the /pma/ proxy at once; one
     // PHP process would serve them in turn. The Supervisor stops the whole
     // process group, workers included (shared/notes pitfall 18).
-    spec.options.env = {"PATH=/usr/bin:/bin", "PHP_CLI_SERVER_WORKERS=4"};
+    // The proxy's secret goes in the environment: readable by php -S's own
+    // user and root only (/proc/PID/environ), never written to disk.
+    spec.options.env = {"PATH=/usr/bin:/bin", "PHP_CLI_SERVER_WORKERS=4",
+                        "WSP_PMA_PROXY_SECRET=" + proxy_secret_};
     spec.options.cwd = dir_;
     spec.log_file = dir_ / "php-server.log";
     spec.stop_grace = std::chrono::seconds(5);
@@ -274,7 +300,7 @@ Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record) {
         (void)catalog.drop_user(user, SqlHost::localhost());
         return r.error();
     }
-    // Always through the panel's own listener (the /pma/ proxy).
+    // Always through phpMyAdmin's own listener (its origin, the /pma/ proxy).
     std::string base = config_.pma.public_url.empty() ? base_url_() : config_.pma.public_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     return PmaLink{base + "/pma/?token=" + token, token};
@@ -321,6 +347,38 @@ void PmaSignon::sweep() {
             spdlog::info("phpmyadmin: removed temporary user {}", name);
         }
     }
+}
+
+Result<int64_t> PmaSignon::drop_users_on(const std::string& database) {
+    TRY(SqlName db, SqlName::parse(database, kMaxDatabaseName, "database name"));
+    // mysql.db keeps the grant's database pattern as written: `alice\_shop`
+    // (quote_grant_db); as an SQL string literal each backslash is doubled.
+    std::string pattern = quote_grant_db(db);
+    std::string literal = "'";
+    for (char c : pattern.substr(1, pattern.size() - 2)) {
+        if (c == '\\') literal += '\\';
+        literal += c;
+    }
+    literal += "'";
+    TRY(auto rows, admin_->query(
+                       "SELECT DISTINCT User FROM mysql.db WHERE User LIKE " +
+                       quote_like_prefix(SqlName::parse(kTempPrefix, 8, "user").value()) +
+                       " AND Db = " + literal));
+    MariadbCatalog catalog(*admin_);
+    int64_t dropped = 0;
+    std::error_code ec;
+    for (const auto& row : rows) {
+        if (!row.at(0)) continue;
+        auto user = SqlName::parse(*row[0], kMaxUserName, "user");
+        if (!user) continue;
+        CHECK_OK(catalog.drop_user(*user, SqlHost::localhost()));
+        fs::remove(dir_ / "tokens" / (user->str() + ".ended"), ec);
+        fs::remove(dir_ / "tokens" / (user->str() + ".claimed"), ec);
+        spdlog::info("phpmyadmin: removed temporary user {} (database {} closed to it)",
+                     user->str(), database);
+        ++dropped;
+    }
+    return dropped;
 }
 
 }  // namespace wsp

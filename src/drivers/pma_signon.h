@@ -26,12 +26,14 @@ namespace wsp {
 
 class PmaSignon {
   public:
-    // `base_url`: the panel's own "scheme://host:port", where /pma/ is
-    // proxied to php -S (used unless pma.public_url is set). `socket`: the
-    // MariaDB server's unix socket phpMyAdmin signs on through.
+    // `base_url`: phpMyAdmin's own origin "scheme://host:port" (its
+    // listener, where /pma/ is proxied to php -S; used unless
+    // pma.public_url is set). `socket`: the MariaDB server's unix socket
+    // phpMyAdmin signs on through. `proxy_secret`: what the proxy sends in
+    // every request; the router refuses requests without it.
     PmaSignon(const Config& config, std::filesystem::path data_dir,
               std::shared_ptr<MariadbAdmin> admin, std::function<std::string()> base_url,
-              std::filesystem::path socket);
+              std::filesystem::path socket, std::string proxy_secret);
 
     // Writes the private config, router and sign-on script (blocking, once).
     Result<void> prepare();
@@ -40,6 +42,10 @@ class PmaSignon {
     Result<PmaLink> issue(const DatabaseRecord& record);
     // Removes finished temporary users and stale token files.
     void sweep();
+    // Drops every temporary user granted on `database` (its owner is
+    // suspended or deleted, or the database goes): their sessions end with
+    // the next request. Returns how many were dropped.
+    Result<int64_t> drop_users_on(const std::string& database);
 
   private:
     const Config& config_;
@@ -47,6 +53,7 @@ class PmaSignon {
     std::filesystem::path socket_;
     std::shared_ptr<MariadbAdmin> admin_;
     std::function<std::string()> base_url_;
+    std::string proxy_secret_;
     std::optional<RunAs> run_as_;
 };
 

@@ -17,6 +17,11 @@ std::string allow_header(const std::vector<Verb>& verbs) {
     return out;
 }
 
+bool under_prefix(std::string_view path, std::string_view prefix) {
+    return path == prefix ||
+           (path.size() > prefix.size() && path.starts_with(prefix) && path[prefix.size()] == '/');
+}
+
 bool is_read(Verb v) {
     return v == Verb::get || v == Verb::head;
 }
@@ -44,6 +49,20 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         a.target = std::string(target);
         a.request.method = method;
         a.request.client_ip = client_ip;
+        return a;
+    }
+    if (!moved_prefix_.empty() && under_prefix(url->encoded_path(), moved_prefix_)) {
+        const std::string origin = moved_origin_ ? moved_origin_() : "";
+        if (origin.empty()) {
+            a.rejection = error_response(not_found("Route not found"));
+        } else {
+            Response moved;
+            moved.status = 308;
+            moved.content_type = "text/plain; charset=utf-8";
+            moved.body = "phpMyAdmin moved to " + origin + "/pma/\n";
+            moved.headers.emplace_back("Location", origin + std::string(target));
+            a.rejection = std::move(moved);
+        }
         return a;
     }
     RouteMatch m = router_.match(method, url->encoded_path());

@@ -6,6 +6,7 @@
 // read.
 #include <boost/beast/http/fields.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,14 @@ class Dispatcher {
           static_files_(static_files),
           proxy_(proxy) {}
 
+    // Requests for `prefix` (itself or below it) are answered with a 308 to
+    // the same target on origin() ("scheme://host:port"; 404 while empty):
+    // phpMyAdmin moved from the panel's origin to its own.
+    void moved_prefix(std::string prefix, std::function<std::string()> origin) {
+        moved_prefix_ = std::move(prefix);
+        moved_origin_ = std::move(origin);
+    }
+
     Admission admit(Verb method, std::string_view target, std::string_view authorization,
                     const std::string& client_ip, std::string_view accept_encoding = {}) const;
     // Runs the handler of an admitted request whose body has been read.
@@ -77,6 +86,8 @@ class Dispatcher {
     const Config& config_;
     const StaticFiles* static_files_;
     const LoopbackProxy* proxy_;
+    std::string moved_prefix_;
+    std::function<std::string()> moved_origin_;
 };
 
 }  // namespace wsp

@@ -170,6 +170,7 @@ Response LoopbackProxy::forward(const ProxyRequest& in) const {
     req.set("X-Forwarded-Proto", options_.tls ? "https" : "http");
     if (!host.empty()) req.set("X-Forwarded-Host", host);
     req.set(http::field::connection, "close");
+    for (const auto& [name, value] : options_.upstream_headers) req.set(name, value);
     req.body() = in.body;
     if (!in.body.empty() || in.method == Verb::post || in.method == Verb::put ||
         in.method == Verb::patch)

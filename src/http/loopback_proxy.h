@@ -41,6 +41,9 @@ struct LoopbackProxyOptions {
     bool tls = false;             // the panel's listener is HTTPS
     int64_t max_response_bytes = 64 * 1024 * 1024;
     std::chrono::seconds timeout{120};  // connect, send, and the whole answer
+    // Set on every request sent upstream, replacing any the client sent
+    // (phpMyAdmin: the per-start secret its router demands).
+    HeaderList upstream_headers;
 };
 
 class LoopbackProxy {

@@ -201,6 +201,9 @@ Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
     MariadbCatalog catalog(*admin_);
+    // phpMyAdmin's temporary users on it first: a grant outlives DROP
+    // DATABASE and would cover a later database of the same name.
+    if (pma_revoke_) CHECK_OK(pma_revoke_(record.name));
     TRY(auto hosts, catalog.user_hosts(user));
     for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
     CHECK_OK(catalog.drop_database(db));
@@ -233,6 +236,23 @@ Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
         ++removed;
     }
     return removed;
+}
+
+Result<int64_t> DatabaseService::end_pma_sessions(const std::string& owner) {
+    if (!pma_revoke_) return int64_t{0};
+    TRY(auto records, guarded([&]() -> Result<std::vector<DatabaseRecord>> {
+            return DatabaseRepo(ctx_.db).list(owner);
+        }));
+    if (records.empty()) return int64_t{0};
+    CHECK_OK(ensure_up());
+    // Serialised with phpmyadmin(), so no new link slips in between.
+    std::lock_guard lock(mutate_);
+    int64_t dropped = 0;
+    for (const auto& record : records) {
+        TRY(int64_t n, pma_revoke_(record.name));
+        dropped += n;
+    }
+    return dropped;
 }
 
 Result<void> DatabaseService::reset_password(const Caller& caller, const std::string& id,

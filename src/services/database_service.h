@@ -46,6 +46,8 @@ struct PmaLink {
     std::string token;
 };
 using PmaIssuer = std::function<Result<PmaLink>(const DatabaseRecord&)>;
+// Drops phpMyAdmin's temporary users on one database; returns how many.
+using PmaRevoker = std::function<Result<int64_t>(const std::string& database)>;
 
 class DatabaseService final : public OwnerCleanup {
   public:
@@ -71,6 +73,10 @@ class DatabaseService final : public OwnerCleanup {
     void set_available(bool up) { available_ = up; }
     bool available() const { return available_; }
     void set_pma_issuer(PmaIssuer issuer) { pma_ = std::move(issuer); }
+    void set_pma_revoker(PmaRevoker revoker) { pma_revoke_ = std::move(revoker); }
+    // Ends every phpMyAdmin session on `owner`'s databases (the account is
+    // suspended): their temporary users are dropped.
+    Result<int64_t> end_pma_sessions(const std::string& owner);
 
     // Compares the records with the server; logs and returns what differs.
     Result<std::vector<std::string>> reconcile();
@@ -90,6 +96,7 @@ class DatabaseService final : public OwnerCleanup {
     std::mutex mutate_;  // one change at a time (see create)
     std::atomic<bool> available_{false};
     PmaIssuer pma_;
+    PmaRevoker pma_revoke_;
 };
 
 }  // namespace wsp

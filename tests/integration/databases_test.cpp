@@ -460,8 +460,19 @@ std::string curl(const std::vector<std::string>& args) {
     return r.ok() ? r->output : "curl failed";
 }
 
-// php -S may still be starting: through the panel's /pma/ proxy its
-// sign-on page answers 403 once it is up (503 before).
+// phpMyAdmin's own origin: its listener, not the panel's.
+std::string pma_origin(const PanelProcess& panel, const std::string& scheme = "http") {
+    return scheme + "://127.0.0.1:" + std::to_string(panel.pma_port());
+}
+
+// scheme://host:port of a URL.
+std::string origin_of(const std::string& url) {
+    const auto host = url.find("://");
+    return url.substr(0, url.find('/', host == std::string::npos ? 0 : host + 3));
+}
+
+// php -S may still be starting: through the /pma/ proxy its sign-on page
+// answers 403 once it is up (503 before).
 void wait_for_pma(const std::string& base, const std::vector<std::string>& extra = {}) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     std::vector<std::string> args = extra;
@@ -478,10 +489,21 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     std::string token(r.json().at("token").as_string());
     EXPECT_GE(token.size(), 43u);  // 256 bits
     EXPECT_NE(url.find(token), std::string::npos);
-    // The link goes through the panel's own listener, never php -S's port.
-    const std::string base = "http://127.0.0.1:" + std::to_string(panel_->port());
+    // The link goes to phpMyAdmin's own origin (its own listener), never
+    // php -S's port, and never the panel's origin: a phpMyAdmin page cannot
+    // read the panel's storage (its API token).
+    const std::string panel_base = "http://127.0.0.1:" + std::to_string(panel_->port());
+    const std::string base = pma_origin(*panel_);
+    ASSERT_NE(panel_->pma_port(), 0);
     EXPECT_EQ(url, base + "/pma/?token=" + token);
+    EXPECT_NE(origin_of(url), origin_of(panel_base));
+    EXPECT_NE(panel_->pma_port(), pma_port_);
     wait_for_pma(base);
+    // The panel's origin no longer serves phpMyAdmin: it points to the new one.
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
+                    panel_base + "/pma/index.php?route=/server/databases"}),
+              "308 " + base + "/pma/index.php?route=/server/databases");
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/api/v1/health"}), "404");
 
     fs::path jar = panel_->data_dir() / "cookies.txt";
     std::string page = curl({"-L", "-c", jar.string(), "-b", jar.string(), url});
@@ -531,10 +553,28 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/pma/config.inc.php"}), "404");
     EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/pma/../router.php"}),
               "404");  // curl itself squashes the ".." (no --path-as-is): /router.php
-    // php -S's own port: still only phpMyAdmin below /pma/.
-    EXPECT_EQ(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}",
-                    "http://127.0.0.1:" + std::to_string(pma_port_) + "/../../../etc/passwd"}),
-              "404");
+    // Only phpMyAdmin's public entry points run or are served (Debian's
+    // apache.conf denies libraries/ and templates/).
+    for (std::string path :
+         {"/pma/libraries/constants.php", "/pma/libraries/classes/Config.php",
+          "/pma/templates/login/form.twig", "/pma/setup/index.php", "/pma/sql/create_tables.sql",
+          "/pma/config.sample.inc.php", "/pma/autoload.php", "/pma/show_config_errors.php",
+          "/pma/vendor/autoload.php", "/pma/locale/"})
+        EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", base + path}), "404") << path;
+    for (std::string path : {"/pma/favicon.ico", "/pma/themes/pmahomme/img/logo_left.png",
+                             "/pma/js/messages.php?l=en", "/pma/url.php?url=https://example.com/"})
+        EXPECT_NE(curl({"-o", "/dev/null", "-w", "%{http_code}", base + path}), "404") << path;
+    // php -S's own port answers only the panel's proxy (its per-start
+    // secret): a local process gets 403, whatever the path or header.
+    const std::string direct = "http://127.0.0.1:" + std::to_string(pma_port_);
+    for (std::string path : {"/pma/index.php", "/pma/signon.php", "/pma/js/messages.php",
+                             "/pma/?token=" + std::string(43, 'A'), "/../../../etc/passwd"})
+        EXPECT_EQ(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", direct + path}),
+                  "403")
+            << path;
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", "-H",
+                    "X-WisPanel-Pma-Proxy: " + std::string(64, '0'), direct + "/pma/index.php"}),
+              "403");
 
     std::string again = curl({"-w", "\n%{http_code}", url});
     EXPECT_NE(again.find("already used"), std::string::npos) << again;
@@ -557,6 +597,110 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     std::string forged =
         curl({"-w", "\n%{http_code}", base + "/pma/?token=" + std::string(43, 'A')});
     EXPECT_NE(forged.find("403"), std::string::npos);
+}
+
+// Every temporary phpMyAdmin user on the server now.
+std::set<std::string> temp_users_now(Login& admin) {
+    auto v = admin.column("SELECT User FROM mysql.user WHERE User LIKE 'PMA\\_%'");
+    return {v.begin(), v.end()};
+}
+
+// The temporary users a sign-on link made (issued for `db` by `key`).
+std::set<std::string> issue_link(const HttpClient& http, const std::string& db,
+                                 const std::string& key, Login& admin,
+                                 std::string* url = nullptr) {
+    auto before = temp_users_now(admin);
+    auto r = http.post("/api/v1/databases/" + db + "/phpmyadmin", {}, key);
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (url && r.status == 200) *url = std::string(r.json().at("url").as_string());
+    std::set<std::string> made;
+    for (const auto& u : temp_users_now(admin))
+        if (!before.count(u)) made.insert(u);
+    return made;
+}
+
+// Suspending or deleting an account drops its temporary phpMyAdmin users
+// (a signed-on session would otherwise keep working), and only its own.
+TEST_F(Databases, PhpMyAdminUsersGoWithTheirOwner) {
+    std::string gina = panel_->create_user_with_key("gina");
+    std::string hank = panel_->create_user_with_key("hank");
+    ASSERT_EQ(create(gina, {{"name", "pm"}, {"password", kPassword}}).status, 201);
+    ASSERT_EQ(create(hank, {{"name", "pm"}, {"password", kPassword}}).status, 201);
+    auto admin = admin_login();
+    std::string url;
+    auto signed_on = issue_link(panel_->http(), "gina_pm", gina, *admin, &url);
+    auto unused = issue_link(panel_->http(), "gina_pm", gina, *admin);
+    auto hanks = issue_link(panel_->http(), "hank_pm", hank, *admin);
+    ASSERT_EQ(signed_on.size(), 1u);
+    ASSERT_EQ(unused.size(), 1u);
+    ASSERT_EQ(hanks.size(), 1u);
+    const std::string base = pma_origin(*panel_);
+    wait_for_pma(base);
+    fs::path jar = panel_->data_dir() / "gina-cookies.txt";
+    const std::string page_url = base + "/pma/index.php?route=/database/structure&db=gina_pm";
+    EXPECT_NE(curl({"-L", "-c", jar.string(), "-b", jar.string(), url}).find("gina_pm | phpMyAdmin"),
+              std::string::npos);
+
+    ASSERT_EQ(panel_->http().post("/api/v1/users/gina/suspend", {}, panel_->admin_key()).status,
+              200);
+    auto now = temp_users_now(*admin);
+    EXPECT_FALSE(now.count(*signed_on.begin()));
+    EXPECT_FALSE(now.count(*unused.begin()));
+    EXPECT_TRUE(now.count(*hanks.begin()));  // another owner's stays
+    // The open session is over: phpMyAdmin can no longer log in as its user.
+    EXPECT_EQ(curl({"-L", "-c", jar.string(), "-b", jar.string(), page_url})
+                  .find("gina_pm | phpMyAdmin"),
+              std::string::npos);
+
+    ASSERT_EQ(panel_->http().post("/api/v1/users/gina/unsuspend", {}, panel_->admin_key()).status,
+              200);
+    auto again = issue_link(panel_->http(), "gina_pm", gina, *admin);
+    ASSERT_EQ(again.size(), 1u);
+    ASSERT_EQ(panel_->http().del("/api/v1/users/gina", panel_->admin_key()).status, 200);
+    now = temp_users_now(*admin);
+    EXPECT_FALSE(now.count(*again.begin()));
+    EXPECT_TRUE(now.count(*hanks.begin()));
+    // Deleting one database drops the temporary users on it too.
+    EXPECT_EQ(panel_->http().del("/api/v1/databases/hank_pm", hank).status, 200);
+    EXPECT_FALSE(temp_users_now(*admin).count(*hanks.begin()));
+}
+
+// A customer's cron job (a local process as the customer's OS user) calls
+// php -S directly over plain HTTP: refused, since it lacks the proxy's
+// secret; the same page through phpMyAdmin's origin works.
+TEST_F(Databases, PhpMyAdminRefusesLocalProcessesOutsideThePanel) {
+    const std::string base = pma_origin(*panel_);
+    wait_for_pma(base);
+    const std::string direct = "http://127.0.0.1:" + std::to_string(pma_port_);
+    auto job = panel_->http().post(
+        "/api/v1/cronjobs",
+        {{"name", "peek"},
+         {"cron_expr", "0 3 * * *"},
+         {"command", "curl -s -o /dev/null -w 'signon=%{http_code} ' " + direct +
+                         "/pma/signon.php; curl -s -o /dev/null -w 'index=%{http_code}' " +
+                         direct + "/pma/index.php"}},
+        alice_);
+    ASSERT_EQ(job.status, 201) << job.body;
+    const std::string id = std::to_string(job.json().at("id").as_int64());
+    ASSERT_EQ(panel_->http().post("/api/v1/cronjobs/" + id + "/run", {}, alice_).status, 202);
+    std::string output;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto logs = panel_->http().get("/api/v1/cronjobs/" + id + "/logs?per_page=1", alice_);
+        const auto& list = logs.json().at("logs").as_array();
+        if (!list.empty() && list[0].at("status").as_string() != "running") {
+            output = std::string(list[0].at("output").as_string());
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    EXPECT_EQ(output, "signon=403 index=403");
+    // Through the panel's proxy, the sign-on page answers for itself (its
+    // own 403 text: no link) and index.php sends the visitor to it.
+    EXPECT_NE(curl({base + "/pma/signon.php"}).find("Open phpMyAdmin from the panel"),
+              std::string::npos);
+    EXPECT_EQ(curl({"-o", "/dev/null", "-w", "%{http_code}", base + "/pma/index.php"}), "302");
+    EXPECT_EQ(panel_->http().del("/api/v1/cronjobs/" + id, alice_).status, 200);
 }
 
 // System mode: a second panel uses the first one's server as "the system's"
@@ -602,9 +746,10 @@ TEST(DatabasesPmaExpiry, ExpiredLinkIsRefusedAndItsUserDropped) {
     auto c = panel.http().post("/api/v1/databases", {{"name", "exp"}, {"password", kPassword}},
                                panel.admin_key());
     ASSERT_EQ(c.status, 201) << c.body << panel.log();
-    const std::string base = "https://127.0.0.1:" + std::to_string(panel.port());
+    // phpMyAdmin's own listener is HTTPS too (the panel's certificate).
+    const std::string base = pma_origin(panel, "https");
     wait_for_pma(base, {"-k"});
-    // Behind the panel's HTTPS listener, phpMyAdmin's cookies are Secure.
+    // Behind that HTTPS listener, phpMyAdmin's cookies are Secure.
     auto fresh = panel.http().post("/api/v1/databases/admin_exp/phpmyadmin", {}, panel.admin_key());
     ASSERT_EQ(fresh.status, 200) << fresh.body;
     EXPECT_EQ(std::string(fresh.json().at("url").as_string()).rfind(base + "/pma/?token=", 0), 0u);

@@ -2,7 +2,7 @@
 // "the system's server" (root by unix_socket only, as Debian ships it), runs
 // scripts/system/setup-mariadb.sh against its socket, and points a panel in
 // mariadb.mode = "system" at the credentials file the script wrote. Also
-// phpMyAdmin in system mode, through the panel's /pma/ proxy.
+// phpMyAdmin in system mode, on its own origin through the panel's /pma/ proxy.
 #include <gtest/gtest.h>
 #include <pwd.h>
 #include <signal.h>
@@ -231,10 +231,11 @@ TEST_F(MariadbSystemTest, PanelInSystemModeCreatesDatabasesUsersCanUse) {
     EXPECT_NE(mine.output.find("7"), std::string::npos);
     EXPECT_FALSE(sql("CREATE DATABASE erinXshop", "erin_shop", kPassword).ok());
 
-    // phpMyAdmin in system mode, through the panel's /pma/.
+    // phpMyAdmin in system mode, at /pma/ on its own origin.
     auto link = panel_->http().post("/api/v1/databases/erin_shop/phpmyadmin", {}, erin);
     ASSERT_EQ(link.status, 200) << link.body;
-    const std::string base = "http://127.0.0.1:" + std::to_string(panel_->port());
+    ASSERT_NE(panel_->pma_port(), 0);
+    const std::string base = "http://127.0.0.1:" + std::to_string(panel_->pma_port());
     const std::string url(link.json().at("url").as_string());
     EXPECT_EQ(url.rfind(base + "/pma/?token=", 0), 0u) << url;
     auto curl = [](std::vector<std::string> args) {

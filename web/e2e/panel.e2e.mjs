@@ -643,10 +643,22 @@ try {
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await shot('07-databases');
     const [pma] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Open phpMyAdmin for admin_shop' }).click()]);
-    // phpMyAdmin is served by the panel itself, under /pma/ (docs/databases.md).
-    await pma.waitForURL(new RegExp(`127\\.0\\.0\\.1:${panel.port}/pma/`), { timeout: 20_000 });
+    // phpMyAdmin has its own origin (its own listener, docs/databases.md): its
+    // pages cannot read the panel's storage, where the session token lives.
+    const pmaPort = Number(readFileSync(join(dataDir, 'run', 'pma-listen.port'), 'utf8').trim());
+    expect(pmaPort > 0 && pmaPort !== panel.port, 'phpMyAdmin listens on a port of its own');
+    await pma.waitForURL(new RegExp(`127\\.0\\.0\\.1:${pmaPort}/pma/`), { timeout: 20_000 });
     await pma.waitForLoadState('load');
     await pma.waitForFunction(() => document.title.includes('phpMyAdmin') && document.body.innerText.includes('admin_shop'), null, { timeout: 20_000 });
+    expect(new URL(pma.url()).origin !== new URL(page.url()).origin, 'phpMyAdmin is on another origin than the panel');
+    expect((await page.evaluate(() => window.sessionStorage.length)) > 0, 'the panel keeps its session in sessionStorage');
+    const reach = await pma.evaluate(() => {
+      let opener;
+      try { opener = window.opener ? window.opener.sessionStorage.length : 'none'; } catch { opener = 'blocked'; }
+      return { own: window.sessionStorage.length + window.localStorage.length, opener };
+    });
+    expect(reach.own === 0, `phpMyAdmin's tab sees none of the panel's storage (${reach.own} items)`);
+    expect(reach.opener === 'blocked' || reach.opener === 'none', `phpMyAdmin's tab cannot read the panel's storage through window.opener (${reach.opener})`);
     await pma.screenshot({ path: join(artifacts, '07-phpmyadmin.png') });
     await pma.close();
     await page.getByRole('button', { name: 'Delete database admin_shop' }).click();

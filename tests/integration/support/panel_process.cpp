@@ -52,6 +52,7 @@ PanelProcess::PanelProcess(PanelOptions options) : options_(std::move(options)) 
 
 void PanelProcess::start() {
     fs::remove(data_dir_ / "run" / "http.port");
+    fs::remove(data_dir_ / "run" / "pma-listen.port");
     std::vector<std::string> args = {WSP_BINARY,         "serve",    "--data-dir",
                                      data_dir_.string(), "--listen", "127.0.0.1:0"};
     if (!options_.tls) args.insert(args.end(), {"-c", "server.tls=false"});
@@ -101,6 +102,12 @@ void PanelProcess::start() {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     throw std::runtime_error("wispanel did not become ready:\n" + log());
+}
+
+int PanelProcess::pma_port() const {
+    std::ifstream in(data_dir_ / "run" / "pma-listen.port");
+    int port = 0;
+    return in >> port ? port : 0;
 }
 
 int PanelProcess::stop() {

@@ -32,6 +32,8 @@ class PanelProcess {
 
     const HttpClient& http() const { return client_; }
     int port() const { return client_.port; }
+    // phpMyAdmin's own listener (run/pma-listen.port); 0 when it has none.
+    int pma_port() const;
     pid_t pid() const { return pid_; }
     const std::filesystem::path& data_dir() const { return data_dir_; }
     std::string log() const;
