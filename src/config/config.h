@@ -78,7 +78,7 @@ struct MariadbConfig {  // issue 4
 
 struct PmaConfig {  // issue 4
     bool enabled = true;
-    int64_t port = 8080;     // php -S on 127.0.0.1 (only the panel's proxy may use it)
+    int64_t port = 8080;  // php -S on 127.0.0.1 (only the panel's proxy may use it)
     // phpMyAdmin's own origin: "host:port" of its HTTPS listener; empty: the
     // panel's listen host with the panel's port + 1 (port 0 stays 0).
     std::string listen;

@@ -360,10 +360,9 @@ Result<int64_t> PmaSignon::drop_users_on(const std::string& database) {
         literal += c;
     }
     literal += "'";
-    TRY(auto rows, admin_->query(
-                       "SELECT DISTINCT User FROM mysql.db WHERE User LIKE " +
-                       quote_like_prefix(SqlName::parse(kTempPrefix, 8, "user").value()) +
-                       " AND Db = " + literal));
+    TRY(auto rows, admin_->query("SELECT DISTINCT User FROM mysql.db WHERE User LIKE " +
+                                 quote_like_prefix(SqlName::parse(kTempPrefix, 8, "user").value()) +
+                                 " AND Db = " + literal));
     MariadbCatalog catalog(*admin_);
     int64_t dropped = 0;
     std::error_code ec;

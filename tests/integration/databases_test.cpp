@@ -567,8 +567,9 @@ TEST_F(Databases, PhpMyAdminSignOnIsSingleUse) {
     // php -S's own port answers only the panel's proxy (its per-start
     // secret): a local process gets 403, whatever the path or header.
     const std::string direct = "http://127.0.0.1:" + std::to_string(pma_port_);
-    for (std::string path : {"/pma/index.php", "/pma/signon.php", "/pma/js/messages.php",
-                             "/pma/?token=" + std::string(43, 'A'), "/../../../etc/passwd"})
+    for (std::string path :
+         std::vector<std::string>{"/pma/index.php", "/pma/signon.php", "/pma/js/messages.php",
+                                  "/pma/?token=" + std::string(43, 'A'), "/../../../etc/passwd"})
         EXPECT_EQ(curl({"--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", direct + path}),
                   "403")
             << path;
@@ -607,8 +608,7 @@ std::set<std::string> temp_users_now(Login& admin) {
 
 // The temporary users a sign-on link made (issued for `db` by `key`).
 std::set<std::string> issue_link(const HttpClient& http, const std::string& db,
-                                 const std::string& key, Login& admin,
-                                 std::string* url = nullptr) {
+                                 const std::string& key, Login& admin, std::string* url = nullptr) {
     auto before = temp_users_now(admin);
     auto r = http.post("/api/v1/databases/" + db + "/phpmyadmin", {}, key);
     EXPECT_EQ(r.status, 200) << r.body;
@@ -638,8 +638,9 @@ TEST_F(Databases, PhpMyAdminUsersGoWithTheirOwner) {
     wait_for_pma(base);
     fs::path jar = panel_->data_dir() / "gina-cookies.txt";
     const std::string page_url = base + "/pma/index.php?route=/database/structure&db=gina_pm";
-    EXPECT_NE(curl({"-L", "-c", jar.string(), "-b", jar.string(), url}).find("gina_pm | phpMyAdmin"),
-              std::string::npos);
+    EXPECT_NE(
+        curl({"-L", "-c", jar.string(), "-b", jar.string(), url}).find("gina_pm | phpMyAdmin"),
+        std::string::npos);
 
     ASSERT_EQ(panel_->http().post("/api/v1/users/gina/suspend", {}, panel_->admin_key()).status,
               200);
@@ -648,9 +649,9 @@ TEST_F(Databases, PhpMyAdminUsersGoWithTheirOwner) {
     EXPECT_FALSE(now.count(*unused.begin()));
     EXPECT_TRUE(now.count(*hanks.begin()));  // another owner's stays
     // The open session is over: phpMyAdmin can no longer log in as its user.
-    EXPECT_EQ(curl({"-L", "-c", jar.string(), "-b", jar.string(), page_url})
-                  .find("gina_pm | phpMyAdmin"),
-              std::string::npos);
+    EXPECT_EQ(
+        curl({"-L", "-c", jar.string(), "-b", jar.string(), page_url}).find("gina_pm | phpMyAdmin"),
+        std::string::npos);
 
     ASSERT_EQ(panel_->http().post("/api/v1/users/gina/unsuspend", {}, panel_->admin_key()).status,
               200);
@@ -677,8 +678,8 @@ TEST_F(Databases, PhpMyAdminRefusesLocalProcessesOutsideThePanel) {
         {{"name", "peek"},
          {"cron_expr", "0 3 * * *"},
          {"command", "curl -s -o /dev/null -w 'signon=%{http_code} ' " + direct +
-                         "/pma/signon.php; curl -s -o /dev/null -w 'index=%{http_code}' " +
-                         direct + "/pma/index.php"}},
+                         "/pma/signon.php; curl -s -o /dev/null -w 'index=%{http_code}' " + direct +
+                         "/pma/index.php"}},
         alice_);
     ASSERT_EQ(job.status, 201) << job.body;
     const std::string id = std::to_string(job.json().at("id").as_int64());
