@@ -677,9 +677,9 @@ TEST_F(Databases, PhpMyAdminRefusesLocalProcessesOutsideThePanel) {
         "/api/v1/cronjobs",
         {{"name", "peek"},
          {"cron_expr", "0 3 * * *"},
-         {"command", "curl -s -o /dev/null -w 'signon=%{http_code} ' " + direct +
-                         "/pma/signon.php; curl -s -o /dev/null -w 'index=%{http_code}' " + direct +
-                         "/pma/index.php"}},
+         {"command", "curl -s -o /dev/null -w 'messages=%{http_code} ' " + direct +
+                         "/pma/js/messages.php; curl -s -o /dev/null -w 'index=%{http_code}' " +
+                         direct + "/pma/index.php"}},
         alice_);
     ASSERT_EQ(job.status, 201) << job.body;
     const std::string id = std::to_string(job.json().at("id").as_int64());
@@ -688,14 +688,15 @@ TEST_F(Databases, PhpMyAdminRefusesLocalProcessesOutsideThePanel) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
         auto logs = panel_->http().get("/api/v1/cronjobs/" + id + "/logs?per_page=1", alice_);
-        const auto& list = logs.json().at("logs").as_array();
+        const auto body = logs.json();
+        const auto& list = body.at("logs").as_array();
         if (!list.empty() && list[0].at("status").as_string() != "running") {
             output = std::string(list[0].at("output").as_string());
             break;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    EXPECT_EQ(output, "signon=403 index=403");
+    EXPECT_EQ(output, "messages=403 index=403");
     // Through the panel's proxy, the sign-on page answers for itself (its
     // own 403 text: no link) and index.php sends the visitor to it.
     EXPECT_NE(curl({base + "/pma/signon.php"}).find("Open phpMyAdmin from the panel"),
