@@ -59,6 +59,9 @@ export interface Health {
   status: string;
   version: string;
   components: Record<string, 'up' | 'down'>;
+  // "none" when the panel runs without root and accounts share its Unix
+  // user (issue 14); absent from panels older than that field.
+  isolation?: string;
 }
 
 export interface Database {
