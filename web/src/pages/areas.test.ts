@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CronJob, Database, FtpAccount, Package } from '../api/types';
 import { button, click, envelope, errorFor, field, formError, mount, submit, type } from '../test/harness';
 import { CronForm, CronRunLogs } from './Cron';
-import { Databases, RemoteAccessForm, ResetPasswordForm } from './Databases';
+import { RemoteAccessForm, ResetPasswordForm } from './Databases';
 import { AnonymousFtp, EditFtpForm } from './Ftp';
 import { PackageForm, Packages } from './Packages';
 
@@ -41,30 +41,6 @@ describe('Database remote access', () => {
     await submit(root);
     expect(calls[0].body).toEqual({ remote_access: false });
     expect(done).toEqual([true]);
-  });
-});
-
-describe('Open phpMyAdmin', () => {
-  it('opens the single-use URL with noopener,noreferrer (issue 14)', async () => {
-    const opened: unknown[][] = [];
-    const original = window.open;
-    window.open = ((...args: unknown[]) => {
-      opened.push(args);
-      return null; // what a noopener window.open returns
-    }) as typeof window.open;
-    try {
-      const url = 'https://127.0.0.1:2083/pma/signon?token=abc';
-      const { root, calls } = await mount(h(Databases, {}), [{ status: 200, body: [db] }, { status: 200, body: { url } }]);
-      await click(root.querySelector<HTMLButtonElement>('button[aria-label="Open phpMyAdmin for admin_shop"]')!);
-      expect(calls[1]).toMatchObject({ method: 'POST', url: '/api/v1/databases/admin_shop/phpmyadmin' });
-      expect(opened).toHaveLength(1);
-      expect(opened[0][0]).toBe(url);
-      expect(opened[0][1]).toBe('_blank');
-      expect(String(opened[0][2]).split(',').sort()).toEqual(['noopener', 'noreferrer']);
-      expect(root.querySelector('.row-error')).toBeNull();
-    } finally {
-      window.open = original;
-    }
   });
 });
 

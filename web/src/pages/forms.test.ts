@@ -281,23 +281,31 @@ describe('Cron preview', () => {
 
 describe('Databases: Open phpMyAdmin', () => {
   const db = { id: 'admin_shop', name: 'admin_shop', user: 'admin_shop', owner: 'admin', domain: '', remote_access: false, remote_host: '', size_kb: 48, created_at: '2026-05-18T17:39:25+07:00' };
-  function fakeTab() {
-    const tab = { location: { href: 'about:blank' }, closed: false, close() { tab.closed = true; } };
-    window.open = (() => tab) as unknown as typeof window.open;
-    return tab;
+  // Records window.open's arguments; null is what a noopener open returns.
+  function recordOpens() {
+    const opened: unknown[][] = [];
+    window.open = ((...args: unknown[]) => {
+      opened.push(args);
+      return null;
+    }) as typeof window.open;
+    return opened;
   }
-  it('opens the single-use URL in the tab opened by the click', async () => {
-    const tab = fakeTab();
-    const { root, calls } = await mount(h(Databases, {}), [{ status: 200, body: [db] }, { status: 200, body: { url: 'https://127.0.0.1:2083/pma/sso?t=abc', token: 'abc' } }]);
+  it('opens the single-use URL with noopener,noreferrer (issue 14)', async () => {
+    const opened = recordOpens();
+    const url = 'https://127.0.0.1:2083/pma/sso?t=abc';
+    const { root, calls } = await mount(h(Databases, {}), [{ status: 200, body: [db] }, { status: 200, body: { url, token: 'abc' } }]);
     await click(button(root, 'phpMyAdmin'));
     expect(calls[1]).toMatchObject({ method: 'POST', url: '/api/v1/databases/admin_shop/phpmyadmin' });
-    expect(tab.location.href).toBe('https://127.0.0.1:2083/pma/sso?t=abc');
+    expect(opened).toHaveLength(1);
+    expect(opened[0].slice(0, 2)).toEqual([url, '_blank']);
+    expect(String(opened[0][2]).split(',').sort()).toEqual(['noopener', 'noreferrer']);
+    expect(root.querySelector('.row-error')).toBeNull();
   });
-  it('a failure closes the tab and shows the message on the row', async () => {
-    const tab = fakeTab();
+  it('a failure opens no tab and shows the message on the row', async () => {
+    const opened = recordOpens();
     const { root } = await mount(h(Databases, {}), [{ status: 200, body: [db] }, envelope(503, 'SERVICE_UNAVAILABLE', 'MariaDB is not running')]);
     await click(button(root, 'phpMyAdmin'));
-    expect(tab.closed).toBe(true);
+    expect(opened).toHaveLength(0);
     expect(root.querySelector('.row-error')?.textContent).toBe('MariaDB is not running');
   });
 });
