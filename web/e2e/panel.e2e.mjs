@@ -399,7 +399,8 @@ try {
   await cronForm.getByRole('button', { name: 'Create cron job' }).click();
   expect(/minute: 61/.test((await errorOf(cronForm.getByLabel('Schedule', { exact: true }))) ?? ''), 'a bad schedule refused on its field');
   await cronForm.getByLabel('Schedule', { exact: true }).fill('30 2 * * *');
-  await page.getByText('At 02:30').waitFor();
+  // The preview comes from the panel (GET /cronjobs/preview), five runs.
+  await cronForm.locator('.preview .runs li').nth(4).waitFor();
   await cronForm.getByLabel('Command').fill('echo hello-from-cron; pwd');
   await cronForm.getByRole('button', { name: 'Create cron job' }).click();
   await page.getByRole('cell', { name: 'e2e-echo', exact: true }).waitFor();

@@ -135,6 +135,12 @@ export interface CronRun {
   output: string;
 }
 
+// GET /cronjobs/preview: the next runs as the panel's scheduler computes them.
+export interface CronSchedulePreview {
+  expression: string;
+  next_runs: string[];
+}
+
 export interface CronLogs {
   logs: CronRun[];
   total: number;
