@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { SCOPES, type ApiKey, type ApiKeyCreated, type Scope } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { RowError, TextField, useForm, useRowErrors } from '../ui/form';
+import { FormButtons } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { ipList, maxLength, parseIpList, required } from '../validation';
@@ -157,8 +158,7 @@ export function CreateKeyForm({ username, onCreated }: { username: string; onCre
           hint="IPs or CIDR ranges, separated by commas or new lines. Empty: any address."
         />
         <TextField form={form} name="expires_in" type="number" hint="0: never expires." />
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Create key</Submit>
+        <FormButtons form={form}>Create key</FormButtons>
       </form>
     </Section>
   );

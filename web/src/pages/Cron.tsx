@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CronJob, CronLogs, CronSchedulePreview } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { Checkbox, FormError, TextField, useForm, useRowErrors } from '../ui/form';
+import { Checkbox, TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { messageOf } from '../ui/errors';
 import { Page, Section, When } from '../ui/page';
@@ -225,8 +225,7 @@ export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boo
             Mail me when a run fails
           </Checkbox>
         </details>
-        <FormError message={form.formError} />
-        <FormButtons busy={form.busy} onCancel={job && (() => onDone(false))}>
+        <FormButtons form={form} onCancel={job && (() => onDone(false))}>
           {job ? 'Save' : 'Create cron job'}
         </FormButtons>
       </form>

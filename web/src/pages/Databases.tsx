@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { Database } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { Checkbox, FormError, PasswordField, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { Checkbox, PasswordField, TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
@@ -95,8 +95,7 @@ export function CreateDatabaseForm({ owner, onCreated }: { owner: string; onCrea
         <TextField form={form} name="user" autocomplete="off" hint="Empty: the same as the database name." />
         <PasswordField form={form} name="password" />
         <TextField form={form} name="domain" autocomplete="off" hint="Optional: one of your domains." />
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Create database</Submit>
+        <FormButtons form={form}>Create database</FormButtons>
       </form>
     </Section>
   );
@@ -130,8 +129,7 @@ export function RemoteAccessForm({ db, onDone }: { db: Database; onDone: (change
         {enabled && (
           <TextField form={form} name="remote_host" autocomplete="off" placeholder="203.0.113.7" hint="An IP address, a CIDR range (10.0.0.0/8), a host name pattern (%.example.com) or % for any host." />
         )}
-        <FormError message={form.formError} />
-        <FormButtons busy={form.busy} onCancel={() => onDone(false)}>
+        <FormButtons form={form} onCancel={() => onDone(false)}>
           Save remote access
         </FormButtons>
       </form>
@@ -161,8 +159,7 @@ export function ResetPasswordForm({ db, onDone }: { db: Database; onDone: () => 
       ) : (
         <form onSubmit={submit} noValidate>
           <PasswordField form={form} name="password" hint="At least 8 characters; copy it before saving." />
-          <FormError message={form.formError} />
-          <FormButtons busy={form.busy} onCancel={onDone}>
+          <FormButtons form={form} onCancel={onDone}>
             Set password
           </FormButtons>
         </form>

@@ -1,6 +1,7 @@
 import type { Domain } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { RowError, TextField, useForm, useRowErrors } from '../ui/form';
+import { FormButtons } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { domainName, username } from '../validation';
@@ -67,8 +68,7 @@ export function CreateDomainForm({ isAdmin, onCreated }: { isAdmin: boolean; onC
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="domain" placeholder="example.com" autocomplete="off" />
         {isAdmin && <TextField form={form} name="owner" hint="The user who gets the domain; empty: you." autocomplete="off" />}
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Add domain</Submit>
+        <FormButtons form={form}>Add domain</FormButtons>
       </form>
     </Section>
   );

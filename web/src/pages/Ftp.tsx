@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { Domain, FtpAccount, FtpAnonymous } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { Checkbox, FormError, PasswordField, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { Checkbox, PasswordField, TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section } from '../ui/page';
 import { ListTable } from '../ui/list_table';
@@ -114,8 +114,7 @@ export function EditFtpForm({ account, onDone }: { account: FtpAccount; onDone: 
         </Checkbox>
         <TextField form={form} name="allowed_ips" multiline hint="IP addresses or CIDR ranges, one per line or comma-separated; empty: any address." />
         <PasswordField form={form} name="password" hint="Empty: unchanged." />
-        <FormError message={form.formError} />
-        <FormButtons busy={form.busy} onCancel={() => onDone(false)}>
+        <FormButtons form={form} onCancel={() => onDone(false)}>
           Save
         </FormButtons>
       </form>
@@ -193,8 +192,7 @@ export function CreateFtpForm({ owner, onCreated }: { owner: string; onCreated: 
           Read only
         </Checkbox>
         <TextField form={form} name="allowed_ips" multiline hint="Optional: IP addresses or CIDR ranges; empty: any address." />
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Create FTP account</Submit>
+        <FormButtons form={form}>Create FTP account</FormButtons>
       </form>
     </Section>
   );

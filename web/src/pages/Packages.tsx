@@ -2,7 +2,7 @@
 // -1 means unlimited; `default` always exists and cannot be deleted.
 import type { Package } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, TextField, useForm, useRowErrors, type FieldSpec } from '../ui/form';
+import { TextField, useForm, useRowErrors, type FieldSpec } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
@@ -96,8 +96,7 @@ export function PackageForm({ pkg, onDone }: { pkg?: Package; onDone: (changed: 
             <TextField key={k} form={form} name={k} type="number" hint="-1: unlimited" />
           ))}
         </div>
-        <FormError message={form.formError} />
-        <FormButtons busy={form.busy} onCancel={pkg && (() => onDone(false))}>
+        <FormButtons form={form} onCancel={pkg && (() => onDone(false))}>
           {pkg ? 'Save' : 'Create package'}
         </FormButtons>
       </form>

@@ -1,6 +1,6 @@
 import type { Package, User } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, Submit, TextField, useForm, useRowErrors, type Form } from '../ui/form';
+import { TextField, useForm, useRowErrors, type Form } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
@@ -95,8 +95,7 @@ export function CreateUserForm({ onCreated }: { onCreated: () => unknown }) {
         <TextField form={form} name="password" type="password" autocomplete="new-password" hint="At least 8 characters." />
         <RoleField form={form} />
         <TextField form={form} name="package" autocomplete="off" list="package-names" />
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Create user</Submit>
+        <FormButtons form={form}>Create user</FormButtons>
       </form>
     </Section>
   );
@@ -129,8 +128,7 @@ export function EditUserForm({ user, onDone }: { user: User; onDone: (changed: b
         <RoleField form={form} />
         <TextField form={form} name="package" autocomplete="off" list="package-names" />
         <TextField form={form} name="password" type="password" autocomplete="new-password" hint="Empty: unchanged." />
-        <FormError message={form.formError} />
-        <FormButtons busy={form.busy} onCancel={() => onDone(false)}>
+        <FormButtons form={form} onCancel={() => onDone(false)}>
           Save
         </FormButtons>
       </form>

@@ -3,7 +3,7 @@
 // a form's Save/Cancel (edit) or its submit button alone (create).
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { RowError, Submit } from './form';
+import { FormError, RowError, Submit } from './form';
 
 export interface RowAction {
   label: string;
@@ -45,15 +45,23 @@ export function useEditor<T>(reload: () => unknown) {
   };
 }
 
-// Save and Cancel when `onCancel` is given (an edit), else the submit alone.
-export function FormButtons({ busy, onCancel, children }: { busy: boolean; onCancel?: () => unknown; children: ComponentChildren }) {
-  if (!onCancel) return <Submit busy={busy}>{children}</Submit>;
+// A form's end: the error that names no field, then Save and Cancel when
+// `onCancel` is given (an edit), else the submit button alone (a create).
+export function FormButtons({ form, onCancel, children }: { form: { busy: boolean; formError: string | null }; onCancel?: () => unknown; children: ComponentChildren }) {
+  const submit = <Submit busy={form.busy}>{children}</Submit>;
   return (
-    <div class="buttons">
-      <Submit busy={busy}>{children}</Submit>
-      <button type="button" onClick={() => onCancel()}>
-        Cancel
-      </button>
-    </div>
+    <>
+      <FormError message={form.formError} />
+      {onCancel ? (
+        <div class="buttons">
+          {submit}
+          <button type="button" onClick={() => onCancel()}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        submit
+      )}
+    </>
   );
 }
