@@ -399,6 +399,7 @@ try {
   // The panel checks the schedule (one evaluator); its 400 lands on the field.
   await cronForm.getByLabel('Schedule', { exact: true }).fill('61 * * * *');
   await cronForm.getByRole('button', { name: 'Create cron job' }).click();
+  await cronForm.locator('.field-error', { hasText: 'minute: 61' }).waitFor();
   expect(/minute: 61/.test((await errorOf(cronForm.getByLabel('Schedule', { exact: true }))) ?? ''), 'a bad schedule refused on its field');
   await cronForm.getByLabel('Schedule', { exact: true }).fill('30 2 * * *');
   // The preview comes from the panel (GET /cronjobs/preview), five runs.
