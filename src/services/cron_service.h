@@ -63,8 +63,9 @@ struct CronRunPage {
     int64_t per_page = 20;
 };
 
-// What a schedule means in practice: its next run times (Unix seconds, the
-// panel's time zone as the scheduler uses it), for the web form's preview.
+// What a schedule means in practice, for the web form's preview: its next
+// run times (Unix seconds), reckoned in the panel's time zone as the
+// scheduler reckons them.
 struct CronSchedulePreview {
     std::string expression;
     std::vector<int64_t> next_runs;
