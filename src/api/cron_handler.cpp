@@ -138,4 +138,16 @@ Response cronjob_logs(Services& s, const Request& r) {
                    });
 }
 
+// The form's preview: `expression` is required, `count` 1-20 (default 5).
+Response preview_cron_expression(Services&, const Request& r) {
+    auto it = r.query.find("expression");
+    const std::string expression = it == r.query.end() ? std::string() : it->second;
+    TRY_OR_RESPOND(int64_t count, query_int(r, "count", 5));
+    return respond(CronService::preview(expression, count), [](const CronSchedulePreview& p) {
+        json::array runs;
+        for (int64_t t : p.next_runs) runs.emplace_back(rfc3339(t));
+        return json::object{{"expression", p.expression}, {"next_runs", std::move(runs)}};
+    });
+}
+
 }  // namespace wsp::api

@@ -12,5 +12,6 @@ Response update_cronjob(Services& s, const Request& r);
 Response delete_cronjob(Services& s, const Request& r);
 Response run_cronjob(Services& s, const Request& r);
 Response cronjob_logs(Services& s, const Request& r);
+Response preview_cron_expression(Services& s, const Request& r);
 
 }  // namespace wsp::api

@@ -9,6 +9,8 @@ std::span<const Route> cron_routes() {
     static const Route kRoutes[] = {
         {Verb::get, "/api/v1/cronjobs", &list_cronjobs, "cron"},
         {Verb::post, "/api/v1/cronjobs", &create_cronjob, "cron"},
+        // Literal, so it wins over "/cronjobs/{id}".
+        {Verb::get, "/api/v1/cronjobs/preview", &preview_cron_expression, "cron"},
         {Verb::get, "/api/v1/cronjobs/{id}", &get_cronjob, "cron"},
         {Verb::put, "/api/v1/cronjobs/{id}", &update_cronjob, "cron"},
         {Verb::delete_, "/api/v1/cronjobs/{id}", &delete_cronjob, "cron"},

@@ -85,6 +85,15 @@ std::string valid_utf8(const std::string& in) {
     return out;
 }
 
+// The one reading of an expression for jobs and previews: the same
+// messages whichever route it comes through.
+Result<CronExpr> parse_expression(const std::string& text) {
+    if (text.empty()) return validation("Cron expression is required");
+    auto expr = CronExpr::parse(text);
+    if (!expr.ok()) return validation("Invalid cron expression: " + expr.error().message);
+    return expr;
+}
+
 }  // namespace
 
 CronService::CronService(PanelContext& ctx, std::shared_ptr<Mailer> mailer)
@@ -147,9 +156,7 @@ Result<void> CronService::validate(const CronJobRecord& job) {
     if (static_cast<int64_t>(job.command.size()) > cfg.max_command_bytes)
         return validation("Command must be at most " + std::to_string(cfg.max_command_bytes) +
                           " characters");
-    if (job.cron_expr.empty()) return validation("Cron expression is required");
-    auto expr = CronExpr::parse(job.cron_expr);
-    if (!expr.ok()) return validation("Invalid cron expression: " + expr.error().message);
+    if (auto expr = parse_expression(job.cron_expr); !expr.ok()) return expr.error();
     if (!job.email_on_complete.empty() && !valid_email(job.email_on_complete))
         return validation("email_on_complete must be a valid email address");
     if (job.timeout_sec < 0 || job.timeout_sec > cfg.max_timeout_s)
@@ -299,6 +306,21 @@ Result<CronRunPage> CronService::logs(const Caller& caller, const std::string& i
         p.runs = repo.runs(job.id, per_page, (page - 1) * per_page);
         return p;
     });
+}
+
+Result<CronSchedulePreview> CronService::preview(const std::string& expression, int64_t count) {
+    if (count < 1 || count > kMaxPreviewRuns)
+        return validation("count must be between 1 and " + std::to_string(kMaxPreviewRuns));
+    TRY(CronExpr expr, parse_expression(expression));
+    CronSchedulePreview out{expression, {}};
+    int64_t after = now_unix();
+    while (static_cast<int64_t>(out.next_runs.size()) < count) {
+        auto next = expr.next_after(after);
+        if (!next) break;  // none within 30 years
+        out.next_runs.push_back(*next);
+        after = *next;
+    }
+    return out;
 }
 
 // --- the schedule and the runs -------------------------------------------

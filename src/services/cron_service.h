@@ -63,6 +63,14 @@ struct CronRunPage {
     int64_t per_page = 20;
 };
 
+// What a schedule means in practice, for the web form's preview: its next
+// run times (Unix seconds), reckoned in the panel's time zone as the
+// scheduler reckons them.
+struct CronSchedulePreview {
+    std::string expression;
+    std::vector<int64_t> next_runs;
+};
+
 struct StartedRun {
     int64_t job_id;
     int64_t run_id;
@@ -84,6 +92,10 @@ class CronService final : public OwnerCleanup {
     Result<StartedRun> run_now(const Caller& caller, const std::string& id);
     Result<CronRunPage> logs(const Caller& caller, const std::string& id, int64_t page,
                              int64_t per_page);
+    // The next `count` (1-kMaxPreviewRuns) run times of an expression after
+    // now, computed by the scheduler's own evaluator; touches no job.
+    static constexpr int64_t kMaxPreviewRuns = 20;
+    static Result<CronSchedulePreview> preview(const std::string& expression, int64_t count);
 
     std::string removed_key() const override { return "cron_jobs"; }
     Result<int64_t> remove_all_of(const std::string& owner) override;

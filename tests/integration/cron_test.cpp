@@ -341,6 +341,55 @@ TEST_F(CronApi, KeysNeedTheCronScope) {
     EXPECT_EQ(http().post("/api/v1/cronjobs", job("scoped", "true"), cron).status, 201);
 }
 
+// The form's preview uses the scheduler's own evaluator (issue 15): the
+// same next times a job would get, the same messages a create would give.
+TEST_F(CronApi, PreviewListsTheNextRunsOrNamesTheExpression) {
+    EXPECT_EQ(http().get("/api/v1/cronjobs/preview?expression=*%2F5+*+*+*+*").status, 401);
+    // '+' and %20 are both spaces; any role may ask.
+    auto r = http().get("/api/v1/cronjobs/preview?expression=30%2012+*+*+*", bob_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto body = r.json();
+    EXPECT_EQ(body.at("expression").as_string(), "30 12 * * *");
+    const auto& runs = body.at("next_runs").as_array();
+    ASSERT_EQ(runs.size(), 5u) << r.body;
+    std::string previous;
+    for (const auto& t : runs) {
+        std::string at(t.as_string());
+        EXPECT_NE(at.find("T12:30:00"), std::string::npos) << at;
+        EXPECT_GT(at, previous);  // a later day each time
+        previous = at;
+    }
+    // The first one is what a job with this schedule gets as next_run_at.
+    int64_t id = create(alice_, job("preview-twin", "true", "30 12 * * *"));
+    EXPECT_EQ(http().get(path_of(id), alice_).json().at("next_run_at"), runs[0]);
+
+    r = http().get("/api/v1/cronjobs/preview?expression=%40hourly&count=2", admin_);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json().at("next_runs").as_array().size(), 2u);
+    EXPECT_EQ(r.json().at("expression").as_string(), "@hourly");
+
+    struct Case {
+        std::string query;
+        std::string error;
+    };
+    for (const auto& c : std::vector<Case>{
+             {"", "Cron expression is required"},
+             {"expression=", "Cron expression is required"},
+             {"expression=61+*+*+*+*", "Invalid cron expression: minute: 61 is out of range 0-59"},
+             {"expression=*+*+*+*",
+              "Invalid cron expression: expected 5 fields (minute hour day-of-month month "
+              "day-of-week), got 4"},
+             {"expression=*+*+*+*+*&count=0", "count must be between 1 and 20"},
+             {"expression=*+*+*+*+*&count=21", "count must be between 1 and 20"},
+             {"expression=*+*+*+*+*&count=x", "count must be a positive integer"},
+         }) {
+        auto bad = http().get("/api/v1/cronjobs/preview?" + c.query, alice_);
+        EXPECT_EQ(bad.status, 400) << c.query << " " << bad.body;
+        EXPECT_EQ(bad.json().at("code").as_string(), "VALIDATION_ERROR") << bad.body;
+        EXPECT_EQ(bad.error(), c.error) << c.query;
+    }
+}
+
 TEST_F(CronApi, PackageLimitApplies) {
     auto p = http().post("/api/v1/packages",
                          json::object{{"name", "onecron"}, {"max_cron_jobs", 1}}, admin_);

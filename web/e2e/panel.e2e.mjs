@@ -395,12 +395,15 @@ try {
   await heading('Cron jobs');
   const cronForm = page.locator('form', { has: page.getByRole('button', { name: 'Create cron job' }) });
   await cronForm.getByLabel('Name').fill('e2e-echo');
+  await cronForm.getByLabel('Command').fill('echo hello-from-cron; pwd');
+  // The panel checks the schedule (one evaluator); its 400 lands on the field.
   await cronForm.getByLabel('Schedule', { exact: true }).fill('61 * * * *');
   await cronForm.getByRole('button', { name: 'Create cron job' }).click();
+  await cronForm.locator('.field-error', { hasText: 'minute: 61' }).waitFor();
   expect(/minute: 61/.test((await errorOf(cronForm.getByLabel('Schedule', { exact: true }))) ?? ''), 'a bad schedule refused on its field');
   await cronForm.getByLabel('Schedule', { exact: true }).fill('30 2 * * *');
-  await page.getByText('At 02:30').waitFor();
-  await cronForm.getByLabel('Command').fill('echo hello-from-cron; pwd');
+  // The preview comes from the panel (GET /cronjobs/preview), five runs.
+  await cronForm.locator('.preview .runs li').nth(4).waitFor();
   await cronForm.getByRole('button', { name: 'Create cron job' }).click();
   await page.getByRole('cell', { name: 'e2e-echo', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Run e2e-echo now' }).click();

@@ -13,6 +13,7 @@ import { Domains } from './pages/Domains';
 import { Files } from './pages/Files';
 import { Ftp } from './pages/Ftp';
 import { Health } from './pages/Health';
+import { IsolationBanner } from './ui/isolation';
 import { Login } from './pages/Login';
 import { Packages } from './pages/Packages';
 import { Users } from './pages/Users';
@@ -153,6 +154,7 @@ function Shell({ path }: { path: string }) {
               </ul>
             </nav>
             <main id="main">
+              <IsolationBanner />
               <Current key={current?.path ?? '/domains'} />
             </main>
           </div>

@@ -1,4 +1,3 @@
-import { parseCron } from './cron';
 
 // Client-side checks that mirror the panel's own rules, so most mistakes
 // are caught before a request. The panel still decides: whatever it
@@ -80,15 +79,6 @@ export const dbName =
 export const ftpUsername: Check = (v) =>
   v.trim().length < 2 ? 'Username must be at least 2 characters' : null;
 
-// The full parser lives in cron.ts (it also drives the form's preview).
-export const cronExpr: Check = (v) => {
-  try {
-    parseCron(v);
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-};
 
 // Runs checks in order; the first message wins.
 export function check(value: string, ...checks: Check[]): string | null {

@@ -59,6 +59,9 @@ export interface Health {
   status: string;
   version: string;
   components: Record<string, 'up' | 'down'>;
+  // "none" when the panel runs without root and accounts share its Unix
+  // user (issue 14); absent from panels older than that field.
+  isolation?: string;
 }
 
 export interface Database {
@@ -130,6 +133,12 @@ export interface CronRun {
   truncated?: boolean;
   ok: boolean;
   output: string;
+}
+
+// GET /cronjobs/preview: the next runs as the panel's scheduler computes them.
+export interface CronSchedulePreview {
+  expression: string;
+  next_runs: string[];
 }
 
 export interface CronLogs {

@@ -88,8 +88,7 @@ export function SharesList({ onClose }: { onClose: () => void }) {
   const list = useLoad(() => listShares(api));
   const rows = useRowErrors();
   const remove = (id: string) =>
-    rows.run(id, async () => {
-      if (!window.confirm('Delete this share link? It stops working at once.')) return;
+    rows.confirmed(id, 'Delete this share link? It stops working at once.', async () => {
       await deleteShare(api, id);
       await list.reload();
     });

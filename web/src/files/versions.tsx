@@ -87,8 +87,7 @@ export function TrashPanel({ onDone }: { onDone: (changed: boolean) => unknown }
       await list.reload();
     });
   const purge = (t: TrashItem) =>
-    rows.run(t.trash_path, async () => {
-      if (!window.confirm(`Delete ${t.name} permanently?`)) return;
+    rows.confirmed(t.trash_path, `Delete ${t.name} permanently?`, async () => {
       await api.del('/files/trash/{trash_path}', { trash_path: t.trash_path });
       await list.reload();
     });

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { SCOPES, type ApiKey, type ApiKeyCreated, type Scope } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { TextField, useForm, useRowErrors } from '../ui/form';
+import { FormButtons, RowActions } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { ipList, maxLength, parseIpList, required } from '../validation';
@@ -30,8 +31,7 @@ export function ApiKeys() {
       await keys.reload();
     });
   const revoke = (k: ApiKey) =>
-    rows.run(k.id, async () => {
-      if (!window.confirm(`Revoke the API key "${k.name}"? Clients using it stop working at once.`)) return;
+    rows.confirmed(k.id, `Revoke the API key "${k.name}"? Clients using it stop working at once.`, async () => {
       await api.del('/users/{username}/api-keys/{id}', { ...owner, id: k.id });
       await keys.reload();
     });
@@ -60,15 +60,13 @@ export function ApiKeys() {
                 <When at={k.expires_at} />
               </td>
               <td data-label="State">{k.enabled ? 'enabled' : 'disabled'}</td>
-              <td data-label="Actions" class="actions">
-                <button type="button" onClick={() => toggle(k)} aria-label={`${k.enabled ? 'Disable' : 'Enable'} key ${k.name}`}>
-                  {k.enabled ? 'Disable' : 'Enable'}
-                </button>
-                <button type="button" class="danger" onClick={() => revoke(k)} aria-label={`Revoke key ${k.name}`}>
-                  Revoke
-                </button>
-                <RowError message={rows.errors[k.id]} />
-              </td>
+              <RowActions
+                actions={[
+                  { label: k.enabled ? 'Disable' : 'Enable', aria: `${k.enabled ? 'Disable' : 'Enable'} key ${k.name}`, onClick: () => toggle(k) },
+                  { label: 'Revoke', aria: `Revoke key ${k.name}`, onClick: () => revoke(k), danger: true },
+                ]}
+                error={rows.errors[k.id]}
+              />
             </tr>
           )}
         />
@@ -157,8 +155,7 @@ export function CreateKeyForm({ username, onCreated }: { username: string; onCre
           hint="IPs or CIDR ranges, separated by commas or new lines. Empty: any address."
         />
         <TextField form={form} name="expires_in" type="number" hint="0: never expires." />
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Create key</Submit>
+        <FormButtons form={form}>Create key</FormButtons>
       </form>
     </Section>
   );

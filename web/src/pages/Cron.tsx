@@ -2,19 +2,20 @@
 // run, create and edit with a live preview, run now, run history with
 // output, enable-disable, delete.
 import { useEffect, useState } from 'preact/hooks';
-import type { CronJob, CronLogs } from '../api/types';
+import type { CronJob, CronLogs, CronSchedulePreview } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { Checkbox, TextField, useForm, useRowErrors } from '../ui/form';
+import { FormButtons, RowActions, useEditor } from '../ui/crud';
+import { messageOf } from '../ui/errors';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
-import { describeCron, nextRuns, parseCron } from '../cron';
-import { cronExpr, email, required } from '../validation';
+import { email, required } from '../validation';
 
 export function Cron() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<CronJob[]>('/cronjobs'));
   const rows = useRowErrors();
-  const [editing, setEditing] = useState<CronJob | null>(null);
+  const editor = useEditor<CronJob>(list.reload);
   const [logsOf, setLogsOf] = useState<CronJob | null>(null);
   const [justRan, setJustRan] = useState(false);
   const [logsKey, setLogsKey] = useState(0);
@@ -25,11 +26,10 @@ export function Cron() {
       await list.reload();
     });
   const remove = (j: CronJob) =>
-    rows.run(key(j), async () => {
-      if (!window.confirm(`Delete the cron job "${j.name}" and its run history?`)) return;
+    rows.confirmed(key(j), `Delete the cron job "${j.name}" and its run history?`, async () => {
       await api.del('/cronjobs/{id}', { id: j.id });
       if (logsOf?.id === j.id) setLogsOf(null);
-      if (editing?.id === j.id) setEditing(null);
+      if (editor.editing?.id === j.id) editor.close();
       await list.reload();
     });
   const runNow = (j: CronJob) =>
@@ -66,46 +66,29 @@ export function Cron() {
                 <When at={j.next_run_at} never="—" />
               </td>
               <td data-label="State">{j.running ? 'running' : j.enabled ? 'enabled' : 'disabled'}</td>
-              <td data-label="Actions" class="actions">
-                <button type="button" onClick={() => runNow(j)} aria-label={`Run ${j.name} now`}>
-                  Run now
-                </button>
-                <button
-                  type="button"
-                  onClick={() => {
-                    setJustRan(false);
-                    setLogsOf(j);
-                  }}
-                  aria-label={`Logs of ${j.name}`}
-                >
-                  Logs
-                </button>
-                <button type="button" onClick={() => setEditing(j)} aria-label={`Edit ${j.name}`}>
-                  Edit
-                </button>
-                <button type="button" onClick={() => toggle(j)} aria-label={`${j.enabled ? 'Disable' : 'Enable'} ${j.name}`}>
-                  {j.enabled ? 'Disable' : 'Enable'}
-                </button>
-                <button type="button" class="danger" onClick={() => remove(j)} aria-label={`Delete cron job ${j.name}`}>
-                  Delete
-                </button>
-                <RowError message={rows.errors[key(j)]} />
-              </td>
+              <RowActions
+                actions={[
+                  { label: 'Run now', aria: `Run ${j.name} now`, onClick: () => runNow(j) },
+                  {
+                    label: 'Logs',
+                    aria: `Logs of ${j.name}`,
+                    onClick: () => {
+                      setJustRan(false);
+                      setLogsOf(j);
+                    },
+                  },
+                  { label: 'Edit', aria: `Edit ${j.name}`, onClick: () => editor.edit(j) },
+                  { label: j.enabled ? 'Disable' : 'Enable', aria: `${j.enabled ? 'Disable' : 'Enable'} ${j.name}`, onClick: () => toggle(j) },
+                  { label: 'Delete', aria: `Delete cron job ${j.name}`, onClick: () => remove(j), danger: true },
+                ]}
+                error={rows.errors[key(j)]}
+              />
             </tr>
           )}
         />
       </Section>
       {logsOf && <CronRunLogs key={`${logsOf.id}-${logsKey}`} job={logsOf} expectRun={justRan} onClose={() => setLogsOf(null)} onChange={list.reload} />}
-      {editing && (
-        <CronForm
-          key={editing.id}
-          job={editing}
-          onDone={async (changed) => {
-            setEditing(null);
-            if (changed) await list.reload();
-          }}
-        />
-      )}
+      {editor.editing && <CronForm key={editor.editing.id} job={editor.editing} onDone={editor.done} />}
       <CronForm onDone={list.reload} />
     </Page>
   );
@@ -192,7 +175,7 @@ export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boo
   const { api } = useApp();
   const form = useForm({
     name: { label: 'Name', initial: job?.name, checks: [required('Name')] },
-    cron_expr: { label: 'Schedule', match: /expression|schedule|cron_expr|field/i, initial: job?.cron_expr ?? '*/5 * * * *', checks: [cronExpr] },
+    cron_expr: { label: 'Schedule', match: /expression|schedule|cron_expr|field/i, initial: job?.cron_expr ?? '*/5 * * * *', checks: [required('Schedule')] },
     command: { label: 'Command', initial: job?.command, checks: [required('Command'), (v) => (/[\n\r\0]/.test(v) ? 'Command must be one line without NUL bytes' : null)] },
     domain: { label: 'Domain', match: /domain/i, initial: job?.domain },
     timeout_sec: { label: 'Timeout (seconds)', match: /timeout/i, initial: String(job?.timeout_sec ?? 0), checks: [(v) => (/^\d+$/.test(v.trim()) ? null : 'Timeout must be a whole number of seconds (0: the default)')] },
@@ -238,22 +221,13 @@ export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boo
           <summary>Timeout and mail</summary>
           <TextField form={form} name="timeout_sec" type="number" hint="The run is stopped after this long; 0: the panel's default." />
           <TextField form={form} name="email_on_complete" type="email" autocomplete="off" hint="Optional: an address that gets every run's output." />
-          <label class="check">
-            <input type="checkbox" checked={mailOnError} onChange={(e) => setMailOnError(e.currentTarget.checked)} />
-            <span>Mail me when a run fails</span>
-          </label>
+          <Checkbox checked={mailOnError} onChange={setMailOnError}>
+            Mail me when a run fails
+          </Checkbox>
         </details>
-        <FormError message={form.formError} />
-        {job ? (
-          <div class="buttons">
-            <Submit busy={form.busy}>Save</Submit>
-            <button type="button" onClick={() => onDone(false)}>
-              Cancel
-            </button>
-          </div>
-        ) : (
-          <Submit busy={form.busy}>Create cron job</Submit>
-        )}
+        <FormButtons form={form} onCancel={job && (() => onDone(false))}>
+          {job ? 'Save' : 'Create cron job'}
+        </FormButtons>
       </form>
     </Section>
   );
@@ -262,32 +236,50 @@ export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boo
 // Kept for the existing tests and callers.
 export const CreateCronForm = ({ onCreated }: { onCreated: () => unknown }) => <CronForm onDone={onCreated} />;
 
-// What the schedule means and when it runs next, updated as it is typed.
-export function CronPreview({ expr, now = new Date() }: { expr: string; now?: Date }) {
-  let body;
-  try {
-    const runs = nextRuns(parseCron(expr), now, 5);
-    body = (
-      <>
-        <p>
-          <strong>{describeCron(expr)}</strong>
-        </p>
-        <p class="muted">Next runs (your browser's time zone):</p>
-        <ol class="runs">
-          {runs.map((d) => (
-            <li key={d.getTime()}>
-              <time dateTime={d.toISOString()}>{d.toLocaleString()}</time>
-            </li>
-          ))}
-        </ol>
-      </>
-    );
-  } catch (e) {
-    body = <p class="muted">{(e as Error).message}</p>;
-  }
+// How long typing must pause before the preview asks the panel (an object
+// so tests can change it: the form tests keep the preview's request out of
+// their scripted ones).
+export const previewDelay = { ms: 300 };
+
+// When the schedule runs next, as the panel's scheduler computes it (GET
+// /cronjobs/preview: one evaluator, the server's), asked once typing
+// pauses; an invalid schedule shows the panel's message.
+export function CronPreview({ expr }: { expr: string }) {
+  const { api } = useApp();
+  const [shown, setShown] = useState<{ runs: string[] } | { error: string } | null>(null);
+  useEffect(() => {
+    const expression = expr.trim();
+    if (expression === '') {
+      setShown({ error: 'Schedule is required' });
+      return;
+    }
+    let current = true; // an answer to an older text is dropped
+    const timer = setTimeout(() => {
+      api
+        .get<CronSchedulePreview>('/cronjobs/preview', undefined, { expression, count: '5' })
+        .then((p) => current && setShown({ runs: p.next_runs }))
+        .catch((e) => current && setShown({ error: messageOf(e) }));
+    }, previewDelay.ms);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [expr]);
   return (
     <div class="preview" aria-live="polite" aria-label="Schedule preview">
-      {body}
+      {shown && 'error' in shown && <p class="muted">{shown.error}</p>}
+      {shown && 'runs' in shown && (
+        <>
+          <p class="muted">Next runs (your browser's time zone):</p>
+          <ol class="runs">
+            {shown.runs.map((at) => (
+              <li key={at}>
+                <When at={at} />
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
     </div>
   );
 }

@@ -4,33 +4,30 @@
 import { useState } from 'preact/hooks';
 import type { Database } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { Checkbox, PasswordField, TextField, useForm, useRowErrors } from '../ui/form';
+import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
-import { dbName, generatePassword, password } from '../validation';
+import { dbName, password } from '../validation';
 
 export function Databases() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<Database[]>('/databases'));
   const rows = useRowErrors();
-  const [editing, setEditing] = useState<{ db: Database; what: 'remote' | 'password' } | null>(null);
-  // Single-use sign-on URL (seed 000). The tab is opened inside the click
-  // (popup blockers allow that), then sent to the URL once it arrives.
+  const editor = useEditor<{ db: Database; what: 'remote' | 'password' }>(list.reload);
+  const editing = editor.editing;
+  // Single-use sign-on URL (seed 000), opened with noopener,noreferrer so
+  // phpMyAdmin's page gets no handle on the panel's window (window.opener)
+  // and no Referer (issue 14). Such a window.open returns null, so the tab
+  // is opened once the URL is there: the request is quick, well inside the
+  // browsers' user-activation window (5 s in Chromium and Firefox).
   const openPma = (d: Database) =>
     rows.run(d.id, async () => {
-      const tab = window.open('about:blank', '_blank');
-      try {
-        const r = await api.post<{ url: string }>('/databases/{id}/phpmyadmin', {}, { id: d.id });
-        if (tab) tab.location.href = r.url;
-        else window.location.assign(r.url);
-      } catch (e) {
-        tab?.close();
-        throw e;
-      }
+      const r = await api.post<{ url: string }>('/databases/{id}/phpmyadmin', {}, { id: d.id });
+      window.open(r.url, '_blank', 'noopener,noreferrer');
     });
   const remove = (d: Database) =>
-    rows.run(d.id, async () => {
-      if (!window.confirm(`Delete the database ${d.name} and its user? Its data is lost.`)) return;
+    rows.confirmed(d.id, `Delete the database ${d.name} and its user? Its data is lost.`, async () => {
       await api.del('/databases/{id}', { id: d.id });
       await list.reload();
     });
@@ -53,36 +50,23 @@ export function Databases() {
               <td data-label="Created">
                 <When at={d.created_at} />
               </td>
-              <td data-label="Actions" class="actions">
-                <button type="button" onClick={() => openPma(d)} aria-label={`Open phpMyAdmin for ${d.name}`}>
-                  phpMyAdmin
-                </button>
-                <button type="button" onClick={() => setEditing({ db: d, what: 'remote' })} aria-label={`Remote access for ${d.name}`}>
-                  Remote access
-                </button>
-                <button type="button" onClick={() => setEditing({ db: d, what: 'password' })} aria-label={`Reset password of ${d.name}`}>
-                  Reset password
-                </button>
-                <button type="button" class="danger" onClick={() => remove(d)} aria-label={`Delete database ${d.name}`}>
-                  Delete
-                </button>
-                <RowError message={rows.errors[d.id]} />
-              </td>
+              <RowActions
+                actions={[
+                  { label: 'phpMyAdmin', aria: `Open phpMyAdmin for ${d.name}`, onClick: () => openPma(d) },
+                  { label: 'Remote access', aria: `Remote access for ${d.name}`, onClick: () => editor.edit({ db: d, what: 'remote' }) },
+                  { label: 'Reset password', aria: `Reset password of ${d.name}`, onClick: () => editor.edit({ db: d, what: 'password' }) },
+                  { label: 'Delete', aria: `Delete database ${d.name}`, onClick: () => remove(d), danger: true },
+                ]}
+                error={rows.errors[d.id]}
+              />
             </tr>
           )}
         />
       </Section>
       {editing?.what === 'remote' && (
-        <RemoteAccessForm
-          key={editing.db.id}
-          db={editing.db}
-          onDone={async (changed) => {
-            setEditing(null);
-            if (changed) await list.reload();
-          }}
-        />
+        <RemoteAccessForm key={editing.db.id} db={editing.db} onDone={editor.done} />
       )}
-      {editing?.what === 'password' && <ResetPasswordForm key={editing.db.id} db={editing.db} onDone={() => setEditing(null)} />}
+      {editing?.what === 'password' && <ResetPasswordForm key={editing.db.id} db={editing.db} onDone={editor.close} />}
       <CreateDatabaseForm owner={me.username} onCreated={list.reload} />
     </Page>
   );
@@ -109,14 +93,9 @@ export function CreateDatabaseForm({ owner, onCreated }: { owner: string; onCrea
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" hint={`Letters, digits and _. Created as ${owner}_<name>.`} />
         <TextField form={form} name="user" autocomplete="off" hint="Empty: the same as the database name." />
-        <TextField form={form} name="password" type="text" autocomplete="new-password">
-          <button type="button" onClick={() => form.set('password', generatePassword())}>
-            Generate
-          </button>
-        </TextField>
+        <PasswordField form={form} name="password" />
         <TextField form={form} name="domain" autocomplete="off" hint="Optional: one of your domains." />
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Create database</Submit>
+        <FormButtons form={form}>Create database</FormButtons>
       </form>
     </Section>
   );
@@ -144,20 +123,15 @@ export function RemoteAccessForm({ db, onDone }: { db: Database; onDone: (change
   return (
     <Section focus title={`Remote access to ${db.name}`}>
       <form onSubmit={submit} noValidate>
-        <label class="check">
-          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          <span>Allow logins from another host</span>
-        </label>
+        <Checkbox checked={enabled} onChange={setEnabled}>
+          Allow logins from another host
+        </Checkbox>
         {enabled && (
           <TextField form={form} name="remote_host" autocomplete="off" placeholder="203.0.113.7" hint="An IP address, a CIDR range (10.0.0.0/8), a host name pattern (%.example.com) or % for any host." />
         )}
-        <FormError message={form.formError} />
-        <div class="buttons">
-          <Submit busy={form.busy}>Save remote access</Submit>
-          <button type="button" onClick={() => onDone(false)}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons form={form} onCancel={() => onDone(false)}>
+          Save remote access
+        </FormButtons>
       </form>
     </Section>
   );
@@ -184,18 +158,10 @@ export function ResetPasswordForm({ db, onDone }: { db: Database; onDone: () => 
         </>
       ) : (
         <form onSubmit={submit} noValidate>
-          <TextField form={form} name="password" type="text" autocomplete="new-password" hint="At least 8 characters; copy it before saving.">
-            <button type="button" onClick={() => form.set('password', generatePassword())}>
-              Generate
-            </button>
-          </TextField>
-          <FormError message={form.formError} />
-          <div class="buttons">
-            <Submit busy={form.busy}>Set password</Submit>
-            <button type="button" onClick={() => onDone()}>
-              Cancel
-            </button>
-          </div>
+          <PasswordField form={form} name="password" hint="At least 8 characters; copy it before saving." />
+          <FormButtons form={form} onCancel={onDone}>
+            Set password
+          </FormButtons>
         </form>
       )}
     </Section>

@@ -1,6 +1,7 @@
 import type { Domain } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { TextField, useForm, useRowErrors } from '../ui/form';
+import { FormButtons, RowActions } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { domainName, username } from '../validation';
@@ -11,8 +12,7 @@ export function Domains() {
   const list = useLoad(() => api.get<Domain[]>('/domains'));
   const rows = useRowErrors();
   const remove = (d: Domain) =>
-    rows.run(d.domain, async () => {
-      if (!window.confirm(`Delete the domain ${d.domain}?`)) return;
+    rows.confirmed(d.domain, `Delete the domain ${d.domain}?`, async () => {
       await api.del('/domains/{domain}', { domain: d.domain });
       await list.reload();
     });
@@ -34,12 +34,7 @@ export function Domains() {
               <td data-label="Created">
                 <When at={d.created_at} />
               </td>
-              <td data-label="Actions" class="actions">
-                <button type="button" class="danger" onClick={() => remove(d)} aria-label={`Delete domain ${d.domain}`}>
-                  Delete
-                </button>
-                <RowError message={rows.errors[d.domain]} />
-              </td>
+              <RowActions actions={[{ label: 'Delete', aria: `Delete domain ${d.domain}`, onClick: () => remove(d), danger: true }]} error={rows.errors[d.domain]} />
             </tr>
           )}
         />
@@ -67,8 +62,7 @@ export function CreateDomainForm({ isAdmin, onCreated }: { isAdmin: boolean; onC
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="domain" placeholder="example.com" autocomplete="off" />
         {isAdmin && <TextField form={form} name="owner" hint="The user who gets the domain; empty: you." autocomplete="off" />}
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Add domain</Submit>
+        <FormButtons form={form}>Add domain</FormButtons>
       </form>
     </Section>
   );

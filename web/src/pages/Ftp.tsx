@@ -4,17 +4,18 @@
 import { useState } from 'preact/hooks';
 import type { Domain, FtpAccount, FtpAnonymous } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { Checkbox, PasswordField, TextField, useForm, useRowErrors } from '../ui/form';
+import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section } from '../ui/page';
 import { ListTable } from '../ui/list_table';
-import { ftpUsername, generatePassword, ipList, parseIpList, password } from '../validation';
+import { ftpUsername, ipList, parseIpList, password } from '../validation';
 
 export function Ftp() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<{ accounts: FtpAccount[]; total: number }>('/ftp'));
   const status = useLoad(() => api.get<{ installed: boolean; running: boolean; total_accounts: number }>('/ftp/status'));
   const rows = useRowErrors();
-  const [editing, setEditing] = useState<FtpAccount | null>(null);
+  const editor = useEditor<FtpAccount>(list.reload);
   const accounts = list.data?.accounts ?? [];
   const toggle = (a: FtpAccount) =>
     rows.run(a.username, async () => {
@@ -22,8 +23,7 @@ export function Ftp() {
       await list.reload();
     });
   const remove = (a: FtpAccount) =>
-    rows.run(a.username, async () => {
-      if (!window.confirm(`Delete the FTP account ${a.username}? Its files stay.`)) return;
+    rows.confirmed(a.username, `Delete the FTP account ${a.username}? Its files stay.`, async () => {
       await api.del('/ftp/{id}', { id: a.username });
       await Promise.all([list.reload(), status.reload()]);
     });
@@ -60,32 +60,19 @@ export function Ftp() {
               <td data-label="Access">{a.read_only ? 'read only' : 'read and write'}</td>
               <td data-label="Allowed IPs">{a.allowed_ips.length ? a.allowed_ips.join(', ') : <span class="muted">any</span>}</td>
               <td data-label="State">{a.enabled ? 'enabled' : 'disabled'}</td>
-              <td data-label="Actions" class="actions">
-                <button type="button" onClick={() => setEditing(a)} aria-label={`Edit ${a.username}`}>
-                  Edit
-                </button>
-                <button type="button" onClick={() => toggle(a)} aria-label={`${a.enabled ? 'Disable' : 'Enable'} ${a.username}`}>
-                  {a.enabled ? 'Disable' : 'Enable'}
-                </button>
-                <button type="button" class="danger" onClick={() => remove(a)} aria-label={`Delete FTP account ${a.username}`}>
-                  Delete
-                </button>
-                <RowError message={rows.errors[a.username]} />
-              </td>
+              <RowActions
+                actions={[
+                  { label: 'Edit', aria: `Edit ${a.username}`, onClick: () => editor.edit(a) },
+                  { label: a.enabled ? 'Disable' : 'Enable', aria: `${a.enabled ? 'Disable' : 'Enable'} ${a.username}`, onClick: () => toggle(a) },
+                  { label: 'Delete', aria: `Delete FTP account ${a.username}`, onClick: () => remove(a), danger: true },
+                ]}
+                error={rows.errors[a.username]}
+              />
             </tr>
           )}
         />
       </Section>
-      {editing && (
-        <EditFtpForm
-          key={editing.username}
-          account={editing}
-          onDone={async (changed) => {
-            setEditing(null);
-            if (changed) await list.reload();
-          }}
-        />
-      )}
+      {editor.editing && <EditFtpForm key={editor.editing.username} account={editor.editing} onDone={editor.done} />}
       <CreateFtpForm owner={me.username} onCreated={() => Promise.all([list.reload(), status.reload()])} />
       <AnonymousFtp />
     </Page>
@@ -122,23 +109,14 @@ export function EditFtpForm({ account, onDone }: { account: FtpAccount; onDone: 
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="home_dir" hint="Inside your home: absolute, or relative to your home." />
         <TextField form={form} name="quota_mb" type="number" hint="0: unlimited." />
-        <label class="check">
-          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} />
-          <span>Read only</span>
-        </label>
+        <Checkbox checked={readOnly} onChange={setReadOnly}>
+          Read only
+        </Checkbox>
         <TextField form={form} name="allowed_ips" multiline hint="IP addresses or CIDR ranges, one per line or comma-separated; empty: any address." />
-        <TextField form={form} name="password" type="text" autocomplete="new-password" hint="Empty: unchanged.">
-          <button type="button" onClick={() => form.set('password', generatePassword())}>
-            Generate
-          </button>
-        </TextField>
-        <FormError message={form.formError} />
-        <div class="buttons">
-          <Submit busy={form.busy}>Save</Submit>
-          <button type="button" onClick={() => onDone(false)}>
-            Cancel
-          </button>
-        </div>
+        <PasswordField form={form} name="password" hint="Empty: unchanged." />
+        <FormButtons form={form} onCancel={() => onDone(false)}>
+          Save
+        </FormButtons>
       </form>
     </Section>
   );
@@ -172,12 +150,10 @@ export function AnonymousFtp() {
               <code>{a.directory}</code>
             </td>
             <td data-label="Anonymous">{a.enabled ? 'on (read only)' : 'off'}</td>
-            <td data-label="Actions" class="actions">
-              <button type="button" onClick={() => flip(a)} aria-label={`${a.enabled ? 'Turn off' : 'Turn on'} anonymous FTP for ${a.domain}`}>
-                {a.enabled ? 'Turn off' : 'Turn on'}
-              </button>
-              <RowError message={rows.errors[a.domain]} />
-            </td>
+            <RowActions
+              actions={[{ label: a.enabled ? 'Turn off' : 'Turn on', aria: `${a.enabled ? 'Turn off' : 'Turn on'} anonymous FTP for ${a.domain}`, onClick: () => flip(a) }]}
+              error={rows.errors[a.domain]}
+            />
           </tr>
         )}
       />
@@ -209,20 +185,14 @@ export function CreateFtpForm({ owner, onCreated }: { owner: string; onCreated: 
     <Section title="Create an FTP account">
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="username" autocomplete="off" hint={`At least 2 characters. Created as ${owner}_<name>.`} />
-        <TextField form={form} name="password" type="text" autocomplete="new-password">
-          <button type="button" onClick={() => form.set('password', generatePassword())}>
-            Generate
-          </button>
-        </TextField>
+        <PasswordField form={form} name="password" />
         <TextField form={form} name="home_dir" placeholder="sites/example.com" hint="A folder inside your home (created if missing); empty: your home." />
         <TextField form={form} name="quota_mb" type="number" hint="0: unlimited." />
-        <label class="check">
-          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} />
-          <span>Read only</span>
-        </label>
+        <Checkbox checked={readOnly} onChange={setReadOnly}>
+          Read only
+        </Checkbox>
         <TextField form={form} name="allowed_ips" multiline hint="Optional: IP addresses or CIDR ranges; empty: any address." />
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Create FTP account</Submit>
+        <FormButtons form={form}>Create FTP account</FormButtons>
       </form>
     </Section>
   );

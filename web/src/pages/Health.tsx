@@ -19,6 +19,12 @@ export function Health() {
               </dd>
               <dt>Version</dt>
               <dd>{h.data.version}</dd>
+              {h.data.isolation && (
+                <>
+                  <dt>Account isolation</dt>
+                  <dd>{h.data.isolation}</dd>
+                </>
+              )}
             </dl>
             <h3>Components</h3>
             {components.length === 0 ? (

@@ -1,6 +1,7 @@
 import type { Api } from '../api/client';
 import type { LoginResponse } from '../api/types';
-import { FormError, Submit, TextField, useForm } from '../ui/form';
+import { TextField, useForm } from '../ui/form';
+import { FormButtons } from '../ui/crud';
 import { required } from '../validation';
 import type { Session } from '../session';
 
@@ -20,8 +21,7 @@ export function Login({ api, onLogin }: { api: Api; onLogin: (s: Session) => voi
         <p class="muted">Log in to manage your hosting.</p>
         <TextField form={form} name="username" autocomplete="username" />
         <TextField form={form} name="password" type="password" autocomplete="current-password" />
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Log in</Submit>
+        <FormButtons form={form}>Log in</FormButtons>
       </form>
     </main>
   );

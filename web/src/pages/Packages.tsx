@@ -1,9 +1,9 @@
 // Packages (admin): the limits a user gets (docs/openapi.yaml /packages).
 // -1 means unlimited; `default` always exists and cannot be deleted.
-import { useState } from 'preact/hooks';
 import type { Package } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, RowError, Submit, TextField, useForm, useRowErrors, type FieldSpec } from '../ui/form';
+import { TextField, useForm, useRowErrors, type FieldSpec } from '../ui/form';
+import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { required } from '../validation';
@@ -24,10 +24,9 @@ export function Packages() {
   const { api } = useApp();
   const list = useLoad(() => api.get<Package[]>('/packages'));
   const rows = useRowErrors();
-  const [editing, setEditing] = useState<Package | null>(null);
+  const editor = useEditor<Package>(list.reload);
   const remove = (p: Package) =>
-    rows.run(p.name, async () => {
-      if (!window.confirm(`Delete the package ${p.name}?`)) return;
+    rows.confirmed(p.name, `Delete the package ${p.name}?`, async () => {
       await api.del('/packages/{name}', { name: p.name });
       await list.reload();
     });
@@ -50,31 +49,18 @@ export function Packages() {
               <td data-label="Created">
                 <When at={p.created_at} />
               </td>
-              <td data-label="Actions" class="actions">
-                <button type="button" onClick={() => setEditing(p)} aria-label={`Edit package ${p.name}`}>
-                  Edit
-                </button>
-                {p.name !== 'default' && (
-                  <button type="button" class="danger" onClick={() => remove(p)} aria-label={`Delete package ${p.name}`}>
-                    Delete
-                  </button>
-                )}
-                <RowError message={rows.errors[p.name]} />
-              </td>
+              <RowActions
+                actions={[
+                  { label: 'Edit', aria: `Edit package ${p.name}`, onClick: () => editor.edit(p) },
+                  p.name !== 'default' && { label: 'Delete', aria: `Delete package ${p.name}`, onClick: () => remove(p), danger: true },
+                ]}
+                error={rows.errors[p.name]}
+              />
             </tr>
           )}
         />
       </Section>
-      {editing && (
-        <PackageForm
-          key={editing.name}
-          pkg={editing}
-          onDone={async (changed) => {
-            setEditing(null);
-            if (changed) await list.reload();
-          }}
-        />
-      )}
+      {editor.editing && <PackageForm key={editor.editing.name} pkg={editor.editing} onDone={editor.done} />}
       <PackageForm onDone={list.reload} />
     </Page>
   );
@@ -110,17 +96,9 @@ export function PackageForm({ pkg, onDone }: { pkg?: Package; onDone: (changed: 
             <TextField key={k} form={form} name={k} type="number" hint="-1: unlimited" />
           ))}
         </div>
-        <FormError message={form.formError} />
-        {pkg ? (
-          <div class="buttons">
-            <Submit busy={form.busy}>Save</Submit>
-            <button type="button" onClick={() => onDone(false)}>
-              Cancel
-            </button>
-          </div>
-        ) : (
-          <Submit busy={form.busy}>Create package</Submit>
-        )}
+        <FormButtons form={form} onCancel={pkg && (() => onDone(false))}>
+          {pkg ? 'Save' : 'Create package'}
+        </FormButtons>
       </form>
     </Section>
   );

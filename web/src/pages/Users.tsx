@@ -1,7 +1,7 @@
-import { useState } from 'preact/hooks';
 import type { Package, User } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { FormError, RowError, Submit, TextField, useForm, useRowErrors } from '../ui/form';
+import { TextField, useForm, useRowErrors, type Form } from '../ui/form';
+import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { email, password, username } from '../validation';
@@ -12,7 +12,7 @@ export function Users() {
   // Suggestions for the package fields (a failure only loses them).
   const packages = useLoad(() => api.get<Package[]>('/packages').catch(() => [] as Package[]));
   const rows = useRowErrors();
-  const [editing, setEditing] = useState<User | null>(null);
+  const editor = useEditor<User>(list.reload);
   const setStatus = (u: User) =>
     rows.run(u.username, async () => {
       const who = { username: u.username };
@@ -21,8 +21,7 @@ export function Users() {
       await list.reload();
     });
   const remove = (u: User) =>
-    rows.run(u.username, async () => {
-      if (!window.confirm(`Delete ${u.username} and everything it owns (databases, FTP accounts, cron jobs, domains, files)?`)) return;
+    rows.confirmed(u.username, `Delete ${u.username} and everything it owns (databases, FTP accounts, cron jobs, domains, files)?`, async () => {
       await api.del('/users/{username}', { username: u.username });
       await list.reload();
     });
@@ -44,36 +43,20 @@ export function Users() {
               <td data-label="Created">
                 <When at={u.created_at} />
               </td>
-              <td data-label="Actions" class="actions">
-                <button type="button" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>
-                  Edit
-                </button>
-                {u.username !== me.username && (
-                  <>
-                    <button type="button" onClick={() => setStatus(u)} aria-label={`${u.status === 'active' ? 'Suspend' : 'Unsuspend'} ${u.username}`}>
-                      {u.status === 'active' ? 'Suspend' : 'Unsuspend'}
-                    </button>
-                    <button type="button" class="danger" onClick={() => remove(u)} aria-label={`Delete user ${u.username}`}>
-                      Delete
-                    </button>
-                  </>
-                )}
-                <RowError message={rows.errors[u.username]} />
-              </td>
+              <RowActions
+                actions={[
+                  { label: 'Edit', aria: `Edit ${u.username}`, onClick: () => editor.edit(u) },
+                  // Not oneself: an admin cannot lock itself out.
+                  u.username !== me.username && { label: u.status === 'active' ? 'Suspend' : 'Unsuspend', aria: `${u.status === 'active' ? 'Suspend' : 'Unsuspend'} ${u.username}`, onClick: () => setStatus(u) },
+                  u.username !== me.username && { label: 'Delete', aria: `Delete user ${u.username}`, onClick: () => remove(u), danger: true },
+                ]}
+                error={rows.errors[u.username]}
+              />
             </tr>
           )}
         />
       </Section>
-      {editing && (
-        <EditUserForm
-          key={editing.username}
-          user={editing}
-          onDone={async (changed) => {
-            setEditing(null);
-            if (changed) await list.reload();
-          }}
-        />
-      )}
+      {editor.editing && <EditUserForm key={editor.editing.username} user={editor.editing} onDone={editor.done} />}
       <CreateUserForm onCreated={list.reload} />
       <datalist id="package-names">
         {(packages.data ?? []).map((p) => (
@@ -104,28 +87,15 @@ export function CreateUserForm({ onCreated }: { onCreated: () => unknown }) {
     form.reset();
     await onCreated();
   });
-  const roleId = form.id('role');
   return (
     <Section title="Create a user">
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="username" autocomplete="off" hint="2-32 characters: a lowercase letter, then lowercase letters or digits." />
         <TextField form={form} name="email" type="email" autocomplete="off" />
         <TextField form={form} name="password" type="password" autocomplete="new-password" hint="At least 8 characters." />
-        <div class="field">
-          <label for={roleId}>Role</label>
-          <select id={roleId} name="role" value={form.values.role} onChange={(e) => form.set('role', e.currentTarget.value)}>
-            <option value="user">user</option>
-            <option value="admin">admin</option>
-          </select>
-          {form.errors.role && (
-            <p class="field-error" role="alert">
-              {form.errors.role}
-            </p>
-          )}
-        </div>
+        <RoleField form={form} />
         <TextField form={form} name="package" autocomplete="off" list="package-names" />
-        <FormError message={form.formError} />
-        <Submit busy={form.busy}>Create user</Submit>
+        <FormButtons form={form}>Create user</FormButtons>
       </form>
     </Section>
   );
@@ -151,33 +121,36 @@ export function EditUserForm({ user, onDone }: { user: User; onDone: (changed: b
     await api.put<User>('/users/{username}', body, { username: user.username });
     await onDone(true);
   });
-  const roleId = form.id('role');
   return (
     <Section focus title={`Edit ${user.username}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="email" type="email" autocomplete="off" />
-        <div class="field">
-          <label for={roleId}>Role</label>
-          <select id={roleId} name="role" value={form.values.role} onChange={(e) => form.set('role', e.currentTarget.value)}>
-            <option value="user">user</option>
-            <option value="admin">admin</option>
-          </select>
-          {form.errors.role && (
-            <p class="field-error" role="alert">
-              {form.errors.role}
-            </p>
-          )}
-        </div>
+        <RoleField form={form} />
         <TextField form={form} name="package" autocomplete="off" list="package-names" />
         <TextField form={form} name="password" type="password" autocomplete="new-password" hint="Empty: unchanged." />
-        <FormError message={form.formError} />
-        <div class="buttons">
-          <Submit busy={form.busy}>Save</Submit>
-          <button type="button" onClick={() => onDone(false)}>
-            Cancel
-          </button>
-        </div>
+        <FormButtons form={form} onCancel={() => onDone(false)}>
+          Save
+        </FormButtons>
       </form>
     </Section>
+  );
+}
+
+// The role select of both user forms (its error, like a text field's, below it).
+function RoleField({ form }: { form: Form<'role'> }) {
+  const id = form.id('role');
+  return (
+    <div class="field">
+      <label for={id}>Role</label>
+      <select id={id} name="role" value={form.values.role} onChange={(e) => form.set('role', e.currentTarget.value)}>
+        <option value="user">user</option>
+        <option value="admin">admin</option>
+      </select>
+      {form.errors.role && (
+        <p class="field-error" role="alert">
+          {form.errors.role}
+        </p>
+      )}
+    </div>
   );
 }

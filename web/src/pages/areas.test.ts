@@ -6,13 +6,14 @@ import { h } from 'preact';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CronJob, Database, FtpAccount, Package } from '../api/types';
 import { button, click, envelope, errorFor, field, formError, mount, submit, type } from '../test/harness';
-import { CronForm, CronRunLogs } from './Cron';
+import { CronForm, CronRunLogs, previewDelay } from './Cron';
 import { RemoteAccessForm, ResetPasswordForm } from './Databases';
 import { AnonymousFtp, EditFtpForm } from './Ftp';
 import { PackageForm, Packages } from './Packages';
 
 beforeEach(() => {
   window.confirm = () => true;
+  previewDelay.ms = 60_000; // the cron form's preview stays out of the scripted requests
 });
 
 const db: Database = { id: 'admin_shop', name: 'admin_shop', user: 'admin_shop', owner: 'admin', domain: '', remote_access: false, remote_host: '', size_kb: 48, created_at: '2026-05-18T17:39:25+07:00' };

@@ -4,10 +4,10 @@
 import { h } from 'preact';
 import { describe, expect, it } from 'vitest';
 import type { ApiKeyCreated } from '../api/types';
-import { admin, button, click, envelope, errorFor, field, formError, mount, submit, type } from '../test/harness';
+import { admin, button, click, envelope, errorFor, field, formError, mount, settle, submit, type } from '../test/harness';
 import { Account } from './Account';
 import { CreateKeyForm, SecretOnce } from './ApiKeys';
-import { CreateCronForm } from './Cron';
+import { CreateCronForm, previewDelay } from './Cron';
 import { CreateDatabaseForm, Databases } from './Databases';
 import { CreateDomainForm, Domains } from './Domains';
 import { Login } from './Login';
@@ -223,14 +223,20 @@ describe('Area forms (written against the seeds)', () => {
     expect(calls[0].url).toBe('/api/v1/databases');
     expect((calls[0].body as { password: string }).password).toHaveLength(20);
   });
-  it('cron: a four-field schedule is refused with the reason', async () => {
-    const { root, calls } = await mount(h(CreateCronForm, { onCreated: () => {} }));
+  it("cron: an empty schedule is refused; the panel's reason for a bad one lands on the field", async () => {
+    previewDelay.ms = 60_000; // no preview request among the scripted ones
+    const reason = 'Invalid cron expression: expected 5 fields (minute hour day-of-month month day-of-week), got 4';
+    const { root, calls } = await mount(h(CreateCronForm, { onCreated: () => {} }), [envelope(400, 'VALIDATION_ERROR', reason)]);
     await type(field(root, 'Name'), 'backup');
-    await type(field(root, 'Schedule'), '* * * *');
+    await type(field(root, 'Schedule'), ' ');
     await type(field(root, 'Command'), 'true');
     await submit(root);
     expect(calls).toHaveLength(0);
-    expect(errorFor(field(root, 'Schedule'))).toMatch(/5 fields/);
+    expect(errorFor(field(root, 'Schedule'))).toBe('Schedule is required');
+    await type(field(root, 'Schedule'), '* * * *');
+    await submit(root);
+    expect(calls[0]).toMatchObject({ method: 'POST', url: '/api/v1/cronjobs', body: { cron_expr: '* * * *' } });
+    expect(errorFor(field(root, 'Schedule'))).toBe(reason);
   });
 });
 
@@ -268,36 +274,72 @@ describe('Edit user (admin)', () => {
 });
 
 describe('Cron preview', () => {
-  it('describes the schedule and lists the next five runs as it is typed', async () => {
-    const { root } = await mount(h(CreateCronForm, { onCreated: () => {} }));
-    await type(field(root, 'Schedule'), '30 2 * * mon');
+  const runs = ['2026-05-25T02:30:00Z', '2026-06-01T02:30:00Z', '2026-06-08T02:30:00Z', '2026-06-15T02:30:00Z', '2026-06-22T02:30:00Z'];
+  it('asks the panel for the next runs once typing pauses, and shows its reason for a bad schedule', async () => {
+    previewDelay.ms = 0;
+    const { root, calls } = await mount(h(CreateCronForm, { onCreated: () => {} }), [
+      { status: 200, body: { expression: '*/5 * * * *', next_runs: runs } }, // the initial schedule
+      { status: 200, body: { expression: '30 2 * * mon', next_runs: runs } },
+      envelope(400, 'VALIDATION_ERROR', 'Invalid cron expression: minute: 61 is out of range 0-59'),
+    ]);
     const preview = root.querySelector('[aria-label="Schedule preview"]')!;
-    expect(preview.textContent).toContain('At 02:30, on Monday');
-    expect(preview.querySelectorAll('.runs li')).toHaveLength(5);
+    await type(field(root, 'Schedule'), '30 2 * * mon');
+    await settle();
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'GET /api/v1/cronjobs/preview?expression=*%2F5+*+*+*+*&count=5',
+      'GET /api/v1/cronjobs/preview?expression=30+2+*+*+mon&count=5',
+    ]);
+    expect([...preview.querySelectorAll('.runs time')].map((t) => t.getAttribute('datetime'))).toEqual(runs);
     await type(field(root, 'Schedule'), '61 * * * *');
-    expect(preview.textContent).toContain('minute: 61 is outside 0-59');
+    await settle();
+    expect(preview.textContent).toBe('Invalid cron expression: minute: 61 is out of range 0-59');
+  });
+  it('fast typing sends one request, for the last text', async () => {
+    previewDelay.ms = 50;
+    const { root, calls } = await mount(h(CreateCronForm, { onCreated: () => {} }), [{ status: 200, body: { expression: '0 3 * * *', next_runs: runs } }]);
+    for (const text of ['0', '0 3', '0 3 * * *']) await type(field(root, 'Schedule'), text);
+    await act(() => new Promise((r) => setTimeout(r, 120)));
+    await settle();
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/cronjobs/preview?expression=0+3+*+*+*&count=5']);
+    expect(root.querySelectorAll('.runs li')).toHaveLength(5);
+  });
+  it('an empty schedule asks nothing', async () => {
+    previewDelay.ms = 0;
+    const { root, calls } = await mount(h(CreateCronForm, { onCreated: () => {} }), [{ status: 200, body: { expression: '*/5 * * * *', next_runs: runs } }]);
+    await type(field(root, 'Schedule'), '');
+    await settle();
+    expect(calls).toHaveLength(1); // the initial schedule's
+    expect(root.querySelector('[aria-label="Schedule preview"]')!.textContent).toBe('Schedule is required');
   });
 });
 
 describe('Databases: Open phpMyAdmin', () => {
   const db = { id: 'admin_shop', name: 'admin_shop', user: 'admin_shop', owner: 'admin', domain: '', remote_access: false, remote_host: '', size_kb: 48, created_at: '2026-05-18T17:39:25+07:00' };
-  function fakeTab() {
-    const tab = { location: { href: 'about:blank' }, closed: false, close() { tab.closed = true; } };
-    window.open = (() => tab) as unknown as typeof window.open;
-    return tab;
+  // Records window.open's arguments; null is what a noopener open returns.
+  function recordOpens() {
+    const opened: unknown[][] = [];
+    window.open = ((...args: unknown[]) => {
+      opened.push(args);
+      return null;
+    }) as typeof window.open;
+    return opened;
   }
-  it('opens the single-use URL in the tab opened by the click', async () => {
-    const tab = fakeTab();
-    const { root, calls } = await mount(h(Databases, {}), [{ status: 200, body: [db] }, { status: 200, body: { url: 'https://127.0.0.1:2083/pma/sso?t=abc', token: 'abc' } }]);
+  it('opens the single-use URL with noopener,noreferrer (issue 14)', async () => {
+    const opened = recordOpens();
+    const url = 'https://127.0.0.1:2083/pma/sso?t=abc';
+    const { root, calls } = await mount(h(Databases, {}), [{ status: 200, body: [db] }, { status: 200, body: { url, token: 'abc' } }]);
     await click(button(root, 'phpMyAdmin'));
     expect(calls[1]).toMatchObject({ method: 'POST', url: '/api/v1/databases/admin_shop/phpmyadmin' });
-    expect(tab.location.href).toBe('https://127.0.0.1:2083/pma/sso?t=abc');
+    expect(opened).toHaveLength(1);
+    expect(opened[0].slice(0, 2)).toEqual([url, '_blank']);
+    expect(String(opened[0][2]).split(',').sort()).toEqual(['noopener', 'noreferrer']);
+    expect(root.querySelector('.row-error')).toBeNull();
   });
-  it('a failure closes the tab and shows the message on the row', async () => {
-    const tab = fakeTab();
+  it('a failure opens no tab and shows the message on the row', async () => {
+    const opened = recordOpens();
     const { root } = await mount(h(Databases, {}), [{ status: 200, body: [db] }, envelope(503, 'SERVICE_UNAVAILABLE', 'MariaDB is not running')]);
     await click(button(root, 'phpMyAdmin'));
-    expect(tab.closed).toBe(true);
+    expect(opened).toHaveLength(0);
     expect(root.querySelector('.row-error')?.textContent).toBe('MariaDB is not running');
   });
 });

@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { Check } from '../validation';
-import { check } from '../validation';
+import { check, generatePassword } from '../validation';
 import { fieldForMessage, messageOf, type Nameable } from './errors';
 
 export interface FieldSpec extends Nameable {
@@ -167,7 +167,12 @@ export function useRowErrors() {
       setErrors((old) => ({ ...old, [row]: messageOf(e) }));
     }
   };
-  return { errors, run };
+  // Anything destructive asks first; "no" does nothing.
+  const confirmed = (row: string, question: string, action: () => Promise<unknown>) =>
+    run(row, async () => {
+      if (window.confirm(question)) await action();
+    });
+  return { errors, run, confirmed };
 }
 
 export function RowError({ message }: { message?: string }) {
@@ -176,4 +181,25 @@ export function RowError({ message }: { message?: string }) {
       {message}
     </p>
   ) : null;
+}
+
+// A password field with a Generate button (the generated one is shown, to
+// be copied).
+export function PasswordField<K extends string>({ form, name, hint }: { form: Form<K>; name: K; hint?: string }) {
+  return (
+    <TextField form={form} name={name} type="text" autocomplete="new-password" hint={hint}>
+      <button type="button" onClick={() => form.set(name, generatePassword())}>
+        Generate
+      </button>
+    </TextField>
+  );
+}
+
+export function Checkbox({ checked, onChange, children }: { checked: boolean; onChange: (on: boolean) => void; children: ComponentChildren }) {
+  return (
+    <label class="check">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} />
+      <span>{children}</span>
+    </label>
+  );
 }
