@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 
 #include "base/clock.h"
+#include "base/strings.h"
 #include "http/json_io.h"
 
 namespace wsp {
@@ -75,9 +76,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         return a;
     }
     constexpr std::string_view kBearer = "Bearer ";
-    if (authorization.size() <= kBearer.size() ||
-        !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(),
-                    [](char x, char y) { return std::tolower(x) == std::tolower(y); })) {
+    if (authorization.size() <= kBearer.size() || !istarts_with(authorization, kBearer)) {
         a.rejection = error_response(unauthorized("Authorization must be 'Bearer <token>'"));
         return a;
     }
