@@ -16,12 +16,6 @@ namespace json = boost::json;
 constexpr size_t kMaxFieldBytes = 4096;
 constexpr const char* kTusVersion = "1.0.0";
 
-std::optional<std::string> query(const Request& r, const char* key) {
-    auto it = r.query.find(key);
-    if (it == r.query.end()) return std::nullopt;
-    return it->second;
-}
-
 bool truthy(std::string_view v) {
     return v == "true" || v == "1" || v == "on" || v == "yes";
 }
@@ -235,11 +229,11 @@ uint64_t edit_body_limit(const Config& c) {
 SinkOpening files_upload(Services& s, const Request& r) {
     auto boundary = multipart_boundary(r.content_type);
     if (!boundary) return refuse(boundary.error());
-    auto owner = transfer(s).owner_of(*r.caller, query(r, "owner"));
+    auto owner = transfer(s).owner_of(*r.caller, r.query("owner"));
     if (!owner) return refuse(owner.error());
-    bool overwrite = truthy(query(r, "overwrite").value_or(""));
+    bool overwrite = truthy(r.query("overwrite").value_or(""));
     std::unique_ptr<UploadSession> session;
-    if (auto path = query(r, "path")) {
+    if (auto path = r.query("path")) {
         auto opened = transfer(s).open_session(*owner, *path, overwrite);
         if (!opened) return refuse(opened.error());
         session = std::move(*opened);
@@ -250,9 +244,9 @@ SinkOpening files_upload(Services& s, const Request& r) {
 }
 
 Response files_download(Services& s, const Request& r) {
-    auto path = query(r, "path");
+    auto path = r.query("path");
     if (!path || path->empty()) return error_response(validation("Path is required"));
-    auto owner = transfer(s).owner_of(*r.caller, query(r, "owner"));
+    auto owner = transfer(s).owner_of(*r.caller, r.query("owner"));
     if (!owner) return error_response(owner.error());
     return download_response(s, *owner, *path, r);
 }

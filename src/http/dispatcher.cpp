@@ -67,7 +67,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     a.request.method = method;
     a.request.path = std::string(url->path());
     a.request.params = std::move(m.params);
-    for (auto p : url->params()) a.request.query[std::string(p.key)] = std::string(p.value);
+    for (auto p : url->params()) a.request.query_params[std::string(p.key)] = std::string(p.value);
     a.request.client_ip = client_ip;
     if (a.route->access == Access::open) return a;
 
