@@ -266,8 +266,7 @@ Response files_history(Services& s, const Request& r) {
 Response files_history_read(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto path, required_query(r, "path", "Path"));
     TRY_OR_RESPOND(auto version, required_query(r, "version", "Version"));
-    return respond(files(s).history_read(*r.caller, r.query("owner"), path, version),
-                   content_json);
+    return respond(files(s).history_read(*r.caller, r.query("owner"), path, version), content_json);
 }
 
 Response files_history_restore(Services& s, const Request& r) {

@@ -20,8 +20,8 @@ bool istarts_with(std::string_view s, std::string_view prefix);
 
 // The base64 alphabets callers need.
 enum class Base64 {
-    standard,       // RFC 4648 section 4 ('+', '/'), '=' padded: MIME headers
-    url_unpadded,   // RFC 4648 section 5 ('-', '_'), no padding: tokens in URLs
+    standard,      // RFC 4648 section 4 ('+', '/'), '=' padded: MIME headers
+    url_unpadded,  // RFC 4648 section 5 ('-', '_'), no padding: tokens in URLs
 };
 
 std::string base64_encode(std::string_view bytes, Base64 variant);

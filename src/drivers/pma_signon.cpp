@@ -242,7 +242,8 @@ Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record) {
         SqlName::parse(std::string(kTempPrefix) + std::to_string(now) + "_" + random_hex(6),
                        kMaxUserName, "database user"));
     const std::string password = random_hex(24);
-    const std::string token = base64_encode(hex_to_bytes(random_hex(32)), Base64::url_unpadded);  // 256 bits
+    const std::string token =
+        base64_encode(hex_to_bytes(random_hex(32)), Base64::url_unpadded);  // 256 bits
     MariadbCatalog catalog(*admin_);
     CHECK_OK(catalog.create_user(user, SqlHost::localhost(), PasswordHash::of(password)));
     if (auto r = catalog.grant_all(db, user, SqlHost::localhost()); !r) {

@@ -20,7 +20,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-
 // Headers that describe one connection, not the message (RFC 9110 7.6.1),
 // plus the ones the proxy sets itself.
 bool hop_by_hop(std::string_view name) {

@@ -22,8 +22,8 @@ using Verb = boost::beast::http::verb;
 
 struct Request {
     Verb method = Verb::get;
-    std::string path;                           // decoded, without the query
-    std::map<std::string, std::string> params;  // from {name} in the route
+    std::string path;                                 // decoded, without the query
+    std::map<std::string, std::string> params;        // from {name} in the route
     std::map<std::string, std::string> query_params;  // decoded; read with query()
     std::string body;
     std::string content_type;

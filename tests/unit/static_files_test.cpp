@@ -162,13 +162,5 @@ TEST_F(StaticFilesTest, HeadGetsTheGetAnswer) {
     EXPECT_EQ(header(*r, "Cache-Control"), "public, max-age=31536000, immutable");
 }
 
-TEST_F(StaticFilesTest, ContentTypes) {
-    EXPECT_EQ(content_type_for("a.woff2"), "font/woff2");
-    EXPECT_EQ(content_type_for("a.png"), "image/png");
-    EXPECT_EQ(content_type_for("a.webmanifest"), "application/manifest+json");
-    EXPECT_EQ(content_type_for("noext"), "application/octet-stream");
-    EXPECT_EQ(content_type_for(".js"), "application/octet-stream");
-}
-
 }  // namespace
 }  // namespace wsp
