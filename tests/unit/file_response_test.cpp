@@ -12,16 +12,12 @@
 #include <fstream>
 #include <string>
 
+#include "response_headers.h"
+
 namespace wsp {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string header(const Response& r, std::string_view name) {
-    for (const auto& [k, v] : r.headers)
-        if (k == name) return v;
-    return "";
-}
 
 std::string body_of(Response& r) {
     if (!r.source) return r.body;
@@ -102,9 +98,9 @@ TEST_F(FileResponseTest, WholeFileWithValidators) {
     EXPECT_EQ(r.status, 200u);
     EXPECT_EQ(r.content_type, "text/plain; charset=utf-8");
     EXPECT_EQ(r.headers[0].first, "Cache-Control");  // the caller's headers first
-    EXPECT_EQ(header(r, "Accept-Ranges"), "bytes");
-    EXPECT_EQ(header(r, "ETag"), etag_of(st_));
-    EXPECT_EQ(header(r, "Last-Modified"), http_date(st_.st_mtim.tv_sec));
+    EXPECT_EQ(header_of(r, "Accept-Ranges"), "bytes");
+    EXPECT_EQ(header_of(r, "ETag"), etag_of(st_));
+    EXPECT_EQ(header_of(r, "Last-Modified"), http_date(st_.st_mtim.tv_sec));
     ASSERT_TRUE(r.source_length);
     EXPECT_EQ(*r.source_length, 20u);
     auto span = r.source->file_span();  // sendfile-able as one span
@@ -120,7 +116,7 @@ TEST_F(FileResponseTest, NotModified) {
     Response r = serve({{"if-none-match", etag}});
     EXPECT_EQ(r.status, 304u);
     EXPECT_FALSE(r.source);
-    EXPECT_EQ(header(r, "ETag"), etag);
+    EXPECT_EQ(header_of(r, "ETag"), etag);
     EXPECT_EQ(serve({{"if-none-match", "W/" + etag}}).status, 304u);
     EXPECT_EQ(serve({{"if-modified-since", modified}}).status, 304u);
     EXPECT_EQ(serve({{"if-modified-since", http_date(st_.st_mtim.tv_sec - 10)}}).status, 200u);
@@ -133,11 +129,11 @@ TEST_F(FileResponseTest, NotModified) {
 TEST_F(FileResponseTest, SingleRange) {
     Response r = serve({{"range", "bytes=2-5"}});
     EXPECT_EQ(r.status, 206u);
-    EXPECT_EQ(header(r, "Content-Range"), "bytes 2-5/20");
+    EXPECT_EQ(header_of(r, "Content-Range"), "bytes 2-5/20");
     EXPECT_EQ(*r.source_length, 4u);
     EXPECT_EQ(body_of(r), "2345");
     r = serve({{"range", "bytes=-3"}});
-    EXPECT_EQ(header(r, "Content-Range"), "bytes 17-19/20");
+    EXPECT_EQ(header_of(r, "Content-Range"), "bytes 17-19/20");
     EXPECT_EQ(body_of(r), "hij");
 }
 
@@ -161,7 +157,7 @@ TEST_F(FileResponseTest, MultipleRanges) {
 TEST_F(FileResponseTest, UnsatisfiableRange) {
     Response r = serve({{"range", "bytes=20-"}});
     EXPECT_EQ(r.status, 416u);
-    EXPECT_EQ(header(r, "Content-Range"), "bytes */20");
+    EXPECT_EQ(header_of(r, "Content-Range"), "bytes */20");
     EXPECT_EQ(r.body,
               "{\"success\":false,\"code\":\"VALIDATION_ERROR\",\"error\":\"Range not "
               "satisfiable (the file has 20 bytes)\",\"message\":\"Range not satisfiable (the "
