@@ -7,12 +7,6 @@ namespace {
 
 namespace json = boost::json;
 
-Result<std::string> required_query(const Request& r, const char* key, const char* label) {
-    auto v = r.query(key);
-    if (!v || v->empty()) return validation(std::string(label) + " is required");
-    return *v;
-}
-
 json::object item_json(const FileItem& f) {
     json::object o{{"name", f.name},
                    {"path", f.path},
@@ -58,7 +52,7 @@ Response files_list(Services& s, const Request& r) {
 }
 
 Response files_read(Services& s, const Request& r) {
-    TRY_OR_RESPOND(auto path, required_query(r, "path", "Path"));
+    TRY_OR_RESPOND(auto path, r.required_query("path", "Path"));
     return respond(files(s).read(*r.caller, r.query("owner"), path), content_json);
 }
 
@@ -252,7 +246,7 @@ Response files_trash_remove(Services& s, const Request& r) {
 }
 
 Response files_history(Services& s, const Request& r) {
-    TRY_OR_RESPOND(auto path, required_query(r, "path", "Path"));
+    TRY_OR_RESPOND(auto path, r.required_query("path", "Path"));
     return respond(files(s).history(*r.caller, r.query("owner"), path),
                    [&](const std::vector<HistoryVersion>& versions) {
                        json::array out;
@@ -264,8 +258,8 @@ Response files_history(Services& s, const Request& r) {
 }
 
 Response files_history_read(Services& s, const Request& r) {
-    TRY_OR_RESPOND(auto path, required_query(r, "path", "Path"));
-    TRY_OR_RESPOND(auto version, required_query(r, "version", "Version"));
+    TRY_OR_RESPOND(auto path, r.required_query("path", "Path"));
+    TRY_OR_RESPOND(auto version, r.required_query("version", "Version"));
     return respond(files(s).history_read(*r.caller, r.query("owner"), path, version), content_json);
 }
 

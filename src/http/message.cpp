@@ -10,6 +10,13 @@ std::optional<std::string> Request::query(const std::string& name) const {
     return it->second;
 }
 
+Result<std::string> Request::required_query(const std::string& name,
+                                            const std::string& label) const {
+    auto v = query(name);
+    if (!v || v->empty()) return validation(label + " is required");
+    return *v;
+}
+
 Result<std::optional<int64_t>> Request::query_int(const std::string& name) const {
     auto v = query(name);
     if (!v) return std::optional<int64_t>();

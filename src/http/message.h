@@ -40,6 +40,8 @@ struct Request {
 
     // The query parameter `name`; nullopt when absent (present but empty is "").
     std::optional<std::string> query(const std::string& name) const;
+    // The same, absent or empty being a 400 "<label> is required".
+    Result<std::string> required_query(const std::string& name, const std::string& label) const;
     // `name` as an integer: nullopt when absent, else the whole value must be
     // one (a 400 "<name> must be an integer").
     Result<std::optional<int64_t>> query_int(const std::string& name) const;

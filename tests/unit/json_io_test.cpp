@@ -162,6 +162,12 @@ TEST(RequestQuery, Strings) {
     EXPECT_EQ(r.query("owner"), "alice");
     EXPECT_EQ(r.query("empty"), "");
     EXPECT_FALSE(r.query("missing"));
+    EXPECT_EQ(*r.required_query("owner", "Owner"), "alice");
+    for (const char* name : {"empty", "missing"}) {
+        auto v = r.required_query(name, "Path");
+        ASSERT_FALSE(v.ok()) << name;
+        EXPECT_EQ(v.error().message, "Path is required");
+    }
 }
 
 TEST(RequestQuery, Integers) {
