@@ -75,7 +75,7 @@ TEST(FileResponse, Disposition) {
     EXPECT_EQ(attachment_disposition("a b.txt"),
               "attachment; filename=\"a b.txt\"; filename*=UTF-8''a%20b.txt");
     EXPECT_EQ(attachment_disposition("\"\xc3\xa9\".txt"),
-              "attachment; filename=\"___.txt\"; filename*=UTF-8''%22%C3%A9%22.txt");
+              "attachment; filename=\"____.txt\"; filename*=UTF-8''%22%C3%A9%22.txt");
 }
 
 TEST(FileResponse, HttpDates) {
