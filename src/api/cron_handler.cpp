@@ -56,21 +56,10 @@ json::object run_json(const CronRunRecord& r) {
     return o;
 }
 
-Result<int64_t> query_int(const Request& r, const char* key, int64_t fallback) {
-    auto it = r.query.find(key);
-    if (it == r.query.end() || it->second.empty()) return fallback;
-    const std::string& s = it->second;
-    if (s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos)
-        return validation(std::string(key) + " must be a positive integer");
-    return std::stoll(s);
-}
-
 }  // namespace
 
 Response list_cronjobs(Services& s, const Request& r) {
-    std::optional<std::string> owner;
-    if (auto it = r.query.find("owner"); it != r.query.end()) owner = it->second;
-    return respond_list(s.cron->list(*r.caller, owner), job_json);
+    return respond_list(s.cron->list(*r.caller, r.query("owner")), job_json);
 }
 
 Response create_cronjob(Services& s, const Request& r) {
@@ -125,8 +114,8 @@ Response run_cronjob(Services& s, const Request& r) {
 }
 
 Response cronjob_logs(Services& s, const Request& r) {
-    TRY_OR_RESPOND(int64_t page, query_int(r, "page", 1));
-    TRY_OR_RESPOND(int64_t per_page, query_int(r, "per_page", 20));
+    TRY_OR_RESPOND(int64_t page, r.query_int("page", 1));
+    TRY_OR_RESPOND(int64_t per_page, r.query_int("per_page", 20));
     return respond(s.cron->logs(*r.caller, r.param("id"), page, per_page),
                    [](const CronRunPage& p) {
                        json::array logs;

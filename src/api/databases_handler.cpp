@@ -36,9 +36,7 @@ boost::json::object view_json(const DatabaseView& v) {
 }  // namespace
 
 Response list_databases(Services& s, const Request& r) {
-    std::optional<std::string> owner;
-    if (auto it = r.query.find("owner"); it != r.query.end()) owner = it->second;
-    return respond_list(service(s).list(*r.caller, owner), view_json);
+    return respond_list(service(s).list(*r.caller, r.query("owner")), view_json);
 }
 
 Response create_database(Services& s, const Request& r) {

@@ -10,9 +10,7 @@ auto encoder(Services& s) {
 }  // namespace
 
 Response list_domains(Services& s, const Request& r) {
-    std::optional<std::string> owner;
-    if (auto it = r.query.find("owner"); it != r.query.end()) owner = it->second;
-    return respond_list(s.domains.list(*r.caller, owner), encoder(s));
+    return respond_list(s.domains.list(*r.caller, r.query("owner")), encoder(s));
 }
 
 Response create_domain(Services& s, const Request& r) {

@@ -1,11 +1,9 @@
 #pragma once
 // A file (or a directory, as a zip stream) of an account as an HTTP
-// download: Content-Length, Content-Type, Content-Disposition, ETag and
-// Last-Modified, conditional requests (If-None-Match, If-Modified-Since:
-// 304; If-Range), single and multiple byte ranges (206, multipart/byteranges;
-// 416 with "Content-Range: bytes */size"). The file is opened once, as the
-// account, through the confined layer, and that fd is what is served: a
-// rename during the download cannot make it serve something else.
+// download: Content-Disposition and Cache-Control here; type, validators,
+// conditional requests and ranges in http/file_response. The file is opened
+// once, as the account, through the confined layer, and that fd is what is
+// served: a rename during the download cannot make it serve something else.
 // `account` is the home's owner, already authorised by the caller (the
 // file API, or a public share link).
 #include <cstdint>

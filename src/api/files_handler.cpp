@@ -7,31 +7,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::optional<std::string> query(const Request& r, const char* key) {
-    auto it = r.query.find(key);
-    if (it == r.query.end()) return std::nullopt;
-    return it->second;
-}
-
-Result<std::string> required_query(const Request& r, const char* key, const char* label) {
-    auto v = query(r, key);
-    if (!v || v->empty()) return validation(std::string(label) + " is required");
-    return *v;
-}
-
-Result<std::optional<int64_t>> query_int(const Request& r, const char* key) {
-    auto v = query(r, key);
-    if (!v) return std::optional<int64_t>();
-    try {
-        size_t used = 0;
-        int64_t n = std::stoll(*v, &used);
-        if (used != v->size()) throw std::invalid_argument(key);
-        return std::optional<int64_t>(n);
-    } catch (const std::exception&) {
-        return validation(std::string(key) + " must be an integer");
-    }
-}
-
 json::object item_json(const FileItem& f) {
     json::object o{{"name", f.name},
                    {"path", f.path},
@@ -67,18 +42,18 @@ FileService& files(Services& s) {
 
 Response files_list(Services& s, const Request& r) {
     ListOptions options;
-    if (auto sort = query(r, "sort")) options.sort = *sort;
-    TRY_OR_RESPOND(options.limit, query_int(r, "limit"));
-    TRY_OR_RESPOND(auto offset, query_int(r, "offset"));
+    if (auto sort = r.query("sort")) options.sort = *sort;
+    TRY_OR_RESPOND(options.limit, r.query_int("limit"));
+    TRY_OR_RESPOND(auto offset, r.query_int("offset"));
     options.offset = offset.value_or(0);
     return respond_list(
-        files(s).list(*r.caller, query(r, "owner"), query(r, "path").value_or("/"), options),
+        files(s).list(*r.caller, r.query("owner"), r.query("path").value_or("/"), options),
         item_json);
 }
 
 Response files_read(Services& s, const Request& r) {
-    TRY_OR_RESPOND(auto path, required_query(r, "path", "Path"));
-    return respond(files(s).read(*r.caller, query(r, "owner"), path), content_json);
+    TRY_OR_RESPOND(auto path, r.required_query("path", "Path"));
+    return respond(files(s).read(*r.caller, r.query("owner"), path), content_json);
 }
 
 Response files_write(Services& s, const Request& r) {
@@ -214,16 +189,16 @@ Response files_extract(Services& s, const Request& r) {
 
 Response files_search(Services& s, const Request& r) {
     FileService::SearchOptions o;
-    o.path = query(r, "path").value_or("/");
-    o.q = query(r, "q").value_or("");
-    o.content = query(r, "content").value_or("");
-    auto cs = query(r, "case_sensitive").value_or("false");
+    o.path = r.query("path").value_or("/");
+    o.q = r.query("q").value_or("");
+    o.content = r.query("content").value_or("");
+    auto cs = r.query("case_sensitive").value_or("false");
     if (cs != "true" && cs != "false")
         return error_response(validation("case_sensitive must be true or false"));
     o.case_sensitive = cs == "true";
-    TRY_OR_RESPOND(o.limit, query_int(r, "limit"));
+    TRY_OR_RESPOND(o.limit, r.query_int("limit"));
     return respond(
-        files(s).search(*r.caller, query(r, "owner"), o),
+        files(s).search(*r.caller, r.query("owner"), o),
         [](const FileService::SearchResults& found) {
             json::array results;
             for (const auto& f : found.results) results.push_back(item_json(f));
@@ -234,7 +209,7 @@ Response files_search(Services& s, const Request& r) {
 }
 
 Response files_trash(Services& s, const Request& r) {
-    return respond(files(s).trash(*r.caller, query(r, "owner")),
+    return respond(files(s).trash(*r.caller, r.query("owner")),
                    [](const std::vector<TrashItem>& items) {
                        json::array out;
                        for (const auto& i : items)
@@ -259,20 +234,20 @@ Response files_trash_restore(Services& s, const Request& r) {
 }
 
 Response files_trash_empty(Services& s, const Request& r) {
-    return respond(files(s).empty_trash(*r.caller, query(r, "owner")), [](int64_t n) {
+    return respond(files(s).empty_trash(*r.caller, r.query("owner")), [](int64_t n) {
         return json::object{{"message", "Deleted " + std::to_string(n) + " items permanently"}};
     });
 }
 
 Response files_trash_remove(Services& s, const Request& r) {
     return respond_message(
-        files(s).remove_from_trash(*r.caller, query(r, "owner"), r.param("trash_path")),
+        files(s).remove_from_trash(*r.caller, r.query("owner"), r.param("trash_path")),
         "Deleted 1 items permanently");
 }
 
 Response files_history(Services& s, const Request& r) {
-    TRY_OR_RESPOND(auto path, required_query(r, "path", "Path"));
-    return respond(files(s).history(*r.caller, query(r, "owner"), path),
+    TRY_OR_RESPOND(auto path, r.required_query("path", "Path"));
+    return respond(files(s).history(*r.caller, r.query("owner"), path),
                    [&](const std::vector<HistoryVersion>& versions) {
                        json::array out;
                        for (const auto& v : versions)
@@ -283,10 +258,9 @@ Response files_history(Services& s, const Request& r) {
 }
 
 Response files_history_read(Services& s, const Request& r) {
-    TRY_OR_RESPOND(auto path, required_query(r, "path", "Path"));
-    TRY_OR_RESPOND(auto version, required_query(r, "version", "Version"));
-    return respond(files(s).history_read(*r.caller, query(r, "owner"), path, version),
-                   content_json);
+    TRY_OR_RESPOND(auto path, r.required_query("path", "Path"));
+    TRY_OR_RESPOND(auto version, r.required_query("version", "Version"));
+    return respond(files(s).history_read(*r.caller, r.query("owner"), path, version), content_json);
 }
 
 Response files_history_restore(Services& s, const Request& r) {
@@ -300,7 +274,7 @@ Response files_history_restore(Services& s, const Request& r) {
 }
 
 Response files_get_config(Services& s, const Request& r) {
-    return respond(files(s).settings(*r.caller, query(r, "owner")), settings_json);
+    return respond(files(s).settings(*r.caller, r.query("owner")), settings_json);
 }
 
 Response files_put_config(Services& s, const Request& r) {

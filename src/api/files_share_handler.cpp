@@ -134,9 +134,7 @@ Response files_share_create(Services& s, const Request& r) {
 }
 
 Response files_shares_list(Services& s, const Request& r) {
-    std::optional<std::string> user;
-    if (auto it = r.query.find("user"); it != r.query.end()) user = it->second;
-    TRY_OR_RESPOND(auto items, shares(s).list(*r.caller, user));
+    TRY_OR_RESPOND(auto items, shares(s).list(*r.caller, r.query("user")));
     json::array out;
     for (const auto& share : items) out.emplace_back(share_json(share));
     return json_response(json::object{{"items", std::move(out)}});

@@ -29,27 +29,11 @@ json::object task_json(const TaskView& t) {
                    {"created_at", time(t.created_at)},
                    {"started_at", time(t.started_at)},
                    {"finished_at", time(t.finished_at)}};
-    if (t.error && t.error->code == Code::internal) {
-        // Logged when the task failed; error_response() would log it again
-        // on every poll.
-        o["error"] = json::object{{"success", false},
-                                  {"code", "INTERNAL_ERROR"},
-                                  {"error", "Internal server error"},
-                                  {"message", "Internal server error"},
-                                  {"status", 500}};
-    } else if (t.error) {
-        json::error_code ec;
-        json::value envelope = json::parse(error_response(*t.error).body, ec);
-        if (!ec) o["error"] = std::move(envelope);
-    }
+    // The envelope only: an internal error was logged when the task failed,
+    // error_response() would log it again on every poll.
+    if (t.error) o["error"] = error_json(*t.error);
     if (!t.result_path.empty()) o["result"] = json::object{{"path", t.result_path}};
     return o;
-}
-
-std::optional<std::string> query(const Request& r, const char* key) {
-    auto it = r.query.find(key);
-    if (it == r.query.end()) return std::nullopt;
-    return it->second;
 }
 
 }  // namespace
@@ -63,8 +47,8 @@ Response task_started(const Result<TaskView>& started) {
 
 Response files_tasks_list(Services& s, const Request& r) {
     // `owner` as everywhere in /files; `user` too (an admin's filter).
-    auto owner = query(r, "owner");
-    if (!owner) owner = query(r, "user");
+    auto owner = r.query("owner");
+    if (!owner) owner = r.query("user");
     return respond_list(s.files->tasks().list(*r.caller, owner), task_json);
 }
 

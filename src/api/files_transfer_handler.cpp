@@ -3,6 +3,7 @@
 
 #include "api/files_download.h"
 #include "api/files_transfer_handlers.h"
+#include "base/strings.h"
 #include "http/json_io.h"
 #include "http/multipart.h"
 #include "services/transfer_service.h"
@@ -14,12 +15,6 @@ namespace json = boost::json;
 
 constexpr size_t kMaxFieldBytes = 4096;
 constexpr const char* kTusVersion = "1.0.0";
-
-std::optional<std::string> query(const Request& r, const char* key) {
-    auto it = r.query.find(key);
-    if (it == r.query.end()) return std::nullopt;
-    return it->second;
-}
 
 bool truthy(std::string_view v) {
     return v == "true" || v == "1" || v == "on" || v == "yes";
@@ -173,40 +168,18 @@ std::optional<int64_t> non_negative(std::string_view v) {
     return n;
 }
 
-std::optional<std::string> base64_decode(std::string_view in) {
-    static const std::string chars =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        if (c == '=') break;
-        size_t v = chars.find(c);
-        if (v == std::string::npos) return std::nullopt;
-        acc = (acc << 6) | static_cast<uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xff));
-        }
-    }
-    return out;
-}
-
 // "key base64,key2 base64" -> map; nullopt when malformed.
 std::optional<std::map<std::string, std::string>> parse_metadata(std::string_view v) {
     std::map<std::string, std::string> out;
     while (!v.empty()) {
         size_t comma = v.find(',');
-        std::string_view pair = v.substr(0, comma);
-        while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-        while (!pair.empty() && pair.back() == ' ') pair.remove_suffix(1);
+        std::string_view pair = trim(v.substr(0, comma), " ");
         if (!pair.empty()) {
             size_t space = pair.find(' ');
             std::string key(pair.substr(0, space));
             std::string value;
             if (space != std::string_view::npos) {
-                auto decoded = base64_decode(pair.substr(space + 1));
+                auto decoded = base64_decode(pair.substr(space + 1), Base64::standard);
                 if (!decoded) return std::nullopt;
                 value = std::move(*decoded);
             }
@@ -256,11 +229,11 @@ uint64_t edit_body_limit(const Config& c) {
 SinkOpening files_upload(Services& s, const Request& r) {
     auto boundary = multipart_boundary(r.content_type);
     if (!boundary) return refuse(boundary.error());
-    auto owner = transfer(s).owner_of(*r.caller, query(r, "owner"));
+    auto owner = transfer(s).owner_of(*r.caller, r.query("owner"));
     if (!owner) return refuse(owner.error());
-    bool overwrite = truthy(query(r, "overwrite").value_or(""));
+    bool overwrite = truthy(r.query("overwrite").value_or(""));
     std::unique_ptr<UploadSession> session;
-    if (auto path = query(r, "path")) {
+    if (auto path = r.query("path")) {
         auto opened = transfer(s).open_session(*owner, *path, overwrite);
         if (!opened) return refuse(opened.error());
         session = std::move(*opened);
@@ -271,9 +244,9 @@ SinkOpening files_upload(Services& s, const Request& r) {
 }
 
 Response files_download(Services& s, const Request& r) {
-    auto path = query(r, "path");
+    auto path = r.query("path");
     if (!path || path->empty()) return error_response(validation("Path is required"));
-    auto owner = transfer(s).owner_of(*r.caller, query(r, "owner"));
+    auto owner = transfer(s).owner_of(*r.caller, r.query("owner"));
     if (!owner) return error_response(owner.error());
     return download_response(s, *owner, *path, r);
 }

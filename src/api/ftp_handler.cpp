@@ -40,9 +40,7 @@ auto encoder(const FtpService& ftp) {
 
 Response list_ftp(Services& s, const Request& r) {
     if (!s.ftp) return error_response(kNotWired);
-    std::optional<std::string> owner;
-    if (auto it = r.query.find("owner"); it != r.query.end()) owner = it->second;
-    TRY_OR_RESPOND(auto accounts, s.ftp->list(*r.caller, owner));
+    TRY_OR_RESPOND(auto accounts, s.ftp->list(*r.caller, r.query("owner")));
     json::array out;
     for (const auto& a : accounts) out.emplace_back(account_json(*s.ftp, a));
     const auto total = static_cast<int64_t>(out.size());

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
+
 namespace wsp {
 namespace {
 
@@ -58,10 +60,8 @@ Result<std::string> validate_domain(std::string_view s) {
     char* ascii = nullptr;
     int rc = idn2_to_ascii_8z(input.c_str(), &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
     if (rc != IDN2_OK) return invalid;
-    std::string name(ascii);
+    std::string name = to_lower(ascii);
     idn2_free(ascii);
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (name.size() > 253) return invalid;
     size_t labels = 0;
     size_t start = 0;

@@ -1,6 +1,5 @@
 #include "drivers/mailer.h"
 
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 #include "drivers/curl_library.h"
 
@@ -8,6 +7,8 @@
 #include <cstring>
 #include <ctime>
 #include <mutex>
+
+#include "base/strings.h"
 
 namespace wsp {
 namespace {
@@ -37,19 +38,10 @@ bool is_ascii(const std::string& s) {
                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-std::string base64(const std::string& s) {
-    std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(s.data()),
-                            static_cast<int>(s.size()));
-    out.resize(static_cast<size_t>(n));
-    return out;
-}
-
 std::string encode_subject(const std::string& subject) {
     std::string clean = one_line(subject, 200);
     if (is_ascii(clean)) return clean;
-    return "=?UTF-8?B?" + base64(clean) + "?=";
+    return "=?UTF-8?B?" + base64_encode(clean, Base64::standard) + "?=";
 }
 
 // CRLF line ends, bare CRs dropped, long lines wrapped.

@@ -6,6 +6,8 @@
 
 #include <fstream>
 
+#include "base/strings.h"
+
 namespace wsp {
 namespace {
 
@@ -29,12 +31,6 @@ Error server_error(MYSQL* conn) {
     return internal("mariadb: " + std::to_string(code) + " " + mysql_error(conn));
 }
 
-std::string trim(std::string s) {
-    auto b = s.find_first_not_of(" \t\r");
-    auto e = s.find_last_not_of(" \t\r");
-    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
 // mysql_library_init is not thread-safe; run it once before any thread.
 struct LibraryInit {
     LibraryInit() { mysql_library_init(0, nullptr, nullptr); }
@@ -50,8 +46,9 @@ Result<MariadbCredentials> read_credentials(const std::filesystem::path& file) {
     while (std::getline(in, line)) {
         auto eq = line.find('=');
         if (eq == std::string::npos) continue;
-        std::string key = trim(line.substr(0, eq));
-        std::string value = trim(line.substr(eq + 1));
+        std::string_view text = line;
+        std::string key(trim(text.substr(0, eq), " \t\r"));
+        std::string value(trim(text.substr(eq + 1), " \t\r"));
         if (key == "user") c.user = value;
         if (key == "password") c.password = value;
         if (key == "socket") c.socket = value;

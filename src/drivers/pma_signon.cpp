@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "base/secrets.h"
+#include "base/strings.h"
 #include "drivers/mariadb_catalog.h"
 #include "drivers/mariadb_server.h"
 #include "drivers/sql_ident.h"
@@ -68,22 +69,6 @@ std::optional<RunAs> php_identity() {
     if (!pw) pw = ::getpwnam("nobody");
     if (!pw) return std::nullopt;
     return RunAs{pw->pw_uid, pw->pw_gid};
-}
-
-std::string base64url(const std::string& bytes) {
-    static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    int val = 0, bits = -6;
-    for (unsigned char c : bytes) {
-        val = (val << 8) + c;
-        bits += 8;
-        while (bits >= 0) {
-            out += k[(val >> bits) & 0x3F];
-            bits -= 6;
-        }
-    }
-    if (bits > -6) out += k[((val << 8) >> (bits + 8)) & 0x3F];
-    return out;
 }
 
 std::string hex_to_bytes(const std::string& hex) {
@@ -283,7 +268,8 @@ Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record) {
         SqlName::parse(std::string(kTempPrefix) + std::to_string(now) + "_" + random_hex(6),
                        kMaxUserName, "database user"));
     const std::string password = random_hex(24);
-    const std::string token = base64url(hex_to_bytes(random_hex(32)));  // 256 bits
+    const std::string token =
+        base64_encode(hex_to_bytes(random_hex(32)), Base64::url_unpadded);  // 256 bits
     MariadbCatalog catalog(*admin_);
     CHECK_OK(catalog.create_user(user, SqlHost::localhost(), PasswordHash::of(password)));
     if (auto r = catalog.grant_all(db, user, SqlHost::localhost()); !r) {

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "base/strings.h"
+
 namespace wsp {
 namespace {
 
@@ -81,11 +83,9 @@ Result<SqlHost> SqlHost::parse_remote(std::string_view s) {
     }
     // A host name or pattern: letters, digits, dots, hyphens, wildcards.
     if (s.find(':') != std::string_view::npos) return bad_host();
-    std::string lower;
-    for (char c : s) {
+    for (char c : s)
         if (!is_host_pattern_char(c)) return bad_host();
-        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    std::string lower = to_lower(s);
     if (lower == "localhost") return validation("remote_host cannot be localhost");
     return SqlHost(lower);
 }

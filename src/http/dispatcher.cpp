@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 
 #include "base/clock.h"
+#include "base/strings.h"
 #include "http/json_io.h"
 
 namespace wsp {
@@ -85,7 +86,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     a.request.method = method;
     a.request.path = std::string(url->path());
     a.request.params = std::move(m.params);
-    for (auto p : url->params()) a.request.query[std::string(p.key)] = std::string(p.value);
+    for (auto p : url->params()) a.request.query_params[std::string(p.key)] = std::string(p.value);
     a.request.client_ip = client_ip;
     if (a.route->access == Access::open) return a;
 
@@ -94,9 +95,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         return a;
     }
     constexpr std::string_view kBearer = "Bearer ";
-    if (authorization.size() <= kBearer.size() ||
-        !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(),
-                    [](char x, char y) { return std::tolower(x) == std::tolower(y); })) {
+    if (authorization.size() <= kBearer.size() || !istarts_with(authorization, kBearer)) {
         a.rejection = error_response(unauthorized("Authorization must be 'Bearer <token>'"));
         return a;
     }

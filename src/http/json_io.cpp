@@ -148,16 +148,23 @@ Response error_response(const Error& error) {
     return error_response(error, status_of(error.code));
 }
 
-Response error_response(const Error& error, unsigned status) {
+json::object error_json(const Error& error, unsigned status) {
     // Internal details (SQL, errno text, paths) stay in the log.
-    if (error.code == Code::internal) spdlog::error("internal error: {}", error.message);
     std::string message = error.code == Code::internal ? "Internal server error" : error.message;
-    return json_response(json::object{{"success", false},
-                                      {"code", code_name(error.code)},
-                                      {"error", message},
-                                      {"message", message},
-                                      {"status", status}},
-                         status);
+    return json::object{{"success", false},
+                        {"code", code_name(error.code)},
+                        {"error", message},
+                        {"message", message},
+                        {"status", status}};
+}
+
+json::object error_json(const Error& error) {
+    return error_json(error, status_of(error.code));
+}
+
+Response error_response(const Error& error, unsigned status) {
+    if (error.code == Code::internal) spdlog::error("internal error: {}", error.message);
+    return json_response(error_json(error, status), status);
 }
 
 }  // namespace wsp

@@ -38,7 +38,11 @@ Response json_response(const boost::json::value& body, unsigned status = 200);
 Response message_response(const std::string& message, unsigned status = 200);
 
 // The one error envelope: {"success":false,"code":...,"error":...,
-// "message":...,"status":...}. Nothing else writes error JSON.
+// "message":...,"status":...}. Nothing else writes error JSON. An internal
+// error's details are replaced by "Internal server error".
+boost::json::object error_json(const Error& error, unsigned status);
+boost::json::object error_json(const Error& error);
+// The envelope as an answer; an internal error's details are logged here.
 Response error_response(const Error& error);
 // The same envelope with a status of its own, for the few answers that no
 // Code names (412, 415, 416 of downloads and tus uploads).

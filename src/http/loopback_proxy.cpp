@@ -10,6 +10,7 @@
 #include <boost/url/parse.hpp>
 #include <cctype>
 
+#include "base/strings.h"
 #include "http/json_io.h"
 
 namespace wsp {
@@ -18,17 +19,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
 
 // Headers that describe one connection, not the message (RFC 9110 7.6.1),
 // plus the ones the proxy sets itself.
@@ -56,12 +46,6 @@ Response plain(unsigned status, std::string text) {
     r.content_type = "text/plain; charset=utf-8";
     r.body = std::move(text) + "\n";
     return r;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 }  // namespace

@@ -22,9 +22,9 @@ using Verb = boost::beast::http::verb;
 
 struct Request {
     Verb method = Verb::get;
-    std::string path;                           // decoded, without the query
-    std::map<std::string, std::string> params;  // from {name} in the route
-    std::map<std::string, std::string> query;
+    std::string path;                                 // decoded, without the query
+    std::map<std::string, std::string> params;        // from {name} in the route
+    std::map<std::string, std::string> query_params;  // decoded; read with query()
     std::string body;
     std::string content_type;
     std::string client_ip;
@@ -37,6 +37,18 @@ struct Request {
     std::vector<std::pair<std::string, std::string>> headers;
 
     const std::string& param(const std::string& name) const { return params.at(name); }
+
+    // The query parameter `name`; nullopt when absent (present but empty is "").
+    std::optional<std::string> query(const std::string& name) const;
+    // The same, absent or empty being a 400 "<label> is required".
+    Result<std::string> required_query(const std::string& name, const std::string& label) const;
+    // `name` as an integer: nullopt when absent, else the whole value must be
+    // one (a 400 "<name> must be an integer").
+    Result<std::optional<int64_t>> query_int(const std::string& name) const;
+    // A count with a default: `fallback` when absent or empty, else at most 9
+    // decimal digits (a 400 "<name> must be a positive integer").
+    Result<int64_t> query_int(const std::string& name, int64_t fallback) const;
+
     // The first header named `lower_name` (lowercase); nullopt when absent.
     std::optional<std::string_view> header(std::string_view lower_name) const {
         for (const auto& [n, v] : headers)

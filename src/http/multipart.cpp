@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "base/strings.h"
+
 namespace wsp {
 namespace {
 
@@ -11,18 +13,6 @@ constexpr size_t kMaxHeaderBlock = 16 * 1024;
 
 Error malformed(std::string_view why) {
     return validation("Malformed multipart body: " + std::string(why));
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 int hex(char c) {
@@ -42,7 +32,7 @@ void for_each_param(std::string_view v, F&& f) {
         while (i < v.size() && (v[i] == ' ' || v[i] == '\t')) ++i;
         size_t eq = v.find('=', i);
         if (eq == std::string_view::npos) return;
-        std::string key = lower(trim(v.substr(i, eq - i)));
+        std::string key = to_lower(trim(v.substr(i, eq - i)));
         i = eq + 1;
         std::string value;
         if (i < v.size() && v[i] == '"') {
@@ -65,7 +55,7 @@ void for_each_param(std::string_view v, F&& f) {
 std::optional<std::string> decode_ext_value(std::string_view v) {
     size_t q = v.find("''");
     if (q == std::string_view::npos) return std::nullopt;
-    if (lower(v.substr(0, q)) != "utf-8") return std::nullopt;
+    if (to_lower(v.substr(0, q)) != "utf-8") return std::nullopt;
     v.remove_prefix(q + 2);
     std::string out;
     for (size_t i = 0; i < v.size(); ++i) {
@@ -109,7 +99,7 @@ PartHeaders parse_disposition(std::string_view value) {
 }
 
 Result<std::string> multipart_boundary(std::string_view content_type) {
-    std::string type = lower(trim(content_type.substr(0, content_type.find(';'))));
+    std::string type = to_lower(trim(content_type.substr(0, content_type.find(';'))));
     if (type != "multipart/form-data")
         return validation("Content-Type must be multipart/form-data");
     std::string boundary;
@@ -152,7 +142,7 @@ Result<void> MultipartParser::headers_done(MultipartEvents& events) {
         if (line.empty()) continue;
         size_t colon = line.find(':');
         if (colon == std::string_view::npos) return malformed("a part header has no ':'");
-        std::string name = lower(trim(line.substr(0, colon)));
+        std::string name = to_lower(trim(line.substr(0, colon)));
         std::string_view value = trim(line.substr(colon + 1));
         if (name == "content-disposition") {
             PartHeaders d = parse_disposition(value);

@@ -1,17 +1,12 @@
 #include "http/ranges.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
+
+#include "base/strings.h"
 
 namespace wsp {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 bool number(std::string_view s, uint64_t& out) {
     if (s.empty()) return false;
@@ -27,9 +22,7 @@ RangeRequest parse_range(std::string_view header, uint64_t size) {
     RangeRequest full;
     header = trim(header);
     constexpr std::string_view kUnit = "bytes=";
-    if (header.size() < kUnit.size()) return full;
-    for (size_t i = 0; i < kUnit.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(header[i])) != kUnit[i]) return full;
+    if (!istarts_with(header, kUnit)) return full;
     header.remove_prefix(kUnit.size());
     RangeRequest out;
     out.kind = RangeRequest::Kind::partial;

@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
-#include <cctype>
 #include <utility>
 
+#include "base/strings.h"
+#include "http/file_response.h"
 #include "http/json_io.h"
 #include "system/confined.h"
 
@@ -23,19 +23,6 @@ constexpr std::string_view kAssetsPrefix = "assets/";
 
 bool is_api_path(std::string_view path) {
     return path == "/api" || path.starts_with("/api/");
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 // "/a/b.js" -> "a/b.js"; nullopt for anything that is not a plain relative
@@ -105,10 +92,10 @@ bool accepts_gzip(std::string_view header) {
         std::string_view item = header.substr(0, comma);
         header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
         size_t semi = item.find(';');
-        std::string coding = lower(trim(item.substr(0, semi)));
+        std::string coding = to_lower(trim(item.substr(0, semi)));
         if (coding != "gzip" && coding != "x-gzip" && coding != "*") continue;
         if (semi == std::string_view::npos) return true;
-        std::string params = lower(item.substr(semi + 1));
+        std::string params = to_lower(item.substr(semi + 1));
         params.erase(std::remove(params.begin(), params.end(), ' '), params.end());
         // q=0, q=0.0, q=0.00 ... refuse; any other weight accepts.
         auto q = params.find("q=");
@@ -118,30 +105,6 @@ bool accepts_gzip(std::string_view header) {
         return w.find_first_not_of("0.") != std::string_view::npos;
     }
     return false;
-}
-
-std::string_view content_type_for(std::string_view name) {
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kTypes{{
-        {".html", "text/html; charset=utf-8"},
-        {".js", "application/javascript; charset=utf-8"},
-        {".mjs", "application/javascript; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},
-        {".json", "application/json"},
-        {".map", "application/json"},
-        {".webmanifest", "application/manifest+json"},
-        {".svg", "image/svg+xml"},
-        {".png", "image/png"},
-        {".jpg", "image/jpeg"},
-        {".webp", "image/webp"},
-        {".ico", "image/x-icon"},
-        {".woff2", "font/woff2"},
-        {".woff", "font/woff"},
-        {".txt", "text/plain; charset=utf-8"},
-        {".wasm", "application/wasm"},
-    }};
-    for (const auto& [ext, type] : kTypes)
-        if (name.size() > ext.size() && name.ends_with(ext)) return type;
-    return "application/octet-stream";
 }
 
 StaticFiles::StaticFiles(std::filesystem::path dir) : dir_(std::move(dir)) {

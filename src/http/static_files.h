@@ -34,7 +34,4 @@ class StaticFiles {
 // Whether an Accept-Encoding header value allows gzip (a "q=0" refuses it).
 bool accepts_gzip(std::string_view accept_encoding);
 
-// The Content-Type for a file name, by extension.
-std::string_view content_type_for(std::string_view name);
-
 }  // namespace wsp

@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "base/strings.h"
 #include "files_fixture.h"
 
 namespace wsp::test {
@@ -39,24 +40,7 @@ std::string random_bytes(size_t n, unsigned seed) {
 }
 
 std::string base64(const std::string& in) {
-    static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                     (static_cast<unsigned char>(in[i + 1]) << 8) |
-                     static_cast<unsigned char>(in[i + 2]);
-        out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
-    }
-    if (i + 1 == in.size()) {
-        unsigned v = static_cast<unsigned char>(in[i]) << 16;
-        out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
-    } else if (i + 2 == in.size()) {
-        unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                     (static_cast<unsigned char>(in[i + 1]) << 8);
-        out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
-    }
-    return out;
+    return base64_encode(in, Base64::standard);
 }
 
 // Every name in a directory (temp files included).

@@ -147,3 +147,66 @@ TEST(JsonResponse, MessageAndStatus) {
 
 }  // namespace
 }  // namespace wsp
+
+namespace wsp {
+namespace {
+
+Request with_query(std::map<std::string, std::string> q) {
+    Request r;
+    r.query_params = std::move(q);
+    return r;
+}
+
+TEST(RequestQuery, Strings) {
+    Request r = with_query({{"owner", "alice"}, {"empty", ""}});
+    EXPECT_EQ(r.query("owner"), "alice");
+    EXPECT_EQ(r.query("empty"), "");
+    EXPECT_FALSE(r.query("missing"));
+    EXPECT_EQ(*r.required_query("owner", "Owner"), "alice");
+    for (const char* name : {"empty", "missing"}) {
+        auto v = r.required_query(name, "Path");
+        ASSERT_FALSE(v.ok()) << name;
+        EXPECT_EQ(v.error().message, "Path is required");
+    }
+}
+
+TEST(RequestQuery, Integers) {
+    Request r = with_query({{"limit", "50"},
+                            {"neg", "-3"},
+                            {"bad", "5x"},
+                            {"huge", "99999999999999999999"},
+                            {"empty", ""}});
+    EXPECT_EQ(*r.query_int("limit"), std::optional<int64_t>(50));
+    EXPECT_EQ(*r.query_int("neg"), std::optional<int64_t>(-3));
+    EXPECT_EQ(*r.query_int("missing"), std::optional<int64_t>());
+    for (const char* name : {"bad", "huge", "empty"}) {
+        auto v = r.query_int(name);
+        ASSERT_FALSE(v.ok()) << name;
+        EXPECT_EQ(v.error().code, Code::validation);
+        EXPECT_EQ(v.error().message, std::string(name) + " must be an integer");
+    }
+}
+
+TEST(RequestQuery, CountsWithDefault) {
+    Request r = with_query({{"page", "2"}, {"empty", ""}, {"neg", "-1"}, {"long", "1234567890"}});
+    EXPECT_EQ(*r.query_int("page", 1), 2);
+    EXPECT_EQ(*r.query_int("missing", 20), 20);
+    EXPECT_EQ(*r.query_int("empty", 20), 20);
+    for (const char* name : {"neg", "long"}) {
+        auto v = r.query_int(name, 1);
+        ASSERT_FALSE(v.ok()) << name;
+        EXPECT_EQ(v.error().message, std::string(name) + " must be a positive integer");
+    }
+}
+
+TEST(ErrorJson, InternalDetailsStayOut) {
+    auto e = error_json(internal("SELECT failed: /var/lib/secret"));
+    EXPECT_EQ(boost::json::serialize(e),
+              "{\"success\":false,\"code\":\"INTERNAL_ERROR\",\"error\":\"Internal server "
+              "error\",\"message\":\"Internal server error\",\"status\":500}");
+    EXPECT_EQ(boost::json::serialize(error_json(not_found("No such task"))),
+              error_response(not_found("No such task")).body);
+}
+
+}  // namespace
+}  // namespace wsp

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "base/strings.h"
 #include "drivers/fs/fs_error.h"
 #include "drivers/fs/gzip_pipe.h"
 #include "drivers/fs/progress.h"
@@ -29,16 +30,6 @@ struct WriteFree {
 struct EntryFree {
     void operator()(archive_entry* e) const { archive_entry_free(e); }
 };
-
-bool ends_with(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() &&
-           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 Error archive_failure(struct archive* a, std::string_view what) {
     int e = archive_errno(a);
@@ -454,13 +445,13 @@ Result<void> extract_all(struct archive* a, int root, Budget& budget) {
 }  // namespace
 
 Result<ArchiveFormat> archive_format_of(const std::string& name) {
-    std::string n = lower(name);
-    if (ends_with(n, ".zip")) return ArchiveFormat::zip;
-    if (ends_with(n, ".tar")) return ArchiveFormat::tar;
-    if (ends_with(n, ".tar.gz") || ends_with(n, ".tgz")) return ArchiveFormat::tar_gz;
-    if (ends_with(n, ".tar.bz2") || ends_with(n, ".tbz2")) return ArchiveFormat::tar_bz2;
-    if (ends_with(n, ".tar.xz") || ends_with(n, ".txz")) return ArchiveFormat::tar_xz;
-    if (ends_with(n, ".tar.zst") || ends_with(n, ".tzst")) return ArchiveFormat::tar_zst;
+    std::string n = to_lower(name);
+    if (n.ends_with(".zip")) return ArchiveFormat::zip;
+    if (n.ends_with(".tar")) return ArchiveFormat::tar;
+    if (n.ends_with(".tar.gz") || n.ends_with(".tgz")) return ArchiveFormat::tar_gz;
+    if (n.ends_with(".tar.bz2") || n.ends_with(".tbz2")) return ArchiveFormat::tar_bz2;
+    if (n.ends_with(".tar.xz") || n.ends_with(".txz")) return ArchiveFormat::tar_xz;
+    if (n.ends_with(".tar.zst") || n.ends_with(".tzst")) return ArchiveFormat::tar_zst;
     return validation(
         "Archive must end in .zip, .tar, .tar.gz, .tgz, .tar.bz2, .tar.xz or .tar.zst");
 }
