@@ -129,9 +129,8 @@ Response cronjob_logs(Services& s, const Request& r) {
 
 // The form's preview: `expression` is required, `count` 1-20 (default 5).
 Response preview_cron_expression(Services&, const Request& r) {
-    auto it = r.query.find("expression");
-    const std::string expression = it == r.query.end() ? std::string() : it->second;
-    TRY_OR_RESPOND(int64_t count, query_int(r, "count", 5));
+    const std::string expression = r.query("expression").value_or("");
+    TRY_OR_RESPOND(int64_t count, r.query_int("count", 5));
     return respond(CronService::preview(expression, count), [](const CronSchedulePreview& p) {
         json::array runs;
         for (int64_t t : p.next_runs) runs.emplace_back(rfc3339(t));
