@@ -1,8 +1,8 @@
 #pragma once
 // A lock per name (a set of held names and one condition variable, so
-// nothing is kept for names nobody holds): changes to different things (databases) run side by side,
-// changes to the same thing one at a time. Several names are taken in
-// sorted order, so two holders of overlapping sets never deadlock.
+// nothing is kept for names nobody holds): changes to different things (databases) run side by
+// side, changes to the same thing one at a time. Several names are taken in sorted order, so two
+// holders of overlapping sets never deadlock.
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -14,7 +14,8 @@ class KeyedLocks {
   public:
     class Held {
       public:
-        Held(KeyedLocks& owner, std::set<std::string> keys) : owner_(&owner), keys_(std::move(keys)) {}
+        Held(KeyedLocks& owner, std::set<std::string> keys)
+            : owner_(&owner), keys_(std::move(keys)) {}
         Held(Held&& other) noexcept : owner_(other.owner_), keys_(std::move(other.keys_)) {
             other.owner_ = nullptr;
         }

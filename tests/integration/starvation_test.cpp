@@ -132,10 +132,10 @@ TEST_F(StarvationShare, OneAccountGetsOnlyItsShareOfTheWorkers) {
     const auto t0 = Clock::now();
     for (int i = 0; i < kRequests; ++i) {
         alice.emplace_back([&, i] {
-            auto r = http().post("/api/v1/files/compress",
-                                 {{"paths", json::array{"/big"}},
-                                  {"archive", numbered("/out", i) + ".tar.gz"}},
-                                 alice_);
+            auto r = http().post(
+                "/api/v1/files/compress",
+                {{"paths", json::array{"/big"}}, {"archive", numbered("/out", i) + ".tar.gz"}},
+                alice_);
             if (r.status == 200) {
                 ++ok;
             } else if (r.status == 429) {
@@ -199,9 +199,9 @@ TEST_F(StarvationAutoAsync, BigInputsRunAsTasks) {
         http().post("/api/v1/files/copy", {{"source", "/big"}, {"destination", "/big2"}}, alice_);
     EXPECT_EQ(copy.status, 202) << copy.body;
     // Small inputs are still answered at once.
-    auto small = http().post("/api/v1/files/compress",
-                             {{"paths", json::array{"/small.txt"}}, {"archive", "/small.zip"}},
-                             alice_);
+    auto small =
+        http().post("/api/v1/files/compress",
+                    {{"paths", json::array{"/small.txt"}}, {"archive", "/small.zip"}}, alice_);
     EXPECT_EQ(small.status, 200) << small.body;
     // The tasks finish as tasks do.
     for (const auto& started : {big, copy}) {
