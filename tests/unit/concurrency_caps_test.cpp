@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "http/concurrency_caps.h"
 #include "services/keyed_locks.h"

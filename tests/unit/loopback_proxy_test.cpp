@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -118,7 +119,7 @@ class SlowUpstream {
     int fd_ = -1;
     uint16_t port_ = 0;
     int want_;
-    int most_waiting_ = 0;
+    std::atomic<int> most_waiting_{0};
     std::thread thread_;
 };
 
