@@ -723,8 +723,9 @@ TEST_F(Databases, Y_ChangesToOtherDatabasesProceedWhileOneIsHeld) {
     // 200, or 503 when the DROP outlived mariadb.query_timeout_s: then a
     // retry (every step is idempotent) finishes it.
     EXPECT_TRUE(held_status == 200 || held_status == 503) << held_status;
-    if (held_status == 503)
+    if (held_status == 503) {
         EXPECT_EQ(panel_->http().del("/api/v1/databases/alice_held", alice_).status, 200);
+    }
     EXPECT_EQ(panel_->http().del("/api/v1/databases/bob_side", bob_).status, 200);
 }
 
