@@ -111,14 +111,14 @@ class StarvationShare : public FilesSuite {
   protected:
     static void SetUpTestSuite() {
         PanelOptions options;
-        // Four workers: an account's share is three. No automatic tasks, so
-        // the compressions really hold workers.
-        options.config = {"server.workers=4", "files.auto_async_mb=0"};
+        // Four workers: an account's share is three. The tree stays under
+        // files.auto_async_mb (64), so the compressions really hold workers.
+        options.config = {"server.workers=4"};
         panel_ = new PanelProcess(options);
         alice_ = panel_->create_user_with_key("alice");
         bob_ = panel_->create_user_with_key("bob");
         owned_dir(home("alice"), home("alice") / "big");
-        for (int i = 0; i < 4; ++i)
+        for (int i = 0; i < 3; ++i)
             random_file(home("alice"), home("alice") / "big" / numbered("blob", i), 16);
         spit(home("bob") / "hello.txt", "hello\n");
     }
@@ -175,17 +175,16 @@ TEST_F(StarvationShare, OneAccountGetsOnlyItsShareOfTheWorkers) {
     EXPECT_EQ(get("list", "/", alice_).status, 200);
 }
 
-// A synchronous compress/copy above files.auto_async_mb becomes a task.
+// A synchronous compress/copy above files.auto_async_mb (64 MB by default)
+// becomes a task.
 class StarvationAutoAsync : public FilesSuite {
   protected:
     static void SetUpTestSuite() {
-        PanelOptions options;
-        options.config = {"files.auto_async_mb=2"};
-        panel_ = new PanelProcess(options);
+        panel_ = new PanelProcess(PanelOptions{});
         alice_ = panel_->create_user_with_key("alice");
         bob_ = panel_->create_user_with_key("bob");
         owned_dir(home("alice"), home("alice") / "big");
-        random_file(home("alice"), home("alice") / "big" / "blob", 3);
+        random_file(home("alice"), home("alice") / "big" / "blob", 65);
         spit(home("alice") / "small.txt", "small\n");
     }
 };
