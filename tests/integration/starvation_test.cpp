@@ -205,6 +205,7 @@ TEST_F(StarvationAutoAsync, BigInputsRunAsTasks) {
     // The tasks finish as tasks do.
     for (const auto& started : {big, copy}) {
         const std::string location = started.header("Location");
+        if (location.empty()) continue;  // already failed above
         std::string state;
         auto deadline = Clock::now() + std::chrono::seconds(60);
         while (Clock::now() < deadline) {
