@@ -157,7 +157,8 @@ ProxyRequest proxy_request(Admission& a) {
 }  // namespace
 
 boost::asio::awaitable<Response> Dispatcher::forward(Admission& a) const {
-    co_return co_await a.proxy->forward_async(proxy_request(a));
+    const ProxyRequest request = proxy_request(a);  // lives in this frame
+    co_return co_await a.proxy->forward_async(request);
 }
 
 Response Dispatcher::run(Admission& a) const {

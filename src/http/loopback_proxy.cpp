@@ -196,7 +196,7 @@ Response LoopbackProxy::forward(const ProxyRequest& in) const {
     return out ? std::move(*out) : plain(502, "phpMyAdmin gave no valid answer");
 }
 
-asio::awaitable<Response> LoopbackProxy::forward_async(ProxyRequest in) const {
+asio::awaitable<Response> LoopbackProxy::forward_async(const ProxyRequest& in) const {
     auto prepared = prepare(in);
     if (auto* answer = std::get_if<Response>(&prepared)) co_return std::move(*answer);
     auto& req = std::get<http::request<http::string_body>>(prepared);

@@ -59,8 +59,10 @@ class LoopbackProxy {
     // Sends the request upstream and returns its answer; 400 for a refused
     // target, 502 when the upstream does not answer properly, 504 on timeout.
     Response forward(const ProxyRequest& request) const;
-    // The same, without blocking: awaited on an event loop.
-    boost::asio::awaitable<Response> forward_async(ProxyRequest request) const;
+    // The same, without blocking: awaited on an event loop. `request` must
+    // live until the answer (by reference: GCC 12 destroys a by-value
+    // coroutine argument made in a co_await expression twice, PR 99576).
+    boost::asio::awaitable<Response> forward_async(const ProxyRequest& request) const;
 
     const LoopbackProxyOptions& options() const { return options_; }
 

@@ -136,8 +136,8 @@ TEST(LoopbackProxy, OneThreadForwardsManySlowRequestsAtOnce) {
         boost::asio::co_spawn(
             loop,
             [&]() -> boost::asio::awaitable<void> {
-                answers.push_back(co_await proxy.forward_async(
-                    ProxyRequest{Verb::get, "/pma/index.php", {}, "", "127.0.0.1"}));
+                const ProxyRequest request{Verb::get, "/pma/index.php", {}, "", "127.0.0.1"};
+                answers.push_back(co_await proxy.forward_async(request));
             },
             boost::asio::detached);
     loop.run();
