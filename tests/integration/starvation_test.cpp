@@ -209,7 +209,7 @@ TEST_F(StarvationAutoAsync, BigInputsRunAsTasks) {
         std::string state;
         auto deadline = Clock::now() + std::chrono::seconds(60);
         while (Clock::now() < deadline) {
-            state = std::string(http().get(location, alice_).json().at("state").as_string());
+            state = std::string(http().get(location, alice_).json().at("status").as_string());
             if (state != "queued" && state != "running") break;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
