@@ -99,6 +99,15 @@ Response files_rename(Services& s, const Request& r) {
 }
 
 namespace {
+// A synchronous compress/extract/copy of more than files.auto_async_mb
+// would hold a worker (and a customer's share of them) for as long as it
+// runs: it becomes a task, answered like async:true (202 + Location). A
+// move is a rename inside the home, as quick for a big tree as for a file.
+bool too_big_to_wait(Services& s, const Request& r, const std::optional<std::string>& owner,
+                     const std::vector<std::string>& inputs) {
+    return files(s).better_as_task(*r.caller, owner, inputs);
+}
+
 // The body of /files/copy and /files/move: {source, destination, overwrite?, owner?}.
 struct Transfer {
     std::string source;
@@ -124,7 +133,7 @@ Result<Transfer> read_transfer(const Request& r) {
 
 Response files_copy(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto t, read_transfer(r));
-    if (t.async)
+    if (t.async || too_big_to_wait(s, r, t.owner, {t.source}))
         return task_started(files(s).copy_async(*r.caller, t.owner, t.source, t.destination,
                                                 overwrite_of(t.overwrite)));
     return respond_message(
@@ -163,7 +172,7 @@ Response files_compress(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
     TRY_OR_RESPOND(auto owner, f.string("owner"));
     TRY_OR_RESPOND(auto async, f.boolean("async"));
-    if (async.value_or(false))
+    if (async.value_or(false) || too_big_to_wait(s, r, owner, *paths))
         return task_started(
             files(s).compress_async(*r.caller, owner, *paths, archive, overwrite_of(overwrite)));
     return respond_message(
@@ -179,7 +188,7 @@ Response files_extract(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
     TRY_OR_RESPOND(auto owner, f.string("owner"));
     TRY_OR_RESPOND(auto async, f.boolean("async"));
-    if (async.value_or(false))
+    if (async.value_or(false) || too_big_to_wait(s, r, owner, {archive}))
         return task_started(files(s).extract_async(
             *r.caller, owner, archive, destination.value_or(""), overwrite_of(overwrite)));
     return respond_message(files(s).extract(*r.caller, owner, archive, destination.value_or(""),

@@ -27,6 +27,13 @@ struct ServerConfig {
     int64_t body_timeout_s = 60;
     int64_t idle_timeout_s = 60;
     int64_t max_connections = 1024;
+    // Starvation caps (docs/security.md). Open connections per client
+    // address; blocking (worker) requests in flight per account and per
+    // unauthenticated address, 0 meaning workers - 1 (at least 1), so one
+    // customer never holds every worker.
+    int64_t max_connections_per_ip = 256;
+    int64_t max_blocking_per_account = 0;
+    int64_t max_unauthenticated_per_ip = 0;
     bool access_log = true;
 };
 
@@ -148,6 +155,9 @@ struct FilesConfig {                // issue 7
     int64_t task_max_per_account = 2;  // queued + running per account (429 beyond)
     int64_t task_keep_minutes = 60;    // finished tasks are forgotten after this
     int64_t task_keep_max = 1000;      // finished tasks kept at most (oldest dropped)
+    // A synchronous compress/extract/copy/move whose input is larger than
+    // this runs as a task (202 + Location) instead of holding a worker; 0: never.
+    int64_t auto_async_mb = 64;
     // Uploads (issue 8): where tus keeps partial data (top of each home,
     // hidden like the bin), and how long an unfinished upload is kept.
     std::string uploads_dir_name = ".wispanel-uploads";

@@ -34,7 +34,35 @@ Response proxied_only(Services&, const Request&) {
 }
 const Route kProxyRoute{Verb::unknown, "", &proxied_only, "", Access::open, Exec::worker};
 
+Response too_busy(const std::string& why) {
+    Response r = error_response({Code::rate_limited, why});
+    // A blocking request lasts seconds, not a rate window: retry soon.
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+}
+
 }  // namespace
+
+// Only worker routes hold anything a neighbour needs; event-loop routes
+// answer from memory and the proxy no longer runs on a worker.
+std::optional<Response> Dispatcher::take_blocking_slot(Admission& a) const {
+    if (a.proxy || a.route->exec != Exec::worker) return std::nullopt;
+    const int64_t workers = config_.server.workers;
+    if (a.auth) {
+        a.blocking_slot =
+            caps_->acquire("account:" + a.auth->caller.username,
+                           blocking_share(config_.server.max_blocking_per_account, workers));
+        if (!a.blocking_slot)
+            return too_busy("Too many requests in progress for this account; retry shortly");
+    } else {
+        a.blocking_slot =
+            caps_->acquire("ip:" + a.request.client_ip,
+                           blocking_share(config_.server.max_unauthenticated_per_ip, workers));
+        if (!a.blocking_slot)
+            return too_busy("Too many requests in progress from this address; retry shortly");
+    }
+    return std::nullopt;
+}
 
 Admission Dispatcher::admit(Verb method, std::string_view target, std::string_view authorization,
                             const std::string& client_ip, std::string_view accept_encoding) const {
@@ -88,7 +116,10 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     a.request.params = std::move(m.params);
     for (auto p : url->params()) a.request.query_params[std::string(p.key)] = std::string(p.value);
     a.request.client_ip = client_ip;
-    if (a.route->access == Access::open) return a;
+    if (a.route->access == Access::open) {
+        a.rejection = take_blocking_slot(a);
+        return a;
+    }
 
     if (authorization.empty()) {
         a.rejection = error_response(unauthorized("Missing authorization"));
@@ -124,6 +155,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         a.rejection = error_response(
             forbidden("API key is not scoped for '" + std::string(a.route->area) + "'"));
     }
+    if (!a.rejection) a.rejection = take_blocking_slot(a);
     if (a.rejection)
         for (auto& h : a.headers) a.rejection->headers.push_back(h);
     return a;
@@ -135,11 +167,20 @@ void Dispatcher::keep_headers(Admission& a, const boost::beast::http::fields& fi
         a.request_headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
 }
 
+namespace {
+ProxyRequest proxy_request(Admission& a) {
+    return ProxyRequest{a.request.method, a.target, std::move(a.request_headers),
+                        std::move(a.request.body), a.request.client_ip};
+}
+}  // namespace
+
+boost::asio::awaitable<Response> Dispatcher::forward(Admission& a) const {
+    const ProxyRequest request = proxy_request(a);  // lives in this frame
+    co_return co_await a.proxy->forward_async(request);
+}
+
 Response Dispatcher::run(Admission& a) const {
-    if (a.proxy)
-        return a.proxy->forward(ProxyRequest{a.request.method, a.target,
-                                             std::move(a.request_headers),
-                                             std::move(a.request.body), a.request.client_ip});
+    if (a.proxy) return a.proxy->forward(proxy_request(a));
     if (a.auth) a.request.caller = &a.auth->caller;
     Response r = a.route->handler(services_, a.request);
     for (auto& h : a.headers) r.headers.push_back(h);

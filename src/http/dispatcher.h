@@ -1,12 +1,15 @@
 #pragma once
 // What happens to a request between the wire and its handler, in order:
 // match the route (404/405), authenticate the bearer token (401/403), check
-// the key's scope and the rate limit (403/429), then run the handler. The
-// first three need only the header, so a rejected request's body is never
-// read.
+// the key's scope and the rate limit (403/429), take a blocking slot (429
+// when the account, or for an unauthenticated request the address, already
+// holds its share of the workers), then run the handler. All of this needs
+// only the header, so a rejected request's body is never read.
+#include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "http/concurrency_caps.h"
 #include "http/loopback_proxy.h"
 #include "http/message.h"
 #include "http/router.h"
@@ -39,6 +43,9 @@ struct Admission {
     // The route's own body limit; 0: server.max_body_bytes (also for
     // admissions that set no route limit at all).
     uint64_t body_limit = 0;
+    // A blocking slot (worker routes): held until the answer is written,
+    // streamed bodies included; the server keeps it that long.
+    ConcurrencyCaps::Slot blocking_slot;
 };
 
 class Dispatcher {
@@ -69,6 +76,9 @@ class Dispatcher {
                     const std::string& client_ip, std::string_view accept_encoding = {}) const;
     // Runs the handler of an admitted request whose body has been read.
     Response run(Admission& admission) const;
+    // A proxied request (admission.proxy), forwarded without blocking the
+    // calling event loop.
+    boost::asio::awaitable<Response> forward(Admission& admission) const;
     // Keeps the request's header fields when the admission needs them (a
     // proxied request); the server calls it once the body is read.
     void keep_headers(Admission& admission, const boost::beast::http::fields& fields) const;
@@ -79,6 +89,10 @@ class Dispatcher {
     static void decorate(const Admission& admission, Response& response);
 
   private:
+    // Sets admission.blocking_slot, or returns the 429 when the share is
+    // taken.
+    std::optional<Response> take_blocking_slot(Admission& admission) const;
+
     const Router& router_;
     Services& services_;
     AuthIndex& index_;
@@ -88,6 +102,9 @@ class Dispatcher {
     const LoopbackProxy* proxy_;
     std::string moved_prefix_;
     std::function<std::string()> moved_origin_;
+    // Worker-route requests in flight per account / per unauthenticated
+    // address (server.max_blocking_per_account, max_unauthenticated_per_ip).
+    std::shared_ptr<ConcurrencyCaps> caps_ = std::make_shared<ConcurrencyCaps>();
 };
 
 }  // namespace wsp

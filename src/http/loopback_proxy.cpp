@@ -3,8 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
@@ -129,7 +134,10 @@ std::string rewrite_location(std::string_view location, uint16_t upstream_port,
     return loc;
 }
 
-Response LoopbackProxy::forward(const ProxyRequest& in) const {
+// The upstream request for `in`, or the answer given without asking
+// upstream (a refused target, the prefix's redirect).
+std::variant<http::request<http::string_body>, Response> LoopbackProxy::prepare(
+    const ProxyRequest& in) const {
     if (auto problem = proxy_target_problem(in.target, options_.prefix))
         return error_response(validation(*problem));
     const std::string_view path = std::string_view(in.target).substr(0, in.target.find('?'));
@@ -159,11 +167,30 @@ Response LoopbackProxy::forward(const ProxyRequest& in) const {
     if (!in.body.empty() || in.method == Verb::post || in.method == Verb::put ||
         in.method == Verb::patch)
         req.prepare_payload();
+    return req;
+}
 
-    // A private loop per request: the deadline covers connect, send and the
-    // whole answer, and nothing here touches the panel's event loops.
+Response LoopbackProxy::forward(const ProxyRequest& in) const {
+    // A private loop: the same exchange as forward_async, run to the end
+    // on the calling thread.
     asio::io_context ioc(1);
-    beast::tcp_stream stream(ioc);
+    std::optional<Response> out;
+    asio::co_spawn(
+        ioc, [&]() -> asio::awaitable<void> { out = co_await forward_async(in); }, asio::detached);
+    ioc.run();
+    return out ? std::move(*out) : plain(502, "phpMyAdmin gave no valid answer");
+}
+
+asio::awaitable<Response> LoopbackProxy::forward_async(const ProxyRequest& in) const {
+    auto prepared = prepare(in);
+    if (auto* answer = std::get_if<Response>(&prepared)) co_return std::move(*answer);
+    auto& req = std::get<http::request<http::string_body>>(prepared);
+    const std::string path = in.target.substr(0, in.target.find('?'));
+
+    // On the caller's executor (the connection's event loop): the deadline
+    // covers connect, send and the whole answer, and while phpMyAdmin
+    // thinks no thread waits.
+    beast::tcp_stream stream(co_await asio::this_coro::executor);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(static_cast<uint64_t>(std::max<int64_t>(0, options_.max_response_bytes)));
@@ -173,35 +200,27 @@ Response LoopbackProxy::forward(const ProxyRequest& in) const {
     bool connected = false;
     stream.expires_after(options_.timeout);
     asio::ip::tcp::endpoint upstream(asio::ip::address_v4::loopback(), options_.port);
-    stream.async_connect(upstream, [&](beast::error_code ec) {
-        if (ec) {
-            result = ec;
-            return;
-        }
+    co_await stream.async_connect(upstream, asio::redirect_error(asio::use_awaitable, result));
+    if (!result) {
         connected = true;
-        http::async_write(stream, req, [&](beast::error_code ec, size_t) {
-            if (ec) {
-                result = ec;
-                return;
-            }
-            http::async_read(stream, buffer, parser,
-                             [&](beast::error_code ec, size_t) { result = ec; });
-        });
-    });
-    ioc.run();
+        co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, result));
+    }
+    if (!result)
+        co_await http::async_read(stream, buffer, parser,
+                                  asio::redirect_error(asio::use_awaitable, result));
     beast::error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 
-    if (result == beast::error::timeout) return plain(504, "phpMyAdmin did not answer in time");
+    if (result == beast::error::timeout) co_return plain(504, "phpMyAdmin did not answer in time");
     if (result == http::error::body_limit) {
         spdlog::warn("pma proxy: answer to {} exceeds {} bytes", path, options_.max_response_bytes);
-        return plain(502, "phpMyAdmin's answer is too large");
+        co_return plain(502, "phpMyAdmin's answer is too large");
     }
     if (result) {
-        if (!connected) return plain(503, "phpMyAdmin is not running");
+        if (!connected) co_return plain(503, "phpMyAdmin is not running");
         spdlog::warn("pma proxy: {} {}: {}", std::string(http::to_string(in.method)), path,
                      result.message());
-        return plain(502, "phpMyAdmin gave no valid answer");
+        co_return plain(502, "phpMyAdmin gave no valid answer");
     }
 
     auto& res = parser.get();
@@ -223,7 +242,7 @@ Response LoopbackProxy::forward(const ProxyRequest& in) const {
             out.headers.emplace_back(std::string(name), std::string(value));
     }
     out.body = std::move(res.body());
-    return out;
+    co_return out;
 }
 
 }  // namespace wsp

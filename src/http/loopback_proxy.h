@@ -12,13 +12,18 @@
 // phpMyAdmin's business) and any X-Forwarded-* the client made up; the
 // response's Set-Cookie are confined to the prefix (Path, plus Secure behind
 // TLS) and a Location pointing at the upstream is rewritten to the panel.
-// Blocking: call it on the worker pool.
+// forward_async runs on the caller's event loop (the server uses it: a slow
+// phpMyAdmin page holds a socket, never a worker); forward blocks.
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "http/message.h"
@@ -57,10 +62,17 @@ class LoopbackProxy {
     // Sends the request upstream and returns its answer; 400 for a refused
     // target, 502 when the upstream does not answer properly, 504 on timeout.
     Response forward(const ProxyRequest& request) const;
+    // The same, without blocking: awaited on an event loop. `request` must
+    // live until the answer (by reference: GCC 12 destroys a by-value
+    // coroutine argument made in a co_await expression twice, PR 99576).
+    boost::asio::awaitable<Response> forward_async(const ProxyRequest& request) const;
 
     const LoopbackProxyOptions& options() const { return options_; }
 
   private:
+    std::variant<boost::beast::http::request<boost::beast::http::string_body>, Response> prepare(
+        const ProxyRequest& request) const;
+
     LoopbackProxyOptions options_;
 };
 

@@ -132,14 +132,24 @@ awaitable<void> HttpServer::accept_loop() {
             socket.close(ec);
             continue;
         }
+        // One address gets only its share of the connections, so it cannot
+        // fill the global cap and lock every other client out.
+        ConcurrencyCaps::Slot per_ip =
+            connections_per_ip_->acquire(client_address(socket), config_.max_connections_per_ip);
+        if (!per_ip) {
+            socket.close(ec);
+            continue;
+        }
         socket.set_option(tcp::no_delay(true), ec);
         if (tls_)
-            asio::co_spawn(
-                loop, serve_connection<beast::ssl_stream<beast::tcp_stream>>(std::move(socket)),
-                asio::detached);
-        else
-            asio::co_spawn(loop, serve_connection<beast::tcp_stream>(std::move(socket)),
+            asio::co_spawn(loop,
+                           serve_connection<beast::ssl_stream<beast::tcp_stream>>(
+                               std::move(socket), std::move(per_ip)),
                            asio::detached);
+        else
+            asio::co_spawn(
+                loop, serve_connection<beast::tcp_stream>(std::move(socket), std::move(per_ip)),
+                asio::detached);
     }
 }
 
@@ -155,7 +165,8 @@ void HttpServer::untrack(const std::shared_ptr<Connection>& conn) {
 }
 
 template <class Stream>
-awaitable<void> HttpServer::serve_connection(tcp::socket socket) {
+awaitable<void> HttpServer::serve_connection(tcp::socket socket,
+                                             ConcurrencyCaps::Slot per_ip_slot) {
     ++open_connections_;
     auto conn = std::make_shared<Connection>(socket.get_executor());
     const std::string peer = client_address(socket);
@@ -185,6 +196,7 @@ awaitable<void> HttpServer::serve_connection(tcp::socket socket) {
         }
     }
     tcp_of(*stream).socket().close(ec);
+    per_ip_slot.reset();
     --open_connections_;
 }
 
@@ -522,6 +534,8 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         const auto started = std::chrono::steady_clock::now();
         const std::string request_id = next_request_id();
         Response response;
+        // The admission's blocking slot, held until the answer is written.
+        ConcurrencyCaps::Slot blocking_slot;
         bool keep_alive = false;
         unsigned version = 11;
         bool head_request = false;
@@ -543,6 +557,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                                     header[http::field::authorization], peer,
                                                     header[http::field::accept_encoding]);
             if (admission.auth) user = admission.auth->caller.username;
+            blocking_slot = std::move(admission.blocking_slot);
             if (admission.body_limit == 0)
                 admission.body_limit = static_cast<uint64_t>(config_.max_body_bytes);
             const uint64_t limit = admission.body_limit;
@@ -595,7 +610,11 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                     } else {
                         admission.request.body = std::move(parser.get().body());
                         dispatcher_.keep_headers(admission, parser.get());
-                        if (admission.route->exec == Exec::worker) {
+                        if (admission.proxy) {
+                            // On the event loop: a slow phpMyAdmin page holds
+                            // a socket, not a worker.
+                            response = co_await dispatcher_.forward(admission);
+                        } else if (admission.route->exec == Exec::worker) {
                             response =
                                 co_await on_worker([&] { return dispatcher_.run(admission); });
                         } else {
@@ -613,8 +632,10 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         const unsigned status = response.status;
         auto bytes = co_await write_response(stream, response, version, keep_alive, head_request,
                                              request_id);
-        // Whatever a streamed response held (an open file) goes now.
+        // Whatever a streamed response held (an open file) goes now, and
+        // so does the account's blocking slot.
         response.source.reset();
+        blocking_slot.reset();
         if (config_.access_log) {
             auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                 started)

@@ -3,8 +3,9 @@
 // single-threaded io_context per event-loop thread; each connection is
 // pinned to one of them (round robin), so a connection's coroutine never
 // needs a strand or a lock. Keep-alive; header, body and
-// idle deadlines against slow clients; a cap on connections; handlers that
-// may block run on the worker pool, never on the event loop.
+// idle deadlines against slow clients; a cap on connections, in all and per
+// client address; handlers that may block run on the worker pool, never on
+// the event loop (and each account gets only its share of it: dispatcher.h).
 //
 // Streaming: a route with an `open_sink` gets its body in chunks (one chunk
 // written by a worker while the next is read from the socket; body_timeout_s
@@ -30,6 +31,7 @@
 
 #include "base/result.h"
 #include "config/config.h"
+#include "http/concurrency_caps.h"
 #include "http/dispatcher.h"
 
 namespace wsp {
@@ -57,7 +59,8 @@ class HttpServer {
     boost::asio::awaitable<void> serve(Stream& stream, std::shared_ptr<Connection> conn,
                                        std::string peer);
     template <class Stream>
-    boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket);
+    boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket,
+                                                  ConcurrencyCaps::Slot per_ip_slot);
     // A streamed request body (route->open_sink): opens the sink, feeds it
     // the body chunk by chunk; nullopt when the connection is gone.
     template <class Stream, class HeaderParser>
@@ -94,6 +97,8 @@ class HttpServer {
     uint16_t port_ = 0;
     std::atomic<bool> stopping_{false};
     std::atomic<int64_t> open_connections_{0};
+    // Open connections per client address (server.max_connections_per_ip).
+    std::shared_ptr<ConcurrencyCaps> connections_per_ip_ = std::make_shared<ConcurrencyCaps>();
     std::mutex conns_mutex_;
     std::unordered_map<uint64_t, std::shared_ptr<Connection>> conns_;
     uint64_t next_id_ = 0;

@@ -123,10 +123,12 @@ Result<DatabaseRecord> DatabaseService::create(const Caller& caller, const NewDa
     CHECK_OK(ensure_up());
     DatabaseRecord record{db.str(), user.str(), owner, domain, false, "", now_unix()};
     const PasswordHash hash = PasswordHash::of(in.password);
-    // Mutations are serialised by mutate_, and MariaDB work happens outside
-    // any store transaction: a slow or hung server delays database changes
-    // only, never the store (and so never the other routes).
-    std::lock_guard lock(mutate_);
+    // Mutations of one database (and one owner's count) are serialised by
+    // mutate_, and MariaDB work happens outside any store transaction: a
+    // slow or hung server delays database changes only, never the store
+    // (and so never the other routes). The names are taken whole ("a_b_c"
+    // may come from owner "a" or "a_b"), so no two creations race for one.
+    auto lock = mutate_.lock({"owner:" + owner, "db:" + db.str(), "user:" + user.str()});
     CHECK_OK(guarded([&]() -> Result<void> {
         DatabaseRepo repo(ctx_.db);
         if (repo.find(db.str())) return conflict("Database already exists");
@@ -161,7 +163,7 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
     }
     CHECK_OK(ensure_up());
     {
-        std::lock_guard lock(mutate_);
+        auto lock = mutate_.lock({"db:" + id});
         TRY(DatabaseRecord record,
             guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
         TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
@@ -217,7 +219,7 @@ Result<void> DatabaseService::remove(const Caller& caller, const std::string& id
     CHECK_OK(ensure_up());
     // Every step is idempotent (IF EXISTS): when one fails the record stays
     // and a retry finishes the job.
-    std::lock_guard lock(mutate_);
+    auto lock = mutate_.lock({"db:" + id});
     TRY(DatabaseRecord record,
         guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
     return drop_everything(record);
@@ -230,7 +232,11 @@ Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
     if (records.empty()) return int64_t{0};
     CHECK_OK(ensure_up());
     int64_t removed = 0;
-    std::lock_guard lock(mutate_);
+    // All at once (sorted, like every holder): a creation for this owner
+    // waits until its databases are gone.
+    std::set<std::string> keys{"owner:" + owner};
+    for (const auto& record : records) keys.insert("db:" + record.name);
+    auto lock = mutate_.lock(std::move(keys));
     for (const auto& record : records) {
         CHECK_OK(drop_everything(record));
         ++removed;
@@ -262,7 +268,7 @@ Result<void> DatabaseService::reset_password(const Caller& caller, const std::st
         guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
     CHECK_OK(check_password(password));
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
-    std::lock_guard lock(mutate_);
+    auto lock = mutate_.lock({"db:" + record.name});
     MariadbCatalog catalog(*admin_);
     TRY(auto hosts, catalog.user_hosts(user));
     if (hosts.empty())
@@ -275,7 +281,7 @@ Result<PmaLink> DatabaseService::phpmyadmin(const Caller& caller, const std::str
     CHECK_OK(ensure_up());
     // Serialised with delete, so a grant is never made for a database that
     // is being dropped.
-    std::lock_guard lock(mutate_);
+    auto lock = mutate_.lock({"db:" + id});
     TRY(DatabaseRecord record,
         guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
     if (!pma_) return unavailable("phpMyAdmin is not available");

@@ -2,7 +2,8 @@
 // Customers' MariaDB databases: each a real database with one user holding
 // ALL PRIVILEGES on it alone, named "<owner>_<name>". Every change is all or
 // nothing across MariaDB and the panel's record: MariaDB steps run first
-// (outside any store transaction, one change at a time) and are undone in
+// (outside any store transaction, one change at a time per database) and
+// are undone in
 // reverse when a later step, or the record's transaction, fails.
 // Passwords are sent to MariaDB as hashes and never stored by the panel.
 #include <atomic>
@@ -17,6 +18,7 @@
 #include "services/caller.h"
 #include "services/database_repo.h"
 #include "services/domain_service.h"
+#include "services/keyed_locks.h"
 #include "services/owner_cleanup.h"
 #include "services/panel.h"
 
@@ -93,7 +95,11 @@ class DatabaseService final : public OwnerCleanup {
     PanelContext& ctx_;
     DomainService& domains_;
     std::shared_ptr<MariadbAdmin> admin_;
-    std::mutex mutate_;  // one change at a time (see create)
+    // One change at a time per database ("db:<name>"); a creation also holds
+    // its owner ("owner:<name>", so the limit check and the insert are one
+    // step) and its user name. A slow change on one database (a held
+    // MariaDB lock) delays changes to that database only.
+    KeyedLocks mutate_;
     std::atomic<bool> available_{false};
     PmaIssuer pma_;
     PmaRevoker pma_revoke_;

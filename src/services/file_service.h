@@ -124,6 +124,12 @@ class FileService final : public OwnerCleanup {
     Result<TaskView> move_async(const Caller& c, const OwnerField& owner, const std::string& source,
                                 const std::string& destination, fs::Overwrite ow);
     FileTasks& tasks() { return *tasks_; }
+    // Whether a synchronous compress/extract/copy of `paths` should run as a
+    // task instead: they hold more than files.auto_async_mb together
+    // (counting stops once over; false when a path cannot be read, the
+    // operation then gives the answer). file_input_size.cpp.
+    bool better_as_task(const Caller& c, const OwnerField& owner,
+                        const std::vector<std::string>& paths);
 
     // Search by name (substring or glob), optionally by content.
     struct SearchOptions {

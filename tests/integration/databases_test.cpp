@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -815,6 +816,64 @@ static pid_t mariadbd_pid(const fs::path& data_dir) {
     pid_t pid = 0;
     pid_file >> pid;
     return pid;
+}
+
+// Database changes lock one database, not all (docs/security.md
+// "Starvation"): while a customer's open transaction holds a lock in
+// alice_held, and the panel's DROP of it waits on that lock, changes to two
+// other databases (another customer's) go through. Before, one global
+// mutex kept them waiting until the DROP gave up (mariadb.query_timeout_s).
+TEST_F(Databases, Y_ChangesToOtherDatabasesProceedWhileOneIsHeld) {
+    ASSERT_EQ(create(alice_, {{"name", "held"}, {"password", kPassword}}).status, 201);
+    ASSERT_EQ(create(bob_, {{"name", "other"}, {"password", kPassword}}).status, 201);
+    Login holder(socket(), 0, "alice_held", kPassword);
+    ASSERT_TRUE(holder.ok()) << holder.message();
+    ASSERT_EQ(holder.exec("CREATE TABLE alice_held.t (x INT)"), 0u);
+    ASSERT_EQ(holder.exec("START TRANSACTION"), 0u);
+    ASSERT_EQ(holder.exec("SELECT * FROM alice_held.t"), 0u);  // a metadata lock until COMMIT
+
+    std::atomic<bool> held_done{false};
+    int held_status = 0;
+    std::thread dropper([&] {
+        held_status = panel_->http().del("/api/v1/databases/alice_held", alice_).status;
+        held_done = true;
+    });
+    // Until the DROP is waiting on the lock (the panel holds its lock then).
+    auto admin = admin_login();
+    auto waiting = [&] {
+        auto n = admin->column(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE "
+            "'DROP DATABASE%alice_held%'");
+        return !n.empty() && n[0] != "0";
+    };
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (!waiting() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const bool drop_was_waiting = waiting();
+
+    const auto t0 = std::chrono::steady_clock::now();
+    auto made = create(bob_, {{"name", "side"}, {"password", kPassword}});
+    auto dropped = panel_->http().del("/api/v1/databases/bob_other", bob_);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const bool held_still_pending = !held_done;
+    ASSERT_EQ(holder.exec("COMMIT"), 0u);
+    dropper.join();
+    std::printf(
+        "while alice_held is locked: create bob_side %d and delete bob_other %d in %.0f ms; "
+        "the held delete answered %d afterwards\n",
+        made.status, dropped.status, ms, held_status);
+    EXPECT_TRUE(drop_was_waiting) << "the DROP never waited on the lock";
+    EXPECT_EQ(made.status, 201) << made.body;
+    EXPECT_EQ(dropped.status, 200) << dropped.body;
+    EXPECT_TRUE(held_still_pending) << "the other databases' changes waited for the held one";
+    // 200, or 503 when the DROP outlived mariadb.query_timeout_s: then a
+    // retry (every step is idempotent) finishes it.
+    EXPECT_TRUE(held_status == 200 || held_status == 503) << held_status;
+    if (held_status == 503) {
+        EXPECT_EQ(panel_->http().del("/api/v1/databases/alice_held", alice_).status, 200);
+    }
+    EXPECT_EQ(panel_->http().del("/api/v1/databases/bob_side", bob_).status, 200);
 }
 
 // A hung server (SIGSTOP) delays database changes only: MariaDB calls never
