@@ -1,5 +1,7 @@
 #include "app/store_watch.h"
 
+#include "store/data_version.h"
+
 #include <spdlog/spdlog.h>
 #include <sys/inotify.h>
 
@@ -22,7 +24,7 @@ Result<void> StoreWatch::start(const std::filesystem::path& wal) {
     inotify_.assign(fd);
     if (inotify_add_watch(fd, wal.c_str(), IN_MODIFY) < 0)
         return internal("cannot watch " + wal.string() + ": " + std::strerror(errno));
-    seen_version_ = db_.data_version();
+    seen_version_ = store_data_version(db_);
     read_events();
     return Ok{};
 }
@@ -46,7 +48,7 @@ void StoreWatch::check() {
     check_queued_ = false;
     int64_t version = 0;
     try {
-        version = db_.data_version();
+        version = store_data_version(db_);
     } catch (const DbError& e) {
         spdlog::warn("store watch: {}", e.message);
         return;

@@ -4,11 +4,11 @@
 // in-memory auth index is reloaded without a restart. The kernel tells it
 // (inotify on the store's WAL file, read on the event loop), and SQLite's
 // data_version tells a foreign commit from the panel's own: no polling.
+#include <array>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <array>
-#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <mutex>

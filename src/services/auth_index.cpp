@@ -5,6 +5,8 @@
 
 namespace wsp {
 
+// Replaces what was held, so it also picks up an offline command's changes
+// (app/store_watch.h).
 Result<void> AuthIndex::load(Db& db) {
     return guarded([&]() -> Result<void> {
         // Held until the swap: a commit made meanwhile by a service is then

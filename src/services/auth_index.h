@@ -28,8 +28,7 @@ struct Authenticated {
 
 class AuthIndex {
   public:
-    // Reads users, keys and live sessions from the store, replacing what
-    // was held (also used to pick up an offline command's changes).
+    // Reads users, keys and live sessions from the store.
     Result<void> load(Db& db);
 
     void put_user(const UserRecord& user);

@@ -84,11 +84,6 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path) {
     return db;
 }
 
-int64_t Db::data_version() {
-    Stmt stmt(*this, "PRAGMA data_version");
-    return stmt.step() ? stmt.integer(0) : 0;
-}
-
 Db::~Db() {
     sqlite3_close(db_);
 }

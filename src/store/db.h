@@ -81,10 +81,6 @@ class Db {
     Result<void> apply_migrations(const std::vector<Migration>& migrations);
     sqlite3* handle() { return db_; }
 
-    // SQLite's PRAGMA data_version on this connection: it changes when
-    // another connection (an offline `wispanel` command) commits.
-    int64_t data_version();
-
   private:
     explicit Db(sqlite3* db) : db_(db) {}
 

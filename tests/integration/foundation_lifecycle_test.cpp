@@ -265,13 +265,14 @@ TEST(FoundationLifecycle, OfflineCommandsReachARunningPanel) {
     auto key = wispanel({"key", "create", "dora", "--data-dir", dir});
     ASSERT_EQ(key.exit_code, 0) << key.output;
     const std::string secret = key.output.substr(0, key.output.find('\n'));
-    EXPECT_TRUE(eventually([&] { return panel.http().get("/api/v1/auth/me", secret).status == 200; }))
-        << "a key made offline is refused by the running panel";
+    EXPECT_TRUE(eventually([&] {
+        return panel.http().get("/api/v1/auth/me", secret).status == 200;
+    })) << "a key made offline is refused by the running panel";
     EXPECT_EQ(object_of(panel.http().get("/api/v1/auth/me", secret))["username"], "dora");
 
     // A password set offline works for the running panel's login.
-    auto passwd = wispanel({"user", "passwd", "dora", "--password", "N3w-Passw0rd-dora",
-                            "--data-dir", dir});
+    auto passwd =
+        wispanel({"user", "passwd", "dora", "--password", "N3w-Passw0rd-dora", "--data-dir", dir});
     ASSERT_EQ(passwd.exit_code, 0) << passwd.output;
     EXPECT_TRUE(eventually([&] {
         return panel.http()
