@@ -86,7 +86,14 @@ Result<void> Panel::create_first_admin() {
     TRY(auto created, services_->users.create("", admin));
     (void)created;
     CHECK_OK(write_secret_file(initial_password_file(), password + "\n"));
-    // Printed this once; the file keeps it until the admin changes it.
+    // Shown once, and only to a person at a terminal: under systemd stderr
+    // is the journal, and a password must never reach a log. The 0600 file
+    // keeps it until the admin changes it.
+    if (!isatty(STDERR_FILENO)) {
+        spdlog::info("first admin 'admin' created; its password is in {} (mode 0600)",
+                     initial_password_file().string());
+        return Ok{};
+    }
     std::fprintf(stderr,
                  "First admin account created:\n  username: admin\n  password: %s\n"
                  "  (also in %s, mode 0600)\n",

@@ -10,6 +10,7 @@
 
 #include "api/routes.h"
 #include "app/panel.h"
+#include "app/store_watch.h"
 #include "base/clock.h"
 #include "http/loopback_proxy.h"
 #include "http/server.h"
@@ -163,6 +164,15 @@ int Panel::serve() {
     spdlog::info("WisPanel {} listening on {}://{}:{}/api/v1 (data dir {})", WSP_VERSION, scheme,
                  host, server.port(), data_dir().string());
 
+    // An offline command (`wispanel key create`, `user add|passwd`) on this
+    // data dir takes effect at once: its commit reloads the auth index.
+    StoreWatch store_watch(io, workers, *db_, [this] {
+        if (auto r = index_.load(*db_); !r)
+            spdlog::error("reloading the auth index: {}", r.error().message);
+    });
+    if (auto r = store_watch.start(data_dir() / "panel.db-wal"); !r)
+        spdlog::warn("{}; offline commands take effect at the next start", r.error().message);
+
     // Housekeeping: write key last_used back, forget closed rate windows and
     // expired sessions.
     asio::steady_timer housekeeping(io);
@@ -188,6 +198,7 @@ int Panel::serve() {
         server.shutdown();
         if (pma_server) pma_server->shutdown();
         housekeeping.cancel();
+        store_watch.stop();
         for (auto& guard : keep_running) guard.reset();
         // If a request hangs, stop anyway after the grace period.
         std::thread([&loops] {

@@ -109,7 +109,7 @@ struct FtpConfig {  // issue 5
     std::string passive_ports = "30000-30050";
     int64_t max_sessions = 50;
     bool tls = true;           // offer explicit FTPS (AUTH TLS) when mod_tls is installed
-    bool require_tls = false;  // refuse logins and transfers without TLS
+    bool require_tls = true;  // refuse account logins and transfers without TLS
     std::string tls_cert;      // empty: the panel's certificate (server.tls_cert or DATA_DIR/tls)
     std::string tls_key;
 };

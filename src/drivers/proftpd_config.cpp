@@ -78,7 +78,6 @@ std::string render_proftpd_global(const ProftpdSettings& s) {
           << "  TLSProtocol TLSv1.2 TLSv1.3\n"
           << "  TLS" << kind << "CertificateFile " << q(s.tls->cert) << "\n"
           << "  TLS" << kind << "CertificateKeyFile " << q(s.tls->key) << "\n"
-          << "  TLSRequired " << (s.tls->required ? "on" : "off") << "\n"
           << "  TLSVerifyClient off\n"
           // Stock clients (Python's ftplib) do not reuse the TLS session on
           // the data channel.
@@ -118,6 +117,14 @@ std::string render_proftpd_global(const ProftpdSettings& s) {
     return o.str();
 }
 
+// TLSRequired sits in the main server's context, outside <Global>: virtual
+// hosts inherit only <Global>, so the anonymous sites (RFC 7151 HOST) stay
+// reachable without TLS while every account login needs it.
+std::string render_tls_required(const ProftpdSettings& s) {
+    if (!s.tls) return "";
+    return std::string("TLSRequired ") + (s.tls->required ? "on" : "off") + "\n";
+}
+
 std::string render_anonymous_hosts(const ProftpdSettings& s) {
     std::ostringstream o;
     for (const auto& site : s.anonymous) {
@@ -144,7 +151,7 @@ std::string render_proftpd_snippet(const ProftpdSettings& s) {
       << "# ProFTPD reads the panel's FTP accounts from its SQLite file.\n"
       << "# Needs mod_sql, mod_sql_sqlite, mod_quotatab, mod_quotatab_sql, mod_wrap2,\n"
       << "# mod_wrap2_sql (and mod_tls for FTPS) loaded: scripts/system/setup-proftpd.sh.\n"
-      << render_proftpd_global(s) << render_anonymous_hosts(s);
+      << render_proftpd_global(s) << render_tls_required(s) << render_anonymous_hosts(s);
     return o.str();
 }
 
@@ -178,7 +185,7 @@ std::string render_proftpd_config(const ProftpdSettings& s) {
       << "ControlsEngine off\n"
       << "ServerIdent on \"FTP server ready\"\n"
       // Virtual hosts inherit nothing from the server config, only <Global>.
-      << render_proftpd_global(s) << render_anonymous_hosts(s);
+      << render_proftpd_global(s) << render_tls_required(s) << render_anonymous_hosts(s);
     return o.str();
 }
 

@@ -150,6 +150,12 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
             a.rejection->headers.emplace_back(
                 "Retry-After", std::to_string(std::max<int64_t>(1, d.reset_at - now)));
         }
+    } else {
+        // Every authenticated response carries the headers (the contract);
+        // a lifted limit says so instead of leaving them out.
+        a.headers = {{"X-RateLimit-Limit", "unlimited"},
+                     {"X-RateLimit-Remaining", "unlimited"},
+                     {"X-RateLimit-Reset", "0"}};
     }
     if (!a.rejection && !scopes_allow(a.auth->caller.scopes, a.route->area, is_read(method))) {
         a.rejection = error_response(

@@ -5,13 +5,24 @@
 
 namespace wsp {
 
+// Replaces what was held, so it also picks up an offline command's changes
+// (app/store_watch.h).
 Result<void> AuthIndex::load(Db& db) {
     return guarded([&]() -> Result<void> {
+        // Held until the swap: a commit made meanwhile by a service is then
+        // either in what is read here or put into the index after the swap.
+        std::lock_guard store_lock(db.mutex());
         auto users = UserRepo(db).list();
         auto keys = ApiKeyRepo(db).list_all();
         auto sessions = SessionRepo(db).list_live(0);
         auto packages = PackageRepo(db).list();
         std::unique_lock lock(mutex_);
+        // A reload replaces the whole picture (rows deleted elsewhere go).
+        users_.clear();
+        packages_.clear();
+        keys_by_hash_.clear();
+        key_hash_by_id_.clear();
+        sessions_.clear();
         for (auto u : users) {
             u.password_hash.clear();
             users_[u.username] = std::move(u);

@@ -167,6 +167,17 @@ TEST_F(FoundationRateLimit, PerKeyLimitOverridesTheGlobalOne) {
         ASSERT_EQ(http().get("/api/v1/auth/me", unlimited).status, 200) << i;
 }
 
+// The documentation says every authenticated response carries the headers;
+// a lifted limit says "unlimited" rather than leaving them out.
+TEST_F(FoundationRateLimit, AnUnlimitedKeyStillGetsTheHeaders) {
+    const std::string unlimited = fresh_key(0);
+    auto r = http().get("/api/v1/auth/me", unlimited);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("X-RateLimit-Limit"), "unlimited");
+    EXPECT_EQ(r.header("X-RateLimit-Remaining"), "unlimited");
+    EXPECT_EQ(r.header("X-RateLimit-Reset"), "0");
+}
+
 // Login attempts per client IP: 20 a minute by default.
 class FoundationLoginIpLimit : public ::testing::Test {
   protected:

@@ -20,12 +20,17 @@ inline std::string ftp_url(int port, const std::string& path = "/") {
     return "ftp://127.0.0.1:" + std::to_string(port) + path;
 }
 
+enum class FtpTransport { ftps, plain };
+
 // Runs curl as `user`; returns its exit code (0 = success, -1 = could not
-// run) and keeps its output.
+// run) and keeps its output. Account logins need TLS by default
+// (ftp.require_tls), so curl speaks explicit FTPS unless told otherwise.
 inline int ftp_curl(const std::string& user, const std::string& password,
-                    std::vector<std::string> args, std::string* output = nullptr) {
+                    std::vector<std::string> args, std::string* output = nullptr,
+                    FtpTransport transport = FtpTransport::ftps) {
     std::vector<std::string> argv = {"/usr/bin/curl", "-sS",    "--max-time",         "20",
                                      "--path-as-is",  "--user", user + ":" + password};
+    if (transport == FtpTransport::ftps) argv.insert(argv.end(), {"--ssl-reqd", "-k"});
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = run_process(argv, ProcessOptions{.timeout = std::chrono::seconds(30)});
     if (!r.ok()) return -1;
@@ -67,9 +72,10 @@ inline std::string ftp_session_after(int port, const std::string& user, const st
                                      const std::function<void()>& act) {
     static const char* kScript = R"py(
 import ftplib, sys, time
-f = ftplib.FTP()
+f = ftplib.FTP_TLS()  # account logins need TLS (ftp.require_tls)
 f.connect("127.0.0.1", int(sys.argv[1]), timeout=10)
 f.login(sys.argv[2], sys.argv[3])
+f.prot_p()
 f.nlst()
 open(sys.argv[4], "w").write("IN")
 time.sleep(3)

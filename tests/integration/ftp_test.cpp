@@ -553,13 +553,17 @@ db.execute("ROLLBACK")
     EXPECT_EQ(login("bob_locked", kPassword), 0);
 }
 
-TEST(FtpRequireTls, PlainLoginsAreRefused) {
+// Account logins need TLS by default (ftp.require_tls = true): a plain
+// login is refused, explicit FTPS works. `ftp.require_tls=false` allows
+// plain logins again.
+void expect_tls_policy(bool require_tls_by_default) {
     const int port = free_port();
     const int base = 42000 + static_cast<int>(::getpid() % 1000) * 10;
-    PanelProcess panel(PanelOptions{
-        .config = {"ftp.port=" + std::to_string(port),
-                   "ftp.passive_ports=" + std::to_string(base) + "-" + std::to_string(base + 9),
-                   "ftp.require_tls=true"}});
+    std::vector<std::string> config = {
+        "ftp.port=" + std::to_string(port),
+        "ftp.passive_ports=" + std::to_string(base) + "-" + std::to_string(base + 9)};
+    if (!require_tls_by_default) config.push_back("ftp.require_tls=false");
+    PanelProcess panel(PanelOptions{.config = config});
     const auto key = panel.admin_key();
     auto r = panel.http().post("/api/v1/ftp",
                                {{"username", "tlsonly"}, {"password", "S3cure-pass"}}, key);
@@ -577,7 +581,18 @@ TEST(FtpRequireTls, PlainLoginsAreRefused) {
     for (int i = 0; i < 50 && (rc = curl({"--ssl-reqd", "-k"})) == 7; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     EXPECT_EQ(rc, 0);
-    EXPECT_NE(curl({}), 0);
+    if (require_tls_by_default)
+        EXPECT_NE(curl({}), 0) << "a plain-text FTP login was accepted";
+    else
+        EXPECT_EQ(curl({}), 0) << "ftp.require_tls=false still refuses plain FTP";
+}
+
+TEST(FtpRequireTls, PlainLoginsAreRefusedByDefault) {
+    expect_tls_policy(true);
+}
+
+TEST(FtpRequireTls, PlainLoginsCanBeAllowed) {
+    expect_tls_policy(false);
 }
 
 }  // namespace

@@ -232,7 +232,9 @@ def use_reload_script():
 
 
 def curl_ftp(url, user, *args):
-    return subprocess.run(["curl", "-sS", "--max-time", "10", "--user", user, *args, url],
+    # Account logins need TLS by default (ftp.require_tls): explicit FTPS.
+    return subprocess.run(["curl", "-sS", "--max-time", "10", "--ssl-reqd", "-k",
+                           "--user", user, *args, url],
                           capture_output=True, text=True)
 
 

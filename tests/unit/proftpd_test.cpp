@@ -105,6 +105,10 @@ TEST(ProftpdConfig, RendersTheVerifiedSettings) {
     EXPECT_NE(conf.find("LoadModule mod_tls.c"), std::string::npos);
     EXPECT_NE(conf.find("TLSECCertificateFile \"/c.pem\""), std::string::npos);
     EXPECT_NE(conf.find("TLSRequired on"), std::string::npos);
+    // In the main server, not <Global>: the anonymous virtual hosts (which
+    // inherit only <Global>) stay reachable without TLS.
+    EXPECT_GT(conf.find("TLSRequired on"), conf.find("</Global>"));
+    EXPECT_LT(conf.find("TLSRequired on"), conf.find("<VirtualHost"));
     EXPECT_NE(conf.find("NoSessionReuseRequired"), std::string::npos);
 }
 

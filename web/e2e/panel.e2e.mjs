@@ -62,9 +62,12 @@ function freePort() {
 }
 
 // curl as the FTP client: its exit code (0 ok, 67 login denied) and output.
+// FTP account logins need TLS (ftp.require_tls, on by default): explicit
+// FTPS with the panel's self-signed certificate.
 function curl(args) {
+  const ftps = args.some((a) => a.startsWith('ftp://')) ? ['--ssl-reqd', '-k'] : [];
   return new Promise((resolve) => {
-    execFile('/usr/bin/curl', ['-sS', '--max-time', '15', ...args], (err, stdout, stderr) =>
+    execFile('/usr/bin/curl', ['-sS', '--max-time', '15', ...ftps, ...args], (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });

@@ -1,0 +1,62 @@
+#include "app/store_watch.h"
+
+#include "store/data_version.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/inotify.h>
+
+#include <boost/asio/post.hpp>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+namespace wsp {
+
+namespace asio = boost::asio;
+
+StoreWatch::StoreWatch(asio::io_context& io, asio::thread_pool& workers, Db& db,
+                       std::function<void()> on_foreign_commit)
+    : inotify_(io), workers_(workers), db_(db), on_foreign_commit_(std::move(on_foreign_commit)) {}
+
+Result<void> StoreWatch::start(const std::filesystem::path& wal) {
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0) return internal(std::string("inotify_init1: ") + std::strerror(errno));
+    inotify_.assign(fd);
+    if (inotify_add_watch(fd, wal.c_str(), IN_MODIFY) < 0)
+        return internal("cannot watch " + wal.string() + ": " + std::strerror(errno));
+    seen_version_ = store_data_version(db_);
+    read_events();
+    return Ok{};
+}
+
+void StoreWatch::stop() {
+    boost::system::error_code ignored;
+    inotify_.close(ignored);
+}
+
+void StoreWatch::read_events() {
+    inotify_.async_read_some(asio::buffer(buffer_), [this](boost::system::error_code ec, size_t) {
+        if (ec) return;  // closed at shutdown
+        // One check covers any number of writes that arrive before it runs.
+        if (!check_queued_.exchange(true)) asio::post(workers_, [this] { check(); });
+        read_events();
+    });
+}
+
+void StoreWatch::check() {
+    std::lock_guard lock(check_mutex_);
+    check_queued_ = false;
+    int64_t version = 0;
+    try {
+        version = store_data_version(db_);
+    } catch (const DbError& e) {
+        spdlog::warn("store watch: {}", e.message);
+        return;
+    }
+    if (version == seen_version_) return;  // only the panel's own commits
+    seen_version_ = version;
+    spdlog::info("store changed by another process: reloading accounts and keys");
+    on_foreign_commit_();
+}
+
+}  // namespace wsp
