@@ -97,9 +97,15 @@ std::filesystem::path SandboxIdentity::home_of(const std::string& account) const
 
 uid_t SandboxIdentity::uid_of(const std::string& account) const {
     if (!per_account_ || account.empty()) return uid_;
+    {
+        std::lock_guard lock(cache_mutex_);
+        if (auto it = cache_.find(account); it != cache_.end()) return it->second;
+    }
     auto uid = guarded(
         [&]() -> Result<std::optional<int64_t>> { return SandboxUidRepo(db_).find(account); });
     if (!uid.ok() || !*uid) return 0;
+    std::lock_guard lock(cache_mutex_);
+    cache_[account] = static_cast<uid_t>(**uid);
     return static_cast<uid_t>(**uid);
 }
 
@@ -117,6 +123,8 @@ Result<void> SandboxIdentity::create_home(const std::string& account) {
             }));
         if (!got) return internal("sandbox: every uid of sandbox.uid_base .. + uid_count is taken");
         uid = gid = static_cast<uid_t>(*got);
+        std::lock_guard lock(cache_mutex_);
+        cache_.erase(account);  // a stale answer from an earlier account of that name
     }
     TRY(Fd homes, open_dir(homes_));
     if (::mkdirat(homes.get(), account.c_str(), 0750) != 0) {
@@ -139,6 +147,8 @@ Result<void> SandboxIdentity::remove_home(const std::string& account) {
             return Ok{};
         }));
     }
+    std::lock_guard lock(cache_mutex_);
+    cache_.erase(account);
     return Ok{};
 }
 

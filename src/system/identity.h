@@ -9,7 +9,9 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -97,6 +99,10 @@ class SandboxIdentity final : public Identity {
     bool per_account_;  // running as root: one uid per account
     uid_t uid_;         // the shared user (as root: only for uid_of(""))
     gid_t gid_;
+    // uid_of answers per listed file: uids found in the store, until the
+    // account's home is removed.
+    mutable std::mutex cache_mutex_;
+    mutable std::map<std::string, uid_t> cache_;
 };
 
 }  // namespace wsp
