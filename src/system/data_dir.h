@@ -20,9 +20,9 @@ struct DataDirPolicy {
 };
 
 // DATA_DIR and home/ become exactly 0711 (traversable, not listable);
-// pma/ may keep execute bits for the PHP user (no read or write for group
-// or others); every other entry directly in DATA_DIR loses all group and
-// other bits (the subtrees then cannot be reached by anyone else).
+// pma/ and run/ may keep execute bits (the PHP user, and everyone's way to
+// the MariaDB socket) but no read or write for group or others; every other entry directly in
+// DATA_DIR loses all group and other bits (the subtrees then cannot be reached by anyone else).
 // Symlinks are reported, never followed.
 Result<void> secure_data_dir(const std::filesystem::path& dir, const DataDirPolicy& policy);
 
