@@ -206,7 +206,8 @@ TEST(IsolationStart, HomesOfTheSharedUserLayoutAreHandedToTheirAccounts) {
         p.keep_data_dir();
     }
     // The layout before issue 14: no uid table, every home the shared user's.
-    sql(data, "DROP TABLE IF EXISTS sandbox_uids; DELETE FROM schema_migrations WHERE version = 9;");
+    sql(data,
+        "DROP TABLE IF EXISTS sandbox_uids; DELETE FROM schema_migrations WHERE version = 9;");
     const fs::path carol = data / "home" / "carol";
     fs::create_directories(carol / "site" / "deep");
     write_file(carol / "site" / "deep" / "index.html", "hi");
