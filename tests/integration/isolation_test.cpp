@@ -151,6 +151,21 @@ TEST_F(Isolation, FilesMadeThroughTheApiBelongToTheAccountsUid) {
     const auto f = stat_of(home("alice") / "mine.txt");
     EXPECT_EQ(f.st_uid, stat_of(home("alice")).st_uid);
     EXPECT_NE(f.st_uid, stat_of(home("bob")).st_uid);
+    // A streamed (multipart) upload and a directory too.
+    const fs::path local = make_temp_dir("wsp-iso-up") / "sent.bin";
+    write_file(local, "uploaded");
+    auto up = run_process(
+        {"/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+         "Authorization: Bearer " + alice_, "-F", "path=/", "-F", "file=@" + local.string(),
+         "http://127.0.0.1:" + std::to_string(panel_->port()) + "/api/v1/files/upload"});
+    ASSERT_TRUE(up.ok());
+    EXPECT_TRUE(up->output.starts_with("20")) << up->output;
+    ASSERT_EQ(http().post("/api/v1/files/mkdir", json::object{{"path", "/made"}}, alice_).status,
+              200);
+    for (const char* name : {"sent.bin", "made"})
+        EXPECT_EQ(stat_of(home("alice") / name).st_uid, f.st_uid) << name;
+    std::error_code ec;
+    fs::remove_all(local.parent_path(), ec);
     // The path checks answer first; bob's file stays unreachable either way.
     auto r = http().get("/api/v1/files/read?path=" + std::string("/../bob/secret.txt"), alice_);
     EXPECT_NE(r.status, 200);
