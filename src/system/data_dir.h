@@ -15,8 +15,8 @@ namespace wsp {
 struct DataDirPolicy {
     // Entries owned by these uids (the accounts' range) stop the start: an
     // account could change their modes back.
-    uid_t first_account_uid = 0;
-    uid_t last_account_uid = 0;  // first > last: no range
+    uid_t first_account_uid = 1;
+    uid_t last_account_uid = 0;  // first > last (the default): no range
 };
 
 // DATA_DIR and home/ become exactly 0711 (traversable, not listable);

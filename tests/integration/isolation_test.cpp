@@ -118,12 +118,12 @@ TEST_F(Isolation, HealthReportsUidIsolation) {
 TEST_F(Isolation, AJobCannotReadOrWriteAnotherHome) {
     const std::string out = run_job(http(), alice_,
                                     "id -u; cat ../bob/secret.txt; echo pwned > ../bob/evil.txt; "
-                                    "ls ../bob; ls ..; echo end");
+                                    "ls ../bob | sed s/^/LISTED:/; ls .. | sed s/^/LISTED:/; "
+                                    "echo end");
     EXPECT_NE(out.find("end"), std::string::npos) << out;
     EXPECT_EQ(out.find(kBobSecret), std::string::npos) << "alice read bob's file: " << out;
     EXPECT_FALSE(fs::exists(home("bob") / "evil.txt")) << "alice wrote into bob's home";
-    EXPECT_EQ(out.find("secret.txt"), std::string::npos) << "alice listed bob's home: " << out;
-    EXPECT_EQ(out.find("bob\n"), std::string::npos) << "alice listed the homes: " << out;
+    EXPECT_EQ(out.find("LISTED:"), std::string::npos) << "alice listed a home: " << out;
     EXPECT_NE(out.find(std::to_string(stat_of(home("alice")).st_uid) + "\n"), std::string::npos)
         << "not run as alice's uid: " << out;
 }
@@ -260,6 +260,7 @@ TEST(IsolationStart, HomesOfTheSharedUserLayoutAreHandedToTheirAccounts) {
     }
     {
         // Once: a restart keeps the uids and logs no hand-over.
+        fs::remove(data / "panel.log");
         PanelProcess p(PanelOptions{.data_dir = data});
         EXPECT_EQ(stat_of(carol).st_uid, carol_uid);
         EXPECT_EQ(p.log().find("home of carol now belongs"), std::string::npos);
