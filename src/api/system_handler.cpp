@@ -15,7 +15,8 @@ Response health(Services& s, const Request&) {
     return json_response({{"status", all_up ? "ok" : "degraded"},
                           {"version", WSP_VERSION},
                           {"components", std::move(components)},
-                          {"disk_quota", s.ctx.identity.quota_state()}});
+                          {"disk_quota", s.ctx.identity.quota_state()},
+                          {"isolation", s.ctx.identity.isolation()}});
 }
 
 Response openapi(Services&, const Request&) {

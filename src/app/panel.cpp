@@ -12,6 +12,7 @@
 
 #include "base/secrets.h"
 #include "store/account_repos.h"
+#include "system/data_dir.h"
 #include "system/system_identity.h"
 
 namespace wsp {
@@ -33,10 +34,17 @@ Result<void> write_secret_file(const std::filesystem::path& path, const std::str
     return Ok{};
 }
 
-// identity.mode picks the seam (docs/system-mode.md).
-Result<std::unique_ptr<Identity>> make_identity(const Config& c) {
+// identity.mode picks the seam (docs/system-mode.md). In sandbox mode the
+// accounts of an older data dir get their own uids here, before any area
+// acts for them.
+Result<std::unique_ptr<Identity>> make_identity(const Config& c, Db& db) {
     if (c.identity.mode == "sandbox") {
-        TRY(auto id, SandboxIdentity::create(c.paths.data_dir, c.sandbox.user));
+        TRY(auto id, SandboxIdentity::create(c.paths.data_dir, c.sandbox, db));
+        TRY(auto users,
+            guarded([&]() -> Result<std::vector<UserRecord>> { return UserRepo(db).list(); }));
+        std::vector<std::string> names;
+        for (const auto& u : users) names.push_back(u.username);
+        CHECK_OK(id->adopt_homes(names));
         return std::unique_ptr<Identity>(std::move(id));
     }
     if (c.identity.mode == "system") {
@@ -46,24 +54,33 @@ Result<std::unique_ptr<Identity>> make_identity(const Config& c) {
     return validation("identity.mode must be \"sandbox\" or \"system\"");
 }
 
+// The accounts' uid range in sandbox mode as root (nothing in the data dir
+// may belong to it); none otherwise.
+DataDirPolicy data_dir_policy(const Config& c) {
+    DataDirPolicy policy;
+    if (c.identity.mode == "sandbox" && ::geteuid() == 0 && c.sandbox.uid_base > 0 &&
+        c.sandbox.uid_count > 0) {
+        policy.first_account_uid = static_cast<uid_t>(c.sandbox.uid_base);
+        policy.last_account_uid = static_cast<uid_t>(c.sandbox.uid_base + c.sandbox.uid_count - 1);
+    }
+    return policy;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Panel>> Panel::open(Config config) {
     if (!init_crypto()) return internal("libsodium failed to initialise");
     std::unique_ptr<Panel> p(new Panel(std::move(config)));
     p->pma_proxy_secret_ = random_hex(32);
-    std::error_code ec;
-    std::filesystem::create_directories(p->data_dir(), ec);
-    if (ec) return validation("cannot create data dir " + p->data_dir().string());
-    // Traversable (account homes live below), not listable by others.
-    ::chmod(p->data_dir().c_str(), 0711);
-    for (const char* sub : {"run", "tls", "log"}) {
-        std::filesystem::create_directories(p->data_dir() / sub, ec);
-        ::chmod((p->data_dir() / sub).c_str(), 0700);
-    }
-    TRY(p->db_, Db::open((p->data_dir() / "panel.db").string()));
-    ::chmod((p->data_dir() / "panel.db").c_str(), 0600);
-    TRY(p->identity_, make_identity(p->config_));
+    // Everything the panel makes for itself from here to the store's first
+    // open is private: SQLite gives panel.db-wal/-shm the database's mode,
+    // which a 022 umask made 0644 (readable by every account's jobs). The
+    // usual umask comes back once the store and homes exist, for the files
+    // made for accounts (which set their own modes anyway).
+    const mode_t saved_umask = ::umask(077);
+    auto opened = p->open_store_and_identity();
+    ::umask(saved_umask);
+    CHECK_OK(opened);
     p->ctx_.reset(new PanelContext{p->config_, *p->db_, p->index_, *p->identity_});
     p->services_ = std::make_unique<Services>(*p->ctx_);
     CHECK_OK(p->create_first_admin());
@@ -71,6 +88,23 @@ Result<std::unique_ptr<Panel>> Panel::open(Config config) {
     CHECK_OK(wire_areas(*p));
     CHECK_OK(wire_system(*p));
     return p;
+}
+
+Result<void> Panel::open_store_and_identity() {
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir(), ec);
+    if (ec) return validation("cannot create data dir " + data_dir().string());
+    for (const char* sub : {"run", "tls", "log"}) {
+        std::filesystem::create_directories(data_dir() / sub, ec);
+        ::chmod((data_dir() / sub).c_str(), 0700);
+    }
+    // Before the store opens: a -wal left world-readable by an older
+    // version is narrowed before it is used again.
+    CHECK_OK(secure_data_dir(data_dir(), data_dir_policy(config_)));
+    TRY(db_, Db::open((data_dir() / "panel.db").string()));
+    ::chmod((data_dir() / "panel.db").c_str(), 0600);
+    TRY(identity_, make_identity(config_, *db_));
+    return Ok{};
 }
 
 void Panel::on_serve(std::function<Result<void>()> start, std::function<void()> stop) {

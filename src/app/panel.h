@@ -56,6 +56,9 @@ class Panel {
 
   private:
     explicit Panel(Config config) : config_(std::move(config)) {}
+    // The data dir (modes checked), the store, and the identity (homes of
+    // an older layout adopted); run under umask 077.
+    Result<void> open_store_and_identity();
     Result<void> create_first_admin();
 
     Config config_;

@@ -1,6 +1,8 @@
 // Panel::serve: TLS set-up, the event loop, the worker pool, periodic
 // housekeeping and graceful shutdown.
+#include <arpa/inet.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -34,6 +36,38 @@ Result<std::unique_ptr<asio::ssl::context>> tls_for(const Config& config,
     }
     TRY(TlsFiles files, ensure_tls_certificate(data_dir / "tls", config.server.hostnames));
     return make_tls_context(files.cert.string(), files.key.string());
+}
+
+// The host part of "host:port" ("[::1]:2083" too) is a loopback address.
+bool is_loopback_host(std::string host) {
+    if (host == "localhost" || host == "::1") return true;
+    in_addr v4{};
+    return ::inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+bool is_loopback_listen(const std::string& listen) {
+    std::string host = listen.substr(0, listen.rfind(':'));
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    return is_loopback_host(host);
+}
+
+// Without isolation between accounts the panel must not be reachable from
+// other machines: a customer there could use its account to read every
+// other account's files.
+Result<void> require_loopback(const Config& c) {
+    if (!is_loopback_listen(c.server.listen))
+        return validation("server.listen = \"" + c.server.listen +
+                          "\" is not a loopback address, but without root the panel cannot give "
+                          "accounts their own uids: run it as root, or listen on 127.0.0.1 "
+                          "(docs/config.md, sandbox)");
+    const bool own_ftp = c.ftp.enabled && c.ftp.mode == "sandbox";
+    if (own_ftp && !is_loopback_host(c.ftp.address))
+        return validation("ftp.address = \"" + c.ftp.address +
+                          "\" is not a loopback address, but without root the panel cannot give "
+                          "accounts their own uids: run it as root, or use 127.0.0.1 "
+                          "(docs/config.md, sandbox)");
+    return Ok{};
 }
 
 // "scheme://host:port" of a listener bound to `listen` (its host part) and
@@ -80,6 +114,16 @@ std::string Panel::pma_base_url() const {
 }
 
 int Panel::serve() {
+    if (identity_->isolation() == "none") {
+        spdlog::warn(
+            "not running as root: every account's files, jobs and FTP sessions run as uid {}, so "
+            "accounts are NOT isolated from each other; only loopback addresses are allowed",
+            ::geteuid());
+        if (auto r = require_loopback(config_); !r) {
+            spdlog::critical("{}", r.error().message);
+            return 1;
+        }
+    }
     std::unique_ptr<asio::ssl::context> tls;
     if (config_.server.tls) {
         auto ctx = tls_for(config_, data_dir());

@@ -47,6 +47,8 @@ const Key kKeys[] = {
     WSP_KEY("rate_limit.requests_per_minute", c.rate_limit.requests_per_minute),
     WSP_KEY("paths.data_dir", c.paths.data_dir),
     WSP_KEY("sandbox.user", c.sandbox.user),
+    WSP_KEY("sandbox.uid_base", c.sandbox.uid_base),
+    WSP_KEY("sandbox.uid_count", c.sandbox.uid_count),
     WSP_KEY("log.level", c.log.level),
 
     // mariadb.* and pma.* (issue 4)

@@ -52,9 +52,14 @@ struct PathsConfig {
 };
 
 struct SandboxConfig {
-    // OS user that owns every account's home when the panel runs as root;
-    // when not root the panel's own user is used.
+    // OS user that runs what belongs to no account (anonymous FTP) when the
+    // panel runs as root, and owned every home before issue 14; when not
+    // root the panel's own user is used for everything.
     std::string user = "wispanel";
+    // As root, each account gets its own uid (= gid) from this range, handed
+    // out once and never reused (schema/0009_sandbox_uids.sql).
+    int64_t uid_base = 2000000;
+    int64_t uid_count = 100000;
 };
 
 struct LogConfig {

@@ -1,17 +1,22 @@
 #pragma once
 // Maps a panel account to its OS identity and home directory. Sandbox mode
-// gives every account one shared unprivileged uid and a home under
-// DATA_DIR/home; system mode (system/system_identity.h) maps each account to
-// its own Linux user. Services only talk to this interface, never ask which
-// mode it is.
+// gives every account a home under DATA_DIR/home and, when the panel runs
+// as root, its own uid (no /etc/passwd entry; schema/0009_sandbox_uids.sql);
+// without root every account shares the panel's own uid and nothing
+// isolates accounts from each other. System mode (system/system_identity.h)
+// maps each account to its own Linux user. Services only talk to this
+// interface, never ask which mode it is.
 #include <sys/types.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
+#include "config/config.h"
 
 namespace wsp {
 
@@ -42,29 +47,62 @@ class Identity {
     virtual Result<void> set_quota_mb(const std::string&, int64_t) { return Ok{}; }
     // "enforced" or "unsupported", for /health.
     virtual std::string quota_state() const { return "unsupported"; }
+    // "uid" when each account runs as its own uid, "none" when all share
+    // one; for /health and the start-up checks.
+    virtual std::string isolation() const { return "uid"; }
 };
+
+class Db;
 
 class SandboxIdentity final : public Identity {
   public:
-    // When the panel runs as root, `os_user` owns every home (never root
-    // itself); otherwise the panel's own uid does.
+    // As root, each account gets its own uid (= gid) from sandbox.uid_base
+    // .. + uid_count, recorded in `db`; sandbox.user then only runs what
+    // belongs to no account (uid_of("")). Without root the panel's own uid
+    // is everybody's.
     static Result<std::unique_ptr<SandboxIdentity>> create(const std::filesystem::path& data_dir,
-                                                           const std::string& os_user);
+                                                           const SandboxConfig& config, Db& db);
+
+    // Upgrade from the shared-user layout, once per account: an account
+    // without a uid yet gets one, and its existing home (owned by the old
+    // shared user) is handed to it without following links. Nothing to do
+    // without root.
+    Result<void> adopt_homes(const std::vector<std::string>& accounts);
 
     std::filesystem::path home_of(const std::string& account) const override;
-    uid_t uid_of(const std::string&) const override { return uid_; }
-    gid_t gid_of(const std::string&) const override { return gid_; }
+    // 0 (which every caller refuses to act as) for an account without a uid.
+    uid_t uid_of(const std::string& account) const override;
+    // The account's uid number (its private group), or the shared group.
+    gid_t gid_of(const std::string& account) const override;
+    // Refuses (409) a home that already exists: it holds someone's files.
     Result<void> create_home(const std::string& account) override;
+    // Removes the home; the account's uid is retired, never handed out again.
     Result<void> remove_home(const std::string& account) override;
     Result<void> make_dirs(const std::string& account,
                            const std::filesystem::path& relative) override;
+    std::string isolation() const override { return per_account_ ? "uid" : "none"; }
 
   private:
-    SandboxIdentity(std::filesystem::path homes, uid_t uid, gid_t gid)
-        : homes_(std::move(homes)), uid_(uid), gid_(gid) {}
+    SandboxIdentity(std::filesystem::path homes, SandboxConfig config, Db& db, bool per_account,
+                    uid_t uid, gid_t gid)
+        : homes_(std::move(homes)),
+          config_(std::move(config)),
+          db_(db),
+          per_account_(per_account),
+          uid_(uid),
+          gid_(gid) {}
+    Result<void> adopt_home(const std::string& account);
+
     std::filesystem::path homes_;
-    uid_t uid_;
+    SandboxConfig config_;
+    Db& db_;
+    bool per_account_;  // running as root: one uid per account
+    uid_t uid_;         // the shared user (as root: only for uid_of(""))
     gid_t gid_;
+    // uid_of answers per listed file: uids found in the store, until the
+    // account's home is removed.
+    mutable std::mutex cache_mutex_;
+    mutable std::map<std::string, uid_t> cache_;
 };
 
 }  // namespace wsp

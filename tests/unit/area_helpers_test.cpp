@@ -29,7 +29,7 @@ class AreaHelpers : public ::testing::Test {
         auto db = Db::open((dir_ / "panel.db").string());
         ASSERT_TRUE(db.ok()) << db.error().message;
         db_ = std::move(*db);
-        auto identity = SandboxIdentity::create(dir_, config_.sandbox.user);
+        auto identity = SandboxIdentity::create(dir_, config_.sandbox, *db_);
         ASSERT_TRUE(identity.ok()) << identity.error().message;
         identity_ = std::move(*identity);
         ctx_ = std::make_unique<PanelContext>(PanelContext{config_, *db_, index_, *identity_});
@@ -177,6 +177,23 @@ TEST_F(AreaHelpers, InTransactionIsAllOrNothing) {
     EXPECT_FALSE(guarded([&]() -> Result<bool> {
                      return DomainRepo(*db_).find("fk.example").has_value();
                  }).value());
+}
+
+TEST_F(AreaHelpers, AsRootEachAccountHasItsOwnUidNeverReused) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+    EXPECT_EQ(identity_->isolation(), "uid");
+    const uid_t ann = identity_->uid_of("ann"), ben = identity_->uid_of("ben");
+    EXPECT_NE(ann, ben);
+    EXPECT_GE(ann, static_cast<uid_t>(config_.sandbox.uid_base));
+    EXPECT_EQ(identity_->gid_of("ann"), ann);
+    EXPECT_EQ(identity_->uid_of("nobody-here"), 0u);  // which every caller refuses
+    // Deleted and made again, the name gets a new uid: the old one's files
+    // (anywhere) never become the new account's.
+    ASSERT_TRUE(services_->users.remove(caller("boss", "admin"), "ann").ok());
+    EXPECT_EQ(identity_->uid_of("ann"), 0u);
+    make_user("ann");
+    EXPECT_NE(identity_->uid_of("ann"), ann);
+    EXPECT_NE(identity_->uid_of("ann"), ben);
 }
 
 TEST_F(AreaHelpers, HomesBelongToTheSandboxUserNeverRoot) {

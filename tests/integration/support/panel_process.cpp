@@ -2,7 +2,9 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -74,11 +76,20 @@ void PanelProcess::start() {
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     const std::string log_path = (data_dir_ / "panel.log").string();
+    const passwd* as = nullptr;
+    if (!options_.run_as_user.empty()) {
+        as = ::getpwnam(options_.run_as_user.c_str());
+        if (!as) throw std::runtime_error("no OS user " + options_.run_as_user);
+    }
+    const uid_t as_uid = as ? as->pw_uid : 0;
+    const gid_t as_gid = as ? as->pw_gid : 0;
     pid_ = ::fork();
     if (pid_ == 0) {
         int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         ::dup2(log, 1);
         ::dup2(log, 2);
+        if (as && (::setgroups(0, nullptr) != 0 || ::setgid(as_gid) != 0 || ::setuid(as_uid) != 0))
+            ::_exit(126);
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }

@@ -21,6 +21,9 @@ struct PanelOptions {
     // The default lifts the rate limit so tests can make many calls; the
     // rate-limit tests set their own.
     bool lift_rate_limit = true;
+    // Run the binary as this OS user instead of the test's own (a panel
+    // without root); the data dir must be writable by it.
+    std::string run_as_user;
 };
 
 class PanelProcess {
