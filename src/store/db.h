@@ -27,21 +27,20 @@ namespace wsp {
 
 class Db;
 
-// A read handle: lets repositories read. Only Db::read() makes one (and
+// A read handle: lets repositories read. Only Db::read() makes one (and a
 // WriteTx is one), so holding it proves the caller went through the store.
 class ReadTx {
   public:
     ReadTx(const ReadTx&) = delete;
     ReadTx& operator=(const ReadTx&) = delete;
 
-  protected:
-    explicit ReadTx(Db& db) : db_(db) {}
-    ~ReadTx() = default;
-
   private:
+    // Private, not protected: nobody else can derive a handle into being.
     friend class Db;
     friend class Stmt;
     friend class WriteTx;
+    explicit ReadTx(Db& db) : db_(db) {}
+    ~ReadTx() = default;
     Db& db_;
 };
 
