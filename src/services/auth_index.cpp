@@ -8,14 +8,14 @@ namespace wsp {
 // Replaces what was held, so it also picks up an offline command's changes
 // (app/store_watch.h).
 Result<void> AuthIndex::load(Db& db) {
-    return guarded([&]() -> Result<void> {
+    return db.read([&](const ReadTx& tx) -> Result<void> {
         // Held until the swap: a commit made meanwhile by a service is then
         // either in what is read here or put into the index after the swap.
         std::lock_guard store_lock(db.mutex());
-        auto users = UserRepo(db).list();
-        auto keys = ApiKeyRepo(db).list_all();
-        auto sessions = SessionRepo(db).list_live(0);
-        auto packages = PackageRepo(db).list();
+        auto users = UserRepo::list(tx);
+        auto keys = ApiKeyRepo::list_all(tx);
+        auto sessions = SessionRepo::list_live(tx, 0);
+        auto packages = PackageRepo::list(tx);
         std::unique_lock lock(mutex_);
         // A reload replaces the whole picture (rows deleted elsewhere go).
         users_.clear();
