@@ -372,7 +372,7 @@ Result<int64_t> FileService::remove_all_of(const std::string& owner) {
     int64_t items = 0;
     const std::string& bin = ctx_.config.files.trash_dir_name;
     (void)with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd trash, files.open_dir(bin));
+        TRY(UniqueFd trash, files.open_dir(bin));
         return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
             if (parse_trash_name(name)) ++items;
             return Ok{};

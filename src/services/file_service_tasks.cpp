@@ -12,9 +12,8 @@ using fs::to_user_path;
 void FileService::remove_leftover(const std::string& owner, const std::string& dir,
                                   const std::string& temp) {
     (void)with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd d, files.open_dir(dir));
-        struct stat st {};
-        if (::fstatat(d.get(), temp.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return Ok{};
+        TRY(UniqueFd d, files.open_dir(dir));
+        if (!fs::lstat_at(d.get(), temp)) return Ok{};
         return fs::remove_at(d.get(), temp, "leftover");
     });
 }
@@ -35,9 +34,7 @@ Result<TaskView> FileService::compress_async(const Caller& c, const OwnerField& 
     }
     CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(auto dst, files.open_parent(target));
-        struct stat st {};
-        if (ow == fs::Overwrite::no &&
-            ::fstatat(dst.first.get(), dst.second.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+        if (ow == fs::Overwrite::no && fs::lstat_at(dst.first.get(), dst.second))
             return conflict("Archive already exists: " + to_user_path(target));
         for (const auto& s : rels) {
             TRY(std::string real, files.real_path(s));
@@ -72,8 +69,8 @@ Result<TaskView> FileService::extract_async(const Caller& c, const OwnerField& o
         TRY(dest, parse(destination, "Destination"));
     }
     CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd in, files.open_regular(source));
-        TRY(Fd d, files.open_dir(dest));
+        TRY(UniqueFd in, files.open_regular(source));
+        TRY(UniqueFd d, files.open_dir(dest));
         return Ok{};
     }));
     const auto& cfg = ctx_.config.files;

@@ -40,9 +40,8 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
 
 // The bin's directory, created (0700, the account's) on first use. A
 // symlink there is refused rather than followed.
-Result<Fd> open_trash(fs::ConfinedFs& files, const std::string& name) {
-    if (::mkdirat(files.root(), name.c_str(), 0700) != 0 && errno != EEXIST)
-        return fs::errno_error(errno, "recycle bin");
+Result<UniqueFd> open_trash(fs::ConfinedFs& files, const std::string& name) {
+    CHECK_OK(fs::make_dir_at(files.root(), name, 0700, "recycle bin"));
     auto fd = open_beneath(files.root(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
     if (!fd) return internal("the recycle bin is not a directory");
     return fd;
@@ -76,7 +75,7 @@ Result<void> FileService::move_to_trash(const std::string& owner, const std::str
     const int64_t ns = now_ns();
     const std::string name = trash_name(rel, ns);
     CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd trash, open_trash(files, bin));
+        TRY(UniqueFd trash, open_trash(files, bin));
         return files.rename(rel, bin + "/" + name, fs::Overwrite::no);
     }));
     // The store keeps the path only when the name cannot give it back
@@ -108,7 +107,7 @@ Result<void> FileService::purge_expired(fs::ConfinedFs& files) {
     if (days <= 0) return Ok{};
     const int64_t cutoff = now_ns() - days * 86400LL * 1'000'000'000LL;
     const std::string& bin = ctx_.config.files.trash_dir_name;
-    TRY(Fd trash, open_trash(files, bin));
+    TRY(UniqueFd trash, open_trash(files, bin));
     // Their rows go when trash() sees them missing.
     return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
         auto parsed = parse_trash_name(name);
@@ -144,13 +143,14 @@ Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerFi
     const std::string& bin = ctx_.config.files.trash_dir_name;
     TRY(auto items, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<TrashItem>> {
             CHECK_OK(purge_expired(files));
-            TRY(Fd trash, open_trash(files, bin));
+            TRY(UniqueFd trash, open_trash(files, bin));
             std::vector<TrashItem> out;
             CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
                 auto parsed = parse_trash_name(name);
-                struct stat st {};
-                if (!parsed || ::fstatat(trash.get(), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-                    return Ok{};
+                if (!parsed) return Ok{};
+                auto found = fs::lstat_at(trash.get(), name);
+                if (!found) return Ok{};
+                const struct stat& st = *found;
                 TrashItem item;
                 item.trash_path = name;
                 auto known = originals.find(name);
@@ -211,10 +211,8 @@ Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field
     if (rel.empty()) return validation("Trash item has no original path");
     const std::string& bin = ctx_.config.files.trash_dir_name;
     CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd trash, open_trash(files, bin));
-        struct stat st {};
-        if (::fstatat(trash.get(), trash_path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-            return not_found("Trash item not found");
+        TRY(UniqueFd trash, open_trash(files, bin));
+        if (!fs::lstat_at(trash.get(), trash_path)) return not_found("Trash item not found");
         if (ow == fs::Overwrite::no && files.exists(rel))
             return conflict("A file already exists at " + original +
                             " (restore with overwrite:true to replace it)");
@@ -239,7 +237,7 @@ Result<int64_t> FileService::empty_trash(const Caller& c, const OwnerField& owne
     TRY(std::string owner, owner_of(c, owner_field));
     const std::string& bin = ctx_.config.files.trash_dir_name;
     TRY(int64_t n, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
-            TRY(Fd trash, open_trash(files, bin));
+            TRY(UniqueFd trash, open_trash(files, bin));
             int64_t count = 0;
             CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
                 CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
@@ -265,10 +263,8 @@ Result<void> FileService::remove_from_trash(const Caller& c, const OwnerField& o
         return validation("Trash path is not an item of the recycle bin");
     const std::string& bin = ctx_.config.files.trash_dir_name;
     CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd trash, open_trash(files, bin));
-        struct stat st {};
-        if (::fstatat(trash.get(), trash_path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-            return not_found("Trash item not found");
+        TRY(UniqueFd trash, open_trash(files, bin));
+        if (!fs::lstat_at(trash.get(), trash_path)) return not_found("Trash item not found");
         return fs::remove_at(trash.get(), trash_path, "recycle bin item");
     }));
     return in_transaction(ctx_.db, [&]() -> Result<void> {

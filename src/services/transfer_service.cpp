@@ -1,11 +1,5 @@
 #include "services/transfer_service.h"
 
-#include <fcntl.h>
-#include <linux/fs.h>
-#include <unistd.h>
-
-#include <cerrno>
-
 #include <spdlog/spdlog.h>
 
 #include "base/clock.h"
@@ -13,6 +7,7 @@
 #include "drivers/fs/act_as.h"
 #include "drivers/fs/confined_fs.h"
 #include "drivers/fs/fs_error.h"
+#include "drivers/fs/staged_files.h"
 #include "drivers/fs/user_path.h"
 #include "services/domain_service.h"
 #include "store/db.h"
@@ -25,18 +20,6 @@ namespace {
 
 std::string join(const std::string& dir, const std::string& name) {
     return dir.empty() ? name : dir + "/" + name;
-}
-
-Result<void> write_all(int fd, std::string_view data, const std::string& what) {
-    while (!data.empty()) {
-        ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fs::errno_error(errno, what);
-        }
-        data.remove_prefix(static_cast<size_t>(n));
-    }
-    return Ok{};
 }
 
 Error too_large(int64_t max_mb) {
@@ -54,39 +37,11 @@ auto as_owner(PanelContext& ctx, const std::string& owner, F&& f)
     return f(files);
 }
 
-// Moves `tmp` in `dir` to `name`: never over a directory; over a file only
-// with `overwrite`. Then the directory is synced (the rename is durable).
-Result<void> place(int dir, const std::string& tmp, const std::string& name, bool overwrite,
-                   const std::string& user_path) {
-    if (::renameat2(dir, tmp.c_str(), dir, name.c_str(), RENAME_NOREPLACE) != 0) {
-        int e = errno;
-        if (e != EEXIST) return fs::errno_error(e, user_path);
-        struct stat st {};
-        if (!overwrite ||
-            (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)))
-            return conflict("File already exists: " + user_path);
-        if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0)
-            return fs::errno_error(errno, user_path);
-    }
-    (void)::fsync(dir);
-    return Ok{};
-}
-
-// 409 when `name` exists in `dir` and may not be replaced.
-Result<void> check_free(int dir, const std::string& name, bool overwrite,
-                        const std::string& user_path) {
-    struct stat st {};
-    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return Ok{};
-    if (!overwrite) return conflict("File already exists: " + user_path);
-    if (S_ISDIR(st.st_mode)) return conflict("A directory exists at " + user_path);
-    return Ok{};
-}
-
 }  // namespace
 
 // ---- multipart session -------------------------------------------------
 
-UploadSession::UploadSession(uid_t uid, gid_t gid, Fd dir, std::string dir_rel, bool overwrite,
+UploadSession::UploadSession(uid_t uid, gid_t gid, UniqueFd dir, std::string dir_rel, bool overwrite,
                              int64_t max_bytes, int64_t max_mb)
     : uid_(uid),
       gid_(gid),
@@ -105,14 +60,11 @@ Result<void> UploadSession::begin_file(const std::string& name) {
     const std::string user_path = to_user_path(join(dir_rel_, name));
     for (const auto& t : temps_)
         if (t.name == name) return validation("Filename appears twice: " + name);
-    CHECK_OK(check_free(dir_.get(), name, overwrite_, user_path));
+    CHECK_OK(fs::check_free(dir_.get(), name, overwrite_, user_path));
     fs::ActAs as(uid_, gid_);
     if (!as.ok()) return internal("cannot take the account's identity for an upload");
     Temp t{fs::temp_name("upload"), name, 0};
-    int fd = ::openat(dir_.get(), t.tmp.c_str(),
-                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) return fs::errno_error(errno, user_path);
-    current_ = Fd(fd);
+    TRY(current_, fs::create_exclusive(dir_.get(), t.tmp, user_path));
     temps_.push_back(std::move(t));
     open_ = true;
     return Ok{};
@@ -123,7 +75,7 @@ Result<void> UploadSession::write(std::string_view data) {
     total_ += static_cast<int64_t>(data.size());
     if (total_ > max_bytes_) return too_large(max_mb_);
     temps_.back().size += static_cast<int64_t>(data.size());
-    return write_all(current_.get(), data, to_user_path(join(dir_rel_, temps_.back().name)));
+    return fs::write_bytes(current_.get(), data, to_user_path(join(dir_rel_, temps_.back().name)));
 }
 
 Result<void> UploadSession::end_file() {
@@ -131,9 +83,8 @@ Result<void> UploadSession::end_file() {
     open_ = false;
     const std::string user_path = to_user_path(join(dir_rel_, temps_.back().name));
     // Complete on disk before it gets its name.
-    if (::fchmod(current_.get(), 0644) != 0 || ::fsync(current_.get()) != 0)
-        return fs::errno_error(errno, user_path);
-    current_ = Fd();
+    CHECK_OK(fs::seal(current_.get(), 0644, user_path));
+    current_ = UniqueFd();
     return Ok{};
 }
 
@@ -144,7 +95,7 @@ Result<std::vector<UploadedFile>> UploadSession::commit() {
     while (!temps_.empty()) {
         Temp t = temps_.front();
         const std::string user_path = to_user_path(join(dir_rel_, t.name));
-        CHECK_OK(place(dir_.get(), t.tmp, t.name, overwrite_, user_path));
+        CHECK_OK(fs::place(dir_.get(), t.tmp, dir_.get(), t.name, overwrite_, user_path));
         temps_.erase(temps_.begin());
         out.push_back({t.name, user_path, t.size});
     }
@@ -153,9 +104,9 @@ Result<std::vector<UploadedFile>> UploadSession::commit() {
 
 void UploadSession::discard() {
     if (temps_.empty()) return;
-    current_ = Fd();
+    current_ = UniqueFd();
     fs::ActAs as(uid_, gid_);
-    for (const auto& t : temps_) ::unlinkat(dir_.get(), t.tmp.c_str(), 0);
+    for (const auto& t : temps_) fs::discard(dir_.get(), t.tmp);
     temps_.clear();
 }
 
@@ -179,7 +130,7 @@ Result<std::unique_ptr<UploadSession>> TransferService::open_session(const std::
                                                                      const std::string& path,
                                                                      bool overwrite) {
     TRY(std::string rel, fs::parse_user_path(path, "Path", reserved()));
-    TRY(Fd dir, as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<Fd> {
+    TRY(UniqueFd dir, as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<UniqueFd> {
             auto d = files.open_dir(rel);
             if (!d && d.error().code == Code::validation)
                 return validation("Path is not a directory: " + path);
@@ -251,17 +202,13 @@ Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& 
     u.expires_at = now_unix() + ctx_.config.files.upload_expire_hours * 3600;
     const std::string& updir = ctx_.config.files.uploads_dir_name;
     CHECK_OK(as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd target, files.open_dir(dir));
-        CHECK_OK(
-            check_free(target.get(), u.filename, u.overwrite, to_user_path(join(dir, u.filename))));
+        TRY(UniqueFd target, files.open_dir(dir));
+        CHECK_OK(fs::check_free(target.get(), u.filename, u.overwrite,
+                                to_user_path(join(dir, u.filename))));
         // The hidden directory at the top of the home, like the bin.
-        if (::mkdirat(files.root(), updir.c_str(), 0700) != 0 && errno != EEXIST)
-            return fs::errno_error(errno, "/");
-        TRY(Fd up, files.open_dir(updir));
-        int fd = ::openat(up.get(), u.id.c_str(),
-                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0) return fs::errno_error(errno, "upload");
-        ::close(fd);
+        CHECK_OK(fs::make_dir_at(files.root(), updir, 0700, "/"));
+        TRY(UniqueFd up, files.open_dir(updir));
+        TRY(UniqueFd data, fs::create_exclusive(up.get(), u.id, "upload"));
         return Ok{};
     }));
     auto stored = in_transaction(ctx_.db, [&]() -> Result<void> {
@@ -308,12 +255,9 @@ Result<std::unique_ptr<TusAppend>> TransferService::tus_append(const Caller& c,
         return fail(Error{Code::too_large, "Body is longer than the rest of the upload (" +
                                                std::to_string(u->length - u->offset) + " bytes)"});
     const std::string data = join(ctx_.config.files.uploads_dir_name, u->id);
-    auto fd = as_owner(ctx_, u->owner, [&](fs::ConfinedFs& files) -> Result<Fd> {
+    auto fd = as_owner(ctx_, u->owner, [&](fs::ConfinedFs& files) -> Result<UniqueFd> {
         TRY(auto parent, files.open_parent(data));
-        int f = ::openat(parent.first.get(), parent.second.c_str(),
-                         O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-        if (f < 0) return fs::errno_error(errno, "upload");
-        return Fd(f);
+        return fs::open_append(parent.first.get(), parent.second, "upload");
     });
     if (!fd) return fail(fd.error());
     // Active again: the expiry counts from the last use.
@@ -358,21 +302,10 @@ Result<std::string> TransferService::complete(const TusUpload& u) {
     const std::string data = join(ctx_.config.files.uploads_dir_name, u.id);
     const std::string user_path = to_user_path(join(u.directory, u.filename));
     auto placed = as_owner(ctx_, u.owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd up, files.open_dir(ctx_.config.files.uploads_dir_name));
-        TRY(Fd target, files.open_dir(u.directory));
-        if (::fchmodat(up.get(), u.id.c_str(), 0644, 0) != 0)
-            return fs::errno_error(errno, user_path);
-        if (::renameat2(up.get(), u.id.c_str(), target.get(), u.filename.c_str(),
-                        RENAME_NOREPLACE) == 0) {
-            (void)::fsync(target.get());
-            return Ok{};
-        }
-        if (errno != EEXIST) return fs::errno_error(errno, user_path);
-        CHECK_OK(check_free(target.get(), u.filename, u.overwrite, user_path));
-        if (::renameat(up.get(), u.id.c_str(), target.get(), u.filename.c_str()) != 0)
-            return fs::errno_error(errno, user_path);
-        (void)::fsync(target.get());
-        return Ok{};
+        TRY(UniqueFd up, files.open_dir(ctx_.config.files.uploads_dir_name));
+        TRY(UniqueFd target, files.open_dir(u.directory));
+        CHECK_OK(fs::chmod_at(up.get(), u.id, 0644, user_path));
+        return fs::place(up.get(), u.id, target.get(), u.filename, u.overwrite, user_path);
     });
     if (!placed) {
         // Nothing half done: a finished upload that cannot be placed goes.
@@ -409,7 +342,7 @@ Result<int64_t> TransferService::purge_expired_uploads() {
 
 // ---- TusAppend ---------------------------------------------------------
 
-TusAppend::TusAppend(TransferService& service, TusUpload upload, Fd data)
+TusAppend::TusAppend(TransferService& service, TusUpload upload, UniqueFd data)
     : service_(service), upload_(std::move(upload)), data_(std::move(data)) {}
 
 TusAppend::~TusAppend() {
@@ -419,15 +352,15 @@ TusAppend::~TusAppend() {
 Result<void> TusAppend::write(std::string_view data) {
     if (upload_.offset + static_cast<int64_t>(data.size()) > upload_.length)
         return Error{Code::too_large, "Body goes past Upload-Length"};
-    CHECK_OK(write_all(data_.get(), data, "upload"));
+    CHECK_OK(fs::write_bytes(data_.get(), data, "upload"));
     upload_.offset += static_cast<int64_t>(data.size());
     return Ok{};
 }
 
 Result<TusProgress> TusAppend::finish() {
     TusProgress p;
-    if (::fsync(data_.get()) != 0) return fs::errno_error(errno, "upload");
-    data_ = Fd();
+    CHECK_OK(fs::seal(data_.get(), 0, "upload"));
+    data_ = UniqueFd();
     p.offset = upload_.offset;
     if (upload_.offset == upload_.length) {
         TRY(std::string path, service_.complete(upload_));
@@ -438,8 +371,8 @@ Result<TusProgress> TusAppend::finish() {
 
 void TusAppend::abort() {
     // What arrived stays: tus resumes from it.
-    if (data_.valid()) (void)::fsync(data_.get());
-    data_ = Fd();
+    if (data_.valid()) (void)fs::seal(data_.get(), 0, "upload");
+    data_ = UniqueFd();
 }
 
 // ---- downloads -----------------------------------------------------------
@@ -450,7 +383,7 @@ Result<Download> TransferService::open_download(const std::string& owner, const 
     CHECK_OK(as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(auto st, files.stat(rel));
         if (S_ISDIR(st.st_mode)) {
-            TRY(Fd dir, files.open_dir(rel));
+            TRY(UniqueFd dir, files.open_dir(rel));
             std::string top = rel.empty() ? owner : fs::split_parent(rel).second;
             d.name = top + ".zip";
             d.zip = std::make_unique<fs::ZipStream>(
@@ -459,7 +392,7 @@ Result<Download> TransferService::open_download(const std::string& owner, const 
             return Ok{};
         }
         TRY(d.file, files.open_regular(rel));
-        if (::fstat(d.file.get(), &d.st) != 0) return fs::errno_error(errno, path);
+        TRY(d.st, fs::stat_fd(d.file.get(), path));
         d.name = fs::split_parent(rel).second;
         return Ok{};
     }));
