@@ -12,6 +12,7 @@
 #include "drivers/fs/user_path.h"
 #include "services/domain_service.h"
 #include "services/file_service_fs.h"
+#include "store/file_repos.h"
 
 namespace wsp {
 
@@ -319,17 +320,7 @@ Result<bool> FileService::remove(const Caller& c, const OwnerField& owner_field,
 Result<FileSettings> FileService::settings(const Caller& c, const OwnerField& owner_field) {
     TRY(std::string owner, owner_of(c, owner_field));
     return guarded([&]() -> Result<FileSettings> {
-        Stmt q(ctx_.db,
-               "SELECT recycle_bin_enabled, editor_font_size, editor_theme FROM file_settings "
-               "WHERE owner = ?");
-        q.bind(1, owner);
-        FileSettings s;
-        if (q.step()) {
-            s.recycle_bin_enabled = q.integer(0) != 0;
-            s.editor_font_size = q.integer(1);
-            s.editor_theme = q.text(2);
-        }
-        return s;
+        return FileSettingsRepo(ctx_.db).find(owner).value_or(FileSettings{});
     });
 }
 
@@ -352,15 +343,7 @@ Result<FileSettings> FileService::update_settings(const Caller& c, const OwnerFi
         if (u.recycle_bin_enabled) s.recycle_bin_enabled = *u.recycle_bin_enabled;
         if (u.editor_font_size) s.editor_font_size = *u.editor_font_size;
         if (u.editor_theme) s.editor_theme = *u.editor_theme;
-        Stmt q(ctx_.db,
-               "INSERT INTO file_settings (owner, recycle_bin_enabled, editor_font_size, "
-               "editor_theme, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner) DO UPDATE "
-               "SET recycle_bin_enabled = excluded.recycle_bin_enabled, editor_font_size = "
-               "excluded.editor_font_size, editor_theme = excluded.editor_theme, updated_at = "
-               "excluded.updated_at");
-        q.bind_all(std::string_view(owner), int64_t{s.recycle_bin_enabled ? 1 : 0},
-                   s.editor_font_size, std::string_view(s.editor_theme), now_unix());
-        q.run();
+        FileSettingsRepo(ctx_.db).upsert(owner, s, now_unix());
         return s;
     });
 }
@@ -379,12 +362,8 @@ Result<int64_t> FileService::remove_all_of(const std::string& owner) {
         });
     });
     CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt t(ctx_.db, "DELETE FROM file_trash WHERE owner = ?");
-        t.bind(1, owner);
-        t.run();
-        Stmt s(ctx_.db, "DELETE FROM file_settings WHERE owner = ?");
-        s.bind(1, owner);
-        s.run();
+        FileTrashRepo(ctx_.db).remove_all_of(owner);
+        FileSettingsRepo(ctx_.db).remove_all_of(owner);
         return Ok{};
     }));
     return items;

@@ -14,6 +14,7 @@
 #include "services/file_tasks.h"
 #include "services/owner_cleanup.h"
 #include "services/panel.h"
+#include "store/file_repos.h"
 
 namespace wsp {
 
@@ -53,11 +54,8 @@ struct FileIdentity {
     int64_t ino = 0;
 };
 
-struct FileSettings {
-    bool recycle_bin_enabled = true;
-    int64_t editor_font_size = 14;
-    std::string editor_theme = "vs-dark";
-};
+// An account's file-manager settings, as stored (store/file_repos.h).
+using FileSettings = FileSettingsRecord;
 
 struct FileSettingsUpdate {
     std::optional<bool> recycle_bin_enabled;

@@ -16,6 +16,8 @@
 #include "drivers/fs/user_path.h"
 #include "services/file_service.h"
 #include "services/file_service_fs.h"
+#include "store/account_repos.h"
+#include "store/file_repos.h"
 
 namespace wsp {
 namespace {
@@ -84,12 +86,7 @@ Result<void> FileService::move_to_trash(const std::string& owner, const std::str
     auto decoded = parse_trash_name(name);
     if (decoded && decoded->first == fs::to_user_path(rel)) return Ok{};
     auto recorded = in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt q(ctx_.db,
-               "INSERT INTO file_trash (owner, trash_name, original_path, deleted_at_ns) VALUES "
-               "(?, ?, ?, ?)");
-        q.bind_all(std::string_view(owner), std::string_view(name),
-                   std::string_view(fs::to_user_path(rel)), ns);
-        q.run();
+        FileTrashRepo(ctx_.db).insert(owner, name, fs::to_user_path(rel), ns);
         return Ok{};
     });
     if (!recorded) {
@@ -119,8 +116,7 @@ Result<void> FileService::purge_expired(fs::ConfinedFs& files) {
 Result<int64_t> FileService::purge_all_expired() {
     std::vector<std::string> owners;
     CHECK_OK(guarded([&]() -> Result<void> {
-        Stmt q(ctx_.db, "SELECT username FROM users");
-        while (q.step()) owners.push_back(q.text(0));
+        for (auto& u : UserRepo(ctx_.db).list()) owners.push_back(std::move(u.username));
         return Ok{};
     }));
     int64_t swept = 0;
@@ -133,13 +129,9 @@ Result<int64_t> FileService::purge_all_expired() {
 
 Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerField& owner_field) {
     TRY(std::string owner, owner_of(c, owner_field));
-    std::map<std::string, std::string> originals;
-    CHECK_OK(guarded([&]() -> Result<void> {
-        Stmt q(ctx_.db, "SELECT trash_name, original_path FROM file_trash WHERE owner = ?");
-        q.bind(1, owner);
-        while (q.step()) originals[q.text(0)] = q.text(1);
-        return Ok{};
-    }));
+    TRY(auto originals, guarded([&]() -> Result<std::map<std::string, std::string>> {
+            return FileTrashRepo(ctx_.db).originals_of(owner);
+        }));
     const std::string& bin = ctx_.config.files.trash_dir_name;
     TRY(auto items, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<TrashItem>> {
             CHECK_OK(purge_expired(files));
@@ -176,11 +168,8 @@ Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerFi
         if (!present.count(name)) stale.push_back(name);
     if (!stale.empty()) {
         CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-            for (const auto& name : stale) {
-                Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
-                d.bind_all(std::string_view(owner), std::string_view(name));
-                d.run();
-            }
+            FileTrashRepo repo(ctx_.db);
+            for (const auto& name : stale) repo.remove(owner, name);
             return Ok{};
         }));
     }
@@ -197,10 +186,8 @@ Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field
     std::string original = parsed->first;
     bool had_row = false;
     CHECK_OK(guarded([&]() -> Result<void> {
-        Stmt q(ctx_.db, "SELECT original_path FROM file_trash WHERE owner = ? AND trash_name = ?");
-        q.bind_all(std::string_view(owner), std::string_view(trash_path));
-        if (q.step()) {
-            original = q.text(0);
+        if (auto row = FileTrashRepo(ctx_.db).original_of(owner, trash_path)) {
+            original = std::move(*row);
             had_row = true;
         }
         return Ok{};
@@ -226,9 +213,7 @@ Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field
     }));
     if (!had_row) return Ok{};
     return in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
-        d.bind_all(std::string_view(owner), std::string_view(trash_path));
-        d.run();
+        FileTrashRepo(ctx_.db).remove(owner, trash_path);
         return Ok{};
     });
 }
@@ -247,9 +232,7 @@ Result<int64_t> FileService::empty_trash(const Caller& c, const OwnerField& owne
             return count;
         }));
     CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ?");
-        d.bind(1, owner);
-        d.run();
+        FileTrashRepo(ctx_.db).remove_all_of(owner);
         return Ok{};
     }));
     return n;
@@ -268,9 +251,7 @@ Result<void> FileService::remove_from_trash(const Caller& c, const OwnerField& o
         return fs::remove_at(trash.get(), trash_path, "recycle bin item");
     }));
     return in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
-        d.bind_all(std::string_view(owner), std::string_view(trash_path));
-        d.run();
+        FileTrashRepo(ctx_.db).remove(owner, trash_path);
         return Ok{};
     });
 }

@@ -11,6 +11,7 @@
 #include "drivers/fs/user_path.h"
 #include "services/domain_service.h"
 #include "store/db.h"
+#include "store/file_repos.h"
 
 namespace wsp {
 
@@ -145,20 +146,21 @@ Result<std::unique_ptr<UploadSession>> TransferService::open_session(const std::
 
 namespace {
 
-TusUpload row_of(Stmt& q) {
+TusUpload upload_of(UploadRecord r) {
     TusUpload u;
-    u.id = q.text(0);
-    u.owner = q.text(1);
-    u.directory = q.text(2);
-    u.filename = q.text(3);
-    u.length = q.integer(4);
-    u.overwrite = q.integer(5) != 0;
-    u.expires_at = q.integer(6);
+    u.id = std::move(r.id);
+    u.owner = std::move(r.owner);
+    u.directory = std::move(r.directory);
+    u.filename = std::move(r.filename);
+    u.length = r.length;
+    u.overwrite = r.overwrite;
+    u.expires_at = r.expires_at;
     return u;
 }
 
-constexpr const char* kColumns =
-    "SELECT id, owner, directory, filename, length, overwrite, expires_at FROM file_uploads ";
+UploadRecord record_of(const TusUpload& u) {
+    return {u.id, u.owner, u.directory, u.filename, u.length, u.overwrite, u.expires_at};
+}
 
 bool valid_id(const std::string& id) {
     if (id.size() != 32) return false;
@@ -171,19 +173,17 @@ bool valid_id(const std::string& id) {
 
 Result<TusUpload> TransferService::load(const std::string& id) {
     if (!valid_id(id)) return not_found("Upload not found");
-    TRY(auto found, guarded([&]() -> Result<std::optional<TusUpload>> {
-            Stmt q(ctx_.db, std::string(kColumns) + "WHERE id = ?");
-            q.bind(1, id);
-            if (!q.step()) return std::optional<TusUpload>();
-            return std::optional<TusUpload>(row_of(q));
+    TRY(auto found, guarded([&]() -> Result<std::optional<UploadRecord>> {
+            return UploadRepo(ctx_.db).find(id);
         }));
     if (!found || found->expires_at < now_unix()) return not_found("Upload not found");
     // The offset is what the data file holds.
     const std::string data = join(ctx_.config.files.uploads_dir_name, found->id);
     TRY(auto st,
         as_owner(ctx_, found->owner, [&](fs::ConfinedFs& files) { return files.lstat(data); }));
-    found->offset = st.st_size;
-    return *found;
+    TusUpload u = upload_of(std::move(*found));
+    u.offset = st.st_size;
+    return u;
 }
 
 Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& in) {
@@ -212,13 +212,7 @@ Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& 
         return Ok{};
     }));
     auto stored = in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt q(ctx_.db,
-               "INSERT INTO file_uploads (id, owner, directory, filename, length, overwrite, "
-               "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        q.bind_all(std::string_view(u.id), std::string_view(u.owner), std::string_view(u.directory),
-                   std::string_view(u.filename), u.length, int64_t{u.overwrite ? 1 : 0}, now_unix(),
-                   u.expires_at);
-        q.run();
+        UploadRepo(ctx_.db).insert(record_of(u), now_unix());
         return Ok{};
     });
     if (!stored) {
@@ -263,9 +257,7 @@ Result<std::unique_ptr<TusAppend>> TransferService::tus_append(const Caller& c,
     // Active again: the expiry counts from the last use.
     const int64_t expires = now_unix() + ctx_.config.files.upload_expire_hours * 3600;
     (void)in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt q(ctx_.db, "UPDATE file_uploads SET expires_at = ? WHERE id = ?");
-        q.bind_all(expires, std::string_view(id));
-        q.run();
+        UploadRepo(ctx_.db).set_expiry(id, expires);
         return Ok{};
     });
     return std::make_unique<TusAppend>(*this, std::move(*u), std::move(*fd));
@@ -280,9 +272,7 @@ Result<void> TransferService::remove_upload(const TusUpload& u) {
     const std::string data = join(ctx_.config.files.uploads_dir_name, u.id);
     (void)as_owner(ctx_, u.owner, [&](fs::ConfinedFs& files) { return files.remove(data); });
     return in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt q(ctx_.db, "DELETE FROM file_uploads WHERE id = ?");
-        q.bind(1, u.id);
-        q.run();
+        UploadRepo(ctx_.db).remove(u.id);
         return Ok{};
     });
 }
@@ -313,24 +303,19 @@ Result<std::string> TransferService::complete(const TusUpload& u) {
         return placed.error();
     }
     CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt q(ctx_.db, "DELETE FROM file_uploads WHERE id = ?");
-        q.bind(1, u.id);
-        q.run();
+        UploadRepo(ctx_.db).remove(u.id);
         return Ok{};
     }));
     return user_path;
 }
 
 Result<int64_t> TransferService::purge_expired_uploads() {
-    TRY(auto expired, guarded([&]() -> Result<std::vector<TusUpload>> {
-            Stmt q(ctx_.db, std::string(kColumns) + "WHERE expires_at < ?");
-            q.bind(1, now_unix());
-            std::vector<TusUpload> out;
-            while (q.step()) out.push_back(row_of(q));
-            return out;
+    TRY(auto expired, guarded([&]() -> Result<std::vector<UploadRecord>> {
+            return UploadRepo(ctx_.db).expired_before(now_unix());
         }));
     int64_t n = 0;
-    for (const auto& u : expired) {
+    for (auto& record : expired) {
+        const TusUpload u = upload_of(std::move(record));
         {
             std::lock_guard lock(busy_mutex_);
             if (busy_.count(u.id)) continue;
