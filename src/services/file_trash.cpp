@@ -1,8 +1,5 @@
-// The recycle bin: a directory at the top of the home (files.trash_dir_name,
-// hidden from /files/list and refused as a request path), so trashing is a
-// rename on the same file system and the bin counts in the account's disk
-// use. Names follow the seed: "/a/b.txt" deleted at t ns is
-// "_bt_a_bt_b.txt_t_<t>". The store keeps each item's exact original path.
+#include "services/file_trash.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -14,8 +11,6 @@
 #include "base/clock.h"
 #include "drivers/fs/fs_error.h"
 #include "drivers/fs/user_path.h"
-#include "services/file_service.h"
-#include "services/file_service_fs.h"
 #include "store/account_repos.h"
 #include "store/file_repos.h"
 
@@ -51,7 +46,7 @@ Result<UniqueFd> open_trash(fs::ConfinedFs& files, const std::string& name) {
 
 }  // namespace
 
-std::string FileService::trash_name(const std::string& rel, int64_t ns) {
+std::string FileTrash::trash_name(const std::string& rel, int64_t ns) {
     std::string encoded = replace_all(rel, "/", kPrefix);
     std::string suffix = std::string(kTime) + std::to_string(ns);
     const size_t room = fs::kMaxNameBytes - kPrefix.size() - suffix.size();
@@ -59,8 +54,7 @@ std::string FileService::trash_name(const std::string& rel, int64_t ns) {
     return std::string(kPrefix) + encoded + suffix;
 }
 
-std::optional<std::pair<std::string, int64_t>> FileService::parse_trash_name(
-    std::string_view name) {
+std::optional<std::pair<std::string, int64_t>> FileTrash::parse_trash_name(std::string_view name) {
     if (!name.starts_with(kPrefix)) return std::nullopt;
     size_t t = name.rfind(kTime);
     if (t == std::string_view::npos || t < kPrefix.size()) return std::nullopt;
@@ -72,11 +66,11 @@ std::optional<std::pair<std::string, int64_t>> FileService::parse_trash_name(
     return std::pair{"/" + replace_all(encoded, kPrefix, "/"), std::stoll(std::string(digits))};
 }
 
-Result<void> FileService::move_to_trash(const std::string& owner, const std::string& rel) {
-    const std::string& bin = ctx_.config.files.trash_dir_name;
+Result<void> FileTrash::move_to_trash(const std::string& owner, const std::string& rel) {
+    const std::string& bin = ctx().config.files.trash_dir_name;
     const int64_t ns = now_ns();
     const std::string name = trash_name(rel, ns);
-    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(UniqueFd trash, open_trash(files, bin));
         return files.rename(rel, bin + "/" + name, fs::Overwrite::no);
     }));
@@ -85,13 +79,13 @@ Result<void> FileService::move_to_trash(const std::string& owner, const std::str
     // common case costs no store commit.
     auto decoded = parse_trash_name(name);
     if (decoded && decoded->first == fs::to_user_path(rel)) return Ok{};
-    auto recorded = in_transaction(ctx_.db, [&]() -> Result<void> {
-        FileTrashRepo(ctx_.db).insert(owner, name, fs::to_user_path(rel), ns);
+    auto recorded = in_transaction(ctx().db, [&]() -> Result<void> {
+        FileTrashRepo(ctx().db).insert(owner, name, fs::to_user_path(rel), ns);
         return Ok{};
     });
     if (!recorded) {
         // Put it back: nothing half done.
-        (void)with_fs(owner, [&](fs::ConfinedFs& files) {
+        (void)access_.with_fs(owner, [&](fs::ConfinedFs& files) {
             return files.rename(bin + "/" + name, rel, fs::Overwrite::no);
         });
         return recorded.error();
@@ -99,11 +93,11 @@ Result<void> FileService::move_to_trash(const std::string& owner, const std::str
     return Ok{};
 }
 
-Result<void> FileService::purge_expired(fs::ConfinedFs& files) {
-    const int64_t days = ctx_.config.files.trash_days;
+Result<void> FileTrash::purge_expired(fs::ConfinedFs& files) {
+    const int64_t days = ctx().config.files.trash_days;
     if (days <= 0) return Ok{};
     const int64_t cutoff = now_ns() - days * 86400LL * 1'000'000'000LL;
-    const std::string& bin = ctx_.config.files.trash_dir_name;
+    const std::string& bin = ctx().config.files.trash_dir_name;
     TRY(UniqueFd trash, open_trash(files, bin));
     // Their rows go when trash() sees them missing.
     return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
@@ -113,27 +107,29 @@ Result<void> FileService::purge_expired(fs::ConfinedFs& files) {
     });
 }
 
-Result<int64_t> FileService::purge_all_expired() {
+Result<int64_t> FileTrash::purge_all_expired() {
     std::vector<std::string> owners;
     CHECK_OK(guarded([&]() -> Result<void> {
-        for (auto& u : UserRepo(ctx_.db).list()) owners.push_back(std::move(u.username));
+        for (auto& u : UserRepo(ctx().db).list()) owners.push_back(std::move(u.username));
         return Ok{};
     }));
     int64_t swept = 0;
     for (const auto& owner : owners) {
-        auto purged = with_fs(owner, [&](fs::ConfinedFs& files) { return purge_expired(files); });
+        auto purged =
+            access_.with_fs(owner, [&](fs::ConfinedFs& files) { return purge_expired(files); });
         if (purged) ++swept;
     }
     return swept;
 }
 
-Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerField& owner_field) {
-    TRY(std::string owner, owner_of(c, owner_field));
+Result<std::vector<TrashItem>> FileTrash::list(const Caller& c, const OwnerField& owner_field) {
+    TRY(std::string owner, access_.owner_of(c, owner_field));
     TRY(auto originals, guarded([&]() -> Result<std::map<std::string, std::string>> {
-            return FileTrashRepo(ctx_.db).originals_of(owner);
+            return FileTrashRepo(ctx().db).originals_of(owner);
         }));
-    const std::string& bin = ctx_.config.files.trash_dir_name;
-    TRY(auto items, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<TrashItem>> {
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    TRY(auto items,
+        access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<TrashItem>> {
             CHECK_OK(purge_expired(files));
             TRY(UniqueFd trash, open_trash(files, bin));
             std::vector<TrashItem> out;
@@ -167,8 +163,8 @@ Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerFi
     for (const auto& [name, path] : originals)
         if (!present.count(name)) stale.push_back(name);
     if (!stale.empty()) {
-        CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-            FileTrashRepo repo(ctx_.db);
+        CHECK_OK(in_transaction(ctx().db, [&]() -> Result<void> {
+            FileTrashRepo repo(ctx().db);
             for (const auto& name : stale) repo.remove(owner, name);
             return Ok{};
         }));
@@ -176,9 +172,9 @@ Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerFi
     return items;
 }
 
-Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field,
-                                  const std::string& trash_path, fs::Overwrite ow) {
-    TRY(std::string owner, owner_of(c, owner_field));
+Result<void> FileTrash::restore(const Caller& c, const OwnerField& owner_field,
+                                const std::string& trash_path, fs::Overwrite ow) {
+    TRY(std::string owner, access_.owner_of(c, owner_field));
     if (trash_path.empty()) return validation("Trash path is required");
     CHECK_OK(fs::check_name(trash_path, "Trash path"));
     auto parsed = parse_trash_name(trash_path);
@@ -186,7 +182,7 @@ Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field
     std::string original = parsed->first;
     bool had_row = false;
     CHECK_OK(guarded([&]() -> Result<void> {
-        if (auto row = FileTrashRepo(ctx_.db).original_of(owner, trash_path)) {
+        if (auto row = FileTrashRepo(ctx().db).original_of(owner, trash_path)) {
             original = std::move(*row);
             had_row = true;
         }
@@ -194,10 +190,10 @@ Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field
     }));
     // The original path is checked like any request path: a crafted name
     // ("_bt_.._bt_x") or a row cannot lead anywhere a request could not.
-    TRY(std::string rel, parse(original, "Original path"));
+    TRY(std::string rel, access_.parse(original, "Original path"));
     if (rel.empty()) return validation("Trash item has no original path");
-    const std::string& bin = ctx_.config.files.trash_dir_name;
-    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(UniqueFd trash, open_trash(files, bin));
         if (!fs::lstat_at(trash.get(), trash_path)) return not_found("Trash item not found");
         if (ow == fs::Overwrite::no && files.exists(rel))
@@ -212,48 +208,62 @@ Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field
         return moved;
     }));
     if (!had_row) return Ok{};
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        FileTrashRepo(ctx_.db).remove(owner, trash_path);
+    return in_transaction(ctx().db, [&]() -> Result<void> {
+        FileTrashRepo(ctx().db).remove(owner, trash_path);
         return Ok{};
     });
 }
 
-Result<int64_t> FileService::empty_trash(const Caller& c, const OwnerField& owner_field) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    const std::string& bin = ctx_.config.files.trash_dir_name;
-    TRY(int64_t n, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
-            TRY(UniqueFd trash, open_trash(files, bin));
-            int64_t count = 0;
-            CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
-                CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
-                ++count;
-                return Ok{};
-            }));
-            return count;
+Result<int64_t> FileTrash::empty(const Caller& c, const OwnerField& owner_field) {
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    TRY(int64_t n, access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
+        TRY(UniqueFd trash, open_trash(files, bin));
+        int64_t count = 0;
+        CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+            CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
+            ++count;
+            return Ok{};
         }));
-    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        FileTrashRepo(ctx_.db).remove_all_of(owner);
+        return count;
+    }));
+    CHECK_OK(in_transaction(ctx().db, [&]() -> Result<void> {
+        FileTrashRepo(ctx().db).remove_all_of(owner);
         return Ok{};
     }));
     return n;
 }
 
-Result<void> FileService::remove_from_trash(const Caller& c, const OwnerField& owner_field,
-                                            const std::string& trash_path) {
-    TRY(std::string owner, owner_of(c, owner_field));
+Result<void> FileTrash::remove_item(const Caller& c, const OwnerField& owner_field,
+                                    const std::string& trash_path) {
+    TRY(std::string owner, access_.owner_of(c, owner_field));
     CHECK_OK(fs::check_name(trash_path, "Trash path"));
     if (!parse_trash_name(trash_path))
         return validation("Trash path is not an item of the recycle bin");
-    const std::string& bin = ctx_.config.files.trash_dir_name;
-    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(UniqueFd trash, open_trash(files, bin));
         if (!fs::lstat_at(trash.get(), trash_path)) return not_found("Trash item not found");
         return fs::remove_at(trash.get(), trash_path, "recycle bin item");
     }));
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        FileTrashRepo(ctx_.db).remove(owner, trash_path);
+    return in_transaction(ctx().db, [&]() -> Result<void> {
+        FileTrashRepo(ctx().db).remove(owner, trash_path);
         return Ok{};
     });
+}
+
+int64_t FileTrash::count_items(const std::string& owner) {
+    // A home already gone counts none.
+    int64_t items = 0;
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    (void)access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(UniqueFd trash, files.open_dir(bin));
+        return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+            if (parse_trash_name(name)) ++items;
+            return Ok{};
+        });
+    });
+    return items;
 }
 
 }  // namespace wsp

@@ -36,8 +36,7 @@ class FileTrashRepo {
     explicit FileTrashRepo(Db& db) : db_(db) {}
     // trash_name -> original_path, for every item of `owner`.
     std::map<std::string, std::string> originals_of(const std::string& owner);
-    std::optional<std::string> original_of(const std::string& owner,
-                                           const std::string& trash_name);
+    std::optional<std::string> original_of(const std::string& owner, const std::string& trash_name);
     void insert(const std::string& owner, const std::string& trash_name,
                 const std::string& original_path, int64_t deleted_at_ns);
     void remove(const std::string& owner, const std::string& trash_name);

@@ -10,8 +10,8 @@
 
 namespace wsp {
 
-Result<UniqueFd> open_beneath(int dir_fd, const std::filesystem::path& relative, int flags, mode_t mode,
-                        Symlinks symlinks) {
+Result<UniqueFd> open_beneath(int dir_fd, const std::filesystem::path& relative, int flags,
+                              mode_t mode, Symlinks symlinks) {
     struct open_how how {};
     how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
     how.mode = (flags & O_CREAT) ? mode : 0;

@@ -24,7 +24,7 @@ enum class Symlinks { follow_beneath, refuse };
 // openat2(dir, relative, flags) confined beneath `dir`. Returns the raw
 // errno on failure (callers turn it into an API error without host paths).
 Result<UniqueFd> open_beneath(int dir_fd, const std::filesystem::path& relative, int flags,
-                        mode_t mode = 0, Symlinks symlinks = Symlinks::refuse);
+                              mode_t mode = 0, Symlinks symlinks = Symlinks::refuse);
 
 // Opens a directory by absolute path, refusing a symlink at its last step.
 Result<UniqueFd> open_dir(const std::filesystem::path& path);

@@ -42,8 +42,8 @@ class UnlinkGuard {
 int create_temp(int dir_fd, std::string& name, UniqueFd& fd) {
     for (int i = 0; i < kTempAttempts; ++i) {
         name = temp_name("write");
-        fd.reset(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                          0600));
+        fd.reset(::openat(dir_fd, name.c_str(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (fd.valid()) return 0;
         if (errno != EEXIST) return errno;
     }

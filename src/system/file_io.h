@@ -75,8 +75,7 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::string_vi
 // the errno of the step that failed, for callers that map errno to their
 // own errors (the confined file-system driver). A directory the writer may
 // not open for reading is not synced (the rename has happened by then).
-[[nodiscard]] int write_file_atomic_at(int dir_fd, const std::string& name,
-                                       std::string_view bytes, mode_t mode,
-                                       std::optional<FileOwner> owner = std::nullopt);
+[[nodiscard]] int write_file_atomic_at(int dir_fd, const std::string& name, std::string_view bytes,
+                                       mode_t mode, std::optional<FileOwner> owner = std::nullopt);
 
 }  // namespace wsp

@@ -306,8 +306,7 @@ Result<void> remove_file(const fs::path& path) {
     return sync_dir(path.parent_path());
 }
 
-Result<void> write_new_pair(const TlsFiles& files,
-                            const std::vector<std::string>& hostnames) {
+Result<void> write_new_pair(const TlsFiles& files, const std::vector<std::string>& hostnames) {
     TRY(PkeyPtr key, generate_key());
     TRY(X509Ptr cert, build_certificate(key.get(), hostnames));
     TRY(std::string key_pem, private_key_pem(key.get()));

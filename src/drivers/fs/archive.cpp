@@ -270,7 +270,7 @@ bool link_stays_inside(const std::string& link_rel, const std::string& target) {
 // every step is opened with O_NOFOLLOW, so an extracted symlink can never
 // be walked through.
 Result<std::pair<UniqueFd, std::string>> parent_in(int root, const std::string& rel,
-                                             const std::string& what) {
+                                                   const std::string& what) {
     auto [parent, leaf] = split_parent(rel);
     UniqueFd cur(::fcntl(root, F_DUPFD_CLOEXEC, 0));
     size_t start = 0;

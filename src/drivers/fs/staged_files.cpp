@@ -20,8 +20,8 @@ Result<void> check_free(int dir, const std::string& name, bool overwrite,
 }
 
 Result<UniqueFd> create_exclusive(int dir, const std::string& name, const std::string& user_path) {
-    UniqueFd fd(::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                         0600));
+    UniqueFd fd(
+        ::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd.valid()) return errno_error(errno, user_path);
     return fd;
 }

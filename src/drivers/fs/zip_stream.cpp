@@ -32,7 +32,7 @@ struct ZipStream::State {
     gid_t gid;
     archive* a = nullptr;
     std::vector<Level> stack;
-    UniqueFd file;          // the file whose data is being added
+    UniqueFd file;    // the file whose data is being added
     std::string out;  // written by libarchive, not yet pulled
     size_t out_pos = 0;
     std::vector<char> buf;
