@@ -42,8 +42,8 @@ auto as_owner(PanelContext& ctx, const std::string& owner, F&& f)
 
 // ---- multipart session -------------------------------------------------
 
-UploadSession::UploadSession(uid_t uid, gid_t gid, UniqueFd dir, std::string dir_rel, bool overwrite,
-                             int64_t max_bytes, int64_t max_mb)
+UploadSession::UploadSession(uid_t uid, gid_t gid, UniqueFd dir, std::string dir_rel,
+                             bool overwrite, int64_t max_bytes, int64_t max_mb)
     : uid_(uid),
       gid_(gid),
       dir_(std::move(dir)),
