@@ -63,7 +63,8 @@ void Panel::on_serve(std::function<Result<void>()> start, std::function<void()> 
 }
 
 Result<void> Panel::create_first_admin() {
-    TRY(int64_t users, guarded([&]() -> Result<int64_t> { return UserRepo(*db_).count(); }));
+    TRY(int64_t users,
+        db_->read([&](const ReadTx& tx) -> Result<int64_t> { return UserRepo::count(tx); }));
     if (users > 0) return Ok{};
     const std::string password = random_hex(12);
     NewUser admin{"admin", "admin@localhost.localdomain", password, "admin", std::nullopt};

@@ -9,8 +9,8 @@ namespace wsp {
 namespace {
 
 void apply_quota(PanelContext& ctx, const UserRecord& user) {
-    auto mb = guarded([&]() -> Result<int64_t> {
-        auto package = PackageRepo(ctx.db).find(user.package);
+    auto mb = ctx.db.read([&](const ReadTx& tx) -> Result<int64_t> {
+        auto package = PackageRepo::find(tx, user.package);
         return package ? package->disk_quota_mb : -1;
     });
     if (!mb.ok()) return;
@@ -36,8 +36,9 @@ Result<void> wire_system(Panel& panel) {
     // quota changed since, or a lock lost while the panel was down.
     panel.on_serve(
         [ctx]() -> Result<void> {
-            auto all = guarded(
-                [&]() -> Result<std::vector<UserRecord>> { return UserRepo(ctx->db).list(); });
+            auto all = ctx->db.read([&](const ReadTx& tx) -> Result<std::vector<UserRecord>> {
+                return UserRepo::list(tx);
+            });
             if (!all.ok()) return all.error();
             for (const UserRecord& u : *all) {
                 apply_quota(*ctx, u);

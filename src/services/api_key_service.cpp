@@ -77,9 +77,9 @@ Result<CreatedApiKey> ApiKeyService::insert(const std::string& username, const N
     k.rate_limit = input.rate_limit;
     k.created_at = now_unix();
     k.expires_at = input.expires_in_days ? k.created_at + input.expires_in_days * 86400 : 0;
-    auto result = in_transaction(ctx_.db, [&]() -> Result<Ok> {
-        if (!UserRepo(ctx_.db).find(username)) return not_found("User not found");
-        ApiKeyRepo(ctx_.db).insert(k);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<Ok> {
+        if (!UserRepo::find(tx, username)) return not_found("User not found");
+        ApiKeyRepo::insert(tx, k);
         return Ok{};
     });
     if (!result.ok()) return result.error();
@@ -90,18 +90,18 @@ Result<CreatedApiKey> ApiKeyService::insert(const std::string& username, const N
 Result<std::vector<ApiKeyRecord>> ApiKeyService::list(const Caller& caller,
                                                       const std::string& username) {
     CHECK_OK(ensure_owner_or_admin(caller, username));
-    return guarded([&]() -> Result<std::vector<ApiKeyRecord>> {
-        if (!UserRepo(ctx_.db).find(username)) return not_found("User not found");
-        auto keys = ApiKeyRepo(ctx_.db).list_for(username);
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<ApiKeyRecord>> {
+        if (!UserRepo::find(tx, username)) return not_found("User not found");
+        auto keys = ApiKeyRepo::list_for(tx, username);
         for (auto& k : keys) k.last_used = std::max(k.last_used, ctx_.index.last_used(k.id));
         return keys;
     });
 }
 
-Result<ApiKeyRecord> ApiKeyService::find_owned(const Caller& caller, const std::string& username,
-                                               const std::string& id) {
+Result<ApiKeyRecord> ApiKeyService::find_owned(const ReadTx& tx, const Caller& caller,
+                                               const std::string& username, const std::string& id) {
     CHECK_OK(ensure_owner_or_admin(caller, username));
-    auto key = ApiKeyRepo(ctx_.db).find(id);
+    auto key = ApiKeyRepo::find(tx, id);
     if (!key || key->username != username) return not_found("API key not found");
     key->last_used = std::max(key->last_used, ctx_.index.last_used(id));
     return *key;
@@ -109,9 +109,9 @@ Result<ApiKeyRecord> ApiKeyService::find_owned(const Caller& caller, const std::
 
 Result<ApiKeyRecord> ApiKeyService::set_enabled(const Caller& caller, const std::string& username,
                                                 const std::string& id, bool enabled) {
-    auto result = in_transaction(ctx_.db, [&]() -> Result<ApiKeyRecord> {
-        TRY(ApiKeyRecord key, find_owned(caller, username, id));
-        ApiKeyRepo(ctx_.db).set_enabled(id, enabled);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<ApiKeyRecord> {
+        TRY(ApiKeyRecord key, find_owned(tx, caller, username, id));
+        ApiKeyRepo::set_enabled(tx, id, enabled);
         key.enabled = enabled;
         return key;
     });
@@ -121,9 +121,9 @@ Result<ApiKeyRecord> ApiKeyService::set_enabled(const Caller& caller, const std:
 
 Result<void> ApiKeyService::revoke(const Caller& caller, const std::string& username,
                                    const std::string& id) {
-    auto result = in_transaction(ctx_.db, [&]() -> Result<void> {
-        TRY(ApiKeyRecord key, find_owned(caller, username, id));
-        ApiKeyRepo(ctx_.db).remove(key.id);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        TRY(ApiKeyRecord key, find_owned(tx, caller, username, id));
+        ApiKeyRepo::remove(tx, key.id);
         return Ok{};
     });
     if (result.ok()) ctx_.index.remove_key(id);
@@ -133,9 +133,8 @@ Result<void> ApiKeyService::revoke(const Caller& caller, const std::string& user
 void ApiKeyService::flush_last_used() {
     auto dirty = ctx_.index.take_dirty_last_used();
     if (dirty.empty()) return;
-    (void)in_transaction(ctx_.db, [&]() -> Result<void> {
-        ApiKeyRepo repo(ctx_.db);
-        for (const auto& [id, when] : dirty) repo.set_last_used(id, when);
+    (void)ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        for (const auto& [id, when] : dirty) ApiKeyRepo::set_last_used(tx, id, when);
         return Ok{};
     });
 }

@@ -42,8 +42,8 @@ class ApiKeyService {
 
   private:
     Result<CreatedApiKey> insert(const std::string& username, const NewApiKey& input);
-    Result<ApiKeyRecord> find_owned(const Caller& caller, const std::string& username,
-                                    const std::string& id);
+    Result<ApiKeyRecord> find_owned(const ReadTx& tx, const Caller& caller,
+                                    const std::string& username, const std::string& id);
 
     PanelContext& ctx_;
 };

@@ -6,11 +6,11 @@
 namespace wsp {
 
 Result<void> AuthIndex::load(Db& db) {
-    return guarded([&]() -> Result<void> {
-        auto users = UserRepo(db).list();
-        auto keys = ApiKeyRepo(db).list_all();
-        auto sessions = SessionRepo(db).list_live(0);
-        auto packages = PackageRepo(db).list();
+    return db.read([&](const ReadTx& tx) -> Result<void> {
+        auto users = UserRepo::list(tx);
+        auto keys = ApiKeyRepo::list_all(tx);
+        auto sessions = SessionRepo::list_live(tx, 0);
+        auto packages = PackageRepo::list(tx);
         std::unique_lock lock(mutex_);
         for (auto u : users) {
             u.password_hash.clear();

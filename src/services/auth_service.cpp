@@ -19,8 +19,9 @@ LoginOutcome AuthService::login(const std::string& username, const std::string& 
         return {validation("Username and password are required")};
     auto delay = throttle_.delay_for(username, now);
 
-    auto user = guarded(
-        [&]() -> Result<std::optional<UserRecord>> { return UserRepo(ctx_.db).find(username); });
+    auto user = ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<UserRecord>> {
+        return UserRepo::find(tx, username);
+    });
     if (!user.ok()) return {user.error(), delay};
     // Unknown names are checked against a dummy hash, so both failures cost
     // the same time and give the same answer.
@@ -39,10 +40,9 @@ LoginOutcome AuthService::login(const std::string& username, const std::string& 
     out.user = u;
     out.expires_in = ctx_.config.auth.session_ttl_s;
     SessionRecord session{sha256_hex(out.token), u.username, client_ip, now, now + out.expires_in};
-    auto saved = in_transaction(ctx_.db, [&]() -> Result<Ok> {
-        SessionRepo repo(ctx_.db);
-        repo.remove_expired(now);
-        repo.insert(session);
+    auto saved = ctx_.db.write([&](WriteTx& tx) -> Result<Ok> {
+        SessionRepo::remove_expired(tx, now);
+        SessionRepo::insert(tx, session);
         return Ok{};
     });
     if (!saved.ok()) return {saved.error(), delay};
@@ -52,8 +52,8 @@ LoginOutcome AuthService::login(const std::string& username, const std::string& 
 
 Result<void> AuthService::logout(const std::string& bearer_token) {
     const std::string hash = sha256_hex(bearer_token);
-    auto removed = in_transaction(
-        ctx_.db, [&]() -> Result<bool> { return SessionRepo(ctx_.db).remove(hash); });
+    auto removed =
+        ctx_.db.write([&](WriteTx& tx) -> Result<bool> { return SessionRepo::remove(tx, hash); });
     if (!removed.ok()) return removed.error();
     ctx_.index.remove_session(hash);
     // An API key has no session to end; logging out with one is a no-op.

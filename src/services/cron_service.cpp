@@ -40,8 +40,8 @@ bool has_control(const std::string& s) {
     });
 }
 
-bool owner_active(Db& db, const std::string& owner) {
-    auto user = UserRepo(db).find(owner);
+bool owner_active(const ReadTx& tx, const std::string& owner) {
+    auto user = UserRepo::find(tx, owner);
     return user && user->status == "active";
 }
 
@@ -97,11 +97,10 @@ CronService::~CronService() {
 }
 
 Result<void> CronService::start() {
-    auto jobs = guarded([&]() -> Result<std::vector<CronJobRecord>> {
-        CronRepo repo(ctx_.db);
-        if (int64_t n = repo.close_interrupted_runs(now_ms()))
+    auto jobs = ctx_.db.write([&](WriteTx& tx) -> Result<std::vector<CronJobRecord>> {
+        if (int64_t n = CronRepo::close_interrupted_runs(tx, now_ms()))
             spdlog::warn("cron: {} run(s) were interrupted by the last shutdown", n);
-        return repo.list(std::nullopt);
+        return CronRepo::list(tx, std::nullopt);
     });
     if (!jobs.ok()) return jobs.error();
     // Runs missed while the panel was down are not made up: each job's next
@@ -128,8 +127,8 @@ void CronService::stop() {
 Result<CronJobRecord> CronService::find_owned(const Caller& caller, const std::string& id) {
     auto number = parse_id(id);
     if (!number) return not_found("Cron job not found");
-    return guarded([&]() -> Result<CronJobRecord> {
-        auto job = CronRepo(ctx_.db).find(*number);
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<CronJobRecord> {
+        auto job = CronRepo::find(tx, *number);
         if (!job) return not_found("Cron job not found");
         CHECK_OK(ensure_owner_or_admin(caller, job->owner));
         return *job;
@@ -158,9 +157,9 @@ Result<void> CronService::validate(const CronJobRecord& job) {
     return Ok{};
 }
 
-CronJobView CronService::view(const CronJobRecord& job) {
+CronJobView CronService::view(const ReadTx& tx, const CronJobRecord& job) {
     CronJobView v{job, std::nullopt, false};
-    if (job.enabled && owner_active(ctx_.db, job.owner)) v.next_run_at = scheduler_.due_of(job.id);
+    if (job.enabled && owner_active(tx, job.owner)) v.next_run_at = scheduler_.due_of(job.id);
     std::lock_guard lock(mutex_);
     v.running = running_.count(job.id) > 0;
     return v;
@@ -169,16 +168,16 @@ CronJobView CronService::view(const CronJobRecord& job) {
 Result<std::vector<CronJobView>> CronService::list(const Caller& caller,
                                                    const std::optional<std::string>& owner) {
     TRY(std::optional<std::string> filter, list_owner(caller, owner));
-    return guarded([&]() -> Result<std::vector<CronJobView>> {
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<CronJobView>> {
         std::vector<CronJobView> out;
-        for (const auto& job : CronRepo(ctx_.db).list(filter)) out.push_back(view(job));
+        for (const auto& job : CronRepo::list(tx, filter)) out.push_back(view(tx, job));
         return out;
     });
 }
 
 Result<CronJobView> CronService::get(const Caller& caller, const std::string& id) {
     TRY(CronJobRecord job, find_owned(caller, id));
-    return guarded([&]() -> Result<CronJobView> { return view(job); });
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<CronJobView> { return view(tx, job); });
 }
 
 Result<CronJobView> CronService::create(const Caller& caller, const NewCronJob& input) {
@@ -197,15 +196,15 @@ Result<CronJobView> CronService::create(const Caller& caller, const NewCronJob& 
         TRY(job.domain, DomainService(ctx_).ensure_owned(owner, *input.domain));
     }
     job.created_at = job.updated_at = now_unix();
-    auto created = in_transaction(ctx_.db, [&]() -> Result<CronJobRecord> {
-        CronRepo repo(ctx_.db);
-        CHECK_OK(ensure_below_limit(ctx_.db, owner, Limit::cron_jobs, repo.count_of(owner)));
-        job.id = repo.insert(job);
+    auto created = ctx_.db.write([&](WriteTx& tx) -> Result<CronJobRecord> {
+        CHECK_OK(ensure_below_limit(tx, owner, Limit::cron_jobs, CronRepo::count_of(tx, owner)));
+        job.id = CronRepo::insert(tx, job);
         return job;
     });
     if (!created.ok()) return created.error();
     schedule(*created);
-    return guarded([&]() -> Result<CronJobView> { return view(*created); });
+    return ctx_.db.read(
+        [&](const ReadTx& tx) -> Result<CronJobView> { return view(tx, *created); });
 }
 
 Result<CronJobView> CronService::update(const Caller& caller, const std::string& id,
@@ -227,22 +226,22 @@ Result<CronJobView> CronService::update(const Caller& caller, const std::string&
         }
     }
     job.updated_at = now_unix();
-    auto updated = in_transaction(ctx_.db, [&]() -> Result<CronJobRecord> {
-        CronRepo repo(ctx_.db);
-        auto current = repo.find(job.id);
+    auto updated = ctx_.db.write([&](WriteTx& tx) -> Result<CronJobRecord> {
+        auto current = CronRepo::find(tx, job.id);
         if (!current) return not_found("Cron job not found");
-        repo.update(job);
-        return *repo.find(job.id);
+        CronRepo::update(tx, job);
+        return *CronRepo::find(tx, job.id);
     });
     if (!updated.ok()) return updated.error();
     schedule(*updated);
-    return guarded([&]() -> Result<CronJobView> { return view(*updated); });
+    return ctx_.db.read(
+        [&](const ReadTx& tx) -> Result<CronJobView> { return view(tx, *updated); });
 }
 
 Result<void> CronService::remove(const Caller& caller, const std::string& id) {
     TRY(CronJobRecord job, find_owned(caller, id));
     auto removed =
-        in_transaction(ctx_.db, [&]() -> Result<bool> { return CronRepo(ctx_.db).remove(job.id); });
+        ctx_.db.write([&](WriteTx& tx) -> Result<bool> { return CronRepo::remove(tx, job.id); });
     if (!removed.ok()) return removed.error();
     if (!*removed) return not_found("Cron job not found");
     unschedule(job.id);
@@ -250,11 +249,10 @@ Result<void> CronService::remove(const Caller& caller, const std::string& id) {
 }
 
 Result<int64_t> CronService::remove_all_of(const std::string& owner) {
-    auto ids = in_transaction(ctx_.db, [&]() -> Result<std::vector<int64_t>> {
-        CronRepo repo(ctx_.db);
+    auto ids = ctx_.db.write([&](WriteTx& tx) -> Result<std::vector<int64_t>> {
         std::vector<int64_t> out;
-        for (const auto& job : repo.list(owner)) out.push_back(job.id);
-        repo.remove_all_of(owner);
+        for (const auto& job : CronRepo::list(tx, owner)) out.push_back(job.id);
+        CronRepo::remove_all_of(tx, owner);
         return out;
     });
     if (!ids.ok()) return ids.error();
@@ -265,7 +263,9 @@ Result<int64_t> CronService::remove_all_of(const std::string& owner) {
 Result<StartedRun> CronService::run_now(const Caller& caller, const std::string& id) {
     TRY(CronJobRecord job, find_owned(caller, id));
     if (!started_) return unavailable("The cron scheduler is not running");
-    TRY(bool active, guarded([&]() -> Result<bool> { return owner_active(ctx_.db, job.owner); }));
+    TRY(bool active, ctx_.db.read([&](const ReadTx& tx) -> Result<bool> {
+        return owner_active(tx, job.owner);
+    }));
     if (!active) return conflict("The job's owner is suspended; its jobs do not run");
     {
         std::lock_guard lock(mutex_);
@@ -273,8 +273,8 @@ Result<StartedRun> CronService::run_now(const Caller& caller, const std::string&
         running_.insert(job.id);
     }
     const int64_t started = now_ms();
-    auto run_id = guarded([&]() -> Result<int64_t> {
-        return CronRepo(ctx_.db).insert_run({0, job.id, "manual", "running", started});
+    auto run_id = ctx_.db.write([&](WriteTx& tx) -> Result<int64_t> {
+        return CronRepo::insert_run(tx, {0, job.id, "manual", "running", started});
     });
     if (!run_id.ok()) {
         finish_running(job.id);
@@ -290,13 +290,12 @@ Result<CronRunPage> CronService::logs(const Caller& caller, const std::string& i
     if (page < 1) return validation("page must be 1 or more");
     if (per_page < 1 || per_page > 100) return validation("per_page must be between 1 and 100");
     TRY(CronJobRecord job, find_owned(caller, id));
-    return guarded([&]() -> Result<CronRunPage> {
-        CronRepo repo(ctx_.db);
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<CronRunPage> {
         CronRunPage p;
         p.page = page;
         p.per_page = per_page;
-        p.total = repo.count_runs(job.id);
-        p.runs = repo.runs(job.id, per_page, (page - 1) * per_page);
+        p.total = CronRepo::count_runs(tx, job.id);
+        p.runs = CronRepo::runs(tx, job.id, per_page, (page - 1) * per_page);
         return p;
     });
 }
@@ -345,9 +344,9 @@ void CronService::on_due(int64_t id, int64_t due) {
 }
 
 void CronService::run_scheduled(int64_t id, int64_t due, bool skipped) {
-    auto job = guarded([&]() -> Result<std::optional<CronJobRecord>> {
-        auto j = CronRepo(ctx_.db).find(id);
-        if (j && !owner_active(ctx_.db, j->owner)) {
+    auto job = ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<CronJobRecord>> {
+        auto j = CronRepo::find(tx, id);
+        if (j && !owner_active(tx, j->owner)) {
             spdlog::info("cron: job {} not run: its owner {} is suspended", id, j->owner);
             return std::optional<CronJobRecord>();
         }
@@ -362,20 +361,19 @@ void CronService::run_scheduled(int64_t id, int64_t due, bool skipped) {
     if (skipped) {
         spdlog::warn("cron: job {} ({}) not started at {}: its previous run is still running", id,
                      j.name, rfc3339(due));
-        auto r = in_transaction(ctx_.db, [&]() -> Result<Ok> {
-            CronRepo repo(ctx_.db);
+        auto r = ctx_.db.write([&](WriteTx& tx) -> Result<Ok> {
             CronRunRecord run{0, id, "schedule", "skipped", due * 1000, due * 1000};
             run.output = "Skipped: the previous run was still running";
-            repo.insert_run(run);
-            repo.trim_runs(id, std::max<int64_t>(ctx_.config.cron.history_per_job, 1));
+            CronRepo::insert_run(tx, run);
+            CronRepo::trim_runs(tx, id, std::max<int64_t>(ctx_.config.cron.history_per_job, 1));
             return Ok{};
         });
         if (!r.ok()) spdlog::error("cron: job {}: {}", id, r.error().message);
         return;
     }
     const int64_t started = now_ms();
-    auto run_id = guarded([&]() -> Result<int64_t> {
-        return CronRepo(ctx_.db).insert_run({0, id, "schedule", "running", started});
+    auto run_id = ctx_.db.write([&](WriteTx& tx) -> Result<int64_t> {
+        return CronRepo::insert_run(tx, {0, id, "schedule", "running", started});
     });
     if (!run_id.ok()) {
         spdlog::error("cron: job {}: {}", id, run_id.error().message);
@@ -418,11 +416,10 @@ void CronService::execute(const CronJobRecord& job, int64_t run_id, int64_t star
         spdlog::error("cron: job {} could not start: {}", job.id, result.error().message);
         run.output = "[the job could not be started]";
     }
-    auto stored = in_transaction(ctx_.db, [&]() -> Result<Ok> {
-        CronRepo repo(ctx_.db);
-        repo.finish_run(run);
-        repo.record_result(job.id, started_ms / 1000, run.ok);
-        repo.trim_runs(job.id, std::max<int64_t>(cfg.history_per_job, 1));
+    auto stored = ctx_.db.write([&](WriteTx& tx) -> Result<Ok> {
+        CronRepo::finish_run(tx, run);
+        CronRepo::record_result(tx, job.id, started_ms / 1000, run.ok);
+        CronRepo::trim_runs(tx, job.id, std::max<int64_t>(cfg.history_per_job, 1));
         return Ok{};
     });
     if (!stored.ok()) spdlog::error("cron: job {}: {}", job.id, stored.error().message);
@@ -452,8 +449,8 @@ void CronService::send_reports(const CronJobRecord& job, const CronRunRecord& ru
 
     if (!job.email_on_complete.empty()) mailer_->enqueue({job.email_on_complete, subject, body});
     if (job.email_on_error && !run.ok) {
-        auto user = guarded([&]() -> Result<std::optional<UserRecord>> {
-            return UserRepo(ctx_.db).find(job.owner);
+        auto user = ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<UserRecord>> {
+            return UserRepo::find(tx, job.owner);
         });
         if (user.ok() && *user && valid_email((*user)->email) &&
             (*user)->email != job.email_on_complete)

@@ -96,7 +96,7 @@ class CronService final : public OwnerCleanup {
   private:
     Result<CronJobRecord> find_owned(const Caller& caller, const std::string& id);
     Result<void> validate(const CronJobRecord& job);
-    CronJobView view(const CronJobRecord& job);
+    CronJobView view(const ReadTx& tx, const CronJobRecord& job);
     void schedule(const CronJobRecord& job);
     void unschedule(int64_t id);
     void on_due(int64_t id, int64_t due);

@@ -75,8 +75,9 @@ Result<void> DatabaseService::ensure_up() const {
     return Ok{};
 }
 
-Result<DatabaseRecord> DatabaseService::owned(const Caller& caller, const std::string& id) {
-    auto record = DatabaseRepo(ctx_.db).find(id);
+Result<DatabaseRecord> DatabaseService::owned(const ReadTx& tx, const Caller& caller,
+                                              const std::string& id) {
+    auto record = DatabaseRepo::find(tx, id);
     if (!record) return not_found("Database not found");
     if (!caller.is_admin() && record->owner != caller.username)
         return forbidden("Access denied (not your database)");
@@ -87,9 +88,9 @@ Result<std::vector<DatabaseView>> DatabaseService::list(const Caller& caller,
                                                         const std::optional<std::string>& owner) {
     CHECK_OK(ensure_up());
     TRY(std::optional<std::string> filter, list_owner(caller, owner));
-    TRY(auto records, guarded([&]() -> Result<std::vector<DatabaseRecord>> {
-            return DatabaseRepo(ctx_.db).list(filter);
-        }));
+    TRY(auto records, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
+        return DatabaseRepo::list(tx, filter);
+    }));
     TRY(auto sizes, MariadbCatalog(*admin_).database_sizes());
     std::vector<DatabaseView> out;
     out.reserve(records.size());
@@ -103,8 +104,9 @@ Result<std::vector<DatabaseView>> DatabaseService::list(const Caller& caller,
 
 Result<DatabaseView> DatabaseService::get(const Caller& caller, const std::string& id) {
     CHECK_OK(ensure_up());
-    TRY(DatabaseRecord record,
-        guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+    TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
+        return owned(tx, caller, id);
+    }));
     TRY(auto sizes, MariadbCatalog(*admin_).database_sizes());
     auto it = sizes.find(record.name);
     int64_t bytes = it == sizes.end() ? 0 : it->second;
@@ -127,11 +129,11 @@ Result<DatabaseRecord> DatabaseService::create(const Caller& caller, const NewDa
     // any store transaction: a slow or hung server delays database changes
     // only, never the store (and so never the other routes).
     std::lock_guard lock(mutate_);
-    CHECK_OK(guarded([&]() -> Result<void> {
-        DatabaseRepo repo(ctx_.db);
-        if (repo.find(db.str())) return conflict("Database already exists");
-        if (repo.user_taken(user.str())) return conflict("Database user already exists");
-        return ensure_below_limit(ctx_.db, owner, Limit::databases, repo.count_of(owner));
+    CHECK_OK(ctx_.db.read([&](const ReadTx& tx) -> Result<void> {
+        if (DatabaseRepo::find(tx, db.str())) return conflict("Database already exists");
+        if (DatabaseRepo::user_taken(tx, user.str()))
+            return conflict("Database user already exists");
+        return ensure_below_limit(tx, owner, Limit::databases, DatabaseRepo::count_of(tx, owner));
     }));
     MariadbCatalog catalog(*admin_);
     Undo undo;
@@ -143,8 +145,8 @@ Result<DatabaseRecord> DatabaseService::create(const Caller& caller, const NewDa
     undo.add([&] { return catalog.drop_user(user, SqlHost::localhost()); });
     CHECK_OK(catalog.grant_all(db, user, SqlHost::localhost()));
     // A failed insert (DbError) rolls back and unwinds through undo too.
-    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        DatabaseRepo(ctx_.db).insert(record);
+    CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        DatabaseRepo::insert(tx, record);
         return Ok{};
     }));
     undo.commit();
@@ -162,8 +164,9 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
     CHECK_OK(ensure_up());
     {
         std::lock_guard lock(mutate_);
-        TRY(DatabaseRecord record,
-            guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+        TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
+            return owned(tx, caller, id);
+        }));
         TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
         TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
         std::optional<SqlHost> current;
@@ -181,8 +184,8 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
             CHECK_OK(catalog.grant_all(db, user, *wanted));
         }
         const std::string host = in.remote_access ? *in.remote_host : "";
-        CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-            DatabaseRepo(ctx_.db).set_remote(record.name, in.remote_access, host);
+        CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+            DatabaseRepo::set_remote(tx, record.name, in.remote_access, host);
             return Ok{};
         }));
         undo.commit();
@@ -204,8 +207,8 @@ Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
     TRY(auto hosts, catalog.user_hosts(user));
     for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
     CHECK_OK(catalog.drop_database(db));
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        DatabaseRepo(ctx_.db).remove(record.name);
+    return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        DatabaseRepo::remove(tx, record.name);
         return Ok{};
     });
 }
@@ -215,15 +218,16 @@ Result<void> DatabaseService::remove(const Caller& caller, const std::string& id
     // Every step is idempotent (IF EXISTS): when one fails the record stays
     // and a retry finishes the job.
     std::lock_guard lock(mutate_);
-    TRY(DatabaseRecord record,
-        guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+    TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
+        return owned(tx, caller, id);
+    }));
     return drop_everything(record);
 }
 
 Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
-    TRY(auto records, guarded([&]() -> Result<std::vector<DatabaseRecord>> {
-            return DatabaseRepo(ctx_.db).list(owner);
-        }));
+    TRY(auto records, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
+        return DatabaseRepo::list(tx, owner);
+    }));
     if (records.empty()) return int64_t{0};
     CHECK_OK(ensure_up());
     int64_t removed = 0;
@@ -238,8 +242,9 @@ Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
 Result<void> DatabaseService::reset_password(const Caller& caller, const std::string& id,
                                              const std::string& password) {
     CHECK_OK(ensure_up());
-    TRY(DatabaseRecord record,
-        guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+    TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
+        return owned(tx, caller, id);
+    }));
     CHECK_OK(check_password(password));
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
     std::lock_guard lock(mutate_);
@@ -256,17 +261,18 @@ Result<PmaLink> DatabaseService::phpmyadmin(const Caller& caller, const std::str
     // Serialised with delete, so a grant is never made for a database that
     // is being dropped.
     std::lock_guard lock(mutate_);
-    TRY(DatabaseRecord record,
-        guarded([&]() -> Result<DatabaseRecord> { return owned(caller, id); }));
+    TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
+        return owned(tx, caller, id);
+    }));
     if (!pma_) return unavailable("phpMyAdmin is not available");
     return pma_(record);
 }
 
 Result<std::vector<std::string>> DatabaseService::reconcile() {
     CHECK_OK(ensure_up());
-    TRY(auto records, guarded([&]() -> Result<std::vector<DatabaseRecord>> {
-            return DatabaseRepo(ctx_.db).list(std::nullopt);
-        }));
+    TRY(auto records, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
+        return DatabaseRepo::list(tx, std::nullopt);
+    }));
     MariadbCatalog catalog(*admin_);
     std::vector<std::string> differences;
     for (const auto& r : records) {
@@ -282,8 +288,9 @@ Result<std::vector<std::string>> DatabaseService::reconcile() {
     // hand). Reported, never dropped: they might be someone's data.
     std::set<std::string> dbs, users;
     for (const auto& r : records) dbs.insert(r.name), users.insert(r.user);
-    TRY(auto accounts,
-        guarded([&]() -> Result<std::vector<UserRecord>> { return UserRepo(ctx_.db).list(); }));
+    TRY(auto accounts, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<UserRecord>> {
+        return UserRepo::list(tx);
+    }));
     std::set<std::string> owners;
     for (const auto& account : accounts) owners.insert(account.username);
     auto has_account_prefix = [&](const std::string& name) {

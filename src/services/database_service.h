@@ -15,10 +15,10 @@
 
 #include "drivers/mariadb_admin.h"
 #include "services/caller.h"
-#include "services/database_repo.h"
 #include "services/domain_service.h"
 #include "services/owner_cleanup.h"
 #include "services/panel.h"
+#include "store/database_repo.h"
 
 namespace wsp {
 
@@ -81,7 +81,7 @@ class DatabaseService final : public OwnerCleanup {
 
   private:
     Result<void> ensure_up() const;
-    Result<DatabaseRecord> owned(const Caller& caller, const std::string& id);
+    Result<DatabaseRecord> owned(const ReadTx& tx, const Caller& caller, const std::string& id);
     Result<void> drop_everything(const DatabaseRecord& record);
 
     PanelContext& ctx_;

@@ -11,8 +11,8 @@ Result<std::string> resolve_owner(Db& db, const Caller& caller,
                                   const std::optional<std::string>& requested) {
     if (!requested || *requested == caller.username) return caller.username;
     if (!caller.is_admin()) return forbidden("Only an admin may act for another owner");
-    return guarded([&]() -> Result<std::string> {
-        if (!UserRepo(db).find(*requested))
+    return db.read([&](const ReadTx& tx) -> Result<std::string> {
+        if (!UserRepo::find(tx, *requested))
             return validation("Owner '" + *requested + "' does not exist");
         return *requested;
     });
@@ -25,13 +25,14 @@ std::string DomainService::web_dir(const std::string& domain) {
 Result<std::vector<DomainRecord>> DomainService::list(const Caller& caller,
                                                       const std::optional<std::string>& owner) {
     TRY(std::optional<std::string> filter, list_owner(caller, owner));
-    return guarded(
-        [&]() -> Result<std::vector<DomainRecord>> { return DomainRepo(ctx_.db).list(filter); });
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DomainRecord>> {
+        return DomainRepo::list(tx, filter);
+    });
 }
 
 Result<DomainRecord> DomainService::get(const Caller& caller, const std::string& domain) {
-    return guarded([&]() -> Result<DomainRecord> {
-        auto d = DomainRepo(ctx_.db).find(domain);
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<DomainRecord> {
+        auto d = DomainRepo::find(tx, domain);
         if (!d) return not_found("Domain not found");
         CHECK_OK(ensure_owner_or_admin(caller, d->owner));
         return *d;
@@ -43,11 +44,10 @@ Result<DomainRecord> DomainService::create(const Caller& caller, const std::stri
     TRY(std::string name, validate_domain(domain));
     TRY(std::string owner, resolve_owner(ctx_.db, caller, owner_field));
     DomainRecord record{name, owner, now_unix()};
-    return in_transaction(ctx_.db, [&]() -> Result<DomainRecord> {
-        DomainRepo repo(ctx_.db);
-        if (repo.find(name)) return conflict("Domain already exists");
-        CHECK_OK(ensure_below_limit(ctx_.db, owner, Limit::domains, repo.count_of(owner)));
-        repo.insert(record);
+    return ctx_.db.write([&](WriteTx& tx) -> Result<DomainRecord> {
+        if (DomainRepo::find(tx, name)) return conflict("Domain already exists");
+        CHECK_OK(ensure_below_limit(tx, owner, Limit::domains, DomainRepo::count_of(tx, owner)));
+        DomainRepo::insert(tx, record);
         // Made inside the transaction: if it fails nothing is recorded. A
         // directory left by a failed commit is empty and harmless.
         CHECK_OK(ctx_.identity.make_dirs(owner, web_dir(name)));
@@ -56,22 +56,21 @@ Result<DomainRecord> DomainService::create(const Caller& caller, const std::stri
 }
 
 Result<void> DomainService::remove(const Caller& caller, const std::string& domain) {
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        DomainRepo repo(ctx_.db);
-        auto d = repo.find(domain);
+    return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        auto d = DomainRepo::find(tx, domain);
         if (!d) return not_found("Domain not found");
         CHECK_OK(ensure_owner_or_admin(caller, d->owner));
         // The site's files stay in the owner's home: deleting a domain must
         // not silently delete a customer's work.
-        repo.remove(domain);
+        DomainRepo::remove(tx, domain);
         return Ok{};
     });
 }
 
 Result<std::string> DomainService::ensure_owned(const std::string& owner,
                                                 const std::string& domain) {
-    return guarded([&]() -> Result<std::string> {
-        auto d = DomainRepo(ctx_.db).find(domain);
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::string> {
+        auto d = DomainRepo::find(tx, domain);
         if (!d || d->owner != owner)
             return validation("Domain '" + domain + "' is not one of " + owner + "'s domains");
         return d->domain;

@@ -312,9 +312,9 @@ Result<int64_t> FileService::remove_all_of(const std::string& owner) {
     tasks_->remove_all_of(owner);  // running ones stop before the home goes
     // How many items the bin held (they go with the home).
     const int64_t items = trash_->count_items(owner);
-    CHECK_OK(in_transaction(ctx().db, [&]() -> Result<void> {
-        FileTrashRepo(ctx().db).remove_all_of(owner);
-        FileSettingsRepo(ctx().db).remove_all_of(owner);
+    CHECK_OK(ctx().db.write([&](WriteTx& tx) -> Result<void> {
+        FileTrashRepo::remove_all_of(tx, owner);
+        FileSettingsRepo::remove_all_of(tx, owner);
         return Ok{};
     }));
     return items;

@@ -12,8 +12,8 @@ Result<FileSettings> FileSettingsService::get(const Caller& c, const OwnerField&
 }
 
 Result<FileSettings> FileSettingsService::of(const std::string& owner) {
-    return guarded([&]() -> Result<FileSettings> {
-        return FileSettingsRepo(access_.ctx().db).find(owner).value_or(FileSettings{});
+    return access_.ctx().db.read([&](const ReadTx& tx) -> Result<FileSettings> {
+        return FileSettingsRepo::find(tx, owner).value_or(FileSettings{});
     });
 }
 
@@ -32,13 +32,12 @@ Result<FileSettings> FileSettingsService::update(const Caller& c, const OwnerFie
                 "editor_theme must be 1-32 characters of a-z, 0-9, '-' and '_' (e.g. vs-dark)");
     }
     Db& db = access_.ctx().db;
-    return in_transaction(db, [&]() -> Result<FileSettings> {
-        FileSettingsRepo repo(db);
-        FileSettings s = repo.find(owner).value_or(FileSettings{});
+    return db.write([&](WriteTx& tx) -> Result<FileSettings> {
+        FileSettings s = FileSettingsRepo::find(tx, owner).value_or(FileSettings{});
         if (u.recycle_bin_enabled) s.recycle_bin_enabled = *u.recycle_bin_enabled;
         if (u.editor_font_size) s.editor_font_size = *u.editor_font_size;
         if (u.editor_theme) s.editor_theme = *u.editor_theme;
-        repo.upsert(owner, s, now_unix());
+        FileSettingsRepo::upsert(tx, owner, s, now_unix());
         return s;
     });
 }

@@ -79,8 +79,8 @@ Result<void> FileTrash::move_to_trash(const std::string& owner, const std::strin
     // common case costs no store commit.
     auto decoded = parse_trash_name(name);
     if (decoded && decoded->first == fs::to_user_path(rel)) return Ok{};
-    auto recorded = in_transaction(ctx().db, [&]() -> Result<void> {
-        FileTrashRepo(ctx().db).insert(owner, name, fs::to_user_path(rel), ns);
+    auto recorded = ctx().db.write([&](WriteTx& tx) -> Result<void> {
+        FileTrashRepo::insert(tx, owner, name, fs::to_user_path(rel), ns);
         return Ok{};
     });
     if (!recorded) {
@@ -109,8 +109,8 @@ Result<void> FileTrash::purge_expired(fs::ConfinedFs& files) {
 
 Result<int64_t> FileTrash::purge_all_expired() {
     std::vector<std::string> owners;
-    CHECK_OK(guarded([&]() -> Result<void> {
-        for (auto& u : UserRepo(ctx().db).list()) owners.push_back(std::move(u.username));
+    CHECK_OK(ctx().db.read([&](const ReadTx& tx) -> Result<void> {
+        for (auto& u : UserRepo::list(tx)) owners.push_back(std::move(u.username));
         return Ok{};
     }));
     int64_t swept = 0;
@@ -124,8 +124,9 @@ Result<int64_t> FileTrash::purge_all_expired() {
 
 Result<std::vector<TrashItem>> FileTrash::list(const Caller& c, const OwnerField& owner_field) {
     TRY(std::string owner, access_.owner_of(c, owner_field));
-    TRY(auto originals, guarded([&]() -> Result<std::map<std::string, std::string>> {
-            return FileTrashRepo(ctx().db).originals_of(owner);
+    TRY(auto originals,
+        ctx().db.read([&](const ReadTx& tx) -> Result<std::map<std::string, std::string>> {
+            return FileTrashRepo::originals_of(tx, owner);
         }));
     const std::string& bin = ctx().config.files.trash_dir_name;
     TRY(auto items,
@@ -163,9 +164,8 @@ Result<std::vector<TrashItem>> FileTrash::list(const Caller& c, const OwnerField
     for (const auto& [name, path] : originals)
         if (!present.count(name)) stale.push_back(name);
     if (!stale.empty()) {
-        CHECK_OK(in_transaction(ctx().db, [&]() -> Result<void> {
-            FileTrashRepo repo(ctx().db);
-            for (const auto& name : stale) repo.remove(owner, name);
+        CHECK_OK(ctx().db.write([&](WriteTx& tx) -> Result<void> {
+            for (const auto& name : stale) FileTrashRepo::remove(tx, owner, name);
             return Ok{};
         }));
     }
@@ -181,8 +181,8 @@ Result<void> FileTrash::restore(const Caller& c, const OwnerField& owner_field,
     if (!parsed) return validation("Trash path is not an item of the recycle bin");
     std::string original = parsed->first;
     bool had_row = false;
-    CHECK_OK(guarded([&]() -> Result<void> {
-        if (auto row = FileTrashRepo(ctx().db).original_of(owner, trash_path)) {
+    CHECK_OK(ctx().db.read([&](const ReadTx& tx) -> Result<void> {
+        if (auto row = FileTrashRepo::original_of(tx, owner, trash_path)) {
             original = std::move(*row);
             had_row = true;
         }
@@ -208,8 +208,8 @@ Result<void> FileTrash::restore(const Caller& c, const OwnerField& owner_field,
         return moved;
     }));
     if (!had_row) return Ok{};
-    return in_transaction(ctx().db, [&]() -> Result<void> {
-        FileTrashRepo(ctx().db).remove(owner, trash_path);
+    return ctx().db.write([&](WriteTx& tx) -> Result<void> {
+        FileTrashRepo::remove(tx, owner, trash_path);
         return Ok{};
     });
 }
@@ -227,8 +227,8 @@ Result<int64_t> FileTrash::empty(const Caller& c, const OwnerField& owner_field)
         }));
         return count;
     }));
-    CHECK_OK(in_transaction(ctx().db, [&]() -> Result<void> {
-        FileTrashRepo(ctx().db).remove_all_of(owner);
+    CHECK_OK(ctx().db.write([&](WriteTx& tx) -> Result<void> {
+        FileTrashRepo::remove_all_of(tx, owner);
         return Ok{};
     }));
     return n;
@@ -246,8 +246,8 @@ Result<void> FileTrash::remove_item(const Caller& c, const OwnerField& owner_fie
         if (!fs::lstat_at(trash.get(), trash_path)) return not_found("Trash item not found");
         return fs::remove_at(trash.get(), trash_path, "recycle bin item");
     }));
-    return in_transaction(ctx().db, [&]() -> Result<void> {
-        FileTrashRepo(ctx().db).remove(owner, trash_path);
+    return ctx().db.write([&](WriteTx& tx) -> Result<void> {
+        FileTrashRepo::remove(tx, owner, trash_path);
         return Ok{};
     });
 }

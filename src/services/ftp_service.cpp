@@ -1,7 +1,5 @@
 #include "services/ftp_service.h"
 
-#include "store/json_columns.h"
-
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
@@ -13,6 +11,7 @@
 #include "services/domain_service.h"
 #include "services/limits.h"
 #include "store/account_repos.h"
+#include "store/ftp_repo.h"
 
 namespace wsp {
 namespace {
@@ -25,113 +24,6 @@ constexpr int64_t kMaxQuotaMb = 1024LL * 1024 * 1024;  // 1 PB: anything above i
 std::string anonymous_rel(const std::string& domain) {
     return "web/" + domain + "/pub";
 }
-
-constexpr const char* kColumns =
-    "username, owner, password_hash, home_rel, domain, quota_mb, read_only, enabled, "
-    "allowed_ips, created_at, updated_at";
-
-FtpAccount read_account(const Stmt& s) {
-    FtpAccount a;
-    a.username = s.text(0);
-    a.owner = s.text(1);
-    a.password_hash = s.text(2);
-    a.home_rel = s.text(3);
-    a.domain = s.text(4);
-    a.quota_mb = s.integer(5);
-    a.read_only = s.integer(6) != 0;
-    a.enabled = s.integer(7) != 0;
-    a.allowed_ips = from_json_array(s.text(8));
-    a.created_at = s.integer(9);
-    a.updated_at = s.integer(10);
-    return a;
-}
-
-// The ftp_accounts table; throws DbError like the other repositories.
-class FtpRepo {
-  public:
-    explicit FtpRepo(Db& db) : db_(db) {}
-
-    std::optional<FtpAccount> find(const std::string& username) {
-        Stmt s(db_, std::string("SELECT ") + kColumns + " FROM ftp_accounts WHERE username = ?");
-        s.bind_all(username);
-        if (!s.step()) return std::nullopt;
-        return read_account(s);
-    }
-    std::vector<FtpAccount> list(const std::optional<std::string>& owner) {
-        std::string sql = std::string("SELECT ") + kColumns + " FROM ftp_accounts";
-        if (owner) sql += " WHERE owner = ?";
-        sql += " ORDER BY username";
-        Stmt s(db_, sql);
-        if (owner) s.bind_all(*owner);
-        std::vector<FtpAccount> out;
-        while (s.step()) out.push_back(read_account(s));
-        return out;
-    }
-    int64_t count_of(const std::string& owner) {
-        Stmt s(db_, "SELECT count(*) FROM ftp_accounts WHERE owner = ?");
-        s.bind_all(owner);
-        s.step();
-        return s.integer(0);
-    }
-    void insert(const FtpAccount& a) {
-        Stmt s(db_, std::string("INSERT INTO ftp_accounts (") + kColumns +
-                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-        s.bind_all(a.username, a.owner, a.password_hash, a.home_rel, a.domain, a.quota_mb,
-                   int64_t{a.read_only}, int64_t{a.enabled}, to_json_array(a.allowed_ips),
-                   a.created_at, a.updated_at);
-        s.run();
-    }
-    void update(const FtpAccount& a) {
-        Stmt s(db_,
-               "UPDATE ftp_accounts SET password_hash = ?, home_rel = ?, domain = ?, quota_mb = ?, "
-               "read_only = ?, enabled = ?, allowed_ips = ?, updated_at = ? WHERE username = ?");
-        s.bind_all(a.password_hash, a.home_rel, a.domain, a.quota_mb, int64_t{a.read_only},
-                   int64_t{a.enabled}, to_json_array(a.allowed_ips), a.updated_at, a.username);
-        s.run();
-    }
-    bool remove(const std::string& username) {
-        Stmt s(db_, "DELETE FROM ftp_accounts WHERE username = ?");
-        s.bind_all(username);
-        return s.run() > 0;
-    }
-    std::set<std::string> suspended_owners() {
-        Stmt s(db_, "SELECT username FROM users WHERE status = 'suspended'");
-        std::set<std::string> out;
-        while (s.step()) out.insert(s.text(0));
-        return out;
-    }
-    bool anonymous_on(const std::string& domain) {
-        Stmt s(db_, "SELECT 1 FROM ftp_anonymous WHERE domain = ?");
-        s.bind_all(domain);
-        return s.step();
-    }
-    void set_anonymous(const std::string& domain, const std::string& owner, bool on) {
-        if (on) {
-            Stmt s(db_,
-                   "INSERT OR REPLACE INTO ftp_anonymous (domain, owner, updated_at) "
-                   "VALUES (?,?,?)");
-            s.bind_all(domain, owner, now_unix());
-            s.run();
-        } else {
-            Stmt s(db_, "DELETE FROM ftp_anonymous WHERE domain = ?");
-            s.bind_all(domain);
-            s.run();
-        }
-    }
-    // Anonymous domains that still exist, of owners not suspended.
-    std::vector<std::pair<std::string, std::string>> anonymous_sites() {
-        Stmt s(db_,
-               "SELECT a.domain, d.owner FROM ftp_anonymous a JOIN domains d ON d.domain = "
-               "a.domain JOIN users u ON u.username = d.owner WHERE u.status = 'active' "
-               "ORDER BY a.domain");
-        std::vector<std::pair<std::string, std::string>> out;
-        while (s.step()) out.emplace_back(s.text(0), s.text(1));
-        return out;
-    }
-
-  private:
-    Db& db_;
-};
 
 Result<std::string> validate_ftp_name(const std::string& name) {
     if (name.size() < 2) return validation("Username must be at least 2 characters");
@@ -227,8 +119,8 @@ Result<std::string> FtpService::resolve_home(const std::string& owner, const std
 }
 
 Result<FtpAccount> FtpService::owned(const Caller& caller, const std::string& username) {
-    return guarded([&]() -> Result<FtpAccount> {
-        auto a = FtpRepo(ctx_.db).find(username);
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<FtpAccount> {
+        auto a = FtpRepo::find(tx, username);
         if (!a) return not_found("FTP account not found");
         CHECK_OK(ensure_owner_or_admin(caller, a->owner));
         return *a;
@@ -236,10 +128,10 @@ Result<FtpAccount> FtpService::owned(const Caller& caller, const std::string& us
 }
 
 void FtpService::reconcile(const std::string& username) {
-    auto result = guarded([&]() -> Result<void> {
-        auto a = FtpRepo(ctx_.db).find(username);
+    auto result = ctx_.db.read([&](const ReadTx& tx) -> Result<void> {
+        auto a = FtpRepo::find(tx, username);
         if (!a) return file_->remove(username);
-        auto user = UserRepo(ctx_.db).find(a->owner);
+        auto user = UserRepo::find(tx, a->owner);
         return file_->upsert(server_row(*a, user && user->status == "active"));
     });
     if (!result.ok())
@@ -249,8 +141,9 @@ void FtpService::reconcile(const std::string& username) {
 Result<std::vector<FtpAccount>> FtpService::list(const Caller& caller,
                                                  const std::optional<std::string>& owner) {
     TRY(std::optional<std::string> filter, list_owner(caller, owner));
-    return guarded(
-        [&]() -> Result<std::vector<FtpAccount>> { return FtpRepo(ctx_.db).list(filter); });
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<FtpAccount>> {
+        return FtpRepo::list(tx, filter);
+    });
 }
 
 Result<FtpAccount> FtpService::get(const Caller& caller, const std::string& username) {
@@ -278,15 +171,14 @@ Result<FtpAccount> FtpService::create(const Caller& caller, const NewFtpAccount&
     // Hashing is slow on purpose: done before the store is locked.
     TRY(a.password_hash, crypt_hash(password));
     a.created_at = a.updated_at = now_unix();
-    auto result = in_transaction(ctx_.db, [&]() -> Result<FtpAccount> {
-        FtpRepo repo(ctx_.db);
-        if (repo.find(a.username)) return conflict("FTP account already exists");
-        CHECK_OK(ensure_below_limit(ctx_.db, owner, Limit::ftp_accounts, repo.count_of(owner)));
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<FtpAccount> {
+        if (FtpRepo::find(tx, a.username)) return conflict("FTP account already exists");
+        CHECK_OK(ensure_below_limit(tx, owner, Limit::ftp_accounts, FtpRepo::count_of(tx, owner)));
         if (input.home_dir) {
             TRY(a.home_rel, resolve_home(owner, *input.home_dir));
         }
-        repo.insert(a);
-        auto user = UserRepo(ctx_.db).find(owner);
+        FtpRepo::insert(tx, a);
+        auto user = UserRepo::find(tx, owner);
         CHECK_OK(file_->upsert(server_row(a, user && user->status == "active")));
         return a;
     });
@@ -310,9 +202,8 @@ Result<FtpAccount> FtpService::apply(const Caller& caller, const std::string& us
         TRY(ips, validate_ips(*changes.allowed_ips));
     }
     bool cut_sessions = false;
-    auto result = in_transaction(ctx_.db, [&]() -> Result<FtpAccount> {
-        FtpRepo repo(ctx_.db);
-        auto a = repo.find(username);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<FtpAccount> {
+        auto a = FtpRepo::find(tx, username);
         if (!a) return not_found("FTP account not found");
         CHECK_OK(ensure_owner_or_admin(caller, a->owner));
         if (new_hash) a->password_hash = *new_hash;
@@ -327,8 +218,8 @@ Result<FtpAccount> FtpService::apply(const Caller& caller, const std::string& us
         }
         if (ips) a->allowed_ips = *ips;
         a->updated_at = now_unix();
-        repo.update(*a);
-        auto user = UserRepo(ctx_.db).find(a->owner);
+        FtpRepo::update(tx, *a);
+        auto user = UserRepo::find(tx, a->owner);
         CHECK_OK(file_->upsert(server_row(*a, user && user->status == "active")));
         return *a;
     });
@@ -362,12 +253,11 @@ Result<FtpAccount> FtpService::toggle(const Caller& caller, const std::string& u
 }
 
 Result<void> FtpService::remove(const Caller& caller, const std::string& username) {
-    auto result = in_transaction(ctx_.db, [&]() -> Result<void> {
-        FtpRepo repo(ctx_.db);
-        auto a = repo.find(username);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        auto a = FtpRepo::find(tx, username);
         if (!a) return not_found("FTP account not found");
         CHECK_OK(ensure_owner_or_admin(caller, a->owner));
-        repo.remove(username);
+        FtpRepo::remove(tx, username);
         return file_->remove(username);
     });
     if (!result.ok()) {
@@ -380,12 +270,13 @@ Result<void> FtpService::remove(const Caller& caller, const std::string& usernam
 }
 
 Result<int64_t> FtpService::remove_all_of(const std::string& owner) {
-    TRY(auto accounts,
-        guarded([&]() -> Result<std::vector<FtpAccount>> { return FtpRepo(ctx_.db).list(owner); }));
+    TRY(auto accounts, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<FtpAccount>> {
+        return FtpRepo::list(tx, owner);
+    }));
     int64_t removed = 0;
     for (const auto& a : accounts) {
-        auto r = in_transaction(ctx_.db, [&]() -> Result<void> {
-            FtpRepo(ctx_.db).remove(a.username);
+        auto r = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+            FtpRepo::remove(tx, a.username);
             return file_->remove(a.username);
         });
         if (!r.ok()) {
@@ -395,10 +286,8 @@ Result<int64_t> FtpService::remove_all_of(const std::string& owner) {
         if (server_) server_->end_sessions(a.username);
         ++removed;
     }
-    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt s(ctx_.db, "DELETE FROM ftp_anonymous WHERE owner = ?");
-        s.bind_all(owner);
-        s.run();
+    CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        FtpRepo::remove_anonymous_of(tx, owner);
         return Ok{};
     }));
     CHECK_OK(push_anonymous_sites());
@@ -417,8 +306,8 @@ Result<FtpStatus> FtpService::status(const Caller& caller) {
 
 Result<FtpAnonymous> FtpService::anonymous(const Caller& caller, const std::string& domain) {
     TRY(DomainRecord d, DomainService(ctx_).get(caller, domain));
-    return guarded([&]() -> Result<FtpAnonymous> {
-        return FtpAnonymous{d.domain, FtpRepo(ctx_.db).anonymous_on(d.domain),
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<FtpAnonymous> {
+        return FtpAnonymous{d.domain, FtpRepo::anonymous_on(tx, d.domain),
                             ctx_.identity.home_of(d.owner) / anonymous_rel(d.domain)};
     });
 }
@@ -426,9 +315,9 @@ Result<FtpAnonymous> FtpService::anonymous(const Caller& caller, const std::stri
 Result<FtpAnonymous> FtpService::set_anonymous(const Caller& caller, const std::string& domain,
                                                bool enabled) {
     TRY(DomainRecord d, DomainService(ctx_).get(caller, domain));
-    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
+    CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         if (enabled) CHECK_OK(ctx_.identity.make_dirs(d.owner, anonymous_rel(d.domain)));
-        FtpRepo(ctx_.db).set_anonymous(d.domain, d.owner, enabled);
+        FtpRepo::set_anonymous(tx, d.domain, d.owner, enabled);
         return Ok{};
     }));
     CHECK_OK(push_anonymous_sites());
@@ -438,9 +327,11 @@ Result<FtpAnonymous> FtpService::set_anonymous(const Caller& caller, const std::
 
 Result<void> FtpService::push_anonymous_sites() {
     if (!server_) return Ok{};
-    TRY(auto sites, guarded([&]() -> Result<std::vector<std::pair<std::string, std::string>>> {
-            return FtpRepo(ctx_.db).anonymous_sites();
-        }));
+    TRY(auto sites,
+        ctx_.db.read(
+            [&](const ReadTx& tx) -> Result<std::vector<std::pair<std::string, std::string>>> {
+                return FtpRepo::anonymous_sites(tx);
+            }));
     std::vector<AnonymousSite> out;
     for (const auto& [domain, owner] : sites)
         out.push_back({domain, ctx_.identity.home_of(owner) / anonymous_rel(domain),
@@ -449,16 +340,17 @@ Result<void> FtpService::push_anonymous_sites() {
 }
 
 Result<void> FtpService::sync_suspended() {
-    TRY(auto now, guarded([&]() -> Result<std::set<std::string>> {
-            return FtpRepo(ctx_.db).suspended_owners();
-        }));
+    TRY(auto now, ctx_.db.read([&](const ReadTx& tx) -> Result<std::set<std::string>> {
+        return UserRepo::suspended_usernames(tx);
+    }));
     if (now == suspended_) return Ok{};
     CHECK_OK(file_->set_suspended_owners(now));
     // Newly suspended owners: end their open sessions too.
     for (const auto& owner : now) {
         if (suspended_.count(owner) || !server_) continue;
-        auto accounts = guarded(
-            [&]() -> Result<std::vector<FtpAccount>> { return FtpRepo(ctx_.db).list(owner); });
+        auto accounts = ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<FtpAccount>> {
+            return FtpRepo::list(tx, owner);
+        });
         if (accounts.ok())
             for (const auto& a : *accounts) server_->end_sessions(a.username);
     }
@@ -470,16 +362,15 @@ Result<void> FtpService::sync_suspended() {
 
 Result<void> FtpService::start() {
     // The store is the truth: rebuild the server's file from it.
-    TRY(auto rows, guarded([&]() -> Result<std::vector<ServerAccount>> {
-            FtpRepo repo(ctx_.db);
-            auto suspended = repo.suspended_owners();
-            std::vector<ServerAccount> out;
-            for (const auto& a : repo.list(std::nullopt))
-                out.push_back(server_row(a, !suspended.count(a.owner)));
-            std::lock_guard lock(suspended_mutex_);
-            suspended_ = suspended;
-            return out;
-        }));
+    TRY(auto rows, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<ServerAccount>> {
+        auto suspended = UserRepo::suspended_usernames(tx);
+        std::vector<ServerAccount> out;
+        for (const auto& a : FtpRepo::list(tx, std::nullopt))
+            out.push_back(server_row(a, !suspended.count(a.owner)));
+        std::lock_guard lock(suspended_mutex_);
+        suspended_ = suspended;
+        return out;
+    }));
     CHECK_OK(file_->replace_all(rows));
     if (server_) {
         CHECK_OK(push_anonymous_sites());

@@ -16,22 +16,9 @@
 #include "services/caller.h"
 #include "services/owner_cleanup.h"
 #include "services/panel.h"
+#include "store/ftp_repo.h"
 
 namespace wsp {
-
-struct FtpAccount {
-    std::string username;  // <owner>_<name>
-    std::string owner;
-    std::string password_hash;
-    std::string home_rel;  // beneath the owner's home; "" = the home itself
-    std::string domain;
-    int64_t quota_mb = 0;
-    bool read_only = false;
-    bool enabled = true;
-    std::vector<std::string> allowed_ips;
-    int64_t created_at = 0;
-    int64_t updated_at = 0;
-};
 
 struct NewFtpAccount {
     std::string username;

@@ -4,17 +4,17 @@
 
 namespace wsp {
 
-PackageRecord package_of(Db& db, const std::string& owner) {
-    auto user = UserRepo(db).find(owner);
-    PackageRepo packages(db);
+PackageRecord package_of(const ReadTx& tx, const std::string& owner) {
+    auto user = UserRepo::find(tx, owner);
     if (user)
-        if (auto p = packages.find(user->package)) return *p;
-    if (auto p = packages.find("default")) return *p;
+        if (auto p = PackageRepo::find(tx, user->package)) return *p;
+    if (auto p = PackageRepo::find(tx, "default")) return *p;
     return PackageRecord{"default"};
 }
 
-Result<void> ensure_below_limit(Db& db, const std::string& owner, Limit limit, int64_t current) {
-    PackageRecord p = package_of(db, owner);
+Result<void> ensure_below_limit(const ReadTx& tx, const std::string& owner, Limit limit,
+                                int64_t current) {
+    PackageRecord p = package_of(tx, owner);
     int64_t max = 0;
     const char* what = "";
     switch (limit) {

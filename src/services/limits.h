@@ -12,10 +12,11 @@ namespace wsp {
 enum class Limit { domains, databases, ftp_accounts, cron_jobs };
 
 // The owner's package (the "default" one when the account names none).
-PackageRecord package_of(Db& db, const std::string& owner);
+PackageRecord package_of(const ReadTx& tx, const std::string& owner);
 
 // 403 "Domain limit reached (5)" when `current` items already fill the
 // owner's package; -1 means unlimited. Call inside the create transaction.
-Result<void> ensure_below_limit(Db& db, const std::string& owner, Limit limit, int64_t current);
+Result<void> ensure_below_limit(const ReadTx& tx, const std::string& owner, Limit limit,
+                                int64_t current);
 
 }  // namespace wsp

@@ -32,17 +32,18 @@ Result<void> apply(PackageRecord& p, const PackageLimits& l) {
 
 Result<std::vector<PackageRecord>> PackageService::list(const Caller& caller) {
     CHECK_OK(ensure_admin(caller));
-    return guarded(
-        [&]() -> Result<std::vector<PackageRecord>> { return PackageRepo(ctx_.db).list(); });
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<PackageRecord>> {
+        return PackageRepo::list(tx);
+    });
 }
 
 Result<PackageRecord> PackageService::get(const Caller& caller, const std::string& name) {
-    return guarded([&]() -> Result<PackageRecord> {
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<PackageRecord> {
         if (!caller.is_admin()) {
-            auto me = UserRepo(ctx_.db).find(caller.username);
+            auto me = UserRepo::find(tx, caller.username);
             if (!me || me->package != name) return forbidden("Access denied");
         }
-        auto p = PackageRepo(ctx_.db).find(name);
+        auto p = PackageRepo::find(tx, name);
         if (!p) return not_found("Package not found");
         return *p;
     });
@@ -55,10 +56,9 @@ Result<PackageRecord> PackageService::create(const Caller& caller, const std::st
     PackageRecord p{valid};
     p.created_at = p.updated_at = now_unix();
     CHECK_OK(apply(p, limits));
-    auto result = in_transaction(ctx_.db, [&]() -> Result<PackageRecord> {
-        PackageRepo repo(ctx_.db);
-        if (repo.find(valid)) return conflict("Package already exists");
-        repo.insert(p);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<PackageRecord> {
+        if (PackageRepo::find(tx, valid)) return conflict("Package already exists");
+        PackageRepo::insert(tx, p);
         return p;
     });
     if (result.ok()) ctx_.index.put_package(*result);
@@ -68,13 +68,12 @@ Result<PackageRecord> PackageService::create(const Caller& caller, const std::st
 Result<PackageRecord> PackageService::update(const Caller& caller, const std::string& name,
                                              const PackageLimits& limits) {
     CHECK_OK(ensure_admin(caller));
-    auto result = in_transaction(ctx_.db, [&]() -> Result<PackageRecord> {
-        PackageRepo repo(ctx_.db);
-        auto p = repo.find(name);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<PackageRecord> {
+        auto p = PackageRepo::find(tx, name);
         if (!p) return not_found("Package not found");
         CHECK_OK(apply(*p, limits));
         p->updated_at = now_unix();
-        repo.update(*p);
+        PackageRepo::update(tx, *p);
         return *p;
     });
     if (result.ok()) ctx_.index.put_package(*result);
@@ -84,13 +83,12 @@ Result<PackageRecord> PackageService::update(const Caller& caller, const std::st
 Result<void> PackageService::remove(const Caller& caller, const std::string& name) {
     CHECK_OK(ensure_admin(caller));
     if (name == "default") return validation("The default package cannot be deleted");
-    auto result = in_transaction(ctx_.db, [&]() -> Result<void> {
-        PackageRepo repo(ctx_.db);
-        if (!repo.find(name)) return not_found("Package not found");
-        int64_t users = repo.users_on(name);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        if (!PackageRepo::find(tx, name)) return not_found("Package not found");
+        int64_t users = PackageRepo::users_on(tx, name);
         if (users > 0)
             return conflict("Package is assigned to " + std::to_string(users) + " user(s)");
-        repo.remove(name);
+        PackageRepo::remove(tx, name);
         return Ok{};
     });
     if (result.ok()) ctx_.index.remove_package(name);

@@ -65,25 +65,25 @@ Result<CreatedShare> ShareService::create(const Caller& caller, const NewShare& 
     r.expires_at = r.created_at + expires_in;
     r.max_downloads = input.max_downloads;
     TRY(r.id,
-        in_transaction(ctx_.db, [&]() -> Result<int64_t> { return ShareRepo(ctx_.db).insert(r); }));
+        ctx_.db.write([&](WriteTx& tx) -> Result<int64_t> { return ShareRepo::insert(tx, r); }));
     return out;
 }
 
 Result<std::vector<ShareRecord>> ShareService::list(const Caller& caller,
                                                     const std::optional<std::string>& user) {
     TRY(auto owner, list_owner(caller, user));
-    return guarded(
-        [&]() -> Result<std::vector<ShareRecord>> { return ShareRepo(ctx_.db).list(owner); });
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<ShareRecord>> {
+        return ShareRepo::list(tx, owner);
+    });
 }
 
 Result<void> ShareService::revoke(const Caller& caller, const std::string& id_text) {
     TRY(int64_t id, parse_id(id_text));
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        ShareRepo repo(ctx_.db);
-        auto share = repo.find(id);
+    return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        auto share = ShareRepo::find(tx, id);
         if (!share) return link_not_found();
         CHECK_OK(ensure_owner_or_admin(caller, share->owner));
-        repo.remove(id);
+        ShareRepo::remove(tx, id);
         return Ok{};
     });
 }
@@ -91,9 +91,9 @@ Result<void> ShareService::revoke(const Caller& caller, const std::string& id_te
 Result<SharedFile> ShareService::open(const std::string& token,
                                       const std::optional<std::string>& password, bool count) {
     if (!is_token(token)) return link_not_found();
-    TRY(auto found, guarded([&]() -> Result<std::optional<ShareRecord>> {
-            return ShareRepo(ctx_.db).find_by_token_hash(sha256_hex(token));
-        }));
+    TRY(auto found, ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<ShareRecord>> {
+        return ShareRepo::find_by_token_hash(tx, sha256_hex(token));
+    }));
     if (!found) return link_not_found();
     const ShareRecord& share = *found;
     const int64_t now = now_unix();
@@ -124,17 +124,17 @@ Result<SharedFile> ShareService::open(const std::string& token,
         return not_found("The shared file no longer exists");
 
     if (count) {
-        TRY(bool counted, in_transaction(ctx_.db, [&]() -> Result<bool> {
-                return ShareRepo(ctx_.db).count_download(share.id);
-            }));
+        TRY(bool counted, ctx_.db.write([&](WriteTx& tx) -> Result<bool> {
+            return ShareRepo::count_download(tx, share.id);
+        }));
         if (!counted) return gone("Share link has reached its download limit");
     }
     return SharedFile{share.owner, share.path, share.is_dir, share.dev, share.ino};
 }
 
 Result<int64_t> ShareService::remove_all_of(const std::string& owner) {
-    return in_transaction(
-        ctx_.db, [&]() -> Result<int64_t> { return ShareRepo(ctx_.db).remove_all_of(owner); });
+    return ctx_.db.write(
+        [&](WriteTx& tx) -> Result<int64_t> { return ShareRepo::remove_all_of(tx, owner); });
 }
 
 }  // namespace wsp

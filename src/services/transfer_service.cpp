@@ -173,9 +173,9 @@ bool valid_id(const std::string& id) {
 
 Result<TusUpload> TransferService::load(const std::string& id) {
     if (!valid_id(id)) return not_found("Upload not found");
-    TRY(auto found, guarded([&]() -> Result<std::optional<UploadRecord>> {
-            return UploadRepo(ctx_.db).find(id);
-        }));
+    TRY(auto found, ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<UploadRecord>> {
+        return UploadRepo::find(tx, id);
+    }));
     if (!found || found->expires_at < now_unix()) return not_found("Upload not found");
     // The offset is what the data file holds.
     const std::string data = join(ctx_.config.files.uploads_dir_name, found->id);
@@ -211,8 +211,8 @@ Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& 
         TRY(UniqueFd data, fs::create_exclusive(up.get(), u.id, "upload"));
         return Ok{};
     }));
-    auto stored = in_transaction(ctx_.db, [&]() -> Result<void> {
-        UploadRepo(ctx_.db).insert(record_of(u), now_unix());
+    auto stored = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        UploadRepo::insert(tx, record_of(u), now_unix());
         return Ok{};
     });
     if (!stored) {
@@ -256,8 +256,8 @@ Result<std::unique_ptr<TusAppend>> TransferService::tus_append(const Caller& c,
     if (!fd) return fail(fd.error());
     // Active again: the expiry counts from the last use.
     const int64_t expires = now_unix() + ctx_.config.files.upload_expire_hours * 3600;
-    (void)in_transaction(ctx_.db, [&]() -> Result<void> {
-        UploadRepo(ctx_.db).set_expiry(id, expires);
+    (void)ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        UploadRepo::set_expiry(tx, id, expires);
         return Ok{};
     });
     return std::make_unique<TusAppend>(*this, std::move(*u), std::move(*fd));
@@ -271,8 +271,8 @@ void TransferService::release(const std::string& id) {
 Result<void> TransferService::remove_upload(const TusUpload& u) {
     const std::string data = join(ctx_.config.files.uploads_dir_name, u.id);
     (void)as_owner(ctx_, u.owner, [&](fs::ConfinedFs& files) { return files.remove(data); });
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        UploadRepo(ctx_.db).remove(u.id);
+    return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        UploadRepo::remove(tx, u.id);
         return Ok{};
     });
 }
@@ -302,17 +302,17 @@ Result<std::string> TransferService::complete(const TusUpload& u) {
         (void)remove_upload(u);
         return placed.error();
     }
-    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        UploadRepo(ctx_.db).remove(u.id);
+    CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        UploadRepo::remove(tx, u.id);
         return Ok{};
     }));
     return user_path;
 }
 
 Result<int64_t> TransferService::purge_expired_uploads() {
-    TRY(auto expired, guarded([&]() -> Result<std::vector<UploadRecord>> {
-            return UploadRepo(ctx_.db).expired_before(now_unix());
-        }));
+    TRY(auto expired, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<UploadRecord>> {
+        return UploadRepo::expired_before(tx, now_unix());
+    }));
     int64_t n = 0;
     for (auto& record : expired) {
         const TusUpload u = upload_of(std::move(record));

@@ -13,8 +13,8 @@ Result<std::string> validate_role(const std::string& role) {
     return validation("Invalid role (admin or user)");
 }
 
-Result<void> ensure_package_exists(Db& db, const std::string& name) {
-    if (!PackageRepo(db).find(name)) return validation("Package '" + name + "' does not exist");
+Result<void> ensure_package_exists(const ReadTx& tx, const std::string& name) {
+    if (!PackageRepo::find(tx, name)) return validation("Package '" + name + "' does not exist");
     return Ok{};
 }
 
@@ -22,12 +22,13 @@ Result<void> ensure_package_exists(Db& db, const std::string& name) {
 
 Result<std::vector<UserRecord>> UserService::list(const Caller& caller) {
     CHECK_OK(ensure_admin(caller));
-    return guarded([&]() -> Result<std::vector<UserRecord>> { return UserRepo(ctx_.db).list(); });
+    return ctx_.db.read(
+        [&](const ReadTx& tx) -> Result<std::vector<UserRecord>> { return UserRepo::list(tx); });
 }
 
 Result<UserRecord> UserService::get(const Caller& caller, const std::string& username) {
-    return guarded([&]() -> Result<UserRecord> {
-        auto user = UserRepo(ctx_.db).find(username);
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<UserRecord> {
+        auto user = UserRepo::find(tx, username);
         // A user asking about another account learns nothing about it.
         if (!caller.is_admin() && caller.username != username) return forbidden("Access denied");
         if (!user) return not_found("User not found");
@@ -50,11 +51,10 @@ Result<UserRecord> UserService::create(const std::string& creator, const NewUser
         username,   email,     hash, role, "active", creator, input.package.value_or("default"),
         now_unix(), now_unix()};
     bool home_made = false;
-    auto result = in_transaction(ctx_.db, [&]() -> Result<UserRecord> {
-        UserRepo users(ctx_.db);
-        if (users.find(username)) return conflict("User already exists");
-        CHECK_OK(ensure_package_exists(ctx_.db, user.package));
-        users.insert(user);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<UserRecord> {
+        if (UserRepo::find(tx, username)) return conflict("User already exists");
+        CHECK_OK(ensure_package_exists(tx, user.package));
+        UserRepo::insert(tx, user);
         // The home exists before the account is committed; if the commit
         // fails the home is removed below, so neither outlives the other.
         CHECK_OK(ctx_.identity.create_home(username));
@@ -82,9 +82,8 @@ Result<UserRecord> UserService::update(const Caller& caller, const std::string& 
         TRY(std::string password, validate_password(*changes.password));
         TRY(new_hash, hash_password(password));
     }
-    auto result = in_transaction(ctx_.db, [&]() -> Result<UserRecord> {
-        UserRepo users(ctx_.db);
-        auto user = users.find(username);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<UserRecord> {
+        auto user = UserRepo::find(tx, username);
         if (!user) return not_found("User not found");
         if (changes.email) {
             TRY(user->email, validate_email(*changes.email));
@@ -92,15 +91,15 @@ Result<UserRecord> UserService::update(const Caller& caller, const std::string& 
         if (new_hash) user->password_hash = *new_hash;
         if (changes.role) {
             TRY(std::string role, validate_role(*changes.role));
-            if (role != "admin") CHECK_OK(ensure_not_last_admin(*user));
+            if (role != "admin") CHECK_OK(ensure_not_last_admin(tx, *user));
             user->role = role;
         }
         if (changes.package) {
-            CHECK_OK(ensure_package_exists(ctx_.db, *changes.package));
+            CHECK_OK(ensure_package_exists(tx, *changes.package));
             user->package = *changes.package;
         }
         user->updated_at = now_unix();
-        users.update(*user);
+        UserRepo::update(tx, *user);
         return *user;
     });
     if (!result.ok()) return result;
@@ -114,14 +113,13 @@ Result<UserRecord> UserService::set_status(const Caller& caller, const std::stri
     CHECK_OK(ensure_admin(caller));
     if (status == "suspended" && username == caller.username)
         return validation("You cannot suspend your own account");
-    auto result = in_transaction(ctx_.db, [&]() -> Result<UserRecord> {
-        UserRepo users(ctx_.db);
-        auto user = users.find(username);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<UserRecord> {
+        auto user = UserRepo::find(tx, username);
         if (!user) return not_found("User not found");
-        if (status == "suspended") CHECK_OK(ensure_not_last_admin(*user));
+        if (status == "suspended") CHECK_OK(ensure_not_last_admin(tx, *user));
         user->status = status;
         user->updated_at = now_unix();
-        users.update(*user);
+        UserRepo::update(tx, *user);
         return *user;
     });
     if (!result.ok()) return result;
@@ -133,26 +131,26 @@ Result<UserRecord> UserService::set_status(const Caller& caller, const std::stri
 Result<Removed> UserService::remove(const Caller& caller, const std::string& username) {
     CHECK_OK(ensure_admin(caller));
     if (username == caller.username) return validation("You cannot delete your own account");
-    TRY(UserRecord user, guarded([&]() -> Result<UserRecord> {
-            auto u = UserRepo(ctx_.db).find(username);
-            if (!u) return not_found("User not found");
-            return *u;
-        }));
-    CHECK_OK(ensure_not_last_admin(user));
+    TRY(UserRecord user, ctx_.db.read([&](const ReadTx& tx) -> Result<UserRecord> {
+        auto u = UserRepo::find(tx, username);
+        if (!u) return not_found("User not found");
+        CHECK_OK(ensure_not_last_admin(tx, *u));
+        return *u;
+    }));
     Removed removed;
     // Items in managed components go first: if one fails the account still
     // exists, so the admin can see what is left and retry.
     for (OwnerCleanup* cleanup : cleanups_) {
         TRY(removed[cleanup->removed_key()], cleanup->remove_all_of(username));
     }
-    auto result = in_transaction(ctx_.db, [&]() -> Result<Ok> {
-        removed["api_keys"] = ApiKeyRepo(ctx_.db).remove_all_of(username);
-        removed["sessions"] = SessionRepo(ctx_.db).remove_all_of(username);
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<Ok> {
+        removed["api_keys"] = ApiKeyRepo::remove_all_of(tx, username);
+        removed["sessions"] = SessionRepo::remove_all_of(tx, username);
         int64_t domains = 0;
-        DomainRepo domain_repo(ctx_.db);
-        for (const auto& d : domain_repo.list(username)) domains += domain_repo.remove(d.domain);
+        for (const auto& d : DomainRepo::list(tx, username))
+            domains += DomainRepo::remove(tx, d.domain);
         removed["domains"] = domains;
-        UserRepo(ctx_.db).remove(username);
+        UserRepo::remove(tx, username);
         return Ok{};
     });
     if (!result.ok()) return result.error();
@@ -165,22 +163,21 @@ Result<Removed> UserService::remove(const Caller& caller, const std::string& use
 Result<void> UserService::set_password(const std::string& username, const std::string& password) {
     TRY(std::string valid, validate_password(password));
     TRY(std::string hash, hash_password(valid));
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        UserRepo users(ctx_.db);
-        auto user = users.find(username);
+    return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        auto user = UserRepo::find(tx, username);
         if (!user) return not_found("User not found");
         user->password_hash = hash;
         user->updated_at = now_unix();
-        users.update(*user);
+        UserRepo::update(tx, *user);
         return Ok{};
     });
 }
 
 // The panel always keeps one active admin, or nobody could manage it.
-Result<void> UserService::ensure_not_last_admin(const UserRecord& user) {
+Result<void> UserService::ensure_not_last_admin(const ReadTx& tx, const UserRecord& user) {
     if (user.role != "admin" || user.status != "active") return Ok{};
     int64_t active_admins = 0;
-    for (const auto& u : UserRepo(ctx_.db).list())
+    for (const auto& u : UserRepo::list(tx))
         if (u.role == "admin" && u.status == "active") ++active_admins;
     if (active_admins <= 1) return conflict("The last active admin cannot be removed or demoted");
     return Ok{};

@@ -69,7 +69,7 @@ class UserService {
     Result<void> set_password(const std::string& username, const std::string& password);
 
   private:
-    Result<void> ensure_not_last_admin(const UserRecord& user);
+    Result<void> ensure_not_last_admin(const ReadTx& tx, const UserRecord& user);
 
     PanelContext& ctx_;
     std::vector<OwnerCleanup*> cleanups_;

@@ -51,73 +51,80 @@ std::string select(const char* columns, const char* rest) {
 
 // --- users
 
-std::optional<UserRecord> UserRepo::find(const std::string& username) {
-    Stmt s(db_, select(kUserColumns, "FROM users WHERE username = ?"));
+std::optional<UserRecord> UserRepo::find(const ReadTx& tx, const std::string& username) {
+    Stmt s(tx, select(kUserColumns, "FROM users WHERE username = ?"));
     s.bind(1, username);
     if (!s.step()) return std::nullopt;
     return read_user(s);
 }
 
-std::vector<UserRecord> UserRepo::list() {
-    Stmt s(db_, select(kUserColumns, "FROM users ORDER BY username"));
+std::vector<UserRecord> UserRepo::list(const ReadTx& tx) {
+    Stmt s(tx, select(kUserColumns, "FROM users ORDER BY username"));
     std::vector<UserRecord> out;
     while (s.step()) out.push_back(read_user(s));
     return out;
 }
 
-void UserRepo::insert(const UserRecord& u) {
-    Stmt s(db_, std::string("INSERT INTO users(") + kUserColumns + ") VALUES(?,?,?,?,?,?,?,?,?)");
+void UserRepo::insert(WriteTx& tx, const UserRecord& u) {
+    Stmt s(tx, std::string("INSERT INTO users(") + kUserColumns + ") VALUES(?,?,?,?,?,?,?,?,?)");
     s.bind_all(u.username, u.email, u.password_hash, u.role, u.status, u.creator, u.package,
                u.created_at, u.updated_at)
         .run();
 }
 
-void UserRepo::update(const UserRecord& u) {
-    Stmt s(db_,
+void UserRepo::update(WriteTx& tx, const UserRecord& u) {
+    Stmt s(tx,
            "UPDATE users SET email=?, password_hash=?, role=?, status=?, package=?, updated_at=? "
            "WHERE username=?");
     s.bind_all(u.email, u.password_hash, u.role, u.status, u.package, u.updated_at, u.username)
         .run();
 }
 
-bool UserRepo::remove(const std::string& username) {
-    Stmt s(db_, "DELETE FROM users WHERE username = ?");
+bool UserRepo::remove(WriteTx& tx, const std::string& username) {
+    Stmt s(tx, "DELETE FROM users WHERE username = ?");
     s.bind(1, username);
     return s.run() > 0;
 }
 
-int64_t UserRepo::count() {
-    Stmt s(db_, "SELECT COUNT(*) FROM users");
+int64_t UserRepo::count(const ReadTx& tx) {
+    Stmt s(tx, "SELECT COUNT(*) FROM users");
     s.step();
     return s.integer(0);
 }
 
+std::set<std::string> UserRepo::suspended_usernames(const ReadTx& tx) {
+    Stmt s(tx, "SELECT username FROM users WHERE status = 'suspended'");
+    std::set<std::string> out;
+    while (s.step()) out.insert(s.text(0));
+    return out;
+}
+
 // --- packages
 
-std::optional<PackageRecord> PackageRepo::find(const std::string& name) {
-    Stmt s(db_, select(kPackageColumns, "FROM packages WHERE name = ?"));
+std::optional<PackageRecord> PackageRepo::find(const ReadTx& tx, const std::string& name) {
+    Stmt s(tx, select(kPackageColumns, "FROM packages WHERE name = ?"));
     s.bind(1, name);
     if (!s.step()) return std::nullopt;
     return read_package(s);
 }
 
-std::vector<PackageRecord> PackageRepo::list() {
-    Stmt s(db_, select(kPackageColumns, "FROM packages ORDER BY name"));
+std::vector<PackageRecord> PackageRepo::list(const ReadTx& tx) {
+    Stmt s(tx, select(kPackageColumns, "FROM packages ORDER BY name"));
     std::vector<PackageRecord> out;
     while (s.step()) out.push_back(read_package(s));
     return out;
 }
 
-void PackageRepo::insert(const PackageRecord& p) {
-    Stmt s(db_,
+void PackageRepo::insert(WriteTx& tx, const PackageRecord& p) {
+    Stmt s(tx,
            std::string("INSERT INTO packages(") + kPackageColumns + ") VALUES(?,?,?,?,?,?,?,?)");
     s.bind_all(p.name, p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs,
                p.disk_quota_mb, p.created_at, p.updated_at)
         .run();
 }
 
-void PackageRepo::update(const PackageRecord& p) {
-    Stmt s(db_,
+void PackageRepo::update(WriteTx& tx, const PackageRecord& p) {
+    Stmt s(tx,
            "UPDATE packages SET max_domains=?, max_databases=?, max_ftp_accounts=?, "
            "max_cron_jobs=?, disk_quota_mb=?, updated_at=? WHERE name=?");
     s.bind_all(p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs, p.disk_quota_mb,
@@ -125,14 +132,14 @@ void PackageRepo::update(const PackageRecord& p) {
         .run();
 }
 
-bool PackageRepo::remove(const std::string& name) {
-    Stmt s(db_, "DELETE FROM packages WHERE name = ?");
+bool PackageRepo::remove(WriteTx& tx, const std::string& name) {
+    Stmt s(tx, "DELETE FROM packages WHERE name = ?");
     s.bind(1, name);
     return s.run() > 0;
 }
 
-int64_t PackageRepo::users_on(const std::string& name) {
-    Stmt s(db_, "SELECT COUNT(*) FROM users WHERE package = ?");
+int64_t PackageRepo::users_on(const ReadTx& tx, const std::string& name) {
+    Stmt s(tx, "SELECT COUNT(*) FROM users WHERE package = ?");
     s.bind(1, name);
     s.step();
     return s.integer(0);
@@ -140,63 +147,63 @@ int64_t PackageRepo::users_on(const std::string& name) {
 
 // --- API keys
 
-std::optional<ApiKeyRecord> ApiKeyRepo::find(const std::string& id) {
-    Stmt s(db_, select(kKeyColumns, "FROM api_keys WHERE id = ?"));
+std::optional<ApiKeyRecord> ApiKeyRepo::find(const ReadTx& tx, const std::string& id) {
+    Stmt s(tx, select(kKeyColumns, "FROM api_keys WHERE id = ?"));
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return read_key(s);
 }
 
-std::vector<ApiKeyRecord> ApiKeyRepo::list_for(const std::string& username) {
-    Stmt s(db_, select(kKeyColumns, "FROM api_keys WHERE username = ? ORDER BY created_at, id"));
+std::vector<ApiKeyRecord> ApiKeyRepo::list_for(const ReadTx& tx, const std::string& username) {
+    Stmt s(tx, select(kKeyColumns, "FROM api_keys WHERE username = ? ORDER BY created_at, id"));
     s.bind(1, username);
     std::vector<ApiKeyRecord> out;
     while (s.step()) out.push_back(read_key(s));
     return out;
 }
 
-std::vector<ApiKeyRecord> ApiKeyRepo::list_all() {
-    Stmt s(db_, select(kKeyColumns, "FROM api_keys"));
+std::vector<ApiKeyRecord> ApiKeyRepo::list_all(const ReadTx& tx) {
+    Stmt s(tx, select(kKeyColumns, "FROM api_keys"));
     std::vector<ApiKeyRecord> out;
     while (s.step()) out.push_back(read_key(s));
     return out;
 }
 
-void ApiKeyRepo::insert(const ApiKeyRecord& k) {
-    Stmt s(db_, std::string("INSERT INTO api_keys(") + kKeyColumns +
-                    ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+void ApiKeyRepo::insert(WriteTx& tx, const ApiKeyRecord& k) {
+    Stmt s(tx, std::string("INSERT INTO api_keys(") + kKeyColumns +
+                   ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind_all(k.id, k.username, k.name, k.secret_hash, k.key_prefix, to_json_array(k.permissions),
                to_json_array(k.ip_whitelist), k.rate_limit, int64_t{k.enabled}, k.last_used,
                k.created_at, k.expires_at)
         .run();
 }
 
-void ApiKeyRepo::set_enabled(const std::string& id, bool enabled) {
-    Stmt s(db_, "UPDATE api_keys SET enabled = ? WHERE id = ?");
+void ApiKeyRepo::set_enabled(WriteTx& tx, const std::string& id, bool enabled) {
+    Stmt s(tx, "UPDATE api_keys SET enabled = ? WHERE id = ?");
     s.bind_all(int64_t{enabled}, id).run();
 }
 
-void ApiKeyRepo::set_last_used(const std::string& id, int64_t when) {
-    Stmt s(db_, "UPDATE api_keys SET last_used = ? WHERE id = ? AND last_used < ?");
+void ApiKeyRepo::set_last_used(WriteTx& tx, const std::string& id, int64_t when) {
+    Stmt s(tx, "UPDATE api_keys SET last_used = ? WHERE id = ? AND last_used < ?");
     s.bind_all(when, id, when).run();
 }
 
-bool ApiKeyRepo::remove(const std::string& id) {
-    Stmt s(db_, "DELETE FROM api_keys WHERE id = ?");
+bool ApiKeyRepo::remove(WriteTx& tx, const std::string& id) {
+    Stmt s(tx, "DELETE FROM api_keys WHERE id = ?");
     s.bind(1, id);
     return s.run() > 0;
 }
 
-int64_t ApiKeyRepo::remove_all_of(const std::string& username) {
-    Stmt s(db_, "DELETE FROM api_keys WHERE username = ?");
+int64_t ApiKeyRepo::remove_all_of(WriteTx& tx, const std::string& username) {
+    Stmt s(tx, "DELETE FROM api_keys WHERE username = ?");
     s.bind(1, username);
     return s.run();
 }
 
 // --- sessions
 
-std::vector<SessionRecord> SessionRepo::list_live(int64_t now) {
-    Stmt s(db_,
+std::vector<SessionRecord> SessionRepo::list_live(const ReadTx& tx, int64_t now) {
+    Stmt s(tx,
            "SELECT token_hash, username, client_ip, created_at, expires_at FROM sessions "
            "WHERE expires_at > ?");
     s.bind(1, now);
@@ -205,63 +212,64 @@ std::vector<SessionRecord> SessionRepo::list_live(int64_t now) {
     return out;
 }
 
-void SessionRepo::insert(const SessionRecord& r) {
-    Stmt s(db_,
+void SessionRepo::insert(WriteTx& tx, const SessionRecord& r) {
+    Stmt s(tx,
            "INSERT INTO sessions(token_hash, username, client_ip, created_at, expires_at) "
            "VALUES(?,?,?,?,?)");
     s.bind_all(r.token_hash, r.username, r.client_ip, r.created_at, r.expires_at).run();
 }
 
-bool SessionRepo::remove(const std::string& token_hash) {
-    Stmt s(db_, "DELETE FROM sessions WHERE token_hash = ?");
+bool SessionRepo::remove(WriteTx& tx, const std::string& token_hash) {
+    Stmt s(tx, "DELETE FROM sessions WHERE token_hash = ?");
     s.bind(1, token_hash);
     return s.run() > 0;
 }
 
-int64_t SessionRepo::remove_all_of(const std::string& username) {
-    Stmt s(db_, "DELETE FROM sessions WHERE username = ?");
+int64_t SessionRepo::remove_all_of(WriteTx& tx, const std::string& username) {
+    Stmt s(tx, "DELETE FROM sessions WHERE username = ?");
     s.bind(1, username);
     return s.run();
 }
 
-int64_t SessionRepo::remove_expired(int64_t now) {
-    Stmt s(db_, "DELETE FROM sessions WHERE expires_at <= ?");
+int64_t SessionRepo::remove_expired(WriteTx& tx, int64_t now) {
+    Stmt s(tx, "DELETE FROM sessions WHERE expires_at <= ?");
     s.bind(1, now);
     return s.run();
 }
 
 // --- domains
 
-std::optional<DomainRecord> DomainRepo::find(const std::string& domain) {
-    Stmt s(db_, "SELECT domain, owner, created_at FROM domains WHERE domain = ?");
+std::optional<DomainRecord> DomainRepo::find(const ReadTx& tx, const std::string& domain) {
+    Stmt s(tx, "SELECT domain, owner, created_at FROM domains WHERE domain = ?");
     s.bind(1, domain);
     if (!s.step()) return std::nullopt;
     return DomainRecord{s.text(0), s.text(1), s.integer(2)};
 }
 
-std::vector<DomainRecord> DomainRepo::list(const std::optional<std::string>& owner) {
-    Stmt s(db_, owner ? "SELECT domain, owner, created_at FROM domains WHERE owner = ? "
-                        "ORDER BY domain"
-                      : "SELECT domain, owner, created_at FROM domains ORDER BY domain");
+std::vector<DomainRecord> DomainRepo::list(const ReadTx& tx,
+                                           const std::optional<std::string>& owner) {
+    Stmt s(tx, owner ? "SELECT domain, owner, created_at FROM domains WHERE owner = ? "
+                       "ORDER BY domain"
+                     : "SELECT domain, owner, created_at FROM domains ORDER BY domain");
     if (owner) s.bind(1, *owner);
     std::vector<DomainRecord> out;
     while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2)});
     return out;
 }
 
-void DomainRepo::insert(const DomainRecord& d) {
-    Stmt s(db_, "INSERT INTO domains(domain, owner, created_at) VALUES(?,?,?)");
+void DomainRepo::insert(WriteTx& tx, const DomainRecord& d) {
+    Stmt s(tx, "INSERT INTO domains(domain, owner, created_at) VALUES(?,?,?)");
     s.bind_all(d.domain, d.owner, d.created_at).run();
 }
 
-bool DomainRepo::remove(const std::string& domain) {
-    Stmt s(db_, "DELETE FROM domains WHERE domain = ?");
+bool DomainRepo::remove(WriteTx& tx, const std::string& domain) {
+    Stmt s(tx, "DELETE FROM domains WHERE domain = ?");
     s.bind(1, domain);
     return s.run() > 0;
 }
 
-int64_t DomainRepo::count_of(const std::string& owner) {
-    Stmt s(db_, "SELECT COUNT(*) FROM domains WHERE owner = ?");
+int64_t DomainRepo::count_of(const ReadTx& tx, const std::string& owner) {
+    Stmt s(tx, "SELECT COUNT(*) FROM domains WHERE owner = ?");
     s.bind(1, owner);
     s.step();
     return s.integer(0);

@@ -1,7 +1,10 @@
 #pragma once
-// Repositories for the foundation's tables. They throw DbError; services
-// call them inside in_transaction()/guarded(), which turn it into a Result.
+// Repositories for the foundation's tables. Stateless: every function takes
+// the transaction handle it runs in (reads any handle, writes a WriteTx), so
+// they are only callable inside Db::read()/Db::write(), which turn the
+// DbError they throw into a Result (see store/db.h).
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,72 +15,54 @@ namespace wsp {
 
 class UserRepo {
   public:
-    explicit UserRepo(Db& db) : db_(db) {}
-    std::optional<UserRecord> find(const std::string& username);
-    std::vector<UserRecord> list();
-    void insert(const UserRecord& u);
-    void update(const UserRecord& u);
-    bool remove(const std::string& username);
-    int64_t count();
-
-  private:
-    Db& db_;
+    static std::optional<UserRecord> find(const ReadTx& tx, const std::string& username);
+    static std::vector<UserRecord> list(const ReadTx& tx);
+    static void insert(WriteTx& tx, const UserRecord& u);
+    static void update(WriteTx& tx, const UserRecord& u);
+    static bool remove(WriteTx& tx, const std::string& username);
+    static int64_t count(const ReadTx& tx);
+    static std::set<std::string> suspended_usernames(const ReadTx& tx);
 };
 
 class PackageRepo {
   public:
-    explicit PackageRepo(Db& db) : db_(db) {}
-    std::optional<PackageRecord> find(const std::string& name);
-    std::vector<PackageRecord> list();
-    void insert(const PackageRecord& p);
-    void update(const PackageRecord& p);
-    bool remove(const std::string& name);
-    int64_t users_on(const std::string& name);
-
-  private:
-    Db& db_;
+    static std::optional<PackageRecord> find(const ReadTx& tx, const std::string& name);
+    static std::vector<PackageRecord> list(const ReadTx& tx);
+    static void insert(WriteTx& tx, const PackageRecord& p);
+    static void update(WriteTx& tx, const PackageRecord& p);
+    static bool remove(WriteTx& tx, const std::string& name);
+    static int64_t users_on(const ReadTx& tx, const std::string& name);
 };
 
 class ApiKeyRepo {
   public:
-    explicit ApiKeyRepo(Db& db) : db_(db) {}
-    std::optional<ApiKeyRecord> find(const std::string& id);
-    std::vector<ApiKeyRecord> list_for(const std::string& username);
-    std::vector<ApiKeyRecord> list_all();
-    void insert(const ApiKeyRecord& k);
-    void set_enabled(const std::string& id, bool enabled);
-    void set_last_used(const std::string& id, int64_t when);
-    bool remove(const std::string& id);
-    int64_t remove_all_of(const std::string& username);
-
-  private:
-    Db& db_;
+    static std::optional<ApiKeyRecord> find(const ReadTx& tx, const std::string& id);
+    static std::vector<ApiKeyRecord> list_for(const ReadTx& tx, const std::string& username);
+    static std::vector<ApiKeyRecord> list_all(const ReadTx& tx);
+    static void insert(WriteTx& tx, const ApiKeyRecord& k);
+    static void set_enabled(WriteTx& tx, const std::string& id, bool enabled);
+    static void set_last_used(WriteTx& tx, const std::string& id, int64_t when);
+    static bool remove(WriteTx& tx, const std::string& id);
+    static int64_t remove_all_of(WriteTx& tx, const std::string& username);
 };
 
 class SessionRepo {
   public:
-    explicit SessionRepo(Db& db) : db_(db) {}
-    std::vector<SessionRecord> list_live(int64_t now);
-    void insert(const SessionRecord& s);
-    bool remove(const std::string& token_hash);
-    int64_t remove_all_of(const std::string& username);
-    int64_t remove_expired(int64_t now);
-
-  private:
-    Db& db_;
+    static std::vector<SessionRecord> list_live(const ReadTx& tx, int64_t now);
+    static void insert(WriteTx& tx, const SessionRecord& s);
+    static bool remove(WriteTx& tx, const std::string& token_hash);
+    static int64_t remove_all_of(WriteTx& tx, const std::string& username);
+    static int64_t remove_expired(WriteTx& tx, int64_t now);
 };
 
 class DomainRepo {
   public:
-    explicit DomainRepo(Db& db) : db_(db) {}
-    std::optional<DomainRecord> find(const std::string& domain);
-    std::vector<DomainRecord> list(const std::optional<std::string>& owner);
-    void insert(const DomainRecord& d);
-    bool remove(const std::string& domain);
-    int64_t count_of(const std::string& owner);
-
-  private:
-    Db& db_;
+    static std::optional<DomainRecord> find(const ReadTx& tx, const std::string& domain);
+    static std::vector<DomainRecord> list(const ReadTx& tx,
+                                          const std::optional<std::string>& owner);
+    static void insert(WriteTx& tx, const DomainRecord& d);
+    static bool remove(WriteTx& tx, const std::string& domain);
+    static int64_t count_of(const ReadTx& tx, const std::string& owner);
 };
 
 }  // namespace wsp

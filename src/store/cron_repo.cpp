@@ -52,26 +52,27 @@ int64_t flag(bool b) {
 
 }  // namespace
 
-std::optional<CronJobRecord> CronRepo::find(int64_t id) {
-    Stmt s(db_, std::string("SELECT ") + kJobColumns + " FROM cron_jobs WHERE id = ?");
+std::optional<CronJobRecord> CronRepo::find(const ReadTx& tx, int64_t id) {
+    Stmt s(tx, std::string("SELECT ") + kJobColumns + " FROM cron_jobs WHERE id = ?");
     s.bind_all(id);
     if (!s.step()) return std::nullopt;
     return read_job(s);
 }
 
-std::vector<CronJobRecord> CronRepo::list(const std::optional<std::string>& owner) {
+std::vector<CronJobRecord> CronRepo::list(const ReadTx& tx,
+                                          const std::optional<std::string>& owner) {
     std::string sql = std::string("SELECT ") + kJobColumns + " FROM cron_jobs";
     if (owner) sql += " WHERE owner = ?";
     sql += " ORDER BY id";
-    Stmt s(db_, sql);
+    Stmt s(tx, sql);
     if (owner) s.bind(1, *owner);
     std::vector<CronJobRecord> out;
     while (s.step()) out.push_back(read_job(s));
     return out;
 }
 
-int64_t CronRepo::insert(const CronJobRecord& j) {
-    Stmt s(db_,
+int64_t CronRepo::insert(WriteTx& tx, const CronJobRecord& j) {
+    Stmt s(tx,
            "INSERT INTO cron_jobs (owner, name, command, cron_expr, domain, enabled, timeout_sec, "
            "email_on_complete, email_on_error, last_run_at, last_run_ok, created_at, updated_at) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -79,11 +80,11 @@ int64_t CronRepo::insert(const CronJobRecord& j) {
                j.email_on_complete, flag(j.email_on_error), j.last_run_at, flag(j.last_run_ok),
                j.created_at, j.updated_at);
     s.run();
-    return db_.last_insert_id();
+    return tx.last_insert_id();
 }
 
-void CronRepo::update(const CronJobRecord& j) {
-    Stmt s(db_,
+void CronRepo::update(WriteTx& tx, const CronJobRecord& j) {
+    Stmt s(tx,
            "UPDATE cron_jobs SET name = ?, command = ?, cron_expr = ?, domain = ?, enabled = ?, "
            "timeout_sec = ?, email_on_complete = ?, email_on_error = ?, updated_at = ? "
            "WHERE id = ?");
@@ -92,43 +93,43 @@ void CronRepo::update(const CronJobRecord& j) {
     s.run();
 }
 
-bool CronRepo::remove(int64_t id) {
-    Stmt s(db_, "DELETE FROM cron_jobs WHERE id = ?");
+bool CronRepo::remove(WriteTx& tx, int64_t id) {
+    Stmt s(tx, "DELETE FROM cron_jobs WHERE id = ?");
     s.bind_all(id);
     return s.run() > 0;
 }
 
-int64_t CronRepo::remove_all_of(const std::string& owner) {
-    Stmt s(db_, "DELETE FROM cron_jobs WHERE owner = ?");
+int64_t CronRepo::remove_all_of(WriteTx& tx, const std::string& owner) {
+    Stmt s(tx, "DELETE FROM cron_jobs WHERE owner = ?");
     s.bind(1, owner);
     return s.run();
 }
 
-int64_t CronRepo::count_of(const std::string& owner) {
-    Stmt s(db_, "SELECT COUNT(*) FROM cron_jobs WHERE owner = ?");
+int64_t CronRepo::count_of(const ReadTx& tx, const std::string& owner) {
+    Stmt s(tx, "SELECT COUNT(*) FROM cron_jobs WHERE owner = ?");
     s.bind(1, owner);
     s.step();
     return s.integer(0);
 }
 
-void CronRepo::record_result(int64_t job_id, int64_t at, bool ok) {
-    Stmt s(db_, "UPDATE cron_jobs SET last_run_at = ?, last_run_ok = ? WHERE id = ?");
+void CronRepo::record_result(WriteTx& tx, int64_t job_id, int64_t at, bool ok) {
+    Stmt s(tx, "UPDATE cron_jobs SET last_run_at = ?, last_run_ok = ? WHERE id = ?");
     s.bind_all(at, flag(ok), job_id);
     s.run();
 }
 
-int64_t CronRepo::insert_run(const CronRunRecord& r) {
-    Stmt s(db_,
+int64_t CronRepo::insert_run(WriteTx& tx, const CronRunRecord& r) {
+    Stmt s(tx,
            "INSERT INTO cron_runs (job_id, trigger, status, started_ms, finished_ms, exit_code, "
            "timed_out, truncated, ok, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.bind_all(r.job_id, r.trigger, r.status, r.started_ms, r.finished_ms, r.exit_code,
                flag(r.timed_out), flag(r.truncated), flag(r.ok), r.output);
     s.run();
-    return db_.last_insert_id();
+    return tx.last_insert_id();
 }
 
-void CronRepo::finish_run(const CronRunRecord& r) {
-    Stmt s(db_,
+void CronRepo::finish_run(WriteTx& tx, const CronRunRecord& r) {
+    Stmt s(tx,
            "UPDATE cron_runs SET status = ?, started_ms = ?, finished_ms = ?, exit_code = ?, "
            "timed_out = ?, truncated = ?, ok = ?, output = ? WHERE id = ?");
     s.bind_all(r.status, r.started_ms, r.finished_ms, r.exit_code, flag(r.timed_out),
@@ -136,32 +137,33 @@ void CronRepo::finish_run(const CronRunRecord& r) {
     s.run();
 }
 
-std::vector<CronRunRecord> CronRepo::runs(int64_t job_id, int64_t limit, int64_t offset) {
-    Stmt s(db_, std::string("SELECT ") + kRunColumns +
-                    " FROM cron_runs WHERE job_id = ? ORDER BY id DESC LIMIT ? OFFSET ?");
+std::vector<CronRunRecord> CronRepo::runs(const ReadTx& tx, int64_t job_id, int64_t limit,
+                                          int64_t offset) {
+    Stmt s(tx, std::string("SELECT ") + kRunColumns +
+                   " FROM cron_runs WHERE job_id = ? ORDER BY id DESC LIMIT ? OFFSET ?");
     s.bind_all(job_id, limit, offset);
     std::vector<CronRunRecord> out;
     while (s.step()) out.push_back(read_run(s));
     return out;
 }
 
-int64_t CronRepo::count_runs(int64_t job_id) {
-    Stmt s(db_, "SELECT COUNT(*) FROM cron_runs WHERE job_id = ?");
+int64_t CronRepo::count_runs(const ReadTx& tx, int64_t job_id) {
+    Stmt s(tx, "SELECT COUNT(*) FROM cron_runs WHERE job_id = ?");
     s.bind_all(job_id);
     s.step();
     return s.integer(0);
 }
 
-void CronRepo::trim_runs(int64_t job_id, int64_t keep) {
-    Stmt s(db_,
+void CronRepo::trim_runs(WriteTx& tx, int64_t job_id, int64_t keep) {
+    Stmt s(tx,
            "DELETE FROM cron_runs WHERE job_id = ? AND status != 'running' AND id NOT IN "
            "(SELECT id FROM cron_runs WHERE job_id = ? ORDER BY id DESC LIMIT ?)");
     s.bind_all(job_id, job_id, keep);
     s.run();
 }
 
-int64_t CronRepo::close_interrupted_runs(int64_t now_ms) {
-    Stmt s(db_,
+int64_t CronRepo::close_interrupted_runs(WriteTx& tx, int64_t now_ms) {
+    Stmt s(tx,
            "UPDATE cron_runs SET status = 'finished', finished_ms = ?, ok = 0, "
            "output = output || '\n[interrupted: the panel stopped during this run]' "
            "WHERE status = 'running'");

@@ -42,28 +42,25 @@ struct CronRunRecord {
 
 class CronRepo {
   public:
-    explicit CronRepo(Db& db) : db_(db) {}
+    static std::optional<CronJobRecord> find(const ReadTx& tx, int64_t id);
+    static std::vector<CronJobRecord> list(const ReadTx& tx,
+                                           const std::optional<std::string>& owner);
+    static int64_t insert(WriteTx& tx, const CronJobRecord& job);  // returns the new id
+    static void update(WriteTx& tx, const CronJobRecord& job);
+    static bool remove(WriteTx& tx, int64_t id);
+    static int64_t remove_all_of(WriteTx& tx, const std::string& owner);
+    static int64_t count_of(const ReadTx& tx, const std::string& owner);
+    static void record_result(WriteTx& tx, int64_t job_id, int64_t at, bool ok);
 
-    std::optional<CronJobRecord> find(int64_t id);
-    std::vector<CronJobRecord> list(const std::optional<std::string>& owner);
-    int64_t insert(const CronJobRecord& job);  // returns the new id
-    void update(const CronJobRecord& job);
-    bool remove(int64_t id);
-    int64_t remove_all_of(const std::string& owner);
-    int64_t count_of(const std::string& owner);
-    void record_result(int64_t job_id, int64_t at, bool ok);
-
-    int64_t insert_run(const CronRunRecord& run);  // returns the new id
-    void finish_run(const CronRunRecord& run);
-    std::vector<CronRunRecord> runs(int64_t job_id, int64_t limit, int64_t offset);
-    int64_t count_runs(int64_t job_id);
+    static int64_t insert_run(WriteTx& tx, const CronRunRecord& run);  // returns the new id
+    static void finish_run(WriteTx& tx, const CronRunRecord& run);
+    static std::vector<CronRunRecord> runs(const ReadTx& tx, int64_t job_id, int64_t limit,
+                                           int64_t offset);
+    static int64_t count_runs(const ReadTx& tx, int64_t job_id);
     // Keeps the newest `keep` runs of the job.
-    void trim_runs(int64_t job_id, int64_t keep);
+    static void trim_runs(WriteTx& tx, int64_t job_id, int64_t keep);
     // Runs a crash left "running" are closed as failed; returns how many.
-    int64_t close_interrupted_runs(int64_t now_ms);
-
-  private:
-    Db& db_;
+    static int64_t close_interrupted_runs(WriteTx& tx, int64_t now_ms);
 };
 
 }  // namespace wsp

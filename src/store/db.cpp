@@ -5,6 +5,12 @@
 
 namespace wsp {
 
+int64_t WriteTx::last_insert_id() const {
+    return sqlite3_last_insert_rowid(db_.handle());
+}
+
+Stmt::Stmt(const ReadTx& tx, std::string_view sql) : Stmt(tx.db_, sql) {}
+
 Stmt::Stmt(Db& db, std::string_view sql) : db_(db), lock_(db.mutex()) {
     if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_,
                            nullptr) != SQLITE_OK) {
@@ -123,11 +129,11 @@ Result<void> Db::apply_migrations(const std::vector<Migration>& migrations) {
     return Ok{};
 }
 
-Transaction::Transaction(Db& db) : db_(db), lock_(db.mutex()) {
+Db::Transaction::Transaction(Db& db) : db_(db), lock_(db.mutex()) {
     db_.exec("BEGIN IMMEDIATE");
 }
 
-Transaction::~Transaction() {
+Db::Transaction::~Transaction() {
     if (!done_) {
         try {
             db_.exec("ROLLBACK");
@@ -137,7 +143,7 @@ Transaction::~Transaction() {
     }
 }
 
-void Transaction::commit() {
+void Db::Transaction::commit() {
     db_.exec("COMMIT");
     done_ = true;
 }

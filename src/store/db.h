@@ -1,8 +1,14 @@
 #pragma once
-// A thin SQLite wrapper: one connection in WAL mode, shared by every thread
-// behind a recursive mutex. A Transaction holds the mutex from BEGIN to
-// COMMIT, so a service's steps are atomic and isolated; single statements
-// outside a transaction take the mutex for their own duration.
+// The panel's store: one SQLite connection in WAL mode, shared by every
+// thread behind a recursive mutex. All SQL lives in src/store/ (checked by
+// tests/checks/sql_outside_store.sh). Code outside the store reaches the
+// tables only through repositories, and every repository function takes a
+// transaction handle that only Db::read()/Db::write() hand out, so a
+// repository call outside a transaction does not compile:
+//   db.write([&](WriteTx& tx) -> Result<T> { ...; UserRepo::insert(tx, u); ... })
+// write() holds the mutex from BEGIN IMMEDIATE to COMMIT, so its steps are
+// atomic and isolated; read() runs each statement under the mutex for its own
+// duration. Both turn a DbError into an internal error in one place.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -11,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "base/result.h"
@@ -20,10 +27,39 @@ namespace wsp {
 
 class Db;
 
+// A read handle: lets repositories read. Only Db::read() makes one (and a
+// WriteTx is one), so holding it proves the caller went through the store.
+class ReadTx {
+  public:
+    ReadTx(const ReadTx&) = delete;
+    ReadTx& operator=(const ReadTx&) = delete;
+
+  private:
+    // Private, not protected: nobody else can derive a handle into being.
+    friend class Db;
+    friend class Stmt;
+    friend class WriteTx;
+    explicit ReadTx(Db& db) : db_(db) {}
+    ~ReadTx() = default;
+    Db& db_;
+};
+
+// A write handle: an open BEGIN IMMEDIATE transaction, made only by
+// Db::write(). Repository functions that change rows require it.
+class WriteTx : public ReadTx {
+  public:
+    // The rowid of this transaction's last INSERT.
+    int64_t last_insert_id() const;
+
+  private:
+    friend class Db;
+    explicit WriteTx(Db& db) : ReadTx(db) {}
+};
+
 // A prepared statement; bind with 1-based indexes, then step().
 class Stmt {
   public:
-    Stmt(Db& db, std::string_view sql);
+    Stmt(const ReadTx& tx, std::string_view sql);
     ~Stmt();
     Stmt(const Stmt&) = delete;
     Stmt& operator=(const Stmt&) = delete;
@@ -51,13 +87,17 @@ class Stmt {
     bool is_null(int column) const;
 
   private:
+    // On the Db itself: only the store's own migration bookkeeping.
+    friend class Db;
+    Stmt(Db& db, std::string_view sql);
+
     Db& db_;
     sqlite3_stmt* stmt_ = nullptr;
     std::unique_lock<std::recursive_mutex> lock_;
 };
 
 // Thrown inside the store only; repositories' callers see Result values
-// (see Transaction::run).
+// (see Db::read/Db::write).
 struct DbError {
     int code;
     std::string message;
@@ -71,59 +111,63 @@ class Db {
     static Result<std::unique_ptr<Db>> open(const std::string& path);
     ~Db();
 
-    void exec(std::string_view sql);
-    int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
-    std::recursive_mutex& mutex() { return mutex_; }
+    // Runs `body(ReadTx&)`, which returns a Result. A DbError becomes an
+    // internal error, so SQL text never reaches a client.
+    template <class F>
+    auto read(F&& body) -> std::invoke_result_t<F, ReadTx&> {
+        try {
+            ReadTx tx(*this);
+            return body(tx);
+        } catch (const DbError& e) {
+            return internal("store: " + e.message);
+        }
+    }
+
+    // Runs `body(WriteTx&)` inside BEGIN IMMEDIATE ... COMMIT; an error
+    // result or a DbError rolls back, and a DbError becomes an internal
+    // error. Not re-entrant: a body must not call write() again.
+    template <class F>
+    auto write(F&& body) -> std::invoke_result_t<F, WriteTx&> {
+        try {
+            Transaction transaction(*this);
+            WriteTx tx(*this);
+            auto result = body(tx);
+            if (result.ok()) transaction.commit();
+            return result;
+        } catch (const DbError& e) {
+            return internal("store: " + e.message);
+        }
+    }
 
     // Applies those of `migrations` not yet recorded, in order, each in its
     // own transaction: a failing one leaves the schema at the last whole
     // version (open() does this with the embedded ones).
     Result<void> apply_migrations(const std::vector<Migration>& migrations);
-    sqlite3* handle() { return db_; }
 
   private:
+    friend class Stmt;
+    friend class WriteTx;
+
+    // BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() ran.
+    class Transaction {
+      public:
+        explicit Transaction(Db& db);
+        ~Transaction();
+        void commit();
+
+      private:
+        Db& db_;
+        std::unique_lock<std::recursive_mutex> lock_;
+        bool done_ = false;
+    };
+
     explicit Db(sqlite3* db) : db_(db) {}
+    void exec(std::string_view sql);
+    std::recursive_mutex& mutex() { return mutex_; }
+    sqlite3* handle() { return db_; }
 
     sqlite3* db_;
     std::recursive_mutex mutex_;
 };
-
-// BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() ran.
-class Transaction {
-  public:
-    explicit Transaction(Db& db);
-    ~Transaction();
-    void commit();
-
-  private:
-    Db& db_;
-    std::unique_lock<std::recursive_mutex> lock_;
-    bool done_ = false;
-};
-
-// Runs `body(void)` inside a transaction. body returns a Result; an error
-// result or a DbError rolls back. DbError becomes an internal error, so SQL
-// text never reaches a client.
-template <class F>
-auto in_transaction(Db& db, F&& body) -> decltype(body()) {
-    try {
-        Transaction tx(db);
-        auto result = body();
-        if (result.ok()) tx.commit();
-        return result;
-    } catch (const DbError& e) {
-        return internal("store: " + e.message);
-    }
-}
-
-// Same, without a transaction, for single reads.
-template <class F>
-auto guarded(F&& body) -> decltype(body()) {
-    try {
-        return body();
-    } catch (const DbError& e) {
-        return internal("store: " + e.message);
-    }
-}
 
 }  // namespace wsp

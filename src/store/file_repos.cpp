@@ -4,8 +4,9 @@ namespace wsp {
 
 // ---- file_settings ---------------------------------------------------------
 
-std::optional<FileSettingsRecord> FileSettingsRepo::find(const std::string& owner) {
-    Stmt q(db_,
+std::optional<FileSettingsRecord> FileSettingsRepo::find(const ReadTx& tx,
+                                                         const std::string& owner) {
+    Stmt q(tx,
            "SELECT recycle_bin_enabled, editor_font_size, editor_theme FROM file_settings "
            "WHERE owner = ?");
     q.bind(1, owner);
@@ -17,9 +18,9 @@ std::optional<FileSettingsRecord> FileSettingsRepo::find(const std::string& owne
     return s;
 }
 
-void FileSettingsRepo::upsert(const std::string& owner, const FileSettingsRecord& s,
+void FileSettingsRepo::upsert(WriteTx& tx, const std::string& owner, const FileSettingsRecord& s,
                               int64_t updated_at) {
-    Stmt q(db_,
+    Stmt q(tx,
            "INSERT INTO file_settings (owner, recycle_bin_enabled, editor_font_size, "
            "editor_theme, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner) DO UPDATE "
            "SET recycle_bin_enabled = excluded.recycle_bin_enabled, editor_font_size = "
@@ -30,33 +31,34 @@ void FileSettingsRepo::upsert(const std::string& owner, const FileSettingsRecord
     q.run();
 }
 
-void FileSettingsRepo::remove_all_of(const std::string& owner) {
-    Stmt q(db_, "DELETE FROM file_settings WHERE owner = ?");
+void FileSettingsRepo::remove_all_of(WriteTx& tx, const std::string& owner) {
+    Stmt q(tx, "DELETE FROM file_settings WHERE owner = ?");
     q.bind(1, owner);
     q.run();
 }
 
 // ---- file_trash ------------------------------------------------------------
 
-std::map<std::string, std::string> FileTrashRepo::originals_of(const std::string& owner) {
-    Stmt q(db_, "SELECT trash_name, original_path FROM file_trash WHERE owner = ?");
+std::map<std::string, std::string> FileTrashRepo::originals_of(const ReadTx& tx,
+                                                               const std::string& owner) {
+    Stmt q(tx, "SELECT trash_name, original_path FROM file_trash WHERE owner = ?");
     q.bind(1, owner);
     std::map<std::string, std::string> out;
     while (q.step()) out[q.text(0)] = q.text(1);
     return out;
 }
 
-std::optional<std::string> FileTrashRepo::original_of(const std::string& owner,
+std::optional<std::string> FileTrashRepo::original_of(const ReadTx& tx, const std::string& owner,
                                                       const std::string& trash_name) {
-    Stmt q(db_, "SELECT original_path FROM file_trash WHERE owner = ? AND trash_name = ?");
+    Stmt q(tx, "SELECT original_path FROM file_trash WHERE owner = ? AND trash_name = ?");
     q.bind_all(std::string_view(owner), std::string_view(trash_name));
     if (!q.step()) return std::nullopt;
     return q.text(0);
 }
 
-void FileTrashRepo::insert(const std::string& owner, const std::string& trash_name,
+void FileTrashRepo::insert(WriteTx& tx, const std::string& owner, const std::string& trash_name,
                            const std::string& original_path, int64_t deleted_at_ns) {
-    Stmt q(db_,
+    Stmt q(tx,
            "INSERT INTO file_trash (owner, trash_name, original_path, deleted_at_ns) VALUES "
            "(?, ?, ?, ?)");
     q.bind_all(std::string_view(owner), std::string_view(trash_name),
@@ -64,14 +66,14 @@ void FileTrashRepo::insert(const std::string& owner, const std::string& trash_na
     q.run();
 }
 
-void FileTrashRepo::remove(const std::string& owner, const std::string& trash_name) {
-    Stmt q(db_, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
+void FileTrashRepo::remove(WriteTx& tx, const std::string& owner, const std::string& trash_name) {
+    Stmt q(tx, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
     q.bind_all(std::string_view(owner), std::string_view(trash_name));
     q.run();
 }
 
-void FileTrashRepo::remove_all_of(const std::string& owner) {
-    Stmt q(db_, "DELETE FROM file_trash WHERE owner = ?");
+void FileTrashRepo::remove_all_of(WriteTx& tx, const std::string& owner) {
+    Stmt q(tx, "DELETE FROM file_trash WHERE owner = ?");
     q.bind(1, owner);
     q.run();
 }
@@ -97,23 +99,23 @@ UploadRecord read_upload(const Stmt& q) {
 
 }  // namespace
 
-std::optional<UploadRecord> UploadRepo::find(const std::string& id) {
-    Stmt q(db_, std::string(kUploadColumns) + "WHERE id = ?");
+std::optional<UploadRecord> UploadRepo::find(const ReadTx& tx, const std::string& id) {
+    Stmt q(tx, std::string(kUploadColumns) + "WHERE id = ?");
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
     return read_upload(q);
 }
 
-std::vector<UploadRecord> UploadRepo::expired_before(int64_t now) {
-    Stmt q(db_, std::string(kUploadColumns) + "WHERE expires_at < ?");
+std::vector<UploadRecord> UploadRepo::expired_before(const ReadTx& tx, int64_t now) {
+    Stmt q(tx, std::string(kUploadColumns) + "WHERE expires_at < ?");
     q.bind(1, now);
     std::vector<UploadRecord> out;
     while (q.step()) out.push_back(read_upload(q));
     return out;
 }
 
-void UploadRepo::insert(const UploadRecord& u, int64_t created_at) {
-    Stmt q(db_,
+void UploadRepo::insert(WriteTx& tx, const UploadRecord& u, int64_t created_at) {
+    Stmt q(tx,
            "INSERT INTO file_uploads (id, owner, directory, filename, length, overwrite, "
            "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind_all(std::string_view(u.id), std::string_view(u.owner), std::string_view(u.directory),
@@ -122,14 +124,14 @@ void UploadRepo::insert(const UploadRecord& u, int64_t created_at) {
     q.run();
 }
 
-void UploadRepo::set_expiry(const std::string& id, int64_t expires_at) {
-    Stmt q(db_, "UPDATE file_uploads SET expires_at = ? WHERE id = ?");
+void UploadRepo::set_expiry(WriteTx& tx, const std::string& id, int64_t expires_at) {
+    Stmt q(tx, "UPDATE file_uploads SET expires_at = ? WHERE id = ?");
     q.bind_all(expires_at, std::string_view(id));
     q.run();
 }
 
-void UploadRepo::remove(const std::string& id) {
-    Stmt q(db_, "DELETE FROM file_uploads WHERE id = ?");
+void UploadRepo::remove(WriteTx& tx, const std::string& id) {
+    Stmt q(tx, "DELETE FROM file_uploads WHERE id = ?");
     q.bind(1, id);
     q.run();
 }

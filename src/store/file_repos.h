@@ -1,7 +1,7 @@
 #pragma once
 // The file manager's tables: file_settings, file_trash (schema/0005) and
-// file_uploads (schema/0006). Like every repository they throw DbError;
-// services call them inside in_transaction()/guarded().
+// file_uploads (schema/0006). Like every repository they take the
+// transaction handle they run in (store/db.h): reads any, writes a WriteTx.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -20,30 +20,25 @@ struct FileSettingsRecord {
 
 class FileSettingsRepo {
   public:
-    explicit FileSettingsRepo(Db& db) : db_(db) {}
-    std::optional<FileSettingsRecord> find(const std::string& owner);
-    void upsert(const std::string& owner, const FileSettingsRecord& s, int64_t updated_at);
-    void remove_all_of(const std::string& owner);
-
-  private:
-    Db& db_;
+    static std::optional<FileSettingsRecord> find(const ReadTx& tx, const std::string& owner);
+    static void upsert(WriteTx& tx, const std::string& owner, const FileSettingsRecord& s,
+                       int64_t updated_at);
+    static void remove_all_of(WriteTx& tx, const std::string& owner);
 };
 
 // The exact original path of a recycle-bin item whose name cannot give it
 // back (services/file_trash.h).
 class FileTrashRepo {
   public:
-    explicit FileTrashRepo(Db& db) : db_(db) {}
     // trash_name -> original_path, for every item of `owner`.
-    std::map<std::string, std::string> originals_of(const std::string& owner);
-    std::optional<std::string> original_of(const std::string& owner, const std::string& trash_name);
-    void insert(const std::string& owner, const std::string& trash_name,
-                const std::string& original_path, int64_t deleted_at_ns);
-    void remove(const std::string& owner, const std::string& trash_name);
-    void remove_all_of(const std::string& owner);
-
-  private:
-    Db& db_;
+    static std::map<std::string, std::string> originals_of(const ReadTx& tx,
+                                                           const std::string& owner);
+    static std::optional<std::string> original_of(const ReadTx& tx, const std::string& owner,
+                                                  const std::string& trash_name);
+    static void insert(WriteTx& tx, const std::string& owner, const std::string& trash_name,
+                       const std::string& original_path, int64_t deleted_at_ns);
+    static void remove(WriteTx& tx, const std::string& owner, const std::string& trash_name);
+    static void remove_all_of(WriteTx& tx, const std::string& owner);
 };
 
 // A resumable (tus) upload; the offset is not stored (the data file is it).
@@ -59,15 +54,11 @@ struct UploadRecord {
 
 class UploadRepo {
   public:
-    explicit UploadRepo(Db& db) : db_(db) {}
-    std::optional<UploadRecord> find(const std::string& id);
-    std::vector<UploadRecord> expired_before(int64_t now);
-    void insert(const UploadRecord& u, int64_t created_at);
-    void set_expiry(const std::string& id, int64_t expires_at);
-    void remove(const std::string& id);
-
-  private:
-    Db& db_;
+    static std::optional<UploadRecord> find(const ReadTx& tx, const std::string& id);
+    static std::vector<UploadRecord> expired_before(const ReadTx& tx, int64_t now);
+    static void insert(WriteTx& tx, const UploadRecord& u, int64_t created_at);
+    static void set_expiry(WriteTx& tx, const std::string& id, int64_t expires_at);
+    static void remove(WriteTx& tx, const std::string& id);
 };
 
 }  // namespace wsp

@@ -31,33 +31,35 @@ ShareRecord read_share(const Stmt& s) {
 
 }  // namespace
 
-std::optional<ShareRecord> ShareRepo::find(int64_t id) {
-    Stmt s(db_, std::string("SELECT ") + kColumns + " FROM file_shares WHERE id = ?");
+std::optional<ShareRecord> ShareRepo::find(const ReadTx& tx, int64_t id) {
+    Stmt s(tx, std::string("SELECT ") + kColumns + " FROM file_shares WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return read_share(s);
 }
 
-std::optional<ShareRecord> ShareRepo::find_by_token_hash(const std::string& token_hash) {
-    Stmt s(db_, std::string("SELECT ") + kColumns + " FROM file_shares WHERE token_hash = ?");
+std::optional<ShareRecord> ShareRepo::find_by_token_hash(const ReadTx& tx,
+                                                         const std::string& token_hash) {
+    Stmt s(tx, std::string("SELECT ") + kColumns + " FROM file_shares WHERE token_hash = ?");
     s.bind(1, token_hash);
     if (!s.step()) return std::nullopt;
     return read_share(s);
 }
 
-std::vector<ShareRecord> ShareRepo::list(const std::optional<std::string>& owner) {
+std::vector<ShareRecord> ShareRepo::list(const ReadTx& tx,
+                                         const std::optional<std::string>& owner) {
     std::string sql = std::string("SELECT ") + kColumns + " FROM file_shares";
     if (owner) sql += " WHERE owner = ?";
     sql += " ORDER BY id DESC";
-    Stmt s(db_, sql);
+    Stmt s(tx, sql);
     if (owner) s.bind(1, *owner);
     std::vector<ShareRecord> out;
     while (s.step()) out.push_back(read_share(s));
     return out;
 }
 
-int64_t ShareRepo::insert(const ShareRecord& r) {
-    Stmt s(db_,
+int64_t ShareRepo::insert(WriteTx& tx, const ShareRecord& r) {
+    Stmt s(tx,
            "INSERT INTO file_shares(owner, token_hash, path, is_dir, dev, ino, password_hash, "
            "expires_at, max_downloads, downloads, created_at) VALUES(?,?,?,?,?,?,?,?,?,0,?)");
     s.bind_all(r.owner, r.token_hash, r.path, int64_t{r.is_dir}, r.dev, r.ino);
@@ -67,23 +69,23 @@ int64_t ShareRepo::insert(const ShareRecord& r) {
         s.bind(7, r.password_hash);
     s.bind(8, r.expires_at).bind(9, r.max_downloads).bind(10, r.created_at);
     s.run();
-    return db_.last_insert_id();
+    return tx.last_insert_id();
 }
 
-bool ShareRepo::remove(int64_t id) {
-    Stmt s(db_, "DELETE FROM file_shares WHERE id = ?");
+bool ShareRepo::remove(WriteTx& tx, int64_t id) {
+    Stmt s(tx, "DELETE FROM file_shares WHERE id = ?");
     s.bind(1, id);
     return s.run() > 0;
 }
 
-int64_t ShareRepo::remove_all_of(const std::string& owner) {
-    Stmt s(db_, "DELETE FROM file_shares WHERE owner = ?");
+int64_t ShareRepo::remove_all_of(WriteTx& tx, const std::string& owner) {
+    Stmt s(tx, "DELETE FROM file_shares WHERE owner = ?");
     s.bind(1, owner);
     return s.run();
 }
 
-bool ShareRepo::count_download(int64_t id) {
-    Stmt s(db_,
+bool ShareRepo::count_download(WriteTx& tx, int64_t id) {
+    Stmt s(tx,
            "UPDATE file_shares SET downloads = downloads + 1 WHERE id = ? AND "
            "(max_downloads IS NULL OR downloads < max_downloads)");
     s.bind(1, id);

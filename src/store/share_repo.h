@@ -26,21 +26,17 @@ struct ShareRecord {
 
 class ShareRepo {
   public:
-    explicit ShareRepo(Db& db) : db_(db) {}
-
-    std::optional<ShareRecord> find(int64_t id);
-    std::optional<ShareRecord> find_by_token_hash(const std::string& token_hash);
+    static std::optional<ShareRecord> find(const ReadTx& tx, int64_t id);
+    static std::optional<ShareRecord> find_by_token_hash(const ReadTx& tx,
+                                                         const std::string& token_hash);
     // Every share of `owner`, or of everybody (nullopt), newest first.
-    std::vector<ShareRecord> list(const std::optional<std::string>& owner);
-    int64_t insert(const ShareRecord& share);  // returns the new id
-    bool remove(int64_t id);
-    int64_t remove_all_of(const std::string& owner);
+    static std::vector<ShareRecord> list(const ReadTx& tx, const std::optional<std::string>& owner);
+    static int64_t insert(WriteTx& tx, const ShareRecord& share);  // returns the new id
+    static bool remove(WriteTx& tx, int64_t id);
+    static int64_t remove_all_of(WriteTx& tx, const std::string& owner);
     // Counts one download unless the limit is reached (false then): one
     // statement, so concurrent downloads never exceed max_downloads.
-    bool count_download(int64_t id);
-
-  private:
-    Db& db_;
+    static bool count_download(WriteTx& tx, int64_t id);
 };
 
 }  // namespace wsp

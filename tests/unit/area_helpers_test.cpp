@@ -1,7 +1,7 @@
 // The helpers every area's service relies on, against a real store and real
 // homes in a temporary data dir: resolve_owner, DomainService::ensure_owned,
 // ensure_below_limit for each kind, OwnerCleanup on account deletion, and
-// in_transaction's all-or-nothing.
+// Db::write's all-or-nothing.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -98,25 +98,29 @@ TEST_F(AreaHelpers, EnsureBelowLimitNamesEachLimit) {
     limits.max_cron_jobs = 5;
     ASSERT_TRUE(services_->packages.create(caller("boss", "admin"), "small", limits).ok());
     make_user("tiny", "user", "small");
-    EXPECT_EQ(package_of(*db_, "tiny").name, "small");
-
-    EXPECT_TRUE(ensure_below_limit(*db_, "tiny", Limit::databases, 1).ok());
-    struct Case {
-        Limit limit;
-        int64_t current;
-        const char* message;
-    };
-    for (const Case& c : {Case{Limit::domains, 1, "Domain limit reached (1)"},
-                          Case{Limit::databases, 2, "Database limit reached (2)"},
-                          Case{Limit::ftp_accounts, 0, "FTP account limit reached (0)"},
-                          Case{Limit::cron_jobs, 7, "Cron job limit reached (5)"}}) {
-        auto r = ensure_below_limit(*db_, "tiny", c.limit, c.current);
-        ASSERT_FALSE(r.ok()) << c.message;
-        EXPECT_EQ(r.error().code, Code::forbidden);
-        EXPECT_EQ(r.error().message, c.message);
-    }
-    // The default package is unlimited.
-    EXPECT_TRUE(ensure_below_limit(*db_, "ann", Limit::databases, 1'000'000).ok());
+    auto checked = db_->read([&](const ReadTx& tx) -> Result<void> {
+        EXPECT_EQ(package_of(tx, "tiny").name, "small");
+        EXPECT_TRUE(ensure_below_limit(tx, "tiny", Limit::databases, 1).ok());
+        struct Case {
+            Limit limit;
+            int64_t current;
+            const char* message;
+        };
+        for (const Case& c : {Case{Limit::domains, 1, "Domain limit reached (1)"},
+                              Case{Limit::databases, 2, "Database limit reached (2)"},
+                              Case{Limit::ftp_accounts, 0, "FTP account limit reached (0)"},
+                              Case{Limit::cron_jobs, 7, "Cron job limit reached (5)"}}) {
+            auto r = ensure_below_limit(tx, "tiny", c.limit, c.current);
+            EXPECT_FALSE(r.ok()) << c.message;
+            if (r.ok()) continue;
+            EXPECT_EQ(r.error().code, Code::forbidden);
+            EXPECT_EQ(r.error().message, c.message);
+        }
+        // The default package is unlimited.
+        EXPECT_TRUE(ensure_below_limit(tx, "ann", Limit::databases, 1'000'000).ok());
+        return Ok{};
+    });
+    ASSERT_TRUE(checked.ok());
 }
 
 // An area's cleanup, counting what it removes (or failing, to test that the
@@ -158,25 +162,27 @@ TEST_F(AreaHelpers, AFailedCleanupKeepsTheAccount) {
 }
 
 TEST_F(AreaHelpers, InTransactionIsAllOrNothing) {
-    auto failed = in_transaction(*db_, [&]() -> Result<void> {
-        DomainRepo(*db_).insert(DomainRecord{"half.example", "ann", 1});
+    auto failed = db_->write([&](WriteTx& tx) -> Result<void> {
+        DomainRepo::insert(tx, DomainRecord{"half.example", "ann", 1});
         return validation("second step failed");
     });
     ASSERT_FALSE(failed.ok());
-    EXPECT_FALSE(guarded([&]() -> Result<bool> {
-                     return DomainRepo(*db_).find("half.example").has_value();
-                 }).value());
+    EXPECT_FALSE(db_->read([&](const ReadTx& tx) -> Result<bool> {
+                        return DomainRepo::find(tx, "half.example").has_value();
+                    })
+                     .value());
 
     // A store error becomes a generic internal error, rolled back too.
-    auto broken = in_transaction(*db_, [&]() -> Result<void> {
-        DomainRepo(*db_).insert(DomainRecord{"fk.example", "no-such-owner", 1});
+    auto broken = db_->write([&](WriteTx& tx) -> Result<void> {
+        DomainRepo::insert(tx, DomainRecord{"fk.example", "no-such-owner", 1});
         return Ok{};
     });
     ASSERT_FALSE(broken.ok());
     EXPECT_EQ(broken.error().code, Code::internal);
-    EXPECT_FALSE(guarded([&]() -> Result<bool> {
-                     return DomainRepo(*db_).find("fk.example").has_value();
-                 }).value());
+    EXPECT_FALSE(db_->read([&](const ReadTx& tx) -> Result<bool> {
+                        return DomainRepo::find(tx, "fk.example").has_value();
+                    })
+                     .value());
 }
 
 TEST_F(AreaHelpers, HomesBelongToTheSandboxUserNeverRoot) {

@@ -25,8 +25,11 @@ class Migrations : public ::testing::Test {
         std::filesystem::remove_all(dir_);
     }
     int64_t count(const std::string& sql) {
-        Stmt s(*db_, sql);
-        return s.step() ? std::stoll(s.text(0)) : -1;
+        auto n = db_->read([&](const ReadTx& tx) -> Result<int64_t> {
+            Stmt s(tx, sql);
+            return s.step() ? std::stoll(s.text(0)) : -1;
+        });
+        return n.ok() ? *n : -1;
     }
     bool recorded(int version) {
         return count("SELECT count(*) FROM schema_migrations WHERE version = " +

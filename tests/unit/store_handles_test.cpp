@@ -1,0 +1,101 @@
+// The store's transaction handles: what must not compile (checked with
+// static_assert, so a regression fails the build) and what read()/write()
+// do with errors at run time.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <type_traits>
+
+#include "store/account_repos.h"
+#include "store/db.h"
+
+namespace wsp {
+namespace {
+
+// Handles come only from the store: none can be built, copied or forged.
+static_assert(!std::is_constructible_v<ReadTx, Db&>);
+static_assert(!std::is_constructible_v<WriteTx, Db&>);
+static_assert(!std::is_copy_constructible_v<ReadTx>);
+static_assert(!std::is_copy_constructible_v<WriteTx>);
+// A repository needs a handle; a write needs a WriteTx, a read takes either.
+static_assert(!std::is_invocable_v<decltype(&UserRepo::list), Db&>);
+static_assert(std::is_invocable_v<decltype(&UserRepo::list), const ReadTx&>);
+static_assert(std::is_invocable_v<decltype(&UserRepo::list), WriteTx&>);
+static_assert(!std::is_invocable_v<decltype(&UserRepo::remove), const ReadTx&, std::string>);
+static_assert(std::is_invocable_v<decltype(&UserRepo::remove), WriteTx&, std::string>);
+
+class StoreHandles : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        char tmpl[] = "/tmp/wsp-store-handles-test-XXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        dir_ = tmpl;
+        auto db = Db::open((dir_ / "panel.db").string());
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        db_ = std::move(*db);
+    }
+    void TearDown() override {
+        db_.reset();
+        std::filesystem::remove_all(dir_);
+    }
+    UserRecord user(const std::string& name) {
+        return UserRecord{name, name + "@example.com", "hash", "user", "active", "", "default", 1,
+                          1};
+    }
+    int64_t users() {
+        auto n =
+            db_->read([&](const ReadTx& tx) -> Result<int64_t> { return UserRepo::count(tx); });
+        return n.ok() ? *n : -1;
+    }
+    std::filesystem::path dir_;
+    std::unique_ptr<Db> db_;
+};
+
+TEST_F(StoreHandles, WriteCommitsOnSuccessAndRollsBackOnAnErrorResult) {
+    auto kept = db_->write([&](WriteTx& tx) -> Result<void> {
+        UserRepo::insert(tx, user("ann"));
+        return Ok{};
+    });
+    ASSERT_TRUE(kept.ok());
+    auto dropped = db_->write([&](WriteTx& tx) -> Result<void> {
+        UserRepo::insert(tx, user("ben"));
+        return conflict("changed my mind");
+    });
+    ASSERT_FALSE(dropped.ok());
+    EXPECT_EQ(dropped.error().code, Code::conflict);
+    EXPECT_EQ(users(), 1);
+}
+
+TEST_F(StoreHandles, ADatabaseErrorBecomesAnInternalErrorAndRollsBack) {
+    auto failed = db_->write([&](WriteTx& tx) -> Result<void> {
+        UserRepo::insert(tx, user("ann"));
+        UserRepo::insert(tx, user("ann"));  // primary key: throws DbError
+        return Ok{};
+    });
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.error().code, Code::internal);
+    EXPECT_EQ(users(), 0);
+
+    auto bad_read = db_->read([&](const ReadTx& tx) -> Result<bool> {
+        Stmt s(tx, "SELECT nothing FROM no_such_table");
+        return s.step();
+    });
+    ASSERT_FALSE(bad_read.ok());
+    EXPECT_EQ(bad_read.error().code, Code::internal);
+}
+
+TEST_F(StoreHandles, LastInsertIdIsThisTransactionsInsert) {
+    auto id = db_->write([&](WriteTx& tx) -> Result<int64_t> {
+        Stmt(tx, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)").run();
+        Stmt(tx, "INSERT INTO t(v) VALUES('a')").run();
+        Stmt(tx, "INSERT INTO t(v) VALUES('b')").run();
+        return tx.last_insert_id();
+    });
+    ASSERT_TRUE(id.ok()) << id.error().message;
+    EXPECT_EQ(*id, 2);
+}
+
+}  // namespace
+}  // namespace wsp
