@@ -218,7 +218,7 @@ Response files_search(Services& s, const Request& r) {
 }
 
 Response files_trash(Services& s, const Request& r) {
-    return respond(files(s).trash(*r.caller, r.query("owner")),
+    return respond(s.file_trash->list(*r.caller, r.query("owner")),
                    [](const std::vector<TrashItem>& items) {
                        json::array out;
                        for (const auto& i : items)
@@ -238,25 +238,26 @@ Response files_trash_restore(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto trash_path, f.required_string("trash_path", "Trash path"));
     TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
     TRY_OR_RESPOND(auto owner, f.string("owner"));
-    return respond_message(files(s).restore(*r.caller, owner, trash_path, overwrite_of(overwrite)),
-                           "Restored successfully");
+    return respond_message(
+        s.file_trash->restore(*r.caller, owner, trash_path, overwrite_of(overwrite)),
+        "Restored successfully");
 }
 
 Response files_trash_empty(Services& s, const Request& r) {
-    return respond(files(s).empty_trash(*r.caller, r.query("owner")), [](int64_t n) {
+    return respond(s.file_trash->empty(*r.caller, r.query("owner")), [](int64_t n) {
         return json::object{{"message", "Deleted " + std::to_string(n) + " items permanently"}};
     });
 }
 
 Response files_trash_remove(Services& s, const Request& r) {
     return respond_message(
-        files(s).remove_from_trash(*r.caller, r.query("owner"), r.param("trash_path")),
+        s.file_trash->remove_item(*r.caller, r.query("owner"), r.param("trash_path")),
         "Deleted 1 items permanently");
 }
 
 Response files_history(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto path, r.required_query("path", "Path"));
-    return respond(files(s).history(*r.caller, r.query("owner"), path),
+    return respond(s.file_history->list(*r.caller, r.query("owner"), path),
                    [&](const std::vector<HistoryVersion>& versions) {
                        json::array out;
                        for (const auto& v : versions)
@@ -269,7 +270,7 @@ Response files_history(Services& s, const Request& r) {
 Response files_history_read(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto path, r.required_query("path", "Path"));
     TRY_OR_RESPOND(auto version, r.required_query("version", "Version"));
-    return respond(files(s).history_read(*r.caller, r.query("owner"), path, version), content_json);
+    return respond(s.file_history->read(*r.caller, r.query("owner"), path, version), content_json);
 }
 
 Response files_history_restore(Services& s, const Request& r) {
@@ -283,7 +284,7 @@ Response files_history_restore(Services& s, const Request& r) {
 }
 
 Response files_get_config(Services& s, const Request& r) {
-    return respond(files(s).settings(*r.caller, r.query("owner")), settings_json);
+    return respond(s.file_settings->get(*r.caller, r.query("owner")), settings_json);
 }
 
 Response files_put_config(Services& s, const Request& r) {
@@ -294,7 +295,7 @@ Response files_put_config(Services& s, const Request& r) {
     TRY_OR_RESPOND(u.editor_font_size, f.integer("editor_font_size"));
     TRY_OR_RESPOND(u.editor_theme, f.string("editor_theme"));
     TRY_OR_RESPOND(auto owner, f.string("owner"));
-    return respond(files(s).update_settings(*r.caller, owner, u), settings_json);
+    return respond(s.file_settings->update(*r.caller, owner, u), settings_json);
 }
 
 Response files_upload_limits(Services& s, const Request&) {

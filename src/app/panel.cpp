@@ -13,26 +13,11 @@
 #include "base/secrets.h"
 #include "store/account_repos.h"
 #include "system/data_dir.h"
+#include "system/file_io.h"
 #include "system/system_identity.h"
 
 namespace wsp {
 namespace {
-
-// Writes `content` to `path` with mode 0600: temp file, fsync, rename.
-Result<void> write_secret_file(const std::filesystem::path& path, const std::string& content) {
-    std::filesystem::path tmp = path;
-    tmp += ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return internal("cannot write " + path.filename().string());
-    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-              ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        return internal("cannot write " + path.filename().string());
-    }
-    return Ok{};
-}
 
 // identity.mode picks the seam (docs/system-mode.md). In sandbox mode the
 // accounts of an older data dir get their own uids here, before any area
@@ -120,7 +105,7 @@ Result<void> Panel::create_first_admin() {
     NewUser admin{"admin", "admin@localhost.localdomain", password, "admin", std::nullopt};
     TRY(auto created, services_->users.create("", admin));
     (void)created;
-    CHECK_OK(write_secret_file(initial_password_file(), password + "\n"));
+    CHECK_OK(write_file_atomic(initial_password_file(), password + "\n", 0600));
     // Shown once, and only to a person at a terminal: under systemd stderr
     // is the journal, and a password must never reach a log. The 0600 file
     // keeps it until the admin changes it.

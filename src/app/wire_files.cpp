@@ -17,15 +17,15 @@ namespace {
 // a bin purges it too, so this only matters for bins nobody looks at).
 class TrashSweeper {
   public:
-    TrashSweeper(std::shared_ptr<FileService> files, std::shared_ptr<TransferService> transfer)
-        : files_(std::move(files)), transfer_(std::move(transfer)) {}
+    TrashSweeper(std::shared_ptr<FileTrash> trash, std::shared_ptr<TransferService> transfer)
+        : trash_(std::move(trash)), transfer_(std::move(transfer)) {}
 
     void start() {
         thread_ = std::thread([this] {
             std::unique_lock lock(mutex_);
             while (!stopping_) {
                 lock.unlock();
-                if (auto r = files_->purge_all_expired(); !r)
+                if (auto r = trash_->purge_all_expired(); !r)
                     spdlog::warn("files: trash sweep failed: {}", r.error().message);
                 // Unfinished resumable uploads past files.upload_expire_hours.
                 if (auto r = transfer_->purge_expired_uploads(); !r)
@@ -45,7 +45,7 @@ class TrashSweeper {
     }
 
   private:
-    std::shared_ptr<FileService> files_;
+    std::shared_ptr<FileTrash> trash_;
     std::shared_ptr<TransferService> transfer_;
     std::thread thread_;
     std::mutex mutex_;
@@ -61,7 +61,15 @@ class TrashSweeper {
 // `serve` starts the hourly trash sweep and the file task pool; offline
 // commands do neither.
 Result<void> wire_files(Panel& panel) {
-    auto files = std::make_shared<FileService>(panel.context());
+    // One service per concern: the operations use the bin (a delete), the
+    // history (a write) and the settings (is the bin on?).
+    auto trash = std::make_shared<FileTrash>(panel.context());
+    panel.services().file_trash = trash;
+    auto history = std::make_shared<FileHistory>(panel.context());
+    panel.services().file_history = history;
+    auto settings = std::make_shared<FileSettingsService>(panel.context());
+    panel.services().file_settings = settings;
+    auto files = std::make_shared<FileService>(panel.context(), trash, history, settings);
     panel.services().files = files;
     panel.services().users.add_cleanup(files.get());
     auto shares = std::make_shared<ShareService>(panel.context(), files);
@@ -69,7 +77,7 @@ Result<void> wire_files(Panel& panel) {
     panel.services().users.add_cleanup(shares.get());
     auto transfer = std::make_shared<TransferService>(panel.context());
     panel.services().transfer = transfer;
-    auto sweeper = std::make_shared<TrashSweeper>(files, transfer);
+    auto sweeper = std::make_shared<TrashSweeper>(trash, transfer);
     panel.on_serve(
         [sweeper]() -> Result<void> {
             sweeper->start();

@@ -16,6 +16,7 @@
 #include "base/secrets.h"
 #include "drivers/mariadb_admin.h"
 #include "drivers/sql_ident.h"
+#include "system/file_io.h"
 
 namespace wsp {
 namespace {
@@ -27,25 +28,6 @@ constexpr const char* kMariadbd = "/usr/sbin/mariadbd";
 // The redo log size must be the same at install and at every start, or
 // InnoDB resizes it back to its 96 MiB default.
 constexpr const char* kLogFileSize = "--innodb-log-file-size=8M";
-
-// Writes `content` to `path` with `mode`, atomically (temp, fsync, rename).
-Result<void> write_file_atomic(const fs::path& path, const std::string& content, mode_t mode,
-                               std::optional<RunAs> owner) {
-    fs::path tmp = path;
-    tmp += ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-    if (fd < 0) return internal("cannot write " + path.filename().string());
-    bool ok = ::fchmod(fd, mode) == 0;
-    if (owner) ok = ok && ::fchown(fd, owner->uid, owner->gid) == 0;
-    ok = ok && ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-    ok = ok && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        return internal("cannot write " + path.filename().string());
-    }
-    return Ok{};
-}
 
 Result<void> chown_tree(const fs::path& root, const RunAs& owner) {
     std::error_code ec;
@@ -205,7 +187,7 @@ Result<void> MariadbServer::write_admin_files() {
                       "SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, DELETE HISTORY, "
                       "CREATE USER, PROCESS ON *.* TO " +
                       account + " WITH GRANT OPTION;\n";
-    return write_file_atomic(layout_.init_file, sql, 0600, run_as_);
+    return write_file_atomic(layout_.init_file, sql, 0600, file_owner(run_as_));
 }
 
 ChildSpec MariadbServer::child_spec() const {

@@ -16,6 +16,7 @@
 #include "drivers/mariadb_catalog.h"
 #include "drivers/mariadb_server.h"
 #include "drivers/sql_ident.h"
+#include "system/file_io.h"
 
 namespace wsp {
 namespace {
@@ -26,23 +27,6 @@ constexpr const char* kDocRoot = "/usr/share/phpmyadmin";
 constexpr const char* kTempPrefix = "PMA_";
 // A phpMyAdmin session lasts at most this long; then its user is dropped.
 constexpr int64_t kSessionMaxS = 3600;
-
-Result<void> write_file(const fs::path& path, const std::string& content, mode_t mode,
-                        std::optional<RunAs> owner) {
-    fs::path tmp = path;
-    tmp += ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return internal("cannot write " + path.filename().string());
-    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-    if (owner) ok = ok && ::fchown(fd, owner->uid, owner->gid) == 0;
-    ok = ok && ::fchmod(fd, mode) == 0 && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        return internal("cannot write " + path.filename().string());
-    }
-    return Ok{};
-}
 
 Result<void> make_dir(const fs::path& path, mode_t mode, std::optional<RunAs> owner) {
     std::error_code ec;
@@ -187,7 +171,7 @@ Result<void> PmaSignon::prepare() {
     }
     if (secret_hex.size() != 64) {
         secret_hex = random_hex(32);
-        CHECK_OK(write_file(secret_file, secret_hex + "\n", 0600, std::nullopt));
+        CHECK_OK(write_file_atomic(secret_file, secret_hex + "\n", 0600));
     }
     std::ostringstream cfg;
     cfg << "<?php\n// Written by WisPanel at each start; do not edit.\n"
@@ -205,10 +189,10 @@ Result<void> PmaSignon::prepare() {
         << "$cfg['Servers'][$i]['hide_db'] = "
            "'^(information_schema|performance_schema|mysql|sys)$';\n";
     // Readable by the PHP user's group only: it holds the cookie secret.
-    std::optional<RunAs> group_only;
-    if (run_as_) group_only = RunAs{0, run_as_->gid};
-    CHECK_OK(write_file(dir_ / "config.inc.php", cfg.str(), 0640, group_only));
-    CHECK_OK(write_file(dir_ / "router.php", kRouter, 0644, std::nullopt));
+    std::optional<FileOwner> group_only;
+    if (run_as_) group_only = FileOwner{0, run_as_->gid};
+    CHECK_OK(write_file_atomic(dir_ / "config.inc.php", cfg.str(), 0640, group_only));
+    CHECK_OK(write_file_atomic(dir_ / "router.php", kRouter, 0644));
     // The docroot php -S serves: just "pma" -> the package's tree.
     CHECK_OK(make_dir(dir_ / "docroot", 0755, std::nullopt));
     std::error_code ec;
@@ -218,7 +202,7 @@ Result<void> PmaSignon::prepare() {
         fs::create_directory_symlink(kDocRoot, link, ec);
         if (ec) return internal("cannot link the phpMyAdmin docroot");
     }
-    CHECK_OK(write_file(dir_ / "signon.php", kSignon, 0644, std::nullopt));
+    CHECK_OK(write_file_atomic(dir_ / "signon.php", kSignon, 0644));
     return Ok{};
 }
 
@@ -280,8 +264,8 @@ Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record) {
                              {"password", password},
                              {"db", db.str()},
                              {"expires_at", now + config_.pma.token_ttl_s}};
-    if (auto r = write_file(dir_ / "tokens" / (sha256_hex(token) + ".token"),
-                            boost::json::serialize(data), 0600, run_as_);
+    if (auto r = write_file_atomic(dir_ / "tokens" / (sha256_hex(token) + ".token"),
+                                   boost::json::serialize(data), 0600, file_owner(run_as_));
         !r) {
         (void)catalog.drop_user(user, SqlHost::localhost());
         return r.error();

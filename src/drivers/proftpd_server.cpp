@@ -16,26 +16,10 @@
 #include <sstream>
 #include <thread>
 
+#include "system/file_io.h"
 #include "system/process.h"
 
 namespace wsp {
-
-Result<void> write_file_atomic(const std::filesystem::path& path, const std::string& content,
-                               mode_t mode) {
-    std::filesystem::path tmp = path;
-    tmp += ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-    if (fd < 0) return internal("cannot write " + path.filename().string());
-    bool ok = ::fchmod(fd, mode) == 0 &&
-              ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-              ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        return internal("cannot write " + path.filename().string());
-    }
-    return Ok{};
-}
 
 bool ftp_greets(const std::string& host, int port, int timeout_ms) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

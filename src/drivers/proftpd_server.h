@@ -61,10 +61,6 @@ class ProftpdServer final : public FtpDaemon {
     bool started_ = false;
 };
 
-// Writes `content` atomically (temp, fsync, rename) with `mode`.
-Result<void> write_file_atomic(const std::filesystem::path& path, const std::string& content,
-                               mode_t mode);
-
 // SIGTERM to every ProFTPD session process of `username` (its title is
 // "proftpd: USER - IP: COMMAND") that `is_ours(/proc/PID)` confirms: any
 // process can set any title.

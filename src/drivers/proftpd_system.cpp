@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "drivers/proftpd_server.h"
+#include "system/file_io.h"
 #include "system/process.h"
 
 namespace wsp {

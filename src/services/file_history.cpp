@@ -1,11 +1,5 @@
-// Version history: each /files/write over an existing file keeps the
-// previous content as a version. Versions live in the home, in
-// files.history_dir_name (hidden and refused as a request path, counted in
-// the account's disk use): one directory per file, named by the sha256 of
-// its real relative path, holding "path" (that path) and one file per
-// version named by its save time in nanoseconds. At most
-// files.history_versions are kept per file, oldest dropped first; only
-// files the editor can open (files.max_edit_kb) have history.
+#include "services/file_history.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -15,8 +9,6 @@
 #include "base/clock.h"
 #include "base/secrets.h"
 #include "drivers/fs/user_path.h"
-#include "services/file_service.h"
-#include "services/file_service_fs.h"
 
 namespace wsp {
 namespace {
@@ -46,13 +38,13 @@ Result<std::vector<std::string>> versions_in(fs::ConfinedFs& files, const std::s
 
 }  // namespace
 
-std::string FileService::history_dir_of(const std::string& real_rel) const {
-    return ctx_.config.files.history_dir_name + "/" + sha256_hex(real_rel);
+std::string FileHistory::history_dir_of(const std::string& real_rel) const {
+    return ctx().config.files.history_dir_name + "/" + sha256_hex(real_rel);
 }
 
-Result<void> FileService::keep_version(fs::ConfinedFs& files, const std::string& real_rel,
+Result<void> FileHistory::keep_version(fs::ConfinedFs& files, const std::string& real_rel,
                                        const std::string& previous) {
-    const int64_t keep = ctx_.config.files.history_versions;
+    const int64_t keep = ctx().config.files.history_versions;
     if (keep <= 0) return Ok{};
     const std::string dir = history_dir_of(real_rel);
     CHECK_OK(files.mkdir(dir, fs::Parents::yes));
@@ -67,36 +59,38 @@ Result<void> FileService::keep_version(fs::ConfinedFs& files, const std::string&
     return Ok{};
 }
 
-Result<std::vector<HistoryVersion>> FileService::history(const Caller& c,
-                                                         const OwnerField& owner_field,
-                                                         const std::string& path) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string rel, parse(path, "Path"));
-    return with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<HistoryVersion>> {
-        TRY(std::string real, files.real_path(rel));
-        TRY(auto st, files.stat(rel));
-        if (!S_ISREG(st.st_mode)) return validation("Path is not a regular file: " + path);
-        if (st.st_nlink > 1) return validation("File has more than one hard link: " + path);
-        const std::string dir = history_dir_of(real);
-        TRY(auto versions, versions_in(files, dir));
-        std::vector<HistoryVersion> out;
-        for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
-            auto st = files.lstat(dir + "/" + *it);
-            if (!st) continue;
-            out.push_back({*it, st->st_size, local_datetime(std::stoll(*it) / 1'000'000'000LL)});
-        }
-        return out;
-    });
+Result<std::vector<HistoryVersion>> FileHistory::list(const Caller& c,
+                                                      const OwnerField& owner_field,
+                                                      const std::string& path) {
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string rel, access_.parse(path, "Path"));
+    return access_.with_fs(
+        owner, [&](fs::ConfinedFs& files) -> Result<std::vector<HistoryVersion>> {
+            TRY(std::string real, files.real_path(rel));
+            TRY(auto st, files.stat(rel));
+            if (!S_ISREG(st.st_mode)) return validation("Path is not a regular file: " + path);
+            if (st.st_nlink > 1) return validation("File has more than one hard link: " + path);
+            const std::string dir = history_dir_of(real);
+            TRY(auto versions, versions_in(files, dir));
+            std::vector<HistoryVersion> out;
+            for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+                auto st = files.lstat(dir + "/" + *it);
+                if (!st) continue;
+                out.push_back(
+                    {*it, st->st_size, local_datetime(std::stoll(*it) / 1'000'000'000LL)});
+            }
+            return out;
+        });
 }
 
-Result<FileContent> FileService::history_read(const Caller& c, const OwnerField& owner_field,
-                                              const std::string& path, const std::string& version) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string rel, parse(path, "Path"));
+Result<FileContent> FileHistory::read(const Caller& c, const OwnerField& owner_field,
+                                      const std::string& path, const std::string& version) {
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string rel, access_.parse(path, "Path"));
     if (version.empty()) return validation("Version is required");
     if (!all_digits(version)) return validation("Version must be a version id from the history");
-    const int64_t max = ctx_.config.files.max_edit_kb * 1024;
-    return with_fs(owner, [&](fs::ConfinedFs& files) -> Result<FileContent> {
+    const int64_t max = ctx().config.files.max_edit_kb * 1024;
+    return access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<FileContent> {
         TRY(std::string real, files.real_path(rel));
         const std::string file = history_dir_of(real) + "/" + version;
         if (!files.exists(file)) return not_found("Version not found");
@@ -104,13 +98,6 @@ Result<FileContent> FileService::history_read(const Caller& c, const OwnerField&
         auto size = static_cast<int64_t>(content.size());
         return FileContent{std::move(content), fs::to_user_path(rel), size};
     });
-}
-
-Result<void> FileService::history_restore(const Caller& c, const OwnerField& owner_field,
-                                          const std::string& path, const std::string& version) {
-    TRY(FileContent old, history_read(c, owner_field, path, version));
-    // An ordinary write: the current content becomes a version itself.
-    return write(c, owner_field, path, old.content);
 }
 
 }  // namespace wsp

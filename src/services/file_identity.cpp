@@ -3,19 +3,18 @@
 
 #include "drivers/fs/user_path.h"
 #include "services/file_service.h"
-#include "services/file_service_fs.h"
 
 namespace wsp {
 
 Result<FileIdentity> FileService::identify(const Caller& c, const OwnerField& owner_field,
                                            const std::string& path) {
-    TRY(std::string owner, owner_of(c, owner_field));
+    TRY(std::string owner, access_.owner_of(c, owner_field));
     return identify_of(owner, path);
 }
 
 Result<FileIdentity> FileService::identify_of(const std::string& owner, const std::string& path) {
-    TRY(std::string rel, parse(path, "Path"));
-    return with_fs(owner, [&](fs::ConfinedFs& files) -> Result<FileIdentity> {
+    TRY(std::string rel, access_.parse(path, "Path"));
+    return access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<FileIdentity> {
         TRY(struct stat st, files.stat(rel));
         const bool is_dir = S_ISDIR(st.st_mode);
         if (!is_dir && !S_ISREG(st.st_mode))

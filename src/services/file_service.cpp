@@ -11,7 +11,7 @@
 #include "drivers/fs/search.h"
 #include "drivers/fs/user_path.h"
 #include "services/domain_service.h"
-#include "services/file_service_fs.h"
+#include "store/file_repos.h"
 
 namespace wsp {
 
@@ -34,30 +34,6 @@ bool is_text(std::string_view s) {
         i += n;
     }
     return true;
-}
-
-Result<std::string> FileService::owner_of(const Caller& c, const OwnerField& owner) {
-    return resolve_owner(ctx_.db, c, owner);
-}
-
-std::vector<std::string> FileService::reserved() const {
-    return {ctx_.config.files.trash_dir_name, ctx_.config.files.history_dir_name,
-            ctx_.config.files.uploads_dir_name};
-}
-
-Result<std::string> FileService::parse(std::string_view path, std::string_view field) const {
-    return fs::parse_user_path(path, field, reserved());
-}
-
-Result<std::vector<std::string>> FileService::parse_all(const std::vector<std::string>& paths,
-                                                        std::string_view field) const {
-    if (paths.empty()) return validation(std::string(field) + " are required");
-    std::vector<std::string> rels;
-    for (const auto& p : paths) {
-        TRY(std::string rel, parse(p, field));
-        rels.push_back(std::move(rel));
-    }
-    return rels;
 }
 
 namespace {
@@ -101,22 +77,28 @@ FileItem FileService::item_of(const std::string& owner, const std::string& rel, 
     item.is_dir = e.is_dir;
     item.size = e.size;
     item.permission = permission_of(e.mode);
-    item.owner = owner_name(e.uid, ctx_.identity.uid_of(owner), owner);
+    item.owner = owner_name(e.uid, ctx().identity.uid_of(owner), owner);
     item.mod_time = local_datetime(e.mtime);
     item.is_symlink = e.is_symlink;
     item.link_target = std::move(e.link_target);
     return item;
 }
 
-FileService::FileService(PanelContext& ctx) : ctx_(ctx) {
-    const auto& cfg = ctx_.config.files;
+FileService::FileService(PanelContext& ctx, std::shared_ptr<FileTrash> trash,
+                         std::shared_ptr<FileHistory> history,
+                         std::shared_ptr<FileSettingsService> settings)
+    : access_(ctx),
+      trash_(std::move(trash)),
+      history_(std::move(history)),
+      settings_(std::move(settings)) {
+    const auto& cfg = ctx.config.files;
     FileTaskLimits limits;
     limits.workers = static_cast<int>(std::clamp<int64_t>(cfg.task_workers, 1, 16));
     limits.per_account = static_cast<int>(std::clamp<int64_t>(cfg.task_max_per_account, 1, 1000));
     limits.keep = std::chrono::minutes(cfg.task_keep_minutes);
     limits.keep_max = static_cast<size_t>(std::max<int64_t>(cfg.task_keep_max, 0));
     tasks_ = std::make_unique<FileTasks>(
-        limits, std::filesystem::path(ctx_.config.paths.data_dir) / "run" / "file-tasks",
+        limits, std::filesystem::path(ctx.config.paths.data_dir) / "run" / "file-tasks",
         [this](const std::string& owner, const std::string& dir, const std::string& temp) {
             remove_leftover(owner, dir, temp);
         });
@@ -125,8 +107,8 @@ FileService::FileService(PanelContext& ctx) : ctx_(ctx) {
 Result<FileService::SearchResults> FileService::search(const Caller& c,
                                                        const OwnerField& owner_field,
                                                        const SearchOptions& o) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string rel, parse(o.path.empty() ? "/" : o.path, "Path"));
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string rel, access_.parse(o.path.empty() ? "/" : o.path, "Path"));
     if (o.q.empty() && o.content.empty()) return validation("q or content is required");
     if (o.q.size() > 255 || o.content.size() > 1024)
         return validation("q must be at most 255 bytes and content at most 1024");
@@ -139,14 +121,14 @@ Result<FileService::SearchResults> FileService::search(const Caller& c,
     q.content = o.content;
     q.case_sensitive = o.case_sensitive;
     q.limit = static_cast<size_t>(o.limit.value_or(100));
-    q.budget = std::chrono::milliseconds(ctx_.config.files.search_seconds * 1000);
-    q.max_content_bytes = ctx_.config.files.max_edit_kb * 1024;
-    q.skip_top = reserved();
-    TRY(auto found, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<fs::SearchResult> {
-            TRY(auto st, files.stat(rel));
-            if (!S_ISDIR(st.st_mode)) return validation("Path is not a directory: " + o.path);
-            return fs::search(files, rel, q);
-        }));
+    q.budget = std::chrono::milliseconds(ctx().config.files.search_seconds * 1000);
+    q.max_content_bytes = ctx().config.files.max_edit_kb * 1024;
+    q.skip_top = access_.reserved();
+    TRY(auto found, access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<fs::SearchResult> {
+        TRY(auto st, files.stat(rel));
+        if (!S_ISDIR(st.st_mode)) return validation("Path is not a directory: " + o.path);
+        return fs::search(files, rel, q);
+    }));
     SearchResults out;
     out.truncated = found.truncated;
     out.stopped_by = found.stopped_by;
@@ -158,20 +140,21 @@ Result<FileService::SearchResults> FileService::search(const Caller& c,
 Result<std::vector<FileItem>> FileService::list(const Caller& c, const OwnerField& owner_field,
                                                 const std::string& path,
                                                 const ListOptions& options) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string rel, parse(path.empty() ? "/" : path, "Path"));
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string rel, access_.parse(path.empty() ? "/" : path, "Path"));
     std::string key = options.sort;
     std::string bare = !key.empty() && key.front() == '-' ? key.substr(1) : key;
     if (bare != "name" && bare != "size" && bare != "mod_time")
         return validation("Sort must be one of name, size, mod_time (prefix '-' to reverse)");
     if (options.offset < 0 || (options.limit && *options.limit < 0))
         return validation("Limit and offset must not be negative");
-    TRY(auto entries, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<fs::Entry>> {
+    TRY(auto entries,
+        access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<fs::Entry>> {
             TRY(auto st, files.stat(rel));
             if (!S_ISDIR(st.st_mode)) return validation("Path is not a directory: " + path);
             return files.list(rel);
         }));
-    const auto hidden = reserved();
+    const auto hidden = access_.reserved();
     std::vector<FileItem> items;
     items.reserve(entries.size());
     for (auto& e : entries) {
@@ -192,11 +175,11 @@ Result<std::vector<FileItem>> FileService::list(const Caller& c, const OwnerFiel
 
 Result<FileContent> FileService::read(const Caller& c, const OwnerField& owner_field,
                                       const std::string& path) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string rel, parse(path, "Path"));
-    const int64_t max = ctx_.config.files.max_edit_kb * 1024;
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string rel, access_.parse(path, "Path"));
+    const int64_t max = ctx().config.files.max_edit_kb * 1024;
     TRY(std::string content,
-        with_fs(owner, [&](fs::ConfinedFs& files) { return files.read_file(rel, max); }));
+        access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.read_file(rel, max); }));
     if (!is_text(content)) return validation("File is not a text file and cannot be edited");
     auto size = static_cast<int64_t>(content.size());
     return FileContent{std::move(content), to_user_path(rel), size};
@@ -204,66 +187,67 @@ Result<FileContent> FileService::read(const Caller& c, const OwnerField& owner_f
 
 Result<void> FileService::write(const Caller& c, const OwnerField& owner_field,
                                 const std::string& path, std::string_view content) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string rel, parse(path, "Path"));
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string rel, access_.parse(path, "Path"));
     if (rel.empty()) return validation("Path is a directory: /");
-    const int64_t max = ctx_.config.files.max_edit_kb * 1024;
+    const int64_t max = ctx().config.files.max_edit_kb * 1024;
     if (static_cast<int64_t>(content.size()) > max)
         return Error{Code::too_large, "Content is larger than the editor's limit (" +
-                                          std::to_string(ctx_.config.files.max_edit_kb) + " KB)"};
-    return with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+                                          std::to_string(ctx().config.files.max_edit_kb) + " KB)"};
+    return access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         // The previous content, kept as a version after the write succeeds.
         std::optional<std::string> previous;
-        if (ctx_.config.files.history_versions > 0) {
+        if (ctx().config.files.history_versions > 0) {
             if (auto old = files.read_file(rel, max)) previous = std::move(*old);
         }
         TRY(std::string real, files.write_file(rel, content));
         // History is best effort: failing to keep a version never fails
         // the save that already happened.
-        if (previous && *previous != content) (void)keep_version(files, real, *previous);
+        if (previous && *previous != content) (void)history_->keep_version(files, real, *previous);
         return Ok{};
     });
 }
 
 Result<void> FileService::mkdir(const Caller& c, const OwnerField& owner_field,
                                 const std::string& path, fs::Parents parents) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string rel, parse(path, "Path"));
-    return with_fs(owner, [&](fs::ConfinedFs& files) { return files.mkdir(rel, parents); });
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string rel, access_.parse(path, "Path"));
+    return access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.mkdir(rel, parents); });
 }
 
 Result<void> FileService::rename(const Caller& c, const OwnerField& owner_field,
                                  const std::string& path, const std::string& new_path) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string from, parse(path, "Path"));
-    TRY(std::string to, parse(new_path, "New path"));
-    return with_fs(
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string from, access_.parse(path, "Path"));
+    TRY(std::string to, access_.parse(new_path, "New path"));
+    return access_.with_fs(
         owner, [&](fs::ConfinedFs& files) { return files.rename(from, to, fs::Overwrite::no); });
 }
 
 Result<void> FileService::copy(const Caller& c, const OwnerField& owner_field,
                                const std::string& source, const std::string& destination,
                                fs::Overwrite ow) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string from, parse(source, "Source"));
-    TRY(std::string to, parse(destination, "Destination"));
-    return with_fs(owner, [&](fs::ConfinedFs& files) { return files.copy(from, to, ow); });
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string from, access_.parse(source, "Source"));
+    TRY(std::string to, access_.parse(destination, "Destination"));
+    return access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.copy(from, to, ow); });
 }
 
 Result<void> FileService::move(const Caller& c, const OwnerField& owner_field,
                                const std::string& source, const std::string& destination,
                                fs::Overwrite ow) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string from, parse(source, "Source"));
-    TRY(std::string to, parse(destination, "Destination"));
-    return with_fs(owner, [&](fs::ConfinedFs& files) { return files.rename(from, to, ow); });
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string from, access_.parse(source, "Source"));
+    TRY(std::string to, access_.parse(destination, "Destination"));
+    return access_.with_fs(owner,
+                           [&](fs::ConfinedFs& files) { return files.rename(from, to, ow); });
 }
 
 Result<void> FileService::chmod(const Caller& c, const OwnerField& owner_field,
                                 const std::string& path, const std::string& mode,
                                 fs::Recursive recursive) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string rel, parse(path, "Path"));
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string rel, access_.parse(path, "Path"));
     auto octal = [](std::string_view s) {
         return std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '7'; });
     };
@@ -273,118 +257,64 @@ Result<void> FileService::chmod(const Caller& c, const OwnerField& owner_field,
         return validation("Mode must be three octal digits, e.g. 0644");
     auto bits = static_cast<mode_t>(std::stoi(mode, nullptr, 8));
     if (rel.empty()) return validation("The home directory's permissions cannot be changed");
-    return with_fs(owner, [&](fs::ConfinedFs& files) { return files.chmod(rel, bits, recursive); });
+    return access_.with_fs(
+        owner, [&](fs::ConfinedFs& files) { return files.chmod(rel, bits, recursive); });
 }
 
 Result<void> FileService::compress(const Caller& c, const OwnerField& owner_field,
                                    const std::vector<std::string>& paths,
                                    const std::string& archive, fs::Overwrite ow) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(auto rels, parse_all(paths, "Paths"));
-    TRY(std::string target, parse(archive, "Archive"));
-    return with_fs(owner,
-                   [&](fs::ConfinedFs& files) { return fs::compress(files, rels, target, ow); });
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(auto rels, access_.parse_all(paths, "Paths"));
+    TRY(std::string target, access_.parse(archive, "Archive"));
+    return access_.with_fs(
+        owner, [&](fs::ConfinedFs& files) { return fs::compress(files, rels, target, ow); });
 }
 
 Result<void> FileService::extract(const Caller& c, const OwnerField& owner_field,
                                   const std::string& archive, const std::string& destination,
                                   fs::Overwrite ow) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string source, parse(archive, "Archive"));
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string source, access_.parse(archive, "Archive"));
     std::string dest = fs::split_parent(source).first;
     if (!destination.empty()) {
-        TRY(dest, parse(destination, "Destination"));
+        TRY(dest, access_.parse(destination, "Destination"));
     }
-    const auto& cfg = ctx_.config.files;
+    const auto& cfg = ctx().config.files;
     fs::ExtractLimits limits{cfg.max_extract_mb * 1024 * 1024, cfg.max_extract_entries,
                              cfg.max_extract_ratio};
-    return with_fs(
+    return access_.with_fs(
         owner, [&](fs::ConfinedFs& files) { return fs::extract(files, source, dest, ow, limits); });
 }
 
 Result<bool> FileService::remove(const Caller& c, const OwnerField& owner_field,
                                  const std::string& path) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string rel, parse(path, "Path"));
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string rel, access_.parse(path, "Path"));
     if (rel.empty()) return validation("Cannot delete the home directory");
-    TRY(FileSettings s, settings(c, owner));
+    TRY(FileSettings s, settings_->of(owner));
     if (s.recycle_bin_enabled) {
-        CHECK_OK(move_to_trash(owner, rel));
+        CHECK_OK(trash_->move_to_trash(owner, rel));
         return true;
     }
-    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) { return files.remove(rel); }));
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.remove(rel); }));
     return false;
 }
 
-Result<FileSettings> FileService::settings(const Caller& c, const OwnerField& owner_field) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    return guarded([&]() -> Result<FileSettings> {
-        Stmt q(ctx_.db,
-               "SELECT recycle_bin_enabled, editor_font_size, editor_theme FROM file_settings "
-               "WHERE owner = ?");
-        q.bind(1, owner);
-        FileSettings s;
-        if (q.step()) {
-            s.recycle_bin_enabled = q.integer(0) != 0;
-            s.editor_font_size = q.integer(1);
-            s.editor_theme = q.text(2);
-        }
-        return s;
-    });
-}
-
-Result<FileSettings> FileService::update_settings(const Caller& c, const OwnerField& owner_field,
-                                                  const FileSettingsUpdate& u) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    if (u.editor_font_size && (*u.editor_font_size < 8 || *u.editor_font_size > 40))
-        return validation("editor_font_size must be between 8 and 40");
-    if (u.editor_theme) {
-        const std::string& t = *u.editor_theme;
-        bool ok = !t.empty() && t.size() <= 32 && std::all_of(t.begin(), t.end(), [](char ch) {
-            return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
-        });
-        if (!ok)
-            return validation(
-                "editor_theme must be 1-32 characters of a-z, 0-9, '-' and '_' (e.g. vs-dark)");
-    }
-    return in_transaction(ctx_.db, [&]() -> Result<FileSettings> {
-        TRY(FileSettings s, settings(c, owner));
-        if (u.recycle_bin_enabled) s.recycle_bin_enabled = *u.recycle_bin_enabled;
-        if (u.editor_font_size) s.editor_font_size = *u.editor_font_size;
-        if (u.editor_theme) s.editor_theme = *u.editor_theme;
-        Stmt q(ctx_.db,
-               "INSERT INTO file_settings (owner, recycle_bin_enabled, editor_font_size, "
-               "editor_theme, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner) DO UPDATE "
-               "SET recycle_bin_enabled = excluded.recycle_bin_enabled, editor_font_size = "
-               "excluded.editor_font_size, editor_theme = excluded.editor_theme, updated_at = "
-               "excluded.updated_at");
-        q.bind_all(std::string_view(owner), int64_t{s.recycle_bin_enabled ? 1 : 0},
-                   s.editor_font_size, std::string_view(s.editor_theme), now_unix());
-        q.run();
-        return s;
-    });
+Result<void> FileService::history_restore(const Caller& c, const OwnerField& owner_field,
+                                          const std::string& path, const std::string& version) {
+    TRY(FileContent old, history_->read(c, owner_field, path, version));
+    // An ordinary write: the current content becomes a version itself.
+    return write(c, owner_field, path, old.content);
 }
 
 Result<int64_t> FileService::remove_all_of(const std::string& owner) {
     tasks_->remove_all_of(owner);  // running ones stop before the home goes
-    // How many items the bin held (they go with the home); a home already
-    // gone counts none.
-    int64_t items = 0;
-    const std::string& bin = ctx_.config.files.trash_dir_name;
-    (void)with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd trash, files.open_dir(bin));
-        return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
-            if (parse_trash_name(name)) ++items;
-            return Ok{};
-        });
-    });
-    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt t(ctx_.db, "DELETE FROM file_trash WHERE owner = ?");
-        t.bind(1, owner);
-        t.run();
-        Stmt s(ctx_.db, "DELETE FROM file_settings WHERE owner = ?");
-        s.bind(1, owner);
-        s.run();
+    // How many items the bin held (they go with the home).
+    const int64_t items = trash_->count_items(owner);
+    CHECK_OK(ctx().db.write([&](WriteTx& tx) -> Result<void> {
+        FileTrashRepo::remove_all_of(tx, owner);
+        FileSettingsRepo::remove_all_of(tx, owner);
         return Ok{};
     }));
     return items;

@@ -3,7 +3,6 @@
 #include "drivers/fs/archive.h"
 #include "drivers/fs/user_path.h"
 #include "services/file_service.h"
-#include "services/file_service_fs.h"
 
 namespace wsp {
 
@@ -11,10 +10,9 @@ using fs::to_user_path;
 
 void FileService::remove_leftover(const std::string& owner, const std::string& dir,
                                   const std::string& temp) {
-    (void)with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd d, files.open_dir(dir));
-        struct stat st {};
-        if (::fstatat(d.get(), temp.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return Ok{};
+    (void)access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(UniqueFd d, files.open_dir(dir));
+        if (!fs::lstat_at(d.get(), temp)) return Ok{};
         return fs::remove_at(d.get(), temp, "leftover");
     });
 }
@@ -22,9 +20,9 @@ void FileService::remove_leftover(const std::string& owner, const std::string& d
 Result<TaskView> FileService::compress_async(const Caller& c, const OwnerField& owner_field,
                                              const std::vector<std::string>& paths,
                                              const std::string& archive, fs::Overwrite ow) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(auto rels, parse_all(paths, "Paths"));
-    TRY(std::string target, parse(archive, "Archive"));
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(auto rels, access_.parse_all(paths, "Paths"));
+    TRY(std::string target, access_.parse(archive, "Archive"));
     TRY(fs::ArchiveFormat format, fs::archive_format_of(fs::split_parent(target).second));
     (void)format;
     // In fs::compress's order, so the first problem gives the same answer.
@@ -33,11 +31,9 @@ Result<TaskView> FileService::compress_async(const Caller& c, const OwnerField& 
         if (target == s || target.starts_with(s + "/"))
             return validation("Archive cannot be inside a path being archived");
     }
-    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(auto dst, files.open_parent(target));
-        struct stat st {};
-        if (ow == fs::Overwrite::no &&
-            ::fstatat(dst.first.get(), dst.second.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+        if (ow == fs::Overwrite::no && fs::lstat_at(dst.first.get(), dst.second))
             return conflict("Archive already exists: " + to_user_path(target));
         for (const auto& s : rels) {
             TRY(std::string real, files.real_path(s));
@@ -55,7 +51,7 @@ Result<TaskView> FileService::compress_async(const Caller& c, const OwnerField& 
     job.temp_dir = fs::split_parent(target).first;
     job.result_path = to_user_path(target);
     job.run = [this, owner, rels, target, ow](fs::Progress& p) {
-        return with_fs(owner, [&](fs::ConfinedFs& files) {
+        return access_.with_fs(owner, [&](fs::ConfinedFs& files) {
             return fs::compress(files, rels, target, ow, &p);
         });
     };
@@ -65,18 +61,18 @@ Result<TaskView> FileService::compress_async(const Caller& c, const OwnerField& 
 Result<TaskView> FileService::extract_async(const Caller& c, const OwnerField& owner_field,
                                             const std::string& archive,
                                             const std::string& destination, fs::Overwrite ow) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string source, parse(archive, "Archive"));
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string source, access_.parse(archive, "Archive"));
     std::string dest = fs::split_parent(source).first;
     if (!destination.empty()) {
-        TRY(dest, parse(destination, "Destination"));
+        TRY(dest, access_.parse(destination, "Destination"));
     }
-    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd in, files.open_regular(source));
-        TRY(Fd d, files.open_dir(dest));
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(UniqueFd in, files.open_regular(source));
+        TRY(UniqueFd d, files.open_dir(dest));
         return Ok{};
     }));
-    const auto& cfg = ctx_.config.files;
+    const auto& cfg = ctx().config.files;
     fs::ExtractLimits limits{cfg.max_extract_mb * 1024 * 1024, cfg.max_extract_entries,
                              cfg.max_extract_ratio};
     FileJob job;
@@ -85,7 +81,7 @@ Result<TaskView> FileService::extract_async(const Caller& c, const OwnerField& o
     job.temp_dir = dest;
     job.result_path = to_user_path(dest);
     job.run = [this, owner, source, dest, ow, limits](fs::Progress& p) {
-        return with_fs(owner, [&](fs::ConfinedFs& files) {
+        return access_.with_fs(owner, [&](fs::ConfinedFs& files) {
             return fs::extract(files, source, dest, ow, limits, &p);
         });
     };
@@ -109,10 +105,10 @@ Result<TaskView> FileService::transfer_async(const Caller& c, const OwnerField& 
                                              const std::string& destination, fs::Overwrite ow,
                                              TransferKind kind) {
     const char* name = kind == TransferKind::copy ? "copy" : "move";
-    TRY(std::string owner, owner_of(c, owner_field));
-    TRY(std::string from, parse(source, "Source"));
-    TRY(std::string to, parse(destination, "Destination"));
-    CHECK_OK(with_fs(
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(std::string from, access_.parse(source, "Source"));
+    TRY(std::string to, access_.parse(destination, "Destination"));
+    CHECK_OK(access_.with_fs(
         owner, [&](fs::ConfinedFs& files) { return files.check_transfer(from, to, ow, name); }));
     FileJob job;
     job.kind = name;
@@ -122,7 +118,7 @@ Result<TaskView> FileService::transfer_async(const Caller& c, const OwnerField& 
     // A move is one rename on the same file system; a copy then a delete
     // across file systems (the part a task is for).
     job.run = [this, owner, from, to, ow, kind](fs::Progress& p) {
-        return with_fs(owner, [&](fs::ConfinedFs& files) {
+        return access_.with_fs(owner, [&](fs::ConfinedFs& files) {
             return kind == TransferKind::copy ? files.copy(from, to, ow, &p)
                                               : files.rename(from, to, ow, &p);
         });

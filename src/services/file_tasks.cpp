@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/secrets.h"
 #include "drivers/fs/confined_fs.h"
+#include "system/file_io.h"
 
 namespace wsp {
 
@@ -310,13 +311,9 @@ void FileTasks::write_journal(const Task& t) {
     json::object o{{"owner", t.job.owner}, {"dir", t.job.temp_dir}, {"temp", t.progress.temp}};
     const std::string body = json::serialize(o);
     const auto path = journal_dir_ / t.id;
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0 || ::write(fd, body.data(), body.size()) != static_cast<ssize_t>(body.size()) ||
-        ::fsync(fd) != 0) {
-        if (fd >= 0) ::close(fd);
-        throw std::runtime_error("cannot write the task journal " + path.string());
-    }
-    ::close(fd);
+    if (auto w = write_file_atomic(path, body, 0600); !w)
+        throw std::runtime_error("cannot write the task journal " + path.string() + ": " +
+                                 w.error().message);
 }
 
 void FileTasks::drop_journal(const Task& t) {

@@ -1,8 +1,5 @@
-// The recycle bin: a directory at the top of the home (files.trash_dir_name,
-// hidden from /files/list and refused as a request path), so trashing is a
-// rename on the same file system and the bin counts in the account's disk
-// use. Names follow the seed: "/a/b.txt" deleted at t ns is
-// "_bt_a_bt_b.txt_t_<t>". The store keeps each item's exact original path.
+#include "services/file_trash.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -14,8 +11,8 @@
 #include "base/clock.h"
 #include "drivers/fs/fs_error.h"
 #include "drivers/fs/user_path.h"
-#include "services/file_service.h"
-#include "services/file_service_fs.h"
+#include "store/account_repos.h"
+#include "store/file_repos.h"
 
 namespace wsp {
 namespace {
@@ -40,9 +37,8 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
 
 // The bin's directory, created (0700, the account's) on first use. A
 // symlink there is refused rather than followed.
-Result<Fd> open_trash(fs::ConfinedFs& files, const std::string& name) {
-    if (::mkdirat(files.root(), name.c_str(), 0700) != 0 && errno != EEXIST)
-        return fs::errno_error(errno, "recycle bin");
+Result<UniqueFd> open_trash(fs::ConfinedFs& files, const std::string& name) {
+    CHECK_OK(fs::make_dir_at(files.root(), name, 0700, "recycle bin"));
     auto fd = open_beneath(files.root(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
     if (!fd) return internal("the recycle bin is not a directory");
     return fd;
@@ -50,7 +46,7 @@ Result<Fd> open_trash(fs::ConfinedFs& files, const std::string& name) {
 
 }  // namespace
 
-std::string FileService::trash_name(const std::string& rel, int64_t ns) {
+std::string FileTrash::trash_name(const std::string& rel, int64_t ns) {
     std::string encoded = replace_all(rel, "/", kPrefix);
     std::string suffix = std::string(kTime) + std::to_string(ns);
     const size_t room = fs::kMaxNameBytes - kPrefix.size() - suffix.size();
@@ -58,8 +54,7 @@ std::string FileService::trash_name(const std::string& rel, int64_t ns) {
     return std::string(kPrefix) + encoded + suffix;
 }
 
-std::optional<std::pair<std::string, int64_t>> FileService::parse_trash_name(
-    std::string_view name) {
+std::optional<std::pair<std::string, int64_t>> FileTrash::parse_trash_name(std::string_view name) {
     if (!name.starts_with(kPrefix)) return std::nullopt;
     size_t t = name.rfind(kTime);
     if (t == std::string_view::npos || t < kPrefix.size()) return std::nullopt;
@@ -71,12 +66,12 @@ std::optional<std::pair<std::string, int64_t>> FileService::parse_trash_name(
     return std::pair{"/" + replace_all(encoded, kPrefix, "/"), std::stoll(std::string(digits))};
 }
 
-Result<void> FileService::move_to_trash(const std::string& owner, const std::string& rel) {
-    const std::string& bin = ctx_.config.files.trash_dir_name;
+Result<void> FileTrash::move_to_trash(const std::string& owner, const std::string& rel) {
+    const std::string& bin = ctx().config.files.trash_dir_name;
     const int64_t ns = now_ns();
     const std::string name = trash_name(rel, ns);
-    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd trash, open_trash(files, bin));
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(UniqueFd trash, open_trash(files, bin));
         return files.rename(rel, bin + "/" + name, fs::Overwrite::no);
     }));
     // The store keeps the path only when the name cannot give it back
@@ -84,18 +79,13 @@ Result<void> FileService::move_to_trash(const std::string& owner, const std::str
     // common case costs no store commit.
     auto decoded = parse_trash_name(name);
     if (decoded && decoded->first == fs::to_user_path(rel)) return Ok{};
-    auto recorded = in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt q(ctx_.db,
-               "INSERT INTO file_trash (owner, trash_name, original_path, deleted_at_ns) VALUES "
-               "(?, ?, ?, ?)");
-        q.bind_all(std::string_view(owner), std::string_view(name),
-                   std::string_view(fs::to_user_path(rel)), ns);
-        q.run();
+    auto recorded = ctx().db.write([&](WriteTx& tx) -> Result<void> {
+        FileTrashRepo::insert(tx, owner, name, fs::to_user_path(rel), ns);
         return Ok{};
     });
     if (!recorded) {
         // Put it back: nothing half done.
-        (void)with_fs(owner, [&](fs::ConfinedFs& files) {
+        (void)access_.with_fs(owner, [&](fs::ConfinedFs& files) {
             return files.rename(bin + "/" + name, rel, fs::Overwrite::no);
         });
         return recorded.error();
@@ -103,12 +93,12 @@ Result<void> FileService::move_to_trash(const std::string& owner, const std::str
     return Ok{};
 }
 
-Result<void> FileService::purge_expired(fs::ConfinedFs& files) {
-    const int64_t days = ctx_.config.files.trash_days;
+Result<void> FileTrash::purge_expired(fs::ConfinedFs& files) {
+    const int64_t days = ctx().config.files.trash_days;
     if (days <= 0) return Ok{};
     const int64_t cutoff = now_ns() - days * 86400LL * 1'000'000'000LL;
-    const std::string& bin = ctx_.config.files.trash_dir_name;
-    TRY(Fd trash, open_trash(files, bin));
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    TRY(UniqueFd trash, open_trash(files, bin));
     // Their rows go when trash() sees them missing.
     return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
         auto parsed = parse_trash_name(name);
@@ -117,40 +107,39 @@ Result<void> FileService::purge_expired(fs::ConfinedFs& files) {
     });
 }
 
-Result<int64_t> FileService::purge_all_expired() {
+Result<int64_t> FileTrash::purge_all_expired() {
     std::vector<std::string> owners;
-    CHECK_OK(guarded([&]() -> Result<void> {
-        Stmt q(ctx_.db, "SELECT username FROM users");
-        while (q.step()) owners.push_back(q.text(0));
+    CHECK_OK(ctx().db.read([&](const ReadTx& tx) -> Result<void> {
+        for (auto& u : UserRepo::list(tx)) owners.push_back(std::move(u.username));
         return Ok{};
     }));
     int64_t swept = 0;
     for (const auto& owner : owners) {
-        auto purged = with_fs(owner, [&](fs::ConfinedFs& files) { return purge_expired(files); });
+        auto purged =
+            access_.with_fs(owner, [&](fs::ConfinedFs& files) { return purge_expired(files); });
         if (purged) ++swept;
     }
     return swept;
 }
 
-Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerField& owner_field) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    std::map<std::string, std::string> originals;
-    CHECK_OK(guarded([&]() -> Result<void> {
-        Stmt q(ctx_.db, "SELECT trash_name, original_path FROM file_trash WHERE owner = ?");
-        q.bind(1, owner);
-        while (q.step()) originals[q.text(0)] = q.text(1);
-        return Ok{};
-    }));
-    const std::string& bin = ctx_.config.files.trash_dir_name;
-    TRY(auto items, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<TrashItem>> {
+Result<std::vector<TrashItem>> FileTrash::list(const Caller& c, const OwnerField& owner_field) {
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(auto originals,
+        ctx().db.read([&](const ReadTx& tx) -> Result<std::map<std::string, std::string>> {
+            return FileTrashRepo::originals_of(tx, owner);
+        }));
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    TRY(auto items,
+        access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<TrashItem>> {
             CHECK_OK(purge_expired(files));
-            TRY(Fd trash, open_trash(files, bin));
+            TRY(UniqueFd trash, open_trash(files, bin));
             std::vector<TrashItem> out;
             CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
                 auto parsed = parse_trash_name(name);
-                struct stat st {};
-                if (!parsed || ::fstatat(trash.get(), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-                    return Ok{};
+                if (!parsed) return Ok{};
+                auto found = fs::lstat_at(trash.get(), name);
+                if (!found) return Ok{};
+                const struct stat& st = *found;
                 TrashItem item;
                 item.trash_path = name;
                 auto known = originals.find(name);
@@ -175,46 +164,38 @@ Result<std::vector<TrashItem>> FileService::trash(const Caller& c, const OwnerFi
     for (const auto& [name, path] : originals)
         if (!present.count(name)) stale.push_back(name);
     if (!stale.empty()) {
-        CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-            for (const auto& name : stale) {
-                Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
-                d.bind_all(std::string_view(owner), std::string_view(name));
-                d.run();
-            }
+        CHECK_OK(ctx().db.write([&](WriteTx& tx) -> Result<void> {
+            for (const auto& name : stale) FileTrashRepo::remove(tx, owner, name);
             return Ok{};
         }));
     }
     return items;
 }
 
-Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field,
-                                  const std::string& trash_path, fs::Overwrite ow) {
-    TRY(std::string owner, owner_of(c, owner_field));
+Result<void> FileTrash::restore(const Caller& c, const OwnerField& owner_field,
+                                const std::string& trash_path, fs::Overwrite ow) {
+    TRY(std::string owner, access_.owner_of(c, owner_field));
     if (trash_path.empty()) return validation("Trash path is required");
     CHECK_OK(fs::check_name(trash_path, "Trash path"));
     auto parsed = parse_trash_name(trash_path);
     if (!parsed) return validation("Trash path is not an item of the recycle bin");
     std::string original = parsed->first;
     bool had_row = false;
-    CHECK_OK(guarded([&]() -> Result<void> {
-        Stmt q(ctx_.db, "SELECT original_path FROM file_trash WHERE owner = ? AND trash_name = ?");
-        q.bind_all(std::string_view(owner), std::string_view(trash_path));
-        if (q.step()) {
-            original = q.text(0);
+    CHECK_OK(ctx().db.read([&](const ReadTx& tx) -> Result<void> {
+        if (auto row = FileTrashRepo::original_of(tx, owner, trash_path)) {
+            original = std::move(*row);
             had_row = true;
         }
         return Ok{};
     }));
     // The original path is checked like any request path: a crafted name
     // ("_bt_.._bt_x") or a row cannot lead anywhere a request could not.
-    TRY(std::string rel, parse(original, "Original path"));
+    TRY(std::string rel, access_.parse(original, "Original path"));
     if (rel.empty()) return validation("Trash item has no original path");
-    const std::string& bin = ctx_.config.files.trash_dir_name;
-    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd trash, open_trash(files, bin));
-        struct stat st {};
-        if (::fstatat(trash.get(), trash_path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-            return not_found("Trash item not found");
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(UniqueFd trash, open_trash(files, bin));
+        if (!fs::lstat_at(trash.get(), trash_path)) return not_found("Trash item not found");
         if (ow == fs::Overwrite::no && files.exists(rel))
             return conflict("A file already exists at " + original +
                             " (restore with overwrite:true to replace it)");
@@ -227,56 +208,62 @@ Result<void> FileService::restore(const Caller& c, const OwnerField& owner_field
         return moved;
     }));
     if (!had_row) return Ok{};
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
-        d.bind_all(std::string_view(owner), std::string_view(trash_path));
-        d.run();
+    return ctx().db.write([&](WriteTx& tx) -> Result<void> {
+        FileTrashRepo::remove(tx, owner, trash_path);
         return Ok{};
     });
 }
 
-Result<int64_t> FileService::empty_trash(const Caller& c, const OwnerField& owner_field) {
-    TRY(std::string owner, owner_of(c, owner_field));
-    const std::string& bin = ctx_.config.files.trash_dir_name;
-    TRY(int64_t n, with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
-            TRY(Fd trash, open_trash(files, bin));
-            int64_t count = 0;
-            CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
-                CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
-                ++count;
-                return Ok{};
-            }));
-            return count;
+Result<int64_t> FileTrash::empty(const Caller& c, const OwnerField& owner_field) {
+    TRY(std::string owner, access_.owner_of(c, owner_field));
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    TRY(int64_t n, access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
+        TRY(UniqueFd trash, open_trash(files, bin));
+        int64_t count = 0;
+        CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+            CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
+            ++count;
+            return Ok{};
         }));
-    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ?");
-        d.bind(1, owner);
-        d.run();
+        return count;
+    }));
+    CHECK_OK(ctx().db.write([&](WriteTx& tx) -> Result<void> {
+        FileTrashRepo::remove_all_of(tx, owner);
         return Ok{};
     }));
     return n;
 }
 
-Result<void> FileService::remove_from_trash(const Caller& c, const OwnerField& owner_field,
-                                            const std::string& trash_path) {
-    TRY(std::string owner, owner_of(c, owner_field));
+Result<void> FileTrash::remove_item(const Caller& c, const OwnerField& owner_field,
+                                    const std::string& trash_path) {
+    TRY(std::string owner, access_.owner_of(c, owner_field));
     CHECK_OK(fs::check_name(trash_path, "Trash path"));
     if (!parse_trash_name(trash_path))
         return validation("Trash path is not an item of the recycle bin");
-    const std::string& bin = ctx_.config.files.trash_dir_name;
-    CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd trash, open_trash(files, bin));
-        struct stat st {};
-        if (::fstatat(trash.get(), trash_path.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-            return not_found("Trash item not found");
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(UniqueFd trash, open_trash(files, bin));
+        if (!fs::lstat_at(trash.get(), trash_path)) return not_found("Trash item not found");
         return fs::remove_at(trash.get(), trash_path, "recycle bin item");
     }));
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt d(ctx_.db, "DELETE FROM file_trash WHERE owner = ? AND trash_name = ?");
-        d.bind_all(std::string_view(owner), std::string_view(trash_path));
-        d.run();
+    return ctx().db.write([&](WriteTx& tx) -> Result<void> {
+        FileTrashRepo::remove(tx, owner, trash_path);
         return Ok{};
     });
+}
+
+int64_t FileTrash::count_items(const std::string& owner) {
+    // A home already gone counts none.
+    int64_t items = 0;
+    const std::string& bin = ctx().config.files.trash_dir_name;
+    (void)access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        TRY(UniqueFd trash, files.open_dir(bin));
+        return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+            if (parse_trash_name(name)) ++items;
+            return Ok{};
+        });
+    });
+    return items;
 }
 
 }  // namespace wsp

@@ -1,11 +1,5 @@
 #include "services/transfer_service.h"
 
-#include <fcntl.h>
-#include <linux/fs.h>
-#include <unistd.h>
-
-#include <cerrno>
-
 #include <spdlog/spdlog.h>
 
 #include "base/clock.h"
@@ -13,9 +7,11 @@
 #include "drivers/fs/act_as.h"
 #include "drivers/fs/confined_fs.h"
 #include "drivers/fs/fs_error.h"
+#include "drivers/fs/staged_files.h"
 #include "drivers/fs/user_path.h"
 #include "services/domain_service.h"
 #include "store/db.h"
+#include "store/file_repos.h"
 
 namespace wsp {
 
@@ -25,18 +21,6 @@ namespace {
 
 std::string join(const std::string& dir, const std::string& name) {
     return dir.empty() ? name : dir + "/" + name;
-}
-
-Result<void> write_all(int fd, std::string_view data, const std::string& what) {
-    while (!data.empty()) {
-        ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fs::errno_error(errno, what);
-        }
-        data.remove_prefix(static_cast<size_t>(n));
-    }
-    return Ok{};
 }
 
 Error too_large(int64_t max_mb) {
@@ -54,40 +38,12 @@ auto as_owner(PanelContext& ctx, const std::string& owner, F&& f)
     return f(files);
 }
 
-// Moves `tmp` in `dir` to `name`: never over a directory; over a file only
-// with `overwrite`. Then the directory is synced (the rename is durable).
-Result<void> place(int dir, const std::string& tmp, const std::string& name, bool overwrite,
-                   const std::string& user_path) {
-    if (::renameat2(dir, tmp.c_str(), dir, name.c_str(), RENAME_NOREPLACE) != 0) {
-        int e = errno;
-        if (e != EEXIST) return fs::errno_error(e, user_path);
-        struct stat st {};
-        if (!overwrite ||
-            (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)))
-            return conflict("File already exists: " + user_path);
-        if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0)
-            return fs::errno_error(errno, user_path);
-    }
-    (void)::fsync(dir);
-    return Ok{};
-}
-
-// 409 when `name` exists in `dir` and may not be replaced.
-Result<void> check_free(int dir, const std::string& name, bool overwrite,
-                        const std::string& user_path) {
-    struct stat st {};
-    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return Ok{};
-    if (!overwrite) return conflict("File already exists: " + user_path);
-    if (S_ISDIR(st.st_mode)) return conflict("A directory exists at " + user_path);
-    return Ok{};
-}
-
 }  // namespace
 
 // ---- multipart session -------------------------------------------------
 
-UploadSession::UploadSession(uid_t uid, gid_t gid, Fd dir, std::string dir_rel, bool overwrite,
-                             int64_t max_bytes, int64_t max_mb)
+UploadSession::UploadSession(uid_t uid, gid_t gid, UniqueFd dir, std::string dir_rel,
+                             bool overwrite, int64_t max_bytes, int64_t max_mb)
     : uid_(uid),
       gid_(gid),
       dir_(std::move(dir)),
@@ -105,14 +61,11 @@ Result<void> UploadSession::begin_file(const std::string& name) {
     const std::string user_path = to_user_path(join(dir_rel_, name));
     for (const auto& t : temps_)
         if (t.name == name) return validation("Filename appears twice: " + name);
-    CHECK_OK(check_free(dir_.get(), name, overwrite_, user_path));
+    CHECK_OK(fs::check_free(dir_.get(), name, overwrite_, user_path));
     fs::ActAs as(uid_, gid_);
     if (!as.ok()) return internal("cannot take the account's identity for an upload");
     Temp t{fs::temp_name("upload"), name, 0};
-    int fd = ::openat(dir_.get(), t.tmp.c_str(),
-                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) return fs::errno_error(errno, user_path);
-    current_ = Fd(fd);
+    TRY(current_, fs::create_exclusive(dir_.get(), t.tmp, user_path));
     temps_.push_back(std::move(t));
     open_ = true;
     return Ok{};
@@ -123,7 +76,7 @@ Result<void> UploadSession::write(std::string_view data) {
     total_ += static_cast<int64_t>(data.size());
     if (total_ > max_bytes_) return too_large(max_mb_);
     temps_.back().size += static_cast<int64_t>(data.size());
-    return write_all(current_.get(), data, to_user_path(join(dir_rel_, temps_.back().name)));
+    return fs::write_bytes(current_.get(), data, to_user_path(join(dir_rel_, temps_.back().name)));
 }
 
 Result<void> UploadSession::end_file() {
@@ -131,9 +84,8 @@ Result<void> UploadSession::end_file() {
     open_ = false;
     const std::string user_path = to_user_path(join(dir_rel_, temps_.back().name));
     // Complete on disk before it gets its name.
-    if (::fchmod(current_.get(), 0644) != 0 || ::fsync(current_.get()) != 0)
-        return fs::errno_error(errno, user_path);
-    current_ = Fd();
+    CHECK_OK(fs::seal(current_.get(), 0644, user_path));
+    current_ = UniqueFd();
     return Ok{};
 }
 
@@ -144,7 +96,7 @@ Result<std::vector<UploadedFile>> UploadSession::commit() {
     while (!temps_.empty()) {
         Temp t = temps_.front();
         const std::string user_path = to_user_path(join(dir_rel_, t.name));
-        CHECK_OK(place(dir_.get(), t.tmp, t.name, overwrite_, user_path));
+        CHECK_OK(fs::place(dir_.get(), t.tmp, dir_.get(), t.name, overwrite_, user_path));
         temps_.erase(temps_.begin());
         out.push_back({t.name, user_path, t.size});
     }
@@ -153,9 +105,9 @@ Result<std::vector<UploadedFile>> UploadSession::commit() {
 
 void UploadSession::discard() {
     if (temps_.empty()) return;
-    current_ = Fd();
+    current_ = UniqueFd();
     fs::ActAs as(uid_, gid_);
-    for (const auto& t : temps_) ::unlinkat(dir_.get(), t.tmp.c_str(), 0);
+    for (const auto& t : temps_) fs::discard(dir_.get(), t.tmp);
     temps_.clear();
 }
 
@@ -179,7 +131,7 @@ Result<std::unique_ptr<UploadSession>> TransferService::open_session(const std::
                                                                      const std::string& path,
                                                                      bool overwrite) {
     TRY(std::string rel, fs::parse_user_path(path, "Path", reserved()));
-    TRY(Fd dir, as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<Fd> {
+    TRY(UniqueFd dir, as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<UniqueFd> {
             auto d = files.open_dir(rel);
             if (!d && d.error().code == Code::validation)
                 return validation("Path is not a directory: " + path);
@@ -194,20 +146,21 @@ Result<std::unique_ptr<UploadSession>> TransferService::open_session(const std::
 
 namespace {
 
-TusUpload row_of(Stmt& q) {
+TusUpload upload_of(UploadRecord r) {
     TusUpload u;
-    u.id = q.text(0);
-    u.owner = q.text(1);
-    u.directory = q.text(2);
-    u.filename = q.text(3);
-    u.length = q.integer(4);
-    u.overwrite = q.integer(5) != 0;
-    u.expires_at = q.integer(6);
+    u.id = std::move(r.id);
+    u.owner = std::move(r.owner);
+    u.directory = std::move(r.directory);
+    u.filename = std::move(r.filename);
+    u.length = r.length;
+    u.overwrite = r.overwrite;
+    u.expires_at = r.expires_at;
     return u;
 }
 
-constexpr const char* kColumns =
-    "SELECT id, owner, directory, filename, length, overwrite, expires_at FROM file_uploads ";
+UploadRecord record_of(const TusUpload& u) {
+    return {u.id, u.owner, u.directory, u.filename, u.length, u.overwrite, u.expires_at};
+}
 
 bool valid_id(const std::string& id) {
     if (id.size() != 32) return false;
@@ -220,19 +173,17 @@ bool valid_id(const std::string& id) {
 
 Result<TusUpload> TransferService::load(const std::string& id) {
     if (!valid_id(id)) return not_found("Upload not found");
-    TRY(auto found, guarded([&]() -> Result<std::optional<TusUpload>> {
-            Stmt q(ctx_.db, std::string(kColumns) + "WHERE id = ?");
-            q.bind(1, id);
-            if (!q.step()) return std::optional<TusUpload>();
-            return std::optional<TusUpload>(row_of(q));
-        }));
+    TRY(auto found, ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<UploadRecord>> {
+        return UploadRepo::find(tx, id);
+    }));
     if (!found || found->expires_at < now_unix()) return not_found("Upload not found");
     // The offset is what the data file holds.
     const std::string data = join(ctx_.config.files.uploads_dir_name, found->id);
     TRY(auto st,
         as_owner(ctx_, found->owner, [&](fs::ConfinedFs& files) { return files.lstat(data); }));
-    found->offset = st.st_size;
-    return *found;
+    TusUpload u = upload_of(std::move(*found));
+    u.offset = st.st_size;
+    return u;
 }
 
 Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& in) {
@@ -251,27 +202,17 @@ Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& 
     u.expires_at = now_unix() + ctx_.config.files.upload_expire_hours * 3600;
     const std::string& updir = ctx_.config.files.uploads_dir_name;
     CHECK_OK(as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd target, files.open_dir(dir));
-        CHECK_OK(
-            check_free(target.get(), u.filename, u.overwrite, to_user_path(join(dir, u.filename))));
+        TRY(UniqueFd target, files.open_dir(dir));
+        CHECK_OK(fs::check_free(target.get(), u.filename, u.overwrite,
+                                to_user_path(join(dir, u.filename))));
         // The hidden directory at the top of the home, like the bin.
-        if (::mkdirat(files.root(), updir.c_str(), 0700) != 0 && errno != EEXIST)
-            return fs::errno_error(errno, "/");
-        TRY(Fd up, files.open_dir(updir));
-        int fd = ::openat(up.get(), u.id.c_str(),
-                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0) return fs::errno_error(errno, "upload");
-        ::close(fd);
+        CHECK_OK(fs::make_dir_at(files.root(), updir, 0700, "/"));
+        TRY(UniqueFd up, files.open_dir(updir));
+        TRY(UniqueFd data, fs::create_exclusive(up.get(), u.id, "upload"));
         return Ok{};
     }));
-    auto stored = in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt q(ctx_.db,
-               "INSERT INTO file_uploads (id, owner, directory, filename, length, overwrite, "
-               "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        q.bind_all(std::string_view(u.id), std::string_view(u.owner), std::string_view(u.directory),
-                   std::string_view(u.filename), u.length, int64_t{u.overwrite ? 1 : 0}, now_unix(),
-                   u.expires_at);
-        q.run();
+    auto stored = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        UploadRepo::insert(tx, record_of(u), now_unix());
         return Ok{};
     });
     if (!stored) {
@@ -308,20 +249,15 @@ Result<std::unique_ptr<TusAppend>> TransferService::tus_append(const Caller& c,
         return fail(Error{Code::too_large, "Body is longer than the rest of the upload (" +
                                                std::to_string(u->length - u->offset) + " bytes)"});
     const std::string data = join(ctx_.config.files.uploads_dir_name, u->id);
-    auto fd = as_owner(ctx_, u->owner, [&](fs::ConfinedFs& files) -> Result<Fd> {
+    auto fd = as_owner(ctx_, u->owner, [&](fs::ConfinedFs& files) -> Result<UniqueFd> {
         TRY(auto parent, files.open_parent(data));
-        int f = ::openat(parent.first.get(), parent.second.c_str(),
-                         O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
-        if (f < 0) return fs::errno_error(errno, "upload");
-        return Fd(f);
+        return fs::open_append(parent.first.get(), parent.second, "upload");
     });
     if (!fd) return fail(fd.error());
     // Active again: the expiry counts from the last use.
     const int64_t expires = now_unix() + ctx_.config.files.upload_expire_hours * 3600;
-    (void)in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt q(ctx_.db, "UPDATE file_uploads SET expires_at = ? WHERE id = ?");
-        q.bind_all(expires, std::string_view(id));
-        q.run();
+    (void)ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        UploadRepo::set_expiry(tx, id, expires);
         return Ok{};
     });
     return std::make_unique<TusAppend>(*this, std::move(*u), std::move(*fd));
@@ -335,10 +271,8 @@ void TransferService::release(const std::string& id) {
 Result<void> TransferService::remove_upload(const TusUpload& u) {
     const std::string data = join(ctx_.config.files.uploads_dir_name, u.id);
     (void)as_owner(ctx_, u.owner, [&](fs::ConfinedFs& files) { return files.remove(data); });
-    return in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt q(ctx_.db, "DELETE FROM file_uploads WHERE id = ?");
-        q.bind(1, u.id);
-        q.run();
+    return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        UploadRepo::remove(tx, u.id);
         return Ok{};
     });
 }
@@ -358,46 +292,30 @@ Result<std::string> TransferService::complete(const TusUpload& u) {
     const std::string data = join(ctx_.config.files.uploads_dir_name, u.id);
     const std::string user_path = to_user_path(join(u.directory, u.filename));
     auto placed = as_owner(ctx_, u.owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        TRY(Fd up, files.open_dir(ctx_.config.files.uploads_dir_name));
-        TRY(Fd target, files.open_dir(u.directory));
-        if (::fchmodat(up.get(), u.id.c_str(), 0644, 0) != 0)
-            return fs::errno_error(errno, user_path);
-        if (::renameat2(up.get(), u.id.c_str(), target.get(), u.filename.c_str(),
-                        RENAME_NOREPLACE) == 0) {
-            (void)::fsync(target.get());
-            return Ok{};
-        }
-        if (errno != EEXIST) return fs::errno_error(errno, user_path);
-        CHECK_OK(check_free(target.get(), u.filename, u.overwrite, user_path));
-        if (::renameat(up.get(), u.id.c_str(), target.get(), u.filename.c_str()) != 0)
-            return fs::errno_error(errno, user_path);
-        (void)::fsync(target.get());
-        return Ok{};
+        TRY(UniqueFd up, files.open_dir(ctx_.config.files.uploads_dir_name));
+        TRY(UniqueFd target, files.open_dir(u.directory));
+        CHECK_OK(fs::chmod_at(up.get(), u.id, 0644, user_path));
+        return fs::place(up.get(), u.id, target.get(), u.filename, u.overwrite, user_path);
     });
     if (!placed) {
         // Nothing half done: a finished upload that cannot be placed goes.
         (void)remove_upload(u);
         return placed.error();
     }
-    CHECK_OK(in_transaction(ctx_.db, [&]() -> Result<void> {
-        Stmt q(ctx_.db, "DELETE FROM file_uploads WHERE id = ?");
-        q.bind(1, u.id);
-        q.run();
+    CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        UploadRepo::remove(tx, u.id);
         return Ok{};
     }));
     return user_path;
 }
 
 Result<int64_t> TransferService::purge_expired_uploads() {
-    TRY(auto expired, guarded([&]() -> Result<std::vector<TusUpload>> {
-            Stmt q(ctx_.db, std::string(kColumns) + "WHERE expires_at < ?");
-            q.bind(1, now_unix());
-            std::vector<TusUpload> out;
-            while (q.step()) out.push_back(row_of(q));
-            return out;
-        }));
+    TRY(auto expired, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<UploadRecord>> {
+        return UploadRepo::expired_before(tx, now_unix());
+    }));
     int64_t n = 0;
-    for (const auto& u : expired) {
+    for (auto& record : expired) {
+        const TusUpload u = upload_of(std::move(record));
         {
             std::lock_guard lock(busy_mutex_);
             if (busy_.count(u.id)) continue;
@@ -409,7 +327,7 @@ Result<int64_t> TransferService::purge_expired_uploads() {
 
 // ---- TusAppend ---------------------------------------------------------
 
-TusAppend::TusAppend(TransferService& service, TusUpload upload, Fd data)
+TusAppend::TusAppend(TransferService& service, TusUpload upload, UniqueFd data)
     : service_(service), upload_(std::move(upload)), data_(std::move(data)) {}
 
 TusAppend::~TusAppend() {
@@ -419,15 +337,15 @@ TusAppend::~TusAppend() {
 Result<void> TusAppend::write(std::string_view data) {
     if (upload_.offset + static_cast<int64_t>(data.size()) > upload_.length)
         return Error{Code::too_large, "Body goes past Upload-Length"};
-    CHECK_OK(write_all(data_.get(), data, "upload"));
+    CHECK_OK(fs::write_bytes(data_.get(), data, "upload"));
     upload_.offset += static_cast<int64_t>(data.size());
     return Ok{};
 }
 
 Result<TusProgress> TusAppend::finish() {
     TusProgress p;
-    if (::fsync(data_.get()) != 0) return fs::errno_error(errno, "upload");
-    data_ = Fd();
+    CHECK_OK(fs::seal(data_.get(), 0, "upload"));
+    data_ = UniqueFd();
     p.offset = upload_.offset;
     if (upload_.offset == upload_.length) {
         TRY(std::string path, service_.complete(upload_));
@@ -438,8 +356,8 @@ Result<TusProgress> TusAppend::finish() {
 
 void TusAppend::abort() {
     // What arrived stays: tus resumes from it.
-    if (data_.valid()) (void)::fsync(data_.get());
-    data_ = Fd();
+    if (data_.valid()) (void)fs::seal(data_.get(), 0, "upload");
+    data_ = UniqueFd();
 }
 
 // ---- downloads -----------------------------------------------------------
@@ -450,7 +368,7 @@ Result<Download> TransferService::open_download(const std::string& owner, const 
     CHECK_OK(as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(auto st, files.stat(rel));
         if (S_ISDIR(st.st_mode)) {
-            TRY(Fd dir, files.open_dir(rel));
+            TRY(UniqueFd dir, files.open_dir(rel));
             std::string top = rel.empty() ? owner : fs::split_parent(rel).second;
             d.name = top + ".zip";
             d.zip = std::make_unique<fs::ZipStream>(
@@ -459,7 +377,7 @@ Result<Download> TransferService::open_download(const std::string& owner, const 
             return Ok{};
         }
         TRY(d.file, files.open_regular(rel));
-        if (::fstat(d.file.get(), &d.st) != 0) return fs::errno_error(errno, path);
+        TRY(d.st, fs::stat_fd(d.file.get(), path));
         d.name = fs::split_parent(rel).second;
         return Ok{};
     }));

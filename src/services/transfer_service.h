@@ -39,7 +39,7 @@ struct UploadedFile {
 // One multipart request's files. Every call runs on a worker thread.
 class UploadSession {
   public:
-    UploadSession(uid_t uid, gid_t gid, Fd dir, std::string dir_rel, bool overwrite,
+    UploadSession(uid_t uid, gid_t gid, UniqueFd dir, std::string dir_rel, bool overwrite,
                   int64_t max_bytes, int64_t max_mb);
     ~UploadSession();  // discards what was not committed
 
@@ -60,12 +60,12 @@ class UploadSession {
     };
     uid_t uid_;
     gid_t gid_;
-    Fd dir_;
+    UniqueFd dir_;
     std::string dir_rel_;
     bool overwrite_;
     int64_t max_bytes_, max_mb_, total_ = 0;
     std::vector<Temp> temps_;
-    Fd current_;
+    UniqueFd current_;
     bool open_ = false;
 };
 
@@ -98,7 +98,7 @@ struct TusProgress {
 // Appends one PATCH body to an upload's data file. Every call on a worker.
 class TusAppend {
   public:
-    TusAppend(class TransferService& service, TusUpload upload, Fd data);
+    TusAppend(class TransferService& service, TusUpload upload, UniqueFd data);
     ~TusAppend();
     Result<void> write(std::string_view data);
     // The body is complete: sync, and when the offset reaches the length,
@@ -110,13 +110,13 @@ class TusAppend {
   private:
     TransferService& service_;
     TusUpload upload_;
-    Fd data_;
+    UniqueFd data_;
     bool released_ = false;
 };
 
 struct Download {
     // A regular file: `file` is the open fd that is served.
-    Fd file;
+    UniqueFd file;
     struct stat st {};
     std::string name;  // for Content-Disposition
     // A directory: streamed as a zip.

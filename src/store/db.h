@@ -60,10 +60,6 @@ class WriteTx : public ReadTx {
 class Stmt {
   public:
     Stmt(const ReadTx& tx, std::string_view sql);
-    // Legacy: the file-area services (file_trash, file_service*,
-    // transfer_service) still prepare statements on the Db itself; this
-    // goes when their SQL moves into repositories (issue 15).
-    Stmt(Db& db, std::string_view sql);
     ~Stmt();
     Stmt(const Stmt&) = delete;
     Stmt& operator=(const Stmt&) = delete;
@@ -91,6 +87,10 @@ class Stmt {
     bool is_null(int column) const;
 
   private:
+    // On the Db itself: only the store's own migration bookkeeping.
+    friend class Db;
+    Stmt(Db& db, std::string_view sql);
+
     Db& db_;
     sqlite3_stmt* stmt_ = nullptr;
     std::unique_lock<std::recursive_mutex> lock_;
@@ -169,21 +169,5 @@ class Db {
     sqlite3* db_;
     std::recursive_mutex mutex_;
 };
-
-// Legacy wrappers for the file area only (see Stmt(Db&)); everything else
-// uses Db::read()/Db::write().
-template <class F>
-auto in_transaction(Db& db, F&& body) -> decltype(body()) {
-    return db.write([&](WriteTx&) { return body(); });
-}
-
-template <class F>
-auto guarded(F&& body) -> decltype(body()) {
-    try {
-        return body();
-    } catch (const DbError& e) {
-        return internal("store: " + e.message);
-    }
-}
 
 }  // namespace wsp

@@ -10,20 +10,8 @@
 
 namespace wsp {
 
-Fd::~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-Fd& Fd::operator=(Fd&& o) noexcept {
-    if (this != &o) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = o.release();
-    }
-    return *this;
-}
-
-Result<Fd> open_beneath(int dir_fd, const std::filesystem::path& relative, int flags, mode_t mode,
-                        Symlinks symlinks) {
+Result<UniqueFd> open_beneath(int dir_fd, const std::filesystem::path& relative, int flags,
+                              mode_t mode, Symlinks symlinks) {
     struct open_how how {};
     how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
     how.mode = (flags & O_CREAT) ? mode : 0;
@@ -35,25 +23,25 @@ Result<Fd> open_beneath(int dir_fd, const std::filesystem::path& relative, int f
         fd = ::syscall(SYS_openat2, dir_fd, rel.c_str(), &how, sizeof how);
     } while (fd < 0 && errno == EAGAIN);
     if (fd < 0) return Error{Code::validation, std::strerror(errno)};
-    return Fd(static_cast<int>(fd));
+    return UniqueFd(static_cast<int>(fd));
 }
 
-Result<Fd> open_dir(const std::filesystem::path& path) {
+Result<UniqueFd> open_dir(const std::filesystem::path& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return internal("cannot open directory " + path.filename().string());
-    return Fd(fd);
+    return UniqueFd(fd);
 }
 
 Result<void> make_dirs_beneath(int root_fd, const std::filesystem::path& relative, mode_t mode,
                                uid_t uid, gid_t gid) {
-    Fd current(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
+    UniqueFd current(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
     for (const auto& part : relative.lexically_normal()) {
         std::string name = part.string();
         if (name.empty() || name == "." || name == "/") continue;
         if (name == "..") return validation("path leaves the home directory");
         bool created = ::mkdirat(current.get(), name.c_str(), mode) == 0;
         if (!created && errno != EEXIST) return internal("cannot create directory " + name);
-        TRY(Fd next, open_beneath(current.get(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+        TRY(UniqueFd next, open_beneath(current.get(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
         if (created && ::fchown(next.get(), uid, gid) != 0 && ::geteuid() == 0)
             return internal("cannot set the owner of " + name);
         current = std::move(next);

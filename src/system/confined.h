@@ -9,38 +9,25 @@
 #include <filesystem>
 
 #include "base/result.h"
+#include "system/file_io.h"
 
 namespace wsp {
 
-// An owned file descriptor.
-class Fd {
-  public:
-    Fd() = default;
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd();
-    Fd(Fd&& o) noexcept : fd_(o.release()) {}
-    Fd& operator=(Fd&& o) noexcept;
-    int get() const { return fd_; }
-    int release() {
-        int f = fd_;
-        fd_ = -1;
-        return f;
-    }
-    bool valid() const { return fd_ >= 0; }
-
-  private:
-    int fd_ = -1;
-};
+// The transitional old name of UniqueFd (system/file_io.h), the same type,
+// kept only for src/http/*, src/api/files_download.cpp and
+// src/system/*identity.cpp, which other branches are rewriting; remove it
+// once those say UniqueFd.
+using Fd = UniqueFd;
 
 enum class Symlinks { follow_beneath, refuse };
 
 // openat2(dir, relative, flags) confined beneath `dir`. Returns the raw
 // errno on failure (callers turn it into an API error without host paths).
-Result<Fd> open_beneath(int dir_fd, const std::filesystem::path& relative, int flags,
-                        mode_t mode = 0, Symlinks symlinks = Symlinks::refuse);
+Result<UniqueFd> open_beneath(int dir_fd, const std::filesystem::path& relative, int flags,
+                              mode_t mode = 0, Symlinks symlinks = Symlinks::refuse);
 
 // Opens a directory by absolute path, refusing a symlink at its last step.
-Result<Fd> open_dir(const std::filesystem::path& path);
+Result<UniqueFd> open_dir(const std::filesystem::path& path);
 
 // mkdir -p of `relative` beneath `root_fd`; each created directory gets
 // `mode` and is chowned to uid/gid. Existing directories are kept.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "system/file_io.h"
 
 namespace wsp {
 
@@ -24,6 +25,12 @@ struct RunAs {
     // only makes system calls, no NSS lookups as initgroups would).
     std::vector<gid_t> groups = {};
 };
+
+// The owner a file written for `who` gets (none: the panel's own).
+inline std::optional<FileOwner> file_owner(const std::optional<RunAs>& who) {
+    if (!who) return std::nullopt;
+    return FileOwner{who->uid, who->gid};
+}
 
 // setrlimit(resource, {value, value}) in the child before it drops root, so
 // the command cannot raise it again.

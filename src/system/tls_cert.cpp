@@ -23,6 +23,8 @@
 #include <system_error>
 #include <utility>
 
+#include "system/file_io.h"
+
 namespace wsp {
 namespace {
 
@@ -60,43 +62,6 @@ using Asn1StringPtr = std::unique_ptr<ASN1_STRING, OpensslDeleter<ASN1_STRING_fr
 using GeneralNamePtr = std::unique_ptr<GENERAL_NAME, OpensslDeleter<GENERAL_NAME_free>>;
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OpensslDeleter<GENERAL_NAMES_free>>;
 using ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpensslDeleter<X509_EXTENSION_free>>;
-
-class UniqueFd {
-  public:
-    explicit UniqueFd(int fd = -1) : fd_(fd) {}
-    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept {
-        std::swap(fd_, other.fd_);
-        return *this;
-    }
-    ~UniqueFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    bool valid() const { return fd_ >= 0; }
-    int get() const { return fd_; }
-    // Closes now and reports the result: close() can be where a delayed
-    // write error (e.g. on NFS) finally surfaces.
-    int close() { return ::close(std::exchange(fd_, -1)); }
-
-  private:
-    int fd_;
-};
-
-// Removes a temp file on every early return, so a failed write leaves no
-// debris behind in the directory.
-class UnlinkGuard {
-  public:
-    explicit UnlinkGuard(std::string path) : path_(std::move(path)) {}
-    UnlinkGuard(const UnlinkGuard&) = delete;
-    UnlinkGuard& operator=(const UnlinkGuard&) = delete;
-    ~UnlinkGuard() {
-        if (!path_.empty()) ::unlink(path_.c_str());
-    }
-    void dismiss() { path_.clear(); }
-
-  private:
-    std::string path_;
-};
 
 // ---- errors ----------------------------------------------------------------
 
@@ -334,56 +299,14 @@ Result<bool> file_exists(const fs::path& path) {
     return exists;
 }
 
-Result<void> sync_dir(int dir_fd) {
-    if (::fsync(dir_fd) != 0) return errno_error("cannot sync TLS directory");
-    return Ok{};
-}
-
-Result<void> write_all(int fd, std::string_view data, const std::string& name) {
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return errno_error("cannot write " + name);
-        }
-        data.remove_prefix(static_cast<size_t>(n));
-    }
-    return Ok{};
-}
-
-// Readers see either the old file or the complete new one, never a prefix.
-Result<void> write_file_atomically(int dir_fd, const fs::path& target, std::string_view data,
-                                   mode_t mode) {
-    const std::string name = target.filename().string();
-    // Dot-prefixed so a leftover from a crash is not mistaken for a *.pem.
-    std::string temp = (target.parent_path() / ("." + name + ".XXXXXX")).string();
-    // mkostemp creates the file 0600 with O_EXCL: the key is never readable
-    // by others, not even between create and chmod.
-    UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
-    if (!fd.valid()) return errno_error("cannot create temp file for " + name);
-    UnlinkGuard guard(temp);
-
-    if (::fchmod(fd.get(), mode) != 0) return errno_error("cannot chmod " + name);
-    CHECK_OK(write_all(fd.get(), data, name));
-    // Data must be on disk before the rename is: otherwise a crash could
-    // persist the new name pointing at an empty file.
-    if (::fsync(fd.get()) != 0) return errno_error("cannot sync " + name);
-    if (fd.close() != 0) return errno_error("cannot write " + name);
-    if (::rename(temp.c_str(), target.c_str()) != 0) return errno_error("cannot rename " + name);
-    guard.dismiss();
-    // The rename itself lives in the directory; sync it to make it durable.
-    return sync_dir(dir_fd);
-}
-
-Result<void> remove_file(int dir_fd, const fs::path& path) {
+Result<void> remove_file(const fs::path& path) {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
         return errno_error("cannot remove " + path.filename().string());
     }
-    return sync_dir(dir_fd);
+    return sync_dir(path.parent_path());
 }
 
-Result<void> write_new_pair(int dir_fd, const TlsFiles& files,
-                            const std::vector<std::string>& hostnames) {
+Result<void> write_new_pair(const TlsFiles& files, const std::vector<std::string>& hostnames) {
     TRY(PkeyPtr key, generate_key());
     TRY(X509Ptr cert, build_certificate(key.get(), hostnames));
     TRY(std::string key_pem, private_key_pem(key.get()));
@@ -392,9 +315,9 @@ Result<void> write_new_pair(int dir_fd, const TlsFiles& files,
     // pair. A stale one is removed first: a crash between the two renames
     // would otherwise pair it with the new key, and the next start would
     // find "both files present" and serve a mismatched pair.
-    CHECK_OK(remove_file(dir_fd, files.cert));
-    CHECK_OK(write_file_atomically(dir_fd, files.key, key_pem, kKeyMode));
-    CHECK_OK(write_file_atomically(dir_fd, files.cert, cert_pem, kCertMode));
+    CHECK_OK(remove_file(files.cert));
+    CHECK_OK(write_file_atomic(files.key, key_pem, kKeyMode));
+    CHECK_OK(write_file_atomic(files.cert, cert_pem, kCertMode));
     return Ok{};
 }
 
@@ -409,7 +332,7 @@ Result<TlsFiles> ensure_tls_certificate(const std::filesystem::path& dir,
     // Checked under the lock: another process may have just finished.
     TRY(bool have_cert, file_exists(files.cert));
     TRY(bool have_key, file_exists(files.key));
-    if (!have_cert || !have_key) CHECK_OK(write_new_pair(dir_lock.get(), files, hostnames));
+    if (!have_cert || !have_key) CHECK_OK(write_new_pair(files, hostnames));
     return files;
 }
 

@@ -18,10 +18,6 @@ cd "$root"
 #  - src/drivers/mariadb_*, src/drivers/pma_signon.cpp: statements sent to
 #    the customers' MariaDB server (CREATE USER, GRANT, ...).
 exempt='^src/drivers/(proftpd_accounts\.(cpp|h)|proftpd_config\.cpp|mariadb_[a-z_]+\.(cpp|h)|pma_signon\.cpp):'
-# Pending: the file area still holds its SQL (trash, settings, uploads); the
-# arch-files branch moves it into store/ repositories (issue 15). Remove each
-# name as it moves; the list must only shrink.
-pending='^src/services/(file_trash|file_service|transfer_service)\.cpp:'
 
 keywords='SELECT|INSERT|UPDATE|DELETE|REPLACE|UPSERT|CREATE|DROP|ALTER|PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|VACUUM|ATTACH|DETACH'
 # A string literal (escapes allowed) holding one of the keywords as a word.
@@ -38,7 +34,7 @@ found=$(
         grep -rnP --include='*.cpp' --include='*.h' --include='*.hpp' "$in_literal" src || true
         grep -rniP --include='*.cpp' --include='*.h' --include='*.hpp' "$in_literal_lower" src || true
         grep -rnP --include='*.cpp' --include='*.h' --include='*.hpp' "$api" src || true
-    } | grep -v '^src/store/' | grep -Ev "$exempt" | grep -Ev "$pending" | sort -u
+    } | grep -v '^src/store/' | grep -Ev "$exempt" | sort -u
 )
 
 if [ -n "$found" ]; then

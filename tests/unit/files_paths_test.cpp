@@ -3,7 +3,6 @@
 
 #include "drivers/fs/user_path.h"
 #include "services/file_service.h"
-#include "services/file_service_fs.h"
 
 namespace wsp {
 namespace {
@@ -57,27 +56,27 @@ TEST(UserPath, SplitsParentAndName) {
 }
 
 TEST(TrashName, FollowsTheSeed) {
-    EXPECT_EQ(FileService::trash_name("notes.txt", 1779101076682378120),
+    EXPECT_EQ(FileTrash::trash_name("notes.txt", 1779101076682378120),
               "_bt_notes.txt_t_1779101076682378120");
-    EXPECT_EQ(FileService::trash_name("a/b.txt", 5), "_bt_a_bt_b.txt_t_5");
-    auto parsed = FileService::parse_trash_name("_bt_a_bt_b.txt_t_1779101076682378120");
+    EXPECT_EQ(FileTrash::trash_name("a/b.txt", 5), "_bt_a_bt_b.txt_t_5");
+    auto parsed = FileTrash::parse_trash_name("_bt_a_bt_b.txt_t_1779101076682378120");
     ASSERT_TRUE(parsed);
     EXPECT_EQ(parsed->first, "/a/b.txt");
     EXPECT_EQ(parsed->second, 1779101076682378120);
-    EXPECT_FALSE(FileService::parse_trash_name("notes.txt"));
-    EXPECT_FALSE(FileService::parse_trash_name("_bt_x_t_"));
-    EXPECT_FALSE(FileService::parse_trash_name("_bt_x_t_12a"));
-    EXPECT_FALSE(FileService::parse_trash_name(".wsp-write-0011"));
+    EXPECT_FALSE(FileTrash::parse_trash_name("notes.txt"));
+    EXPECT_FALSE(FileTrash::parse_trash_name("_bt_x_t_"));
+    EXPECT_FALSE(FileTrash::parse_trash_name("_bt_x_t_12a"));
+    EXPECT_FALSE(FileTrash::parse_trash_name(".wsp-write-0011"));
 }
 
 TEST(TrashName, StaysWithinAFileNameForDeepPaths) {
     std::string deep;
     for (int i = 0; i < 40; ++i) deep += (deep.empty() ? "" : "/") + std::string(20, 'd');
-    std::string name = FileService::trash_name(deep + "/file.txt", 1779101076682378120);
+    std::string name = FileTrash::trash_name(deep + "/file.txt", 1779101076682378120);
     EXPECT_LE(name.size(), 255u);
     EXPECT_TRUE(name.starts_with("_bt_"));
     EXPECT_TRUE(name.ends_with("file.txt_t_1779101076682378120"));
-    EXPECT_TRUE(FileService::parse_trash_name(name));
+    EXPECT_TRUE(FileTrash::parse_trash_name(name));
 }
 
 TEST(TextCheck, AcceptsUtf8AndRefusesBinary) {

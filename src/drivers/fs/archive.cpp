@@ -129,7 +129,7 @@ Result<void> add_entry(Writer& w, int dir, const std::string& name, const std::s
     if (S_ISDIR(st.st_mode)) {
         int d = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (d < 0) return errno_error(errno, user_path);
-        Fd sub(d);
+        UniqueFd sub(d);
         archive_entry_set_filetype(e.get(), AE_IFDIR);
         if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
         return for_each_name(sub.get(), [&](const char* child) {
@@ -140,7 +140,7 @@ Result<void> add_entry(Writer& w, int dir, const std::string& name, const std::s
     if (!S_ISREG(st.st_mode)) return Ok{};  // special files are not archived
     int f = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (f < 0) return errno_error(errno, user_path);
-    Fd in(f);
+    UniqueFd in(f);
     if (::fstat(in.get(), &st) != 0) return errno_error(errno, user_path);
     if (!S_ISREG(st.st_mode)) return Ok{};
     if (st.st_nlink > 1)
@@ -260,10 +260,10 @@ bool link_stays_inside(const std::string& link_rel, const std::string& target) {
 // The directory that will hold `rel` beneath `root`, created as needed;
 // every step is opened with O_NOFOLLOW, so an extracted symlink can never
 // be walked through.
-Result<std::pair<Fd, std::string>> parent_in(int root, const std::string& rel,
-                                             const std::string& what) {
+Result<std::pair<UniqueFd, std::string>> parent_in(int root, const std::string& rel,
+                                                   const std::string& what) {
     auto [parent, leaf] = split_parent(rel);
-    Fd cur(::fcntl(root, F_DUPFD_CLOEXEC, 0));
+    UniqueFd cur(::fcntl(root, F_DUPFD_CLOEXEC, 0));
     size_t start = 0;
     while (!parent.empty() && start <= parent.size()) {
         size_t end = parent.find('/', start);
@@ -279,9 +279,9 @@ Result<std::pair<Fd, std::string>> parent_in(int root, const std::string& rel,
                 return validation("Archive entry leads through a symbolic link or a file: " + what);
             return errno_error(errno, what);
         }
-        cur = Fd(next);
+        cur = UniqueFd(next);
     }
-    return std::pair<Fd, std::string>(std::move(cur), leaf);
+    return std::pair<UniqueFd, std::string>(std::move(cur), leaf);
 }
 
 struct Budget {
@@ -296,7 +296,7 @@ struct Budget {
     // replaced or removed during an extraction (a later entry of its name
     // fails or is dropped), so the fd stays the directory that path names.
     std::string cached_dir;
-    Fd cached_fd;
+    UniqueFd cached_fd;
 
     // The task's progress: the archive's bytes read so far (its size is
     // the total), checked for cancellation after every block.
@@ -327,7 +327,7 @@ Result<void> extract_file(struct archive* a, int root, const std::string& rel, a
                           Budget& budget) {
     auto [parent_rel, leaf] = split_parent(rel);
     if (budget.cached_fd.get() < 0 || budget.cached_dir != parent_rel) {
-        budget.cached_fd = Fd();
+        budget.cached_fd = UniqueFd();
         TRY(auto parent, parent_in(root, rel, rel));
         budget.cached_fd = std::move(parent.first);
         budget.cached_dir = parent_rel;
@@ -344,7 +344,7 @@ Result<void> extract_file(struct archive* a, int root, const std::string& rel, a
         f = ::openat(dir, leaf.c_str(), flags, 0600);
     }
     if (f < 0) return errno_error(errno, rel);
-    Fd out(f);
+    UniqueFd out(f);
     const void* buf = nullptr;
     size_t size = 0;
     la_int64_t offset = 0;
@@ -379,7 +379,7 @@ Result<void> extract_hardlink(int root, const std::string& rel, const char* targ
     int s = ::openat(src_parent.first.get(), src_parent.second.c_str(),
                      O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (s < 0) return Ok{};  // the target is not in the archive (or not a file): dropped
-    Fd in(s);
+    UniqueFd in(s);
     struct stat st {};
     if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) return Ok{};
     CHECK_OK(budget.add_bytes(st.st_size));
@@ -387,7 +387,7 @@ Result<void> extract_hardlink(int root, const std::string& rel, const char* targ
     int f = ::openat(parent.first.get(), parent.second.c_str(),
                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 0777);
     if (f < 0) return errno_error(errno, rel);
-    Fd out(f);
+    UniqueFd out(f);
     std::vector<char> buf(1 << 16);
     for (;;) {
         ssize_t n = ::read(in.get(), buf.data(), buf.size());
@@ -477,7 +477,7 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
     int f = ::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                      0644);
     if (f < 0) return errno_error(errno, to_user_path(archive));
-    Fd out(f);
+    UniqueFd out(f);
     auto built = [&]() -> Result<void> {
         // Declared before the archive: it must outlive archive_write_free.
         std::optional<GzipPipe> gzip;
@@ -537,10 +537,10 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
 Result<void> extract(const ConfinedFs& files, const std::string& archive,
                      const std::string& destination, Overwrite ow, const ExtractLimits& limits,
                      Progress* progress) {
-    TRY(Fd in, files.open_regular(archive));
+    TRY(UniqueFd in, files.open_regular(archive));
     struct stat st {};
     if (::fstat(in.get(), &st) != 0) return errno_error(errno, to_user_path(archive));
-    TRY(Fd dest, files.open_dir(destination));
+    TRY(UniqueFd dest, files.open_dir(destination));
     const std::string tmp = temp_for(progress, "extract");
     if (::mkdirat(dest.get(), tmp.c_str(), 0700) != 0)
         return errno_error(errno, to_user_path(destination));
@@ -550,7 +550,7 @@ Result<void> extract(const ConfinedFs& files, const std::string& archive,
         discard();
         return errno_error(errno, to_user_path(destination));
     }
-    Fd root(t);
+    UniqueFd root(t);
     Budget budget{limits, st.st_size};
     budget.progress = progress;
     if (progress) progress->bytes_total = st.st_size;

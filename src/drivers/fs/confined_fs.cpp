@@ -10,10 +10,10 @@
 #include <cerrno>
 #include <cstdio>
 
-#include "base/secrets.h"
 #include "drivers/fs/fs_error.h"
 #include "drivers/fs/progress.h"
 #include "drivers/fs/user_path.h"
+#include "system/file_io.h"
 
 namespace wsp::fs {
 namespace {
@@ -30,7 +30,7 @@ Error err(const std::string& rel) {
 // followed only while they stay beneath), as system/confined.h's
 // open_beneath does, but keeping errno so the API error can say what went
 // wrong (that one reports it as text).
-Result<Fd> beneath(int dir, const std::string& rel, int flags) {
+Result<UniqueFd> beneath(int dir, const std::string& rel, int flags) {
     struct open_how how {};
     how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
@@ -40,7 +40,7 @@ Result<Fd> beneath(int dir, const std::string& rel, int flags) {
         fd = ::syscall(SYS_openat2, dir, p, &how, sizeof how);
     } while (fd < 0 && (errno == EAGAIN || errno == EINTR));
     if (fd < 0) return err(rel);
-    return Fd(static_cast<int>(fd));
+    return UniqueFd(static_cast<int>(fd));
 }
 
 std::string proc_path(int fd) {
@@ -58,21 +58,14 @@ Result<std::string> read_link(const std::string& path) {
 // Reopens an O_PATH fd for real I/O. The O_PATH fd pins the inode already
 // checked, so the reopen cannot be redirected; the kernel checks the
 // (account's) permissions on that inode.
-Result<Fd> reopen(const Fd& path_fd, int flags, const std::string& rel) {
+Result<UniqueFd> reopen(const UniqueFd& path_fd, int flags, const std::string& rel) {
     int fd = ::open(proc_path(path_fd.get()).c_str(), flags | O_CLOEXEC);
     if (fd < 0) return err(rel);
-    return Fd(fd);
+    return UniqueFd(fd);
 }
 
 Result<void> write_all(int fd, std::string_view data, const std::string& rel) {
-    while (!data.empty()) {
-        ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return err(rel);
-        }
-        data.remove_prefix(static_cast<size_t>(n));
-    }
+    if (int e = wsp::write_all(fd, data)) return errno_error(e, user(rel));
     return Ok{};
 }
 
@@ -136,7 +129,7 @@ bool inside(const std::string& real, const std::string& root_real) {
 bool link_stays_inside(int dir, const std::string& name, const std::string& root_real) {
     int fd = ::openat(dir, name.c_str(), O_PATH | O_CLOEXEC);
     if (fd < 0) return false;
-    Fd target(fd);
+    UniqueFd target(fd);
     auto real = read_link(proc_path(target.get()));
     return real && inside(*real, root_real);
 }
@@ -168,14 +161,14 @@ Result<void> copy_at(int sdir, const std::string& sname, int ddir, const std::st
     if (S_ISREG(st.st_mode)) {
         int in_fd = ::openat(sdir, sname.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (in_fd < 0) return err(rel);
-        Fd in(in_fd);
+        UniqueFd in(in_fd);
         if (::fstat(in.get(), &st) != 0) return err(rel);
         if (!S_ISREG(st.st_mode)) return special_file(rel);
         if (st.st_nlink > 1) return multiply_linked(rel);
         int out_fd = ::openat(ddir, dname.c_str(),
                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (out_fd < 0) return err(rel);
-        Fd out(out_fd);
+        UniqueFd out(out_fd);
         CHECK_OK(copy_bytes(in.get(), out.get(), rel, progress));
         if (::fchmod(out.get(), st.st_mode & 0777) != 0) return err(rel);
         return Ok{};
@@ -183,11 +176,11 @@ Result<void> copy_at(int sdir, const std::string& sname, int ddir, const std::st
     if (S_ISDIR(st.st_mode)) {
         int s = ::openat(sdir, sname.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (s < 0) return err(rel);
-        Fd src(s);
+        UniqueFd src(s);
         if (::mkdirat(ddir, dname.c_str(), 0700) != 0) return err(rel);
         int d = ::openat(ddir, dname.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (d < 0) return err(rel);
-        Fd dst(d);
+        UniqueFd dst(d);
         if (!guard) {
             struct stat top {};
             if (::fstat(dst.get(), &top) != 0) return err(rel);
@@ -205,7 +198,7 @@ Result<void> copy_at(int sdir, const std::string& sname, int ddir, const std::st
 
 // chmod of one inode held as an O_PATH fd (works for every file type,
 // never through a symlink: the fd is the inode itself).
-Result<void> chmod_fd(const Fd& fd, mode_t mode, const std::string& rel) {
+Result<void> chmod_fd(const UniqueFd& fd, mode_t mode, const std::string& rel) {
     if (::fchmodat(AT_FDCWD, proc_path(fd.get()).c_str(), mode, 0) != 0) return err(rel);
     return Ok{};
 }
@@ -216,13 +209,13 @@ Result<void> chmod_tree(int dir, mode_t mode, const std::string& rel, int depth 
         std::string child_rel = rel + "/" + name;
         int p = ::openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (p < 0) return err(child_rel);
-        Fd child(p);
+        UniqueFd child(p);
         struct stat st {};
         if (::fstat(child.get(), &st) != 0) return err(child_rel);
         if (S_ISLNK(st.st_mode) || is_special(st.st_mode)) return Ok{};
         if (S_ISREG(st.st_mode) && st.st_nlink > 1) return Ok{};
         if (S_ISDIR(st.st_mode)) {
-            TRY(Fd d, reopen(child, O_RDONLY | O_DIRECTORY, child_rel));
+            TRY(UniqueFd d, reopen(child, O_RDONLY | O_DIRECTORY, child_rel));
             CHECK_OK(chmod_tree(d.get(), mode, child_rel, depth + 1));
         }
         return chmod_fd(child, mode, child_rel);
@@ -231,8 +224,16 @@ Result<void> chmod_tree(int dir, mode_t mode, const std::string& rel, int depth 
 
 }  // namespace
 
-std::string temp_name(std::string_view tag) {
-    return ".wsp-" + std::string(tag) + "-" + random_hex(8);
+Result<void> make_dir_at(int dir_fd, const std::string& name, mode_t mode, std::string_view what) {
+    if (::mkdirat(dir_fd, name.c_str(), mode) != 0 && errno != EEXIST)
+        return errno_error(errno, what);
+    return Ok{};
+}
+
+std::optional<struct stat> lstat_at(int dir_fd, const std::string& name) {
+    struct stat st {};
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::nullopt;
+    return st;
 }
 
 Result<void> for_each_name(int dir_fd, const std::function<Result<void>(const char*)>& f) {
@@ -270,7 +271,7 @@ Result<void> remove_at(int dir_fd, const std::string& name, std::string_view wha
     if (S_ISDIR(st.st_mode)) {
         int d = ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (d < 0) return errno_error(errno, w);
-        Fd dir(d);
+        UniqueFd dir(d);
         CHECK_OK(for_each_name(dir.get(), [&](const char* child) {
             return remove_at(dir.get(), child, w + "/" + child, depth + 1);
         }));
@@ -287,21 +288,21 @@ Result<ConfinedFs> ConfinedFs::open(const std::string& home) {
         if (errno == ENOENT) return not_found("Home directory not found");
         return errno_error(errno, "/");
     }
-    Fd root(fd);
+    UniqueFd root(fd);
     TRY(std::string real, read_link(proc_path(root.get())));
     return ConfinedFs(std::move(root), std::move(real));
 }
 
-Result<Fd> ConfinedFs::open_dir(const std::string& rel) const {
+Result<UniqueFd> ConfinedFs::open_dir(const std::string& rel) const {
     return beneath(root(), rel, O_RDONLY | O_DIRECTORY);
 }
 
-Result<std::pair<Fd, std::string>> ConfinedFs::open_parent(const std::string& rel) const {
+Result<std::pair<UniqueFd, std::string>> ConfinedFs::open_parent(const std::string& rel) const {
     if (rel.empty()) return validation("This operation is not allowed on the home directory");
     auto [parent, leaf] = split_parent(rel);
     auto fd = beneath(root(), parent, O_PATH | O_DIRECTORY);
     if (!fd) return fd.error();
-    return std::pair<Fd, std::string>(std::move(*fd), leaf);
+    return std::pair<UniqueFd, std::string>(std::move(*fd), leaf);
 }
 
 Result<struct stat> ConfinedFs::lstat(const std::string& rel) const {
@@ -338,7 +339,7 @@ Result<std::string> ConfinedFs::real_path(const std::string& rel) const {
 }
 
 Result<std::vector<Entry>> ConfinedFs::list(const std::string& rel) const {
-    TRY(Fd dir, open_dir(rel));
+    TRY(UniqueFd dir, open_dir(rel));
     std::vector<Entry> out;
     const std::string prefix = rel.empty() ? "" : rel + "/";
     CHECK_OK(for_each_name(dir.get(), [&](const char* name) -> Result<void> {
@@ -367,8 +368,8 @@ Result<std::vector<Entry>> ConfinedFs::list(const std::string& rel) const {
     return out;
 }
 
-Result<Fd> ConfinedFs::open_regular(const std::string& rel) const {
-    TRY(Fd pfd, beneath(root(), rel, O_PATH));
+Result<UniqueFd> ConfinedFs::open_regular(const std::string& rel) const {
+    TRY(UniqueFd pfd, beneath(root(), rel, O_PATH));
     struct stat st {};
     if (::fstat(pfd.get(), &st) != 0) return err(rel);
     if (S_ISDIR(st.st_mode)) return validation("Path is a directory: " + user(rel));
@@ -390,7 +391,7 @@ Result<std::string> ConfinedFs::read_file(const std::string& rel, int64_t max_by
                                           std::to_string(max_bytes / 1024) + " KB)"};
     };
     if (st.st_size > max_bytes) return too_large();
-    TRY(Fd fd, reopen(*pfd, O_RDONLY | O_NONBLOCK, rel));
+    TRY(UniqueFd fd, reopen(*pfd, O_RDONLY | O_NONBLOCK, rel));
     std::string content;
     content.resize(static_cast<size_t>(st.st_size));
     size_t got = 0;
@@ -433,25 +434,12 @@ Result<std::string> ConfinedFs::write_file(const std::string& rel, std::string_v
         if (probe < 0) return err(rel);
         ::close(probe);
     }
-    const std::string tmp = temp_name("write");
-    int fd = ::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                      0600);
-    if (fd < 0) return err(rel);
-    Fd out(fd);
-    auto fail = [&](Error e) -> Error {
-        ::unlinkat(dir.get(), tmp.c_str(), 0);
-        return e;
-    };
-    if (auto w = write_all(out.get(), content, rel); !w) return fail(w.error());
     // The owner is the account already (we act as it); a group the old file
     // had is kept when the account may set it, else left as created.
-    if (existed) (void)::fchown(out.get(), static_cast<uid_t>(-1), old.st_gid);
-    if (::fchmod(out.get(), mode) != 0) return fail(err(rel));
-    if (::fsync(out.get()) != 0) return fail(err(rel));
-    out = Fd();
-    if (::renameat(dir.get(), tmp.c_str(), dir.get(), leaf.c_str()) != 0) return fail(err(rel));
-    // The rename itself is durable once the directory is synced.
-    if (auto d = reopen(dir, O_RDONLY | O_DIRECTORY, rel)) (void)::fsync(d->get());
+    std::optional<FileOwner> group;
+    if (existed) group = FileOwner{static_cast<uid_t>(-1), old.st_gid, /*best_effort=*/true};
+    if (int e = write_file_atomic_at(dir.get(), leaf, content, mode, group))
+        return errno_error(e, user(rel));
     return target;
 }
 
@@ -472,7 +460,7 @@ Result<void> ConfinedFs::mkdir(const std::string& rel, Parents parents) const {
         if (::mkdirat(parent.first.get(), parent.second.c_str(), 0755) != 0 && errno != EEXIST)
             return err(prefix);
         // Whatever is there must be a directory (or a symlink to one inside).
-        TRY(Fd check, open_dir(prefix));
+        TRY(UniqueFd check, open_dir(prefix));
         start = end + 1;
     }
     return Ok{};
@@ -579,7 +567,7 @@ Result<void> ConfinedFs::chmod(const std::string& rel, mode_t mode, Recursive re
     if (is_special(st.st_mode)) return special_file(rel);
     if (S_ISREG(st.st_mode) && st.st_nlink > 1) return multiply_linked(rel);
     if (recursive == Recursive::yes && S_ISDIR(st.st_mode)) {
-        TRY(Fd dir, reopen(*pfd, O_RDONLY | O_DIRECTORY, rel));
+        TRY(UniqueFd dir, reopen(*pfd, O_RDONLY | O_DIRECTORY, rel));
         CHECK_OK(chmod_tree(dir.get(), mode, rel));
     }
     return chmod_fd(*pfd, mode & 0777, rel);

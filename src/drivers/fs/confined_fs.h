@@ -57,7 +57,7 @@ class ConfinedFs {
     int root() const { return root_.get(); }
 
     // The directory at `rel`, following symlinks that stay inside.
-    Result<Fd> open_dir(const std::string& rel) const;
+    Result<UniqueFd> open_dir(const std::string& rel) const;
     // Like lstat/stat, relative to the home.
     Result<struct stat> lstat(const std::string& rel) const;
     Result<struct stat> stat(const std::string& rel) const;
@@ -101,7 +101,7 @@ class ConfinedFs {
 
     // A regular file (single link, not special) opened for reading,
     // following symlinks that stay inside.
-    Result<Fd> open_regular(const std::string& rel) const;
+    Result<UniqueFd> open_regular(const std::string& rel) const;
 
     // `rel` resolved through symlinks (inside the home) to the real
     // relative path. 400 if it resolves outside.
@@ -109,12 +109,12 @@ class ConfinedFs {
 
     // The parent directory of `rel` (following symlinks inside) and the
     // last name. `rel` must not be empty (the home has no parent here).
-    Result<std::pair<Fd, std::string>> open_parent(const std::string& rel) const;
+    Result<std::pair<UniqueFd, std::string>> open_parent(const std::string& rel) const;
 
   private:
-    ConfinedFs(Fd root, std::string root_real)
+    ConfinedFs(UniqueFd root, std::string root_real)
         : root_(std::move(root)), root_real_(std::move(root_real)) {}
-    Fd root_;
+    UniqueFd root_;
     std::string root_real_;  // the home's real path, to map /proc links back
 };
 
@@ -126,10 +126,18 @@ Error too_deep();
 // Recursively removes `name` in `dir_fd`, never following symlinks.
 Result<void> remove_at(int dir_fd, const std::string& name, std::string_view what, int depth = 0);
 
+// mkdir of `name` in `dir_fd` with `mode`; an existing entry is left as it
+// is. `what` names it in errors.
+Result<void> make_dir_at(int dir_fd, const std::string& name, mode_t mode, std::string_view what);
+
+// lstat of `name` in `dir_fd`; nullopt when there is nothing there (or it
+// cannot be stat'ed).
+std::optional<struct stat> lstat_at(int dir_fd, const std::string& name);
+
 // Calls `f(name)` for each entry of `dir_fd` except "." and "..".
 Result<void> for_each_name(int dir_fd, const std::function<Result<void>(const char*)>& f);
 
-// A random file name for temporaries: ".wsp-<tag>-<16 hex>".
-std::string temp_name(std::string_view tag);
+// A random file name for temporaries (system/file_io.h).
+using wsp::temp_name;
 
 }  // namespace wsp::fs

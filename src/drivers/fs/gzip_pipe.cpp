@@ -4,26 +4,16 @@
 #include <zlib.h>
 
 #include <cerrno>
+#include <string_view>
 #include <vector>
+
+#include "system/file_io.h"
 
 namespace wsp::fs {
 namespace {
 
 constexpr size_t kBlock = size_t{1} << 20;  // handed over in 1 MB blocks
 constexpr size_t kQueued = 4;               // at most this many waiting
-
-int write_all(int fd, const unsigned char* p, size_t n) {
-    while (n > 0) {
-        ssize_t w = ::write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            return errno;
-        }
-        p += w;
-        n -= static_cast<size_t>(w);
-    }
-    return 0;
-}
 
 }  // namespace
 
@@ -120,7 +110,8 @@ void GzipPipe::run() {
                 err = EIO;
                 break;
             }
-            err = write_all(out_fd_, out.data(), out.size() - z.avail_out);
+            err = write_all(out_fd_, std::string_view(reinterpret_cast<const char*>(out.data()),
+                                                      out.size() - z.avail_out));
         } while (err == 0 && (z.avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END)));
         if (err != 0 || last) break;
     }

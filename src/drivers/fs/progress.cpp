@@ -37,7 +37,7 @@ void measure_tree(int dir, const std::string& name, Progress& p, int depth) {
     if (!S_ISDIR(st.st_mode)) return;
     int d = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (d < 0) return;
-    Fd sub(d);
+    UniqueFd sub(d);
     (void)for_each_name(sub.get(), [&](const char* child) -> Result<void> {
         measure_tree(sub.get(), child, p, depth + 1);
         return Ok{};

@@ -61,7 +61,7 @@ bool content_matches(int dir, const char* name, const SearchQuery& q, const std:
                      std::vector<char>& buf) {
     int fd = ::openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return false;
-    Fd in(fd);
+    UniqueFd in(fd);
     struct stat st {};
     if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1 ||
         st.st_size > q.max_content_bytes || st.st_size < static_cast<off_t>(needle.size()))

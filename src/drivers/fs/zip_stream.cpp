@@ -23,7 +23,7 @@ constexpr size_t kReadSize = 256 * 1024;
 
 struct ZipStream::State {
     struct Level {
-        Fd dir;
+        UniqueFd dir;
         std::string prefix;  // entry name of this directory, with "/"
         std::vector<std::string> names;
         size_t next = 0;
@@ -32,7 +32,7 @@ struct ZipStream::State {
     gid_t gid;
     archive* a = nullptr;
     std::vector<Level> stack;
-    Fd file;          // the file whose data is being added
+    UniqueFd file;    // the file whose data is being added
     std::string out;  // written by libarchive, not yet pulled
     size_t out_pos = 0;
     std::vector<char> buf;
@@ -45,7 +45,7 @@ struct ZipStream::State {
         return static_cast<la_ssize_t>(n);
     }
 
-    Result<void> open_level(Fd dir, std::string prefix) {
+    Result<void> open_level(UniqueFd dir, std::string prefix) {
         Level l;
         l.prefix = std::move(prefix);
         CHECK_OK(for_each_name(dir.get(), [&](const char* name) -> Result<void> {
@@ -80,7 +80,7 @@ struct ZipStream::State {
                 return internal(std::string("zip read: ") + std::strerror(errno));
             }
             if (n == 0) {
-                file = Fd();
+                file = UniqueFd();
                 return true;
             }
             if (archive_write_data(a, buf.data(), static_cast<size_t>(n)) < 0)
@@ -100,13 +100,13 @@ struct ZipStream::State {
                              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (d < 0) return true;  // unreadable for the account: left out
             CHECK_OK(header(entry + "/", st, true));
-            CHECK_OK(open_level(Fd(d), entry + "/"));
+            CHECK_OK(open_level(UniqueFd(d), entry + "/"));
             return true;
         }
         if (!S_ISREG(st.st_mode) || st.st_nlink > 1) return true;  // links, specials
         int f = ::openat(l.dir.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (f < 0) return true;
-        Fd opened(f);
+        UniqueFd opened(f);
         struct stat now {};
         if (::fstat(opened.get(), &now) != 0 || !S_ISREG(now.st_mode) || now.st_nlink > 1)
             return true;
@@ -116,7 +116,7 @@ struct ZipStream::State {
     }
 };
 
-ZipStream::ZipStream(Fd dir, std::string top, uid_t uid, gid_t gid,
+ZipStream::ZipStream(UniqueFd dir, std::string top, uid_t uid, gid_t gid,
                      std::vector<std::string> skip_top)
     : s_(new State) {
     s_->uid = uid;

@@ -27,7 +27,7 @@ class ZipStream {
     // `dir`: the directory (opened confined, as the account); entries are
     // named "<top>/...". Names in `skip_top` are left out of `dir` itself
     // (the panel's own directories when the home is zipped).
-    ZipStream(Fd dir, std::string top, uid_t uid, gid_t gid,
+    ZipStream(UniqueFd dir, std::string top, uid_t uid, gid_t gid,
               std::vector<std::string> skip_top = {});
     ~ZipStream();
     ZipStream(const ZipStream&) = delete;
