@@ -24,7 +24,7 @@ Result<void> StoreWatch::start(const std::filesystem::path& wal) {
     inotify_.assign(fd);
     if (inotify_add_watch(fd, wal.c_str(), IN_MODIFY) < 0)
         return internal("cannot watch " + wal.string() + ": " + std::strerror(errno));
-    seen_version_ = store_data_version(db_);
+    seen_version_ = store_data_version(db_).value_or(0);
     read_events();
     return Ok{};
 }
@@ -46,15 +46,9 @@ void StoreWatch::read_events() {
 void StoreWatch::check() {
     std::lock_guard lock(check_mutex_);
     check_queued_ = false;
-    int64_t version = 0;
-    try {
-        version = store_data_version(db_);
-    } catch (const DbError& e) {
-        spdlog::warn("store watch: {}", e.message);
-        return;
-    }
-    if (version == seen_version_) return;  // only the panel's own commits
-    seen_version_ = version;
+    const std::optional<int64_t> version = store_data_version(db_);
+    if (!version || *version == seen_version_) return;  // only the panel's own commits
+    seen_version_ = *version;
     spdlog::info("store changed by another process: reloading accounts and keys");
     on_foreign_commit_();
 }

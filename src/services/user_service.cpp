@@ -57,6 +57,7 @@ Result<UserRecord> UserService::create(const std::string& creator, const NewUser
         UserRepo::insert(tx, user);
         // The home exists before the account is committed; if the commit
         // fails the home is removed below, so neither outlives the other.
+        CHECK_OK(ctx_.identity.assign_ids(tx, username));
         CHECK_OK(ctx_.identity.create_home(username));
         home_made = true;
         return user;

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <optional>
 
 #include "store/db.h"
 
@@ -7,10 +8,14 @@ namespace wsp {
 
 // SQLite's PRAGMA data_version on the panel's connection: it changes when
 // another connection (an offline `wispanel` command) commits, never for the
-// connection's own commits. Throws DbError like any statement.
-inline int64_t store_data_version(Db& db) {
-    Stmt stmt(db, "PRAGMA data_version");
-    return stmt.step() ? stmt.integer(0) : 0;
+// connection's own commits; nullopt when the store cannot answer.
+inline std::optional<int64_t> store_data_version(Db& db) {
+    auto version = db.read([&](const ReadTx& tx) -> Result<int64_t> {
+        Stmt stmt(tx, "PRAGMA data_version");
+        return stmt.step() ? stmt.integer(0) : int64_t{0};
+    });
+    if (!version) return std::nullopt;
+    return *version;
 }
 
 }  // namespace wsp

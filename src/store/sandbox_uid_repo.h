@@ -1,6 +1,7 @@
 #pragma once
 // The sandbox_uids table (schema/0009_sandbox_uids.sql): which uid each
-// account runs as in sandbox mode when the panel is root.
+// account runs as in sandbox mode when the panel is root. Stateless: every
+// function takes the transaction handle it runs in (see store/db.h).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,19 +12,14 @@ namespace wsp {
 
 class SandboxUidRepo {
   public:
-    explicit SandboxUidRepo(Db& db) : db_(db) {}
-
-    std::optional<int64_t> find(const std::string& account);
+    static std::optional<int64_t> find(const ReadTx& tx, const std::string& account);
     // Gives `account` the uid after the highest ever handed out in
-    // [base, base + count); nullopt when the range is used up. The caller
-    // runs it in a transaction.
-    std::optional<int64_t> allocate(const std::string& account, int64_t base, int64_t count,
-                                    int64_t now);
+    // [base, base + count) (its own when it has one); nullopt when the range
+    // is used up.
+    static std::optional<int64_t> allocate(WriteTx& tx, const std::string& account, int64_t base,
+                                           int64_t count, int64_t now);
     // The account is gone: its uid stays taken, by nobody.
-    void retire(const std::string& account, int64_t now);
-
-  private:
-    Db& db_;
+    static void retire(WriteTx& tx, const std::string& account, int64_t now);
 };
 
 }  // namespace wsp

@@ -101,12 +101,18 @@ uid_t SandboxIdentity::uid_of(const std::string& account) const {
         std::lock_guard lock(cache_mutex_);
         if (auto it = cache_.find(account); it != cache_.end()) return it->second;
     }
-    auto uid = guarded(
-        [&]() -> Result<std::optional<int64_t>> { return SandboxUidRepo(db_).find(account); });
-    if (!uid.ok() || !*uid) return 0;
+    auto uid = stored_uid(account);
+    if (!uid) return 0;
     std::lock_guard lock(cache_mutex_);
-    cache_[account] = static_cast<uid_t>(**uid);
-    return static_cast<uid_t>(**uid);
+    cache_[account] = static_cast<uid_t>(*uid);
+    return static_cast<uid_t>(*uid);
+}
+
+std::optional<int64_t> SandboxIdentity::stored_uid(const std::string& account) const {
+    auto uid = db_.read([&](const ReadTx& tx) -> Result<std::optional<int64_t>> {
+        return SandboxUidRepo::find(tx, account);
+    });
+    return uid.ok() ? *uid : std::nullopt;
 }
 
 gid_t SandboxIdentity::gid_of(const std::string& account) const {
@@ -114,17 +120,22 @@ gid_t SandboxIdentity::gid_of(const std::string& account) const {
     return static_cast<gid_t>(uid_of(account));
 }
 
+Result<void> SandboxIdentity::assign_ids(WriteTx& tx, const std::string& account) {
+    if (!per_account_) return Ok{};
+    auto got = SandboxUidRepo::allocate(tx, account, config_.uid_base, config_.uid_count,
+                                        now_unix());
+    if (!got) return internal("sandbox: every uid of sandbox.uid_base .. + uid_count is taken");
+    std::lock_guard lock(cache_mutex_);
+    cache_.erase(account);  // a stale answer from an earlier account of that name
+    return Ok{};
+}
+
 Result<void> SandboxIdentity::create_home(const std::string& account) {
     uid_t uid = uid_, gid = gid_;
     if (per_account_) {
-        TRY(auto got, guarded([&]() -> Result<std::optional<int64_t>> {
-                return SandboxUidRepo(db_).allocate(account, config_.uid_base, config_.uid_count,
-                                                    now_unix());
-            }));
-        if (!got) return internal("sandbox: every uid of sandbox.uid_base .. + uid_count is taken");
+        auto got = stored_uid(account);
+        if (!got) return internal("sandbox: no uid assigned to " + account);
         uid = gid = static_cast<uid_t>(*got);
-        std::lock_guard lock(cache_mutex_);
-        cache_.erase(account);  // a stale answer from an earlier account of that name
     }
     TRY(Fd homes, open_dir(homes_));
     if (::mkdirat(homes.get(), account.c_str(), 0750) != 0) {
@@ -142,8 +153,8 @@ Result<void> SandboxIdentity::remove_home(const std::string& account) {
     std::filesystem::remove_all(home_of(account), ec);
     if (ec) return internal("cannot remove the home of " + account);
     if (per_account_) {
-        CHECK_OK(guarded([&]() -> Result<void> {
-            SandboxUidRepo(db_).retire(account, now_unix());
+        CHECK_OK(db_.write([&](WriteTx& tx) -> Result<void> {
+            SandboxUidRepo::retire(tx, account, now_unix());
             return Ok{};
         }));
     }
@@ -163,10 +174,7 @@ Result<void> SandboxIdentity::make_dirs(const std::string& account,
 Result<void> SandboxIdentity::adopt_homes(const std::vector<std::string>& accounts) {
     if (!per_account_) return Ok{};
     for (const auto& account : accounts) {
-        TRY(auto known, guarded([&]() -> Result<std::optional<int64_t>> {
-                return SandboxUidRepo(db_).find(account);
-            }));
-        if (known) continue;  // adopted at an earlier start
+        if (stored_uid(account)) continue;  // adopted at an earlier start
         CHECK_OK(adopt_home(account));
     }
     return Ok{};
@@ -176,9 +184,9 @@ Result<void> SandboxIdentity::adopt_homes(const std::vector<std::string>& accoun
 // belongs to it, so a start cut short does it again (the walk is
 // idempotent, and the uid not committed is free again).
 Result<void> SandboxIdentity::adopt_home(const std::string& account) {
-    return in_transaction(db_, [&]() -> Result<void> {
-        auto got =
-            SandboxUidRepo(db_).allocate(account, config_.uid_base, config_.uid_count, now_unix());
+    return db_.write([&](WriteTx& tx) -> Result<void> {
+        auto got = SandboxUidRepo::allocate(tx, account, config_.uid_base, config_.uid_count,
+                                            now_unix());
         if (!got) return internal("sandbox: every uid of sandbox.uid_base .. + uid_count is taken");
         const uid_t uid = static_cast<uid_t>(*got);
         TRY(Fd homes, open_dir(homes_));

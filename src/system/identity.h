@@ -12,11 +12,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
 #include "config/config.h"
+#include "store/db.h"
 
 namespace wsp {
 
@@ -27,7 +29,12 @@ class Identity {
     virtual uid_t uid_of(const std::string& account) const = 0;
     virtual gid_t gid_of(const std::string& account) const = 0;
 
-    // Creates the account's home (mode 0750), owned by its uid.
+    // Records the account's OS ids in the store, inside the transaction
+    // that creates the account (so a rollback takes them back too). Sandbox
+    // mode as root allocates a uid here; system mode has useradd for that.
+    virtual Result<void> assign_ids(WriteTx&, const std::string&) { return Ok{}; }
+    // Creates the account's home (mode 0750), owned by its uid (after
+    // assign_ids, in the same transaction).
     virtual Result<void> create_home(const std::string& account) = 0;
     // Removes the home and everything in it; symlinks are removed, never
     // followed.
@@ -74,6 +81,8 @@ class SandboxIdentity final : public Identity {
     uid_t uid_of(const std::string& account) const override;
     // The account's uid number (its private group), or the shared group.
     gid_t gid_of(const std::string& account) const override;
+    // A uid from sandbox.uid_base .. + uid_count, never used before.
+    Result<void> assign_ids(WriteTx& tx, const std::string& account) override;
     // Refuses (409) a home that already exists: it holds someone's files.
     Result<void> create_home(const std::string& account) override;
     // Removes the home; the account's uid is retired, never handed out again.
@@ -92,6 +101,8 @@ class SandboxIdentity final : public Identity {
           uid_(uid),
           gid_(gid) {}
     Result<void> adopt_home(const std::string& account);
+    // The store's answer, never cached (a transaction may still roll back).
+    std::optional<int64_t> stored_uid(const std::string& account) const;
 
     std::filesystem::path homes_;
     SandboxConfig config_;
