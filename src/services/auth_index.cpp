@@ -8,10 +8,10 @@ namespace wsp {
 // Replaces what was held, so it also picks up an offline command's changes
 // (app/store_watch.h).
 Result<void> AuthIndex::load(Db& db) {
-    return db.read([&](const ReadTx& tx) -> Result<void> {
-        // Held until the swap: a commit made meanwhile by a service is then
-        // either in what is read here or put into the index after the swap.
-        std::lock_guard store_lock(db.mutex());
+    // A write transaction, though it only reads: it holds the store until the
+    // swap, so a commit made meanwhile by a service is either in what is read
+    // here or put into the index after the swap, never lost by it.
+    return db.write([&](const WriteTx& tx) -> Result<void> {
         auto users = UserRepo::list(tx);
         auto keys = ApiKeyRepo::list_all(tx);
         auto sessions = SessionRepo::list_live(tx, 0);
