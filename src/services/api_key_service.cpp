@@ -79,7 +79,14 @@ Result<CreatedApiKey> ApiKeyService::insert(const std::string& username, const N
     k.expires_at = input.expires_in_days ? k.created_at + input.expires_in_days * 86400 : 0;
     auto result = in_transaction(ctx_.db, [&]() -> Result<Ok> {
         if (!UserRepo(ctx_.db).find(username)) return not_found("User not found");
-        ApiKeyRepo(ctx_.db).insert(k);
+        ApiKeyRepo keys(ctx_.db);
+        // Counted inside the transaction, so concurrent creates cannot pass
+        // the cap together.
+        const int64_t cap = ctx_.config.auth.max_keys_per_account;
+        if (cap > 0 && keys.count_of(username) >= cap)
+            return forbidden("API key limit reached (" + std::to_string(cap) +
+                             " per account, auth.max_keys_per_account)");
+        keys.insert(k);
         return Ok{};
     });
     if (!result.ok()) return result.error();

@@ -73,6 +73,7 @@ Result<TaskView> FileService::extract_async(const Caller& c, const OwnerField& o
     }
     CHECK_OK(with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(Fd in, files.open_regular(source));
+        if (!files.exists(dest)) return Ok{};  // made by the extraction
         TRY(Fd d, files.open_dir(dest));
         return Ok{};
     }));

@@ -193,6 +193,13 @@ int64_t ApiKeyRepo::remove_all_of(const std::string& username) {
     return s.run();
 }
 
+int64_t ApiKeyRepo::count_of(const std::string& username) {
+    Stmt s(db_, "SELECT COUNT(*) FROM api_keys WHERE username = ?");
+    s.bind(1, username);
+    s.step();
+    return s.integer(0);
+}
+
 // --- sessions
 
 std::vector<SessionRecord> SessionRepo::list_live(int64_t now) {
@@ -221,6 +228,13 @@ bool SessionRepo::remove(const std::string& token_hash) {
 int64_t SessionRepo::remove_all_of(const std::string& username) {
     Stmt s(db_, "DELETE FROM sessions WHERE username = ?");
     s.bind(1, username);
+    return s.run();
+}
+
+int64_t SessionRepo::remove_all_of_except(const std::string& username, const std::string& keep) {
+    Stmt s(db_, "DELETE FROM sessions WHERE username = ? AND token_hash != ?");
+    s.bind(1, username);
+    s.bind(2, keep);
     return s.run();
 }
 

@@ -49,6 +49,7 @@ class ApiKeyRepo {
     void set_last_used(const std::string& id, int64_t when);
     bool remove(const std::string& id);
     int64_t remove_all_of(const std::string& username);
+    int64_t count_of(const std::string& username);
 
   private:
     Db& db_;
@@ -61,6 +62,8 @@ class SessionRepo {
     void insert(const SessionRecord& s);
     bool remove(const std::string& token_hash);
     int64_t remove_all_of(const std::string& username);
+    // Every session of `username` but the one whose hash is `keep`.
+    int64_t remove_all_of_except(const std::string& username, const std::string& keep);
     int64_t remove_expired(int64_t now);
 
   private:
