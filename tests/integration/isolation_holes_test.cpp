@@ -11,12 +11,7 @@ namespace {
 
 class IsolationHoles : public ::testing::Test {
   protected:
-    static void SetUpTestSuite() {
-        PanelOptions o = suite_options(
-            {"auth.account_requests_per_minute=30", "auth.max_keys_per_account=3"});
-        o.lift_rate_limit = false;  // the per-token limit stays the contract's 60
-        panel_ = new PanelProcess(o);
-    }
+    static void SetUpTestSuite() { panel_ = new PanelProcess(suite_options()); }
     static void TearDownTestSuite() {
         delete panel_;
         panel_ = nullptr;
@@ -37,9 +32,20 @@ class IsolationHoles : public ::testing::Test {
     static inline PanelProcess* panel_ = nullptr;
 };
 
+// A panel with small account budgets (and the contract's 60 a minute per token).
+class AccountBudgets : public IsolationHoles {
+  protected:
+    static void SetUpTestSuite() {
+        PanelOptions o = suite_options(
+            {"auth.account_requests_per_minute=30", "auth.max_keys_per_account=3"});
+        o.lift_rate_limit = false;
+        panel_ = new PanelProcess(o);
+    }
+};
+
 // Before: each key and session had its own 60 a minute, so N tokens meant
 // N x 60. Now the account's tokens together stop at the ceiling.
-TEST_F(IsolationHoles, AnAccountsKeysAndSessionsShareOneCeiling) {
+TEST_F(AccountBudgets, AnAccountsKeysAndSessionsShareOneCeiling) {
     std::string k1 = panel_->create_user_with_key("ceil");  // 1 request (by its session)
     std::string k2 = secret_of(new_key("ceil", k1));        // 2
     int ok = 2;
@@ -65,7 +71,7 @@ TEST_F(IsolationHoles, AnAccountsKeysAndSessionsShareOneCeiling) {
     EXPECT_EQ(http().get("/api/v1/auth/me", other).status, 200);
 }
 
-TEST_F(IsolationHoles, KeysPerAccountAreCapped) {
+TEST_F(AccountBudgets, KeysPerAccountAreCapped) {
     std::string k1 = panel_->create_user_with_key("keycap");  // key 1 of 3
     secret_of(new_key("keycap", k1));
     secret_of(new_key("keycap", k1));
