@@ -116,7 +116,7 @@ class CronService final : public OwnerCleanup {
     Scheduler scheduler_;
     RunPool pool_;
     std::atomic<bool> started_ = false;
-    RateLimiter runs_now_{60};      // "run now" per job per minute
+    RateLimiter runs_now_{60};     // "run now" per job per minute
     RateLimiter mail_sent_{3600};  // mails per account per hour
 };
 

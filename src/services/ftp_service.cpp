@@ -216,9 +216,10 @@ ServerAccount FtpService::server_row(const FtpAccount& a, bool owner_active) con
     // Checked at every write of the server's accounts: the directory may
     // have been swapped for a link since it was set (by FTP, a cron job).
     if (passes_through_link(ctx_.identity.home_of(a.owner), a.home_rel)) {
-        spdlog::warn("ftp: {}: home {} is or passes through a symbolic link; the account is "
-                     "left out of the FTP server until that is fixed",
-                     a.username, row.homedir);
+        spdlog::warn(
+            "ftp: {}: home {} is or passes through a symbolic link; the account is "
+            "left out of the FTP server until that is fixed",
+            a.username, row.homedir);
         row.enabled = false;
     }
     row.owner_active = owner_active;
@@ -479,9 +480,10 @@ Result<void> FtpService::push_anonymous_sites() {
     std::vector<AnonymousSite> out;
     for (const auto& [domain, owner] : sites) {
         if (passes_through_link(ctx_.identity.home_of(owner), anonymous_rel(domain))) {
-            spdlog::warn("ftp: anonymous site of {} is or passes through a symbolic link; "
-                         "left out until that is fixed",
-                         domain);
+            spdlog::warn(
+                "ftp: anonymous site of {} is or passes through a symbolic link; "
+                "left out until that is fixed",
+                domain);
             continue;
         }
         out.push_back({domain, ctx_.identity.home_of(owner) / anonymous_rel(domain),

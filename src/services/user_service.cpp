@@ -118,7 +118,7 @@ Result<UserRecord> UserService::update(const Caller& caller, const std::string& 
 }
 
 Result<void> UserService::check_current_password(const std::string& username,
-                                                const UserChanges& changes) {
+                                                 const UserChanges& changes) {
     if (!changes.current_password || changes.current_password->empty())
         return validation("current_password is required to change your own password");
     TRY(std::string stored, guarded([&]() -> Result<std::string> {

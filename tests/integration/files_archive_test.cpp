@@ -213,7 +213,8 @@ TEST_F(FilesArchiveTest, LinksResolvingOutThroughOtherLinksAreRemoved) {
     auto root = home("alice") / "chain";
     for (const char* name : {"j", "d1/k"}) {
         auto link = root / name;
-        EXPECT_FALSE(leads_out_of(link, home("alice"))) << name << " leads to " << stdfs::canonical(link);
+        EXPECT_FALSE(leads_out_of(link, home("alice")))
+            << name << " leads to " << stdfs::canonical(link);
         EXPECT_FALSE(stdfs::exists(stdfs::symlink_status(link))) << name << " was kept";
     }
     EXPECT_NE(slurp(root / "j" / "secret.txt"), "bob's");

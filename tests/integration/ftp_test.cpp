@@ -214,9 +214,9 @@ TEST_F(FtpTest, HomesThroughSymlinksAreRefusedAndLeftOut) {
     fs::create_directories(bob_home / "real");
     fs::create_directory_symlink("real", bob_home / "inner-link");  // stays inside, still refused
     for (const std::string& bad : {"inner-link", "inner-link/sub"}) {
-        auto r = http().post("/api/v1/ftp",
-                             {{"username", "linked"}, {"password", kPassword}, {"home_dir", bad}},
-                             bob_);
+        auto r =
+            http().post("/api/v1/ftp",
+                        {{"username", "linked"}, {"password", kPassword}, {"home_dir", bad}}, bob_);
         EXPECT_EQ(r.status, 400) << bad << " " << r.body;
         EXPECT_EQ(r.error(), "home_dir must not be or pass through a symbolic link") << bad;
     }

@@ -36,8 +36,8 @@ class IsolationHoles : public ::testing::Test {
 class AccountBudgets : public IsolationHoles {
   protected:
     static void SetUpTestSuite() {
-        PanelOptions o = suite_options(
-            {"auth.account_requests_per_minute=30", "auth.max_keys_per_account=3"});
+        PanelOptions o =
+            suite_options({"auth.account_requests_per_minute=30", "auth.max_keys_per_account=3"});
         o.lift_rate_limit = false;
         panel_ = new PanelProcess(o);
     }
@@ -102,8 +102,8 @@ TEST_F(IsolationHoles, OwnPasswordChangeNeedsTheCurrentOneAndEndsOtherSessions) 
     auto changed = http().put(
         path, {{"password", "New-Passw0rd-1"}, {"current_password", "Passw0rd-pwd"}}, s1);
     ASSERT_EQ(changed.status, 200) << changed.body;
-    EXPECT_EQ(http().get("/api/v1/auth/me", s1).status, 200);  // the caller's own stays
-    EXPECT_EQ(http().get("/api/v1/auth/me", s2).status, 401);  // the others end
+    EXPECT_EQ(http().get("/api/v1/auth/me", s1).status, 200);   // the caller's own stays
+    EXPECT_EQ(http().get("/api/v1/auth/me", s2).status, 401);   // the others end
     EXPECT_EQ(http().get("/api/v1/auth/me", all).status, 200);  // keys stay (docs/security.md)
     EXPECT_NO_THROW(panel_->login("pwd", "New-Passw0rd-1"));
 
