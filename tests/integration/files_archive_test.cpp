@@ -227,7 +227,8 @@ TEST_F(FilesArchiveTest, LinksResolvingOutThroughOtherLinksAreRemoved) {
 
 // A link that stays inside where it is can lead out from where it is
 // copied or moved to ("a/x -> ../bob" is alice's /bob; at /x it is the
-// homes' bob): the copy and the move drop it.
+// homes' bob): such a link is refused as the thing copied or moved, and
+// removed when it is inside a tree copied or moved.
 TEST_F(FilesArchiveTest, CopiedOrMovedLinksThatWouldLeadOutAreRemoved) {
     auto h = home("alice");
     stdfs::create_directories(h / "bob");  // so the links lead somewhere inside first
@@ -239,12 +240,15 @@ TEST_F(FilesArchiveTest, CopiedOrMovedLinksThatWouldLeadOutAreRemoved) {
     ::lchown((h / "bob").c_str(), uid_of_home(), gid_of_home());
     spit(home("bob") / "secret.txt", "bob's");
 
+    // The link itself copied or moved there: refused, nothing left at /x, /y.
     auto c = post("copy", {{"source", "/lk/x"}, {"destination", "/x"}});
-    EXPECT_EQ(c.status, 200) << c.body;
+    EXPECT_EQ(c.status, 400) << c.body;
     EXPECT_FALSE(leads_out_of(h / "x", h)) << "/x leads to " << stdfs::canonical(h / "x");
+    EXPECT_FALSE(stdfs::exists(stdfs::symlink_status(h / "x")));
     auto m = post("move", {{"source", "/lk/y"}, {"destination", "/y"}});
-    EXPECT_EQ(m.status, 200) << m.body;
+    EXPECT_EQ(m.status, 400) << m.body;
     EXPECT_FALSE(leads_out_of(h / "y", h)) << "/y leads to " << stdfs::canonical(h / "y");
+    EXPECT_TRUE(stdfs::is_symlink(h / "lk" / "y"));  // moved back
     // A directory moved up carries a link that now climbs one level more.
     auto md = post("move", {{"source", "/lk/deep"}, {"destination", "/deep"}});
     EXPECT_EQ(md.status, 200) << md.body;

@@ -325,6 +325,10 @@ Result<void> drop_leaving_at(int root, int dir, const std::string& name, const s
     });
 }
 
+Error link_leads_out(const std::string& rel) {
+    return validation("Symbolic link would lead out of the home from its new place: " + user(rel));
+}
+
 }  // namespace
 
 void log_dropped_links(const std::vector<std::string>& dropped, std::string_view operation) {
@@ -554,9 +558,19 @@ Result<void> ConfinedFs::remove(const std::string& rel) const {
 Result<void> ConfinedFs::rename(const std::string& from, const std::string& to, Overwrite ow,
                                 Progress* progress) const {
     CHECK_OK(move_only(from, to, ow, progress));
+    TRY(auto dst, open_parent(to));
+    // A link moved to where it leads out goes back: the move is refused.
+    struct stat st {};
+    if (::fstatat(dst.first.get(), dst.second.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISLNK(st.st_mode) && leaves_root(root(), to)) {
+        TRY(auto src, open_parent(from));
+        if (::renameat2(dst.first.get(), dst.second.c_str(), src.first.get(), src.second.c_str(),
+                        RENAME_NOREPLACE) != 0)
+            (void)::unlinkat(dst.first.get(), dst.second.c_str(), 0);
+        return link_leads_out(to);
+    }
     // What was moved may hold links that stayed inside where they were and
     // lead out from here.
-    TRY(auto dst, open_parent(to));
     TRY(auto dropped, drop_links_leaving(root(), dst.first.get(), dst.second, to));
     log_dropped_links(dropped, "move");
     return Ok{};
@@ -633,12 +647,14 @@ Result<void> ConfinedFs::copy(const std::string& from, const std::string& to, Ov
         // Links are copied as they are; from their new place some may lead
         // out (checked in the temp tree, before anything is in place).
         const std::string parent = split_parent(to).first;
-        auto dropped = drop_links_leaving(root(), dst.first.get(), tmp,
-                                          parent.empty() ? tmp : parent + "/" + tmp);
-        if (dropped)
-            log_dropped_links(*dropped, "copy");
-        else
+        const std::string tmp_rel = parent.empty() ? tmp : parent + "/" + tmp;
+        auto dropped = drop_links_leaving(root(), dst.first.get(), tmp, tmp_rel);
+        if (!dropped)
             copied = dropped.error();
+        else if (!dropped->empty() && dropped->front() == tmp_rel)
+            copied = link_leads_out(to);  // the copy is that one link: refused
+        else
+            log_dropped_links(*dropped, "copy");
     }
     if (!copied) {
         discard();
