@@ -559,18 +559,9 @@ Result<void> ConfinedFs::rename(const std::string& from, const std::string& to, 
                                 Progress* progress) const {
     CHECK_OK(move_only(from, to, ow, progress));
     TRY(auto dst, open_parent(to));
-    // A link moved to where it leads out goes back: the move is refused.
-    struct stat st {};
-    if (::fstatat(dst.first.get(), dst.second.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-        S_ISLNK(st.st_mode) && leaves_root(root(), to)) {
-        TRY(auto src, open_parent(from));
-        if (::renameat2(dst.first.get(), dst.second.c_str(), src.first.get(), src.second.c_str(),
-                        RENAME_NOREPLACE) != 0)
-            (void)::unlinkat(dst.first.get(), dst.second.c_str(), 0);
-        return link_leads_out(to);
-    }
     // What was moved may hold links that stayed inside where they were and
-    // lead out from here.
+    // lead out from here: removed, the moved link itself included (the bin
+    // moves links too, and a delete must not fail on one).
     TRY(auto dropped, drop_links_leaving(root(), dst.first.get(), dst.second, to));
     log_dropped_links(dropped, "move");
     return Ok{};
