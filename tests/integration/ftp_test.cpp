@@ -213,7 +213,7 @@ TEST_F(FtpTest, HomesThroughSymlinksAreRefusedAndLeftOut) {
     { std::ofstream(eve_home / "eve-secret.txt") << "eve's"; }
     fs::create_directories(bob_home / "real");
     fs::create_directory_symlink("real", bob_home / "inner-link");  // stays inside, still refused
-    for (const std::string& bad : {"inner-link", "inner-link/sub"}) {
+    for (const char* bad : {"inner-link", "inner-link/sub"}) {
         auto r =
             http().post("/api/v1/ftp",
                         {{"username", "linked"}, {"password", kPassword}, {"home_dir", bad}}, bob_);
