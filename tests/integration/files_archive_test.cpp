@@ -237,6 +237,7 @@ TEST_F(FilesArchiveTest, CopiedOrMovedLinksThatWouldLeadOutAreRemoved) {
     stdfs::create_directory_symlink("../bob", h / "lk" / "y");
     stdfs::create_directory_symlink("../../bob", h / "lk" / "deep" / "z");
     chown_tree(h / "lk");
+    ::lchown((h / "lk").c_str(), uid_of_home(), gid_of_home());
     ::lchown((h / "bob").c_str(), uid_of_home(), gid_of_home());
     spit(home("bob") / "secret.txt", "bob's");
 
