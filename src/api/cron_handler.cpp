@@ -104,6 +104,12 @@ Response delete_cronjob(Services& s, const Request& r) {
 
 Response run_cronjob(Services& s, const Request& r) {
     auto started = s.cron->run_now(*r.caller, r.param("id"));
+    if (!started && started.error().code == Code::rate_limited) {
+        Response refused = error_response(started.error());
+        // The limit's window is one minute: by then there is room again.
+        refused.headers.emplace_back("Retry-After", "60");
+        return refused;
+    }
     return respond(
         started,
         [](const StartedRun& run) {

@@ -35,6 +35,7 @@ Response update_user(Services& s, const Request& r) {
     UserChanges c;
     TRY_OR_RESPOND(c.email, f.string("email"));
     TRY_OR_RESPOND(c.password, f.string("password"));
+    TRY_OR_RESPOND(c.current_password, f.string("current_password"));
     TRY_OR_RESPOND(c.role, f.string("role"));
     TRY_OR_RESPOND(c.package, f.string("package"));
     return respond(s.users.update(*r.caller, r.param("username"), c), encoder(s));

@@ -41,6 +41,11 @@ struct AuthConfig {
     int64_t session_ttl_s = 86400;
     int64_t login_attempts_per_ip_per_minute = 20;
     int64_t failures_before_slowdown = 3;
+    // All of one account's keys and sessions together (each token also has
+    // rate_limit.requests_per_minute); 0 = no ceiling.
+    int64_t account_requests_per_minute = 600;
+    // API keys one account may hold (403 beyond); 0 = no cap.
+    int64_t max_keys_per_account = 50;
 };
 
 struct RateLimitConfig {
@@ -129,6 +134,10 @@ struct CronConfig {  // issue 6
     // Runs at the same time; more wait their turn.
     int64_t max_parallel_runs = 32;
     int64_t max_command_bytes = 4096;
+    // Abuse bounds (0 = none): "run now" per job per minute (429 beyond),
+    // report mails per account per hour (dropped beyond, logged).
+    int64_t run_now_per_job_per_minute = 6;
+    int64_t mail_per_account_per_hour = 60;
     // e.g. "Europe/Berlin"; empty: the system's zone.
     std::string timezone;
 };

@@ -157,6 +157,19 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
                      {"X-RateLimit-Remaining", "unlimited"},
                      {"X-RateLimit-Reset", "0"}};
     }
+    // Every token of an account also counts against the account's ceiling,
+    // so more keys (or unlimited ones) or sessions do not mean more calls.
+    if (!a.rejection) {
+        RateDecision d = limiter_.hit_account(a.auth->caller.username,
+                                              config_.auth.account_requests_per_minute, now);
+        if (!d.allowed) {
+            a.rejection = error_response(
+                {Code::rate_limited, "Account rate limit exceeded (" + std::to_string(d.limit) +
+                                         " requests per minute across all its keys and sessions)"});
+            a.rejection->headers.emplace_back(
+                "Retry-After", std::to_string(std::max<int64_t>(1, d.reset_at - now)));
+        }
+    }
     if (!a.rejection && !scopes_allow(a.auth->caller.scopes, a.route->area, is_read(method))) {
         a.rejection = error_response(
             forbidden("API key is not scoped for '" + std::string(a.route->area) + "'"));

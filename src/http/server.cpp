@@ -23,6 +23,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "base/secrets.h"
+#include "http/access_log.h"
 #include "http/json_io.h"
 
 namespace wsp {
@@ -552,7 +553,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
             head_request = header.method() == http::verb::head;
             keep_alive = header.keep_alive();
             method_text = std::string(header.method_string());
-            path_text = std::string(header.target().substr(0, header.target().find('?')));
+            path_text = loggable_target(header.target());
             Admission admission = dispatcher_.admit(header.method(), header.target(),
                                                     header[http::field::authorization], peer,
                                                     header[http::field::accept_encoding]);

@@ -79,6 +79,12 @@ Result<CreatedApiKey> ApiKeyService::insert(const std::string& username, const N
     k.expires_at = input.expires_in_days ? k.created_at + input.expires_in_days * 86400 : 0;
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<Ok> {
         if (!UserRepo::find(tx, username)) return not_found("User not found");
+        // Counted inside the transaction, so concurrent creates cannot pass
+        // the cap together.
+        const int64_t cap = ctx_.config.auth.max_keys_per_account;
+        if (cap > 0 && ApiKeyRepo::count_of(tx, username) >= cap)
+            return forbidden("API key limit reached (" + std::to_string(cap) +
+                             " per account, auth.max_keys_per_account)");
         ApiKeyRepo::insert(tx, k);
         return Ok{};
     });

@@ -116,6 +116,13 @@ void AuthIndex::remove_session(const std::string& token_hash) {
     sessions_.erase(token_hash);
 }
 
+void AuthIndex::remove_sessions_of(const std::string& username, const std::string& keep) {
+    std::unique_lock lock(mutex_);
+    std::erase_if(sessions_, [&](const auto& kv) {
+        return kv.second.username == username && kv.first != keep;
+    });
+}
+
 size_t AuthIndex::remove_expired_sessions(int64_t now) {
     std::unique_lock lock(mutex_);
     return std::erase_if(sessions_, [&](const auto& kv) { return kv.second.expires_at <= now; });
@@ -146,6 +153,7 @@ Result<Authenticated> AuthIndex::authenticate(const std::string& token,
             return unauthorized("Invalid or expired session");
         out.caller.username = it->second.username;
         out.caller.scopes = {"all"};
+        out.caller.session_hash = hash;
         out.limit_client = "s:" + hash.substr(0, 32);
     }
     auto user = users_.find(out.caller.username);

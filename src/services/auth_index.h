@@ -41,6 +41,8 @@ class AuthIndex {
     void remove_key(const std::string& id);
     void put_session(const SessionRecord& session);
     void remove_session(const std::string& token_hash);
+    // Every session of `username` except the one whose hash is `keep`.
+    void remove_sessions_of(const std::string& username, const std::string& keep);
     // Forgets sessions that expired at or before `now` (housekeeping, so
     // sessions that simply run out do not accumulate); returns how many.
     size_t remove_expired_sessions(int64_t now);

@@ -14,6 +14,7 @@ struct Caller {
     std::string role;                 // "admin" | "user"
     std::vector<std::string> scopes;  // a session has {"all"}
     std::string key_id;               // empty for a session
+    std::string session_hash;         // the session token's hash; empty for a key
 
     bool is_admin() const { return role == "admin"; }
 };

@@ -274,6 +274,14 @@ Result<StartedRun> CronService::run_now(const Caller& caller, const std::string&
         return owner_active(tx, job.owner);
     }));
     if (!active) return conflict("The job's owner is suspended; its jobs do not run");
+    // Each run can mail its output and costs a process: bounded per job.
+    if (const int64_t cap = ctx_.config.cron.run_now_per_job_per_minute; cap > 0) {
+        const int64_t now = now_unix();
+        runs_now_.sweep(now);
+        if (!runs_now_.hit(std::to_string(job.id), cap, now).allowed)
+            return Error{Code::rate_limited, "Run-now limit reached (" + std::to_string(cap) +
+                                                 " per minute for a job); try again later"};
+    }
     {
         std::lock_guard lock(mutex_);
         if (running_.count(job.id)) return conflict("Cron job is already running");
@@ -469,14 +477,29 @@ void CronService::send_reports(const CronJobRecord& job, const CronRunRecord& ru
     body += run.truncated ? "Output (the end of it):\n" : "Output:\n";
     body += run.output.empty() ? "(none)\n" : run.output;
 
-    if (!job.email_on_complete.empty()) mailer_->enqueue({job.email_on_complete, subject, body});
+    // Mail can go to any address: a per-account budget keeps the panel
+    // from being a spam relay. Beyond it, reports are dropped (logged).
+    auto send = [&](const std::string& to) {
+        const int64_t cap = ctx_.config.cron.mail_per_account_per_hour;
+        if (cap > 0) {
+            const int64_t now = now_unix();
+            mail_sent_.sweep(now);
+            if (!mail_sent_.hit(job.owner, cap, now).allowed) {
+                spdlog::warn("cron: job {}: mail to {} dropped: {} reached its {} mails an hour",
+                             job.id, to, job.owner, cap);
+                return;
+            }
+        }
+        mailer_->enqueue({to, subject, body});
+    };
+    if (!job.email_on_complete.empty()) send(job.email_on_complete);
     if (job.email_on_error && !run.ok) {
         auto user = ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<UserRecord>> {
             return UserRepo::find(tx, job.owner);
         });
         if (user.ok() && *user && valid_email((*user)->email) &&
             (*user)->email != job.email_on_complete)
-            mailer_->enqueue({(*user)->email, subject, body});
+            send((*user)->email);
     }
 }
 

@@ -22,6 +22,7 @@
 #include "services/caller.h"
 #include "services/owner_cleanup.h"
 #include "services/panel.h"
+#include "services/rate_limiter.h"
 #include "store/cron_repo.h"
 
 namespace wsp {
@@ -127,6 +128,8 @@ class CronService final : public OwnerCleanup {
     Scheduler scheduler_;
     RunPool pool_;
     std::atomic<bool> started_ = false;
+    RateLimiter runs_now_{60};     // "run now" per job per minute
+    RateLimiter mail_sent_{3600};  // mails per account per hour
 };
 
 }  // namespace wsp

@@ -69,6 +69,7 @@ Result<TaskView> FileService::extract_async(const Caller& c, const OwnerField& o
     }
     CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(UniqueFd in, files.open_regular(source));
+        if (!files.exists(dest)) return Ok{};  // made by the extraction
         TRY(UniqueFd d, files.open_dir(dest));
         return Ok{};
     }));

@@ -1,6 +1,9 @@
 #include "services/ftp_service.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -12,6 +15,7 @@
 #include "services/limits.h"
 #include "store/account_repos.h"
 #include "store/ftp_repo.h"
+#include "system/confined.h"
 
 namespace wsp {
 namespace {
@@ -23,6 +27,27 @@ constexpr int64_t kMaxQuotaMb = 1024LL * 1024 * 1024;  // 1 PB: anything above i
 // The anonymous directory of a domain, relative to its owner's home.
 std::string anonymous_rel(const std::string& domain) {
     return "web/" + domain + "/pub";
+}
+
+// Whether `rel` beneath `home` is, or passes through, a symbolic link (a
+// missing part is not: it is created later without following anything).
+// ProFTPD chroots by path and would follow such a link anywhere, into
+// another account's home included, so such a home is never given to it.
+bool passes_through_link(const std::filesystem::path& home, const std::filesystem::path& rel) {
+    int fd = ::open(home.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return errno == ELOOP || errno == ENOTDIR;
+    UniqueFd cur(fd);
+    for (const auto& part : rel) {
+        const std::string name = part.string();
+        if (name.empty() || name == "." || name == "/") continue;
+        struct stat st {};
+        if (::fstatat(cur.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
+        if (S_ISLNK(st.st_mode)) return true;
+        int next = ::openat(cur.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) return false;
+        cur = UniqueFd(next);
+    }
+    return false;
 }
 
 Result<std::string> validate_ftp_name(const std::string& name) {
@@ -80,6 +105,15 @@ ServerAccount FtpService::server_row(const FtpAccount& a, bool owner_active) con
     row.homedir = home_of(a).string();
     row.owner = a.owner;
     row.enabled = a.enabled;
+    // Checked at every write of the server's accounts: the directory may
+    // have been swapped for a link since it was set (by FTP, a cron job).
+    if (passes_through_link(ctx_.identity.home_of(a.owner), a.home_rel)) {
+        spdlog::warn(
+            "ftp: {}: home {} is or passes through a symbolic link; the account is "
+            "left out of the FTP server until that is fixed",
+            a.username, row.homedir);
+        row.enabled = false;
+    }
     row.owner_active = owner_active;
     row.read_only = a.read_only;
     row.quota_mb = a.quota_mb;
@@ -114,6 +148,8 @@ Result<std::string> FtpService::resolve_home(const std::string& owner, const std
         clean /= part;
     }
     if (clean.empty()) return std::string();
+    if (passes_through_link(home, clean))
+        return validation("home_dir must not be or pass through a symbolic link");
     if (!ctx_.identity.make_dirs(owner, clean).ok()) return outside;
     return clean.string();
 }
@@ -333,9 +369,17 @@ Result<void> FtpService::push_anonymous_sites() {
                 return FtpRepo::anonymous_sites(tx);
             }));
     std::vector<AnonymousSite> out;
-    for (const auto& [domain, owner] : sites)
+    for (const auto& [domain, owner] : sites) {
+        if (passes_through_link(ctx_.identity.home_of(owner), anonymous_rel(domain))) {
+            spdlog::warn(
+                "ftp: anonymous site of {} is or passes through a symbolic link; "
+                "left out until that is fixed",
+                domain);
+            continue;
+        }
         out.push_back({domain, ctx_.identity.home_of(owner) / anonymous_rel(domain),
                        ctx_.identity.uid_of(owner), ctx_.identity.gid_of(owner)});
+    }
     return server_->set_anonymous(std::move(out));
 }
 

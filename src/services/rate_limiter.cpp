@@ -19,6 +19,12 @@ RateDecision RateLimiter::hit(const std::string& client, int64_t limit, int64_t 
     return d;
 }
 
+RateDecision RateLimiter::hit_account(const std::string& account, int64_t limit, int64_t now) {
+    if (limit <= 0) return RateDecision{};
+    // "a:" cannot clash with the tokens' ids ("k:", "s:") or login IPs.
+    return hit("a:" + account, limit, now);
+}
+
 void RateLimiter::sweep(int64_t now) {
     std::lock_guard lock(mutex_);
     std::erase_if(windows_, [&](const auto& kv) { return now >= kv.second.start + window_; });

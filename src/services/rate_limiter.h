@@ -23,6 +23,11 @@ class RateLimiter {
     // Counts one request of `client` against `limit` per window.
     RateDecision hit(const std::string& client, int64_t limit, int64_t now);
 
+    // Counts one request of any token of `account` against the account's
+    // ceiling per window (`limit` 0: no ceiling, always allowed). Its own
+    // windows, apart from the tokens'.
+    RateDecision hit_account(const std::string& account, int64_t limit, int64_t now);
+
     // Drops windows that closed before `now`, so the map stays small.
     void sweep(int64_t now);
 

@@ -80,6 +80,10 @@ Result<UserRecord> UserService::update(const Caller& caller, const std::string& 
     }
     std::optional<std::string> new_hash;
     if (changes.password) {
+        // One's own password needs the current one: a key scoped "users"
+        // (or a stolen session) must not be able to turn itself into a
+        // login. An admin resetting another account's password needs none.
+        if (caller.username == username) CHECK_OK(check_current_password(username, changes));
         TRY(std::string password, validate_password(*changes.password));
         TRY(new_hash, hash_password(password));
     }
@@ -101,12 +105,30 @@ Result<UserRecord> UserService::update(const Caller& caller, const std::string& 
         }
         user->updated_at = now_unix();
         UserRepo::update(tx, *user);
+        // A new password ends the account's other sessions (the caller's
+        // own stays); API keys stay (docs/security.md).
+        if (new_hash) SessionRepo::remove_all_of_except(tx, username, caller.session_hash);
         return *user;
     });
     if (!result.ok()) return result;
     ctx_.index.put_user(*result);
+    if (new_hash) ctx_.index.remove_sessions_of(username, caller.session_hash);
     for (const auto& listener : account_listeners_) listener(*result);
     return result;
+}
+
+Result<void> UserService::check_current_password(const std::string& username,
+                                                 const UserChanges& changes) {
+    if (!changes.current_password || changes.current_password->empty())
+        return validation("current_password is required to change your own password");
+    TRY(std::string stored, ctx_.db.read([&](const ReadTx& tx) -> Result<std::string> {
+            auto user = UserRepo::find(tx, username);
+            if (!user) return not_found("User not found");
+            return user->password_hash;
+        }));
+    if (!verify_password(*changes.current_password, stored))
+        return forbidden("Current password is incorrect");
+    return Ok{};
 }
 
 Result<UserRecord> UserService::set_status(const Caller& caller, const std::string& username,

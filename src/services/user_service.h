@@ -25,6 +25,8 @@ struct NewUser {
 struct UserChanges {
     std::optional<std::string> email;
     std::optional<std::string> password;
+    // Required with `password` when an account changes its own password.
+    std::optional<std::string> current_password;
     std::optional<std::string> role;
     std::optional<std::string> package;
 };
@@ -70,6 +72,7 @@ class UserService {
 
   private:
     Result<void> ensure_not_last_admin(const ReadTx& tx, const UserRecord& user);
+    Result<void> check_current_password(const std::string& username, const UserChanges& changes);
 
     PanelContext& ctx_;
     std::vector<OwnerCleanup*> cleanups_;

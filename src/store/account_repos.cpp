@@ -200,6 +200,13 @@ int64_t ApiKeyRepo::remove_all_of(WriteTx& tx, const std::string& username) {
     return s.run();
 }
 
+int64_t ApiKeyRepo::count_of(const ReadTx& tx, const std::string& username) {
+    Stmt s(tx, "SELECT COUNT(*) FROM api_keys WHERE username = ?");
+    s.bind(1, username);
+    s.step();
+    return s.integer(0);
+}
+
 // --- sessions
 
 std::vector<SessionRecord> SessionRepo::list_live(const ReadTx& tx, int64_t now) {
@@ -228,6 +235,14 @@ bool SessionRepo::remove(WriteTx& tx, const std::string& token_hash) {
 int64_t SessionRepo::remove_all_of(WriteTx& tx, const std::string& username) {
     Stmt s(tx, "DELETE FROM sessions WHERE username = ?");
     s.bind(1, username);
+    return s.run();
+}
+
+int64_t SessionRepo::remove_all_of_except(WriteTx& tx, const std::string& username,
+                                          const std::string& keep) {
+    Stmt s(tx, "DELETE FROM sessions WHERE username = ? AND token_hash != ?");
+    s.bind(1, username);
+    s.bind(2, keep);
     return s.run();
 }
 

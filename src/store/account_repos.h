@@ -44,6 +44,7 @@ class ApiKeyRepo {
     static void set_last_used(WriteTx& tx, const std::string& id, int64_t when);
     static bool remove(WriteTx& tx, const std::string& id);
     static int64_t remove_all_of(WriteTx& tx, const std::string& username);
+    static int64_t count_of(const ReadTx& tx, const std::string& username);
 };
 
 class SessionRepo {
@@ -52,6 +53,9 @@ class SessionRepo {
     static void insert(WriteTx& tx, const SessionRecord& s);
     static bool remove(WriteTx& tx, const std::string& token_hash);
     static int64_t remove_all_of(WriteTx& tx, const std::string& username);
+    // Every session of `username` but the one whose hash is `keep`.
+    static int64_t remove_all_of_except(WriteTx& tx, const std::string& username,
+                                        const std::string& keep);
     static int64_t remove_expired(WriteTx& tx, int64_t now);
 };
 

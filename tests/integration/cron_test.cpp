@@ -688,6 +688,42 @@ TEST(CronMail, SmtpDownNeitherBreaksNorDelaysTheJob) {
     EXPECT_NE(panel.log().find("not sent"), std::string::npos) << "the mail failure is not logged";
 }
 
+// Issue 14: "run now" could be repeated without bound, and each run could
+// mail any address. Runs now are capped per job per minute (429 with
+// Retry-After), report mails per account per hour (the rest dropped, logged).
+TEST(CronAbuse, RunNowAndReportMailsAreBounded) {
+    SmtpServer smtp;
+    PanelProcess panel(PanelOptions{
+        .config = {"mail.smtp_url=" + smtp.url(), "mail.from=panel@example.com",
+                   "cron.run_now_per_job_per_minute=3", "cron.mail_per_account_per_hour=2"}});
+    std::string key = panel.create_user_with_key("spammer");
+    auto body = job("noisy", "echo bulk");
+    body["email_on_complete"] = "victim@example.com";
+    auto r = panel.http().post("/api/v1/cronjobs", body, key);
+    ASSERT_EQ(r.status, 201) << r.body;
+    const int64_t id = id_of(r);
+    for (int i = 0; i < 3; ++i) {
+        auto run = panel.http().post(path_of(id, "/run"), json::object{}, key);
+        ASSERT_EQ(run.status, 202) << i << ": " << run.body;
+        ASSERT_FALSE(wait_for_run(panel.http(), key, id).empty());
+    }
+    auto fourth = panel.http().post(path_of(id, "/run"), json::object{}, key);
+    EXPECT_EQ(fourth.status, 429) << fourth.body;
+    EXPECT_NE(fourth.error().find("Run-now limit reached (3"), std::string::npos) << fourth.body;
+    EXPECT_FALSE(fourth.header("retry-after").empty());
+    // Another job of the account has its own budget.
+    auto other = panel.http().post("/api/v1/cronjobs", job("quiet", "true"), key);
+    ASSERT_EQ(other.status, 201) << other.body;
+    EXPECT_EQ(panel.http().post(path_of(id_of(other), "/run"), json::object{}, key).status, 202);
+    wait_for_run(panel.http(), key, id_of(other));
+
+    // Three runs finished, two mails at most for this account this hour.
+    for (int i = 0; i < 50 && smtp.mails().size() < 2; ++i) std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(1s);  // a third mail, if one were coming, would be here by now
+    EXPECT_EQ(smtp.mails().size(), 2u);
+    EXPECT_NE(panel.log().find("reached its 2 mails an hour"), std::string::npos);
+}
+
 TEST(CronZone, SchedulesFollowTheConfiguredZone) {
     PanelProcess panel(PanelOptions{.config = {"cron.timezone=Asia/Bangkok"}});
     auto r =

@@ -191,6 +191,91 @@ TEST_F(FilesArchiveTest, SymlinksOutAreDroppedAndNeverWalkedThrough) {
     expect_nothing_escaped(d4);
 }
 
+// Where a link leads once every link on its way is followed: inside
+// alice's home or not (a dangling link leads nowhere and counts as inside).
+bool leads_out_of(const stdfs::path& link, const stdfs::path& home) {
+    std::error_code ec;
+    auto real = stdfs::canonical(link, ec);
+    if (ec) return false;
+    auto home_real = stdfs::canonical(home);
+    auto rel = real.lexically_relative(home_real);
+    return rel.empty() || *rel.begin() == "..";
+}
+
+// Issue 14: a link whose text stays inside ("d1/d2/l1/../../bob") but which
+// climbs out through another link ("l1 -> ../..") must not survive.
+TEST_F(FilesArchiveTest, LinksResolvingOutThroughOtherLinksAreRemoved) {
+    auto bob_secret = home("bob") / "secret.txt";
+    spit(bob_secret, "bob's");
+    std::string dest = fresh_dir("chain");
+    auto r = extract("link_chain.tar", dest);
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto root = home("alice") / "chain";
+    for (const char* name : {"j", "d1/k"}) {
+        auto link = root / name;
+        EXPECT_FALSE(leads_out_of(link, home("alice")))
+            << name << " leads to " << stdfs::canonical(link);
+        EXPECT_FALSE(stdfs::exists(stdfs::symlink_status(link))) << name << " was kept";
+    }
+    EXPECT_NE(slurp(root / "j" / "secret.txt"), "bob's");
+    // Links that stay inside are kept.
+    EXPECT_TRUE(stdfs::is_symlink(root / "ok"));
+    EXPECT_EQ(slurp(root / "ok"), "real");
+    EXPECT_TRUE(stdfs::is_symlink(root / "d1" / "d2" / "l1"));
+    expect_nothing_escaped(dest);
+}
+
+// A link that stays inside where it is can lead out from where it is
+// copied or moved to ("a/x -> ../bob" is alice's /bob; at /x it is the
+// homes' bob): such a link is refused as the thing copied or moved, and
+// removed when it is inside a tree copied or moved.
+TEST_F(FilesArchiveTest, CopiedOrMovedLinksThatWouldLeadOutAreRemoved) {
+    auto h = home("alice");
+    stdfs::create_directories(h / "bob");  // so the links lead somewhere inside first
+    stdfs::create_directories(h / "lk" / "deep");
+    stdfs::create_directory_symlink("../bob", h / "lk" / "x");
+    stdfs::create_directory_symlink("../bob", h / "lk" / "y");
+    stdfs::create_directory_symlink("../../bob", h / "lk" / "deep" / "z");
+    chown_tree(h / "lk");
+    ::lchown((h / "lk").c_str(), uid_of_home(), gid_of_home());
+    ::lchown((h / "bob").c_str(), uid_of_home(), gid_of_home());
+    spit(home("bob") / "secret.txt", "bob's");
+
+    // The link itself copied there: refused; moved there: removed. Nothing
+    // is left at /x or /y that leads out.
+    auto c = post("copy", {{"source", "/lk/x"}, {"destination", "/x"}});
+    EXPECT_EQ(c.status, 400) << c.body;
+    EXPECT_FALSE(leads_out_of(h / "x", h)) << "/x leads to " << stdfs::canonical(h / "x");
+    EXPECT_FALSE(stdfs::exists(stdfs::symlink_status(h / "x")));
+    auto m = post("move", {{"source", "/lk/y"}, {"destination", "/y"}});
+    EXPECT_EQ(m.status, 200) << m.body;
+    EXPECT_FALSE(leads_out_of(h / "y", h)) << "/y leads to " << stdfs::canonical(h / "y");
+    EXPECT_FALSE(stdfs::exists(stdfs::symlink_status(h / "y")));
+    // A directory moved up carries a link that now climbs one level more.
+    auto md = post("move", {{"source", "/lk/deep"}, {"destination", "/deep"}});
+    EXPECT_EQ(md.status, 200) << md.body;
+    EXPECT_FALSE(leads_out_of(h / "deep" / "z", h))
+        << "/deep/z leads to " << stdfs::canonical(h / "deep" / "z");
+    EXPECT_TRUE(stdfs::is_directory(h / "deep"));
+    expect_canary_untouched();
+}
+
+// Issue 14: like `unzip -d`, a destination that does not exist is made;
+// a failed extraction leaves none of it behind.
+TEST_F(FilesArchiveTest, ExtractMakesAMissingDestination) {
+    ASSERT_EQ(post("mkdir", {{"path", "/mksrc"}}).status, 200);
+    ASSERT_EQ(post("write", {{"path", "/mksrc/a.txt"}, {"content", "a"}}).status, 200);
+    ASSERT_EQ(post("compress", {{"paths", {"/mksrc/a.txt"}}, {"archive", "/mksrc/a.zip"}}).status,
+              200);
+    auto r = post("extract", {{"archive", "/mksrc/a.zip"}, {"destination", "/made/by/extract"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(slurp(home("alice") / "made" / "by" / "extract" / "a.txt"), "a");
+
+    auto bad = extract("zipslip.zip", "/notmade/x");
+    EXPECT_EQ(bad.status, 400) << bad.body;
+    EXPECT_FALSE(stdfs::exists(home("alice") / "notmade"));
+}
+
 TEST_F(FilesArchiveTest, NoDevicesNoSetuidNoHardLinks) {
     std::string d1 = fresh_dir("dev");
     ASSERT_EQ(extract("devices.tar", d1).status, 200);

@@ -65,6 +65,17 @@ tar("links_kept_and_dropped.tar", [
     special("d/bad", tarfile.SYMTYPE, linkname="../../escape"),
     special("d/abs", tarfile.SYMTYPE, linkname="/etc/passwd"),
 ])
+# Links whose text stays inside but which resolve out through another link
+# (issue 14): "l1" leads back to the extraction's root, and "j" climbs from
+# there, so extracted into /chain, "j" would be <homes>/bob. "k" is the same
+# with the link-inside-link one level deeper; "ok" is a plain link inside.
+tar("link_chain.tar", [
+    special("d1/d2/l1", tarfile.SYMTYPE, linkname="../.."),
+    special("j", tarfile.SYMTYPE, linkname="d1/d2/l1/../../bob"),
+    special("d1/k", tarfile.SYMTYPE, linkname="d2/l1/../../../bob"),
+    file("d1/d2/real.txt", b"real"),
+    special("ok", tarfile.SYMTYPE, linkname="d1/d2/real.txt"),
+])
 tar("hardlink_out.tar", [special("h", tarfile.LNKTYPE, linkname=canary + "/canary.txt")])
 tar("hardlink_climb.tar", [special("h", tarfile.LNKTYPE, linkname="../../canary.txt")])
 tar("hardlink_inside.tar", [file("orig.txt", b"orig"),

@@ -212,7 +212,9 @@ TEST_F(FoundationShapes, UserReadsAndUpdatesItself) {
     auto email = http().put("/api/v1/users/selfie", {{"email", "me@example.org"}}, key);
     ASSERT_EQ(email.status, 200) << email.body;
     EXPECT_EQ(object_of(email)["email"], "me@example.org");
-    auto pw = http().put("/api/v1/users/selfie", {{"password", "Selfie-Passw0rd"}}, key);
+    auto pw =
+        http().put("/api/v1/users/selfie",
+                   {{"password", "Selfie-Passw0rd"}, {"current_password", "Passw0rd-selfie"}}, key);
     EXPECT_EQ(pw.status, 200) << pw.body;
     EXPECT_NO_THROW(panel_->login("selfie", "Selfie-Passw0rd"));
     expect_envelope(http().put("/api/v1/users/selfie", {{"role", "admin"}}, key), 403, "FORBIDDEN");

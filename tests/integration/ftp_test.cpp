@@ -203,6 +203,67 @@ TEST_F(FtpTest, HomeDirOutsideTheHomeIsRefused) {
     EXPECT_EQ(http().get("/api/v1/ftp/bob_badhome", bob_).status, 404);
 }
 
+// Issue 14: a home that is, or passes through, a symbolic link is refused
+// when set (naming home_dir), and an account whose home became one later
+// (a cron job can make links) is left out of the server at the next write:
+// ProFTPD chroots by path and would follow it into another home.
+TEST_F(FtpTest, HomesThroughSymlinksAreRefusedAndLeftOut) {
+    const fs::path bob_home = panel_->data_dir() / "home" / "bob";
+    const fs::path eve_home = panel_->data_dir() / "home" / "eve";
+    { std::ofstream(eve_home / "eve-secret.txt") << "eve's"; }
+    fs::create_directories(bob_home / "real");
+    fs::create_directory_symlink("real", bob_home / "inner-link");  // stays inside, still refused
+    for (const char* bad : {"inner-link", "inner-link/sub"}) {
+        auto r =
+            http().post("/api/v1/ftp",
+                        {{"username", "linked"}, {"password", kPassword}, {"home_dir", bad}}, bob_);
+        EXPECT_EQ(r.status, 400) << bad << " " << r.body;
+        EXPECT_EQ(r.error(), "home_dir must not be or pass through a symbolic link") << bad;
+    }
+    const auto user = make_account("swapped", {{"home_dir", "swapped"}});
+    auto put = http().put("/api/v1/ftp/" + user, {{"home_dir", "inner-link"}}, bob_);
+    EXPECT_EQ(put.status, 400) << put.body;
+    EXPECT_EQ(put.error(), "home_dir must not be or pass through a symbolic link");
+    ASSERT_EQ(login(user, kPassword), 0);
+
+    // The home becomes a link to eve's home; the next write leaves it out.
+    fs::remove(bob_home / "swapped");
+    fs::create_directory_symlink(eve_home, bob_home / "swapped");
+    ASSERT_EQ(http().put("/api/v1/ftp/" + user, {{"quota_mb", 0}}, bob_).status, 200);
+    std::string out;
+    EXPECT_NE(curl(user, kPassword, {"--list-only", url()}, &out), 0) << out;
+    EXPECT_EQ(out.find("eve-secret.txt"), std::string::npos) << out;
+    EXPECT_NE(panel_->log().find("passes through a symbolic link"), std::string::npos);
+    // Put back as a directory, the next write lets it in again.
+    fs::remove(bob_home / "swapped");
+    fs::create_directories(bob_home / "swapped");
+    ASSERT_EQ(http().put("/api/v1/ftp/" + user, {{"quota_mb", 0}}, bob_).status, 200);
+    EXPECT_EQ(login(user, kPassword), 0);
+    ASSERT_EQ(http().del("/api/v1/ftp/" + user, bob_).status, 200);
+}
+
+// The same for a domain's anonymous directory.
+TEST_F(FtpTest, AnonymousDirectoryThroughASymlinkIsLeftOut) {
+    const fs::path eve_home = panel_->data_dir() / "home" / "eve";
+    { std::ofstream(eve_home / "eve-secret.txt") << "eve's"; }
+    ASSERT_EQ(http().post("/api/v1/domains", {{"domain", "bob-swap.example"}}, bob_).status, 201);
+    auto on = http().put("/api/v1/ftp/bob-swap.example/anonymous", {{"enabled", true}}, bob_);
+    ASSERT_EQ(on.status, 200) << on.body;
+    const fs::path dir(std::string(on.json().at("directory").as_string()));
+    fs::remove_all(dir);
+    fs::create_directory_symlink(eve_home, dir);
+    on = http().put("/api/v1/ftp/bob-swap.example/anonymous", {{"enabled", true}}, bob_);
+    ASSERT_EQ(on.status, 200) << on.body;
+    wait_running(true);
+    auto session = anonymous_session("bob-swap.example");
+    EXPECT_EQ(session.find("eve-secret.txt"), std::string::npos) << session;
+    fs::remove(dir);
+    fs::create_directories(dir);
+    ASSERT_EQ(
+        http().put("/api/v1/ftp/bob-swap.example/anonymous", {{"enabled", false}}, bob_).status,
+        200);
+}
+
 TEST_F(FtpTest, DisabledAndToggle) {
     const auto user = make_account("toggler");
     EXPECT_EQ(login(user, kPassword), 0);

@@ -102,5 +102,17 @@ TEST(RateLimiter, ExactlyLimitAllowedAcrossThreads) {
     EXPECT_EQ(min_remaining.load(), 0);
 }
 
+// The account ceiling has windows of its own: an account named like a
+// token id does not share its window, and 0 means no ceiling.
+TEST(RateLimiter, AccountCeilingIsSeparateAndZeroMeansNone) {
+    RateLimiter limiter;
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.hit_account("alice", 3, 100).allowed);
+    EXPECT_FALSE(limiter.hit_account("alice", 3, 100).allowed);
+    EXPECT_TRUE(limiter.hit("alice", 3, 100).allowed);  // a client id, not the account
+    EXPECT_TRUE(limiter.hit_account("bob", 3, 100).allowed);
+    for (int i = 0; i < 10; ++i) EXPECT_TRUE(limiter.hit_account("alice", 0, 100).allowed);
+    EXPECT_TRUE(limiter.hit_account("alice", 3, 160).allowed);  // the next window
+}
+
 }  // namespace
 }  // namespace wsp

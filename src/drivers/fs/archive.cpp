@@ -230,7 +230,10 @@ Result<std::string> entry_path(const char* raw) {
 }
 
 // A symlink target is kept only when, read from the link's directory, it
-// stays inside the extracted tree.
+// stays inside the extracted tree, and all its ".." come first: "a/.."
+// is not "." when `a` is itself a link, so a ".." after a name could climb
+// out through another link however the text counts. (extract() also
+// resolves every link at the end, in the kernel.)
 bool link_stays_inside(const std::string& link_rel, const std::string& target) {
     if (target.empty() || target.front() == '/') return false;
     int depth = 0;
@@ -242,6 +245,7 @@ bool link_stays_inside(const std::string& link_rel, const std::string& target) {
         i = j + 1;
     }
     size_t start = 0;
+    bool named = false;
     while (start <= target.size()) {
         size_t end = target.find('/', start);
         if (end == std::string::npos) end = target.size();
@@ -249,8 +253,9 @@ bool link_stays_inside(const std::string& link_rel, const std::string& target) {
         start = end + 1;
         if (seg.empty() || seg == ".") continue;
         if (seg == "..") {
-            if (--depth < 0) return false;
+            if (named || --depth < 0) return false;
         } else {
+            named = true;
             ++depth;
         }
     }
@@ -534,10 +539,42 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
     return built;
 }
 
+namespace {
+
+// The first directory of `destination` that does not exist ("" if all do).
+std::string first_missing(const ConfinedFs& files, const std::string& destination) {
+    for (size_t end = 0; end != std::string::npos;) {
+        end = destination.find('/', end + 1);
+        std::string prefix = destination.substr(0, end);
+        if (!files.exists(prefix)) return prefix;
+    }
+    return {};
+}
+
+Result<void> extract_opened(const ConfinedFs& files, UniqueFd in, const std::string& archive,
+                            const std::string& destination, Overwrite ow,
+                            const ExtractLimits& limits, Progress* progress);
+
+}  // namespace
+
 Result<void> extract(const ConfinedFs& files, const std::string& archive,
                      const std::string& destination, Overwrite ow, const ExtractLimits& limits,
                      Progress* progress) {
     TRY(UniqueFd in, files.open_regular(archive));
+    // A destination that does not exist is made, as `unzip -d` does, and
+    // removed again if the extraction fails (nothing half done).
+    const std::string made = first_missing(files, destination);
+    if (!made.empty()) CHECK_OK(files.mkdir(destination, Parents::yes));
+    auto done = extract_opened(files, std::move(in), archive, destination, ow, limits, progress);
+    if (!done && !made.empty()) (void)files.remove(made);
+    return done;
+}
+
+namespace {
+
+Result<void> extract_opened(const ConfinedFs& files, UniqueFd in, const std::string& archive,
+                            const std::string& destination, Overwrite ow,
+                            const ExtractLimits& limits, Progress* progress) {
     struct stat st {};
     if (::fstat(in.get(), &st) != 0) return errno_error(errno, to_user_path(archive));
     TRY(UniqueFd dest, files.open_dir(destination));
@@ -564,7 +601,13 @@ Result<void> extract(const ConfinedFs& files, const std::string& archive,
         archive_read_support_filter_all(a.get());
         if (archive_read_open_fd(a.get(), in.get(), 1 << 20) != ARCHIVE_OK)
             return archive_failure(a.get(), to_user_path(archive));
-        return extract_all(a.get(), root.get(), budget);
+        CHECK_OK(extract_all(a.get(), root.get(), budget));
+        // Every link, resolved from the extraction's root by the kernel:
+        // one that leaves it is removed (the text check above cannot see
+        // a path through another link).
+        TRY(auto dropped, drop_links_leaving(root.get()));
+        log_dropped_links(dropped, "extract " + to_user_path(archive));
+        return Ok{};
     }();
     if (!done) {
         discard();
@@ -599,5 +642,7 @@ Result<void> extract(const ConfinedFs& files, const std::string& archive,
     discard();
     return Ok{};
 }
+
+}  // namespace
 
 }  // namespace wsp::fs

@@ -10,6 +10,9 @@
 #include <cerrno>
 #include <cstdio>
 
+#include <spdlog/spdlog.h>
+
+#include "base/secrets.h"
 #include "drivers/fs/fs_error.h"
 #include "drivers/fs/progress.h"
 #include "drivers/fs/user_path.h"
@@ -282,6 +285,75 @@ Result<void> remove_at(int dir_fd, const std::string& name, std::string_view wha
     return Ok{};
 }
 
+namespace {
+
+// Does the link at `rel` lead out of `root`? Resolved by the kernel, so
+// every link on the way counts, not only this one's text.
+bool leaves_root(int root, const std::string& rel) {
+    struct open_how how {};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    long fd;
+    do {
+        fd = ::syscall(SYS_openat2, root, rel.c_str(), &how, sizeof how);
+    } while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+    if (fd >= 0) {
+        ::close(static_cast<int>(fd));
+        return false;
+    }
+    return errno == EXDEV;
+}
+
+// `name` in `dir` is `rel` beneath root; walks without following links.
+Result<void> drop_leaving_at(int root, int dir, const std::string& name, const std::string& rel,
+                             std::vector<std::string>& dropped, int depth) {
+    if (depth > kMaxTreeDepth) return too_deep();
+    struct stat st {};
+    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return err(rel);
+    if (S_ISLNK(st.st_mode)) {
+        if (leaves_root(root, rel)) {
+            if (::unlinkat(dir, name.c_str(), 0) != 0) return err(rel);
+            dropped.push_back(rel);
+        }
+        return Ok{};
+    }
+    if (!S_ISDIR(st.st_mode)) return Ok{};
+    int d = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (d < 0) return err(rel);
+    UniqueFd sub(d);
+    return for_each_name(sub.get(), [&](const char* child) {
+        return drop_leaving_at(root, sub.get(), child, rel.empty() ? child : rel + "/" + child,
+                               dropped, depth + 1);
+    });
+}
+
+Error link_leads_out(const std::string& rel) {
+    return validation("Symbolic link would lead out of the home from its new place: " + user(rel));
+}
+
+}  // namespace
+
+void log_dropped_links(const std::vector<std::string>& dropped, std::string_view operation) {
+    for (const auto& rel : dropped)
+        spdlog::warn("files: {}: removed a symlink that leads out of the home: {}", operation,
+                     user(rel));
+}
+
+Result<std::vector<std::string>> drop_links_leaving(int root) {
+    std::vector<std::string> dropped;
+    CHECK_OK(for_each_name(root, [&](const char* child) {
+        return drop_leaving_at(root, root, child, child, dropped, 1);
+    }));
+    return dropped;
+}
+
+Result<std::vector<std::string>> drop_links_leaving(int root, int dir, const std::string& name,
+                                                    const std::string& rel) {
+    std::vector<std::string> dropped;
+    CHECK_OK(drop_leaving_at(root, dir, name, rel, dropped, 0));
+    return dropped;
+}
+
 Result<ConfinedFs> ConfinedFs::open(const std::string& home) {
     int fd = ::open(home.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
@@ -474,6 +546,18 @@ Result<void> ConfinedFs::remove(const std::string& rel) const {
 
 Result<void> ConfinedFs::rename(const std::string& from, const std::string& to, Overwrite ow,
                                 Progress* progress) const {
+    CHECK_OK(move_only(from, to, ow, progress));
+    TRY(auto dst, open_parent(to));
+    // What was moved may hold links that stayed inside where they were and
+    // lead out from here: removed, the moved link itself included (the bin
+    // moves links too, and a delete must not fail on one).
+    TRY(auto dropped, drop_links_leaving(root(), dst.first.get(), dst.second, to));
+    log_dropped_links(dropped, "move");
+    return Ok{};
+}
+
+Result<void> ConfinedFs::move_only(const std::string& from, const std::string& to, Overwrite ow,
+                                   Progress* progress) const {
     if (from.empty() || to.empty())
         return validation("This operation is not allowed on the home directory");
     if (from == to) return validation("Source and destination are the same");
@@ -539,6 +623,19 @@ Result<void> ConfinedFs::copy(const std::string& from, const std::string& to, Ov
     auto copied = copy_at(src.first.get(), src.second, dst.first.get(), tmp, from, guard,
                           root_real_, progress);
     auto discard = [&] { (void)remove_at(dst.first.get(), tmp, user(to)); };
+    if (copied) {
+        // Links are copied as they are; from their new place some may lead
+        // out (checked in the temp tree, before anything is in place).
+        const std::string parent = split_parent(to).first;
+        const std::string tmp_rel = parent.empty() ? tmp : parent + "/" + tmp;
+        auto dropped = drop_links_leaving(root(), dst.first.get(), tmp, tmp_rel);
+        if (!dropped)
+            copied = dropped.error();
+        else if (!dropped->empty() && dropped->front() == tmp_rel)
+            copied = link_leads_out(to);  // the copy is that one link: refused
+        else
+            log_dropped_links(*dropped, "copy");
+    }
     if (!copied) {
         discard();
         return copied.error();

@@ -112,6 +112,9 @@ class ConfinedFs {
     Result<std::pair<UniqueFd, std::string>> open_parent(const std::string& rel) const;
 
   private:
+    // rename() without the check of the links it moved.
+    Result<void> move_only(const std::string& from, const std::string& to, Overwrite ow,
+                           Progress* progress) const;
     ConfinedFs(UniqueFd root, std::string root_real)
         : root_(std::move(root)), root_real_(std::move(root_real)) {}
     UniqueFd root_;
@@ -122,6 +125,21 @@ class ConfinedFs {
 // frame); deeper trees are refused with 400 rather than risk the stack.
 inline constexpr int kMaxTreeDepth = 1024;
 Error too_deep();
+
+// Removes every symlink below the directory `root` that leads out of it
+// when resolved from it with openat2 (RESOLVE_BENEATH: EXDEV), and returns
+// their paths relative to `root`. Run after every operation that writes
+// links (extract, copy, move): a link's text can look harmless and still
+// leave through another link on its way ("l -> ../.." then
+// "j -> l/../bob"), and a link that stayed inside where it was can leave
+// from where it was copied or moved to. Dangling links and loops stay
+// (they lead nowhere).
+Result<std::vector<std::string>> drop_links_leaving(int root);
+// Logs (warning) each path drop_links_leaving removed.
+void log_dropped_links(const std::vector<std::string>& dropped, std::string_view operation);
+// The same for `name` in `dir` (itself and below), which is `rel` from `root`.
+Result<std::vector<std::string>> drop_links_leaving(int root, int dir, const std::string& name,
+                                                    const std::string& rel);
 
 // Recursively removes `name` in `dir_fd`, never following symlinks.
 Result<void> remove_at(int dir_fd, const std::string& name, std::string_view what, int depth = 0);

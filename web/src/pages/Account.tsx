@@ -9,13 +9,14 @@ export function Account() {
   const { api, me } = useApp();
   const [done, setDone] = useState(false);
   const form = useForm({
+    current_password: { label: 'Current password', match: /current_password|Current password/, checks: [required('Current password')] },
     password: { label: 'New password', checks: [password('Password')] },
     confirm: { label: 'Repeat the new password', match: /passwords differ/, checks: [required('Repeat the new password')] },
   });
   const submit = form.submit(async (v) => {
     setDone(false);
     if (v.confirm !== v.password) throw new Error('The two passwords differ');
-    await api.put<User>('/users/{username}', { password: v.password }, { username: me.username });
+    await api.put<User>('/users/{username}', { current_password: v.current_password, password: v.password }, { username: me.username });
     form.reset();
     setDone(true);
   });
@@ -35,6 +36,7 @@ export function Account() {
       </Section>
       <Section title="Change password">
         <form onSubmit={submit} noValidate>
+          <TextField form={form} name="current_password" type="password" autocomplete="current-password" />
           <TextField form={form} name="password" type="password" autocomplete="new-password" hint="At least 8 characters." />
           <TextField form={form} name="confirm" type="password" autocomplete="new-password" />
           <FormError message={form.formError} />

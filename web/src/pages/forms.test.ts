@@ -194,6 +194,7 @@ describe('Create domain', () => {
 describe('Change password', () => {
   it('the two passwords must match, shown on the repeat field', async () => {
     const { root, calls } = await mount(h(Account, {}));
+    await type(field(root, 'Current password'), 'the-old-password');
     await type(field(root, 'New password'), 'a-new-password');
     await type(field(root, 'Repeat the new password'), 'another-one');
     await submit(root);
@@ -202,10 +203,11 @@ describe('Change password', () => {
   });
   it('PUTs the new password to the caller itself', async () => {
     const { root, calls } = await mount(h(Account, {}), [{ status: 200, body: {} }]);
+    await type(field(root, 'Current password'), 'the-old-password');
     await type(field(root, 'New password'), 'a-new-password');
     await type(field(root, 'Repeat the new password'), 'a-new-password');
     await submit(root);
-    expect(calls[0]).toMatchObject({ method: 'PUT', url: '/api/v1/users/admin', body: { password: 'a-new-password' } });
+    expect(calls[0]).toMatchObject({ method: 'PUT', url: '/api/v1/users/admin', body: { current_password: 'the-old-password', password: 'a-new-password' } });
     expect(root.textContent).toContain('Password changed.');
   });
 });
