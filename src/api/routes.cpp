@@ -1,6 +1,7 @@
 #include "api/routes.h"
 
 #include "api/handlers.h"
+#include "api/usage_handlers.h"
 
 #include <vector>
 
@@ -26,6 +27,8 @@ const Route kRoutes[] = {
     {V::get, "/api/v1/users/{username}", &api::get_user, "users", kBearer, kWorker},
     {V::put, "/api/v1/users/{username}", &api::update_user, "users", kBearer, kWorker},
     {V::delete_, "/api/v1/users/{username}", &api::delete_user, "users", kBearer, kWorker},
+    {V::get, "/api/v1/users/{username}/usage", &api::user_usage, "users", kBearer, kWorker},
+    {V::get, "/api/v1/usage", &api::all_usage, "users", kBearer, kWorker},
     {V::post, "/api/v1/users/{username}/suspend", &api::suspend_user, "users", kBearer, kWorker},
     {V::post, "/api/v1/users/{username}/unsuspend", &api::unsuspend_user, "users", kBearer,
      kWorker},

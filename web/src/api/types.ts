@@ -155,6 +155,16 @@ export interface FtpAnonymous {
   directory: string;
 }
 
+// GET /usage, /users/{username}/usage: what an account uses of its
+// package's limits (-1 = unlimited).
+export interface AccountUsage {
+  username: string;
+  package: string;
+  usage: Record<string, { used: number; limit: number }>;
+  near_limit: string[];
+  over_limit: string[];
+}
+
 export interface Package {
   name: string;
   max_domains: number;

@@ -1,4 +1,4 @@
-import type { Package, User } from '../api/types';
+import type { AccountUsage, Package, User } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { TextField, useForm, useRowErrors, type Form } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
@@ -11,6 +11,10 @@ export function Users() {
   const list = useLoad(() => api.get<User[]>('/users'));
   // Suggestions for the package fields (a failure only loses them).
   const packages = useLoad(() => api.get<Package[]>('/packages').catch(() => [] as Package[]));
+  // Which accounts are near or over their package's limits, at a glance (a
+  // failure only loses the column's content).
+  const usage = useLoad(() => api.get<AccountUsage[]>('/usage').catch(() => [] as AccountUsage[]));
+  const usageOf = (name: string) => usage.data?.find((x) => x.username === name);
   const rows = useRowErrors();
   const editor = useEditor<User>(list.reload);
   const setStatus = (u: User) =>
@@ -32,13 +36,16 @@ export function Users() {
           label="Users"
           list={list}
           items={list.data}
-          columns={['Username', 'Email', 'Role', 'Package', 'Status', 'Created', 'Actions']}
+          columns={['Username', 'Email', 'Role', 'Package', 'Limits', 'Status', 'Created', 'Actions']}
           row={(u) => (
             <tr key={u.username}>
               <td data-label="Username">{u.username}</td>
               <td data-label="Email">{u.email}</td>
               <td data-label="Role">{u.role}</td>
               <td data-label="Package">{u.package}</td>
+              <td data-label="Limits">
+                <LimitsCell usage={usageOf(u.username)} />
+              </td>
               <td data-label="Status">{u.status}</td>
               <td data-label="Created">
                 <When at={u.created_at} />
@@ -152,5 +159,22 @@ function RoleField({ form }: { form: Form<'role'> }) {
         </p>
       )}
     </div>
+  );
+}
+
+// "over: domains" / "near: cron jobs" for an account past or close to (80%)
+// its package's limits; "ok" otherwise.
+export function LimitsCell({ usage }: { usage?: AccountUsage }) {
+  if (!usage) return <span class="muted">–</span>;
+  const label = (names: string[]) => names.map((n) => n.replace('_', ' ')).join(', ');
+  const over = usage.over_limit;
+  const near = usage.near_limit.filter((n) => !over.includes(n));
+  if (over.length === 0 && near.length === 0) return <span class="muted">ok</span>;
+  return (
+    <span>
+      {over.length > 0 && <strong class="row-error">over: {label(over)}</strong>}
+      {over.length > 0 && near.length > 0 && '; '}
+      {near.length > 0 && <span>near: {label(near)}</span>}
+    </span>
   );
 }
