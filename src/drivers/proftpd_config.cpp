@@ -44,6 +44,21 @@ std::string anonymous_group_line(int64_t gid) {
     return o.str();
 }
 
+AnonymousIdentities name_anonymous_sites(ProftpdSettings& settings, int64_t anon_uid,
+                                         int64_t anon_gid, const std::filesystem::path& home) {
+    AnonymousIdentities out{anonymous_passwd_line(anon_uid, anon_gid, home),
+                            anonymous_group_line(anon_gid)};
+    for (size_t i = 0; i < settings.anonymous.size(); ++i) {
+        AnonymousSite& site = settings.anonymous[i];
+        if (site.uid < 0 || site.gid < 0) continue;
+        site.user = "ftpanon" + std::to_string(i + 1);
+        out.passwd += site.user + ":*:" + std::to_string(site.uid) + ":" +
+                      std::to_string(site.gid) + "::" + site.dir.string() + ":/bin/false\n";
+        out.group += site.user + ":x:" + std::to_string(site.gid) + ":\n";
+    }
+    return out;
+}
+
 std::string render_proftpd_global(const ProftpdSettings& s) {
     const auto run = s.dir / "run";
     const auto log = s.dir / "log";

@@ -65,4 +65,16 @@ std::string render_anonymous_hosts(const ProftpdSettings& s);
 std::string anonymous_passwd_line(int64_t uid, int64_t gid, const std::filesystem::path& home);
 std::string anonymous_group_line(int64_t gid);
 
+// The passwd- and group-format files of the anonymous logins: "ftpanon"
+// (uid/gid `anon_uid`/`anon_gid`), and one "ftpanonN" per site in
+// `settings.anonymous` (whose `user` it sets), running as the site owner's
+// uid/gid, chrooted to the site's directory; "ftpanonN" has no "_", so it is
+// never an FTP account's name.
+struct AnonymousIdentities {
+    std::string passwd;
+    std::string group;
+};
+AnonymousIdentities name_anonymous_sites(ProftpdSettings& settings, int64_t anon_uid,
+                                         int64_t anon_gid, const std::filesystem::path& home);
+
 }  // namespace wsp

@@ -80,19 +80,11 @@ Result<void> ProftpdServer::write_files() {
     for (const char* stale : {"proftpd.pid", "proftpd.scoreboard", "proftpd.scoreboard.lck"})
         std::filesystem::remove(dir / "run" / stale, ec);
     // Each anonymous site runs as its domain's owner (as root, each account
-    // has its own uid and a 0750 home: issue 14), chrooted and read-only,
-    // as in system mode; "ftpanonN" has no "_", so it is never an account.
+    // has its own uid and a 0750 home), chrooted and read-only, as in
+    // system mode.
     ProftpdSettings settings = settings_;
-    std::string passwd = anonymous_passwd_line(anon_uid_, anon_gid_, dir / "anon-home");
-    std::string group = anonymous_group_line(anon_gid_);
-    for (size_t i = 0; i < settings.anonymous.size(); ++i) {
-        AnonymousSite& site = settings.anonymous[i];
-        if (site.uid < 0 || site.gid < 0) continue;
-        site.user = "ftpanon" + std::to_string(i + 1);
-        passwd += site.user + ":*:" + std::to_string(site.uid) + ":" + std::to_string(site.gid) +
-                  "::" + site.dir.string() + ":/bin/false\n";
-        group += site.user + ":x:" + std::to_string(site.gid) + ":\n";
-    }
+    const auto [passwd, group] =
+        name_anonymous_sites(settings, anon_uid_, anon_gid_, dir / "anon-home");
     // Must not be world-readable, or ProFTPD refuses to start.
     CHECK_OK(write_file_atomic(dir / "anon.passwd", passwd, 0600));
     CHECK_OK(write_file_atomic(dir / "anon.group", group, 0600));

@@ -43,19 +43,10 @@ Result<bool> SystemProftpd::write_and_reload() {
     }
     // Each anonymous site runs as its domain's owner (homes are 0750 and
     // owned by real users here), chrooted to the site's directory and
-    // read-only; "ftpanonN" has no "_", so it is never an FTP account.
+    // read-only.
     ProftpdSettings settings = settings_;
-    std::string passwd =
-        anonymous_passwd_line(options_.anon_uid, options_.anon_gid, dir / "anon-home");
-    std::string group = anonymous_group_line(options_.anon_gid);
-    for (size_t i = 0; i < settings.anonymous.size(); ++i) {
-        AnonymousSite& site = settings.anonymous[i];
-        if (site.uid < 0 || site.gid < 0) continue;
-        site.user = "ftpanon" + std::to_string(i + 1);
-        passwd += site.user + ":*:" + std::to_string(site.uid) + ":" + std::to_string(site.gid) +
-                  "::" + site.dir.string() + ":/bin/false\n";
-        group += site.user + ":x:" + std::to_string(site.gid) + ":\n";
-    }
+    const auto [passwd, group] =
+        name_anonymous_sites(settings, options_.anon_uid, options_.anon_gid, dir / "anon-home");
     if (read_file(dir / "anon.passwd") != passwd)
         CHECK_OK(write_file_atomic(dir / "anon.passwd", passwd, 0600));
     if (read_file(dir / "anon.group") != group)
