@@ -23,7 +23,7 @@ describe('limits cell', () => {
     expect(root.textContent).toBe('over: domains; near: cron jobs');
   });
   it('shows a dash while usage is unknown', async () => {
-    const { root } = await mount(h(LimitsCell, {}));
+    const { root } = await mount(h(LimitsCell, { usage: undefined }));
     expect(root.textContent).toBe('–');
   });
 });
