@@ -3,7 +3,6 @@
 // minutes is a customer's share of the pool gone, and every neighbour's
 // wait; a task runs on the task pool, capped per account.
 #include "services/file_service.h"
-#include "services/file_service_fs.h"
 
 namespace wsp {
 namespace {
@@ -40,15 +39,15 @@ void add_tree(const fs::ConfinedFs& files, const std::string& rel, Tally& t) {
 
 bool FileService::better_as_task(const Caller& c, const OwnerField& owner_field,
                                  const std::vector<std::string>& paths) {
-    const int64_t mb = ctx_.config.files.auto_async_mb;
+    const int64_t mb = ctx().config.files.auto_async_mb;
     if (mb <= 0) return false;
     const int64_t bytes = mb * 1024 * 1024;
-    auto owner = owner_of(c, owner_field);
+    auto owner = access_.owner_of(c, owner_field);
     if (!owner) return false;  // the operation itself gives the answer
     Tally t{bytes};
-    (void)with_fs(*owner, [&](fs::ConfinedFs& files) -> Result<void> {
+    (void)access_.with_fs(*owner, [&](fs::ConfinedFs& files) -> Result<void> {
         for (const auto& path : paths) {
-            auto rel = parse(path, "Path");
+            auto rel = access_.parse(path, "Path");
             if (!rel) continue;
             auto st = files.lstat(*rel);
             if (!st) continue;
