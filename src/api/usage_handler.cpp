@@ -13,8 +13,10 @@ json::object usage_json(const AccountUsage& u) {
         items[item.name] = json::object{{"used", item.used}, {"limit", item.limit}};
     json::array near(u.near_limit.begin(), u.near_limit.end());
     json::array over(u.over_limit.begin(), u.over_limit.end());
-    return json::object{{"username", u.username}, {"package", u.package},
-                        {"usage", std::move(items)}, {"near_limit", std::move(near)},
+    return json::object{{"username", u.username},
+                        {"package", u.package},
+                        {"usage", std::move(items)},
+                        {"near_limit", std::move(near)},
                         {"over_limit", std::move(over)}};
 }
 

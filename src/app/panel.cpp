@@ -26,8 +26,8 @@ Result<std::unique_ptr<Identity>> make_identity(const Config& c, Db& db) {
     if (c.identity.mode == "sandbox") {
         TRY(auto id, SandboxIdentity::create(c.paths.data_dir, c.sandbox, db));
         TRY(auto users, db.read([&](const ReadTx& tx) -> Result<std::vector<UserRecord>> {
-                return UserRepo::list(tx);
-            }));
+            return UserRepo::list(tx);
+        }));
         std::vector<std::string> names;
         for (const auto& u : users) names.push_back(u.username);
         CHECK_OK(id->adopt_homes(names));

@@ -118,9 +118,9 @@ struct FtpConfig {  // issue 5
     std::vector<std::string> reload_command = {"systemctl", "reload", "proftpd"};
     std::string passive_ports = "30000-30050";
     int64_t max_sessions = 50;
-    bool tls = true;           // offer explicit FTPS (AUTH TLS) when mod_tls is installed
+    bool tls = true;          // offer explicit FTPS (AUTH TLS) when mod_tls is installed
     bool require_tls = true;  // refuse account logins and transfers without TLS
-    std::string tls_cert;      // empty: the panel's certificate (server.tls_cert or DATA_DIR/tls)
+    std::string tls_cert;     // empty: the panel's certificate (server.tls_cert or DATA_DIR/tls)
     std::string tls_key;
 };
 

@@ -165,7 +165,7 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
     }
     CHECK_OK(ensure_up());
     {
-            auto lock = mutate_.lock({"db:" + id});
+        auto lock = mutate_.lock({"db:" + id});
         TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
             return owned(tx, caller, id);
         }));
@@ -251,8 +251,8 @@ Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
 Result<int64_t> DatabaseService::end_pma_sessions(const std::string& owner) {
     if (!pma_revoke_) return int64_t{0};
     TRY(auto records, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
-            return DatabaseRepo::list(tx, owner);
-        }));
+        return DatabaseRepo::list(tx, owner);
+    }));
     if (records.empty()) return int64_t{0};
     CHECK_OK(ensure_up());
     // Serialised with phpmyadmin() on each database, so no new link slips

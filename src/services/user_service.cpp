@@ -122,10 +122,10 @@ Result<void> UserService::check_current_password(const std::string& username,
     if (!changes.current_password || changes.current_password->empty())
         return validation("current_password is required to change your own password");
     TRY(std::string stored, ctx_.db.read([&](const ReadTx& tx) -> Result<std::string> {
-            auto user = UserRepo::find(tx, username);
-            if (!user) return not_found("User not found");
-            return user->password_hash;
-        }));
+        auto user = UserRepo::find(tx, username);
+        if (!user) return not_found("User not found");
+        return user->password_hash;
+    }));
     if (!verify_password(*changes.current_password, stored))
         return forbidden("Current password is incorrect");
     return Ok{};

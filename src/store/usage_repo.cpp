@@ -19,8 +19,8 @@ std::vector<UsageCounts> UsageRepo::counts(const ReadTx& tx,
     if (username) s.bind(1, *username);
     std::vector<UsageCounts> out;
     while (s.step())
-        out.push_back({s.text(0), s.text(1), s.integer(2), s.integer(3), s.integer(4),
-                       s.integer(5)});
+        out.push_back(
+            {s.text(0), s.text(1), s.integer(2), s.integer(3), s.integer(4), s.integer(5)});
     return out;
 }
 

@@ -122,8 +122,8 @@ gid_t SandboxIdentity::gid_of(const std::string& account) const {
 
 Result<void> SandboxIdentity::assign_ids(WriteTx& tx, const std::string& account) {
     if (!per_account_) return Ok{};
-    auto got = SandboxUidRepo::allocate(tx, account, config_.uid_base, config_.uid_count,
-                                        now_unix());
+    auto got =
+        SandboxUidRepo::allocate(tx, account, config_.uid_base, config_.uid_count, now_unix());
     if (!got) return internal("sandbox: every uid of sandbox.uid_base .. + uid_count is taken");
     std::lock_guard lock(cache_mutex_);
     cache_.erase(account);  // a stale answer from an earlier account of that name
@@ -185,8 +185,8 @@ Result<void> SandboxIdentity::adopt_homes(const std::vector<std::string>& accoun
 // idempotent, and the uid not committed is free again).
 Result<void> SandboxIdentity::adopt_home(const std::string& account) {
     return db_.write([&](WriteTx& tx) -> Result<void> {
-        auto got = SandboxUidRepo::allocate(tx, account, config_.uid_base, config_.uid_count,
-                                            now_unix());
+        auto got =
+            SandboxUidRepo::allocate(tx, account, config_.uid_base, config_.uid_count, now_unix());
         if (!got) return internal("sandbox: every uid of sandbox.uid_base .. + uid_count is taken");
         const uid_t uid = static_cast<uid_t>(*got);
         TRY(Fd homes, open_dir(homes_));

@@ -70,11 +70,10 @@ TEST(Usage, HundredsOfItemsMadeByAScript) {
     constexpr int kJobs = 400;
     const auto started = std::chrono::steady_clock::now();
     for (int i = 0; i < kJobs; ++i) {
-        auto r = http.post("/api/v1/cronjobs",
-                           {{"name", "job" + std::to_string(i)},
-                            {"command", "true"},
-                            {"cron_expr", "0 3 * * *"}},
-                           key);
+        auto r = http.post(
+            "/api/v1/cronjobs",
+            {{"name", "job" + std::to_string(i)}, {"command", "true"}, {"cron_expr", "0 3 * * *"}},
+            key);
         ASSERT_EQ(r.status, 201) << i << ": " << r.body;
     }
     const auto made = std::chrono::steady_clock::now();
