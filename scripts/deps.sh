@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config clang-format ccache
+  build-essential cmake ninja-build pkg-config clang-format clang-tidy ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev libsodium-dev libsqlite3-dev sqlite3
   libmariadb-dev libarchive-dev libcurl4-openssl-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev

@@ -3,7 +3,7 @@
 
 namespace wsp {
 
-// Cron jobs (issue 6). Everything touches the store, so all on the workers.
+// Cron jobs. Everything touches the store, so all on the workers.
 std::span<const Route> cron_routes() {
     using namespace api;
     static const Route kRoutes[] = {

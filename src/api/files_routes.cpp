@@ -51,7 +51,7 @@ const Route kRoutes[] = {
     // the path); outside /api/v1 because the URL is handed to people.
     {V::get, "/s/{token}", &api::share_download, "files", Access::open, kWorker},
     {V::post, "/s/{token}", &api::share_download_with_password, "files", Access::open, kWorker},
-    // Uploads and downloads (issue 8): streamed bodies (docs/files.md).
+    // Uploads and downloads: streamed bodies (docs/files.md).
     {V::post, "/api/v1/files/upload", nullptr, "files", kBearer, kWorker, &api::upload_body_limit,
      &api::files_upload},
     {V::get, "/api/v1/files/download", &api::files_download, "files", kBearer, kWorker},

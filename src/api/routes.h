@@ -10,9 +10,9 @@ namespace wsp {
 std::span<const Route> api_routes();
 
 std::span<const Route> foundation_routes();
-std::span<const Route> databases_routes();  // issue 4
-std::span<const Route> ftp_routes();        // issue 5
-std::span<const Route> cron_routes();       // issue 6
-std::span<const Route> files_routes();      // issue 7
+std::span<const Route> databases_routes();
+std::span<const Route> ftp_routes();
+std::span<const Route> cron_routes();
+std::span<const Route> files_routes();
 
 }  // namespace wsp

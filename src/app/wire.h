@@ -9,10 +9,10 @@ namespace wsp {
 
 class Panel;
 
-Result<void> wire_databases(Panel& panel);  // issue 4
-Result<void> wire_ftp(Panel& panel);        // issue 5
-Result<void> wire_cron(Panel& panel);       // issue 6
-Result<void> wire_files(Panel& panel);      // issue 7
+Result<void> wire_databases(Panel& panel);
+Result<void> wire_ftp(Panel& panel);
+Result<void> wire_cron(Panel& panel);
+Result<void> wire_files(Panel& panel);
 
 inline Result<void> wire_areas(Panel& panel) {
     CHECK_OK(wire_databases(panel));

@@ -1,5 +1,5 @@
 #pragma once
-// What the identity seam enforces outside the panel (issue 10): suspension
+// What the identity seam enforces outside the panel: suspension
 // locks the account's OS user and the package's disk quota follows the
 // account. Both do nothing in sandbox mode (its Identity ignores them).
 #include "base/result.h"

@@ -53,7 +53,7 @@ const Key kKeys[] = {
     WSP_KEY("sandbox.uid_count", c.sandbox.uid_count),
     WSP_KEY("log.level", c.log.level),
 
-    // mariadb.* and pma.* (issue 4)
+    // mariadb.* and pma.*
     WSP_KEY("mariadb.mode", c.mariadb.mode),
     WSP_KEY("mariadb.host", c.mariadb.host),
     WSP_KEY("mariadb.port", c.mariadb.port),
@@ -70,7 +70,7 @@ const Key kKeys[] = {
     WSP_KEY("pma.token_ttl_s", c.pma.token_ttl_s),
     WSP_KEY("pma.max_response_mb", c.pma.max_response_mb),
 
-    // ftp.* (issue 5)
+    // ftp.*
     WSP_KEY("ftp.mode", c.ftp.mode),
     WSP_KEY("ftp.enabled", c.ftp.enabled),
     WSP_KEY("ftp.proftpd", c.ftp.proftpd),
@@ -86,7 +86,7 @@ const Key kKeys[] = {
     WSP_KEY("ftp.system_config_path", c.ftp.system_config_path),
     WSP_KEY("ftp.reload_command", c.ftp.reload_command),
 
-    // cron.* and mail.* (issue 6)
+    // cron.* and mail.*
     WSP_KEY("cron.default_timeout_s", c.cron.default_timeout_s),
     WSP_KEY("cron.max_timeout_s", c.cron.max_timeout_s),
     WSP_KEY("cron.max_output_bytes", c.cron.max_output_bytes),
@@ -100,7 +100,7 @@ const Key kKeys[] = {
     WSP_KEY("mail.from", c.mail.from),
     WSP_KEY("mail.timeout_s", c.mail.timeout_s),
 
-    // files.* (issue 7)
+    // files.*
     WSP_KEY("files.max_edit_kb", c.files.max_edit_kb),
     WSP_KEY("files.max_upload_mb", c.files.max_upload_mb),
     WSP_KEY("files.trash_days", c.files.trash_days),
@@ -123,9 +123,9 @@ const Key kKeys[] = {
     WSP_KEY("shares.password_attempts_per_minute", c.shares.password_attempts_per_minute),
     WSP_KEY("shares.base_url", c.shares.base_url),
 
-    // web.* (issue 9)
+    // web.*
     WSP_KEY("web.dir", c.web.dir),
-    // identity.* (issue 10: system mode)
+    // identity.* (system mode)
     WSP_KEY("identity.mode", c.identity.mode),
     WSP_KEY("identity.home_root", c.identity.home_root),
     WSP_KEY("identity.shell", c.identity.shell),

@@ -57,9 +57,10 @@ struct PathsConfig {
 };
 
 struct SandboxConfig {
-    // OS user that runs what belongs to no account (anonymous FTP) when the
-    // panel runs as root, and owned every home before issue 14; when not
-    // root the panel's own user is used for everything.
+    // OS user that runs what belongs to no account (anonymous FTP's own
+    // identity) when the panel runs as root; it owned every home in the old
+    // shared-user layout (adopted at start). When not root the panel's own
+    // user is used for everything.
     std::string user = "wispanel";
     // As root, each account gets its own uid (= gid) from this range, handed
     // out once and never reused (schema/0009_sandbox_uids.sql).
@@ -71,7 +72,7 @@ struct LogConfig {
     std::string level = "info";
 };
 
-struct WebConfig {  // issue 9
+struct WebConfig {
     // The built web interface (web/dist); served at every non-API path.
     // Missing directory: those paths are 404, as without the interface.
     std::string dir = default_web_dir();
@@ -79,7 +80,7 @@ struct WebConfig {  // issue 9
 
 // Each area's settings; the issue that builds the area adds its keys here
 // and in kKeys (config.cpp) and docs/config.md.
-struct MariadbConfig {  // issue 4
+struct MariadbConfig {
     // "sandbox": the panel runs its own mariadbd; "system": it uses the
     // server named below; "off": no MariaDB (database routes answer 503).
     std::string mode = "sandbox";
@@ -93,7 +94,7 @@ struct MariadbConfig {  // issue 4
     int64_t buffer_pool_mb = 32;   // sandbox innodb_buffer_pool_size
 };
 
-struct PmaConfig {  // issue 4
+struct PmaConfig {
     bool enabled = true;
     int64_t port = 8080;  // php -S on 127.0.0.1 (only the panel's proxy may use it)
     // phpMyAdmin's own origin: "host:port" of its HTTPS listener; empty: the
@@ -104,7 +105,7 @@ struct PmaConfig {  // issue 4
     int64_t max_response_mb = 64;  // largest phpMyAdmin answer the /pma/ proxy passes on
 };
 
-struct FtpConfig {  // issue 5
+struct FtpConfig {
     // "sandbox": the panel runs its own ProFTPD; "system": it writes a config
     // snippet for the system's ProFTPD and reloads it; "off": no server (the
     // accounts file is still kept). ftp.enabled = false means "off" too.
@@ -124,7 +125,7 @@ struct FtpConfig {  // issue 5
     std::string tls_key;
 };
 
-struct CronConfig {  // issue 6
+struct CronConfig {
     // A job's timeout when it sets none, and the largest timeout_sec allowed.
     int64_t default_timeout_s = 3600;
     int64_t max_timeout_s = 86400;
@@ -142,7 +143,7 @@ struct CronConfig {  // issue 6
     std::string timezone;
 };
 
-struct MailConfig {  // issue 6
+struct MailConfig {
     // e.g. "smtp://127.0.0.1:25"; empty: no mail is sent.
     std::string smtp_url;
     std::string from = "wispanel@localhost";
@@ -150,7 +151,7 @@ struct MailConfig {  // issue 6
     int64_t timeout_s = 20;
 };
 
-struct FilesConfig {                // issue 7
+struct FilesConfig {
     int64_t max_edit_kb = 5120;     // largest file /files/read and /files/write handle
     int64_t max_upload_mb = 500;    // reported by /files/upload-limits
     int64_t trash_days = 30;        // recycle-bin items older than this are purged; 0 = keep
@@ -172,20 +173,20 @@ struct FilesConfig {                // issue 7
     // A synchronous compress/extract/copy/move whose input is larger than
     // this runs as a task (202 + Location) instead of holding a worker; 0: never.
     int64_t auto_async_mb = 64;
-    // Uploads (issue 8): where tus keeps partial data (top of each home,
+    // Uploads: where tus keeps partial data (top of each home,
     // hidden like the bin), and how long an unfinished upload is kept.
     std::string uploads_dir_name = ".wispanel-uploads";
     int64_t upload_expire_hours = 24;
 };
 
-struct SharesConfig {                           // share links (issue 8, docs/files.md)
+struct SharesConfig {                           // share links (docs/files.md)
     int64_t default_expires_s = 7 * 86400;      // when POST /files/share names none
     int64_t max_expires_s = 365 * 86400;        // longest expires_in accepted
     int64_t password_attempts_per_minute = 10;  // per link, then 429
     std::string base_url;  // "https://panel.example.com:2083"; "" = from the request's Host
 };
 
-struct IdentityConfig {  // issue 10 (docs/system-mode.md)
+struct IdentityConfig {  // docs/system-mode.md
     // "sandbox": every account shares sandbox.user, homes in DATA_DIR/home;
     // "system": each account is a real Linux user (useradd), homes in home_root.
     std::string mode = "sandbox";

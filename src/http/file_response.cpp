@@ -29,7 +29,7 @@ using Segment = std::variant<std::string, FileSpanPart>;
 // answer (never reopened by name).
 class FileSource final : public BodySource {
   public:
-    FileSource(Fd fd, std::vector<Segment> segments)
+    FileSource(UniqueFd fd, std::vector<Segment> segments)
         : fd_(std::move(fd)), segments_(std::move(segments)) {}
 
     Result<size_t> read(std::span<char> buf) override {
@@ -73,7 +73,7 @@ class FileSource final : public BodySource {
         ++index_;
         pos_ = 0;
     }
-    Fd fd_;
+    UniqueFd fd_;
     std::vector<Segment> segments_;
     size_t index_ = 0;
     uint64_t pos_ = 0;
@@ -201,7 +201,7 @@ bool none_match(std::string_view header, std::string_view etag) {
     return false;
 }
 
-Response file_response(Fd fd, const struct stat& st, const Request& request, Response r) {
+Response file_response(UniqueFd fd, const struct stat& st, const Request& request, Response r) {
     const uint64_t size = static_cast<uint64_t>(st.st_size);
     const std::string etag = etag_of(st);
     const std::string modified = http_date(st.st_mtim.tv_sec);

@@ -45,6 +45,6 @@ bool none_match(std::string_view if_none_match, std::string_view etag);
 // 416 for a range outside the file, 206 for ranges (While If-Range still
 // matches), else 200 with the whole file. The body is read from `fd` itself
 // (never reopened by name) as the server sends it.
-Response file_response(Fd fd, const struct stat& st, const Request& request, Response base);
+Response file_response(UniqueFd fd, const struct stat& st, const Request& request, Response base);
 
 }  // namespace wsp

@@ -50,13 +50,13 @@ std::optional<std::string> relative_path(std::string_view path) {
 }
 
 struct Opened {
-    Fd fd;
+    UniqueFd fd;
     off_t size = 0;
 };
 
 // A regular file beneath `dir`, or nullopt (missing, a directory, a symlink,
 // an escape attempt: all the same to the caller).
-std::optional<Opened> open_file(const Fd& dir, const std::string& rel) {
+std::optional<Opened> open_file(const UniqueFd& dir, const std::string& rel) {
     auto fd = open_beneath(dir.get(), rel, O_RDONLY | O_NOFOLLOW, 0, Symlinks::refuse);
     if (!fd) return std::nullopt;
     struct stat st {};

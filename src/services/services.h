@@ -15,15 +15,15 @@
 
 namespace wsp {
 
-class DatabaseService;      // issue 4: services/database_service.h
-class FtpService;           // issue 5: services/ftp_service.h
-class CronService;          // issue 6: services/cron_service.h
-class FileService;          // issue 7: services/file_service.h (operations)
+class DatabaseService;      // services/database_service.h
+class FtpService;           // services/ftp_service.h
+class CronService;          // services/cron_service.h
+class FileService;          // services/file_service.h (operations)
 class FileTrash;            // services/file_trash.h (recycle bin)
 class FileHistory;          // services/file_history.h (versions)
 class FileSettingsService;  // services/file_settings.h
-class ShareService;         // issue 8: services/share_service.h
-class TransferService;      // issue 8: services/transfer_service.h (uploads, downloads)
+class ShareService;         // services/share_service.h
+class TransferService;      // services/transfer_service.h (uploads, downloads)
 
 // A managed component's state for /health ("up" or "down").
 using HealthProbe = std::function<bool()>;

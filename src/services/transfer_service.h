@@ -1,5 +1,5 @@
 #pragma once
-// Uploads and downloads of an account's files (issue 8), through the
+// Uploads and downloads of an account's files, through the
 // confined layer (drivers/fs/confined_fs.h) with the account's identity
 // (drivers/fs/act_as.h), like every other file operation:
 //   - UploadSession: the files of one multipart request, each streamed to a

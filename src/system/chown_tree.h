@@ -4,7 +4,7 @@
 // its parent's descriptor and changes owners with fchownat
 // (AT_SYMLINK_NOFOLLOW), so a symlink planted in the tree is chowned
 // itself, never what it points to. Used once per account when sandbox
-// homes move from the old shared user to per-account uids (issue 14).
+// homes move from the old shared user to per-account uids.
 #include <sys/types.h>
 
 #include <cstdint>

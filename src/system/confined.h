@@ -13,12 +13,6 @@
 
 namespace wsp {
 
-// The transitional old name of UniqueFd (system/file_io.h), the same type,
-// kept only for src/http/*, src/api/files_download.cpp and
-// src/system/*identity.cpp, which other branches are rewriting; remove it
-// once those say UniqueFd.
-using Fd = UniqueFd;
-
 enum class Symlinks { follow_beneath, refuse };
 
 // openat2(dir, relative, flags) confined beneath `dir`. Returns the raw

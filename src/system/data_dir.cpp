@@ -54,7 +54,7 @@ Result<void> secure_entry(int dir_fd, const std::string& name, const DataDirPoli
 }  // namespace
 
 Result<void> secure_data_dir(const std::filesystem::path& dir, const DataDirPolicy& policy) {
-    TRY(Fd top, open_dir(dir));
+    TRY(UniqueFd top, open_dir(dir));
     CHECK_OK(secure_entry(top.get(), ".", policy));
     int list_fd = ::dup(top.get());
     DIR* d = list_fd >= 0 ? ::fdopendir(list_fd) : nullptr;

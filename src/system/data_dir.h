@@ -1,5 +1,5 @@
 #pragma once
-// The data directory's permissions, checked at every start (issue 14): the
+// The data directory's permissions, checked at every start: the
 // store (panel.db and its -wal/-shm), TLS keys, run and log files must stay
 // out of reach of the accounts' uids, which can reach DATA_DIR/home/<self>
 // only. Modes that are too open are narrowed and logged; what cannot be

@@ -137,14 +137,14 @@ Result<void> SandboxIdentity::create_home(const std::string& account) {
         if (!got) return internal("sandbox: no uid assigned to " + account);
         uid = gid = static_cast<uid_t>(*got);
     }
-    TRY(Fd homes, open_dir(homes_));
+    TRY(UniqueFd homes, open_dir(homes_));
     if (::mkdirat(homes.get(), account.c_str(), 0750) != 0) {
         if (errno != EEXIST) return internal("cannot create the home of " + account);
         // Without root (development) the old behaviour: reuse it.
         if (per_account_)
             return conflict("A home directory for this user already exists on the system");
     }
-    TRY(Fd home, open_beneath(homes.get(), account, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+    TRY(UniqueFd home, open_beneath(homes.get(), account, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
     return settle_home(home.get(), uid, gid);
 }
 
@@ -167,7 +167,7 @@ Result<void> SandboxIdentity::make_dirs(const std::string& account,
                                         const std::filesystem::path& relative) {
     const uid_t uid = uid_of(account);
     if (uid == 0) return internal("sandbox: no uid for account " + account);
-    TRY(Fd home, open_dir(home_of(account)));
+    TRY(UniqueFd home, open_dir(home_of(account)));
     return make_dirs_beneath(home.get(), relative, 0750, uid, gid_of(account));
 }
 
@@ -189,10 +189,10 @@ Result<void> SandboxIdentity::adopt_home(const std::string& account) {
             SandboxUidRepo::allocate(tx, account, config_.uid_base, config_.uid_count, now_unix());
         if (!got) return internal("sandbox: every uid of sandbox.uid_base .. + uid_count is taken");
         const uid_t uid = static_cast<uid_t>(*got);
-        TRY(Fd homes, open_dir(homes_));
+        TRY(UniqueFd homes, open_dir(homes_));
         if (::mkdirat(homes.get(), account.c_str(), 0750) != 0 && errno != EEXIST)
             return internal("cannot create the home of " + account);
-        TRY(Fd home, open_beneath(homes.get(), account, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
+        TRY(UniqueFd home, open_beneath(homes.get(), account, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
         // Whoever owned the home in the old layout (the shared user, or the
         // developer who ran the panel without root) hands its files over.
         struct stat st {};

@@ -213,7 +213,7 @@ Result<void> SystemIdentity::make_dirs(const std::string& account,
                                        const std::filesystem::path& relative) {
     auto u = panel_user(account);
     if (!u) return internal("no Linux user for account " + account);
-    TRY(Fd home, open_dir(home_of(account)));
+    TRY(UniqueFd home, open_dir(home_of(account)));
     return make_dirs_beneath(home.get(), relative, 0750, u->uid, u->gid);
 }
 

@@ -43,7 +43,7 @@ class FileResponseTest : public ::testing::Test {
 
     // The answer for `headers`, as a download would give it.
     Response serve(std::vector<std::pair<std::string, std::string>> headers) {
-        Fd fd(::open((dir_ / "f.txt").c_str(), O_RDONLY | O_CLOEXEC));
+        UniqueFd fd(::open((dir_ / "f.txt").c_str(), O_RDONLY | O_CLOEXEC));
         EXPECT_GE(fd.get(), 0);
         ::fstat(fd.get(), &st_);
         Request req;
