@@ -66,7 +66,7 @@ Result<std::unique_ptr<Panel>> Panel::open(Config config) {
     const mode_t saved_umask = ::umask(077);
     auto opened = p->open_store_and_identity();
     ::umask(saved_umask);
-    CHECK_OK(opened);
+    if (!opened) return opened.error();
     p->ctx_.reset(new PanelContext{p->config_, *p->db_, p->index_, *p->identity_});
     p->services_ = std::make_unique<Services>(*p->ctx_);
     CHECK_OK(p->create_first_admin());

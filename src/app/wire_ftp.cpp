@@ -140,7 +140,7 @@ Result<void> wire_ftp(Panel& panel) {
         [ftp, sandbox, system, config, data_dir]() -> Result<void> {
             if (sandbox || system) {
                 TRY(auto tls, ftp_tls(*config, data_dir));
-                if (sandbox) sandbox->set_tls(std::move(tls));
+                if (sandbox) sandbox->set_tls(tls);
                 if (system) system->set_tls(std::move(tls));
             }
             return ftp->start();

@@ -78,14 +78,14 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
             }
         }
         if (!ok) continue;
+        result.allowed.push_back(c.route->method);
         // "/ftp/status" beats "/ftp/{id}": the most literal match wins.
         if (c.route->method == method && literals > best_literals) {
             best_literals = literals;
             result.route = c.route;
             result.params = std::move(params);
-        }
-        result.allowed.push_back(c.route->method);
-        if (method == Verb::head && c.route->method == Verb::get && literals > best_get) {
+        } else if (method == Verb::head && c.route->method == Verb::get && literals > best_get) {
+            // (A HEAD request with no HEAD row: the path's GET route.)
             best_get = literals;
             get_route = c.route;
             get_params = std::move(params);

@@ -671,7 +671,8 @@ void HttpServer::shutdown() {
         acceptor_.close(ec);
     });
     std::lock_guard lock(conns_mutex_);
-    for (auto& [id, conn] : conns_) {
+    for (auto& entry : conns_) {
+        auto conn = entry.second;  // a copy: a lambda cannot capture a binding in clang 14
         asio::post(conn->loop, [conn] {
             if (conn->idle && conn->close) conn->close();
         });

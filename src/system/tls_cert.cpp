@@ -187,7 +187,7 @@ Result<void> add_subject_alt_names(X509* cert, const std::vector<std::string>& h
         if (sk_GENERAL_NAME_push(names.get(), name.get()) <= 0) {
             return openssl_error("cannot encode subjectAltName");
         }
-        name.release();  // the stack owns it now
+        (void)name.release();  // the stack owns it now
     }
     if (X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) != 1) {
         return openssl_error("cannot add subjectAltName");
