@@ -1,9 +1,6 @@
 #include "services/ftp_service.h"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -27,27 +24,6 @@ constexpr int64_t kMaxQuotaMb = 1024LL * 1024 * 1024;  // 1 PB: anything above i
 // The anonymous directory of a domain, relative to its owner's home.
 std::string anonymous_rel(const std::string& domain) {
     return "web/" + domain + "/pub";
-}
-
-// Whether `rel` beneath `home` is, or passes through, a symbolic link (a
-// missing part is not: it is created later without following anything).
-// ProFTPD chroots by path and would follow such a link anywhere, into
-// another account's home included, so such a home is never given to it.
-bool passes_through_link(const std::filesystem::path& home, const std::filesystem::path& rel) {
-    int fd = ::open(home.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return errno == ELOOP || errno == ENOTDIR;
-    UniqueFd cur(fd);
-    for (const auto& part : rel) {
-        const std::string name = part.string();
-        if (name.empty() || name == "." || name == "/") continue;
-        struct stat st {};
-        if (::fstatat(cur.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
-        if (S_ISLNK(st.st_mode)) return true;
-        int next = ::openat(cur.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (next < 0) return false;
-        cur = UniqueFd(next);
-    }
-    return false;
 }
 
 Result<std::string> validate_ftp_name(const std::string& name) {
@@ -107,7 +83,7 @@ ServerAccount FtpService::server_row(const FtpAccount& a, bool owner_active) con
     row.enabled = a.enabled;
     // Checked at every write of the server's accounts: the directory may
     // have been swapped for a link since it was set (by FTP, a cron job).
-    if (passes_through_link(ctx_.identity.home_of(a.owner), a.home_rel)) {
+    if (passes_through_symlink(ctx_.identity.home_of(a.owner), a.home_rel)) {
         spdlog::warn(
             "ftp: {}: home {} is or passes through a symbolic link; the account is "
             "left out of the FTP server until that is fixed",
@@ -148,7 +124,7 @@ Result<std::string> FtpService::resolve_home(const std::string& owner, const std
         clean /= part;
     }
     if (clean.empty()) return std::string();
-    if (passes_through_link(home, clean))
+    if (passes_through_symlink(home, clean))
         return validation("home_dir must not be or pass through a symbolic link");
     if (!ctx_.identity.make_dirs(owner, clean).ok()) return outside;
     return clean.string();
@@ -370,7 +346,7 @@ Result<void> FtpService::push_anonymous_sites() {
             }));
     std::vector<AnonymousSite> out;
     for (const auto& [domain, owner] : sites) {
-        if (passes_through_link(ctx_.identity.home_of(owner), anonymous_rel(domain))) {
+        if (passes_through_symlink(ctx_.identity.home_of(owner), anonymous_rel(domain))) {
             spdlog::warn(
                 "ftp: anonymous site of {} is or passes through a symbolic link; "
                 "left out until that is fixed",

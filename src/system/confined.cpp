@@ -32,6 +32,23 @@ Result<UniqueFd> open_dir(const std::filesystem::path& path) {
     return UniqueFd(fd);
 }
 
+bool passes_through_symlink(const std::filesystem::path& home, const std::filesystem::path& rel) {
+    int fd = ::open(home.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return errno == ELOOP || errno == ENOTDIR;
+    UniqueFd cur(fd);
+    for (const auto& part : rel) {
+        const std::string name = part.string();
+        if (name.empty() || name == "." || name == "/") continue;
+        struct stat st {};
+        if (::fstatat(cur.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return false;
+        if (S_ISLNK(st.st_mode)) return true;
+        int next = ::openat(cur.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) return false;
+        cur = UniqueFd(next);
+    }
+    return false;
+}
+
 Result<void> make_dirs_beneath(int root_fd, const std::filesystem::path& relative, mode_t mode,
                                uid_t uid, gid_t gid) {
     UniqueFd current(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));

@@ -23,6 +23,12 @@ Result<UniqueFd> open_beneath(int dir_fd, const std::filesystem::path& relative,
 // Opens a directory by absolute path, refusing a symlink at its last step.
 Result<UniqueFd> open_dir(const std::filesystem::path& path);
 
+// Whether `rel` beneath `home` is, or passes through, a symbolic link (a
+// missing part is not: it is created later without following anything).
+// For tools that resolve paths by name themselves (ProFTPD's chroot), which
+// would follow such a link anywhere.
+bool passes_through_symlink(const std::filesystem::path& home, const std::filesystem::path& rel);
+
 // mkdir -p of `relative` beneath `root_fd`; each created directory gets
 // `mode` and is chowned to uid/gid. Existing directories are kept.
 Result<void> make_dirs_beneath(int root_fd, const std::filesystem::path& relative, mode_t mode,
