@@ -6,24 +6,13 @@
 #include <filesystem>
 
 #include "store/db.h"
+#include "temp_store.h"
 
 namespace wsp {
 namespace {
 
-class Migrations : public ::testing::Test {
+class Migrations : public TempStoreTest {
   protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/wsp-migrations-test-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
-        auto db = Db::open((dir_ / "panel.db").string());
-        ASSERT_TRUE(db.ok()) << db.error().message;
-        db_ = std::move(*db);
-    }
-    void TearDown() override {
-        db_.reset();
-        std::filesystem::remove_all(dir_);
-    }
     int64_t count(const std::string& sql) {
         auto n = db_->read([&](const ReadTx& tx) -> Result<int64_t> {
             Stmt s(tx, sql);
@@ -35,8 +24,6 @@ class Migrations : public ::testing::Test {
         return count("SELECT count(*) FROM schema_migrations WHERE version = " +
                      std::to_string(version)) == 1;
     }
-    std::filesystem::path dir_;
-    std::unique_ptr<Db> db_;
 };
 
 TEST_F(Migrations, AFailingMigrationLeavesTheOldStateIntact) {

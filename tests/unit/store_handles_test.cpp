@@ -10,6 +10,7 @@
 
 #include "store/account_repos.h"
 #include "store/db.h"
+#include "temp_store.h"
 
 namespace wsp {
 namespace {
@@ -26,20 +27,8 @@ static_assert(std::is_invocable_v<decltype(&UserRepo::list), WriteTx&>);
 static_assert(!std::is_invocable_v<decltype(&UserRepo::remove), const ReadTx&, std::string>);
 static_assert(std::is_invocable_v<decltype(&UserRepo::remove), WriteTx&, std::string>);
 
-class StoreHandles : public ::testing::Test {
+class StoreHandles : public TempStoreTest {
   protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/wsp-store-handles-test-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
-        auto db = Db::open((dir_ / "panel.db").string());
-        ASSERT_TRUE(db.ok()) << db.error().message;
-        db_ = std::move(*db);
-    }
-    void TearDown() override {
-        db_.reset();
-        std::filesystem::remove_all(dir_);
-    }
     UserRecord user(const std::string& name) {
         return UserRecord{name, name + "@example.com", "hash", "user", "active", "", "default", 1,
                           1};
@@ -49,8 +38,6 @@ class StoreHandles : public ::testing::Test {
             db_->read([&](const ReadTx& tx) -> Result<int64_t> { return UserRepo::count(tx); });
         return n.ok() ? *n : -1;
     }
-    std::filesystem::path dir_;
-    std::unique_ptr<Db> db_;
 };
 
 TEST_F(StoreHandles, WriteCommitsOnSuccessAndRollsBackOnAnErrorResult) {
