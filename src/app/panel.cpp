@@ -67,7 +67,7 @@ Result<std::unique_ptr<Panel>> Panel::open(Config config) {
     auto opened = p->open_store_and_identity();
     ::umask(saved_umask);
     if (!opened) return opened.error();
-    p->ctx_.reset(new PanelContext{p->config_, *p->db_, p->index_, *p->identity_});
+    p->ctx_.reset(new PanelContext{p->config_, *p->db_, p->index_, *p->identity_, system_clock()});
     p->services_ = std::make_unique<Services>(*p->ctx_);
     CHECK_OK(p->create_first_admin());
     CHECK_OK(p->index_.load(*p->db_));

@@ -4,8 +4,21 @@
 
 namespace wsp {
 
+std::chrono::system_clock::time_point SystemClock::now() const {
+    return std::chrono::system_clock::now();
+}
+
+std::chrono::steady_clock::time_point SystemClock::steady() const {
+    return std::chrono::steady_clock::now();
+}
+
+const Clock& system_clock() {
+    static const SystemClock clock;
+    return clock;
+}
+
 int64_t now_unix() {
-    return static_cast<int64_t>(::time(nullptr));
+    return system_clock().now_unix();
 }
 
 std::string rfc3339(int64_t unix_seconds) {

@@ -1,6 +1,7 @@
 #pragma once
 // What every service shares: the settings, the store, the in-memory auth
-// index and the OS identity seam.
+// index, the OS identity seam and the clock.
+#include "base/clock.h"
 #include "config/config.h"
 #include "services/auth_index.h"
 #include "store/db.h"
@@ -13,6 +14,7 @@ struct PanelContext {
     Db& db;
     AuthIndex& index;
     Identity& identity;
+    const Clock& clock;
 };
 
 }  // namespace wsp

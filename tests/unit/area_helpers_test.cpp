@@ -32,7 +32,7 @@ class AreaHelpers : public ::testing::Test {
         auto identity = SandboxIdentity::create(dir_, config_.sandbox, *db_);
         ASSERT_TRUE(identity.ok()) << identity.error().message;
         identity_ = std::move(*identity);
-        ctx_ = std::make_unique<PanelContext>(PanelContext{config_, *db_, index_, *identity_});
+        ctx_ = std::make_unique<PanelContext>(PanelContext{config_, *db_, index_, *identity_, system_clock()});
         services_ = std::make_unique<Services>(*ctx_);
         make_user("boss", "admin");
         make_user("ann");
