@@ -134,10 +134,10 @@ Response cronjob_logs(Services& s, const Request& r) {
 }
 
 // The form's preview: `expression` is required, `count` 1-20 (default 5).
-Response preview_cron_expression(Services&, const Request& r) {
+Response preview_cron_expression(Services& s, const Request& r) {
     const std::string expression = r.query("expression").value_or("");
     TRY_OR_RESPOND(int64_t count, r.query_int("count", 5));
-    return respond(CronService::preview(expression, count), [](const CronSchedulePreview& p) {
+    return respond(s.cron->preview(expression, count), [](const CronSchedulePreview& p) {
         json::array runs;
         for (int64_t t : p.next_runs) runs.emplace_back(rfc3339(t));
         return json::object{{"expression", p.expression}, {"next_runs", std::move(runs)}};

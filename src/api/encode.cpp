@@ -18,8 +18,8 @@ json::array string_array(const std::vector<std::string>& items) {
 json::object user_json(const UserRecord& u, const Identity& identity) {
     return {{"username", u.username},
             {"email", u.email},
-            {"role", u.role},
-            {"status", u.status},
+            {"role", name_of(u.role)},
+            {"status", name_of(u.status)},
             {"creator", u.creator},
             {"package", u.package},
             {"home_dir", identity.home_of(u.username).string()},
@@ -66,8 +66,8 @@ json::object domain_json(const DomainRecord& d, const Identity& identity) {
 json::object me_json(const Me& me) {
     return {{"username", me.user.username},
             {"email", me.user.email},
-            {"role", me.user.role},
-            {"status", me.user.status},
+            {"role", name_of(me.user.role)},
+            {"status", name_of(me.user.status)},
             {"creator", me.user.creator},
             {"package", me.package.name},
             {"max_domains", me.package.max_domains},

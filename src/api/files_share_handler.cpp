@@ -17,7 +17,8 @@ json::value optional_json(const std::optional<int64_t>& v) {
     return *v;
 }
 
-json::object share_json(const ShareRecord& share) {
+// `now` decides the state (active, expired, used up).
+json::object share_json(const ShareRecord& share, int64_t now) {
     return {{"id", std::to_string(share.id)},
             {"owner", share.owner},
             {"path", share.path},
@@ -26,7 +27,7 @@ json::object share_json(const ShareRecord& share) {
             {"max_downloads", optional_json(share.max_downloads)},
             {"downloads", share.downloads},
             {"has_password", !share.password_hash.empty()},
-            {"state", share_state(share, now_unix())},
+            {"state", share_state(share, now)},
             {"created_at", rfc3339(share.created_at)}};
 }
 
@@ -128,7 +129,7 @@ Response files_share_create(Services& s, const Request& r) {
     TRY_OR_RESPOND(in.password, f.string("password"));
     TRY_OR_RESPOND(in.max_downloads, f.integer("max_downloads"));
     TRY_OR_RESPOND(CreatedShare created, shares(s).create(*r.caller, in));
-    json::object out = share_json(created.share);
+    json::object out = share_json(created.share, s.ctx.clock.now_unix());
     out["url"] = link_url(s, r, created.token);
     return json_response(out, 201);
 }
@@ -136,7 +137,8 @@ Response files_share_create(Services& s, const Request& r) {
 Response files_shares_list(Services& s, const Request& r) {
     TRY_OR_RESPOND(auto items, shares(s).list(*r.caller, r.query("user")));
     json::array out;
-    for (const auto& share : items) out.emplace_back(share_json(share));
+    const int64_t now = s.ctx.clock.now_unix();
+    for (const auto& share : items) out.emplace_back(share_json(share, now));
     return json_response(json::object{{"items", std::move(out)}});
 }
 

@@ -56,11 +56,13 @@ Response delete_user(Services& s, const Request& r) {
 }
 
 Response suspend_user(Services& s, const Request& r) {
-    return respond(s.users.set_status(*r.caller, r.param("username"), "suspended"), encoder(s));
+    return respond(s.users.set_status(*r.caller, r.param("username"), AccountStatus::suspended),
+                   encoder(s));
 }
 
 Response unsuspend_user(Services& s, const Request& r) {
-    return respond(s.users.set_status(*r.caller, r.param("username"), "active"), encoder(s));
+    return respond(s.users.set_status(*r.caller, r.param("username"), AccountStatus::active),
+                   encoder(s));
 }
 
 }  // namespace wsp::api

@@ -57,7 +57,7 @@ Result<std::unique_ptr<Panel>> open_offline(const Common& common) {
 
 // An offline command acts with full rights, like the admin at the console.
 Caller console_caller() {
-    return Caller{"", "admin", {"all"}, ""};
+    return Caller{"", Role::admin, {"all"}, ""};
 }
 
 std::string read_password_or_generate(const std::string& given, bool& generated) {
@@ -142,7 +142,8 @@ int run_command_line(int argc, char** argv) {
         std::string pw = read_password_or_generate(password, generated);
         auto r = s.users.create("", NewUser{username, email, pw, role, package});
         if (!r) return fail(r.error());
-        std::printf("created %s (%s)\n", r->username.c_str(), r->role.c_str());
+        std::printf("created %s (%s)\n", r->username.c_str(),
+                    std::string(name_of(r->role)).c_str());
         if (generated) std::printf("password: %s\n", pw.c_str());
         return 0;
     }
@@ -158,8 +159,9 @@ int run_command_line(int argc, char** argv) {
         auto r = s.users.list(console_caller());
         if (!r) return fail(r.error());
         for (const auto& u : *r)
-            std::printf("%-32s %-6s %-9s %s\n", u.username.c_str(), u.role.c_str(),
-                        u.status.c_str(), u.email.c_str());
+            std::printf("%-32s %-6s %-9s %s\n", u.username.c_str(),
+                        std::string(name_of(u.role)).c_str(),
+                        std::string(name_of(u.status)).c_str(), u.email.c_str());
         return 0;
     }
     if (key_create->parsed()) {

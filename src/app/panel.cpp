@@ -23,7 +23,7 @@ namespace {
 // accounts of an older data dir get their own uids here, before any area
 // acts for them.
 Result<std::unique_ptr<Identity>> make_identity(const Config& c, Db& db) {
-    if (c.identity.mode == "sandbox") {
+    if (c.identity.mode == IdentityMode::sandbox) {
         TRY(auto id, SandboxIdentity::create(c.paths.data_dir, c.sandbox, db));
         TRY(auto users, db.read([&](const ReadTx& tx) -> Result<std::vector<UserRecord>> {
             return UserRepo::list(tx);
@@ -33,18 +33,15 @@ Result<std::unique_ptr<Identity>> make_identity(const Config& c, Db& db) {
         CHECK_OK(id->adopt_homes(names));
         return std::unique_ptr<Identity>(std::move(id));
     }
-    if (c.identity.mode == "system") {
-        TRY(auto id, SystemIdentity::create(c.identity, c.sandbox.user));
-        return std::unique_ptr<Identity>(std::move(id));
-    }
-    return validation("identity.mode must be \"sandbox\" or \"system\"");
+    TRY(auto id, SystemIdentity::create(c.identity, c.sandbox.user));
+    return std::unique_ptr<Identity>(std::move(id));
 }
 
 // The accounts' uid range in sandbox mode as root (nothing in the data dir
 // may belong to it); none otherwise.
 DataDirPolicy data_dir_policy(const Config& c) {
     DataDirPolicy policy;
-    if (c.identity.mode == "sandbox" && ::geteuid() == 0 && c.sandbox.uid_base > 0 &&
+    if (c.identity.mode == IdentityMode::sandbox && ::geteuid() == 0 && c.sandbox.uid_base > 0 &&
         c.sandbox.uid_count > 0) {
         policy.first_account_uid = static_cast<uid_t>(c.sandbox.uid_base);
         policy.last_account_uid = static_cast<uid_t>(c.sandbox.uid_base + c.sandbox.uid_count - 1);

@@ -61,7 +61,7 @@ Result<void> require_loopback(const Config& c) {
                           "\" is not a loopback address, but without root the panel cannot give "
                           "accounts their own uids: run it as root, or listen on 127.0.0.1 "
                           "(docs/config.md, sandbox)");
-    const bool own_ftp = c.ftp.enabled && c.ftp.mode == "sandbox";
+    const bool own_ftp = c.ftp.enabled && c.ftp.mode == ServiceMode::sandbox;
     if (own_ftp && !is_loopback_host(c.ftp.address))
         return validation("ftp.address = \"" + c.ftp.address +
                           "\" is not a loopback address, but without root the panel cannot give "
@@ -174,9 +174,10 @@ int Panel::serve() {
             .upstream_headers = {{kPmaProxySecretHeader, pma_proxy_secret_}},
         });
         pma_router.emplace(std::span<const Route>{});
-        pma_dispatcher.emplace(*pma_router, *services_, index_, limiter, config_, nullptr, &*pma);
+        pma_dispatcher.emplace(*pma_router, *services_, index_, limiter, config_,
+                               services_->ctx.clock, nullptr, &*pma);
     }
-    Dispatcher dispatcher(router, *services_, index_, limiter, config_, &web);
+    Dispatcher dispatcher(router, *services_, index_, limiter, config_, services_->ctx.clock, &web);
     // The panel's origin no longer serves /pma/: old links move over.
     if (pma) dispatcher.moved_prefix("/pma", [this] { return pma_base_url(); });
     HttpServer server(loop_ptrs, workers, dispatcher, config_.server, tls.get());
@@ -226,9 +227,10 @@ int Panel::serve() {
             if (ec) return;
             asio::post(workers, [&] {
                 services_->keys.flush_last_used();
-                limiter.sweep(now_unix());
-                services_->auth.sweep(now_unix());
-                index_.remove_expired_sessions(now_unix());
+                const int64_t now = services_->ctx.clock.now_unix();
+                limiter.sweep(now);
+                services_->auth.sweep(now);
+                index_.remove_expired_sessions(now);
             });
             schedule();
         });

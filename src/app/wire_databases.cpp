@@ -56,7 +56,7 @@ class DatabaseRuntime {
 
     void run() {
         const Config& config = panel_.config();
-        if (config.mariadb.mode == "sandbox") {
+        if (config.mariadb.mode == ServiceMode::sandbox) {
             MariadbServer server(config, panel_.data_dir());
             for (;;) {
                 auto prepared = server.prepare(&cancel_);
@@ -134,7 +134,7 @@ std::string system_socket(const Config& config) {
 MariadbEndpoint endpoint_of(const Config& config, const std::filesystem::path& data_dir) {
     MariadbEndpoint e;
     MariadbLayout layout = mariadb_layout(config, data_dir);
-    if (config.mariadb.mode == "sandbox") {
+    if (config.mariadb.mode == ServiceMode::sandbox) {
         e.socket = layout.socket.string();
         e.credentials_file = layout.credentials_file;
     } else {
@@ -152,18 +152,16 @@ MariadbEndpoint endpoint_of(const Config& config, const std::filesystem::path& d
 
 bool pma_served(const Config& config) {
     if (!config.pma.enabled) return false;
-    if (config.mariadb.mode == "sandbox") return true;
-    return config.mariadb.mode == "system" && !system_socket(config).empty();
+    if (config.mariadb.mode == ServiceMode::sandbox) return true;
+    return config.mariadb.mode == ServiceMode::system && !system_socket(config).empty();
 }
 
 Result<void> wire_databases(Panel& panel) {
     const Config& config = panel.config();
-    const std::string& mode = config.mariadb.mode;
-    if (mode != "sandbox" && mode != "system" && mode != "off")
-        return validation("mariadb.mode must be sandbox, system or off");
+    const ServiceMode mode = config.mariadb.mode;
     Services& services = panel.services();
     std::shared_ptr<MariadbAdmin> admin;
-    if (mode != "off")
+    if (mode != ServiceMode::off)
         admin = std::make_shared<MariadbAdmin>(endpoint_of(config, panel.data_dir()),
                                                static_cast<size_t>(config.mariadb.pool_size));
     auto service = std::make_shared<DatabaseService>(panel.context(), services.domains, admin);
@@ -175,12 +173,12 @@ Result<void> wire_databases(Panel& panel) {
         return Ok{};
     }
     std::shared_ptr<PmaSignon> pma;
-    if (mode == "system" && config.pma.enabled && system_socket(config).empty())
+    if (mode == ServiceMode::system && config.pma.enabled && system_socket(config).empty())
         spdlog::warn(
             "phpmyadmin: off (system mode needs the server's socket for its sign-on: "
             "mariadb.socket or socket= in the credentials file)");
     if (pma_served(config)) {
-        const std::string socket = mode == "sandbox"
+        const std::string socket = mode == ServiceMode::sandbox
                                        ? mariadb_layout(config, panel.data_dir()).socket.string()
                                        : system_socket(config);
         pma = std::make_shared<PmaSignon>(
@@ -191,8 +189,8 @@ Result<void> wire_databases(Panel& panel) {
         // A suspended account's phpMyAdmin sessions end at once (deleting
         // an account drops its databases, and their temporary users, first).
         services.users.on_status_change(
-            [raw = service.get()](const std::string& username, const std::string& status) {
-                if (status != "suspended") return;
+            [raw = service.get()](const std::string& username, AccountStatus status) {
+                if (status != AccountStatus::suspended) return;
                 if (auto r = raw->end_pma_sessions(username); !r)
                     spdlog::error("phpmyadmin: cannot end the sessions of {}: {}", username,
                                   r.error().message);

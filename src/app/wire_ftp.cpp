@@ -70,8 +70,8 @@ std::vector<std::string> resolve_command(std::vector<std::string> argv) {
 }
 
 // ftp.enabled = false is the older spelling of ftp.mode = "off".
-std::string ftp_mode(const Config& c) {
-    return c.ftp.enabled ? c.ftp.mode : "off";
+ServiceMode ftp_mode(const Config& c) {
+    return c.ftp.enabled ? c.ftp.mode : ServiceMode::off;
 }
 
 }  // namespace
@@ -79,9 +79,7 @@ std::string ftp_mode(const Config& c) {
 Result<void> wire_ftp(Panel& panel) {
     const Config& c = panel.config();
     const std::filesystem::path dir = panel.data_dir() / "ftp";
-    const std::string mode = ftp_mode(c);
-    if (mode != "sandbox" && mode != "system" && mode != "off")
-        return validation("ftp.mode must be sandbox, system or off");
+    const ServiceMode mode = ftp_mode(c);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return internal("cannot create the FTP directory");
@@ -90,7 +88,7 @@ Result<void> wire_ftp(Panel& panel) {
 
     auto ports = parse_port_range(c.ftp.passive_ports);
     if (!ports) return validation("ftp.passive_ports must look like 30000-30050 (ports >= 1024)");
-    const int64_t port = c.ftp.port != 0 ? c.ftp.port : (mode == "system" ? 21 : 2121);
+    const int64_t port = c.ftp.port != 0 ? c.ftp.port : (mode == ServiceMode::system ? 21 : 2121);
     if (port < 1 || port > 65535) return validation("ftp.port must be 1..65535");
 
     ProftpdSettings settings;
@@ -108,11 +106,11 @@ Result<void> wire_ftp(Panel& panel) {
     std::shared_ptr<ProftpdServer> sandbox;
     std::shared_ptr<SystemProftpd> system;
     std::shared_ptr<FtpDaemon> server;
-    if (mode == "sandbox") {
+    if (mode == ServiceMode::sandbox) {
         sandbox = std::make_shared<ProftpdServer>(c.ftp.proftpd, std::move(settings), id.uid_of(""),
                                                   id.gid_of(""), panel.supervisor());
         server = sandbox;
-    } else if (mode == "system") {
+    } else if (mode == ServiceMode::system) {
         if (c.ftp.system_config_path.empty() || c.ftp.system_config_path.front() != '/')
             return validation("ftp.system_config_path must be an absolute path");
         SystemProftpdOptions options;
@@ -131,7 +129,7 @@ Result<void> wire_ftp(Panel& panel) {
     panel.services().ftp = ftp;
     panel.services().users.add_cleanup(ftp.get());
     panel.services().users.on_status_change(
-        [ftp](const std::string&, const std::string&) { ftp->owner_status_changed(); });
+        [ftp](const std::string&, AccountStatus) { ftp->owner_status_changed(); });
     if (server) panel.services().health["ftp"] = [ftp] { return ftp->healthy(); };
 
     const std::filesystem::path data_dir = panel.data_dir();

@@ -18,8 +18,8 @@ void apply_quota(PanelContext& ctx, const UserRecord& user) {
         spdlog::error("identity: {}", r.error().message);
 }
 
-void apply_lock(Identity& identity, const std::string& username, const std::string& status) {
-    if (auto r = identity.set_locked(username, status == "suspended"); !r.ok())
+void apply_lock(Identity& identity, const std::string& username, AccountStatus status) {
+    if (auto r = identity.set_locked(username, status == AccountStatus::suspended); !r.ok())
         spdlog::error("identity: {}", r.error().message);
 }
 
@@ -28,7 +28,7 @@ void apply_lock(Identity& identity, const std::string& username, const std::stri
 Result<void> wire_system(Panel& panel) {
     PanelContext* ctx = &panel.context();
     UserService& users = panel.services().users;
-    users.on_status_change([ctx](const std::string& username, const std::string& status) {
+    users.on_status_change([ctx](const std::string& username, AccountStatus status) {
         apply_lock(ctx->identity, username, status);
     });
     users.on_account_change([ctx](const UserRecord& user) { apply_quota(*ctx, user); });
@@ -42,7 +42,8 @@ Result<void> wire_system(Panel& panel) {
             if (!all.ok()) return all.error();
             for (const UserRecord& u : *all) {
                 apply_quota(*ctx, u);
-                if (u.status == "suspended") apply_lock(ctx->identity, u.username, u.status);
+                if (u.status == AccountStatus::suspended)
+                    apply_lock(ctx->identity, u.username, u.status);
             }
             return Ok{};
         },

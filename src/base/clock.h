@@ -18,8 +18,14 @@ class Clock {
     virtual std::chrono::system_clock::time_point now() const = 0;
     virtual std::chrono::steady_clock::time_point steady() const = 0;
     // Seconds since the Unix epoch.
-    int64_t now_unix() const {
-        return std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count();
+    int64_t now_unix() const { return since_epoch<std::chrono::seconds>(); }
+    int64_t now_ms() const { return since_epoch<std::chrono::milliseconds>(); }
+    int64_t now_ns() const { return since_epoch<std::chrono::nanoseconds>(); }
+
+  private:
+    template <class Unit>
+    int64_t since_epoch() const {
+        return std::chrono::duration_cast<Unit>(now().time_since_epoch()).count();
     }
 };
 
@@ -37,7 +43,8 @@ const Clock& system_clock();
 // A clock that moves only when told to: both readings advance together.
 class FakeClock final : public Clock {
   public:
-    explicit FakeClock(int64_t start_unix = 1'800'000'000) : offset_ns_(0), start_unix_(start_unix) {}
+    explicit FakeClock(int64_t start_unix = 1'800'000'000)
+        : offset_ns_(0), start_unix_(start_unix) {}
     std::chrono::system_clock::time_point now() const override {
         return std::chrono::system_clock::time_point(std::chrono::seconds(start_unix_)) +
                std::chrono::nanoseconds(offset_ns_.load());

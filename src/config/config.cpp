@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 #include <charconv>
 #include <functional>
+#include <span>
 #include <variant>
 
 namespace wsp {
@@ -12,11 +13,34 @@ using StringRef = std::string& (*)(Config&);
 using IntRef = int64_t& (*)(Config&);
 using BoolRef = bool& (*)(Config&);
 using ListRef = std::vector<std::string>& (*)(Config&);
+using ServiceModeRef = ServiceMode& (*)(Config&);
+using IdentityModeRef = IdentityMode& (*)(Config&);
 
 struct Key {
     const char* name;
-    std::variant<StringRef, IntRef, BoolRef, ListRef> field;
+    std::variant<StringRef, IntRef, BoolRef, ListRef, ServiceModeRef, IdentityModeRef> field;
 };
+
+// The word table of each enum-valued key's type.
+std::span<const EnumName<ServiceMode>> names_of(ServiceMode*) {
+    return kServiceModeNames;
+}
+std::span<const EnumName<IdentityMode>> names_of(IdentityMode*) {
+    return kIdentityModeNames;
+}
+
+// Sets an enum-valued key from its word; anything else names the choices.
+template <class E>
+Result<void> set_enum(E& field, const std::string& key, std::string_view word,
+                      const std::string& where) {
+    auto names = names_of(static_cast<E*>(nullptr));
+    auto value = enum_from<E>(names, word);
+    if (!value)
+        return validation("config key '" + key + "' in " + where + " must be " +
+                          enum_choices<E>(names));
+    field = *value;
+    return Ok{};
+}
 
 #define WSP_KEY(name, expr)                                       \
     Key {                                                         \
@@ -165,6 +189,10 @@ Result<void> set_from_node(Config& c, const Key& key, const toml::node& node,
             } else if constexpr (std::is_same_v<R, BoolRef>) {
                 if (!node.is_boolean()) return bad_type(name, where, "true or false");
                 ref(c) = *node.value<bool>();
+            } else if constexpr (std::is_same_v<R, ServiceModeRef> ||
+                                 std::is_same_v<R, IdentityModeRef>) {
+                if (!node.is_string()) return bad_type(name, where, "a string");
+                return set_enum(ref(c), name, *node.value<std::string>(), where);
             } else {
                 const toml::array* arr = node.as_array();
                 if (!arr) return bad_type(name, where, "an array of strings");
@@ -226,6 +254,10 @@ Result<void> apply_override(Config& config, const std::string& assignment) {
         std::get<StringRef>(key->field)(config) = value;
         return Ok{};
     }
+    if (auto* mode = std::get_if<ServiceModeRef>(&key->field))
+        return set_enum((*mode)(config), name, value, "-c");
+    if (auto* mode = std::get_if<IdentityModeRef>(&key->field))
+        return set_enum((*mode)(config), name, value, "-c");
     toml::table parsed;
     try {
         parsed = toml::parse("v = " + value);

@@ -6,9 +6,22 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_names.h"
 #include "base/result.h"
 
 namespace wsp {
+
+// Who runs a managed server: the panel its own private one, the machine's
+// system one, or nobody (its routes answer 503).
+enum class ServiceMode { sandbox, system, off };
+inline constexpr EnumName<ServiceMode> kServiceModeNames[] = {
+    {ServiceMode::sandbox, "sandbox"}, {ServiceMode::system, "system"}, {ServiceMode::off, "off"}};
+
+// Whose accounts: one shared OS user with per-account uids, or real Linux
+// users (docs/system-mode.md).
+enum class IdentityMode { sandbox, system };
+inline constexpr EnumName<IdentityMode> kIdentityModeNames[] = {{IdentityMode::sandbox, "sandbox"},
+                                                                {IdentityMode::system, "system"}};
 
 // <source>/web/dist, compiled in by CMake (WSP_WEB_DIR).
 std::string default_web_dir();
@@ -81,9 +94,9 @@ struct WebConfig {
 // Each area's settings; the issue that builds the area adds its keys here
 // and in kKeys (config.cpp) and docs/config.md.
 struct MariadbConfig {
-    // "sandbox": the panel runs its own mariadbd; "system": it uses the
-    // server named below; "off": no MariaDB (database routes answer 503).
-    std::string mode = "sandbox";
+    // sandbox: the panel runs its own mariadbd; system: it uses the
+    // server named below; off: no MariaDB (database routes answer 503).
+    ServiceMode mode = ServiceMode::sandbox;
     std::string host = "127.0.0.1";      // TCP address remote users connect to
     int64_t port = 3307;                 // sandbox: TCP port on 127.0.0.1; 0: no TCP
     std::string socket;                  // empty: sandbox DATA_DIR/run/mariadb/mysqld.sock
@@ -106,10 +119,10 @@ struct PmaConfig {
 };
 
 struct FtpConfig {
-    // "sandbox": the panel runs its own ProFTPD; "system": it writes a config
-    // snippet for the system's ProFTPD and reloads it; "off": no server (the
-    // accounts file is still kept). ftp.enabled = false means "off" too.
-    std::string mode = "sandbox";
+    // sandbox: the panel runs its own ProFTPD; system: it writes a config
+    // snippet for the system's ProFTPD and reloads it; off: no server (the
+    // accounts file is still kept). ftp.enabled = false means off too.
+    ServiceMode mode = ServiceMode::sandbox;
     bool enabled = true;
     std::string proftpd = "/usr/sbin/proftpd";
     std::string modules = "/usr/lib/proftpd";
@@ -187,9 +200,9 @@ struct SharesConfig {                           // share links (docs/files.md)
 };
 
 struct IdentityConfig {  // docs/system-mode.md
-    // "sandbox": every account shares sandbox.user, homes in DATA_DIR/home;
-    // "system": each account is a real Linux user (useradd), homes in home_root.
-    std::string mode = "sandbox";
+    // sandbox: every account shares sandbox.user, homes in DATA_DIR/home;
+    // system: each account is a real Linux user (useradd), homes in home_root.
+    IdentityMode mode = IdentityMode::sandbox;
     std::string home_root = "/home";
     std::string shell = "/usr/sbin/nologin";
     // Cron jobs' resource limits (setrlimit in the job before exec); 0: inherited.

@@ -47,31 +47,54 @@ size_t Scheduler::size() const {
     return current_.size();
 }
 
+std::optional<Scheduler::Entry> Scheduler::earliest_locked() {
+    // Superseded entries surface here and are dropped.
+    while (!heap_.empty()) {
+        const Entry& top = heap_.top();
+        auto it = current_.find(top.id);
+        if (it != current_.end() && it->second.generation == top.generation) return top;
+        heap_.pop();
+    }
+    return std::nullopt;
+}
+
+std::optional<Scheduler::Entry> Scheduler::take_due_locked() {
+    auto top = earliest_locked();
+    if (!top || top->due > clock_.now_unix()) return std::nullopt;
+    heap_.pop();
+    current_.erase(top->id);
+    return top;
+}
+
+size_t Scheduler::run_due() {
+    size_t fired = 0;
+    std::unique_lock lock(mutex_);
+    while (auto due = take_due_locked()) {
+        lock.unlock();
+        on_due_(due->id, due->due);
+        ++fired;
+        lock.lock();
+    }
+    return fired;
+}
+
 void Scheduler::loop() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        // Drop superseded entries.
-        while (!heap_.empty()) {
-            const Entry& top = heap_.top();
-            auto it = current_.find(top.id);
-            if (it != current_.end() && it->second.generation == top.generation) break;
-            heap_.pop();
+        if (auto due = take_due_locked()) {
+            lock.unlock();
+            on_due_(due->id, due->due);
+            lock.lock();
+            continue;
         }
-        if (heap_.empty()) {
+        auto next = earliest_locked();
+        if (!next) {
             wake_.wait(lock);
             continue;
         }
-        const Entry top = heap_.top();
-        const auto due_at = std::chrono::system_clock::time_point(std::chrono::seconds(top.due));
-        if (std::chrono::system_clock::now() < due_at) {
-            wake_.wait_until(lock, due_at);
-            continue;  // woken early, by a change, or on time: look again
-        }
-        heap_.pop();
-        current_.erase(top.id);
-        lock.unlock();
-        on_due_(top.id, top.due);
-        lock.lock();
+        // Woken early, by a change, or on time: look again.
+        const auto due_at = std::chrono::system_clock::time_point(std::chrono::seconds(next->due));
+        wake_.wait_for(lock, due_at - clock_.now());
     }
 }
 

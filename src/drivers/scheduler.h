@@ -5,6 +5,9 @@
 // scans the jobs. When an item falls due it is removed and `on_due` runs on
 // the scheduler's thread (it should hand work off quickly and may call
 // set() to put the item back with its next time).
+//
+// Time comes from a Clock: with a FakeClock, tests leave the thread
+// unstarted and call run_due() after advancing the clock, with no sleeps.
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -15,13 +18,16 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/clock.h"
+
 namespace wsp {
 
 class Scheduler {
   public:
     using OnDue = std::function<void(int64_t id, int64_t due)>;
 
-    explicit Scheduler(OnDue on_due) : on_due_(std::move(on_due)) {}
+    explicit Scheduler(OnDue on_due, const Clock& clock = system_clock())
+        : on_due_(std::move(on_due)), clock_(clock) {}
     ~Scheduler() { stop(); }
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;
@@ -34,6 +40,11 @@ class Scheduler {
     void set(int64_t id, std::optional<int64_t> due);
     std::optional<int64_t> due_of(int64_t id) const;
     size_t size() const;
+
+    // Fires, on the calling thread, every item due at the clock's present
+    // time, in due order (items that on_due puts back due already fire too);
+    // returns how many fired. The thread does the same as time passes.
+    size_t run_due();
 
   private:
     struct Entry {
@@ -48,8 +59,13 @@ class Scheduler {
     };
 
     void loop();
+    // The earliest live entry, superseded ones dropped; the lock is held.
+    std::optional<Entry> earliest_locked();
+    // Removes and returns the earliest entry if it is due; the lock is held.
+    std::optional<Entry> take_due_locked();
 
     OnDue on_due_;
+    const Clock& clock_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     // Superseded entries stay in the heap and are dropped when they surface

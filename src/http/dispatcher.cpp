@@ -131,7 +131,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         return a;
     }
     a.request.bearer_token = std::string(authorization.substr(kBearer.size()));
-    const int64_t now = now_unix();
+    const int64_t now = clock_.now_unix();
     auto auth = index_.authenticate(a.request.bearer_token, client_ip, now);
     if (!auth) {
         a.rejection = error_response(auth.error());

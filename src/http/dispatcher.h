@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/clock.h"
 #include "config/config.h"
 #include "http/concurrency_caps.h"
 #include "http/loopback_proxy.h"
@@ -54,13 +55,14 @@ class Dispatcher {
     // that no route matched (null: those are 404 too). `proxy`: phpMyAdmin
     // at its prefix, any method, no API token (null: no such prefix).
     Dispatcher(const Router& router, Services& services, AuthIndex& index, RateLimiter& limiter,
-               const Config& config, const StaticFiles* static_files = nullptr,
+               const Config& config, const Clock& clock, const StaticFiles* static_files = nullptr,
                const LoopbackProxy* proxy = nullptr)
         : router_(router),
           services_(services),
           index_(index),
           limiter_(limiter),
           config_(config),
+          clock_(clock),
           static_files_(static_files),
           proxy_(proxy) {}
 
@@ -98,6 +100,7 @@ class Dispatcher {
     AuthIndex& index_;
     RateLimiter& limiter_;
     const Config& config_;
+    const Clock& clock_;  // sessions' expiry, rate-limit windows
     const StaticFiles* static_files_;
     const LoopbackProxy* proxy_;
     std::string moved_prefix_;

@@ -75,7 +75,7 @@ Result<CreatedApiKey> ApiKeyService::insert(const std::string& username, const N
     k.permissions = scopes;
     k.ip_whitelist = input.ip_whitelist;
     k.rate_limit = input.rate_limit;
-    k.created_at = now_unix();
+    k.created_at = ctx_.clock.now_unix();
     k.expires_at = input.expires_in_days ? k.created_at + input.expires_in_days * 86400 : 0;
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<Ok> {
         if (!UserRepo::find(tx, username)) return not_found("User not found");

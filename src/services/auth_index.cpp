@@ -158,7 +158,7 @@ Result<Authenticated> AuthIndex::authenticate(const std::string& token,
     }
     auto user = users_.find(out.caller.username);
     if (user == users_.end()) return unauthorized("Invalid or expired API key");
-    if (user->second.status != "active") return forbidden("Account suspended");
+    if (user->second.status != AccountStatus::active) return forbidden("Account suspended");
     out.caller.role = user->second.role;
     if (!out.caller.key_id.empty()) {
         std::lock_guard lu(last_used_mutex_);

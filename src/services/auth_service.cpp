@@ -11,7 +11,7 @@ namespace wsp {
 
 LoginOutcome AuthService::login(const std::string& username, const std::string& password,
                                 const std::string& client_ip) {
-    const int64_t now = now_unix();
+    const int64_t now = ctx_.clock.now_unix();
     if (RateDecision ip = throttle_.attempt_from(client_ip, now); !ip.allowed)
         return {Error{Code::rate_limited, "Too many login attempts; try again later"},
                 std::chrono::milliseconds(0), std::max<int64_t>(1, ip.reset_at - now)};
@@ -33,7 +33,7 @@ LoginOutcome AuthService::login(const std::string& username, const std::string& 
     }
     throttle_.record_success(username);
     const UserRecord& u = **user;
-    if (u.status != "active") return {forbidden("Account suspended"), delay};
+    if (u.status != AccountStatus::active) return {forbidden("Account suspended"), delay};
 
     LoginResult out;
     out.token = random_hex(32);

@@ -6,17 +6,18 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/roles.h"
 
 namespace wsp {
 
 struct Caller {
     std::string username;
-    std::string role;                 // "admin" | "user"
+    Role role = Role::user;
     std::vector<std::string> scopes;  // a session has {"all"}
     std::string key_id;               // empty for a session
     std::string session_hash;         // the session token's hash; empty for a key
 
-    bool is_admin() const { return role == "admin"; }
+    bool is_admin() const { return role == Role::admin; }
 };
 
 // The areas a key may be scoped to (API.md "Scopes").

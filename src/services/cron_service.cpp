@@ -16,12 +16,6 @@ namespace {
 
 constexpr size_t kMaxNameBytes = 100;
 
-int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // Job ids are the integers from the list; anything else names no job.
 std::optional<int64_t> parse_id(const std::string& s) {
     if (s.empty() || s.size() > 18) return std::nullopt;
@@ -42,7 +36,7 @@ bool has_control(const std::string& s) {
 
 bool owner_active(const ReadTx& tx, const std::string& owner) {
     auto user = UserRepo::find(tx, owner);
-    return user && user->status == "active";
+    return user && user->status == AccountStatus::active;
 }
 
 std::string outcome_of(const CronRunRecord& run) {
@@ -99,7 +93,7 @@ Result<CronExpr> parse_expression(const std::string& text) {
 CronService::CronService(PanelContext& ctx, std::shared_ptr<Mailer> mailer)
     : ctx_(ctx),
       mailer_(std::move(mailer)),
-      scheduler_([this](int64_t id, int64_t due) { on_due(id, due); }) {}
+      scheduler_([this](int64_t id, int64_t due) { on_due(id, due); }, ctx.clock) {}
 
 CronService::~CronService() {
     stop();
@@ -107,7 +101,7 @@ CronService::~CronService() {
 
 Result<void> CronService::start() {
     auto jobs = ctx_.db.write([&](WriteTx& tx) -> Result<std::vector<CronJobRecord>> {
-        if (int64_t n = CronRepo::close_interrupted_runs(tx, now_ms()))
+        if (int64_t n = CronRepo::close_interrupted_runs(tx, ctx_.clock.now_ms()))
             spdlog::warn("cron: {} run(s) were interrupted by the last shutdown", n);
         return CronRepo::list(tx, std::nullopt);
     });
@@ -202,7 +196,7 @@ Result<CronJobView> CronService::create(const Caller& caller, const NewCronJob& 
     if (input.domain && !input.domain->empty()) {
         TRY(job.domain, DomainService(ctx_).ensure_owned(owner, *input.domain));
     }
-    job.created_at = job.updated_at = now_unix();
+    job.created_at = job.updated_at = ctx_.clock.now_unix();
     auto created = ctx_.db.write([&](WriteTx& tx) -> Result<CronJobRecord> {
         CHECK_OK(ensure_below_limit(tx, owner, Limit::cron_jobs, CronRepo::count_of(tx, owner)));
         job.id = CronRepo::insert(tx, job);
@@ -232,7 +226,7 @@ Result<CronJobView> CronService::update(const Caller& caller, const std::string&
             TRY(job.domain, DomainService(ctx_).ensure_owned(job.owner, *c.domain));
         }
     }
-    job.updated_at = now_unix();
+    job.updated_at = ctx_.clock.now_unix();
     auto updated = ctx_.db.write([&](WriteTx& tx) -> Result<CronJobRecord> {
         auto current = CronRepo::find(tx, job.id);
         if (!current) return not_found("Cron job not found");
@@ -276,7 +270,7 @@ Result<StartedRun> CronService::run_now(const Caller& caller, const std::string&
     if (!active) return conflict("The job's owner is suspended; its jobs do not run");
     // Each run can mail its output and costs a process: bounded per job.
     if (const int64_t cap = ctx_.config.cron.run_now_per_job_per_minute; cap > 0) {
-        const int64_t now = now_unix();
+        const int64_t now = ctx_.clock.now_unix();
         runs_now_.sweep(now);
         if (!runs_now_.hit(std::to_string(job.id), cap, now).allowed)
             return Error{Code::rate_limited, "Run-now limit reached (" + std::to_string(cap) +
@@ -287,7 +281,7 @@ Result<StartedRun> CronService::run_now(const Caller& caller, const std::string&
         if (running_.count(job.id)) return conflict("Cron job is already running");
         running_.insert(job.id);
     }
-    const int64_t started = now_ms();
+    const int64_t started = ctx_.clock.now_ms();
     auto run_id = ctx_.db.write([&](WriteTx& tx) -> Result<int64_t> {
         return CronRepo::insert_run(tx, {0, job.id, "manual", "running", started});
     });
@@ -315,12 +309,13 @@ Result<CronRunPage> CronService::logs(const Caller& caller, const std::string& i
     });
 }
 
-Result<CronSchedulePreview> CronService::preview(const std::string& expression, int64_t count) {
+Result<CronSchedulePreview> CronService::preview(const std::string& expression,
+                                                 int64_t count) const {
     if (count < 1 || count > kMaxPreviewRuns)
         return validation("count must be between 1 and " + std::to_string(kMaxPreviewRuns));
     TRY(CronExpr expr, parse_expression(expression));
     CronSchedulePreview out{expression, {}};
-    int64_t after = now_unix();
+    int64_t after = ctx_.clock.now_unix();
     while (static_cast<int64_t>(out.next_runs.size()) < count) {
         auto next = expr.next_after(after);
         if (!next) break;  // none within 30 years
@@ -340,7 +335,7 @@ void CronService::schedule(const CronJobRecord& job) {
         return unschedule(job.id);
     }
     std::lock_guard lock(mutex_);
-    auto next = expr->next_after(now_unix());
+    auto next = expr->next_after(ctx_.clock.now_unix());
     exprs_.insert_or_assign(job.id, *expr);
     scheduler_.set(job.id, next);
 }
@@ -364,7 +359,7 @@ void CronService::on_due(int64_t id, int64_t due) {
         std::lock_guard lock(mutex_);
         auto it = exprs_.find(id);
         if (it == exprs_.end()) return;
-        scheduler_.set(id, it->second.next_after(std::max(due, now_unix())));
+        scheduler_.set(id, it->second.next_after(std::max(due, ctx_.clock.now_unix())));
         if (running_.count(id))
             skipped = true;
         else
@@ -401,7 +396,7 @@ void CronService::run_scheduled(int64_t id, int64_t due, bool skipped) {
         if (!r.ok()) spdlog::error("cron: job {}: {}", id, r.error().message);
         return;
     }
-    const int64_t started = now_ms();
+    const int64_t started = ctx_.clock.now_ms();
     auto run_id = ctx_.db.write([&](WriteTx& tx) -> Result<int64_t> {
         return CronRepo::insert_run(tx, {0, id, "schedule", "running", started});
     });
@@ -429,7 +424,7 @@ void CronService::execute(const CronJobRecord& job, int64_t run_id, int64_t star
     spec.max_output = static_cast<size_t>(std::max<int64_t>(cfg.max_output_bytes, 0));
     auto result = run_job(spec);
 
-    CronRunRecord run{run_id, job.id, trigger, "finished", started_ms, now_ms()};
+    CronRunRecord run{run_id, job.id, trigger, "finished", started_ms, ctx_.clock.now_ms()};
     if (result.ok()) {
         const ProcessResult& p = *result;
         if (p.exit_code >= 0) run.exit_code = p.exit_code;
@@ -482,7 +477,7 @@ void CronService::send_reports(const CronJobRecord& job, const CronRunRecord& ru
     auto send = [&](const std::string& to) {
         const int64_t cap = ctx_.config.cron.mail_per_account_per_hour;
         if (cap > 0) {
-            const int64_t now = now_unix();
+            const int64_t now = ctx_.clock.now_unix();
             mail_sent_.sweep(now);
             if (!mail_sent_.hit(job.owner, cap, now).allowed) {
                 spdlog::warn("cron: job {}: mail to {} dropped: {} reached its {} mails an hour",

@@ -96,7 +96,7 @@ class CronService final : public OwnerCleanup {
     // The next `count` (1-kMaxPreviewRuns) run times of an expression after
     // now, computed by the scheduler's own evaluator; touches no job.
     static constexpr int64_t kMaxPreviewRuns = 20;
-    static Result<CronSchedulePreview> preview(const std::string& expression, int64_t count);
+    Result<CronSchedulePreview> preview(const std::string& expression, int64_t count) const;
 
     std::string removed_key() const override { return "cron_jobs"; }
     Result<int64_t> remove_all_of(const std::string& owner) override;

@@ -123,7 +123,7 @@ Result<DatabaseRecord> DatabaseService::create(const Caller& caller, const NewDa
         TRY(domain, domains_.ensure_owned(owner, *in.domain));
     }
     CHECK_OK(ensure_up());
-    DatabaseRecord record{db.str(), user.str(), owner, domain, false, "", now_unix()};
+    DatabaseRecord record{db.str(), user.str(), owner, domain, false, "", ctx_.clock.now_unix()};
     const PasswordHash hash = PasswordHash::of(in.password);
     // Mutations of one database (and one owner's count) are serialised by
     // mutate_, and MariaDB work happens outside any store transaction: a

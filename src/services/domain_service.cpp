@@ -43,7 +43,7 @@ Result<DomainRecord> DomainService::create(const Caller& caller, const std::stri
                                            const std::optional<std::string>& owner_field) {
     TRY(std::string name, validate_domain(domain));
     TRY(std::string owner, resolve_owner(ctx_.db, caller, owner_field));
-    DomainRecord record{name, owner, now_unix()};
+    DomainRecord record{name, owner, ctx_.clock.now_unix()};
     return ctx_.db.write([&](WriteTx& tx) -> Result<DomainRecord> {
         if (DomainRepo::find(tx, name)) return conflict("Domain already exists");
         CHECK_OK(ensure_below_limit(tx, owner, Limit::domains, DomainRepo::count_of(tx, owner)));

@@ -49,9 +49,7 @@ Result<void> FileHistory::keep_version(fs::ConfinedFs& files, const std::string&
     const std::string dir = history_dir_of(real_rel);
     CHECK_OK(files.mkdir(dir, fs::Parents::yes));
     if (!files.exists(dir + "/path")) CHECK_OK(files.write_file(dir + "/path", real_rel));
-    const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
+    const int64_t ns = ctx().clock.now_ns();
     CHECK_OK(files.write_file(dir + "/" + std::to_string(ns), previous));
     TRY(auto versions, versions_in(files, dir));
     for (size_t i = 0; i + static_cast<size_t>(keep) < versions.size(); ++i)

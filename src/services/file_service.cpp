@@ -101,7 +101,8 @@ FileService::FileService(PanelContext& ctx, std::shared_ptr<FileTrash> trash,
         limits, std::filesystem::path(ctx.config.paths.data_dir) / "run" / "file-tasks",
         [this](const std::string& owner, const std::string& dir, const std::string& temp) {
             remove_leftover(owner, dir, temp);
-        });
+        },
+        ctx.clock);
 }
 
 Result<FileService::SearchResults> FileService::search(const Caller& c,

@@ -37,7 +37,7 @@ Result<FileSettings> FileSettingsService::update(const Caller& c, const OwnerFie
         if (u.recycle_bin_enabled) s.recycle_bin_enabled = *u.recycle_bin_enabled;
         if (u.editor_font_size) s.editor_font_size = *u.editor_font_size;
         if (u.editor_theme) s.editor_theme = *u.editor_theme;
-        FileSettingsRepo::upsert(tx, owner, s, now_unix());
+        FileSettingsRepo::upsert(tx, owner, s, access_.ctx().clock.now_unix());
         return s;
     });
 }

@@ -73,8 +73,11 @@ const char* status_name(TaskStatus s) {
 }
 
 FileTasks::FileTasks(FileTaskLimits limits, std::filesystem::path journal_dir,
-                     RemoveLeftover remove)
-    : limits_(limits), journal_dir_(std::move(journal_dir)), remove_leftover_(std::move(remove)) {}
+                     RemoveLeftover remove, const Clock& clock)
+    : limits_(limits),
+      clock_(clock),
+      journal_dir_(std::move(journal_dir)),
+      remove_leftover_(std::move(remove)) {}
 
 FileTasks::~FileTasks() {
     stop();
@@ -106,7 +109,7 @@ void FileTasks::stop() {
             t->progress.cancelled = true;
             if (t->status == TaskStatus::queued) {
                 t->status = TaskStatus::cancelled;
-                t->finished_at = now_unix();
+                t->finished_at = clock_.now_unix();
             }
         }
         queue_.clear();
@@ -125,7 +128,7 @@ void FileTasks::work() {
         queue_.pop_front();
         if (t->status != TaskStatus::queued) continue;  // cancelled while waiting
         t->status = TaskStatus::running;
-        t->started_at = now_unix();
+        t->started_at = clock_.now_unix();
         lock.unlock();
         run(t);
         lock.lock();
@@ -143,8 +146,8 @@ void FileTasks::run(const TaskPtr& t) {
     drop_journal(*t);
     {
         std::lock_guard lock(mutex_);
-        t->finished_at = now_unix();
-        t->finished = std::chrono::steady_clock::now();
+        t->finished_at = clock_.now_unix();
+        t->finished = clock_.steady();
         if (r) {
             t->status = TaskStatus::done;
             // Some totals are only known at the end (an archive's entries).
@@ -185,7 +188,7 @@ Result<TaskView> FileTasks::submit(FileJob job) {
     t->seq = ++next_seq;
     t->job = std::move(job);
     t->progress.temp = fs::temp_name("task");
-    t->created_at = now_unix();
+    t->created_at = clock_.now_unix();
     tasks_[t->id] = t;
     queue_.push_back(t);
     wake_.notify_one();
@@ -220,7 +223,7 @@ TaskView FileTasks::view(const Task& t) const {
 }
 
 void FileTasks::prune() {
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = clock_.steady();
     std::vector<TaskPtr> finished;
     for (auto it = tasks_.begin(); it != tasks_.end();) {
         const Task& t = *it->second;
@@ -278,8 +281,8 @@ Result<FileTasks::Removed> FileTasks::remove(const Caller& c, const std::string&
     t->progress.cancelled = true;
     if (t->status == TaskStatus::queued) {
         t->status = TaskStatus::cancelled;
-        t->finished_at = now_unix();
-        t->finished = std::chrono::steady_clock::now();
+        t->finished_at = clock_.now_unix();
+        t->finished = clock_.steady();
         return Removed{view(*t), true};
     }
     // Running: it stops at its next block and removes its partial output.

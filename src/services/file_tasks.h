@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "drivers/fs/progress.h"
 #include "services/caller.h"
@@ -78,7 +79,8 @@ class FileTasks {
     using RemoveLeftover = std::function<void(const std::string& owner, const std::string& dir,
                                               const std::string& temp)>;
 
-    FileTasks(FileTaskLimits limits, std::filesystem::path journal_dir, RemoveLeftover remove);
+    FileTasks(FileTaskLimits limits, std::filesystem::path journal_dir, RemoveLeftover remove,
+              const Clock& clock = system_clock());
     ~FileTasks();
     FileTasks(const FileTasks&) = delete;
     FileTasks& operator=(const FileTasks&) = delete;
@@ -117,6 +119,7 @@ class FileTasks {
     void clean_journal();
 
     FileTaskLimits limits_;
+    const Clock& clock_;
     std::filesystem::path journal_dir_;
     RemoveLeftover remove_leftover_;
 

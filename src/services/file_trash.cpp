@@ -20,12 +20,6 @@ namespace {
 constexpr std::string_view kPrefix = "_bt_";
 constexpr std::string_view kTime = "_t_";
 
-int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::string replace_all(std::string s, std::string_view from, std::string_view to) {
     size_t pos = 0;
     while ((pos = s.find(from, pos)) != std::string::npos) {
@@ -68,7 +62,7 @@ std::optional<std::pair<std::string, int64_t>> FileTrash::parse_trash_name(std::
 
 Result<void> FileTrash::move_to_trash(const std::string& owner, const std::string& rel) {
     const std::string& bin = ctx().config.files.trash_dir_name;
-    const int64_t ns = now_ns();
+    const int64_t ns = ctx().clock.now_ns();
     const std::string name = trash_name(rel, ns);
     CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(UniqueFd trash, open_trash(files, bin));
@@ -96,7 +90,7 @@ Result<void> FileTrash::move_to_trash(const std::string& owner, const std::strin
 Result<void> FileTrash::purge_expired(fs::ConfinedFs& files) {
     const int64_t days = ctx().config.files.trash_days;
     if (days <= 0) return Ok{};
-    const int64_t cutoff = now_ns() - days * 86400LL * 1'000'000'000LL;
+    const int64_t cutoff = ctx().clock.now_ns() - days * 86400LL * 1'000'000'000LL;
     const std::string& bin = ctx().config.files.trash_dir_name;
     TRY(UniqueFd trash, open_trash(files, bin));
     // Their rows go when trash() sees them missing.

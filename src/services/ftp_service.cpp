@@ -144,7 +144,7 @@ void FtpService::reconcile(const std::string& username) {
         auto a = FtpRepo::find(tx, username);
         if (!a) return file_->remove(username);
         auto user = UserRepo::find(tx, a->owner);
-        return file_->upsert(server_row(*a, user && user->status == "active"));
+        return file_->upsert(server_row(*a, user && user->status == AccountStatus::active));
     });
     if (!result.ok())
         spdlog::error("ftp: cannot reconcile {}: {}", username, result.error().message);
@@ -182,7 +182,7 @@ Result<FtpAccount> FtpService::create(const Caller& caller, const NewFtpAccount&
     a.enabled = true;
     // Hashing is slow on purpose: done before the store is locked.
     TRY(a.password_hash, crypt_hash(password));
-    a.created_at = a.updated_at = now_unix();
+    a.created_at = a.updated_at = ctx_.clock.now_unix();
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<FtpAccount> {
         if (FtpRepo::find(tx, a.username)) return conflict("FTP account already exists");
         CHECK_OK(ensure_below_limit(tx, owner, Limit::ftp_accounts, FtpRepo::count_of(tx, owner)));
@@ -191,7 +191,7 @@ Result<FtpAccount> FtpService::create(const Caller& caller, const NewFtpAccount&
         }
         FtpRepo::insert(tx, a);
         auto user = UserRepo::find(tx, owner);
-        CHECK_OK(file_->upsert(server_row(a, user && user->status == "active")));
+        CHECK_OK(file_->upsert(server_row(a, user && user->status == AccountStatus::active)));
         return a;
     });
     if (!result.ok() && result.error().code != Code::conflict) reconcile(a.username);
@@ -229,10 +229,10 @@ Result<FtpAccount> FtpService::apply(const Caller& caller, const std::string& us
             a->enabled = *changes.enabled;
         }
         if (ips) a->allowed_ips = *ips;
-        a->updated_at = now_unix();
+        a->updated_at = ctx_.clock.now_unix();
         FtpRepo::update(tx, *a);
         auto user = UserRepo::find(tx, a->owner);
-        CHECK_OK(file_->upsert(server_row(*a, user && user->status == "active")));
+        CHECK_OK(file_->upsert(server_row(*a, user && user->status == AccountStatus::active)));
         return *a;
     });
     if (!result.ok()) {
@@ -329,7 +329,7 @@ Result<FtpAnonymous> FtpService::set_anonymous(const Caller& caller, const std::
     TRY(DomainRecord d, DomainService(ctx_).get(caller, domain));
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         if (enabled) CHECK_OK(ctx_.identity.make_dirs(d.owner, anonymous_rel(d.domain)));
-        FtpRepo::set_anonymous(tx, d.domain, d.owner, enabled);
+        FtpRepo::set_anonymous(tx, d.domain, d.owner, enabled, ctx_.clock.now_unix());
         return Ok{};
     }));
     CHECK_OK(push_anonymous_sites());

@@ -54,7 +54,7 @@ Result<PackageRecord> PackageService::create(const Caller& caller, const std::st
     CHECK_OK(ensure_admin(caller));
     TRY(std::string valid, validate_package_name(name));
     PackageRecord p{valid};
-    p.created_at = p.updated_at = now_unix();
+    p.created_at = p.updated_at = ctx_.clock.now_unix();
     CHECK_OK(apply(p, limits));
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<PackageRecord> {
         if (PackageRepo::find(tx, valid)) return conflict("Package already exists");
@@ -72,7 +72,7 @@ Result<PackageRecord> PackageService::update(const Caller& caller, const std::st
         auto p = PackageRepo::find(tx, name);
         if (!p) return not_found("Package not found");
         CHECK_OK(apply(*p, limits));
-        p->updated_at = now_unix();
+        p->updated_at = ctx_.clock.now_unix();
         PackageRepo::update(tx, *p);
         return *p;
     });

@@ -61,7 +61,7 @@ Result<CreatedShare> ShareService::create(const Caller& caller, const NewShare& 
     if (input.password) {
         TRY(r.password_hash, hash_password(*input.password));
     }
-    r.created_at = now_unix();
+    r.created_at = ctx_.clock.now_unix();
     r.expires_at = r.created_at + expires_in;
     r.max_downloads = input.max_downloads;
     TRY(r.id,
@@ -96,9 +96,9 @@ Result<SharedFile> ShareService::open(const std::string& token,
     }));
     if (!found) return link_not_found();
     const ShareRecord& share = *found;
-    const int64_t now = now_unix();
+    const int64_t now = ctx_.clock.now_unix();
     auto owner = ctx_.index.user(share.owner);
-    if (!owner || owner->status != "active") return link_not_found();
+    if (!owner || owner->status != AccountStatus::active) return link_not_found();
     const std::string state = share_state(share, now);
     if (state == "expired") return gone("Share link has expired");
     if (state == "exhausted") return gone("Share link has reached its download limit");

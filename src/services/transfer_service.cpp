@@ -176,7 +176,7 @@ Result<TusUpload> TransferService::load(const std::string& id) {
     TRY(auto found, ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<UploadRecord>> {
         return UploadRepo::find(tx, id);
     }));
-    if (!found || found->expires_at < now_unix()) return not_found("Upload not found");
+    if (!found || found->expires_at < ctx_.clock.now_unix()) return not_found("Upload not found");
     // The offset is what the data file holds.
     const std::string data = join(ctx_.config.files.uploads_dir_name, found->id);
     TRY(auto st,
@@ -199,7 +199,7 @@ Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& 
     u.filename = in.filename;
     u.length = in.length;
     u.overwrite = in.overwrite;
-    u.expires_at = now_unix() + ctx_.config.files.upload_expire_hours * 3600;
+    u.expires_at = ctx_.clock.now_unix() + ctx_.config.files.upload_expire_hours * 3600;
     const std::string& updir = ctx_.config.files.uploads_dir_name;
     CHECK_OK(as_owner(ctx_, owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(UniqueFd target, files.open_dir(dir));
@@ -212,7 +212,7 @@ Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& 
         return Ok{};
     }));
     auto stored = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
-        UploadRepo::insert(tx, record_of(u), now_unix());
+        UploadRepo::insert(tx, record_of(u), ctx_.clock.now_unix());
         return Ok{};
     });
     if (!stored) {
@@ -255,7 +255,7 @@ Result<std::unique_ptr<TusAppend>> TransferService::tus_append(const Caller& c,
     });
     if (!fd) return fail(fd.error());
     // Active again: the expiry counts from the last use.
-    const int64_t expires = now_unix() + ctx_.config.files.upload_expire_hours * 3600;
+    const int64_t expires = ctx_.clock.now_unix() + ctx_.config.files.upload_expire_hours * 3600;
     (void)ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         UploadRepo::set_expiry(tx, id, expires);
         return Ok{};
@@ -311,7 +311,7 @@ Result<std::string> TransferService::complete(const TusUpload& u) {
 
 Result<int64_t> TransferService::purge_expired_uploads() {
     TRY(auto expired, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<UploadRecord>> {
-        return UploadRepo::expired_before(tx, now_unix());
+        return UploadRepo::expired_before(tx, ctx_.clock.now_unix());
     }));
     int64_t n = 0;
     for (auto& record : expired) {

@@ -8,9 +8,9 @@
 namespace wsp {
 namespace {
 
-Result<std::string> validate_role(const std::string& role) {
-    if (role == "admin" || role == "user") return role;
-    return validation("Invalid role (admin or user)");
+Result<Role> validate_role(const std::string& role) {
+    if (auto r = enum_from<Role>(kRoleNames, role)) return *r;
+    return validation("Invalid role (" + enum_choices<Role>(kRoleNames) + ")");
 }
 
 Result<void> ensure_package_exists(const ReadTx& tx, const std::string& name) {
@@ -45,11 +45,17 @@ Result<UserRecord> UserService::create(const std::string& creator, const NewUser
     TRY(std::string username, validate_username(input.username));
     TRY(std::string email, validate_email(input.email));
     TRY(std::string password, validate_password(input.password));
-    TRY(std::string role, validate_role(input.role.value_or("user")));
+    TRY(Role role, validate_role(input.role.value_or("user")));
     TRY(std::string hash, hash_password(password));
-    UserRecord user{
-        username,   email,     hash, role, "active", creator, input.package.value_or("default"),
-        now_unix(), now_unix()};
+    UserRecord user{username,
+                    email,
+                    hash,
+                    role,
+                    AccountStatus::active,
+                    creator,
+                    input.package.value_or("default"),
+                    ctx_.clock.now_unix(),
+                    ctx_.clock.now_unix()};
     bool home_made = false;
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<UserRecord> {
         if (UserRepo::find(tx, username)) return conflict("User already exists");
@@ -95,15 +101,15 @@ Result<UserRecord> UserService::update(const Caller& caller, const std::string& 
         }
         if (new_hash) user->password_hash = *new_hash;
         if (changes.role) {
-            TRY(std::string role, validate_role(*changes.role));
-            if (role != "admin") CHECK_OK(ensure_not_last_admin(tx, *user));
+            TRY(Role role, validate_role(*changes.role));
+            if (role != Role::admin) CHECK_OK(ensure_not_last_admin(tx, *user));
             user->role = role;
         }
         if (changes.package) {
             CHECK_OK(ensure_package_exists(tx, *changes.package));
             user->package = *changes.package;
         }
-        user->updated_at = now_unix();
+        user->updated_at = ctx_.clock.now_unix();
         UserRepo::update(tx, *user);
         // A new password ends the account's other sessions (the caller's
         // own stays); API keys stay (docs/security.md).
@@ -132,16 +138,16 @@ Result<void> UserService::check_current_password(const std::string& username,
 }
 
 Result<UserRecord> UserService::set_status(const Caller& caller, const std::string& username,
-                                           const std::string& status) {
+                                           AccountStatus status) {
     CHECK_OK(ensure_admin(caller));
-    if (status == "suspended" && username == caller.username)
+    if (status == AccountStatus::suspended && username == caller.username)
         return validation("You cannot suspend your own account");
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<UserRecord> {
         auto user = UserRepo::find(tx, username);
         if (!user) return not_found("User not found");
-        if (status == "suspended") CHECK_OK(ensure_not_last_admin(tx, *user));
+        if (status == AccountStatus::suspended) CHECK_OK(ensure_not_last_admin(tx, *user));
         user->status = status;
-        user->updated_at = now_unix();
+        user->updated_at = ctx_.clock.now_unix();
         UserRepo::update(tx, *user);
         return *user;
     });
@@ -190,7 +196,7 @@ Result<void> UserService::set_password(const std::string& username, const std::s
         auto user = UserRepo::find(tx, username);
         if (!user) return not_found("User not found");
         user->password_hash = hash;
-        user->updated_at = now_unix();
+        user->updated_at = ctx_.clock.now_unix();
         UserRepo::update(tx, *user);
         return Ok{};
     });
@@ -198,10 +204,10 @@ Result<void> UserService::set_password(const std::string& username, const std::s
 
 // The panel always keeps one active admin, or nobody could manage it.
 Result<void> UserService::ensure_not_last_admin(const ReadTx& tx, const UserRecord& user) {
-    if (user.role != "admin" || user.status != "active") return Ok{};
+    if (user.role != Role::admin || user.status != AccountStatus::active) return Ok{};
     int64_t active_admins = 0;
     for (const auto& u : UserRepo::list(tx))
-        if (u.role == "admin" && u.status == "active") ++active_admins;
+        if (u.role == Role::admin && u.status == AccountStatus::active) ++active_admins;
     if (active_admins <= 1) return conflict("The last active admin cannot be removed or demoted");
     return Ok{};
 }

@@ -43,8 +43,7 @@ class UserService {
     // Called after an account is suspended or reinstated (after the commit,
     // on the request's worker thread), so areas that enforce suspension
     // outside the panel (the FTP server) learn of it at once.
-    using StatusListener =
-        std::function<void(const std::string& username, const std::string& status)>;
+    using StatusListener = std::function<void(const std::string& username, AccountStatus status)>;
     void on_status_change(StatusListener listener) {
         status_listeners_.push_back(std::move(listener));
     }
@@ -64,7 +63,7 @@ class UserService {
     Result<UserRecord> update(const Caller& caller, const std::string& username,
                               const UserChanges& changes);
     Result<UserRecord> set_status(const Caller& caller, const std::string& username,
-                                  const std::string& status);
+                                  AccountStatus status);
     Result<Removed> remove(const Caller& caller, const std::string& username);
 
     // Offline: the password of `username`, from the command line.

@@ -8,9 +8,19 @@ namespace {
 constexpr const char* kUserColumns =
     "username, email, password_hash, role, status, creator, package, created_at, updated_at";
 
+// The schema's CHECKs allow only known words; were one ever unknown, the
+// account reads as the least it could be (a suspended user).
 UserRecord read_user(const Stmt& s) {
-    return {s.text(0), s.text(1), s.text(2),    s.text(3),   s.text(4),
-            s.text(5), s.text(6), s.integer(7), s.integer(8)};
+    return {
+        s.text(0),
+        s.text(1),
+        s.text(2),
+        enum_from<Role>(kRoleNames, s.text(3)).value_or(Role::user),
+        enum_from<AccountStatus>(kAccountStatusNames, s.text(4)).value_or(AccountStatus::suspended),
+        s.text(5),
+        s.text(6),
+        s.integer(7),
+        s.integer(8)};
 }
 
 constexpr const char* kPackageColumns =
@@ -67,8 +77,8 @@ std::vector<UserRecord> UserRepo::list(const ReadTx& tx) {
 
 void UserRepo::insert(WriteTx& tx, const UserRecord& u) {
     Stmt s(tx, std::string("INSERT INTO users(") + kUserColumns + ") VALUES(?,?,?,?,?,?,?,?,?)");
-    s.bind_all(u.username, u.email, u.password_hash, u.role, u.status, u.creator, u.package,
-               u.created_at, u.updated_at)
+    s.bind_all(u.username, u.email, u.password_hash, name_of(u.role), name_of(u.status), u.creator,
+               u.package, u.created_at, u.updated_at)
         .run();
 }
 
@@ -76,7 +86,8 @@ void UserRepo::update(WriteTx& tx, const UserRecord& u) {
     Stmt s(tx,
            "UPDATE users SET email=?, password_hash=?, role=?, status=?, package=?, updated_at=? "
            "WHERE username=?");
-    s.bind_all(u.email, u.password_hash, u.role, u.status, u.package, u.updated_at, u.username)
+    s.bind_all(u.email, u.password_hash, name_of(u.role), name_of(u.status), u.package,
+               u.updated_at, u.username)
         .run();
 }
 

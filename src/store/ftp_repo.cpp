@@ -1,6 +1,5 @@
 #include "store/ftp_repo.h"
 
-#include "base/clock.h"
 #include "store/json_columns.h"
 
 namespace wsp {
@@ -84,11 +83,11 @@ bool FtpRepo::anonymous_on(const ReadTx& tx, const std::string& domain) {
 }
 
 void FtpRepo::set_anonymous(WriteTx& tx, const std::string& domain, const std::string& owner,
-                            bool on) {
+                            bool on, int64_t now) {
     if (on) {
         Stmt s(tx,
                "INSERT OR REPLACE INTO ftp_anonymous (domain, owner, updated_at) VALUES (?,?,?)");
-        s.bind_all(domain, owner, now_unix());
+        s.bind_all(domain, owner, now);
         s.run();
     } else {
         Stmt s(tx, "DELETE FROM ftp_anonymous WHERE domain = ?");

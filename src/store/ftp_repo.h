@@ -37,7 +37,7 @@ class FtpRepo {
 
     static bool anonymous_on(const ReadTx& tx, const std::string& domain);
     static void set_anonymous(WriteTx& tx, const std::string& domain, const std::string& owner,
-                              bool on);
+                              bool on, int64_t now);
     static int64_t remove_anonymous_of(WriteTx& tx, const std::string& owner);
     // (domain, owner) of anonymous domains that still exist, of owners not
     // suspended, by domain.

@@ -5,14 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "base/roles.h"
+
 namespace wsp {
 
 struct UserRecord {
     std::string username;
     std::string email;
     std::string password_hash;
-    std::string role;    // "admin" | "user"
-    std::string status;  // "active" | "suspended"
+    Role role = Role::user;
+    AccountStatus status = AccountStatus::active;
     std::string creator;
     std::string package;
     int64_t created_at = 0;

@@ -32,7 +32,8 @@ class AreaHelpers : public ::testing::Test {
         auto identity = SandboxIdentity::create(dir_, config_.sandbox, *db_);
         ASSERT_TRUE(identity.ok()) << identity.error().message;
         identity_ = std::move(*identity);
-        ctx_ = std::make_unique<PanelContext>(PanelContext{config_, *db_, index_, *identity_, system_clock()});
+        ctx_ = std::make_unique<PanelContext>(
+            PanelContext{config_, *db_, index_, *identity_, system_clock()});
         services_ = std::make_unique<Services>(*ctx_);
         make_user("boss", "admin");
         make_user("ann");
@@ -51,7 +52,7 @@ class AreaHelpers : public ::testing::Test {
             "", NewUser{name, name + "@example.com", "Passw0rd-" + name, role, package});
         ASSERT_TRUE(r.ok()) << r.error().message;
     }
-    Caller caller(const std::string& name, const std::string& role = "user") {
+    Caller caller(const std::string& name, Role role = Role::user) {
         return Caller{name, role, {"all"}, ""};
     }
 
@@ -70,9 +71,9 @@ TEST_F(AreaHelpers, ResolveOwner) {
     auto other = resolve_owner(*db_, caller("ann"), std::string("ben"));
     ASSERT_FALSE(other.ok());
     EXPECT_EQ(other.error().code, Code::forbidden);
-    EXPECT_EQ(resolve_owner(*db_, caller("boss", "admin"), std::string("ben")).value(), "ben");
-    EXPECT_EQ(resolve_owner(*db_, caller("boss", "admin"), std::nullopt).value(), "boss");
-    auto missing = resolve_owner(*db_, caller("boss", "admin"), std::string("nobody"));
+    EXPECT_EQ(resolve_owner(*db_, caller("boss", Role::admin), std::string("ben")).value(), "ben");
+    EXPECT_EQ(resolve_owner(*db_, caller("boss", Role::admin), std::nullopt).value(), "boss");
+    auto missing = resolve_owner(*db_, caller("boss", Role::admin), std::string("nobody"));
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().code, Code::validation);
     EXPECT_NE(missing.error().message.find("nobody"), std::string::npos);
@@ -96,7 +97,7 @@ TEST_F(AreaHelpers, EnsureBelowLimitNamesEachLimit) {
     limits.max_databases = 2;
     limits.max_ftp_accounts = 0;
     limits.max_cron_jobs = 5;
-    ASSERT_TRUE(services_->packages.create(caller("boss", "admin"), "small", limits).ok());
+    ASSERT_TRUE(services_->packages.create(caller("boss", Role::admin), "small", limits).ok());
     make_user("tiny", "user", "small");
     auto checked = db_->read([&](const ReadTx& tx) -> Result<void> {
         EXPECT_EQ(package_of(tx, "tiny").name, "small");
@@ -143,7 +144,7 @@ class FakeAreaCleanup final : public OwnerCleanup {
 TEST_F(AreaHelpers, DeletingAnAccountRunsEachAreasCleanup) {
     FakeAreaCleanup cleanup(false);
     services_->users.add_cleanup(&cleanup);
-    auto removed = services_->users.remove(caller("boss", "admin"), "ann");
+    auto removed = services_->users.remove(caller("boss", Role::admin), "ann");
     ASSERT_TRUE(removed.ok()) << removed.error().message;
     EXPECT_EQ(cleanup.owners, std::vector<std::string>{"ann"});
     EXPECT_EQ(removed->at("widgets"), 4);
@@ -154,10 +155,10 @@ TEST_F(AreaHelpers, DeletingAnAccountRunsEachAreasCleanup) {
 TEST_F(AreaHelpers, AFailedCleanupKeepsTheAccount) {
     FakeAreaCleanup cleanup(true);
     services_->users.add_cleanup(&cleanup);
-    auto removed = services_->users.remove(caller("boss", "admin"), "ben");
+    auto removed = services_->users.remove(caller("boss", Role::admin), "ben");
     ASSERT_FALSE(removed.ok());
     EXPECT_EQ(removed.error().code, Code::unavailable);
-    EXPECT_TRUE(services_->users.get(caller("boss", "admin"), "ben").ok());
+    EXPECT_TRUE(services_->users.get(caller("boss", Role::admin), "ben").ok());
     EXPECT_TRUE(fs::is_directory(identity_->home_of("ben")));
 }
 
@@ -195,7 +196,7 @@ TEST_F(AreaHelpers, AsRootEachAccountHasItsOwnUidNeverReused) {
     EXPECT_EQ(identity_->uid_of("nobody-here"), 0u);  // which every caller refuses
     // Deleted and made again, the name gets a new uid: the old one's files
     // (anywhere) never become the new account's.
-    ASSERT_TRUE(services_->users.remove(caller("boss", "admin"), "ann").ok());
+    ASSERT_TRUE(services_->users.remove(caller("boss", Role::admin), "ann").ok());
     EXPECT_EQ(identity_->uid_of("ann"), 0u);
     make_user("ann");
     EXPECT_NE(identity_->uid_of("ann"), ann);

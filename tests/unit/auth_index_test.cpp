@@ -14,8 +14,8 @@ constexpr int64_t kNow = 1'800'000'000;
 const std::string kSecret = "wsp_56be4cb59e73761bed78686b6c0b37f3bebd929439c20d7d";
 const std::string kSession = "5e55104e0000000000000000000000000000000000000000000000000000abcd";
 
-UserRecord user(const std::string& name, const std::string& status = "active",
-                const std::string& role = "user") {
+UserRecord user(const std::string& name, AccountStatus status = AccountStatus::active,
+                Role role = Role::user) {
     UserRecord u;
     u.username = name;
     u.role = role;
@@ -57,7 +57,7 @@ TEST_F(AuthIndexTest, ValidKeyGivesItsCaller) {
     auto a = auth(kSecret);
     ASSERT_TRUE(a.ok()) << a.error().message;
     EXPECT_EQ(a->caller.username, "bob");
-    EXPECT_EQ(a->caller.role, "user");
+    EXPECT_EQ(a->caller.role, Role::user);
     EXPECT_EQ(a->caller.key_id, "e24ff6f1754c2d9a");
     EXPECT_EQ(a->caller.scopes, (std::vector<std::string>{"domains", "read"}));
     EXPECT_EQ(a->limit_client, "k:e24ff6f1754c2d9a");
@@ -105,9 +105,9 @@ TEST_F(AuthIndexTest, RevokedKeyIs401) {
 }
 
 TEST_F(AuthIndexTest, SuspendedAccountIs403) {
-    index.put_user(user("bob", "suspended"));
+    index.put_user(user("bob", AccountStatus::suspended));
     expect_error(auth(kSecret), Code::forbidden, "Account suspended");
-    index.put_user(user("bob", "active"));
+    index.put_user(user("bob", AccountStatus::active));
     EXPECT_TRUE(auth(kSecret).ok());
 }
 
@@ -147,7 +147,7 @@ TEST_F(AuthIndexTest, PerKeyRateLimit) {
 }
 
 TEST_F(AuthIndexTest, SessionsWorkUntilTheyExpire) {
-    index.put_user(user("ann", "active", "admin"));
+    index.put_user(user("ann", AccountStatus::active, Role::admin));
     index.put_session({sha256_hex(kSession), "ann", "127.0.0.1", kNow, kNow + 100});
     auto a = auth(kSession, "127.0.0.1", kNow + 99);
     ASSERT_TRUE(a.ok());
@@ -178,7 +178,7 @@ TEST_F(AuthIndexTest, LastUsedIsTrackedAndHandedOverOnce) {
     EXPECT_EQ(dirty[0].second, kNow + 5);
     EXPECT_TRUE(index.take_dirty_last_used().empty());
     // A failed attempt is not a use.
-    index.put_user(user("bob", "suspended"));
+    index.put_user(user("bob", AccountStatus::suspended));
     ASSERT_FALSE(auth(kSecret, "127.0.0.1", kNow + 9).ok());
     EXPECT_EQ(index.last_used("e24ff6f1754c2d9a"), kNow + 5);
 }

@@ -54,8 +54,8 @@ TEST(ScopeNames, AreTheContractsNames) {
 }
 
 TEST(Ownership, OwnerOrAdmin) {
-    Caller admin{"root1", "admin", {"all"}, ""};
-    Caller bob{"bob", "user", {"all"}, "k1"};
+    Caller admin{"root1", Role::admin, {"all"}, ""};
+    Caller bob{"bob", Role::user, {"all"}, "k1"};
     EXPECT_TRUE(ensure_owner_or_admin(admin, "bob").ok());
     EXPECT_TRUE(ensure_owner_or_admin(bob, "bob").ok());
     auto other = ensure_owner_or_admin(bob, "alice");

@@ -219,7 +219,7 @@ TEST(ConfigOverride, EveryKeyCanBeOverridden) {
     for (const std::string& key : config_keys()) {
         Config c;
         bool accepted = false;
-        for (const char* value : {"1", "true", R"(["x"])", "plain"}) {
+        for (const char* value : {"1", "true", R"(["x"])", "plain", "sandbox"}) {
             if (apply_override(c, key + "=" + value).ok()) {
                 accepted = true;
                 break;
@@ -227,6 +227,19 @@ TEST(ConfigOverride, EveryKeyCanBeOverridden) {
         }
         EXPECT_TRUE(accepted) << key;
     }
+}
+
+TEST(ConfigOverride, ModesAreReadOnceIntoEnums) {
+    Config c;
+    ASSERT_TRUE(apply_override(c, "ftp.mode=off").ok());
+    EXPECT_EQ(c.ftp.mode, ServiceMode::off);
+    ASSERT_TRUE(apply_override(c, "identity.mode=system").ok());
+    EXPECT_EQ(c.identity.mode, IdentityMode::system);
+    auto bad = apply_override(c, "mariadb.mode=cluster");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("mariadb.mode"), std::string::npos);
+    EXPECT_NE(bad.error().message.find("sandbox, system or off"), std::string::npos);
+    EXPECT_FALSE(apply_override(c, "identity.mode=off").ok()) << "identity has no off";
 }
 
 TEST(ConfigOverride, ErrorsNameTheKey) {

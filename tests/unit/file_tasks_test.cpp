@@ -19,9 +19,9 @@ namespace {
 namespace stdfs = std::filesystem;
 using namespace std::chrono_literals;
 
-const Caller kAlice{"alice", "user", {"all"}, ""};
-const Caller kBob{"bob", "user", {"all"}, ""};
-const Caller kAdmin{"admin", "admin", {"all"}, ""};
+const Caller kAlice{"alice", Role::user, {"all"}, ""};
+const Caller kBob{"bob", Role::user, {"all"}, ""};
+const Caller kAdmin{"admin", Role::admin, {"all"}, ""};
 
 struct Leftover {
     std::string owner, dir, temp;
@@ -39,9 +39,11 @@ class FileTasksTest : public ::testing::Test {
 
     std::unique_ptr<FileTasks> make(FileTaskLimits limits = {}) {
         return std::make_unique<FileTasks>(
-            limits, dir_, [this](const std::string& o, const std::string& d, const std::string& t) {
+            limits, dir_,
+            [this](const std::string& o, const std::string& d, const std::string& t) {
                 removed_.push_back({o, d, t});
-            });
+            },
+            clock_);
     }
 
     // A job that works in 1 KB steps until `steps` are done or it is cancelled.
@@ -77,6 +79,7 @@ class FileTasksTest : public ::testing::Test {
 
     stdfs::path dir_;
     std::vector<Leftover> removed_;
+    FakeClock clock_;
 };
 
 TEST_F(FileTasksTest, RunsToDoneWithPercentThatOnlyGoesUp) {
@@ -172,6 +175,22 @@ TEST_F(FileTasksTest, AFailureKeepsItsErrorAndFinishedTasksAreBounded) {
     auto listed = tasks->list(kAlice, std::nullopt);
     EXPECT_LE(listed->size(), 3u);  // two finished kept, plus the newest
     EXPECT_EQ(tasks->get(kAlice, f->id).error().code, Code::not_found) << "oldest kept";
+}
+
+TEST_F(FileTasksTest, AFinishedTaskIsKeptForItsTimeThenForgotten) {
+    FileTaskLimits limits;
+    limits.keep = std::chrono::seconds(3600);
+    auto tasks = make(limits);
+    ASSERT_TRUE(tasks->start().ok());
+    auto t = tasks->submit(job("alice", 1));
+    ASSERT_TRUE(t.ok());
+    auto v = wait_done(*tasks, kAlice, t->id);
+    EXPECT_EQ(v.finished_at, clock_.now_unix());
+    clock_.advance(3600s);
+    EXPECT_TRUE(tasks->get(kAlice, t->id).ok()) << "kept for exactly `keep`";
+    clock_.advance(1s);
+    EXPECT_TRUE(tasks->list(kAlice, std::nullopt)->empty());
+    EXPECT_EQ(tasks->get(kAlice, t->id).error().code, Code::not_found);
 }
 
 TEST_F(FileTasksTest, StopCancelsRunningTasks) {

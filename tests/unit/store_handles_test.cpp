@@ -30,7 +30,14 @@ static_assert(std::is_invocable_v<decltype(&UserRepo::remove), WriteTx&, std::st
 class StoreHandles : public TempStoreTest {
   protected:
     UserRecord user(const std::string& name) {
-        return UserRecord{name, name + "@example.com", "hash", "user", "active", "", "default", 1,
+        return UserRecord{name,
+                          name + "@example.com",
+                          "hash",
+                          Role::user,
+                          AccountStatus::active,
+                          "",
+                          "default",
+                          1,
                           1};
     }
     int64_t users() {
