@@ -22,7 +22,12 @@ Result<void> StoreWatch::start(const std::filesystem::path& wal) {
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0) return internal(std::string("inotify_init1: ") + std::strerror(errno));
     inotify_.assign(fd);
-    if (inotify_add_watch(fd, wal.c_str(), IN_MODIFY) < 0)
+    // IN_MODIFY alone can miss a commit: SQLite writes the commit frame to
+    // the WAL (the event) and only then publishes it in the -shm index, which
+    // is memory-mapped and raises no event; a check that runs in between
+    // sees the old data_version and nothing wakes it again. The writer's
+    // close of the WAL (an offline command ending) comes after the publish.
+    if (inotify_add_watch(fd, wal.c_str(), IN_MODIFY | IN_CLOSE_WRITE) < 0)
         return internal("cannot watch " + wal.string() + ": " + std::strerror(errno));
     seen_version_ = store_data_version(db_).value_or(0);
     read_events();

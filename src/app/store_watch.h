@@ -2,8 +2,9 @@
 // Tells the running panel that another process committed to its store (an
 // offline `wispanel user ...` or `key create` on the same data dir), so the
 // in-memory auth index is reloaded without a restart. The kernel tells it
-// (inotify on the store's WAL file, read on the event loop), and SQLite's
-// data_version tells a foreign commit from the panel's own: no polling.
+// (inotify on the store's WAL file: writes and a writer's close, read on
+// the event loop), and SQLite's data_version tells a foreign commit from
+// the panel's own: no polling.
 #include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
