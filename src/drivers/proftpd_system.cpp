@@ -121,16 +121,27 @@ bool SystemProftpd::running() const {
     return ftp_greets(settings_.address, static_cast<int>(settings_.port), 1500);
 }
 
-void SystemProftpd::end_sessions(const std::string& username) const {
+bool SystemProftpd::is_ours(const std::string& base) const {
     std::error_code ec;
     const auto binary = std::filesystem::canonical(options_.binary, ec);
-    if (ec) return;
+    if (ec) return false;
     // Only processes of the configured ProFTPD binary.
-    end_proftpd_sessions(username, [&](const std::string& base) {
-        std::error_code link_ec;
-        auto exe = std::filesystem::read_symlink(base + "/exe", link_ec);
-        return !link_ec && exe == binary;
-    });
+    auto exe = std::filesystem::read_symlink(base + "/exe", ec);
+    return !ec && exe == binary;
+}
+
+void SystemProftpd::end_sessions(const std::string& username) const {
+    end_proftpd_sessions(username, [&](const std::string& base) { return is_ours(base); });
+}
+
+std::vector<FtpSessionInfo> SystemProftpd::sessions() const {
+    return list_proftpd_sessions(-1, [&](const std::string& base) { return is_ours(base); });
+}
+
+bool SystemProftpd::end_session(int64_t id) const {
+    for (const auto& s : sessions())
+        if (s.id == id) return ::kill(static_cast<pid_t>(id), SIGTERM) == 0;
+    return false;
 }
 
 }  // namespace wsp

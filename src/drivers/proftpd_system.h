@@ -44,10 +44,15 @@ class SystemProftpd final : public FtpDaemon {
     // SIGTERM to the session processes titled "proftpd: USER - ..." that run
     // the configured binary.
     void end_sessions(const std::string& username) const override;
+    // The system server's logged-in sessions (FTP only: system mode serves
+    // no SFTP yet).
+    std::vector<FtpSessionInfo> sessions() const override;
+    bool end_session(int64_t id) const override;
 
     void set_tls(std::optional<ProftpdTls> tls) { settings_.tls = std::move(tls); }
 
   private:
+    bool is_ours(const std::string& proc_dir) const;
     // Caller holds mutex_. True when the snippet changed and was reloaded.
     Result<bool> write_and_reload();
 
