@@ -171,7 +171,8 @@ std::string render_sftp_host(const ProftpdSettings& s) {
       << "  ServerName \"WisPanel SFTP\"\n"
       << "  Port " << s.sftp->port << "\n"
       << "  SFTPEngine on\n"
-      << "  SFTPLog " << q(log / "sftp.log") << "\n";
+      // <Global>'s FTPS would make mod_sftp refuse the host.
+      << (s.tls ? "  TLSEngine off\n" : "") << "  SFTPLog " << q(log / "sftp.log") << "\n";
     for (const auto& key : s.sftp->host_keys) o << "  SFTPHostKey " << q(key) << "\n";
     o << "  SFTPAuthMethods publickey password\n"
       << "  SFTPCompression delayed\n"

@@ -352,6 +352,8 @@ Result<std::vector<FtpKey>> FtpService::keys(const Caller& caller, const std::st
 
 Result<FtpKey> FtpService::add_key(const Caller& caller, const std::string& username,
                                    const std::string& public_key) {
+    // Ownership first: another customer learns nothing from a 400.
+    CHECK_OK(owned(caller, username));
     TRY(SshPublicKey parsed, parse_ssh_public_key(public_key));
     FtpKey k;
     k.username = username;

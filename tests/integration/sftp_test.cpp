@@ -170,7 +170,8 @@ class SftpTest : public ::testing::Test {
 TEST_F(SftpTest, StatusShowsSftpAndHostKeysTheServerReallyUses) {
     auto r = http().get("/api/v1/ftp/status", bob_);
     ASSERT_EQ(r.status, 200) << r.body;
-    const auto& sftp = r.json().at("protocols").at("sftp");
+    const json::value status = r.json();
+    const auto& sftp = status.at("protocols").at("sftp");
     EXPECT_TRUE(sftp.at("enabled").as_bool());
     EXPECT_TRUE(sftp.at("running").as_bool()) << r.body << panel_->log();
     EXPECT_EQ(sftp.at("port").as_int64(), sftp_port_);
@@ -372,7 +373,8 @@ TEST_F(SftpTest, SessionsAreListedAndCanBeEnded) {
     for (int i = 0; i < 100 && id.empty(); ++i) {
         auto r = http().get("/api/v1/ftp/sessions", bob_);
         ASSERT_EQ(r.status, 200) << r.body;
-        for (const auto& s : r.json().at("sessions").as_array())
+        const json::value listed = r.json();
+        for (const auto& s : listed.at("sessions").as_array())
             if (s.at("account").as_string() == user) {
                 id = s.at("id").as_string();
                 seen = s.as_object();
@@ -385,7 +387,8 @@ TEST_F(SftpTest, SessionsAreListedAndCanBeEnded) {
     EXPECT_TRUE(seen.contains("since"));
     EXPECT_TRUE(seen.contains("command"));
     // eve sees none of bob's sessions and cannot end them.
-    for (const auto& s : http().get("/api/v1/ftp/sessions", eve_).json().at("sessions").as_array())
+    const json::value eves = http().get("/api/v1/ftp/sessions", eve_).json();
+    for (const auto& s : eves.at("sessions").as_array())
         EXPECT_NE(s.at("account").as_string(), user);
     EXPECT_EQ(http().del("/api/v1/ftp/sessions/" + id, eve_).status, 404);
     EXPECT_EQ(http().del("/api/v1/ftp/sessions/999999999", bob_).status, 404);
@@ -404,8 +407,8 @@ TEST_F(SftpTest, DisablingAnAccountEndsItsOpenSftpSession) {
     });
     bool open = false;
     for (int i = 0; i < 100 && !open; ++i) {
-        for (const auto& s :
-             http().get("/api/v1/ftp/sessions", bob_).json().at("sessions").as_array())
+        const json::value listed = http().get("/api/v1/ftp/sessions", bob_).json();
+        for (const auto& s : listed.at("sessions").as_array())
             open = open || s.at("account").as_string() == user;
         if (!open) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
