@@ -228,6 +228,29 @@ TEST_F(SftpTest, PasswordLoginUploadDownloadAndChroot) {
     EXPECT_NE(wrong.rc, 0) << wrong.out;
 }
 
+// curl (libssh2, which picks the ECDSA host key), pinned to the fingerprint
+// the API shows: the upload works; a wrong pin is refused.
+TEST_F(SftpTest, CurlOverSftpWithTheHostKeyPinnedFromTheApi) {
+    const auto user = make_account("curl", {{"home_dir", "sites/curl"}});
+    const json::value status = http().get("/api/v1/ftp/status", bob_).json();
+    std::string ecdsa;
+    for (const auto& k : status.at("protocols").at("sftp").at("host_keys").as_array())
+        if (k.at("type").as_string() == "ecdsa-sha2-nistp256")
+            ecdsa = std::string(k.at("fingerprint").as_string()).substr(7);  // after "SHA256:"
+    ASSERT_FALSE(ecdsa.empty());
+    const auto local = local_file("curl-up.txt", 777);
+    const std::string url = "sftp://127.0.0.1:" + std::to_string(sftp_port_) + "/curl-up.txt";
+    auto curl = [&](const std::string& pin) {
+        auto r = run_process({"/usr/bin/curl", "-sS", "--max-time", "30", "--hostpubsha256", pin,
+                              "--user", user + ":" + kPassword, "-T", local.string(), url},
+                             ProcessOptions{.env = env(), .timeout = std::chrono::seconds(40)});
+        return r.ok() ? r->exit_code : -1;
+    };
+    EXPECT_EQ(curl(ecdsa), 0);
+    EXPECT_EQ(fs::file_size(bob_home() / "sites" / "curl" / "curl-up.txt"), 777u);
+    EXPECT_NE(curl("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), 0);
+}
+
 TEST_F(SftpTest, ReadOnlyAccountCannotWriteOverSftp) {
     const auto user = make_account("ro", {{"home_dir", "sites/ro"}, {"read_only", true}});
     const fs::path dir = bob_home() / "sites" / "ro";
