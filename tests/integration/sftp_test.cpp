@@ -441,5 +441,33 @@ TEST_F(SftpTest, DisablingAnAccountEndsItsOpenSftpSession) {
     EXPECT_NE(client.rc, 0) << client.out;
 }
 
+// Suspending the owner ends the account's open SFTP session and refuses
+// new logins; reinstating lets it in again.
+TEST_F(SftpTest, SuspendedOwnerIsCutOffAndRefused) {
+    auto key = panel_->create_user_with_key("sus");
+    ASSERT_EQ(
+        http().post("/api/v1/ftp", {{"username", "site"}, {"password", kPassword}}, key).status,
+        201);
+    const std::string user = "sus_site";
+    SftpRun client;
+    std::thread t([&] {
+        client = sftp_password(user, kPassword, {"pwd", "!sleep 8", "pwd", "ls"});
+    });
+    bool open = false;
+    for (int i = 0; i < 100 && !open; ++i) {
+        const json::value listed = http().get("/api/v1/ftp/sessions", key).json();
+        for (const auto& s : listed.at("sessions").as_array())
+            open = open || s.at("account").as_string() == user;
+        if (!open) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(open);
+    ASSERT_EQ(http().post("/api/v1/users/sus/suspend", json::object{}, admin_).status, 200);
+    t.join();
+    EXPECT_NE(client.rc, 0) << client.out;
+    EXPECT_NE(sftp_password(user, kPassword, {"pwd"}).rc, 0);
+    ASSERT_EQ(http().post("/api/v1/users/sus/unsuspend", json::object{}, admin_).status, 200);
+    EXPECT_EQ(sftp_password(user, kPassword, {"pwd"}).rc, 0);
+}
+
 }  // namespace
 }  // namespace wsp::test
