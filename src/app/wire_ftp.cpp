@@ -57,10 +57,11 @@ Result<std::optional<ProftpdTls>> ftp_tls(const Config& c, const std::filesystem
 
 constexpr const char* kSshKeygen = "/usr/bin/ssh-keygen";
 
-// SFTP beside FTP (sandbox mode): host keys made at the first start.
-// Without mod_sftp or ssh-keygen SFTP stays off, with a warning.
-Result<void> setup_sftp(const Config& c, const std::filesystem::path& data_dir,
-                        ProftpdServer& server) {
+// SFTP beside FTP: host keys made at the first start. Without mod_sftp or
+// ssh-keygen SFTP stays off, with a warning. `Server`: the sandbox's or the
+// system's ProFTPD.
+template <typename Server>
+Result<void> setup_sftp(const Config& c, const std::filesystem::path& data_dir, Server& server) {
     if (!c.ftp.sftp) return Ok{};
     const std::filesystem::path modules(c.ftp.modules);
     if (!std::filesystem::exists(modules / "mod_sftp.so") ||
@@ -172,11 +173,11 @@ Result<void> wire_ftp(Panel& panel) {
                 if (sandbox) sandbox->set_tls(tls);
                 if (system) system->set_tls(std::move(tls));
             }
-            if (sandbox) {
-                // SFTP trouble (ssh-keygen failing) leaves FTP serving.
-                auto sftp = setup_sftp(*config, data_dir, *sandbox);
-                if (!sftp.ok()) spdlog::error("ftp: SFTP is off: {}", sftp.error().message);
-            }
+            // SFTP trouble (ssh-keygen failing) leaves FTP serving.
+            auto sftp = sandbox  ? setup_sftp(*config, data_dir, *sandbox)
+                        : system ? setup_sftp(*config, data_dir, *system)
+                                 : Result<void>(Ok{});
+            if (!sftp.ok()) spdlog::error("ftp: SFTP is off: {}", sftp.error().message);
             return ftp->start();
         },
         // A sandbox ProFTPD is a Supervisor child: the panel stops it with

@@ -167,7 +167,10 @@ std::string render_sftp_host(const ProftpdSettings& s) {
     if (!s.sftp) return "";
     const auto log = s.dir / "log";
     std::ostringstream o;
-    o << "<VirtualHost " << s.sftp->address << ">\n"
+    // <IfModule>: a system ProFTPD without mod_sftp loaded still reads the
+    // snippet (SFTP is then off, FTP unaffected).
+    o << "<IfModule mod_sftp.c>\n"
+      << "<VirtualHost " << s.sftp->address << ">\n"
       << "  ServerName \"WisPanel SFTP\"\n"
       << "  Port " << s.sftp->port << "\n"
       << "  SFTPEngine on\n"
@@ -196,7 +199,8 @@ std::string render_sftp_host(const ProftpdSettings& s) {
          "files_xfer_used = files_xfer_used + %{5} WHERE name = '%{6}' AND quota_type = "
          "'%{7}'\" sftp_quota_tallies\n"
       << "  QuotaTallyTable sql:/get-quota-tally/sftp-update-quota-tally/insert-quota-tally\n"
-      << "</VirtualHost>\n";
+      << "</VirtualHost>\n"
+      << "</IfModule>\n";
     return o.str();
 }
 

@@ -135,7 +135,19 @@ void SystemProftpd::end_sessions(const std::string& username) const {
 }
 
 std::vector<FtpSessionInfo> SystemProftpd::sessions() const {
-    return list_proftpd_sessions(-1, [&](const std::string& base) { return is_ours(base); });
+    const int64_t sftp_port = settings_.sftp ? settings_.sftp->port : -1;
+    return list_proftpd_sessions(sftp_port, [&](const std::string& base) { return is_ours(base); });
+}
+
+std::optional<SftpEndpoint> SystemProftpd::sftp() const {
+    if (!settings_.sftp) return std::nullopt;
+    return SftpEndpoint{settings_.sftp->address, settings_.sftp->port, host_keys_};
+}
+
+bool SystemProftpd::sftp_running() const {
+    return settings_.sftp &&
+           service_greets(settings_.sftp->address, static_cast<int>(settings_.sftp->port), 1500,
+                          "SSH-2.0-");
 }
 
 bool SystemProftpd::end_session(int64_t id) const {
