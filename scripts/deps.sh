@@ -24,6 +24,7 @@ packages=(
   # benchmarks
   wrk nginx-light
   busybox-static  # bench/cron.sh: its crond is the cron peer
+  openssh-server  # bench/sftp.sh: a private sshd's internal-sftp is the SFTP peer (the system sshd is never started here)
   quota  # system mode: setquota/quotaon for packages' disk_quota_mb (docs/system-mode.md)
 )
 
