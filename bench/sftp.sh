@@ -8,7 +8,9 @@
 # The peer is a private sshd (its own config, port and host key in a temp
 # dir); the system's sshd is never touched.
 #
-# Knobs (environment): WSP_BIN, SIZE_MB (1024), ROUNDS (1), LOGINS (100).
+# Knobs (environment): WSP_BIN, SIZE_MB (1024), ROUNDS (1), LOGINS (100),
+# CIPHER (empty: the client's default choice; e.g. aes128-gcm@openssh.com),
+# WSP_SKIP_DEPS=1 (do not run scripts/deps.sh).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -132,6 +134,7 @@ done
 
 opts=(-o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR
   -o IdentitiesOnly=yes -o PasswordAuthentication=no -i "$client/id")
+[[ -z ${CIPHER:-} ]] || opts+=(-o "Ciphers=$CIPHER")
 file="$client/payload.bin"
 head -c "$((SIZE_MB * 1024 * 1024))" /dev/zero >"$file"
 printf 'put %s payload.bin\nget payload.bin %s\nrm payload.bin\n' "$file" "$client/back.bin" >"$client/transfer.batch"
