@@ -137,16 +137,20 @@ opts=(-o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ER
 [[ -z ${CIPHER:-} ]] || opts+=(-o "Ciphers=$CIPHER")
 file="$client/payload.bin"
 head -c "$((SIZE_MB * 1024 * 1024))" /dev/zero >"$file"
-printf 'put %s payload.bin\nget payload.bin %s\nrm payload.bin\n' "$file" "$client/back.bin" >"$client/transfer.batch"
 printf 'bye\n' >"$client/login.batch"
 
-# Seconds for one upload plus one download of the payload.
+# Seconds for one upload plus one download of the payload; the upload's
+# and the download's own seconds go to stderr.
+printf 'put %s payload.bin\n' "$file" >"$client/up.batch"
+printf 'get payload.bin %s\nrm payload.bin\n' "$client/back.bin" >"$client/down.batch"
 transfer() {
-  local port=$1 target=$2 start end
+  local port=$1 target=$2 start mid end
   start=$(date +%s.%N)
-  sftp -P "$port" "${opts[@]}" -b "$client/transfer.batch" "$target" >/dev/null || return 1
+  sftp -P "$port" "${opts[@]}" -b "$client/up.batch" "$target" >/dev/null || return 1
+  mid=$(date +%s.%N)
+  sftp -P "$port" "${opts[@]}" -b "$client/down.batch" "$target" >/dev/null || return 1
   end=$(date +%s.%N)
-  python3 -c "print($end - $start)"
+  python3 -c "import sys; print(f'  port $port: up {$mid - $start:.2f} s, down {$end - $mid:.2f} s', file=sys.stderr); print($end - $start)"
 }
 # Sequential logins per second.
 logins() {
