@@ -16,6 +16,7 @@ packages=(
   phpmyadmin php-cli php-mysql
   # test peers and tools
   curl lftp python3 python3-yaml python3-aiosmtpd openssl
+  openssh-client sshpass  # SFTP tests: OpenSSH sftp -b, ssh-keygen (key checks, host keys), password via sshpass
   # web interface end-to-end tests: playwright-core drives Debian's Chromium (node + npm come with the machine)
   chromium
   zip unzip  # files: archive round trips are checked against the zip/unzip tools
@@ -23,6 +24,7 @@ packages=(
   # benchmarks
   wrk nginx-light
   busybox-static  # bench/cron.sh: its crond is the cron peer
+  openssh-server  # bench/sftp.sh: a private sshd's internal-sftp is the SFTP peer (the system sshd is never started here)
   quota  # system mode: setquota/quotaon for packages' disk_quota_mb (docs/system-mode.md)
 )
 

@@ -49,6 +49,13 @@ if [[ -f $modules_dir/mod_tls.so ]]; then
 else
   log "mod_tls is missing (proftpd-mod-crypto): FTPS will be off"
 fi
+# SFTP (docs/sftp.md): the panel's snippet wraps its SFTP host in
+# <IfModule mod_sftp.c>, so without these SFTP is simply off.
+if [[ -f $modules_dir/mod_sftp.so && -f $modules_dir/mod_sftp_sql.so ]]; then
+  modules+=(mod_sftp.c mod_sftp_sql.c)
+else
+  log "mod_sftp is missing (proftpd-mod-crypto): SFTP will be off"
+fi
 
 # The certificate the panel's snippet names for FTPS.
 [[ -r $cert ]] || log "warning: certificate $cert is not readable yet (FTPS needs it)"

@@ -21,6 +21,8 @@ json::object account_json(const FtpService& ftp, const FtpAccount& a) {
             {"enabled", a.enabled},
             {"allowed_ips", std::move(ips)},
             {"domain", a.domain},
+            {"sftp", a.sftp},
+            {"password_login", a.password_login},
             {"created_at", rfc3339(a.created_at)},
             {"updated_at", rfc3339(a.updated_at)}};
 }
@@ -30,6 +32,38 @@ json::object anonymous_json(const FtpAnonymous& a) {
             {"enabled", a.enabled},
             {"read_only", true},
             {"directory", a.directory.string()}};
+}
+
+json::object key_json(const FtpKey& k) {
+    return {{"id", k.id},
+            {"type", k.type},
+            {"bits", k.bits},
+            {"fingerprint", k.fingerprint},
+            {"comment", k.comment},
+            {"public_key", k.public_key},
+            {"created_at", rfc3339(k.created_at)}};
+}
+
+json::object session_json(const FtpSessionInfo& s) {
+    return {{"id", std::to_string(s.id)}, {"account", s.username},     {"protocol", s.protocol},
+            {"client_ip", s.client_ip},   {"since", rfc3339(s.since)}, {"command", s.command}};
+}
+
+json::object status_json(const FtpStatus& st) {
+    json::object sftp{{"enabled", st.sftp.has_value()}, {"running", st.sftp_running}};
+    json::array host_keys;
+    if (st.sftp) {
+        sftp["address"] = st.sftp->address;
+        sftp["port"] = st.sftp->port;
+        for (const auto& k : st.sftp->host_keys)
+            host_keys.push_back(json::object{{"type", k.type}, {"fingerprint", k.fingerprint}});
+    }
+    sftp["host_keys"] = std::move(host_keys);
+    return {{"installed", st.installed},
+            {"running", st.running},
+            {"total_accounts", st.total_accounts},
+            {"protocols", json::object{{"ftp", json::object{{"running", st.running}}},
+                                       {"sftp", std::move(sftp)}}}};
 }
 
 auto encoder(const FtpService& ftp) {
@@ -49,11 +83,7 @@ Response list_ftp(Services& s, const Request& r) {
 
 Response ftp_status(Services& s, const Request& r) {
     if (!s.ftp) return error_response(kNotWired);
-    return respond(s.ftp->status(*r.caller), [](const FtpStatus& st) {
-        return json::object{{"installed", st.installed},
-                            {"running", st.running},
-                            {"total_accounts", st.total_accounts}};
-    });
+    return respond(s.ftp->status(*r.caller), status_json);
 }
 
 Response create_ftp(Services& s, const Request& r) {
@@ -69,6 +99,8 @@ Response create_ftp(Services& s, const Request& r) {
     TRY_OR_RESPOND(in.quota_mb, f.integer("quota_mb"));
     TRY_OR_RESPOND(in.read_only, f.boolean("read_only"));
     TRY_OR_RESPOND(in.allowed_ips, f.strings("allowed_ips"));
+    TRY_OR_RESPOND(in.sftp, f.boolean("sftp"));
+    TRY_OR_RESPOND(in.password_login, f.boolean("password_login"));
     return respond(s.ftp->create(*r.caller, in), encoder(*s.ftp), 201);
 }
 
@@ -88,6 +120,8 @@ Response update_ftp(Services& s, const Request& r) {
     TRY_OR_RESPOND(c.read_only, f.boolean("read_only"));
     TRY_OR_RESPOND(c.enabled, f.boolean("enabled"));
     TRY_OR_RESPOND(c.allowed_ips, f.strings("allowed_ips"));
+    TRY_OR_RESPOND(c.sftp, f.boolean("sftp"));
+    TRY_OR_RESPOND(c.password_login, f.boolean("password_login"));
     return respond(s.ftp->update(*r.caller, r.param("id"), c), encoder(*s.ftp));
 }
 
@@ -122,6 +156,44 @@ Response set_ftp_anonymous(Services& s, const Request& r) {
     Fields f(body);
     TRY_OR_RESPOND(bool enabled, f.required_boolean("enabled", "Enabled"));
     return respond(s.ftp->set_anonymous(*r.caller, r.param("domain"), enabled), anonymous_json);
+}
+
+Response list_ftp_keys(Services& s, const Request& r) {
+    if (!s.ftp) return error_response(kNotWired);
+    TRY_OR_RESPOND(auto keys, s.ftp->keys(*r.caller, r.param("id")));
+    json::array out;
+    for (const auto& k : keys) out.emplace_back(key_json(k));
+    const auto total = static_cast<int64_t>(out.size());
+    return json_response({{"keys", std::move(out)}, {"total", total}});
+}
+
+Response add_ftp_key(Services& s, const Request& r) {
+    if (!s.ftp) return error_response(kNotWired);
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(std::string key, f.required_string("public_key", "Public key"));
+    return respond(s.ftp->add_key(*r.caller, r.param("id"), key), key_json, 201);
+}
+
+Response delete_ftp_key(Services& s, const Request& r) {
+    if (!s.ftp) return error_response(kNotWired);
+    return respond_message(s.ftp->remove_key(*r.caller, r.param("id"), r.param("key_id")),
+                           "Key deleted successfully");
+}
+
+Response list_ftp_sessions(Services& s, const Request& r) {
+    if (!s.ftp) return error_response(kNotWired);
+    TRY_OR_RESPOND(auto sessions, s.ftp->sessions(*r.caller));
+    json::array out;
+    for (const auto& x : sessions) out.emplace_back(session_json(x));
+    const auto total = static_cast<int64_t>(out.size());
+    return json_response({{"sessions", std::move(out)}, {"total", total}});
+}
+
+Response end_ftp_session(Services& s, const Request& r) {
+    if (!s.ftp) return error_response(kNotWired);
+    return respond_message(s.ftp->end_session(*r.caller, r.param("id")),
+                           "Session ended successfully");
 }
 
 }  // namespace wsp::api

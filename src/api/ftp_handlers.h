@@ -15,5 +15,10 @@ Response set_ftp_ip_restrictions(Services& s, const Request& r);
 Response toggle_ftp(Services& s, const Request& r);
 Response get_ftp_anonymous(Services& s, const Request& r);
 Response set_ftp_anonymous(Services& s, const Request& r);
+Response list_ftp_keys(Services& s, const Request& r);
+Response add_ftp_key(Services& s, const Request& r);
+Response delete_ftp_key(Services& s, const Request& r);
+Response list_ftp_sessions(Services& s, const Request& r);
+Response end_ftp_session(Services& s, const Request& r);
 
 }  // namespace wsp::api

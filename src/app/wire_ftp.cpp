@@ -11,6 +11,7 @@
 #include "drivers/proftpd_accounts.h"
 #include "drivers/proftpd_server.h"
 #include "drivers/proftpd_system.h"
+#include "drivers/ssh_keys.h"
 #include "services/ftp_service.h"
 #include "system/tls_cert.h"
 
@@ -54,6 +55,33 @@ Result<std::optional<ProftpdTls>> ftp_tls(const Config& c, const std::filesystem
     return std::optional<ProftpdTls>{tls};
 }
 
+constexpr const char* kSshKeygen = "/usr/bin/ssh-keygen";
+
+// SFTP beside FTP: host keys made at the first start. Without mod_sftp or
+// ssh-keygen SFTP stays off, with a warning. `Server`: the sandbox's or the
+// system's ProFTPD.
+template <typename Server>
+Result<void> setup_sftp(const Config& c, const std::filesystem::path& data_dir, Server& server) {
+    if (!c.ftp.sftp) return Ok{};
+    const std::filesystem::path modules(c.ftp.modules);
+    if (!std::filesystem::exists(modules / "mod_sftp.so") ||
+        !std::filesystem::exists(modules / "mod_sftp_sql.so")) {
+        spdlog::warn("ftp: mod_sftp is not installed (proftpd-mod-crypto); SFTP is off");
+        return Ok{};
+    }
+    if (::access(kSshKeygen, X_OK) != 0) {
+        spdlog::warn("ftp: {} is missing (openssh-client); SFTP is off", kSshKeygen);
+        return Ok{};
+    }
+    TRY(auto keys, ensure_host_keys(data_dir / "ftp" / "keys", kSshKeygen));
+    ProftpdSftp sftp;
+    sftp.address = c.ftp.sftp_address.empty() ? c.ftp.address : c.ftp.sftp_address;
+    sftp.port = c.ftp.sftp_port;
+    for (const auto& k : keys) sftp.host_keys.push_back(k.path);
+    server.set_sftp(std::move(sftp), std::move(keys));
+    return Ok{};
+}
+
 // argv[0] as an absolute path (run_process needs one): looked up in the
 // usual system directories when it has no slash.
 std::vector<std::string> resolve_command(std::vector<std::string> argv) {
@@ -90,6 +118,8 @@ Result<void> wire_ftp(Panel& panel) {
     if (!ports) return validation("ftp.passive_ports must look like 30000-30050 (ports >= 1024)");
     const int64_t port = c.ftp.port != 0 ? c.ftp.port : (mode == ServiceMode::system ? 21 : 2121);
     if (port < 1 || port > 65535) return validation("ftp.port must be 1..65535");
+    if (c.ftp.sftp && (c.ftp.sftp_port < 1 || c.ftp.sftp_port > 65535 || c.ftp.sftp_port == port))
+        return validation("ftp.sftp_port must be 1..65535 and differ from ftp.port");
 
     ProftpdSettings settings;
     settings.dir = dir;
@@ -141,6 +171,11 @@ Result<void> wire_ftp(Panel& panel) {
                 if (sandbox) sandbox->set_tls(tls);
                 if (system) system->set_tls(std::move(tls));
             }
+            // SFTP trouble (ssh-keygen failing) leaves FTP serving.
+            auto sftp = sandbox  ? setup_sftp(*config, data_dir, *sandbox)
+                        : system ? setup_sftp(*config, data_dir, *system)
+                                 : Result<void>(Ok{});
+            if (!sftp.ok()) spdlog::error("ftp: SFTP is off: {}", sftp.error().message);
             return ftp->start();
         },
         // A sandbox ProFTPD is a Supervisor child: the panel stops it with

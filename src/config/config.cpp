@@ -107,6 +107,9 @@ const Key kKeys[] = {
     WSP_KEY("ftp.require_tls", c.ftp.require_tls),
     WSP_KEY("ftp.tls_cert", c.ftp.tls_cert),
     WSP_KEY("ftp.tls_key", c.ftp.tls_key),
+    WSP_KEY("ftp.sftp", c.ftp.sftp),
+    WSP_KEY("ftp.sftp_address", c.ftp.sftp_address),
+    WSP_KEY("ftp.sftp_port", c.ftp.sftp_port),
     WSP_KEY("ftp.system_config_path", c.ftp.system_config_path),
     WSP_KEY("ftp.reload_command", c.ftp.reload_command),
 

@@ -136,6 +136,11 @@ struct FtpConfig {
     bool require_tls = true;  // refuse account logins and transfers without TLS
     std::string tls_cert;     // empty: the panel's certificate (server.tls_cert or DATA_DIR/tls)
     std::string tls_key;
+    // SFTP (mod_sftp) for the same accounts, in the same ProFTPD process, on
+    // its own port; never the system's sshd (22 only when the admin sets it).
+    bool sftp = true;
+    std::string sftp_address;  // empty: ftp.address
+    int64_t sftp_port = 2222;
 };
 
 struct CronConfig {

@@ -9,10 +9,12 @@ namespace wsp {
 namespace {
 
 // Bumped when the layout changes: the file is then rebuilt from the store.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 DROP VIEW IF EXISTS ftp_groups;
+DROP VIEW IF EXISTS sftp_quota_tallies;
+DROP TABLE IF EXISTS ftp_keys;
 DROP TABLE IF EXISTS ftp_users;
 DROP TABLE IF EXISTS ftp_quota_tallies;
 CREATE TABLE ftp_users (
@@ -27,8 +29,15 @@ CREATE TABLE ftp_users (
     owner_active INTEGER NOT NULL DEFAULT 1,
     readonly     INTEGER NOT NULL DEFAULT 0,
     quota_mb     INTEGER NOT NULL DEFAULT 0,
-    allowed_ips  TEXT NOT NULL DEFAULT 'ALL'
+    allowed_ips  TEXT NOT NULL DEFAULT 'ALL',
+    sftp         INTEGER NOT NULL DEFAULT 1
 );
+-- SFTP public keys (mod_sftp_sql), RFC 4716 text, one row per key.
+CREATE TABLE ftp_keys (
+    username TEXT NOT NULL,
+    key      TEXT NOT NULL
+);
+CREATE INDEX ftp_keys_by_user ON ftp_keys (username);
 -- Read-only accounts get the supplementary group ftpro, which a
 -- <Limit WRITE> denies.
 CREATE VIEW ftp_groups AS
@@ -41,6 +50,21 @@ CREATE TABLE ftp_quota_tallies (
     bytes_xfer_used REAL NOT NULL DEFAULT 0, files_in_used INTEGER NOT NULL DEFAULT 0,
     files_out_used INTEGER NOT NULL DEFAULT 0, files_xfer_used INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (name, quota_type));
+-- The SFTP host's tally updates (proftpd_config.cpp, render_sftp_host): an
+-- update that takes a transferred file back (files_xfer_used falls) is
+-- mod_quotatab removing an upload that crossed the hard limit; failing it
+-- makes mod_sql end the session before the client's CLOSE is answered.
+CREATE VIEW sftp_quota_tallies AS SELECT * FROM ftp_quota_tallies;
+CREATE TRIGGER sftp_quota_tallies_update INSTEAD OF UPDATE ON sftp_quota_tallies
+BEGIN
+    SELECT RAISE(ABORT, 'quota exceeded: the upload was removed')
+        WHERE NEW.files_xfer_used < OLD.files_xfer_used;
+    UPDATE ftp_quota_tallies SET bytes_in_used = NEW.bytes_in_used,
+        bytes_out_used = NEW.bytes_out_used, bytes_xfer_used = NEW.bytes_xfer_used,
+        files_in_used = NEW.files_in_used, files_out_used = NEW.files_out_used,
+        files_xfer_used = NEW.files_xfer_used
+        WHERE name = OLD.name AND quota_type = OLD.quota_type;
+END;
 )sql";
 
 // Finalizes on scope exit.
@@ -103,7 +127,8 @@ Result<std::unique_ptr<AccountsFile>> AccountsFile::open(const std::filesystem::
     }
     if (version != kSchemaVersion) {
         if (!file->exec("BEGIN IMMEDIATE") || !file->exec(kSchema) ||
-            !file->exec("PRAGMA user_version = 1") || !file->exec("COMMIT")) {
+            !file->exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str()) ||
+            !file->exec("COMMIT")) {
             file->exec("ROLLBACK");
             return internal("cannot create the FTP accounts schema");
         }
@@ -126,8 +151,8 @@ bool AccountsFile::exec(const char* sql) {
 bool AccountsFile::write_row(const ServerAccount& a) {
     Statement st(db_,
                  "INSERT OR REPLACE INTO ftp_users (username, passwd, uid, gid, homedir, owner, "
-                 "enabled, owner_active, readonly, quota_mb, allowed_ips) "
-                 "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+                 "enabled, owner_active, readonly, quota_mb, allowed_ips, sftp) "
+                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!st.ok()) return false;
     st.text(1, a.username);
     st.text(2, a.passwd);
@@ -140,12 +165,29 @@ bool AccountsFile::write_row(const ServerAccount& a) {
     st.integer(9, a.read_only);
     st.integer(10, a.quota_mb);
     st.text(11, a.allowed);
-    return st.step() == SQLITE_DONE;
+    st.integer(12, a.sftp);
+    if (st.step() != SQLITE_DONE) return false;
+    Statement del(db_, "DELETE FROM ftp_keys WHERE username = ?");
+    if (!del.ok()) return false;
+    del.text(1, a.username);
+    if (del.step() != SQLITE_DONE) return false;
+    for (const auto& key : a.keys) {
+        Statement ins(db_, "INSERT INTO ftp_keys (username, key) VALUES (?,?)");
+        if (!ins.ok()) return false;
+        ins.text(1, a.username);
+        ins.text(2, key);
+        if (ins.step() != SQLITE_DONE) return false;
+    }
+    return true;
 }
 
 Result<void> AccountsFile::upsert(const ServerAccount& account) {
     std::lock_guard lock(mutex_);
-    if (!write_row(account)) return internal("cannot write the FTP account to the server");
+    if (!exec("BEGIN IMMEDIATE")) return internal("cannot write the FTP account to the server");
+    if (!write_row(account) || !exec("COMMIT")) {
+        exec("ROLLBACK");
+        return internal("cannot write the FTP account to the server");
+    }
     return Ok{};
 }
 
@@ -153,8 +195,9 @@ Result<void> AccountsFile::remove(const std::string& username) {
     std::lock_guard lock(mutex_);
     if (!exec("BEGIN IMMEDIATE")) return internal("cannot remove the FTP account");
     bool ok = true;
-    for (const char* sql : {"DELETE FROM ftp_users WHERE username = ?",
-                            "DELETE FROM ftp_quota_tallies WHERE name = ?"}) {
+    for (const char* sql :
+         {"DELETE FROM ftp_users WHERE username = ?", "DELETE FROM ftp_keys WHERE username = ?",
+          "DELETE FROM ftp_quota_tallies WHERE name = ?"}) {
         Statement st(db_, sql);
         if (!st.ok()) {
             ok = false;
@@ -173,7 +216,7 @@ Result<void> AccountsFile::remove(const std::string& username) {
 Result<void> AccountsFile::replace_all(const std::vector<ServerAccount>& accounts) {
     std::lock_guard lock(mutex_);
     if (!exec("BEGIN IMMEDIATE")) return internal("cannot rewrite the FTP accounts");
-    bool ok = exec("DELETE FROM ftp_users");
+    bool ok = exec("DELETE FROM ftp_users") && exec("DELETE FROM ftp_keys");
     for (const auto& a : accounts) ok = ok && write_row(a);
     // Tallies of accounts that no longer exist are stale.
     ok = ok && exec(

@@ -32,8 +32,10 @@ struct ServerAccount {
     bool enabled = true;
     bool owner_active = true;  // false while the owner is suspended
     bool read_only = false;
-    int64_t quota_mb = 0;         // 0 = unlimited
-    std::string allowed = "ALL";  // mod_wrap2 list, see wrap2_allow_list
+    int64_t quota_mb = 0;           // 0 = unlimited
+    std::string allowed = "ALL";    // mod_wrap2 list, see wrap2_allow_list
+    bool sftp = true;               // may log in over SFTP
+    std::vector<std::string> keys;  // SFTP public keys, RFC 4716 text
 };
 
 // mod_wrap2's form of an allow-list: "ALL" for none, IPv4 networks as

@@ -104,9 +104,12 @@ std::string render_proftpd_global(const ProftpdSettings& s) {
       << "\n"
       // Counts files put in the home by other means (file manager, cron).
       << "  QuotaOptions ScanOnLogin\n"
+      // files_xfer_avail: a limit never reached, so that mod_quotatab passes
+      // the files-transferred deltas on; the SFTP host needs them (see
+      // render_sftp_host).
       << "  SQLNamedQuery get-quota-limit SELECT \"username, 'user', 'false', 'hard', "
-         "quota_mb * 1048576.0, 0, 0, 0, 0, 0 FROM ftp_users WHERE username = '%{0}' AND "
-         "'%{1}' = 'user' AND quota_mb > 0\"\n"
+         "quota_mb * 1048576.0, 0, 0, 0, 0, 2000000000 FROM ftp_users WHERE username = '%{0}' "
+         "AND '%{1}' = 'user' AND quota_mb > 0\"\n"
       << "  SQLNamedQuery get-quota-tally SELECT \"name, quota_type, bytes_in_used, "
          "bytes_out_used, bytes_xfer_used, files_in_used, files_out_used, files_xfer_used FROM "
          "ftp_quota_tallies WHERE name = '%{0}' AND quota_type = '%{1}'\"\n"
@@ -160,13 +163,55 @@ std::string render_anonymous_hosts(const ProftpdSettings& s) {
     return o.str();
 }
 
+std::string render_sftp_host(const ProftpdSettings& s) {
+    if (!s.sftp) return "";
+    const auto log = s.dir / "log";
+    std::ostringstream o;
+    // <IfModule>: a system ProFTPD without mod_sftp loaded still reads the
+    // snippet (SFTP is then off, FTP unaffected).
+    o << "<IfModule mod_sftp.c>\n"
+      << "<VirtualHost " << s.sftp->address << ">\n"
+      << "  ServerName \"WisPanel SFTP\"\n"
+      << "  Port " << s.sftp->port << "\n"
+      << "  SFTPEngine on\n"
+      // <Global>'s FTPS would make mod_sftp refuse the host.
+      << (s.tls ? "  TLSEngine off\n" : "") << "  SFTPLog " << q(log / "sftp.log") << "\n";
+    for (const auto& key : s.sftp->host_keys) o << "  SFTPHostKey " << q(key) << "\n";
+    o << "  SFTPAuthMethods publickey password\n"
+      << "  SFTPCompression delayed\n"
+      // The accounts' uid/gid come from the panel, not from the client.
+      << "  SFTPOptions IgnoreSFTPSetOwners\n"
+      // Only accounts with SFTP on (overrides <Global>'s clause here).
+      << "  SQLUserWhereClause \"enabled = 1 AND owner_active = 1 AND sftp = 1\"\n"
+      // Keys in RFC 4716 form: mod_sftp_sql refuses OpenSSH one-line keys.
+      << "  SQLNamedQuery get-user-keys SELECT \"key FROM ftp_keys WHERE username = '%U'\"\n"
+      << "  SFTPAuthorizedUserKeys sql:/get-user-keys\n"
+      // ProFTPD 1.3.8's mod_quotatab cannot stop an SFTP write (mod_sftp
+      // uses pwrite, which it does not hook): an upload that crosses a hard
+      // limit is removed after the client's CLOSE, which would still be
+      // answered "OK". The removal's tally update (files transferred -1) goes
+      // through a view whose trigger fails it; mod_sql then ends the session
+      // before the CLOSE is answered, so the client sees the upload fail.
+      // The next login's ScanOnLogin puts the tally right.
+      << "  SQLNamedQuery sftp-update-quota-tally UPDATE \"bytes_in_used = bytes_in_used + "
+         "%{0}, bytes_out_used = bytes_out_used + %{1}, bytes_xfer_used = bytes_xfer_used + "
+         "%{2}, files_in_used = files_in_used + %{3}, files_out_used = files_out_used + %{4}, "
+         "files_xfer_used = files_xfer_used + %{5} WHERE name = '%{6}' AND quota_type = "
+         "'%{7}'\" sftp_quota_tallies\n"
+      << "  QuotaTallyTable sql:/get-quota-tally/sftp-update-quota-tally/insert-quota-tally\n"
+      << "</VirtualHost>\n"
+      << "</IfModule>\n";
+    return o.str();
+}
+
 std::string render_proftpd_snippet(const ProftpdSettings& s) {
     std::ostringstream o;
     o << "# Written by WisPanel (ftp.mode = \"system\"); edits are lost. The system\n"
       << "# ProFTPD reads the panel's FTP accounts from its SQLite file.\n"
       << "# Needs mod_sql, mod_sql_sqlite, mod_quotatab, mod_quotatab_sql, mod_wrap2,\n"
       << "# mod_wrap2_sql (and mod_tls for FTPS) loaded: scripts/system/setup-proftpd.sh.\n"
-      << render_proftpd_global(s) << render_tls_required(s) << render_anonymous_hosts(s);
+      << render_proftpd_global(s) << render_tls_required(s) << render_anonymous_hosts(s)
+      << render_sftp_host(s);
     return o.str();
 }
 
@@ -182,6 +227,7 @@ std::string render_proftpd_config(const ProftpdSettings& s) {
       << "LoadModule mod_wrap2.c\n"
       << "LoadModule mod_wrap2_sql.c\n";
     if (s.tls) o << "LoadModule mod_tls.c\n";
+    if (s.sftp) o << "LoadModule mod_sftp.c\nLoadModule mod_sftp_sql.c\n";
     o << "ServerName \"WisPanel FTP\"\n"
       << "ServerType standalone\n"
       << "DefaultAddress " << s.address << "\n"
@@ -200,7 +246,8 @@ std::string render_proftpd_config(const ProftpdSettings& s) {
       << "ControlsEngine off\n"
       << "ServerIdent on \"FTP server ready\"\n"
       // Virtual hosts inherit nothing from the server config, only <Global>.
-      << render_proftpd_global(s) << render_tls_required(s) << render_anonymous_hosts(s);
+      << render_proftpd_global(s) << render_tls_required(s) << render_anonymous_hosts(s)
+      << render_sftp_host(s);
     return o.str();
 }
 

@@ -30,6 +30,16 @@ struct ProftpdTls {
     bool required = false;
 };
 
+// SFTP (mod_sftp + mod_sftp_sql) beside FTP: one <VirtualHost> on its own
+// port that sees the same <Global> (accounts, chroot, quota, read-only, IP
+// allow-lists).
+struct ProftpdSftp {
+    std::string address = "127.0.0.1";
+    int64_t port = 2222;
+    std::vector<std::filesystem::path> host_keys;  // private keys, 0600
+    bool operator==(const ProftpdSftp&) const = default;
+};
+
 struct ProftpdSettings {
     std::filesystem::path dir;       // DATA_DIR/ftp: run/, log/, anon.passwd, ...
     std::filesystem::path accounts;  // the SQLite accounts file
@@ -43,6 +53,7 @@ struct ProftpdSettings {
     std::string master_user = "nobody";
     std::string master_group = "nogroup";
     std::optional<ProftpdTls> tls;
+    std::optional<ProftpdSftp> sftp;
     std::vector<AnonymousSite> anonymous;
 };
 
@@ -59,6 +70,8 @@ std::string render_proftpd_snippet(const ProftpdSettings& s);
 // The two parts both configs share.
 std::string render_proftpd_global(const ProftpdSettings& s);
 std::string render_anonymous_hosts(const ProftpdSettings& s);
+// The SFTP virtual host ("" when s.sftp is unset).
+std::string render_sftp_host(const ProftpdSettings& s);
 
 // One line of the passwd-format file that names the anonymous login's
 // identity ("ftpanon"), which <Anonymous> needs to resolve.

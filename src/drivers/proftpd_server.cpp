@@ -11,8 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -22,6 +24,10 @@
 namespace wsp {
 
 bool ftp_greets(const std::string& host, int port, int timeout_ms) {
+    return service_greets(host, port, timeout_ms, "220");
+}
+
+bool service_greets(const std::string& host, int port, int timeout_ms, const std::string& prefix) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) return false;
     sockaddr_in addr{};
@@ -57,9 +63,9 @@ bool ftp_greets(const std::string& host, int port, int timeout_ms) {
         }
         line.append(buf, static_cast<size_t>(n));
     }
-    if (ok) ::write(fd, "QUIT\r\n", 6);
+    if (ok && prefix == "220") ::write(fd, "QUIT\r\n", 6);
     ::close(fd);
-    return ok && line.starts_with("220");
+    return ok && line.starts_with(prefix);
 }
 
 bool ProftpdServer::installed() const {
@@ -161,23 +167,168 @@ void end_proftpd_sessions(const std::string& username,
     ::closedir(proc);
 }
 
-void ProftpdServer::end_sessions(const std::string& username) const {
+bool ProftpdServer::is_child(const std::string& base) const {
     auto master = supervisor_.pid(kChildName);
-    if (!master) return;
+    if (!master) return false;
+    std::ifstream stat(base + "/stat");
+    std::string stat_line;
+    std::getline(stat, stat_line);
+    // Field 4 (ppid) follows the ")" that ends the command name.
+    auto close = stat_line.rfind(')');
+    if (close == std::string::npos) return false;
+    std::istringstream fields(stat_line.substr(close + 2));
+    char state;
+    long ppid = 0;
+    fields >> state >> ppid;
+    return ppid == *master;
+}
+
+void ProftpdServer::end_sessions(const std::string& username) const {
     // Only children of our own master.
-    end_proftpd_sessions(username, [&](const std::string& base) {
-        std::ifstream stat(base + "/stat");
-        std::string stat_line;
-        std::getline(stat, stat_line);
-        // Field 4 (ppid) follows the ")" that ends the command name.
-        auto close = stat_line.rfind(')');
-        if (close == std::string::npos) return false;
-        std::istringstream fields(stat_line.substr(close + 2));
-        char state;
-        long ppid = 0;
-        fields >> state >> ppid;
-        return ppid == *master;
-    });
+    end_proftpd_sessions(username, [&](const std::string& base) { return is_child(base); });
+}
+
+std::optional<SftpEndpoint> ProftpdServer::sftp() const {
+    if (!settings_.sftp) return std::nullopt;
+    return SftpEndpoint{settings_.sftp->address, settings_.sftp->port, host_keys_};
+}
+
+bool ProftpdServer::sftp_running() const {
+    return settings_.sftp && supervisor_.running(kChildName) &&
+           service_greets(settings_.sftp->address, static_cast<int>(settings_.sftp->port), 1500,
+                          "SSH-2.0-");
+}
+
+std::vector<FtpSessionInfo> ProftpdServer::sessions() const {
+    const int64_t sftp_port = settings_.sftp ? settings_.sftp->port : -1;
+    return list_proftpd_sessions(sftp_port,
+                                 [&](const std::string& base) { return is_child(base); });
+}
+
+bool ProftpdServer::end_session(int64_t id) const {
+    for (const auto& s : sessions()) {
+        if (s.id != id) continue;
+        return ::kill(static_cast<pid_t>(id), SIGTERM) == 0;
+    }
+    return false;
+}
+
+namespace {
+
+std::string read_all(const std::string& path) {
+    std::ifstream f(path);
+    return std::string((std::istreambuf_iterator<char>(f)), {});
+}
+
+// "0100007F:08AE" (little-endian IPv4, port) -> ("127.0.0.1", 2222).
+std::optional<std::pair<std::string, int64_t>> tcp4_endpoint(const std::string& field) {
+    auto colon = field.find(':');
+    if (colon != 8) return std::nullopt;
+    char* end = nullptr;
+    const unsigned long addr = std::strtoul(field.substr(0, 8).c_str(), &end, 16);
+    if (*end) return std::nullopt;
+    const long port = std::strtol(field.substr(9).c_str(), &end, 16);
+    if (*end) return std::nullopt;
+    std::ostringstream ip;
+    ip << (addr & 255) << '.' << ((addr >> 8) & 255) << '.' << ((addr >> 16) & 255) << '.'
+       << ((addr >> 24) & 255);
+    return std::pair{ip.str(), static_cast<int64_t>(port)};
+}
+
+// Seconds since the epoch at which /proc/PID started.
+int64_t process_start(const std::string& base) {
+    static const int64_t boot = [] {
+        std::istringstream in(read_all("/proc/stat"));
+        std::string key;
+        int64_t value = 0;
+        while (in >> key) {
+            if (key == "btime") {
+                in >> value;
+                return value;
+            }
+        }
+        return int64_t{0};
+    }();
+    const std::string stat = read_all(base + "/stat");
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string field;
+    // starttime is field 22; fields from 3 on follow the ")".
+    for (int i = 3; i <= 22 && fields >> field; ++i) {
+        if (i == 22)
+            return boot + std::strtoll(field.c_str(), nullptr, 10) / ::sysconf(_SC_CLK_TCK);
+    }
+    return 0;
+}
+
+}  // namespace
+
+std::vector<FtpSessionInfo> list_proftpd_sessions(
+    int64_t sftp_port, const std::function<bool(const std::string& proc_dir)>& is_ours) {
+    std::vector<FtpSessionInfo> out;
+    DIR* proc = ::opendir("/proc");
+    if (!proc) return out;
+    while (dirent* e = ::readdir(proc)) {
+        char* end = nullptr;
+        long pid = std::strtol(e->d_name, &end, 10);
+        if (pid <= 0 || *end != '\0') continue;
+        const std::string base = std::string("/proc/") + e->d_name;
+        std::string title = read_all(base + "/cmdline");
+        if (auto nul = title.find('\0'); nul != std::string::npos) title.resize(nul);
+        // "proftpd: USER - HOST: COMMAND"; the master and sessions before
+        // login have other titles.
+        constexpr std::string_view kPrefix = "proftpd: ";
+        if (!title.starts_with(kPrefix)) continue;
+        const auto dash = title.find(" - ", kPrefix.size());
+        if (dash == std::string::npos) continue;
+        const auto colon = title.find(": ", dash + 3);
+        if (!is_ours(base)) continue;
+        FtpSessionInfo info;
+        info.id = pid;
+        info.username = title.substr(kPrefix.size(), dash - kPrefix.size());
+        info.command = colon == std::string::npos ? "" : title.substr(colon + 2);
+        while (!info.command.empty() && info.command.back() == ' ') info.command.pop_back();
+        info.since = process_start(base);
+        info.protocol = "ftp";
+        // The session's sockets, then its control connection in its TCP table.
+        std::set<std::string> inodes;
+        if (DIR* fds = ::opendir((base + "/fd").c_str())) {
+            while (dirent* f = ::readdir(fds)) {
+                char link[128];
+                const std::string path = base + "/fd/" + f->d_name;
+                ssize_t n = ::readlink(path.c_str(), link, sizeof link - 1);
+                if (n <= 0) continue;
+                std::string target(link, static_cast<size_t>(n));
+                if (target.starts_with("socket:[") && target.back() == ']')
+                    inodes.insert(target.substr(8, target.size() - 9));
+            }
+            ::closedir(fds);
+        }
+        std::istringstream tcp(read_all(base + "/net/tcp"));
+        std::string line;
+        std::getline(tcp, line);  // header
+        while (std::getline(tcp, line)) {
+            std::istringstream f(line);
+            std::string sl, local, remote, st, queues, timer, retr, uid, timeout, inode;
+            f >> sl >> local >> remote >> st >> queues >> timer >> retr >> uid >> timeout >> inode;
+            if (!inodes.count(inode) || st != "01") continue;
+            auto l = tcp4_endpoint(local);
+            auto r = tcp4_endpoint(remote);
+            if (!l || !r) continue;
+            if (l->second == sftp_port) {
+                info.protocol = "sftp";
+                info.client_ip = r->first;
+                break;
+            }
+            if (info.client_ip.empty()) info.client_ip = r->first;
+        }
+        out.push_back(std::move(info));
+    }
+    ::closedir(proc);
+    std::sort(out.begin(), out.end(),
+              [](const FtpSessionInfo& a, const FtpSessionInfo& b) { return a.id < b.id; });
+    return out;
 }
 
 }  // namespace wsp

@@ -121,16 +121,39 @@ bool SystemProftpd::running() const {
     return ftp_greets(settings_.address, static_cast<int>(settings_.port), 1500);
 }
 
-void SystemProftpd::end_sessions(const std::string& username) const {
+bool SystemProftpd::is_ours(const std::string& base) const {
     std::error_code ec;
     const auto binary = std::filesystem::canonical(options_.binary, ec);
-    if (ec) return;
+    if (ec) return false;
     // Only processes of the configured ProFTPD binary.
-    end_proftpd_sessions(username, [&](const std::string& base) {
-        std::error_code link_ec;
-        auto exe = std::filesystem::read_symlink(base + "/exe", link_ec);
-        return !link_ec && exe == binary;
-    });
+    auto exe = std::filesystem::read_symlink(base + "/exe", ec);
+    return !ec && exe == binary;
+}
+
+void SystemProftpd::end_sessions(const std::string& username) const {
+    end_proftpd_sessions(username, [&](const std::string& base) { return is_ours(base); });
+}
+
+std::vector<FtpSessionInfo> SystemProftpd::sessions() const {
+    const int64_t sftp_port = settings_.sftp ? settings_.sftp->port : -1;
+    return list_proftpd_sessions(sftp_port, [&](const std::string& base) { return is_ours(base); });
+}
+
+std::optional<SftpEndpoint> SystemProftpd::sftp() const {
+    if (!settings_.sftp) return std::nullopt;
+    return SftpEndpoint{settings_.sftp->address, settings_.sftp->port, host_keys_};
+}
+
+bool SystemProftpd::sftp_running() const {
+    return settings_.sftp &&
+           service_greets(settings_.sftp->address, static_cast<int>(settings_.sftp->port), 1500,
+                          "SSH-2.0-");
+}
+
+bool SystemProftpd::end_session(int64_t id) const {
+    for (const auto& s : sessions())
+        if (s.id == id) return ::kill(static_cast<pid_t>(id), SIGTERM) == 0;
+    return false;
 }
 
 }  // namespace wsp

@@ -44,10 +44,23 @@ class SystemProftpd final : public FtpDaemon {
     // SIGTERM to the session processes titled "proftpd: USER - ..." that run
     // the configured binary.
     void end_sessions(const std::string& username) const override;
+    // The system server's logged-in sessions (FTP only: system mode serves
+    // no SFTP yet).
+    std::vector<FtpSessionInfo> sessions() const override;
+    bool end_session(int64_t id) const override;
+    std::optional<SftpEndpoint> sftp() const override;
+    // The SFTP port answers with an SSH banner (mod_sftp loaded, reloaded).
+    bool sftp_running() const override;
 
+    // SFTP (host keys already made): set before start().
+    void set_sftp(ProftpdSftp sftp, std::vector<HostKey> host_keys) {
+        settings_.sftp = std::move(sftp);
+        host_keys_ = std::move(host_keys);
+    }
     void set_tls(std::optional<ProftpdTls> tls) { settings_.tls = std::move(tls); }
 
   private:
+    bool is_ours(const std::string& proc_dir) const;
     // Caller holds mutex_. True when the snippet changed and was reloaded.
     Result<bool> write_and_reload();
 
@@ -55,6 +68,7 @@ class SystemProftpd final : public FtpDaemon {
     ProftpdSettings settings_;
     std::mutex mutex_;  // guards settings_.anonymous and the snippet
     bool started_ = false;
+    std::vector<HostKey> host_keys_;
 };
 
 }  // namespace wsp

@@ -8,6 +8,7 @@
 #include "base/ip_rules.h"
 #include "base/names.h"
 #include "drivers/proftpd_crypt.h"
+#include "drivers/ssh_keys.h"
 #include "services/domain_service.h"
 #include "services/limits.h"
 #include "store/account_repos.h"
@@ -20,6 +21,7 @@ namespace {
 constexpr size_t kMaxNameLength = 32;
 constexpr size_t kMaxHomeLength = 1024;
 constexpr int64_t kMaxQuotaMb = 1024LL * 1024 * 1024;  // 1 PB: anything above is a typo
+constexpr int64_t kMaxKeysPerAccount = 20;
 
 // The anonymous directory of a domain, relative to its owner's home.
 std::string anonymous_rel(const std::string& domain) {
@@ -69,13 +71,25 @@ std::filesystem::path FtpService::home_of(const FtpAccount& a) const {
     return a.home_rel.empty() ? home : home / a.home_rel;
 }
 
-ServerAccount FtpService::server_row(const FtpAccount& a, bool owner_active) const {
+ServerAccount FtpService::current_row(const ReadTx& tx, const FtpAccount& a) const {
+    auto user = UserRepo::find(tx, a.owner);
+    return server_row(a, user && user->status == AccountStatus::active, FtpRepo::keys(tx, a.username));
+}
+
+ServerAccount FtpService::server_row(const FtpAccount& a, bool owner_active,
+                                     const std::vector<FtpKey>& keys) const {
     std::vector<IpRule> rules;
     for (const auto& ip : a.allowed_ips)
         if (auto r = parse_ip_rule(ip); r.ok()) rules.push_back(*r);
     ServerAccount row;
     row.username = a.username;
-    row.passwd = a.password_hash;
+    // No password login: a value no crypt(3) hash ever equals (keys only).
+    row.passwd = a.password_login ? a.password_hash : "!";
+    row.sftp = a.sftp;
+    for (const auto& k : keys) {
+        auto parsed = parse_ssh_public_key(k.public_key);
+        if (parsed.ok()) row.keys.push_back(parsed->rfc4716());
+    }
     row.uid = ctx_.identity.uid_of(a.owner);
     row.gid = ctx_.identity.gid_of(a.owner);
     row.homedir = home_of(a).string();
@@ -143,8 +157,7 @@ void FtpService::reconcile(const std::string& username) {
     auto result = ctx_.db.read([&](const ReadTx& tx) -> Result<void> {
         auto a = FtpRepo::find(tx, username);
         if (!a) return file_->remove(username);
-        auto user = UserRepo::find(tx, a->owner);
-        return file_->upsert(server_row(*a, user && user->status == AccountStatus::active));
+        return file_->upsert(current_row(tx, *a));
     });
     if (!result.ok())
         spdlog::error("ftp: cannot reconcile {}: {}", username, result.error().message);
@@ -179,10 +192,12 @@ Result<FtpAccount> FtpService::create(const Caller& caller, const NewFtpAccount&
         TRY(a.allowed_ips, validate_ips(*input.allowed_ips));
     }
     a.read_only = input.read_only.value_or(false);
+    a.sftp = input.sftp.value_or(true);
+    a.password_login = input.password_login.value_or(true);
     a.enabled = true;
     // Hashing is slow on purpose: done before the store is locked.
     TRY(a.password_hash, crypt_hash(password));
-    a.created_at = a.updated_at = ctx_.clock.now_unix();
+    a.created_at = a.updated_at = now_unix();
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<FtpAccount> {
         if (FtpRepo::find(tx, a.username)) return conflict("FTP account already exists");
         CHECK_OK(ensure_below_limit(tx, owner, Limit::ftp_accounts, FtpRepo::count_of(tx, owner)));
@@ -190,8 +205,7 @@ Result<FtpAccount> FtpService::create(const Caller& caller, const NewFtpAccount&
             TRY(a.home_rel, resolve_home(owner, *input.home_dir));
         }
         FtpRepo::insert(tx, a);
-        auto user = UserRepo::find(tx, owner);
-        CHECK_OK(file_->upsert(server_row(a, user && user->status == AccountStatus::active)));
+        CHECK_OK(file_->upsert(current_row(tx, a)));
         return a;
     });
     if (!result.ok() && result.error().code != Code::conflict) reconcile(a.username);
@@ -214,6 +228,7 @@ Result<FtpAccount> FtpService::apply(const Caller& caller, const std::string& us
         TRY(ips, validate_ips(*changes.allowed_ips));
     }
     bool cut_sessions = false;
+    bool cut_sftp = false;
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<FtpAccount> {
         auto a = FtpRepo::find(tx, username);
         if (!a) return not_found("FTP account not found");
@@ -229,10 +244,14 @@ Result<FtpAccount> FtpService::apply(const Caller& caller, const std::string& us
             a->enabled = *changes.enabled;
         }
         if (ips) a->allowed_ips = *ips;
+        if (changes.sftp) {
+            cut_sftp = a->sftp && !*changes.sftp;
+            a->sftp = *changes.sftp;
+        }
+        if (changes.password_login) a->password_login = *changes.password_login;
         a->updated_at = ctx_.clock.now_unix();
         FtpRepo::update(tx, *a);
-        auto user = UserRepo::find(tx, a->owner);
-        CHECK_OK(file_->upsert(server_row(*a, user && user->status == AccountStatus::active)));
+        CHECK_OK(file_->upsert(current_row(tx, *a)));
         return *a;
     });
     if (!result.ok()) {
@@ -242,6 +261,10 @@ Result<FtpAccount> FtpService::apply(const Caller& caller, const std::string& us
     }
     // ProFTPD reads the account at login only: end what is already open.
     if (cut_sessions && server_) server_->end_sessions(username);
+    // SFTP turned off: its open SFTP sessions end (FTP ones go on).
+    if (cut_sftp && !cut_sessions && server_)
+        for (const auto& s : server_->sessions())
+            if (s.username == username && s.protocol == "sftp") server_->end_session(s.id);
     return result;
 }
 
@@ -313,7 +336,92 @@ Result<FtpStatus> FtpService::status(const Caller& caller) {
     std::optional<std::string> owner;
     if (!caller.is_admin()) owner = caller.username;
     TRY(s.total_accounts, file_->count(owner));
+    if (server_) {
+        s.sftp = server_->sftp();
+        s.sftp_running = s.sftp && server_->sftp_running();
+    }
     return s;
+}
+
+Result<std::vector<FtpKey>> FtpService::keys(const Caller& caller, const std::string& username) {
+    TRY(FtpAccount a, owned(caller, username));
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<FtpKey>> {
+        return FtpRepo::keys(tx, a.username);
+    });
+}
+
+Result<FtpKey> FtpService::add_key(const Caller& caller, const std::string& username,
+                                   const std::string& public_key) {
+    // Ownership first: another customer learns nothing from a 400.
+    CHECK_OK(owned(caller, username));
+    TRY(SshPublicKey parsed, parse_ssh_public_key(public_key));
+    FtpKey k;
+    k.username = username;
+    k.type = parsed.type;
+    k.bits = parsed.bits;
+    k.fingerprint = parsed.fingerprint;
+    k.comment = parsed.comment;
+    k.public_key = parsed.openssh();
+    k.created_at = ctx_.clock.now_unix();
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<FtpKey> {
+        auto a = FtpRepo::find(tx, username);
+        if (!a) return not_found("FTP account not found");
+        CHECK_OK(ensure_owner_or_admin(caller, a->owner));
+        auto existing = FtpRepo::keys(tx, username);
+        if (static_cast<int64_t>(existing.size()) >= kMaxKeysPerAccount)
+            return validation("public_key: an account may have at most " +
+                              std::to_string(kMaxKeysPerAccount) + " keys");
+        for (const auto& e : existing)
+            if (e.fingerprint == k.fingerprint)
+                return conflict("This key (" + k.fingerprint + ") is already on the account");
+        k.id = FtpRepo::insert_key(tx, k);
+        CHECK_OK(file_->upsert(current_row(tx, *a)));
+        return k;
+    });
+    if (!result.ok() && result.error().code == Code::internal) reconcile(username);
+    return result;
+}
+
+Result<void> FtpService::remove_key(const Caller& caller, const std::string& username,
+                                    const std::string& key_id) {
+    char* end = nullptr;
+    const long long id = std::strtoll(key_id.c_str(), &end, 10);
+    if (key_id.empty() || *end != '\0' || id <= 0) return not_found("Key not found");
+    auto result = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        auto a = FtpRepo::find(tx, username);
+        if (!a) return not_found("FTP account not found");
+        CHECK_OK(ensure_owner_or_admin(caller, a->owner));
+        if (!FtpRepo::remove_key(tx, username, id)) return not_found("Key not found");
+        return file_->upsert(current_row(tx, *a));
+    });
+    if (!result.ok() && result.error().code == Code::internal) reconcile(username);
+    return result;
+}
+
+Result<std::vector<FtpSessionInfo>> FtpService::sessions(const Caller& caller) {
+    if (!server_) return std::vector<FtpSessionInfo>{};
+    auto all = server_->sessions();
+    if (caller.is_admin()) return all;
+    // A customer sees the sessions of its own accounts only.
+    TRY(auto mine, ctx_.db.read([&](const ReadTx& tx) -> Result<std::set<std::string>> {
+        std::set<std::string> names;
+        for (const auto& a : FtpRepo::list(tx, caller.username)) names.insert(a.username);
+        return names;
+    }));
+    std::vector<FtpSessionInfo> out;
+    for (auto& s : all)
+        if (mine.count(s.username)) out.push_back(std::move(s));
+    return out;
+}
+
+Result<void> FtpService::end_session(const Caller& caller, const std::string& id) {
+    TRY(auto visible, sessions(caller));
+    for (const auto& s : visible)
+        if (std::to_string(s.id) == id) {
+            if (!server_->end_session(s.id)) return not_found("Session not found");
+            return Ok{};
+        }
+    return not_found("Session not found");
 }
 
 Result<FtpAnonymous> FtpService::anonymous(const Caller& caller, const std::string& domain) {
@@ -329,7 +437,7 @@ Result<FtpAnonymous> FtpService::set_anonymous(const Caller& caller, const std::
     TRY(DomainRecord d, DomainService(ctx_).get(caller, domain));
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         if (enabled) CHECK_OK(ctx_.identity.make_dirs(d.owner, anonymous_rel(d.domain)));
-        FtpRepo::set_anonymous(tx, d.domain, d.owner, enabled, ctx_.clock.now_unix());
+        FtpRepo::set_anonymous(tx, d.domain, d.owner, enabled);
         return Ok{};
     }));
     CHECK_OK(push_anonymous_sites());
@@ -386,7 +494,7 @@ Result<void> FtpService::start() {
         auto suspended = UserRepo::suspended_usernames(tx);
         std::vector<ServerAccount> out;
         for (const auto& a : FtpRepo::list(tx, std::nullopt))
-            out.push_back(server_row(a, !suspended.count(a.owner)));
+            out.push_back(server_row(a, !suspended.count(a.owner), FtpRepo::keys(tx, a.username)));
         std::lock_guard lock(suspended_mutex_);
         suspended_ = suspended;
         return out;

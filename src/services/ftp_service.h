@@ -29,6 +29,8 @@ struct NewFtpAccount {
     std::optional<int64_t> quota_mb;
     std::optional<bool> read_only;
     std::optional<std::vector<std::string>> allowed_ips;
+    std::optional<bool> sftp;
+    std::optional<bool> password_login;
 };
 
 struct FtpChanges {
@@ -38,12 +40,18 @@ struct FtpChanges {
     std::optional<bool> read_only;
     std::optional<bool> enabled;
     std::optional<std::vector<std::string>> allowed_ips;
+    std::optional<bool> sftp;
+    std::optional<bool> password_login;
 };
 
 struct FtpStatus {
     bool installed = false;
     bool running = false;
     int64_t total_accounts = 0;
+    // SFTP: nullopt when the server offers none (ftp.sftp off, or mod_sftp
+    // or ssh-keygen missing).
+    std::optional<SftpEndpoint> sftp;
+    bool sftp_running = false;
 };
 
 struct FtpAnonymous {
@@ -70,6 +78,17 @@ class FtpService final : public OwnerCleanup {
     Result<FtpAccount> toggle(const Caller& caller, const std::string& username);
     Result<FtpStatus> status(const Caller& caller);
 
+    // SFTP public keys of an account.
+    Result<std::vector<FtpKey>> keys(const Caller& caller, const std::string& username);
+    Result<FtpKey> add_key(const Caller& caller, const std::string& username,
+                           const std::string& public_key);
+    Result<void> remove_key(const Caller& caller, const std::string& username,
+                            const std::string& key_id);
+
+    // Open FTP and SFTP sessions: the caller's accounts' (admin: all).
+    Result<std::vector<FtpSessionInfo>> sessions(const Caller& caller);
+    Result<void> end_session(const Caller& caller, const std::string& id);
+
     Result<FtpAnonymous> anonymous(const Caller& caller, const std::string& domain);
     Result<FtpAnonymous> set_anonymous(const Caller& caller, const std::string& domain,
                                        bool enabled);
@@ -89,7 +108,10 @@ class FtpService final : public OwnerCleanup {
     Result<int64_t> remove_all_of(const std::string& owner) override;
 
   private:
-    ServerAccount server_row(const FtpAccount& a, bool owner_active) const;
+    ServerAccount server_row(const FtpAccount& a, bool owner_active,
+                             const std::vector<FtpKey>& keys) const;
+    // The row for `a` as the store has it now (owner's status, keys).
+    ServerAccount current_row(const ReadTx& tx, const FtpAccount& a) const;
     // After a failed store transaction: puts the file back to the store's
     // state for `username`, undoing a write whose commit did not happen.
     void reconcile(const std::string& username);

@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* kColumns =
     "username, owner, password_hash, home_rel, domain, quota_mb, read_only, enabled, "
-    "allowed_ips, created_at, updated_at";
+    "allowed_ips, created_at, updated_at, sftp, password_login";
 
 FtpAccount read_account(const Stmt& s) {
     FtpAccount a;
@@ -22,6 +22,8 @@ FtpAccount read_account(const Stmt& s) {
     a.allowed_ips = from_json_array(s.text(8));
     a.created_at = s.integer(9);
     a.updated_at = s.integer(10);
+    a.sftp = s.integer(11) != 0;
+    a.password_login = s.integer(12) != 0;
     return a;
 }
 
@@ -54,23 +56,68 @@ int64_t FtpRepo::count_of(const ReadTx& tx, const std::string& owner) {
 
 void FtpRepo::insert(WriteTx& tx, const FtpAccount& a) {
     Stmt s(tx, std::string("INSERT INTO ftp_accounts (") + kColumns +
-                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind_all(a.username, a.owner, a.password_hash, a.home_rel, a.domain, a.quota_mb,
                int64_t{a.read_only}, int64_t{a.enabled}, to_json_array(a.allowed_ips), a.created_at,
-               a.updated_at);
+               a.updated_at, int64_t{a.sftp}, int64_t{a.password_login});
     s.run();
 }
 
 void FtpRepo::update(WriteTx& tx, const FtpAccount& a) {
     Stmt s(tx,
            "UPDATE ftp_accounts SET password_hash = ?, home_rel = ?, domain = ?, quota_mb = ?, "
-           "read_only = ?, enabled = ?, allowed_ips = ?, updated_at = ? WHERE username = ?");
+           "read_only = ?, enabled = ?, allowed_ips = ?, updated_at = ?, sftp = ?, "
+           "password_login = ? WHERE username = ?");
     s.bind_all(a.password_hash, a.home_rel, a.domain, a.quota_mb, int64_t{a.read_only},
-               int64_t{a.enabled}, to_json_array(a.allowed_ips), a.updated_at, a.username);
+               int64_t{a.enabled}, to_json_array(a.allowed_ips), a.updated_at, int64_t{a.sftp},
+               int64_t{a.password_login}, a.username);
+    s.run();
+}
+
+std::vector<FtpKey> FtpRepo::keys(const ReadTx& tx, const std::string& username) {
+    Stmt s(tx,
+           "SELECT id, username, type, bits, fingerprint, comment, public_key, created_at FROM "
+           "ftp_keys WHERE username = ? ORDER BY id");
+    s.bind_all(username);
+    std::vector<FtpKey> out;
+    while (s.step()) {
+        FtpKey k;
+        k.id = s.integer(0);
+        k.username = s.text(1);
+        k.type = s.text(2);
+        k.bits = s.integer(3);
+        k.fingerprint = s.text(4);
+        k.comment = s.text(5);
+        k.public_key = s.text(6);
+        k.created_at = s.integer(7);
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
+int64_t FtpRepo::insert_key(WriteTx& tx, const FtpKey& k) {
+    Stmt s(tx,
+           "INSERT INTO ftp_keys (username, type, bits, fingerprint, comment, public_key, "
+           "created_at) VALUES (?,?,?,?,?,?,?)");
+    s.bind_all(k.username, k.type, k.bits, k.fingerprint, k.comment, k.public_key, k.created_at);
+    s.run();
+    return tx.last_insert_id();
+}
+
+bool FtpRepo::remove_key(WriteTx& tx, const std::string& username, int64_t id) {
+    Stmt s(tx, "DELETE FROM ftp_keys WHERE username = ? AND id = ?");
+    s.bind_all(username, id);
+    return s.run() > 0;
+}
+
+void FtpRepo::remove_keys_of(WriteTx& tx, const std::string& username) {
+    Stmt s(tx, "DELETE FROM ftp_keys WHERE username = ?");
+    s.bind_all(username);
     s.run();
 }
 
 bool FtpRepo::remove(WriteTx& tx, const std::string& username) {
+    remove_keys_of(tx, username);
     Stmt s(tx, "DELETE FROM ftp_accounts WHERE username = ?");
     s.bind_all(username);
     return s.run() > 0;

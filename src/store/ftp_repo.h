@@ -21,8 +21,22 @@ struct FtpAccount {
     bool read_only = false;
     bool enabled = true;
     std::vector<std::string> allowed_ips;
+    bool sftp = true;            // may log in over SFTP (schema/0011_sftp.sql)
+    bool password_login = true;  // false: SSH keys only (FTP has no other way in)
     int64_t created_at = 0;
     int64_t updated_at = 0;
+};
+
+// An SFTP public key of an FTP account (table ftp_keys).
+struct FtpKey {
+    int64_t id = 0;
+    std::string username;
+    std::string type;
+    int64_t bits = 0;
+    std::string fingerprint;
+    std::string comment;
+    std::string public_key;  // "type base64"
+    int64_t created_at = 0;
 };
 
 class FtpRepo {
@@ -34,6 +48,11 @@ class FtpRepo {
     static void insert(WriteTx& tx, const FtpAccount& a);
     static void update(WriteTx& tx, const FtpAccount& a);
     static bool remove(WriteTx& tx, const std::string& username);
+
+    static std::vector<FtpKey> keys(const ReadTx& tx, const std::string& username);
+    static int64_t insert_key(WriteTx& tx, const FtpKey& k);
+    static bool remove_key(WriteTx& tx, const std::string& username, int64_t id);
+    static void remove_keys_of(WriteTx& tx, const std::string& username);
 
     static bool anonymous_on(const ReadTx& tx, const std::string& domain);
     static void set_anonymous(WriteTx& tx, const std::string& domain, const std::string& owner,

@@ -56,6 +56,7 @@ class FtpSystemTest : public ::testing::Test {
         fs::remove(etc_ / "conf.d" / "wispanel.conf");  // in case the machine has one
         for (const char* d : {"log", "run", "panel"}) fs::create_directories(root_ / d);
         ftp_port_ = free_port();
+        sftp_port_ = free_port();
         const int base = 42000 + static_cast<int>(::getpid() % 1500) * 10;
         passive_ = std::to_string(base) + "-" + std::to_string(base + 9);
         // Debian's files, moved into the temp dir; the rest left as shipped.
@@ -129,7 +130,8 @@ class FtpSystemTest : public ::testing::Test {
                        "ftp.system_config_path=" + snippet().string(),
                        "ftp.reload_command=[\"/bin/sh\", \"" + (root_ / "reload.sh").string() +
                            "\"]",
-                       "ftp.tls_cert=" + cert_.string(), "ftp.tls_key=" + key_.string()},
+                       "ftp.tls_cert=" + cert_.string(), "ftp.tls_key=" + key_.string(),
+                       "ftp.sftp_port=" + std::to_string(sftp_port_)},
             .data_dir = root_ / "panel"});
     }
     // Same data dir, same keys.
@@ -213,6 +215,7 @@ class FtpSystemTest : public ::testing::Test {
 
     static inline fs::path root_, etc_, cert_, key_;
     static inline int ftp_port_ = 0;
+    static inline int sftp_port_ = 0;
     static inline std::string passive_, setup_output_;
     static inline pid_t daemon_ = -1;
     static inline PanelProcess* panel_ = nullptr;
@@ -280,6 +283,46 @@ TEST_F(FtpSystemTest, LoginUploadDownloadAsTheOwnersUser) {
     EXPECT_EQ(body, std::string(1000, 'x'));
     // Chrooted to the home.
     EXPECT_NE(curl(user, kPassword, {url("/../../../etc/passwd")}, &out), 0);
+}
+
+// SFTP through the system daemon (mod_sftp loaded by setup-proftpd.sh, the
+// SFTP host in the panel's snippet): files land as the owner's OS user.
+TEST_F(FtpSystemTest, SftpThroughTheSystemDaemon) {
+    const std::string modules = slurp(etc_ / "modules.conf");
+    EXPECT_TRUE(std::regex_search(modules, std::regex("(^|\\n)LoadModule mod_sftp\\.c")));
+    EXPECT_NE(slurp(snippet()).find("SFTPEngine on"), std::string::npos);
+    bool running = false;
+    std::string last;
+    for (int i = 0; i < 100 && !running; ++i) {
+        auto s = http().get("/api/v1/ftp/status", admin_);
+        last = s.body;
+        running = s.status == 200 && s.json().at("protocols").at("sftp").at("running").as_bool();
+        if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(running) << last << slurp(root_ / "log" / "daemon.log");
+    const auto user = make_account("sftp");
+    const auto local = local_file("sftp-up.txt", 1500);
+    const fs::path batch = root_ / "sftp-batch";
+    std::ofstream(batch) << "put " << local.string() << " up.txt\ncd ..\npwd\n";
+    auto r =
+        run_process({"/usr/bin/sshpass", "-e", "/usr/bin/sftp", "-P", std::to_string(sftp_port_),
+                     "-o", "UserKnownHostsFile=" + (root_ / "known_hosts").string(), "-o",
+                     "StrictHostKeyChecking=accept-new", "-o", "BatchMode=no", "-o",
+                     "PubkeyAuthentication=no", "-b", batch.string(), user + "@127.0.0.1"},
+                    ProcessOptions{.env = {"PATH=/usr/bin:/bin", "HOME=" + root_.string(),
+                                           std::string("SSHPASS=") + kPassword},
+                                   .timeout = std::chrono::seconds(60)});
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->exit_code, 0) << r->output;
+    EXPECT_NE(r->output.find("Remote working directory: /"), std::string::npos) << r->output;
+    const fs::path stored = panel_->data_dir() / "home" / "bob" / "up.txt";
+    ASSERT_TRUE(fs::exists(stored));
+    struct stat file {
+    }, home{};
+    ASSERT_EQ(::stat(stored.c_str(), &file), 0);
+    ASSERT_EQ(::stat((panel_->data_dir() / "home" / "bob").c_str(), &home), 0);
+    EXPECT_EQ(file.st_uid, home.st_uid);
+    EXPECT_NE(file.st_uid, 0u);
 }
 
 TEST_F(FtpSystemTest, ExplicitFtps) {

@@ -131,11 +131,13 @@ TEST_F(Isolation, AJobCannotReadOrWriteAnotherHome) {
 TEST_F(Isolation, AJobCannotReadThePanelsStore) {
     const fs::path data = panel_->data_dir();
     ASSERT_TRUE(fs::exists(data / "panel.db-wal"));
+    ASSERT_TRUE(fs::exists(data / "ftp" / "keys" / "ssh_host_ed25519_key"));  // SFTP host key
     const std::string out =
         run_job(http(), alice_,
                 "head -c 15 " + (data / "panel.db").string() +
                     "; echo; for f in panel.db panel.db-wal "
-                    "panel.db-shm tls/key.pem initial-admin-password ftp/accounts.db; do cat " +
+                    "panel.db-shm tls/key.pem initial-admin-password ftp/accounts.db "
+                    "ftp/keys/ssh_host_ed25519_key ftp/keys/ssh_host_ecdsa_key; do cat " +
                     data.string() + "/$f >/dev/null 2>&1 && echo READ:$f; done; echo end");
     EXPECT_NE(out.find("end"), std::string::npos) << out;
     EXPECT_EQ(out.find("SQLite format 3"), std::string::npos) << out;

@@ -112,6 +112,30 @@ TEST(ProftpdConfig, RendersTheVerifiedSettings) {
     EXPECT_NE(conf.find("NoSessionReuseRequired"), std::string::npos);
 }
 
+TEST(ProftpdConfig, RendersTheSftpHostBesideFtp) {
+    ProftpdSettings s;
+    s.dir = "/data/ftp";
+    s.accounts = "/data/ftp/accounts.db";
+    s.port = 2999;
+    EXPECT_EQ(render_sftp_host(s), "");
+    EXPECT_EQ(render_proftpd_config(s).find("mod_sftp"), std::string::npos);
+    s.sftp = ProftpdSftp{"127.0.0.1", 2222, {"/data/ftp/keys/ed", "/data/ftp/keys/ec"}};
+    const std::string conf = render_proftpd_config(s);
+    for (const char* want :
+         {"LoadModule mod_sftp.c", "LoadModule mod_sftp_sql.c", "<VirtualHost 127.0.0.1>",
+          "Port 2222", "SFTPEngine on", "SFTPHostKey \"/data/ftp/keys/ed\"",
+          "SFTPHostKey \"/data/ftp/keys/ec\"", "SFTPAuthMethods publickey password",
+          "SQLUserWhereClause \"enabled = 1 AND owner_active = 1 AND sftp = 1\"",
+          "SFTPAuthorizedUserKeys sql:/get-user-keys", "sftp_quota_tallies",
+          "QuotaTallyTable sql:/get-quota-tally/sftp-update-quota-tally/insert-quota-tally"})
+        EXPECT_NE(conf.find(want), std::string::npos) << want;
+    // mod_sftp before mod_sftp_sql; the SFTP host after <Global> (read-only,
+    // chroot, quota and allow-lists reach it only from there).
+    EXPECT_LT(conf.find("LoadModule mod_sftp.c"), conf.find("LoadModule mod_sftp_sql.c"));
+    EXPECT_GT(conf.find("SFTPEngine on"), conf.find("</Global>"));
+    EXPECT_LT(conf.find("DenyGroup ftpro"), conf.find("</Global>"));
+}
+
 class AccountsFileTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -172,13 +196,56 @@ TEST_F(AccountsFileTest, KeepsRowsAsProftpdReadsThem) {
     ASSERT_TRUE((*file)->remove("never-there").ok());
     EXPECT_EQ(*(*file)->count(std::nullopt), 1);
 
+    // SFTP: the flag and the keys (RFC 4716 text), replaced on each write.
+    b.sftp = false;
+    b.keys = {"---- BEGIN SSH2 PUBLIC KEY ----\nAAAA\n---- END SSH2 PUBLIC KEY ----\n"};
+    ASSERT_TRUE((*file)->upsert(b).ok());
+    EXPECT_EQ(query(db, "SELECT sftp FROM ftp_users WHERE username = 'eve_ro'"), "0");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM ftp_keys WHERE username = 'eve_ro'"), "1");
+    ASSERT_TRUE((*file)->upsert(b).ok());
+    EXPECT_EQ(query(db, "SELECT count(*) FROM ftp_keys WHERE username = 'eve_ro'"), "1");
+
     ASSERT_TRUE((*file)->replace_all({b}).ok());
     EXPECT_EQ(query(db, "SELECT username FROM ftp_users"), "eve_ro");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM ftp_keys"), "1");
     file->reset();
     // Reopened: rows kept.
     auto again = AccountsFile::open(db);
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(*(*again)->count(std::nullopt), 1);
+}
+
+// The SFTP host's tally updates go through sftp_quota_tallies: ordinary
+// updates apply, the quota removal's (files transferred falls) fails.
+TEST_F(AccountsFileTest, SftpTallyViewFailsOnlyTheQuotaRemoval) {
+    const fs::path db = dir_ / "accounts.db";
+    ASSERT_TRUE(AccountsFile::open(db).ok());
+    sqlite3* h = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+    auto exec = [&](const char* sql) { return sqlite3_exec(h, sql, nullptr, nullptr, nullptr); };
+    ASSERT_EQ(exec("INSERT INTO ftp_quota_tallies VALUES ('bob_web', 'user', 0, 0, 0, 0, 0, 0)"),
+              SQLITE_OK);
+    const char* upload =
+        "UPDATE sftp_quota_tallies SET bytes_in_used = bytes_in_used + 600000, "
+        "files_in_used = files_in_used + 1, files_xfer_used = files_xfer_used + 1 "
+        "WHERE name = 'bob_web' AND quota_type = 'user'";
+    const char* removal =
+        "UPDATE sftp_quota_tallies SET bytes_in_used = bytes_in_used - 600000, "
+        "files_in_used = files_in_used - 1, files_xfer_used = files_xfer_used - 1 "
+        "WHERE name = 'bob_web' AND quota_type = 'user'";
+    const char* deletion =
+        "UPDATE sftp_quota_tallies SET bytes_in_used = bytes_in_used - 600000, "
+        "files_in_used = files_in_used - 1 WHERE name = 'bob_web' AND quota_type = 'user'";
+    EXPECT_EQ(exec(upload), SQLITE_OK);
+    EXPECT_EQ(exec(removal), SQLITE_CONSTRAINT);
+    sqlite3_close(h);
+    EXPECT_EQ(query(db, "SELECT bytes_in_used || '/' || files_xfer_used FROM ftp_quota_tallies"),
+              "600000.0/1");
+    ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+    EXPECT_EQ(exec(deletion), SQLITE_OK);
+    sqlite3_close(h);
+    EXPECT_EQ(query(db, "SELECT bytes_in_used || '/' || files_xfer_used FROM ftp_quota_tallies"),
+              "0.0/1");
 }
 
 }  // namespace

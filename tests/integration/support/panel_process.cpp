@@ -67,7 +67,7 @@ void PanelProcess::start() {
     args.insert(args.end(), {"-c", "web.dir=" + (data_dir_ / "no-web").string()});
     // Managed servers get free ports, so panels of parallel tests never
     // fight over a default port; a test's own -c (later) wins.
-    for (const char* key : {"ftp.port", "mariadb.port", "pma.port"})
+    for (const char* key : {"ftp.port", "ftp.sftp_port", "mariadb.port", "pma.port"})
         args.insert(args.end(), {"-c", std::string(key) + "=" + std::to_string(free_port())});
     // A private MariaDB costs seconds and disk per panel: only the suites
     // that test databases ask for it (-c mariadb.mode=sandbox).

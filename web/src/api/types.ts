@@ -85,7 +85,43 @@ export interface FtpAccount {
   enabled: boolean;
   allowed_ips: string[];
   domain: string;
+  sftp?: boolean;
+  password_login?: boolean;
   created_at: string;
+}
+
+export interface HostKey {
+  type: string;
+  fingerprint: string;
+}
+
+export interface FtpStatus {
+  installed: boolean;
+  running: boolean;
+  total_accounts: number;
+  protocols?: {
+    ftp: { running: boolean };
+    sftp: { enabled: boolean; running: boolean; address?: string; port?: number; host_keys: HostKey[] };
+  };
+}
+
+export interface FtpKey {
+  id: number;
+  type: string;
+  bits: number;
+  fingerprint: string;
+  comment: string;
+  public_key: string;
+  created_at: string;
+}
+
+export interface FtpSession {
+  id: string;
+  account: string;
+  protocol: 'ftp' | 'sftp';
+  client_ip: string;
+  since: string;
+  command: string;
 }
 
 export interface CronJob {

@@ -2,18 +2,20 @@
 // edit quota / read-only / home / allowed IPs / password, enable-disable,
 // delete) and anonymous read-only FTP per domain.
 import { useState } from 'preact/hooks';
-import type { Domain, FtpAccount, FtpAnonymous } from '../api/types';
+import type { Domain, FtpAccount, FtpAnonymous, FtpStatus } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { Checkbox, PasswordField, TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { ftpUsername, ipList, parseIpList, password } from '../validation';
+import { FtpSessions, SftpDetails, SftpKeys } from './Sftp';
 
 export function Ftp() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<{ accounts: FtpAccount[]; total: number }>('/ftp'));
-  const status = useLoad(() => api.get<{ installed: boolean; running: boolean; total_accounts: number }>('/ftp/status'));
+  const status = useLoad(() => api.get<FtpStatus>('/ftp/status'));
+  const [keysOf, setKeysOf] = useState<string | null>(null);
   const rows = useRowErrors();
   const editor = useEditor<FtpAccount>(list.reload);
   const accounts = list.data?.accounts ?? [];
@@ -42,6 +44,7 @@ export function Ftp() {
         ) : (
           <p aria-live="polite">Loading…</p>
         )}
+        {status.data && <SftpDetails status={status.data} />}
       </Section>
       <Section title={me.role === 'admin' ? 'All FTP accounts' : 'Your FTP accounts'}>
         <ListTable
@@ -59,10 +62,15 @@ export function Ftp() {
               <td data-label="Quota">{a.quota_mb ? `${a.quota_mb} MB` : 'unlimited'}</td>
               <td data-label="Access">{a.read_only ? 'read only' : 'read and write'}</td>
               <td data-label="Allowed IPs">{a.allowed_ips.length ? a.allowed_ips.join(', ') : <span class="muted">any</span>}</td>
-              <td data-label="State">{a.enabled ? 'enabled' : 'disabled'}</td>
+              <td data-label="State">
+                {a.enabled ? 'enabled' : 'disabled'}
+                {a.sftp === false ? ', FTP only' : ', FTP + SFTP'}
+                {a.password_login === false ? ' (keys only)' : ''}
+              </td>
               <RowActions
                 actions={[
                   { label: 'Edit', aria: `Edit ${a.username}`, onClick: () => editor.edit(a) },
+                  { label: 'SSH keys', aria: `SSH keys of ${a.username}`, onClick: () => setKeysOf(a.username) },
                   { label: a.enabled ? 'Disable' : 'Enable', aria: `${a.enabled ? 'Disable' : 'Enable'} ${a.username}`, onClick: () => toggle(a) },
                   { label: 'Delete', aria: `Delete FTP account ${a.username}`, onClick: () => remove(a), danger: true },
                 ]}
@@ -73,6 +81,8 @@ export function Ftp() {
         />
       </Section>
       {editor.editing && <EditFtpForm key={editor.editing.username} account={editor.editing} onDone={editor.done} />}
+      {keysOf && <SftpKeys key={keysOf} username={keysOf} onClose={() => setKeysOf(null)} />}
+      <FtpSessions />
       <CreateFtpForm owner={me.username} onCreated={() => Promise.all([list.reload(), status.reload()])} />
       <AnonymousFtp />
     </Page>
@@ -86,6 +96,8 @@ const quotaCheck = (v: string) => (/^\d+$/.test(v.trim()) ? null : 'Quota must b
 export function EditFtpForm({ account, onDone }: { account: FtpAccount; onDone: (changed: boolean) => unknown }) {
   const { api } = useApp();
   const [readOnly, setReadOnly] = useState(account.read_only);
+  const [sftp, setSftp] = useState(account.sftp !== false);
+  const [passwordLogin, setPasswordLogin] = useState(account.password_login !== false);
   const form = useForm({
     home_dir: { label: 'Home directory', match: /home/i, initial: account.home_dir, checks: [homeCheck] },
     quota_mb: { label: 'Quota (MB)', match: /quota/i, initial: String(account.quota_mb), checks: [quotaCheck] },
@@ -97,6 +109,8 @@ export function EditFtpForm({ account, onDone }: { account: FtpAccount; onDone: 
     if (v.home_dir.trim() !== account.home_dir) body.home_dir = v.home_dir.trim();
     if (Number(v.quota_mb) !== account.quota_mb) body.quota_mb = Number(v.quota_mb);
     if (readOnly !== account.read_only) body.read_only = readOnly;
+    if (sftp !== (account.sftp !== false)) body.sftp = sftp;
+    if (passwordLogin !== (account.password_login !== false)) body.password_login = passwordLogin;
     const ips = parseIpList(v.allowed_ips);
     if (ips.join(',') !== account.allowed_ips.join(',')) body.allowed_ips = ips;
     if (v.password) body.password = v.password;
@@ -111,6 +125,12 @@ export function EditFtpForm({ account, onDone }: { account: FtpAccount; onDone: 
         <TextField form={form} name="quota_mb" type="number" hint="0: unlimited." />
         <Checkbox checked={readOnly} onChange={setReadOnly}>
           Read only
+        </Checkbox>
+        <Checkbox checked={sftp} onChange={setSftp}>
+          SFTP allowed
+        </Checkbox>
+        <Checkbox checked={passwordLogin} onChange={setPasswordLogin}>
+          Password login (off: SFTP with an SSH key only, no FTP)
         </Checkbox>
         <TextField form={form} name="allowed_ips" multiline hint="IP addresses or CIDR ranges, one per line or comma-separated; empty: any address." />
         <PasswordField form={form} name="password" hint="Empty: unchanged." />
