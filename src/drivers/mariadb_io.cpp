@@ -26,7 +26,7 @@ std::vector<std::string> login_args(const std::string& program,
 // "SQL error at line 3: You have an error ...".
 Error client_error(const ProcessResult& r) {
     static const std::regex at_line(
-        R"(ERROR \d+ \([0-9A-Z]+\) at line (\d+)(?: in file: '[^']*')?: ([^\n]*))");
+        R"(ERROR(?: \d+ \([0-9A-Z]+\))? at line (\d+)(?: in file: '[^']*')?: ([^\n]*))");
     std::smatch m;
     if (std::regex_search(r.output, m, at_line))
         return validation("SQL error at line " + m[1].str() + ": " + m[2].str());

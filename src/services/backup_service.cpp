@@ -369,11 +369,18 @@ Result<TaskView> BackupService::submit_backup(const std::string& owner,
     job.owner = owner;
     job.result_path = r.id;
     job.run = [this, id = r.id](fs::Progress& p) { return run_backup(id, p); };
-    TRY(TaskView view, tasks_->submit(std::move(job)));
+    // The row first: the task may start before submit() returns.
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         BackupRepo::insert(tx, r);
         return Ok{};
     }));
+    auto view = tasks_->submit(std::move(job));
+    if (!view) {
+        (void)ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+            BackupRepo::remove(tx, r.id);
+            return Ok{};
+        });
+    }
     return view;
 }
 
@@ -585,30 +592,45 @@ Result<void> BackupService::restore_path(const BackupRecord& r, const std::strin
         return validation("Only files and directories can be restored: " + fs::to_user_path(rel));
     const auto& cfg = ctx_.config.files;
     fs::ExtractLimits limits{cfg.max_extract_mb * 1024 * 1024, cfg.max_extract_entries, 0};
-    return access_.with_fs(r.owner, [&](fs::ConfinedFs& files) -> Result<void> {
-        // The tar is made in the home as the account (its quota, its
-        // rights), then extracted by the confined extraction.
-        const std::string temp = fs::temp_name("task") + ".tar";
-        UniqueFd fd(::openat(files.root(), temp.c_str(),
-                             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-        if (!fd.valid()) return internal("cannot create a temporary file in the home");
-        struct Remove {
-            const fs::ConfinedFs& files;
-            std::string name;
-            ~Remove() { (void)::unlinkat(files.root(), name.c_str(), 0); }
-        } remove{files, temp};
+    // The tar is made in the home as the account (its quota, its rights),
+    // then extracted by the confined extraction. restic itself runs as the
+    // panel, outside with_fs (a child would inherit the account's fsuid and
+    // could not read the repository).
+    const std::string temp = fs::temp_name("task") + ".tar";
+    TRY(UniqueFd fd, access_.with_fs(r.owner, [&](fs::ConfinedFs& files) -> Result<UniqueFd> {
+        UniqueFd made(::openat(files.root(), temp.c_str(),
+                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!made.valid()) return internal("cannot create a temporary file in the home");
+        return made;
+    }));
+    auto remove_temp = [&] {
+        (void)access_.with_fs(r.owner, [&](fs::ConfinedFs& files) -> Result<void> {
+            (void)::unlinkat(files.root(), temp.c_str(), 0);
+            return Ok{};
+        });
+    };
+    auto written = [&]() -> Result<void> {
         TRY(Pipe raw, Pipe::make());
         TRY(Child child, rs.start_dump(r.files_snapshot, abs, raw.write.get()));
         raw.write.reset();
-        auto written = write_dump_tar(raw.read.get(), fd.get(), shape, false, &p);
+        auto w = write_dump_tar(raw.read.get(), fd.get(), shape, false, &p);
         raw.read.reset();
-        if (!written) child.kill();
+        if (!w) child.kill();
         ProcessResult pr = child.wait();
-        CHECK_OK(written);
+        CHECK_OK(w);
         if (!pr.ok()) return internal("restic dump failed: " + pr.output);
         if (fd.close() != 0) return internal("cannot write the temporary file");
+        return Ok{};
+    }();
+    if (!written) {
+        remove_temp();
+        return written.error();
+    }
+    auto extracted = access_.with_fs(r.owner, [&](fs::ConfinedFs& files) -> Result<void> {
         return fs::extract(files, temp, dest, ow, limits, nullptr);
     });
+    remove_temp();
+    return extracted;
 }
 
 Result<TaskView> BackupService::restore(const Caller& c, const std::string& id,
