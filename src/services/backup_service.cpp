@@ -501,7 +501,11 @@ Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
             ResticSummary s = Restic::parse_summary(output);
             // restic cannot tell that the dump died half way: its snapshot
             // of the partial dump is forgotten with the run.
-            if (!dumped) return dumped.error();
+            // The dump's own message (it is about the account's data, e.g. a
+            // view over a dropped table), not hidden as an internal error.
+            if (!dumped)
+                return conflict("Database " + db.name +
+                                " could not be dumped: " + dumped.error().message);
             if (!saved.ok() || s.snapshot_id.empty())
                 return internal("restic backup of database " + db.name +
                                 " failed: " + saved.output);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -248,7 +249,7 @@ ProcessResult Child::wait() {
     r.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started_);
     if (err_.valid()) {
-        off_t size = ::lseek(err_.get(), 0, SEEK_END);
+        off_t size = std::max<off_t>(0, ::lseek(err_.get(), 0, SEEK_END));
         off_t from =
             size > static_cast<off_t>(max_output_) ? size - static_cast<off_t>(max_output_) : 0;
         r.truncated = from > 0;

@@ -105,7 +105,9 @@ class Backups : public ::testing::Test {
         std::string t, out;
         while (std::getline(in, t)) {
             if (t.empty()) continue;
-            out += sql("CHECKSUM TABLE `" + db + "`.`" + t + "`");
+            // "<db>.<table>\t<sum>": compared across databases by table name.
+            std::string sum = sql("CHECKSUM TABLE `" + db + "`.`" + t + "`");
+            out += sum.substr(db.size() + 1);
             out += sql("SELECT COUNT(*) FROM `" + db + "`.`" + t + "`");
         }
         return out;
@@ -116,12 +118,14 @@ class Backups : public ::testing::Test {
             "INSERT INTO " +
             db +
             ".customers SELECT seq, CONCAT('customer-',seq), REPEAT('x', seq % 300), "
-            "UNHEX(MD5(seq)) FROM seq_1_to_20000;"
+            "UNHEX(MD5(seq)) FROM " +
+            db +
+            ".seq_1_to_20000;"
             "CREATE TABLE " +
             db +
             ".orders (id INT PRIMARY KEY, customer INT, total DECIMAL(10,2));"
             "INSERT INTO " +
-            db + ".orders SELECT seq, seq % 20000, seq / 7 FROM seq_1_to_30000;");
+            db + ".orders SELECT seq, seq % 20000, seq / 7 FROM " + db + ".seq_1_to_30000;");
     }
 
     // Polls a task until it has finished; returns it.
