@@ -141,7 +141,9 @@ class BackupService::Scheduler {
                 lock.unlock();
                 service_.run_due_schedules();
                 lock.lock();
-                wake_.wait_for(lock, std::chrono::seconds(60), [this] { return stopping_; });
+                wake_.wait_for(lock, std::chrono::seconds(60),
+                               [this] { return stopping_ || poked_; });
+                poked_ = false;
             }
         });
     }
@@ -153,6 +155,14 @@ class BackupService::Scheduler {
         wake_.notify_all();
         if (thread_.joinable()) thread_.join();
     }
+    // A schedule changed: look again now rather than within the minute.
+    void poke() {
+        {
+            std::lock_guard lock(mutex_);
+            poked_ = true;
+        }
+        wake_.notify_all();
+    }
 
   private:
     BackupService& service_;
@@ -160,6 +170,7 @@ class BackupService::Scheduler {
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    bool poked_ = false;
 };
 
 // ---- set-up ----------------------------------------------------------------
@@ -807,6 +818,7 @@ Result<BackupSchedule> BackupService::put_schedule(const Caller& c, const Schedu
         BackupRepo::put_schedule(tx, s);
         return Ok{};
     }));
+    scheduler_->poke();
     return s;
 }
 

@@ -4,6 +4,7 @@
 // tables by CHECKSUM TABLE and row counts. One panel for the suite.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -475,6 +476,149 @@ TEST_F(Backups, ScheduleIsPerAccountAndValidated) {
     ASSERT_EQ(all.status, 200) << all.body;
     EXPECT_EQ(std::string(all.json().at("owner").as_string()), "*");
     EXPECT_EQ(all.json().at("keep_daily").as_int64(), 3);
+}
+
+TEST_F(Backups, ImportsAFileOfTheHome) {
+    write_file(home("alice") / "dump.sql",
+               "CREATE TABLE from_home (id INT);\nINSERT INTO from_home VALUES (7);\n");
+    run({"/bin/chown", "--reference=" + home("alice").string(),
+         (home("alice") / "dump.sql").string()});
+    auto t = wait_task(alice_,
+                       std::string(started(panel_->http().post(
+                                               "/api/v1/databases/alice_blog/import?path=/dump.sql",
+                                               json::object{}, alice_))
+                                       .at("id")
+                                       .as_string()));
+    ASSERT_EQ(status_of(t), "done") << error_of(t);
+    EXPECT_EQ(sql("SELECT id FROM alice_blog.from_home"), "7\n");
+    EXPECT_EQ(
+        panel_->http()
+            .post("/api/v1/databases/alice_blog/import?path=/missing.sql", json::object{}, alice_)
+            .status,
+        404);
+    sql("DROP TABLE alice_blog.from_home");
+}
+
+TEST_F(Backups, AccountRestoreBringsBackTheHomeAndEveryDatabase) {
+    auto arr = panel_->http().get("/api/v1/backups", alice_).json().as_array();
+    std::string id;
+    for (const auto& b : arr)
+        if (b.at("status").as_string() == "done" && id.empty()) id = b.at("id").as_string();
+    ASSERT_FALSE(id.empty());
+    const fs::path h = home("alice");
+    const std::string sum_index = sha256_of(h / "site" / "index.php");
+    const std::string sum_photo = sha256_of(h / "site" / "img" / "photo.bin");
+    const std::string db_before = fingerprint("alice_shop");
+    auto r =
+        panel_->http().post("/api/v1/backups/" + id + "/restore", {{"what", "account"}}, alice_);
+    EXPECT_EQ(r.status, 409) << r.body;
+    fs::remove_all(h / "site");
+    sql("DROP TABLE alice_shop.orders; UPDATE alice_shop.customers SET name = 'gone'");
+    r = panel_->http().post("/api/v1/backups/" + id + "/restore",
+                            {{"what", "account"}, {"overwrite", true}}, alice_);
+    auto t = wait_task(alice_, std::string(started(r).at("id").as_string()));
+    ASSERT_EQ(status_of(t), "done") << error_of(t);
+    EXPECT_EQ(sha256_of(h / "site" / "index.php"), sum_index);
+    EXPECT_EQ(sha256_of(h / "site" / "img" / "photo.bin"), sum_photo);
+    EXPECT_EQ(fingerprint("alice_shop"), db_before);
+    // Restored files belong to the account.
+    struct stat st {};
+    ASSERT_EQ(::stat((h / "site" / "index.php").c_str(), &st), 0);
+    struct stat home_st {};
+    ASSERT_EQ(::stat(h.c_str(), &home_st), 0);
+    EXPECT_EQ(st.st_uid, home_st.st_uid);
+}
+
+// A panel without MariaDB, restarted on the same data dir: a backup cut
+// off by kill -9, then the nightly schedule with its retention.
+TEST(BackupsRestart, KillNineMidBackupLeavesAValidRepositoryAndScheduledRunsPrune) {
+    const fs::path dir = make_temp_dir("wsp-backup-restart");
+    const std::vector<std::string> config = {"mariadb.mode=off", "backups.schedule_hour=0"};
+    std::string id;
+    {
+        PanelProcess first(PanelOptions{.config = config, .data_dir = dir});
+        first.keep_data_dir();
+        auto key = first.create_user_with_key("carol");
+        const fs::path h = dir / "home" / "carol";
+        run({"/bin/dd", "if=/dev/urandom", "of=" + (h / "big.bin").string(), "bs=1M", "count=400",
+             "status=none"});
+        auto r = first.http().post("/api/v1/backups", json::object{}, key);
+        ASSERT_EQ(r.status, 202) << r.body;
+        const std::string task(r.json().at("id").as_string());
+        // Running, with restic reading the home.
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+        std::string status;
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto t = first.http().get("/api/v1/backups/tasks/" + task, key).json().as_object();
+            status = t.at("status").as_string();
+            if (status != "queued" && (status != "running" || t.at("bytes_done").as_int64() > 0))
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        ASSERT_EQ(status, "running");
+        ::kill(first.pid(), SIGKILL);
+        int ws = 0;
+        ::waitpid(first.pid(), &ws, 0);
+    }
+    PanelProcess second(PanelOptions{.config = config, .data_dir = dir});
+    auto key = second.login("carol", "Passw0rd-carol");
+    auto list = second.http().get("/api/v1/backups", key).json().as_array();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(std::string(list[0].at("status").as_string()), "failed");
+    EXPECT_NE(std::string(list[0].at("error").as_string()).find("stopped"), std::string::npos);
+    // The next run works (its stale lock is removed first) and the
+    // repository checks clean.
+    auto r = second.http().post("/api/v1/backups", json::object{}, key);
+    ASSERT_EQ(r.status, 202) << r.body;
+    const std::string task(r.json().at("id").as_string());
+    json::object t;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+    while (std::chrono::steady_clock::now() < deadline) {
+        t = second.http().get("/api/v1/backups/tasks/" + task, key).json().as_object();
+        if (t.at("status").as_string() != "queued" && t.at("status").as_string() != "running")
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ASSERT_EQ(std::string(t.at("status").as_string()), "done") << json::serialize(t);
+    const std::vector<std::string> env = {
+        "RESTIC_REPOSITORY=" + (dir / "backups/repo").string(),
+        "RESTIC_PASSWORD_FILE=" + (dir / "backups/repository-password").string(),
+        "RESTIC_CACHE_DIR=" + (dir / "backups/cache").string()};
+    auto check = run({"/usr/bin/env", env[0], env[1], env[2], "/usr/bin/restic", "check"});
+    EXPECT_EQ(check.exit_code, 0) << check.output;
+
+    // The every-account schedule (due at once: schedule_hour 0) runs a
+    // backup of carol, then prunes to one daily snapshot.
+    auto put = second.http().put(
+        "/api/v1/backups/schedule",
+        {{"enabled", true}, {"keep_daily", 1}, {"keep_weekly", 0}, {"keep_monthly", 0}},
+        second.admin_key());
+    ASSERT_EQ(put.status, 200) << put.body;
+    bool pruned = false, scheduled = false;
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+    while (std::chrono::steady_clock::now() < deadline && !pruned) {
+        const json::array tasks = second.http().get("/api/v1/backups/tasks", key).json().as_array();
+        for (const auto& task_v : tasks) {
+            const auto& o = task_v.as_object();
+            if (o.at("kind").as_string() == "prune" && o.at("status").as_string() == "done")
+                pruned = true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ASSERT_TRUE(pruned);
+    int done = 0;
+    const json::array runs = second.http().get("/api/v1/backups", key).json().as_array();
+    for (const auto& b : runs) {
+        if (b.at("status").as_string() != "done") continue;
+        ++done;
+        scheduled = scheduled || b.at("trigger").as_string() == "schedule";
+    }
+    EXPECT_EQ(done, 1);
+    EXPECT_TRUE(scheduled);
+    auto sched = second.http().get("/api/v1/backups/schedule", second.admin_key()).json();
+    EXPECT_FALSE(sched.at("last_run").is_null());
+    second.stop();
+    fs::remove_all(dir);
 }
 
 }  // namespace
