@@ -72,7 +72,13 @@ class ExportStream final : public DatabaseExport {
           defaults_(std::move(defaults)),
           dump_(std::move(dump)),
           gzip_([this](std::span<char> b) { return dump_->read(b); }) {}
-    Result<size_t> read(std::span<char> buf) override { return gzip_.read(buf); }
+    Result<size_t> read(std::span<char> buf) override {
+        TRY(size_t n, gzip_.read(buf));
+        // Done: the temporary login goes now, on this worker (the stream
+        // itself may be destroyed on an event loop).
+        if (n == 0) login_.reset();
+        return n;
+    }
 
   private:
     std::shared_ptr<DatabaseLogin> login_;
@@ -584,7 +590,7 @@ Result<void> BackupService::restore_database(const BackupRecord& r, const Backup
     sql.read.reset();
     if (!imported) child.kill();
     ProcessResult pr = child.wait();
-    CHECK_OK(imported);
+    if (!imported) return imported.error();
     if (!pr.ok()) return internal("restic dump of " + dump.name + " failed: " + pr.output);
     (void)r;
     return Ok{};
@@ -632,7 +638,7 @@ Result<void> BackupService::restore_path(const BackupRecord& r, const std::strin
         raw.read.reset();
         if (!w) child.kill();
         ProcessResult pr = child.wait();
-        CHECK_OK(w);
+        if (!w) return w.error();
         if (!pr.ok()) return internal("restic dump failed: " + pr.output);
         if (fd.close() != 0) return internal("cannot write the temporary file");
         return Ok{};
