@@ -2,6 +2,7 @@
 // thread, and the export/import of databases (docs/backups.md).
 #include "app/panel.h"
 #include "app/wire.h"
+#include "drivers/mailer.h"
 #include "drivers/mariadb_server.h"
 #include "services/backup_service.h"
 
@@ -21,7 +22,17 @@ Result<void> wire_backups(Panel& panel) {
     auto service = std::make_shared<BackupService>(panel.context(), *services.databases,
                                                    panel.data_dir(), std::move(tools));
     services.backups = service;
-    panel.on_serve([service] { return service->start(); }, [service] { service->stop(); });
+    auto mailer = std::make_shared<Mailer>(config.mail);
+    service->set_mailer(mailer);
+    panel.on_serve(
+        [service, mailer]() -> Result<void> {
+            mailer->start();
+            return service->start();
+        },
+        [service, mailer] {
+            service->stop();
+            mailer->stop();
+        });
     return Ok{};
 }
 

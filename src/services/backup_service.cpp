@@ -461,6 +461,18 @@ Result<void> BackupService::forget_run(const std::string& id) {
     return r.forget(ids);
 }
 
+void BackupService::mail_failure(const BackupRecord& r) {
+    if (!mailer_ || !mailer_->enabled()) return;
+    auto user = ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<UserRecord>> {
+        return UserRepo::find(tx, r.owner);
+    });
+    if (!user || !*user || !valid_email((*user)->email)) return;
+    mailer_->enqueue({(*user)->email, "Backup of " + r.owner + " failed",
+                      "The " + r.trigger + " backup of account " + r.owner + " (run " + r.id +
+                          ", started " + rfc3339(r.started_at) + ") failed:\n\n" + r.error +
+                          "\n\nNothing of this run was kept. Earlier backups are unchanged.\n"});
+}
+
 Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
     TRY(BackupRecord rec, ctx_.db.read([&](const ReadTx& tx) -> Result<BackupRecord> {
         auto found = BackupRepo::find(tx, id);
@@ -482,6 +494,7 @@ Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
                 spdlog::error("backups: cannot forget the snapshots of failed run {}: {}", id,
                               f.error().message);
             spdlog::warn("backups: run {} of {} failed: {}", id, rec.owner, rec.error);
+            if (!p.cancelled) mail_failure(rec);
         }
         CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
             BackupRepo::update(tx, rec);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "drivers/fs/confined_fs.h"
+#include "drivers/mailer.h"
 #include "drivers/mariadb_io.h"
 #include "drivers/restic.h"
 #include "http/message.h"
@@ -71,6 +72,8 @@ class BackupService {
     ~BackupService();
 
     FileTasks& tasks() { return *tasks_; }
+    // Failed runs are mailed to the account's address (mail.smtp_url).
+    void set_mailer(std::shared_ptr<Mailer> mailer) { mailer_ = std::move(mailer); }
     // serve: marks runs a restart cut off as failed, clears staged uploads,
     // starts the task threads and the schedule thread.
     Result<void> start();
@@ -117,6 +120,7 @@ class BackupService {
     Result<TaskView> submit_backup(const std::string& owner, const std::string& trigger);
     Result<void> apply_retention(const std::string& owner, const ResticKeep& keep);
     Result<void> forget_run(const std::string& id);
+    void mail_failure(const BackupRecord& r);
     Result<std::string> records_json(const std::string& owner);
     Result<void> restore_database(const BackupRecord& r, const BackupDatabase& dump,
                                   const DatabaseRecord& target, fs::Progress& p);
@@ -134,6 +138,7 @@ class BackupService {
     std::filesystem::path dir_;  // DATA_DIR/backups
     MariadbTools tools_;
     std::shared_ptr<FileTasks> tasks_;
+    std::shared_ptr<Mailer> mailer_;
     std::mutex repo_mutex_;  // one restic writer at a time (backups, forget, init)
     class Scheduler;
     std::unique_ptr<Scheduler> scheduler_;

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "support/panel_process.h"
+#include "support/smtp_server.h"
 #include "system/process.h"
 
 namespace wsp::test {
@@ -64,9 +65,11 @@ std::string sha256_of(const fs::path& p) {
 class Backups : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        panel_ = new PanelProcess(
-            PanelOptions{.config = {"mariadb.mode=sandbox", "pma.enabled=false",
-                                    "mariadb.port=" + std::to_string(free_port())}});
+        smtp_ = new SmtpServer();
+        panel_ = new PanelProcess(PanelOptions{
+            .config = {"mariadb.mode=sandbox", "pma.enabled=false",
+                       "mariadb.port=" + std::to_string(free_port()),
+                       "mail.smtp_url=" + smtp_->url(), "mail.from=panel@example.com"}});
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
         while (std::chrono::steady_clock::now() < deadline) {
             auto h = panel_->http().get("/api/v1/health");
@@ -87,6 +90,8 @@ class Backups : public ::testing::Test {
     static void TearDownTestSuite() {
         delete panel_;
         panel_ = nullptr;
+        delete smtp_;
+        smtp_ = nullptr;
     }
 
     // The panel's MariaDB admin through the mariadb client.
@@ -173,11 +178,13 @@ class Backups : public ::testing::Test {
     }
 
     static PanelProcess* panel_;
+    static SmtpServer* smtp_;
     static std::string alice_;
     static std::string bob_;
 };
 
 PanelProcess* Backups::panel_ = nullptr;
+SmtpServer* Backups::smtp_ = nullptr;
 std::string Backups::alice_;
 std::string Backups::bob_;
 
@@ -399,6 +406,10 @@ TEST_F(Backups, AFailingDumpLeavesNoSnapshotThatLooksGood) {
          "RESTIC_CACHE_DIR=" + (panel_->data_dir() / "backups/cache").string(), "/usr/bin/restic",
          "snapshots", "--json", "--no-lock", "--tag", "run:" + id});
     EXPECT_EQ(snaps.output.substr(0, 2), "[]") << snaps.output;
+    // The owner is told, with the cause.
+    const std::string mail = smtp_->wait_for("Backup of bob failed");
+    EXPECT_NE(mail.find("X-Test-Rcpt: bob@example.com"), std::string::npos) << mail;
+    EXPECT_NE(mail.find("could not be dumped"), std::string::npos) << mail;
     // Restoring it is refused.
     auto r = panel_->http().post("/api/v1/backups/" + id + "/restore",
                                  {{"what", "paths"}, {"paths", json::array{"/"}}}, bob_);
@@ -584,7 +595,19 @@ TEST(BackupsRestart, KillNineMidBackupLeavesAValidRepositoryAndScheduledRunsPrun
         "RESTIC_REPOSITORY=" + (dir / "backups/repo").string(),
         "RESTIC_PASSWORD_FILE=" + (dir / "backups/repository-password").string(),
         "RESTIC_CACHE_DIR=" + (dir / "backups/cache").string()};
-    auto check = run({"/usr/bin/env", env[0], env[1], env[2], "/usr/bin/restic", "check"});
+    // `check` needs an exclusive lock, so first `unlock` (stale locks only,
+    // as the panel does before forget --prune). The killed restic's lock is
+    // stale once that process is gone; where nothing reaps orphans at once
+    // (a container whose PID 1 is not an init) it lingers as a zombie for a
+    // while, which restic counts as alive: try again until it is gone.
+    ProcessResult check;
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    do {
+        run({"/usr/bin/env", env[0], env[1], env[2], "/usr/bin/restic", "unlock"});
+        check = run({"/usr/bin/env", env[0], env[1], env[2], "/usr/bin/restic", "check"});
+        if (check.exit_code == 0 || check.output.find("already locked") == std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    } while (std::chrono::steady_clock::now() < deadline);
     EXPECT_EQ(check.exit_code, 0) << check.output;
 
     // The every-account schedule (due at once: schedule_hour 0) runs a
