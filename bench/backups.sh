@@ -23,10 +23,12 @@ die() { echo "bench: $*" >&2; exit 1; }
 for tool in python3 restic mariadb mariadb-dump gzip; do command -v $tool >/dev/null || die "$tool not found"; done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench-backups.XXXXXX")
+chmod 755 "$tmp"  # mariadbd (user mysql) must reach its datadir below
 panel_pid=
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [[ $rc != 0 && -f $tmp/panel.log ]]; then tail -20 "$tmp/panel.log" >&2; fi
   if [[ -n $panel_pid ]] && kill -0 "$panel_pid" 2>/dev/null; then
     kill -TERM "$panel_pid" 2>/dev/null || true
     for ((i = 0; i < 300; i++)); do kill -0 "$panel_pid" 2>/dev/null || break; sleep 0.1; done
