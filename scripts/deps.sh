@@ -21,6 +21,7 @@ packages=(
   chromium
   zip unzip  # files: archive round trips are checked against the zip/unzip tools
   zlib1g-dev  # files: tar.gz compressed on a thread of its own (src/drivers/fs/gzip_pipe.cpp)
+  restic  # backups: the backup engine (src/drivers/restic.cpp, docs/backups.md)
   # benchmarks
   wrk nginx-light
   busybox-static  # bench/cron.sh: its crond is the cron peer

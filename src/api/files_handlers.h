@@ -1,5 +1,7 @@
 #pragma once
 // The file manager's handlers (routes in api/files_routes.cpp).
+#include <boost/json.hpp>
+
 #include "http/message.h"
 #include "services/file_tasks.h"
 #include "services/services.h"
@@ -32,6 +34,8 @@ Response files_history_restore(Services& s, const Request& r);
 Response files_tasks_list(Services& s, const Request& r);
 Response files_task_get(Services& s, const Request& r);
 Response files_task_delete(Services& s, const Request& r);
+// A task as the API shows it (also /backups/tasks).
+boost::json::object task_json(const TaskView& t);
 // The 202 answer of an operation started with async:true (or its error).
 Response task_started(const Result<TaskView>& started);
 

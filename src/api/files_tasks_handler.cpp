@@ -6,7 +6,6 @@
 #include "services/file_service.h"
 
 namespace wsp::api {
-namespace {
 
 namespace json = boost::json;
 
@@ -35,8 +34,6 @@ json::object task_json(const TaskView& t) {
     if (!t.result_path.empty()) o["result"] = json::object{{"path", t.result_path}};
     return o;
 }
-
-}  // namespace
 
 Response task_started(const Result<TaskView>& started) {
     if (!started) return error_response(started.error());

@@ -13,12 +13,14 @@ Result<void> wire_databases(Panel& panel);
 Result<void> wire_ftp(Panel& panel);
 Result<void> wire_cron(Panel& panel);
 Result<void> wire_files(Panel& panel);
+Result<void> wire_backups(Panel& panel);
 
 inline Result<void> wire_areas(Panel& panel) {
     CHECK_OK(wire_databases(panel));
     CHECK_OK(wire_ftp(panel));
     CHECK_OK(wire_cron(panel));
     CHECK_OK(wire_files(panel));
+    CHECK_OK(wire_backups(panel));
     return Ok{};
 }
 

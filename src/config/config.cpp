@@ -87,6 +87,7 @@ const Key kKeys[] = {
     WSP_KEY("mariadb.connect_timeout_s", c.mariadb.connect_timeout_s),
     WSP_KEY("mariadb.query_timeout_s", c.mariadb.query_timeout_s),
     WSP_KEY("mariadb.buffer_pool_mb", c.mariadb.buffer_pool_mb),
+    WSP_KEY("mariadb.import_max_mb", c.mariadb.import_max_mb),
     WSP_KEY("pma.enabled", c.pma.enabled),
     WSP_KEY("pma.port", c.pma.port),
     WSP_KEY("pma.listen", c.pma.listen),
@@ -149,6 +150,15 @@ const Key kKeys[] = {
     WSP_KEY("shares.max_expires_s", c.shares.max_expires_s),
     WSP_KEY("shares.password_attempts_per_minute", c.shares.password_attempts_per_minute),
     WSP_KEY("shares.base_url", c.shares.base_url),
+    WSP_KEY("backups.repository", c.backups.repository),
+    WSP_KEY("backups.password_file", c.backups.password_file),
+    WSP_KEY("backups.sftp_command", c.backups.sftp_command),
+    WSP_KEY("backups.restic", c.backups.restic),
+    WSP_KEY("backups.task_workers", c.backups.task_workers),
+    WSP_KEY("backups.schedule_hour", c.backups.schedule_hour),
+    WSP_KEY("backups.keep_daily", c.backups.keep_daily),
+    WSP_KEY("backups.keep_weekly", c.backups.keep_weekly),
+    WSP_KEY("backups.keep_monthly", c.backups.keep_monthly),
 
     // web.*
     WSP_KEY("web.dir", c.web.dir),

@@ -105,6 +105,7 @@ struct MariadbConfig {
     int64_t connect_timeout_s = 5;
     int64_t query_timeout_s = 30;  // read/write timeout of admin calls
     int64_t buffer_pool_mb = 32;   // sandbox innodb_buffer_pool_size
+    int64_t import_max_mb = 1024;  // largest upload POST /databases/{id}/import takes
 };
 
 struct PmaConfig {
@@ -221,6 +222,21 @@ struct IdentityConfig {  // docs/system-mode.md
     bool quotas = true;
 };
 
+struct BackupsConfig {  // docs/backups.md
+    // restic repository: "" = DATA_DIR/backups/repo (local); else any
+    // restic URL ("sftp:host:path", "s3:..." with the S3 back end).
+    std::string repository;
+    std::string password_file;  // "" = DATA_DIR/backups/repository-password (made 0600)
+    std::string sftp_command;   // restic -o sftp.command=... (ssh options, key, port)
+    std::string restic = "/usr/bin/restic";
+    int64_t task_workers = 1;   // backups, restores and imports running at once
+    int64_t schedule_hour = 2;  // UTC hour of the nightly scheduled run
+    // Retention defaults (restic forget --prune after a scheduled run).
+    int64_t keep_daily = 7;
+    int64_t keep_weekly = 4;
+    int64_t keep_monthly = 6;
+};
+
 struct Config {
     ServerConfig server;
     AuthConfig auth;
@@ -237,6 +253,7 @@ struct Config {
     FilesConfig files;
     IdentityConfig identity;
     SharesConfig shares;
+    BackupsConfig backups;
 };
 
 // Reads a TOML file over the defaults. An unknown key or a value of the

@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/names.h"
+#include "base/secrets.h"
 #include "drivers/mariadb_catalog.h"
 #include "drivers/sql_ident.h"
 #include "services/limits.h"
@@ -14,6 +15,8 @@
 
 namespace wsp {
 namespace {
+
+constexpr const char* kTempLoginPrefix = "WSPIO_";
 
 // Steps already done on MariaDB, undone in reverse unless the whole change
 // succeeded. Undo failures are logged: nothing better can be done then.
@@ -113,8 +116,43 @@ Result<DatabaseView> DatabaseService::get(const Caller& caller, const std::strin
     return DatabaseView{std::move(record), (bytes + 1023) / 1024};
 }
 
+Result<DatabaseRecord> DatabaseService::owned_record(const Caller& caller, const std::string& id) {
+    CHECK_OK(ensure_up());
+    return ctx_.db.read(
+        [&](const ReadTx& tx) -> Result<DatabaseRecord> { return owned(tx, caller, id); });
+}
+
+Result<std::shared_ptr<DatabaseLogin>> DatabaseService::temporary_login(
+    const DatabaseRecord& record) {
+    CHECK_OK(ensure_up());
+    TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
+    // Upper case: no account name has it, so reconcile never takes it for
+    // an account's user; the time lets a start-up sweep drop leftovers.
+    const std::string name =
+        std::string(kTempLoginPrefix) + std::to_string(ctx_.clock.now_unix()) + "_" + random_hex(6);
+    TRY(SqlName user, SqlName::parse(name, kMaxUserName, "database user"));
+    const std::string password = random_hex(24);
+    MariadbCatalog catalog(*admin_);
+    CHECK_OK(catalog.create_user(user, SqlHost::localhost(), PasswordHash::of(password)));
+    if (auto r = catalog.grant_all(db, user, SqlHost::localhost()); !r) {
+        (void)catalog.drop_user(user, SqlHost::localhost());
+        return r.error();
+    }
+    auto admin = admin_;
+    return std::make_shared<DatabaseLogin>(name, password, record.name, [admin, user] {
+        if (auto r = MariadbCatalog(*admin).drop_user(user, SqlHost::localhost()); !r)
+            spdlog::error("databases: cannot drop the temporary login {}: {}", user.str(),
+                          r.error().message);
+    });
+}
+
 Result<DatabaseRecord> DatabaseService::create(const Caller& caller, const NewDatabase& in) {
     TRY(std::string owner, resolve_owner(ctx_.db, caller, in.owner));
+    return create_for(owner, in);
+}
+
+Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
+                                                   const NewDatabase& in) {
     TRY(SqlName db, full_name(owner, in.name, kMaxDatabaseName, "database name"));
     TRY(SqlName user, full_name(owner, in.user.value_or(in.name), kMaxUserName, "database user"));
     CHECK_OK(check_password(in.password));
@@ -322,6 +360,19 @@ Result<std::vector<std::string>> DatabaseService::reconcile() {
     }));
     std::set<std::string> owners;
     for (const auto& account : accounts) owners.insert(account.username);
+    // Temporary logins (export, import, backups) an interrupted run left
+    // behind, once they are a day old.
+    TRY(auto all_users, catalog.all_users());
+    for (const auto& name : all_users) {
+        if (!name.starts_with(kTempLoginPrefix)) continue;
+        const std::string rest = name.substr(std::string(kTempLoginPrefix).size());
+        const int64_t made = std::atoll(rest.c_str());
+        if (made <= 0 || ctx_.clock.now_unix() - made < 86400) continue;
+        if (auto user = SqlName::parse(name, kMaxUserName, "database user"); user) {
+            spdlog::info("databases: dropping the leftover temporary login {}", name);
+            (void)catalog.drop_user(*user, SqlHost::localhost());
+        }
+    }
     auto has_account_prefix = [&](const std::string& name) {
         auto u = name.find('_');
         return u != std::string::npos && owners.count(name.substr(0, u)) > 0;

@@ -51,6 +51,31 @@ using PmaIssuer = std::function<Result<PmaLink>(const DatabaseRecord&)>;
 // Drops phpMyAdmin's temporary users on one database; returns how many.
 using PmaRevoker = std::function<Result<int64_t>(const std::string& database)>;
 
+// A temporary MariaDB login with ALL on one database only, for the tools
+// that work on a database as its owner would (export, import, backups);
+// the user is dropped when the last handle goes.
+class DatabaseLogin {
+  public:
+    DatabaseLogin(std::string user, std::string password, std::string database,
+                  std::function<void()> drop)
+        : user_(std::move(user)),
+          password_(std::move(password)),
+          database_(std::move(database)),
+          drop_(std::move(drop)) {}
+    ~DatabaseLogin() {
+        if (drop_) drop_();
+    }
+    DatabaseLogin(const DatabaseLogin&) = delete;
+    DatabaseLogin& operator=(const DatabaseLogin&) = delete;
+    const std::string& user() const { return user_; }
+    const std::string& password() const { return password_; }
+    const std::string& database() const { return database_; }
+
+  private:
+    std::string user_, password_, database_;
+    std::function<void()> drop_;
+};
+
 class DatabaseService final : public OwnerCleanup {
   public:
     // `admin` is null when MariaDB is off: every call is then a 503.
@@ -79,6 +104,14 @@ class DatabaseService final : public OwnerCleanup {
     // Ends every phpMyAdmin session on `owner`'s databases (the account is
     // suspended): their temporary users are dropped.
     Result<int64_t> end_pma_sessions(const std::string& owner);
+
+    // The record of database `id` when the caller may use it.
+    Result<DatabaseRecord> owned_record(const Caller& caller, const std::string& id);
+    // A temporary login on `record`'s database (503 while MariaDB is down).
+    Result<std::shared_ptr<DatabaseLogin>> temporary_login(const DatabaseRecord& record);
+    // Creates an empty database for `owner` with a user and password
+    // (restoring into a new database): as create(), without the caller.
+    Result<DatabaseRecord> create_for(const std::string& owner, const NewDatabase& input);
 
     // Compares the records with the server; logs and returns what differs.
     Result<std::vector<std::string>> reconcile();

@@ -24,6 +24,7 @@ class FileHistory;          // services/file_history.h (versions)
 class FileSettingsService;  // services/file_settings.h
 class ShareService;         // services/share_service.h
 class TransferService;      // services/transfer_service.h (uploads, downloads)
+class BackupService;        // services/backup_service.h (backups, export/import)
 
 // A managed component's state for /health ("up" or "down").
 using HealthProbe = std::function<bool()>;
@@ -50,6 +51,7 @@ struct Services {
     std::shared_ptr<FileSettingsService> file_settings;  // built by wire_files
     std::shared_ptr<ShareService> shares;
     std::shared_ptr<TransferService> transfer;  // built by wire_files
+    std::shared_ptr<BackupService> backups;
 };
 
 }  // namespace wsp

@@ -4,14 +4,17 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace wsp {
 namespace {
@@ -33,7 +36,7 @@ std::vector<std::string> default_env(const ProcessOptions& o) {
 
 // In the child, after fork: never returns.
 [[noreturn]] void exec_child(const CArgs& argv, const CArgs& envp, const ProcessOptions& o,
-                             int stdin_fd, int out_fd) {
+                             int stdin_fd, int out_fd, int err_fd) {
     ::setpgid(0, 0);
     // Default signal dispositions and mask, whatever the panel set.
     sigset_t none;
@@ -42,7 +45,7 @@ std::vector<std::string> default_env(const ProcessOptions& o) {
     for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::signal(s, SIG_DFL);
     ::dup2(stdin_fd, 0);
     ::dup2(out_fd, 1);
-    ::dup2(out_fd, 2);
+    ::dup2(err_fd, 2);
     ::close_range(3, ~0U, 0);
     if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) ::_exit(126);
     for (const ResourceLimit& l : o.limits) {
@@ -94,7 +97,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const Pr
         for (int fd : {out[0], out[1], in[0], in[1]}) ::close(fd);
         return internal("fork failed");
     }
-    if (pid == 0) exec_child(cargv, cenv, o, in[0], out[1]);
+    if (pid == 0) exec_child(cargv, cenv, o, in[0], out[1], out[1]);
     ::setpgid(pid, pid);  // also from the parent: no race with kill_group
     ::close(out[1]);
     ::close(in[0]);
@@ -168,12 +171,93 @@ Result<pid_t> spawn_process(const std::vector<std::string>& argv, const ProcessO
     if (log < 0) return internal("cannot open log " + log_file.filename().string());
     int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     pid_t pid = ::fork();
-    if (pid == 0) exec_child(cargv, cenv, o, null_in, log);
+    if (pid == 0) exec_child(cargv, cenv, o, null_in, log, log);
     ::close(log);
     ::close(null_in);
     if (pid < 0) return internal("fork failed");
     ::setpgid(pid, pid);
     return pid;
+}
+
+Result<Child> Child::start(const std::vector<std::string>& argv, const ProcessOptions& o,
+                           int stdin_fd, int stdout_fd) {
+    if (argv.empty() || argv[0].empty() || argv[0][0] != '/')
+        return internal("Child::start needs an absolute program path");
+    auto env = default_env(o);
+    CArgs cargv(argv), cenv(env);
+    UniqueFd err(::memfd_create("stderr", MFD_CLOEXEC));
+    if (!err.valid()) return internal("memfd_create failed");
+    UniqueFd null_in;
+    if (stdin_fd < 0) {
+        null_in = UniqueFd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+        stdin_fd = null_in.get();
+    }
+    const int out_fd = stdout_fd < 0 ? err.get() : stdout_fd;
+    pid_t pid = ::fork();
+    if (pid < 0) return internal("fork failed");
+    if (pid == 0) exec_child(cargv, cenv, o, stdin_fd, out_fd, err.get());
+    ::setpgid(pid, pid);
+    return Child(pid, std::move(err), o.max_output);
+}
+
+Child::Child(pid_t pid, UniqueFd err, size_t max_output)
+    : pid_(pid),
+      err_(std::move(err)),
+      max_output_(max_output),
+      started_(std::chrono::steady_clock::now()) {}
+
+Child::Child(Child&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)),
+      err_(std::move(other.err_)),
+      max_output_(other.max_output_),
+      started_(other.started_) {}
+
+Child& Child::operator=(Child&& other) noexcept {
+    if (this != &other) {
+        if (pid_ > 0) {
+            kill();
+            (void)wait();
+        }
+        pid_ = std::exchange(other.pid_, -1);
+        err_ = std::move(other.err_);
+        max_output_ = other.max_output_;
+        started_ = other.started_;
+    }
+    return *this;
+}
+
+Child::~Child() {
+    if (pid_ > 0) {
+        kill();
+        (void)wait();
+    }
+}
+
+void Child::kill() {
+    if (pid_ > 0) kill_group(pid_);
+}
+
+ProcessResult Child::wait() {
+    ProcessResult r;
+    if (pid_ <= 0) return r;
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+    r.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started_);
+    if (err_.valid()) {
+        off_t size = std::max<off_t>(0, ::lseek(err_.get(), 0, SEEK_END));
+        off_t from =
+            size > static_cast<off_t>(max_output_) ? size - static_cast<off_t>(max_output_) : 0;
+        r.truncated = from > 0;
+        r.output.resize(static_cast<size_t>(size - from));
+        ssize_t n = ::pread(err_.get(), r.output.data(), r.output.size(), from);
+        r.output.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    }
+    return r;
 }
 
 }  // namespace wsp

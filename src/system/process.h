@@ -70,4 +70,34 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv,
 Result<pid_t> spawn_process(const std::vector<std::string>& argv, const ProcessOptions& options,
                             const std::filesystem::path& log_file);
 
+// A child wired to descriptors the caller chose (a pipe to the panel, or
+// between two children: mariadb-dump | restic), for streams that must not
+// be held in memory. stdin -1: /dev/null; stdout -1: with stderr. stderr
+// goes to an anonymous memory file whose tail (options.max_output) is the
+// result's `output`. `options.stdin_data` and `timeout` are not used.
+class Child {
+  public:
+    static Result<Child> start(const std::vector<std::string>& argv, const ProcessOptions& options,
+                               int stdin_fd, int stdout_fd);
+    Child(Child&& other) noexcept;
+    Child& operator=(Child&& other) noexcept;
+    Child(const Child&) = delete;
+    Child& operator=(const Child&) = delete;
+    // A child still running is killed (its whole group) and reaped.
+    ~Child();
+
+    pid_t pid() const { return pid_; }
+    // Blocks until the child ends.
+    ProcessResult wait();
+    // SIGKILL to its process group (wait() still reaps it).
+    void kill();
+
+  private:
+    Child(pid_t pid, UniqueFd err, size_t max_output);
+    pid_t pid_ = -1;
+    UniqueFd err_;
+    size_t max_output_ = 0;
+    std::chrono::steady_clock::time_point started_;
+};
+
 }  // namespace wsp

@@ -7,6 +7,7 @@ import { Api } from './api/client';
 import type { User } from './api/types';
 import { Account } from './pages/Account';
 import { ApiKeys } from './pages/ApiKeys';
+import { Backups } from './pages/Backups';
 import { Cron } from './pages/Cron';
 import { Databases } from './pages/Databases';
 import { Domains } from './pages/Domains';
@@ -32,6 +33,7 @@ export const NAV: NavItem[] = [
   { path: '/ftp', label: 'FTP', page: Ftp },
   { path: '/cron', label: 'Cron', page: Cron },
   { path: '/files', label: 'Files', page: Files },
+  { path: '/backups', label: 'Backups', page: Backups },
   { path: '/domains', label: 'Domains', page: Domains },
   { path: '/api-keys', label: 'API keys', page: ApiKeys },
   { path: '/users', label: 'Users', page: Users, admin: true },

@@ -3,6 +3,9 @@
 // delete with confirmation.
 import { useState } from 'preact/hooks';
 import type { Database } from '../api/types';
+import { exportDatabase, importDatabase, waitBackupTask } from '../api/backups';
+import type { Task } from '../api/files_transfer';
+import { messageOf } from '../ui/errors';
 import { useApp, useLoad } from '../ui/context';
 import { Checkbox, PasswordField, TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
@@ -14,7 +17,7 @@ export function Databases() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<Database[]>('/databases'));
   const rows = useRowErrors();
-  const editor = useEditor<{ db: Database; what: 'remote' | 'password' }>(list.reload);
+  const editor = useEditor<{ db: Database; what: 'remote' | 'password' | 'import' }>(list.reload);
   const editing = editor.editing;
   // Single-use sign-on URL (seed 000), opened with noopener,noreferrer so
   // phpMyAdmin's page gets no handle on the panel's window (window.opener)
@@ -53,6 +56,8 @@ export function Databases() {
               <RowActions
                 actions={[
                   { label: 'phpMyAdmin', aria: `Open phpMyAdmin for ${d.name}`, onClick: () => openPma(d) },
+                  { label: 'Export', aria: `Export ${d.name} as .sql.gz`, onClick: () => rows.run(d.id, () => exportDatabase(api, d.id)) },
+                  { label: 'Import', aria: `Import SQL into ${d.name}`, onClick: () => editor.edit({ db: d, what: 'import' }) },
                   { label: 'Remote access', aria: `Remote access for ${d.name}`, onClick: () => editor.edit({ db: d, what: 'remote' }) },
                   { label: 'Reset password', aria: `Reset password of ${d.name}`, onClick: () => editor.edit({ db: d, what: 'password' }) },
                   { label: 'Delete', aria: `Delete database ${d.name}`, onClick: () => remove(d), danger: true },
@@ -66,6 +71,7 @@ export function Databases() {
       {editing?.what === 'remote' && (
         <RemoteAccessForm key={editing.db.id} db={editing.db} onDone={editor.done} />
       )}
+      {editing?.what === 'import' && <ImportForm key={editing.db.id} db={editing.db} onDone={editor.done} />}
       {editing?.what === 'password' && <ResetPasswordForm key={editing.db.id} db={editing.db} onDone={editor.close} />}
       <CreateDatabaseForm owner={me.username} onCreated={list.reload} />
     </Page>
@@ -164,6 +170,59 @@ export function ResetPasswordForm({ db, onDone }: { db: Database; onDone: () => 
           </FormButtons>
         </form>
       )}
+    </Section>
+  );
+}
+
+// Import a .sql or .sql.gz (docs/backups.md): uploaded as the body, run
+// as a task; a bad statement is reported with its line.
+export function ImportForm({ db, onDone }: { db: Database; onDone: (changed: boolean) => unknown }) {
+  const { api } = useApp();
+  const [file, setFile] = useState<File | null>(null);
+  const [task, setTask] = useState<Task | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!file) return setError('Choose a .sql or .sql.gz file');
+    setError(null);
+    setBusy(true);
+    try {
+      const started = await importDatabase(api, db.id, file);
+      setTask(started);
+      await waitBackupTask(api, started.id, setTask);
+      await onDone(true);
+    } catch (x) {
+      setError(messageOf(x));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section focus title={`Import SQL into ${db.name}`}>
+      <form onSubmit={submit} noValidate>
+        <label>
+          SQL file
+          <input type="file" accept=".sql,.gz,.sql.gz" aria-label="SQL file" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
+        </label>
+        <p class="muted">Runs as the database's own user. Statements before an error that MariaDB cannot roll back (CREATE, DROP, ALTER) stay.</p>
+        {task && (task.status === 'queued' || task.status === 'running') && (
+          <p role="status">
+            Importing… <progress max={100} value={task.percent} /> {task.percent}%
+          </p>
+        )}
+        {error && (
+          <p class="row-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          Import
+        </button>{' '}
+        <button type="button" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+      </form>
     </Section>
   );
 }
