@@ -23,6 +23,7 @@ packages=(
   # benchmarks
   wrk nginx-light
   busybox-static  # bench/cron.sh: its crond is the cron peer
+  libqrencode-dev oathtool  # account security: 2FA QR codes (SVG); TOTP codes checked against oathtool in tests
   quota  # system mode: setquota/quotaon for packages' disk_quota_mb (docs/system-mode.md)
 )
 

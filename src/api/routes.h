@@ -14,5 +14,6 @@ std::span<const Route> databases_routes();
 std::span<const Route> ftp_routes();
 std::span<const Route> cron_routes();
 std::span<const Route> files_routes();
+std::span<const Route> security_routes();
 
 }  // namespace wsp
