@@ -4,9 +4,10 @@
 import type { FunctionComponent } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './api/client';
-import type { User } from './api/types';
+import type { LoginResponse, User } from './api/types';
 import { Account } from './pages/Account';
 import { ApiKeys } from './pages/ApiKeys';
+import { Audit } from './pages/Audit';
 import { Cron } from './pages/Cron';
 import { Databases } from './pages/Databases';
 import { Domains } from './pages/Domains';
@@ -16,6 +17,7 @@ import { Health } from './pages/Health';
 import { IsolationBanner } from './ui/isolation';
 import { Login } from './pages/Login';
 import { Packages } from './pages/Packages';
+import { Security } from './pages/Security';
 import { Users } from './pages/Users';
 import { loadSession, saveSession, token, type Session } from './session';
 import { AppContext, type AppContextValue } from './ui/context';
@@ -38,6 +40,8 @@ export const NAV: NavItem[] = [
   { path: '/packages', label: 'Packages', page: Packages, admin: true },
   { path: '/health', label: 'Health', page: Health },
   { path: '/account', label: 'Account', page: Account },
+  { path: '/security', label: 'Security', page: Security },
+  { path: '/audit', label: 'Audit log', page: Audit },
 ];
 
 function usePath(): [string, (p: string) => void] {
@@ -102,9 +106,29 @@ export function App() {
     },
     logout,
     navigate,
+    loginAs: async (username: string) => {
+      const r = await api.post<LoginResponse>('/auth/login-as/{username}', {}, { username });
+      const s = { token: r.token, user: r.user, impersonator: session };
+      saveSession(s);
+      setSession(s);
+      navigate('/domains');
+    },
+  };
+  // Back to the admin's own session; the login-as session ends.
+  const returnToOwn = async () => {
+    try {
+      await api.post('/auth/logout');
+    } catch {
+      // Ended or not, the admin's own session comes back.
+    }
+    const own = session.impersonator ?? null;
+    saveSession(own);
+    setSession(own);
+    navigate('/users');
   };
   return (
     <AppContext.Provider value={ctx}>
+      {session.impersonator && <ImpersonationBanner as={session.user.username} by={session.impersonator.user.username} onReturn={() => void returnToOwn()} />}
       <Shell path={path} />
     </AppContext.Provider>
   );
@@ -161,5 +185,16 @@ function Shell({ path }: { path: string }) {
         );
       }}
     </AppContext.Consumer>
+  );
+}
+
+export function ImpersonationBanner({ as, by, onReturn }: { as: string; by: string; onReturn: () => void }) {
+  return (
+    <div class="banner impersonation" role="status">
+      You are acting as <strong>{as}</strong> (logged in as {by}); everything you do is recorded with both names.{' '}
+      <button type="button" onClick={onReturn}>
+        Return to my account
+      </button>
+    </div>
   );
 }
