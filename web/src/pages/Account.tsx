@@ -4,6 +4,7 @@ import { useApp } from '../ui/context';
 import { FormError, Submit, TextField, useForm } from '../ui/form';
 import { Page, Section } from '../ui/page';
 import { password, required } from '../validation';
+import { LoginHistory } from './Security';
 
 export function Account() {
   const { api, me } = useApp();
@@ -48,6 +49,7 @@ export function Account() {
           <Submit busy={form.busy}>Change password</Submit>
         </form>
       </Section>
+      <LoginHistory />
     </Page>
   );
 }

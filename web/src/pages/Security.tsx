@@ -1,6 +1,7 @@
 // Account security (docs/account-security.md): two-factor enrolment with
 // the QR code, recovery codes shown once, the account's sessions with
-// revoke, re-authentication when the panel asks for it, login history.
+// revoke, re-authentication when the panel asks for it; the login history
+// (shown on the Account page).
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import type { AuditRecord, SessionInfo, TwoFactorSetup, TwoFactorStatus } from '../api/types';
@@ -23,7 +24,6 @@ export function Security() {
       {reauth && <ReauthForm onDone={() => setReauth(false)} />}
       <TwoFactor status={status.data} reload={status.reload} onReauth={() => setReauth(true)} />
       <Sessions />
-      <LoginHistory />
     </Page>
   );
 }

@@ -186,3 +186,15 @@ describe('Login-as banner', () => {
     expect(back).toHaveLength(1);
   });
 });
+
+describe('Login history on the account page', () => {
+  it('shows the last logins with address and result', async () => {
+    const { Account } = await import('./Account');
+    const rec = (id: number, result: 'ok' | 'failed', target: string) => ({ id, time: '2026-05-18T17:39:25+07:00', actor: 'admin', acting_as: '', account: 'admin', credential: '', ip: `10.0.0.${id}`, action: result === 'ok' ? 'auth.login' : 'auth.login_failed', target, result, status: result === 'ok' ? 200 : 401, request_id: 'r' });
+    const { root, calls } = await mount(h(Account, {}), [{ status: 200, body: [rec(1, 'ok', 'password'), rec(2, 'failed', 'second factor')] }]);
+    expect(calls[0]).toMatchObject({ method: 'GET', url: '/api/v1/auth/login-history' });
+    expect(root.textContent).toContain('Recent logins');
+    expect(root.textContent).toContain('10.0.0.1');
+    expect(root.textContent).toContain('Failed (second factor)');
+  });
+});
