@@ -236,6 +236,34 @@ try {
   expect((await api('/auth/me', sessionToken)).status === 200, 'the session token works');
   expect(await page.evaluate(() => localStorage.length === 0 && document.cookie === ''), 'nothing in localStorage or cookies');
 
+  if (existsSync('/usr/bin/oathtool')) {
+    log('security: enrol two-factor with the QR code (code from oathtool), recovery codes shown once, turn it off (within the login's reauth window), audit page');
+    await nav('Security');
+    await heading('Security');
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+    const key = (await page.locator('p', { hasText: 'Key:' }).locator('code').textContent()).trim();
+    expect(/^[A-Z2-7]{32}$/.test(key), `the TOTP key shape: ${key}`);
+    // The key through stdin, never the command line.
+    const code = execFileSync('/usr/bin/oathtool', ['--totp', '-b', '-'], { input: key + '\n' }).toString().trim();
+    await page.getByLabel('Code from the app').fill(code);
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    const codes = page.locator('.recovery-codes li');
+    await codes.first().waitFor();
+    expect((await codes.count()) === 10, 'ten recovery codes');
+    const recovery = (await codes.first().textContent()).trim();
+    await shot('10b-security-recovery-codes');
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    expect(!(await page.content()).includes(recovery), 'the recovery codes are gone once dismissed');
+    await page.getByLabel('Code or recovery code').fill(recovery);
+    await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).waitFor();
+    await nav('Audit log');
+    await heading('Audit log');
+    await page.getByRole('cell', { name: 'auth.2fa_enabled' }).first().waitFor();
+    await shot('10c-audit');
+  } else console.log('[e2e] SKIPPED security: oathtool not installed');
+
   log('create an API key: the secret is shown once and works');
   await nav('API keys');
   await heading('API keys');
@@ -672,34 +700,6 @@ try {
     await page.getByRole('button', { name: 'Delete database admin_shop' }).click();
     await page.getByRole('cell', { name: 'admin_shop', exact: true }).first().waitFor({ state: 'detached' });
   } else console.log('[e2e] SKIPPED databases: MariaDB or phpMyAdmin not installed (or WSP_E2E_MARIADB=0)');
-
-  if (existsSync('/usr/bin/oathtool')) {
-    log('security: enrol two-factor with the QR code (code from oathtool), recovery codes shown once, turn it off, audit page');
-    await nav('Security');
-    await heading('Security');
-    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
-    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
-    const key = (await page.locator('p', { hasText: 'Key:' }).locator('code').textContent()).trim();
-    expect(/^[A-Z2-7]{32}$/.test(key), `the TOTP key shape: ${key}`);
-    // The key through stdin, never the command line.
-    const code = execFileSync('/usr/bin/oathtool', ['--totp', '-b', '-'], { input: key + '\n' }).toString().trim();
-    await page.getByLabel('Code from the app').fill(code);
-    await page.getByRole('button', { name: 'Turn on' }).click();
-    const codes = page.locator('.recovery-codes li');
-    await codes.first().waitFor();
-    expect((await codes.count()) === 10, 'ten recovery codes');
-    const recovery = (await codes.first().textContent()).trim();
-    await shot('10b-security-recovery-codes');
-    await page.getByRole('button', { name: 'I have saved them' }).click();
-    expect(!(await page.content()).includes(recovery), 'the recovery codes are gone once dismissed');
-    await page.getByLabel('Code or recovery code').fill(recovery);
-    await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
-    await page.getByRole('button', { name: 'Set up two-factor authentication' }).waitFor();
-    await nav('Audit log');
-    await heading('Audit log');
-    await page.getByRole('cell', { name: 'auth.2fa_enabled' }).first().waitFor();
-    await shot('10c-audit');
-  } else console.log('[e2e] SKIPPED security: oathtool not installed');
 
   log('the remaining pages render');
   for (const [label, title, file] of [
