@@ -237,7 +237,7 @@ try {
   expect(await page.evaluate(() => localStorage.length === 0 && document.cookie === ''), 'nothing in localStorage or cookies');
 
   if (existsSync('/usr/bin/oathtool')) {
-    log('security: enrol two-factor with the QR code (code from oathtool), recovery codes shown once, turn it off (within the login's reauth window), audit page');
+    log('security: enrol two-factor with the QR code (code from oathtool), recovery codes shown once, turn it off (within the login re-authentication window), audit page');
     await nav('Security');
     await heading('Security');
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
