@@ -86,9 +86,16 @@ std::string hotp(std::string_view key, uint64_t counter) {
 
 std::string otpauth_uri(const std::string& issuer, const std::string& account,
                         const std::string& secret_base32) {
-    return "otpauth://totp/" + uri_escape(issuer) + ":" + uri_escape(account) +
-           "?secret=" + secret_base32 + "&issuer=" + uri_escape(issuer) +
-           "&algorithm=SHA1&digits=6&period=30";
+    std::string uri = "otpauth://totp/";
+    uri += uri_escape(issuer);
+    uri += ':';
+    uri += uri_escape(account);
+    uri += "?secret=";
+    uri += secret_base32;
+    uri += "&issuer=";
+    uri += uri_escape(issuer);
+    uri += "&algorithm=SHA1&digits=6&period=30";
+    return uri;
 }
 
 }  // namespace wsp

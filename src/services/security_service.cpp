@@ -22,8 +22,12 @@ std::string new_recovery_code() {
     randombytes_buf(raw.data(), raw.size());
     std::string b32 = base32_encode(raw);
     for (auto& c : b32) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return b32.substr(0, 4) + "-" + b32.substr(4, 4) + "-" + b32.substr(8, 4) + "-" +
-           b32.substr(12, 4);
+    std::string out;
+    for (size_t i = 0; i < 16; i += 4) {
+        if (!out.empty()) out += '-';
+        out.append(b32, i, 4);
+    }
+    return out;
 }
 
 // Lowercase, without dashes or spaces: what is hashed.
