@@ -74,7 +74,7 @@ export function Audit() {
               </td>
               <td data-label="Actor">
                 {a.actor || <span class="muted">—</span>}
-                {a.acting_as && <span class="badge"> as {a.acting_as}</span>}
+                {a.acting_as && <>{' '}<span class="badge">as {a.acting_as}</span></>}
               </td>
               <td data-label="Action">
                 <code>{a.action}</code>

@@ -181,8 +181,8 @@ export function Sessions() {
           <tr key={s.id}>
             <td data-label="Address">
               {s.ip}
-              {s.current && <span class="badge"> this session</span>}
-              {s.impersonated_by && <span class="badge"> login-as by {s.impersonated_by}</span>}
+              {s.current && <>{' '}<span class="badge">this session</span></>}
+              {s.impersonated_by && <>{' '}<span class="badge">login-as by {s.impersonated_by}</span></>}
             </td>
             <td data-label="Browser">{s.user_agent || <span class="muted">unknown</span>}</td>
             <td data-label="Started">
