@@ -573,6 +573,16 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                 response = std::move(*admission.rejection);
                 // The body was not read; the connection cannot be reused.
                 if (!header_parser.is_done()) keep_alive = false;
+                // A known caller refused by policy (a key's scope, 2FA
+                // enrolment) is audited too; 429s are not (a flood would
+                // fill the log).
+                if (admission.auth && admission.route && response.status == 403) {
+                    const unsigned denied = response.status;
+                    co_await on_worker([&] {
+                        dispatcher_.audit(admission, denied);
+                        return 0;
+                    });
+                }
             } else {
                 // Handlers on the worker pool get the request's headers;
                 // event-loop handlers (answered from memory) need none, and

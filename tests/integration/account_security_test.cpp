@@ -351,6 +351,20 @@ TEST_F(AccountSecurity, AuditListFiltersPagesAndExports) {
     EXPECT_NE(p1["items"].as_array()[0].at("id"), p2["items"].as_array()[0].at("id"));
     expect_envelope(http().get("/api/v1/audit?per_page=0", s), 400, "VALIDATION_ERROR");
     expect_envelope(http().get("/api/v1/audit?from=yesterday", s), 400, "VALIDATION_ERROR");
+    // A request refused by policy is recorded as denied (a key outside its
+    // scope), with the key's id and never its secret.
+    const std::string narrow =
+        str(object_of(http().post("/api/v1/users/auditee/api-keys",
+                                  {{"name", "narrow"}, {"permissions", {"domains"}}}, s)),
+            "secret_key");
+    keep(narrow);
+    expect_envelope(http().post("/api/v1/cronjobs", {{"name", "x"}}, narrow), 403, "FORBIDDEN");
+    auto denied = object_of(http().get("/api/v1/audit?action=POST%20/api/v1/cronjobs", s));
+    ASSERT_EQ(denied["total"], json::value(1)) << json::serialize(denied);
+    const auto& d = denied["items"].as_array()[0].as_object();
+    EXPECT_EQ(d.at("result"), json::value("denied"));
+    EXPECT_TRUE(std::string(d.at("credential").as_string()).starts_with("key:"));
+    own = object_of(http().get("/api/v1/audit?per_page=500", s));
     // An admin may filter by actor across accounts.
     auto by_actor = object_of(http().get("/api/v1/audit?actor=auditee&per_page=500", admin()));
     EXPECT_EQ(by_actor["total"], own["total"]);
