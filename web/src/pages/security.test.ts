@@ -198,3 +198,17 @@ describe('Login history on the account page', () => {
     expect(root.textContent).toContain('Failed (second factor)');
   });
 });
+
+describe('Password change on a stale session', () => {
+  it('REAUTH_REQUIRED opens the confirmation form', async () => {
+    const { Account } = await import('./Account');
+    const { root, calls } = await mount(h(Account, {}), [{ status: 200, body: [] }, envelope(403, 'REAUTH_REQUIRED', 'Re-authentication required: POST /auth/reauth with your password')]);
+    await type(field(root, 'Current password'), 'the-old-password');
+    await type(field(root, 'New password'), 'a-new-password');
+    await type(field(root, 'Repeat the new password'), 'a-new-password');
+    await submit(root);
+    expect(calls[1]).toMatchObject({ method: 'PUT', url: '/api/v1/users/admin' });
+    expect(root.textContent).toContain('Confirm it is you');
+    expect(field(root, 'Your password')).toBeTruthy();
+  });
+});
