@@ -212,3 +212,19 @@ describe('Password change on a stale session', () => {
     expect(field(root, 'Your password')).toBeTruthy();
   });
 });
+
+describe('Users page: admin security actions', () => {
+  it('resets another account\u2019s 2FA after asking', async () => {
+    const { Users } = await import('./Users');
+    const { root, calls } = await mount(h(Users, {}), [
+      { status: 200, body: [user] },
+      { status: 200, body: [] },
+      { status: 200, body: [] },
+      { status: 200, body: { message: 'Two-factor authentication reset' } },
+    ]);
+    const reset = root.querySelector<HTMLButtonElement>('[aria-label="Reset two-factor authentication of alice"]');
+    expect(reset).not.toBeNull();
+    await click(reset!);
+    expect(calls.find((c) => c.method === 'DELETE')).toMatchObject({ url: '/api/v1/users/alice/2fa' });
+  });
+});
