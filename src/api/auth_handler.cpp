@@ -9,11 +9,19 @@ Response login(Services& s, const Request& r) {
     Fields f(body);
     TRY_OR_RESPOND(auto username, f.string("username"));
     TRY_OR_RESPOND(auto password, f.string("password"));
-    LoginOutcome out = s.auth.login(username.value_or(""), password.value_or(""), r.client_ip);
+    LoginInput in;
+    in.username = username.value_or("");
+    in.password = password.value_or("");
+    TRY_OR_RESPOND(in.totp_code, f.string("totp_code"));
+    TRY_OR_RESPOND(auto force, f.boolean("force"));
+    in.force = force.value_or(false);
+    in.user_agent = std::string(r.header("user-agent").value_or(""));
+    LoginOutcome out = s.auth.login(in, {r.client_ip, r.request_id});
     Response resp = respond(out.result, [&](const LoginResult& l) {
-        return boost::json::object{{"token", l.token},
-                                   {"user", user_json(l.user, s.ctx.identity)},
-                                   {"expires_in", l.expires_in}};
+        if (l.requires_2fa)
+            return boost::json::object{{"requires_2fa", true},
+                                       {"message", "Two-factor authentication required"}};
+        return login_json(l, s.ctx.identity);
     });
     resp.delay = out.delay;
     if (out.retry_after > 0)

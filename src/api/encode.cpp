@@ -63,6 +63,14 @@ json::object domain_json(const DomainRecord& d, const Identity& identity) {
         {"created_at", rfc3339(d.created_at)}};
 }
 
+json::object login_json(const LoginResult& l, const Identity& identity) {
+    json::object o{
+        {"token", l.token}, {"user", user_json(l.user, identity)}, {"expires_in", l.expires_in}};
+    if (l.must_enroll_2fa) o["must_enroll_2fa"] = true;
+    if (!l.impersonated_by.empty()) o["impersonated_by"] = l.impersonated_by;
+    return o;
+}
+
 json::object me_json(const Me& me) {
     return {{"username", me.user.username},
             {"email", me.user.email},
@@ -76,7 +84,10 @@ json::object me_json(const Me& me) {
             {"max_cron_jobs", me.package.max_cron_jobs},
             {"disk_quota_mb", me.package.disk_quota_mb},
             {"home_dir", me.home_dir},
-            {"created_at", rfc3339(me.user.created_at)}};
+            {"created_at", rfc3339(me.user.created_at)},
+            {"two_factor_enabled", me.two_factor_enabled},
+            {"impersonated_by",
+             me.impersonated_by.empty() ? json::value(nullptr) : json::value(me.impersonated_by)}};
 }
 
 }  // namespace wsp

@@ -15,5 +15,6 @@ std::span<const Route> ftp_routes();
 std::span<const Route> cron_routes();
 std::span<const Route> files_routes();
 std::span<const Route> backups_routes();
+std::span<const Route> security_routes();
 
 }  // namespace wsp

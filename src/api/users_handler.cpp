@@ -38,7 +38,11 @@ Response update_user(Services& s, const Request& r) {
     TRY_OR_RESPOND(c.current_password, f.string("current_password"));
     TRY_OR_RESPOND(c.role, f.string("role"));
     TRY_OR_RESPOND(c.package, f.string("package"));
-    return respond(s.users.update(*r.caller, r.param("username"), c), encoder(s));
+    auto updated = s.users.update(*r.caller, r.param("username"), c);
+    if (updated.ok() && c.password)
+        s.audit.record(*r.caller, {r.client_ip, r.request_id}, "auth.password_changed",
+                       "user:" + r.param("username"), 200);
+    return respond(updated, encoder(s));
 }
 
 Response delete_user(Services& s, const Request& r) {

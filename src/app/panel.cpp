@@ -53,6 +53,8 @@ DataDirPolicy data_dir_policy(const Config& c) {
 
 Result<std::unique_ptr<Panel>> Panel::open(Config config) {
     if (!init_crypto()) return internal("libsodium failed to initialise");
+    if (const auto& p2 = config.auth.require_2fa; p2 != "none" && p2 != "admins" && p2 != "all")
+        return validation("auth.require_2fa must be \"none\", \"admins\" or \"all\"");
     std::unique_ptr<Panel> p(new Panel(std::move(config)));
     p->pma_proxy_secret_ = random_hex(32);
     // Everything the panel makes for itself from here to the store's first

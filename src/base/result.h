@@ -15,12 +15,13 @@ enum class Code {
     forbidden,     // 403
     not_found,     // 404
     method_not_allowed,
-    conflict,      // 409
-    gone,          // 410: existed, no longer available (an expired share link)
-    too_large,     // 413
-    rate_limited,  // 429
-    internal,      // 500
-    unavailable,   // 503
+    conflict,         // 409
+    gone,             // 410: existed, no longer available (an expired share link)
+    too_large,        // 413
+    rate_limited,     // 429
+    internal,         // 500
+    unavailable,      // 503
+    reauth_required,  // 403 REAUTH_REQUIRED: a sensitive operation on a stale session
 };
 
 struct Error {
@@ -51,6 +52,9 @@ inline Error internal(std::string m) {
 }
 inline Error unavailable(std::string m) {
     return {Code::unavailable, std::move(m)};
+}
+inline Error reauth_required(std::string m) {
+    return {Code::reauth_required, std::move(m)};
 }
 
 template <class T>

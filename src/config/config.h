@@ -59,6 +59,18 @@ struct AuthConfig {
     int64_t account_requests_per_minute = 600;
     // API keys one account may hold (403 beyond); 0 = no cap.
     int64_t max_keys_per_account = 50;
+    // A session's password proof (login or POST /auth/reauth) is fresh this
+    // long for sensitive operations (docs/account-security.md).
+    int64_t reauth_ttl_s = 300;
+    // Who must use two-factor login: "none", "admins" or "all".
+    std::string require_2fa = "none";
+    // The issuer shown by authenticator apps.
+    std::string totp_issuer = "WisPanel";
+};
+
+struct AuditConfig {
+    // Records older than this are pruned; 0 keeps them forever.
+    int64_t retention_days = 365;
 };
 
 struct RateLimitConfig {
@@ -240,6 +252,7 @@ struct BackupsConfig {  // docs/backups.md
 struct Config {
     ServerConfig server;
     AuthConfig auth;
+    AuditConfig audit;
     RateLimitConfig rate_limit;
     PathsConfig paths;
     SandboxConfig sandbox;

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/strings.h"
 #include "http/json_io.h"
+#include "services/services.h"
 
 namespace wsp {
 namespace {
@@ -170,6 +171,16 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
                 "Retry-After", std::to_string(std::max<int64_t>(1, d.reset_at - now)));
         }
     }
+    // auth.require_2fa: a session of an account that must have 2FA but has
+    // none may only enrol (the /auth/ routes) until it does. Keys are
+    // machine credentials and not affected.
+    if (!a.rejection && a.auth->caller.key_id.empty() && a.auth->caller.impersonated_by.empty() &&
+        !a.request.path.starts_with("/api/v1/auth/") &&
+        services_.security.two_factor_required(a.auth->caller.role) &&
+        !index_.two_factor(a.auth->caller.username)) {
+        a.rejection = error_response(forbidden(
+            "Two-factor authentication must be enabled for this account: POST /auth/2fa/setup"));
+    }
     if (!a.rejection && !scopes_allow(a.auth->caller.scopes, a.route->area, is_read(method))) {
         a.rejection = error_response(
             forbidden("API key is not scoped for '" + std::string(a.route->area) + "'"));
@@ -202,8 +213,20 @@ Response Dispatcher::run(Admission& a) const {
     if (a.proxy) return a.proxy->forward(proxy_request(a));
     if (a.auth) a.request.caller = &a.auth->caller;
     Response r = a.route->handler(services_, a.request);
+    audit(a, r.status);
     for (auto& h : a.headers) r.headers.push_back(h);
     return r;
+}
+
+// Every mutating request of an authenticated caller that reached its
+// handler: method and route pattern as the action, the path (never the
+// query or body) as the target. Logins are recorded by the auth service.
+void Dispatcher::audit(const Admission& a, unsigned status) const {
+    if (!a.auth || !a.route || is_read(a.request.method)) return;
+    services_.audit.record(a.auth->caller, AuditContext{a.request.client_ip, a.request.request_id},
+                           std::string(boost::beast::http::to_string(a.request.method)) + " " +
+                               std::string(a.route->pattern),
+                           a.request.path, status);
 }
 
 SinkOpening Dispatcher::open_sink(Admission& a) const {

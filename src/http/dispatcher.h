@@ -86,6 +86,9 @@ class Dispatcher {
     void keep_headers(Admission& admission, const boost::beast::http::fields& fields) const;
     // For a streamed route (route->open_sink): opens its sink (worker).
     SinkOpening open_sink(Admission& admission) const;
+    // Records a mutating request in the audit log (worker thread; run()
+    // does it itself, the server calls it for streamed bodies).
+    void audit(const Admission& admission, unsigned status) const;
     // Adds the admission's headers (rate limit) to a response made outside
     // run() (a sink's answer).
     static void decorate(const Admission& admission, Response& response);

@@ -41,6 +41,8 @@ const char* code_name(Code code) {
             return "INTERNAL_ERROR";
         case Code::unavailable:
             return "SERVICE_UNAVAILABLE";
+        case Code::reauth_required:
+            return "REAUTH_REQUIRED";
     }
     return "INTERNAL_ERROR";
 }
@@ -140,6 +142,8 @@ unsigned status_of(Code code) {
             return 500;
         case Code::unavailable:
             return 503;
+        case Code::reauth_required:
+            return 403;
     }
     return 500;
 }

@@ -30,6 +30,7 @@ struct Request {
     std::string client_ip;
     std::string bearer_token;
     const Caller* caller = nullptr;  // set on authenticated routes
+    std::string request_id;          // as sent back in X-Request-Id
     // Every request header, names lowercased, in arrival order (Range,
     // If-None-Match, Upload-Offset, ... for the handlers that need them).
     // Filled for Exec::worker routes only (event-loop handlers answer from

@@ -557,6 +557,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
             Admission admission = dispatcher_.admit(header.method(), header.target(),
                                                     header[http::field::authorization], peer,
                                                     header[http::field::accept_encoding]);
+            admission.request.request_id = request_id;
             if (admission.auth) user = admission.auth->caller.username;
             blocking_slot = std::move(admission.blocking_slot);
             if (admission.body_limit == 0)
@@ -572,6 +573,16 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                 response = std::move(*admission.rejection);
                 // The body was not read; the connection cannot be reused.
                 if (!header_parser.is_done()) keep_alive = false;
+                // A known caller refused by policy (a key's scope, 2FA
+                // enrolment) is audited too; 429s are not (a flood would
+                // fill the log).
+                if (admission.auth && admission.route && response.status == 403) {
+                    const unsigned denied = response.status;
+                    co_await on_worker([&] {
+                        dispatcher_.audit(admission, denied);
+                        return 0;
+                    });
+                }
             } else {
                 // Handlers on the worker pool get the request's headers;
                 // event-loop handlers (answered from memory) need none, and
@@ -591,6 +602,11 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                                             admission, version, keep_alive, linger);
                     if (!streamed) co_return;
                     response = std::move(*streamed);
+                    const unsigned streamed_status = response.status;
+                    co_await on_worker([&] {
+                        dispatcher_.audit(admission, streamed_status);
+                        return 0;
+                    });
                 } else {
                     if (header[http::field::expect] == "100-continue") {
                         http::response<http::empty_body> cont{http::status::continue_, version};

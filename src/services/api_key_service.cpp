@@ -43,6 +43,10 @@ Result<CreatedApiKey> ApiKeyService::create(const Caller& caller, const std::str
     TRY(auto scopes, validate_scopes(input.permissions.value_or(std::vector<std::string>{"read"})));
     if (!within(scopes, caller.scopes))
         return forbidden("A key cannot grant permissions its creator does not hold");
+    // A key with every permission outlives the session that made it: the
+    // session must have proved its password lately (keys are exempt).
+    if (std::find(scopes.begin(), scopes.end(), "all") != scopes.end())
+        CHECK_OK(ensure_recent_auth(caller, ctx_.clock.now_unix(), ctx_.config.auth.reauth_ttl_s));
     return insert(username, input);
 }
 

@@ -2,6 +2,7 @@
 
 #include "base/secrets.h"
 #include "store/account_repos.h"
+#include "store/security_repos.h"
 
 namespace wsp {
 
@@ -16,7 +17,9 @@ Result<void> AuthIndex::load(Db& db) {
         auto keys = ApiKeyRepo::list_all(tx);
         auto sessions = SessionRepo::list_live(tx, 0);
         auto packages = PackageRepo::list(tx);
+        auto two_factor = TotpRepo::enabled_usernames(tx);
         std::unique_lock lock(mutex_);
+        two_factor_ = {two_factor.begin(), two_factor.end()};
         // A reload replaces the whole picture (rows deleted elsewhere go).
         users_.clear();
         packages_.clear();
@@ -68,6 +71,7 @@ std::optional<PackageRecord> AuthIndex::package(const std::string& name) const {
 void AuthIndex::remove_user(const std::string& username) {
     std::unique_lock lock(mutex_);
     users_.erase(username);
+    two_factor_.erase(username);
     std::erase_if(keys_by_hash_, [&](const auto& kv) {
         if (kv.second->record.username != username) return false;
         key_hash_by_id_.erase(kv.second->record.id);
@@ -111,9 +115,44 @@ void AuthIndex::put_session(const SessionRecord& session) {
     sessions_[session.token_hash] = session;
 }
 
+std::optional<SessionRecord> AuthIndex::session(const std::string& token_hash) const {
+    std::shared_lock lock(mutex_);
+    auto it = sessions_.find(token_hash);
+    if (it == sessions_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::vector<std::pair<SessionRecord, int64_t>> AuthIndex::sessions_of(
+    const std::string& username) const {
+    std::vector<std::pair<SessionRecord, int64_t>> out;
+    std::shared_lock lock(mutex_);
+    std::lock_guard lu(last_used_mutex_);
+    for (const auto& [hash, s] : sessions_) {
+        if (!username.empty() && s.username != username) continue;
+        auto seen = session_seen_.find(hash);
+        out.emplace_back(s, seen == session_seen_.end() ? s.created_at : seen->second);
+    }
+    return out;
+}
+
+void AuthIndex::set_two_factor(const std::string& username, bool enabled) {
+    std::unique_lock lock(mutex_);
+    if (enabled)
+        two_factor_.insert(username);
+    else
+        two_factor_.erase(username);
+}
+
+bool AuthIndex::two_factor(const std::string& username) const {
+    std::shared_lock lock(mutex_);
+    return two_factor_.contains(username);
+}
+
 void AuthIndex::remove_session(const std::string& token_hash) {
     std::unique_lock lock(mutex_);
     sessions_.erase(token_hash);
+    std::lock_guard lu(last_used_mutex_);
+    session_seen_.erase(token_hash);
 }
 
 void AuthIndex::remove_sessions_of(const std::string& username, const std::string& keep) {
@@ -125,7 +164,11 @@ void AuthIndex::remove_sessions_of(const std::string& username, const std::strin
 
 size_t AuthIndex::remove_expired_sessions(int64_t now) {
     std::unique_lock lock(mutex_);
-    return std::erase_if(sessions_, [&](const auto& kv) { return kv.second.expires_at <= now; });
+    size_t n =
+        std::erase_if(sessions_, [&](const auto& kv) { return kv.second.expires_at <= now; });
+    std::lock_guard lu(last_used_mutex_);
+    std::erase_if(session_seen_, [&](const auto& kv) { return !sessions_.contains(kv.first); });
+    return n;
 }
 
 Result<Authenticated> AuthIndex::authenticate(const std::string& token,
@@ -154,7 +197,11 @@ Result<Authenticated> AuthIndex::authenticate(const std::string& token,
         out.caller.username = it->second.username;
         out.caller.scopes = {"all"};
         out.caller.session_hash = hash;
+        out.caller.impersonated_by = it->second.impersonated_by;
+        out.caller.reauth_at = it->second.reauth_at;
         out.limit_client = "s:" + hash.substr(0, 32);
+        std::lock_guard lu(last_used_mutex_);
+        session_seen_[hash] = now;
     }
     auto user = users_.find(out.caller.username);
     if (user == users_.end()) return unauthorized("Invalid or expired API key");

@@ -10,6 +10,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "base/ip_rules.h"
@@ -40,6 +41,13 @@ class AuthIndex {
     void put_key(const ApiKeyRecord& key);
     void remove_key(const std::string& id);
     void put_session(const SessionRecord& session);
+    std::optional<SessionRecord> session(const std::string& token_hash) const;
+    // Live sessions of `username` (all accounts' when empty), with their
+    // last use (kept in memory only).
+    std::vector<std::pair<SessionRecord, int64_t>> sessions_of(const std::string& username) const;
+    // Accounts with two-factor login turned on.
+    void set_two_factor(const std::string& username, bool enabled);
+    bool two_factor(const std::string& username) const;
     void remove_session(const std::string& token_hash);
     // Every session of `username` except the one whose hash is `keep`.
     void remove_sessions_of(const std::string& username, const std::string& keep);
@@ -72,10 +80,12 @@ class AuthIndex {
     std::unordered_map<std::string, std::shared_ptr<KeyEntry>> keys_by_hash_;
     std::unordered_map<std::string, std::string> key_hash_by_id_;
     std::unordered_map<std::string, SessionRecord> sessions_;
+    std::unordered_set<std::string> two_factor_;
     // Guarded by last_used_mutex_, so the read path stays on a shared lock.
     mutable std::mutex last_used_mutex_;
     std::unordered_map<std::string, int64_t> last_used_;
     std::unordered_map<std::string, int64_t> dirty_;
+    std::unordered_map<std::string, int64_t> session_seen_;  // by token hash
 };
 
 }  // namespace wsp

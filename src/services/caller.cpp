@@ -23,6 +23,12 @@ Result<std::optional<std::string>> list_owner(const Caller& caller,
     return std::optional<std::string>(caller.username);
 }
 
+Result<void> ensure_recent_auth(const Caller& caller, int64_t now, int64_t ttl_s) {
+    if (caller.session_hash.empty()) return Ok{};
+    if (caller.reauth_at > 0 && now - caller.reauth_at <= ttl_s) return Ok{};
+    return reauth_required("Re-authentication required: POST /auth/reauth with your password");
+}
+
 Result<void> ensure_admin(const Caller& caller) {
     if (caller.is_admin()) return Ok{};
     return forbidden("Admin privileges required");

@@ -1,5 +1,6 @@
 #pragma once
 // Who is making a request, as every service sees it.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,13 @@ struct Caller {
     std::vector<std::string> scopes;  // a session has {"all"}
     std::string key_id;               // empty for a session
     std::string session_hash;         // the session token's hash; empty for a key
+    // A login-as session: the admin acting as `username` (empty otherwise).
+    std::string impersonated_by;
+    // When the session last proved its password (login or /auth/reauth).
+    int64_t reauth_at = 0;
+
+    // A session's public id (never the token nor its whole hash).
+    std::string session_id() const { return session_hash.substr(0, 16); }
 
     bool is_admin() const { return role == Role::admin; }
 };
@@ -34,6 +42,12 @@ Result<void> ensure_owner_or_admin(const Caller& caller, const std::string& owne
 
 // Only an admin.
 Result<void> ensure_admin(const Caller& caller);
+
+// Sensitive operations (password change, 2FA off, an "all" key, deleting an
+// account, login-as): a session must have proved its password within
+// `ttl_s` (login or POST /auth/reauth), else 403 REAUTH_REQUIRED. API keys
+// are machine credentials and exempt.
+Result<void> ensure_recent_auth(const Caller& caller, int64_t now, int64_t ttl_s);
 
 // Whose items a list shows: a user always its own (asking for another
 // owner's is 403); an admin every owner's (nullopt) or the one it names.

@@ -7,10 +7,12 @@
 #include <string>
 
 #include "services/api_key_service.h"
+#include "services/audit_service.h"
 #include "services/auth_service.h"
 #include "services/domain_service.h"
 #include "services/package_service.h"
 #include "services/panel.h"
+#include "services/security_service.h"
 #include "services/user_service.h"
 
 namespace wsp {
@@ -31,9 +33,18 @@ using HealthProbe = std::function<bool()>;
 
 struct Services {
     explicit Services(PanelContext& c)
-        : ctx(c), auth(c), users(c), keys(c), packages(c), domains(c) {}
+        : ctx(c),
+          audit(c),
+          security(c, audit),
+          auth(c, audit, security),
+          users(c),
+          keys(c),
+          packages(c),
+          domains(c) {}
 
     PanelContext& ctx;
+    AuditService audit;        // the audit log (services/audit_service.h)
+    SecurityService security;  // 2FA, sessions, reauth, login-as
     AuthService auth;
     UserService users;
     ApiKeyService keys;

@@ -86,6 +86,8 @@ Result<UserRecord> UserService::update(const Caller& caller, const std::string& 
     }
     std::optional<std::string> new_hash;
     if (changes.password) {
+        // A session must have proved its password lately (keys are exempt).
+        CHECK_OK(ensure_recent_auth(caller, ctx_.clock.now_unix(), ctx_.config.auth.reauth_ttl_s));
         // One's own password needs the current one: a key scoped "users"
         // (or a stolen session) must not be able to turn itself into a
         // login. An admin resetting another account's password needs none.
@@ -160,6 +162,7 @@ Result<UserRecord> UserService::set_status(const Caller& caller, const std::stri
 Result<Removed> UserService::remove(const Caller& caller, const std::string& username) {
     CHECK_OK(ensure_admin(caller));
     if (username == caller.username) return validation("You cannot delete your own account");
+    CHECK_OK(ensure_recent_auth(caller, ctx_.clock.now_unix(), ctx_.config.auth.reauth_ttl_s));
     TRY(UserRecord user, ctx_.db.read([&](const ReadTx& tx) -> Result<UserRecord> {
         auto u = UserRepo::find(tx, username);
         if (!u) return not_found("User not found");

@@ -222,19 +222,30 @@ int64_t ApiKeyRepo::count_of(const ReadTx& tx, const std::string& username) {
 
 std::vector<SessionRecord> SessionRepo::list_live(const ReadTx& tx, int64_t now) {
     Stmt s(tx,
-           "SELECT token_hash, username, client_ip, created_at, expires_at FROM sessions "
-           "WHERE expires_at > ?");
+           "SELECT token_hash, username, client_ip, created_at, expires_at, user_agent, "
+           "reauth_at, impersonated_by FROM sessions WHERE expires_at > ?");
     s.bind(1, now);
     std::vector<SessionRecord> out;
-    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4)});
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3), s.integer(4), s.text(5),
+                       s.integer(6), s.text(7)});
     return out;
 }
 
 void SessionRepo::insert(WriteTx& tx, const SessionRecord& r) {
     Stmt s(tx,
-           "INSERT INTO sessions(token_hash, username, client_ip, created_at, expires_at) "
-           "VALUES(?,?,?,?,?)");
-    s.bind_all(r.token_hash, r.username, r.client_ip, r.created_at, r.expires_at).run();
+           "INSERT INTO sessions(token_hash, username, client_ip, created_at, expires_at, "
+           "user_agent, reauth_at, impersonated_by) VALUES(?,?,?,?,?,?,?,?)");
+    s.bind_all(r.token_hash, r.username, r.client_ip, r.created_at, r.expires_at, r.user_agent,
+               r.reauth_at, r.impersonated_by)
+        .run();
+}
+
+void SessionRepo::set_reauth_at(WriteTx& tx, const std::string& token_hash, int64_t when) {
+    Stmt s(tx, "UPDATE sessions SET reauth_at = ? WHERE token_hash = ?");
+    s.bind(1, when);
+    s.bind(2, token_hash);
+    s.run();
 }
 
 bool SessionRepo::remove(WriteTx& tx, const std::string& token_hash) {

@@ -51,6 +51,7 @@ class SessionRepo {
   public:
     static std::vector<SessionRecord> list_live(const ReadTx& tx, int64_t now);
     static void insert(WriteTx& tx, const SessionRecord& s);
+    static void set_reauth_at(WriteTx& tx, const std::string& token_hash, int64_t when);
     static bool remove(WriteTx& tx, const std::string& token_hash);
     static int64_t remove_all_of(WriteTx& tx, const std::string& username);
     // Every session of `username` but the one whose hash is `keep`.

@@ -53,6 +53,9 @@ struct SessionRecord {
     std::string client_ip;
     int64_t created_at = 0;
     int64_t expires_at = 0;
+    std::string user_agent;
+    int64_t reauth_at = 0;        // last password proof (login or reauth)
+    std::string impersonated_by;  // login-as: the admin behind it
 };
 
 struct DomainRecord {

@@ -113,6 +113,7 @@ TEST(ErrorResponse, CodesAndStatuses) {
         {Code::rate_limited, 429, "RATE_LIMITED"},
         {Code::internal, 500, "INTERNAL_ERROR"},
         {Code::unavailable, 503, "SERVICE_UNAVAILABLE"},
+        {Code::reauth_required, 403, "REAUTH_REQUIRED"},
     };
     for (const Case& c : cases) {
         EXPECT_EQ(status_of(c.code), c.status);

@@ -7,7 +7,7 @@
 //   node e2e/panel.e2e.mjs BUILD/wispanel ARTIFACT_DIR
 //
 // Exit 77 (CTest: skipped) when Chromium, node_modules or web/dist is missing.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -235,6 +235,34 @@ try {
   const sessionToken = await page.evaluate(() => JSON.parse(sessionStorage.getItem('wsp.session')).token);
   expect((await api('/auth/me', sessionToken)).status === 200, 'the session token works');
   expect(await page.evaluate(() => localStorage.length === 0 && document.cookie === ''), 'nothing in localStorage or cookies');
+
+  if (existsSync('/usr/bin/oathtool')) {
+    log('security: enrol two-factor with the QR code (code from oathtool), recovery codes shown once, turn it off (within the login re-authentication window), audit page');
+    await nav('Security');
+    await heading('Security');
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+    const key = (await page.locator('p', { hasText: 'Key:' }).locator('code').textContent()).trim();
+    expect(/^[A-Z2-7]{32}$/.test(key), `the TOTP key shape: ${key}`);
+    // The key through stdin, never the command line.
+    const code = execFileSync('/usr/bin/oathtool', ['--totp', '-b', '-'], { input: key + '\n' }).toString().trim();
+    await page.getByLabel('Code from the app').fill(code);
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    const codes = page.locator('.recovery-codes li');
+    await codes.first().waitFor();
+    expect((await codes.count()) === 10, 'ten recovery codes');
+    const recovery = (await codes.first().textContent()).trim();
+    await shot('10b-security-recovery-codes');
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    expect(!(await page.content()).includes(recovery), 'the recovery codes are gone once dismissed');
+    await page.getByLabel('Code or recovery code').fill(recovery);
+    await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).waitFor();
+    await nav('Audit log');
+    await heading('Audit log');
+    await page.getByRole('cell', { name: 'auth.2fa_enabled' }).first().waitFor();
+    await shot('10c-audit');
+  } else console.log('[e2e] SKIPPED security: oathtool not installed');
 
   log('create an API key: the secret is shown once and works');
   await nav('API keys');

@@ -4,10 +4,11 @@
 import type { FunctionComponent } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './api/client';
-import type { User } from './api/types';
+import type { LoginResponse, User } from './api/types';
 import { Account } from './pages/Account';
 import { ApiKeys } from './pages/ApiKeys';
 import { Backups } from './pages/Backups';
+import { Audit } from './pages/Audit';
 import { Cron } from './pages/Cron';
 import { Databases } from './pages/Databases';
 import { Domains } from './pages/Domains';
@@ -17,6 +18,7 @@ import { Health } from './pages/Health';
 import { IsolationBanner } from './ui/isolation';
 import { Login } from './pages/Login';
 import { Packages } from './pages/Packages';
+import { Security } from './pages/Security';
 import { Users } from './pages/Users';
 import { loadSession, saveSession, token, type Session } from './session';
 import { AppContext, type AppContextValue } from './ui/context';
@@ -39,6 +41,9 @@ export const NAV: NavItem[] = [
   { path: '/users', label: 'Users', page: Users, admin: true },
   { path: '/packages', label: 'Packages', page: Packages, admin: true },
   { path: '/health', label: 'Health', page: Health },
+  { path: '/security', label: 'Security', page: Security },
+  { path: '/audit', label: 'Audit log', page: Audit },
+  // Last: the e2e test's keyboard check reaches it with Shift+Tab.
   { path: '/account', label: 'Account', page: Account },
 ];
 
@@ -104,9 +109,29 @@ export function App() {
     },
     logout,
     navigate,
+    loginAs: async (username: string) => {
+      const r = await api.post<LoginResponse>('/auth/login-as/{username}', {}, { username });
+      const s = { token: r.token, user: r.user, impersonator: session };
+      saveSession(s);
+      setSession(s);
+      navigate('/domains');
+    },
+  };
+  // Back to the admin's own session; the login-as session ends.
+  const returnToOwn = async () => {
+    try {
+      await api.post('/auth/logout');
+    } catch {
+      // Ended or not, the admin's own session comes back.
+    }
+    const own = session.impersonator ?? null;
+    saveSession(own);
+    setSession(own);
+    navigate('/users');
   };
   return (
     <AppContext.Provider value={ctx}>
+      {session.impersonator && <ImpersonationBanner as={session.user.username} by={session.impersonator.user.username} onReturn={() => void returnToOwn()} />}
       <Shell path={path} />
     </AppContext.Provider>
   );
@@ -163,5 +188,16 @@ function Shell({ path }: { path: string }) {
         );
       }}
     </AppContext.Consumer>
+  );
+}
+
+export function ImpersonationBanner({ as, by, onReturn }: { as: string; by: string; onReturn: () => void }) {
+  return (
+    <div class="banner impersonation" role="status">
+      You are acting as <strong>{as}</strong> (logged in as {by}); everything you do is recorded with both names.{' '}
+      <button type="button" onClick={onReturn}>
+        Return to my account
+      </button>
+    </div>
   );
 }

@@ -8,6 +8,8 @@ const KEY = 'wsp.session';
 export interface Session {
   token: string;
   user: User;
+  // A login-as session: the admin's own session, to return to.
+  impersonator?: Session;
 }
 
 let current: Session | null = null;

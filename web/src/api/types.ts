@@ -22,12 +22,66 @@ export interface User {
   package: string;
   home_dir: string;
   created_at: string;
+  // From /auth/me (docs/openapi/auth_security.yaml).
+  two_factor_enabled?: boolean;
+  impersonated_by?: string | null;
 }
 
 export interface LoginResponse {
   token: string;
   user: User;
   expires_in: number;
+  // Two-factor login: the password was right, a code is needed (no token).
+  requires_2fa?: boolean;
+  message?: string;
+  must_enroll_2fa?: boolean;
+  impersonated_by?: string;
+}
+
+// Account security (docs/openapi/auth_security.yaml).
+export interface TwoFactorStatus {
+  enabled: boolean;
+  required: boolean;
+  recovery_codes_remaining: number;
+}
+
+export interface TwoFactorSetup {
+  secret: string;
+  otpauth_uri: string;
+  qr_svg: string;
+}
+
+export interface SessionInfo {
+  id: string;
+  ip: string;
+  user_agent: string;
+  created_at: string;
+  last_seen: string;
+  expires_at: string;
+  current: boolean;
+  impersonated_by: string | null;
+}
+
+export interface AuditRecord {
+  id: number;
+  time: string;
+  actor: string;
+  acting_as: string;
+  account: string;
+  credential: string;
+  ip: string;
+  action: string;
+  target: string;
+  result: 'ok' | 'denied' | 'failed';
+  status: number;
+  request_id: string;
+}
+
+export interface AuditPage {
+  items: AuditRecord[];
+  total: number;
+  page: number;
+  per_page: number;
 }
 
 export interface ApiKey {

@@ -4,10 +4,13 @@ import { useApp } from '../ui/context';
 import { FormError, Submit, TextField, useForm } from '../ui/form';
 import { Page, Section } from '../ui/page';
 import { password, required } from '../validation';
+import { isReauth, LoginHistory, ReauthForm } from './Security';
 
 export function Account() {
   const { api, me } = useApp();
   const [done, setDone] = useState(false);
+  // The panel wants a fresh password proof (REAUTH_REQUIRED): ask for it.
+  const [reauth, setReauth] = useState(false);
   const form = useForm({
     current_password: { label: 'Current password', match: /current_password|Current password/, checks: [required('Current password')] },
     password: { label: 'New password', checks: [password('Password')] },
@@ -16,7 +19,12 @@ export function Account() {
   const submit = form.submit(async (v) => {
     setDone(false);
     if (v.confirm !== v.password) throw new Error('The two passwords differ');
-    await api.put<User>('/users/{username}', { current_password: v.current_password, password: v.password }, { username: me.username });
+    try {
+      await api.put<User>('/users/{username}', { current_password: v.current_password, password: v.password }, { username: me.username });
+    } catch (e) {
+      if (isReauth(e)) setReauth(true);
+      throw e;
+    }
     form.reset();
     setDone(true);
   });
@@ -34,6 +42,7 @@ export function Account() {
           <dd>{me.package}</dd>
         </dl>
       </Section>
+      {reauth && <ReauthForm onDone={() => setReauth(false)} />}
       <Section title="Change password">
         <form onSubmit={submit} noValidate>
           <TextField form={form} name="current_password" type="password" autocomplete="current-password" />
@@ -48,6 +57,7 @@ export function Account() {
           <Submit busy={form.busy}>Change password</Submit>
         </form>
       </Section>
+      <LoginHistory />
     </Page>
   );
 }

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import type { Api } from '../api/client';
 import type { LoginResponse } from '../api/types';
 import { TextField, useForm } from '../ui/form';
@@ -6,12 +7,24 @@ import { required } from '../validation';
 import type { Session } from '../session';
 
 export function Login({ api, onLogin }: { api: Api; onLogin: (s: Session) => void }) {
+  // Set once the panel has asked for the second factor (requires_2fa).
+  const [needsCode, setNeedsCode] = useState(false);
   const form = useForm({
     username: { label: 'Username', checks: [required('Username')] },
     password: { label: 'Password', checks: [required('Password')] },
+    totp_code: { label: 'Authentication code', match: /two-factor|code/i },
   });
   const submit = form.submit(async (v) => {
-    const r = await api.post<LoginResponse>('/auth/login', { username: v.username.trim(), password: v.password });
+    const body: Record<string, string> = { username: v.username.trim(), password: v.password };
+    if (needsCode) {
+      if (!v.totp_code.trim()) throw new Error('Enter the code from your authenticator app, or a recovery code');
+      body.totp_code = v.totp_code.trim();
+    }
+    const r = await api.post<LoginResponse>('/auth/login', body);
+    if (r.requires_2fa) {
+      setNeedsCode(true);
+      return;
+    }
     onLogin({ token: r.token, user: r.user });
   });
   return (
@@ -21,6 +34,12 @@ export function Login({ api, onLogin }: { api: Api; onLogin: (s: Session) => voi
         <p class="muted">Log in to manage your hosting.</p>
         <TextField form={form} name="username" autocomplete="username" />
         <TextField form={form} name="password" type="password" autocomplete="current-password" />
+        {needsCode && (
+          <>
+            <p role="status">Two-factor authentication required.</p>
+            <TextField form={form} name="totp_code" autocomplete="one-time-code" hint="The 6-digit code from your authenticator app, or a recovery code." />
+          </>
+        )}
         <FormButtons form={form}>Log in</FormButtons>
       </form>
     </main>

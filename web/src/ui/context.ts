@@ -10,6 +10,8 @@ export interface AppContextValue {
   setMe: (u: User) => void;
   logout: () => void;
   navigate: (path: string) => void;
+  // Admin: continue as another account (POST /auth/login-as/{username}).
+  loginAs?: (username: string) => Promise<void>;
 }
 
 export const AppContext = createContext<AppContextValue | null>(null);
