@@ -12,7 +12,7 @@ Result<void> wire_backups(Panel& panel) {
     const Config& config = panel.config();
     Services& services = panel.services();
     MariadbTools tools;
-    if (config.mariadb.mode == "sandbox") {
+    if (config.mariadb.mode == ServiceMode::sandbox) {
         tools.socket = mariadb_layout(config, panel.data_dir()).socket.string();
     } else {
         tools.socket = config.mariadb.socket;

@@ -185,7 +185,7 @@ Result<LoginResult> AuthService::login_as(const Caller& caller, const std::strin
         return UserRepo::find(tx, username);
     }));
     if (!user) return not_found("User not found");
-    if (user->status != "active") return forbidden("Account suspended");
+    if (user->status != AccountStatus::active) return forbidden("Account suspended");
     TRY(LoginResult out, open_session(*user, where, user_agent, false, caller.username, now));
     audit_.record(caller, where, "auth.impersonate", "user:" + username, 200);
     return out;

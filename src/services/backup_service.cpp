@@ -411,9 +411,9 @@ Result<std::string> BackupService::records_json(const std::string& owner) {
         // and the owner sets new passwords (docs/backups.md).
         o["account"] = json::object{{"username", user->username},
                                     {"email", user->email},
-                                    {"role", user->role},
+                                    {"role", name_of(user->role)},
                                     {"package", user->package},
-                                    {"status", user->status}};
+                                    {"status", name_of(user->status)}};
         if (auto pkg = PackageRepo::find(tx, user->package)) o["package"] = pkg->name;
         json::array domains;
         for (const auto& d : DomainRepo::list(tx, owner)) domains.push_back(json::value(d.domain));
@@ -894,7 +894,7 @@ void BackupService::run_due_schedules() {
         std::vector<std::string> owners;
         if (s.owner == "*") {
             for (const auto& u : *users)
-                if (u.role != "admin") owners.push_back(u.username);
+                if (u.role != Role::admin) owners.push_back(u.username);
         } else {
             owners.push_back(s.owner);
         }

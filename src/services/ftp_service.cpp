@@ -73,7 +73,8 @@ std::filesystem::path FtpService::home_of(const FtpAccount& a) const {
 
 ServerAccount FtpService::current_row(const ReadTx& tx, const FtpAccount& a) const {
     auto user = UserRepo::find(tx, a.owner);
-    return server_row(a, user && user->status == AccountStatus::active, FtpRepo::keys(tx, a.username));
+    return server_row(a, user && user->status == AccountStatus::active,
+                      FtpRepo::keys(tx, a.username));
 }
 
 ServerAccount FtpService::server_row(const FtpAccount& a, bool owner_active,
@@ -197,7 +198,7 @@ Result<FtpAccount> FtpService::create(const Caller& caller, const NewFtpAccount&
     a.enabled = true;
     // Hashing is slow on purpose: done before the store is locked.
     TRY(a.password_hash, crypt_hash(password));
-    a.created_at = a.updated_at = now_unix();
+    a.created_at = a.updated_at = ctx_.clock.now_unix();
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<FtpAccount> {
         if (FtpRepo::find(tx, a.username)) return conflict("FTP account already exists");
         CHECK_OK(ensure_below_limit(tx, owner, Limit::ftp_accounts, FtpRepo::count_of(tx, owner)));
@@ -437,7 +438,7 @@ Result<FtpAnonymous> FtpService::set_anonymous(const Caller& caller, const std::
     TRY(DomainRecord d, DomainService(ctx_).get(caller, domain));
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         if (enabled) CHECK_OK(ctx_.identity.make_dirs(d.owner, anonymous_rel(d.domain)));
-        FtpRepo::set_anonymous(tx, d.domain, d.owner, enabled);
+        FtpRepo::set_anonymous(tx, d.domain, d.owner, enabled, ctx_.clock.now_unix());
         return Ok{};
     }));
     CHECK_OK(push_anonymous_sites());

@@ -51,9 +51,9 @@ SecurityService::SecurityService(PanelContext& ctx, AuditService& audit)
       audit_(audit),
       box_(std::filesystem::path(ctx.config.paths.data_dir) / "secrets.key") {}
 
-bool SecurityService::two_factor_required(const std::string& role) const {
+bool SecurityService::two_factor_required(Role role) const {
     const std::string& policy = ctx_.config.auth.require_2fa;
-    return policy == "all" || (policy == "admins" && role == "admin");
+    return policy == "all" || (policy == "admins" && role == Role::admin);
 }
 
 Result<TwoFactorStatus> SecurityService::status(const Caller& caller) {

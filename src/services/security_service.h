@@ -38,7 +38,7 @@ class SecurityService {
     SecurityService(PanelContext& ctx, AuditService& audit);
 
     // Whether auth.require_2fa covers an account of `role`.
-    bool two_factor_required(const std::string& role) const;
+    bool two_factor_required(Role role) const;
 
     Result<TwoFactorStatus> status(const Caller& caller);
     Result<TotpSetup> setup(const Caller& caller);

@@ -47,8 +47,8 @@ class SecurityStore : public TempStoreTest {
     void SetUp() override {
         TempStoreTest::SetUp();
         auto made = db_->write([&](WriteTx& tx) -> Result<Ok> {
-            UserRepo::insert(
-                tx, UserRecord{"alice", "a@x", "h", "user", "active", "", "default", 1, 1});
+            UserRepo::insert(tx, UserRecord{"alice", "a@x", "h", Role::user, AccountStatus::active,
+                                            "", "default", 1, 1});
             return Ok{};
         });
         ASSERT_TRUE(made.ok());
