@@ -169,6 +169,19 @@ class Backups : public ::testing::Test {
             {{"Authorization", "Bearer " + key}, {"Content-Type", "application/octet-stream"}});
     }
     static fs::path home(const std::string& user) { return panel_->data_dir() / "home" / user; }
+    // Alice's site (a small page, a 3 MB binary) and some trash, owned by
+    // her: the panel reads and restores as alice.
+    static void make_site(const std::string& owner) {
+        const fs::path h = home(owner);
+        fs::create_directories(h / "site" / "img");
+        write_file(h / "site" / "index.php", "<?php echo 'hello';\n");
+        std::string big(3 << 20, '\0');
+        for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) % 251);
+        write_file(h / "site" / "img" / "photo.bin", big);
+        fs::create_directories(h / ".wispanel-trash");
+        write_file(h / ".wispanel-trash" / "junk.txt", "trash");
+        run({"/bin/chown", "-R", "--reference=" + h.string(), h.string()});
+    }
     static json::object backup_now(const std::string& key) {
         auto t = wait_task(
             key, std::string(started(panel_->http().post("/api/v1/backups", json::object{}, key))
@@ -275,15 +288,7 @@ TEST_F(Backups, BadSqlNamesTheLineAndRollsBackItsRows) {
 
 TEST_F(Backups, BackupAndRestoreRoundTripByContent) {
     const fs::path h = home("alice");
-    fs::create_directories(h / "site" / "img");
-    write_file(h / "site" / "index.php", "<?php echo 'hello';\n");
-    std::string big(3 << 20, '\0');
-    for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) % 251);
-    write_file(h / "site" / "img" / "photo.bin", big);
-    fs::create_directories(h / ".wispanel-trash");
-    write_file(h / ".wispanel-trash" / "junk.txt", "trash");
-    // The panel reads and restores as alice: hand the files over.
-    run({"/bin/chown", "-R", "--reference=" + h.string(), h.string()});
+    make_site("alice");
     const std::string sum_index = sha256_of(h / "site" / "index.php");
     const std::string sum_photo = sha256_of(h / "site" / "img" / "photo.bin");
     if (fingerprint("alice_shop").empty()) fill("alice_shop");
@@ -513,6 +518,11 @@ TEST_F(Backups, ImportsAFileOfTheHome) {
 }
 
 TEST_F(Backups, AccountRestoreBringsBackTheHomeAndEveryDatabase) {
+    // Its own content and backup: under CTest each test runs alone.
+    make_site("alice");
+    if (fingerprint("alice_shop").empty()) fill("alice_shop");
+    auto made = backup_now(alice_);
+    ASSERT_EQ(status_of(made), "done") << error_of(made);
     auto arr = panel_->http().get("/api/v1/backups", alice_).json().as_array();
     std::string id;
     for (const auto& b : arr)
