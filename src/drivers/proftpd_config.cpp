@@ -3,6 +3,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "system/tls_policy.h"
+
 namespace wsp {
 namespace {
 
@@ -91,6 +93,8 @@ std::string render_proftpd_global(const ProftpdSettings& s) {
         o << "  TLSEngine on\n"
           << "  TLSLog " << q(log / "tls.log") << "\n"
           << "  TLSProtocol TLSv1.2 TLSv1.3\n"
+          << "  TLSCipherSuite " << kTls12Ciphers << "\n"
+          << "  TLSServerCipherPreference on\n"
           << "  TLS" << kind << "CertificateFile " << q(s.tls->cert) << "\n"
           << "  TLS" << kind << "CertificateKeyFile " << q(s.tls->key) << "\n"
           << "  TLSVerifyClient off\n"

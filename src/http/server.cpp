@@ -25,6 +25,7 @@
 #include "base/secrets.h"
 #include "http/access_log.h"
 #include "http/json_io.h"
+#include "system/tls_policy.h"
 
 namespace wsp {
 
@@ -705,15 +706,10 @@ Result<std::unique_ptr<asio::ssl::context>> make_tls_context(const std::string& 
                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                          asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
                      ec);
-    // TLS 1.2 suites: forward secret AEAD only, in the server's order (CBC
-    // suites are what testssl.sh flags: LUCKY13, an "average" list). TLS 1.3
-    // suites are all AEAD; OpenSSL's default list stays. No renegotiation.
+    // The panel's cipher policy (system/tls_policy.h); no renegotiation.
     SSL_CTX* native = ctx->native_handle();
     SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
-    if (SSL_CTX_set_cipher_list(native,
-                                "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-                                "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-                                "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1)
+    if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1)
         return internal("cannot set the TLS cipher list");
     ctx->use_certificate_chain_file(cert, ec);
     if (ec) return validation("cannot load TLS certificate: " + ec.message());

@@ -502,6 +502,26 @@ TEST_F(FtpTest, ExplicitFtpsLogin) {
         << out;
 }
 
+// FTPS offers the panel's cipher policy (system/tls_policy.h): testssl.sh
+// flagged ProFTPD's default list (CBC suites, LUCKY13).
+TEST_F(FtpTest, FtpsOffersOnlyAeadSuites) {
+    auto negotiated = [](const std::string& cipher) {
+        ProcessOptions o;
+        o.timeout = std::chrono::seconds(20);
+        auto r =
+            run_process({"/usr/bin/openssl", "s_client", "-starttls", "ftp", "-connect",
+                         "127.0.0.1:" + std::to_string(ftp_port_), "-tls1_2", "-cipher", cipher},
+                        o);
+        if (!r.ok()) return std::string("(no run)");
+        auto at = r->output.find("Cipher is ");
+        return at == std::string::npos
+                   ? std::string()
+                   : r->output.substr(at + 10, r->output.find('\n', at) - at - 10);
+    };
+    EXPECT_EQ(negotiated("ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA:AES128-SHA"), "(NONE)");
+    EXPECT_NE(negotiated("ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256"), "(NONE)");
+}
+
 TEST_F(FtpTest, AnonymousPerDomainWithHost) {
     ASSERT_EQ(http().post("/api/v1/domains", {{"domain", "bob-anon.example"}}, bob_).status, 201);
     ASSERT_EQ(http().post("/api/v1/domains", {{"domain", "eve-anon.example"}}, eve_).status, 201);
