@@ -262,6 +262,8 @@ export interface Package {
   max_ftp_accounts: number;
   max_cron_jobs: number;
   disk_quota_mb: number;
+  require_2fa: boolean; // accounts must enable two-factor login first
+  sftp: boolean; // its FTP accounts may log in over SFTP
   created_at: string;
 }
 
