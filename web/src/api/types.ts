@@ -75,6 +75,7 @@ export interface AuditRecord {
   result: 'ok' | 'denied' | 'failed';
   status: number;
   request_id: string;
+  repeats: number; // a coalesced 401/429 refusal's count of the others in its minute
 }
 
 export interface AuditPage {
