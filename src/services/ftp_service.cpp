@@ -521,21 +521,22 @@ void FtpService::owner_status_changed() {
 }
 
 void FtpService::package_changed(const std::string& package) {
-    resync_sftp([&](const ReadTx& tx, const FtpAccount& a) {
+    resync_sftp(std::nullopt, [&](const ReadTx& tx, const FtpAccount& a) {
         auto user = UserRepo::find(tx, a.owner);
         return user && (user->package.empty() ? "default" : user->package) == package;
     });
 }
 
 void FtpService::owner_changed(const std::string& owner) {
-    resync_sftp([&](const ReadTx&, const FtpAccount& a) { return a.owner == owner; });
+    resync_sftp(owner, [](const ReadTx&, const FtpAccount&) { return true; });
 }
 
-void FtpService::resync_sftp(const std::function<bool(const ReadTx&, const FtpAccount&)>& pick) {
+void FtpService::resync_sftp(const std::optional<std::string>& owner,
+                             const std::function<bool(const ReadTx&, const FtpAccount&)>& pick) {
     std::set<std::string> no_sftp;
     // In a store write, so no other change of these accounts interleaves.
     auto r = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
-        for (const auto& a : FtpRepo::list(tx, std::nullopt)) {
+        for (const auto& a : FtpRepo::list(tx, owner)) {
             if (!pick(tx, a)) continue;
             ServerAccount row = current_row(tx, a);
             if (!row.sftp) no_sftp.insert(a.username);

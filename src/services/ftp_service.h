@@ -118,8 +118,10 @@ class FtpService final : public OwnerCleanup {
   private:
     ServerAccount server_row(const FtpAccount& a, bool owner_active, bool package_sftp,
                              const std::vector<FtpKey>& keys) const;
-    // Rewrites the rows of the accounts `pick` selects (see package_changed).
-    void resync_sftp(const std::function<bool(const ReadTx&, const FtpAccount&)>& pick);
+    // Rewrites the rows of the accounts (of `owner`, or all) that `pick`
+    // selects (see package_changed).
+    void resync_sftp(const std::optional<std::string>& owner,
+                     const std::function<bool(const ReadTx&, const FtpAccount&)>& pick);
     // The row for `a` as the store has it now (owner's status, keys).
     ServerAccount current_row(const ReadTx& tx, const FtpAccount& a) const;
     // After a failed store transaction: puts the file back to the store's
