@@ -573,7 +573,9 @@ TEST(AccountSecurityPolicy, PackageRequiringTwoFactorLimitsItsAccountsToEnrolmen
 // minute however many came (the count follows when the minute is over;
 // tests/unit/audit_refusals_test.cpp checks it on a fake clock).
 TEST(AccountSecurityAudit, RefusalsAreAuditedWithoutFloodingTheLog) {
-    PanelProcess panel(suite_options({"ftp.mode=off", "auth.login_attempts_per_ip_per_minute=6"}));
+    PanelOptions options = suite_options({"ftp.mode=off"});
+    options.config.push_back("auth.login_attempts_per_ip_per_minute=6");  // after the suite's
+    PanelProcess panel(options);
     const auto& http = panel.http();
     const std::string& admin = panel.admin_key();
     const std::string bogus = "wsp_not-a-real-token-0123456789abcdef";
@@ -581,7 +583,8 @@ TEST(AccountSecurityAudit, RefusalsAreAuditedWithoutFloodingTheLog) {
         EXPECT_EQ(http.get("/api/v1/domains?page=" + std::to_string(i), bogus).status, 401);
     auto refused = http.get("/api/v1/audit?action=auth.refused", admin);
     ASSERT_EQ(refused.status, 200) << refused.body;
-    const auto& items = refused.json().at("items").as_array();
+    const json::value refused_json = refused.json();
+    const auto& items = refused_json.at("items").as_array();
     // One record, or up to three when a minute ended during the loop.
     ASSERT_GE(items.size(), 1u);
     EXPECT_LE(items.size(), 3u);
@@ -597,13 +600,14 @@ TEST(AccountSecurityAudit, RefusalsAreAuditedWithoutFloodingTheLog) {
                           {{"name", "slow"}, {"permissions", {"all"}}, {"rate_limit", 3}}, admin);
     ASSERT_EQ(made.status, 201) << made.body;
     const std::string slow(made.json().at("secret_key").as_string());
-    const std::string slow_id(made.json().at("id").as_string());
+    const std::string slow_id(made.json().at("key").at("id").as_string());
     int limited = 0;
     for (int i = 0; i < 20; ++i) limited += http.get("/api/v1/domains", slow).status == 429;
     EXPECT_GE(limited, 10);
     auto rl = http.get("/api/v1/audit?action=auth.rate_limited", admin);
     ASSERT_EQ(rl.status, 200) << rl.body;
-    const auto& rl_items = rl.json().at("items").as_array();
+    const json::value rl_json = rl.json();
+    const auto& rl_items = rl_json.at("items").as_array();
     ASSERT_GE(rl_items.size(), 1u);
     EXPECT_LE(rl_items.size(), 3u);
     EXPECT_EQ(rl_items.back().at("status"), json::value(429));
@@ -613,7 +617,8 @@ TEST(AccountSecurityAudit, RefusalsAreAuditedWithoutFloodingTheLog) {
     // fixture's own login was one).
     int throttled = 0;
     for (int i = 0; i < 10; ++i)
-        throttled += login_with(http, "nobody-here", "Wrong-Passw0rd!").status == 429;
+        throttled +=
+            login_with(http, "nobody-" + std::to_string(i), "Wrong-Passw0rd!").status == 429;
     EXPECT_GE(throttled, 1);
     auto lt = http.get("/api/v1/audit?action=auth.rate_limited&target=/auth/login", admin);
     ASSERT_EQ(lt.status, 200) << lt.body;
