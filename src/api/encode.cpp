@@ -34,6 +34,8 @@ json::object package_json(const PackageRecord& p) {
             {"max_ftp_accounts", p.max_ftp_accounts},
             {"max_cron_jobs", p.max_cron_jobs},
             {"disk_quota_mb", p.disk_quota_mb},
+            {"require_2fa", p.require_2fa},
+            {"sftp", p.sftp},
             {"created_at", rfc3339(p.created_at)},
             {"updated_at", rfc3339(p.updated_at)}};
 }

@@ -32,7 +32,8 @@ boost::json::object audit_json(const AuditRecord& a) {
             {"account", a.account}, {"credential", a.credential},
             {"ip", a.client_ip},    {"action", a.action},
             {"target", a.target},   {"result", a.result},
-            {"status", a.status},   {"request_id", a.request_id}};
+            {"status", a.status},   {"request_id", a.request_id},
+            {"repeats", a.repeats}};
 }
 
 // Unix seconds, or RFC 3339 ("2026-05-18T17:44:36+07:00", "...Z") or a

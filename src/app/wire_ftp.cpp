@@ -160,6 +160,11 @@ Result<void> wire_ftp(Panel& panel) {
     panel.services().users.add_cleanup(ftp.get());
     panel.services().users.on_status_change(
         [ftp](const std::string&, AccountStatus) { ftp->owner_status_changed(); });
+    // SFTP also follows the owner's package (its `sftp` switch).
+    panel.services().users.on_account_change(
+        [ftp](const UserRecord& user) { ftp->owner_changed(user.username); });
+    panel.services().packages.on_change(
+        [ftp](const PackageRecord& package) { ftp->package_changed(package.name); });
     if (server) panel.services().health["ftp"] = [ftp] { return ftp->healthy(); };
 
     const std::filesystem::path data_dir = panel.data_dir();

@@ -171,13 +171,13 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
                 "Retry-After", std::to_string(std::max<int64_t>(1, d.reset_at - now)));
         }
     }
-    // auth.require_2fa: a session of an account that must have 2FA but has
-    // none may only enrol (the /auth/ routes) until it does. Keys are
-    // machine credentials and not affected.
+    // auth.require_2fa or the account's package's require_2fa: a session of
+    // an account that must have 2FA but has none may only enrol (the /auth/
+    // routes) until it does. Keys are machine credentials and not affected.
     if (!a.rejection && a.auth->caller.key_id.empty() && a.auth->caller.impersonated_by.empty() &&
         !a.request.path.starts_with("/api/v1/auth/") &&
-        services_.security.two_factor_required(a.auth->caller.role) &&
-        !index_.two_factor(a.auth->caller.username)) {
+        !index_.two_factor(a.auth->caller.username) &&
+        services_.security.two_factor_required(a.auth->caller.username, a.auth->caller.role)) {
         a.rejection = error_response(forbidden(
             "Two-factor authentication must be enabled for this account: POST /auth/2fa/setup"));
     }
@@ -227,6 +227,12 @@ void Dispatcher::audit(const Admission& a, unsigned status) const {
                            std::string(boost::beast::http::to_string(a.request.method)) + " " +
                                std::string(a.route->pattern),
                            a.request.path, status);
+}
+
+void Dispatcher::audit_refusal(const Admission& a, unsigned status) const {
+    if (!a.route) return;
+    services_.audit.record_refusal(AuditContext{a.request.client_ip, a.request.request_id}, status,
+                                   a.auth ? &a.auth->caller : nullptr, a.request.path);
 }
 
 SinkOpening Dispatcher::open_sink(Admission& a) const {

@@ -89,6 +89,9 @@ class Dispatcher {
     // Records a mutating request in the audit log (worker thread; run()
     // does it itself, the server calls it for streamed bodies).
     void audit(const Admission& admission, unsigned status) const;
+    // Records a refusal before the handler: 401 (no valid credential) or
+    // 429 (a rate limit, a busy share); coalesced by AuditService (worker).
+    void audit_refusal(const Admission& admission, unsigned status) const;
     // Adds the admission's headers (rate limit) to a response made outside
     // run() (a sink's answer).
     static void decorate(const Admission& admission, Response& response);

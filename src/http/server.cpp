@@ -577,12 +577,18 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                 // The body was not read; the connection cannot be reused.
                 if (!header_parser.is_done()) keep_alive = false;
                 // A known caller refused by policy (a key's scope, 2FA
-                // enrolment) is audited too; 429s are not (a flood would
-                // fill the log).
+                // enrolment) is audited too; so are 401s and 429s, coalesced
+                // per address and minute (a flood cannot fill the log).
                 if (admission.auth && admission.route && response.status == 403) {
                     const unsigned denied = response.status;
                     co_await on_worker([&] {
                         dispatcher_.audit(admission, denied);
+                        return 0;
+                    });
+                } else if (admission.route && (response.status == 401 || response.status == 429)) {
+                    const unsigned refused = response.status;
+                    co_await on_worker([&] {
+                        dispatcher_.audit_refusal(admission, refused);
                         return 0;
                     });
                 }

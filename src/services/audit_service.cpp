@@ -41,9 +41,88 @@ void AuditService::record_anonymous(const std::string& account, const AuditConte
     write(std::move(r));
 }
 
-void AuditService::write(AuditRecord r) {
+void AuditService::record_refusal(const AuditContext& where, unsigned status, const Caller* caller,
+                                  const std::string& target) {
+    AuditRecord r;
+    if (caller) {
+        r.actor = caller->impersonated_by.empty() ? caller->username : caller->impersonated_by;
+        r.acting_as = caller->impersonated_by.empty() ? "" : caller->username;
+        r.account = caller->username;
+        r.credential = credential_of(*caller);
+    }
+    r.client_ip = where.client_ip;
+    r.action = status == 429 ? "auth.rate_limited" : "auth.refused";
+    r.target = target;
+    r.result = "denied";
+    r.status = status;
+    r.request_id = where.request_id;
+    const int64_t now = ctx_.clock.now_unix();
+    // The last minute's counts (if it ended): written here or by write().
+    auto counts = take_finished_refusals(now);
+    bool first = false;
+    {
+        std::lock_guard lock(refusals_mutex_);
+        std::string key = std::to_string(status) + "|" + r.client_ip + "|" + r.account;
+        auto it = refusals_.find(key);
+        if (it == refusals_.end() && refusals_.size() >= kRefusalSources) {
+            // Too many addresses this minute: the rest share one count.
+            key = std::to_string(status) + "|*";
+            it = refusals_.find(key);
+        }
+        if (it != refusals_.end()) {
+            ++it->second.repeats;
+        } else {
+            RefusalWindow w{r, 0};
+            if (key.ends_with("|*")) {
+                w.first.client_ip = "*";
+                w.first.actor = w.first.acting_as = w.first.account = w.first.credential = "";
+            }
+            refusals_.emplace(key, std::move(w));
+            first = true;
+        }
+    }
+    if (first)
+        write(std::move(r), std::move(counts));
+    else if (!counts.empty())
+        insert_counts(counts);
+}
+
+std::vector<AuditRecord> AuditService::take_finished_refusals(int64_t now) {
+    std::vector<AuditRecord> out;
+    std::lock_guard lock(refusals_mutex_);
+    if (now / 60 == refusal_minute_) return out;
+    for (auto& [key, w] : refusals_) {
+        if (w.repeats == 0) continue;
+        AuditRecord c = w.first;
+        c.repeats = w.repeats;
+        c.request_id = "";
+        // Its time: the last second of the minute counted.
+        c.at = refusal_minute_ * 60 + 59;
+        out.push_back(std::move(c));
+    }
+    refusals_.clear();
+    refusal_minute_ = now / 60;
+    return out;
+}
+
+void AuditService::flush_refusals() {
+    insert_counts(take_finished_refusals(ctx_.clock.now_unix()));
+}
+
+void AuditService::insert_counts(const std::vector<AuditRecord>& counts) {
+    if (counts.empty()) return;
+    auto saved = ctx_.db.write([&](WriteTx& tx) -> Result<Ok> {
+        for (const auto& c : counts) AuditRepo::insert(tx, c);
+        return Ok{};
+    });
+    if (!saved.ok())
+        spdlog::error("audit: cannot record refusal counts: {}", saved.error().message);
+}
+
+void AuditService::write(AuditRecord r, std::vector<AuditRecord> counts) {
     const int64_t now = ctx_.clock.now_unix();
     r.at = now;
+    for (auto& c : take_finished_refusals(now)) counts.push_back(std::move(c));
     const int64_t retention = ctx_.config.audit.retention_days;
     bool prune = false;
     if (retention > 0) {
@@ -55,6 +134,7 @@ void AuditService::write(AuditRecord r) {
         }
     }
     auto saved = ctx_.db.write([&](WriteTx& tx) -> Result<Ok> {
+        for (const auto& c : counts) AuditRepo::insert(tx, c);
         AuditRepo::insert(tx, r);
         if (prune) AuditRepo::remove_before(tx, now - retention * 86400);
         return Ok{};
@@ -66,6 +146,7 @@ Result<AuditPage> AuditService::list(const Caller& caller, AuditFilter filter, i
                                      int64_t per_page) {
     if (page < 1) return validation("page must be at least 1");
     if (per_page < 1 || per_page > 500) return validation("per_page must be between 1 and 500");
+    flush_refusals();
     if (!caller.is_admin()) filter.account = caller.username;
     return ctx_.db.read([&](const ReadTx& tx) -> Result<AuditPage> {
         AuditPage out;
@@ -79,6 +160,7 @@ Result<AuditPage> AuditService::list(const Caller& caller, AuditFilter filter, i
 
 Result<std::vector<AuditRecord>> AuditService::export_all(const Caller& caller, AuditFilter filter,
                                                           int64_t max) {
+    flush_refusals();
     if (!caller.is_admin()) filter.account = caller.username;
     return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<AuditRecord>> {
         return AuditRepo::list(tx, filter, max, 0);

@@ -6,6 +6,7 @@
 // credentials by id ("session:<id>", "key:<id>"), never by secret, and
 // carry no request body. Old records are pruned after
 // audit.retention_days.
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,6 +44,18 @@ class AuditService {
                           const std::string& action, const std::string& target,
                           const std::string& result);
 
+    // A request refused before its handler with 401 (no valid credential)
+    // or 429 (a rate limit); `caller` when one is known (429). Coalesced so
+    // a flood cannot fill the log: per status, client address and account,
+    // the first refusal of each minute is recorded at once; the others of
+    // that minute are counted and recorded as one more record whose
+    // `repeats` is their number, written with the next audit write (or
+    // read) after the minute. At most kRefusalSources addresses a minute
+    // get records of their own; beyond, refusals are counted under "*".
+    void record_refusal(const AuditContext& where, unsigned status, const Caller* caller,
+                        const std::string& target);
+    static constexpr size_t kRefusalSources = 100;
+
     // Admins see every record, others their own account's.
     Result<AuditPage> list(const Caller& caller, AuditFilter filter, int64_t page,
                            int64_t per_page);
@@ -54,11 +67,24 @@ class AuditService {
                                                    const std::string& username, int64_t n);
 
   private:
-    void write(AuditRecord record);
+    // Inserts `record` after `counts` (finished refusal windows).
+    void write(AuditRecord record, std::vector<AuditRecord> counts = {});
+    void insert_counts(const std::vector<AuditRecord>& counts);
+    // The count records of refusal windows that ended before `now`'s minute.
+    std::vector<AuditRecord> take_finished_refusals(int64_t now);
+    void flush_refusals();
+
+    struct RefusalWindow {
+        AuditRecord first;
+        int64_t repeats = 0;
+    };
 
     PanelContext& ctx_;
     std::mutex prune_mutex_;
     int64_t last_prune_ = 0;
+    std::mutex refusals_mutex_;
+    int64_t refusal_minute_ = 0;
+    std::map<std::string, RefusalWindow> refusals_;  // this minute's, by status/ip/account
 };
 
 // "session:<id>" or "key:<id>".

@@ -17,9 +17,11 @@ constexpr int64_t kImpersonationTtl = 3600;
 
 LoginOutcome AuthService::login(const LoginInput& in, const AuditContext& where) {
     const int64_t now = ctx_.clock.now_unix();
-    if (RateDecision ip = throttle_.attempt_from(where.client_ip, now); !ip.allowed)
+    if (RateDecision ip = throttle_.attempt_from(where.client_ip, now); !ip.allowed) {
+        audit_.record_refusal(where, 429, nullptr, "/api/v1/auth/login");
         return {Error{Code::rate_limited, "Too many login attempts; try again later"},
                 std::chrono::milliseconds(0), std::max<int64_t>(1, ip.reset_at - now)};
+    }
     if (in.username.empty() || in.password.empty())
         return {validation("Username and password are required")};
     auto delay = throttle_.delay_for(in.username, now);
@@ -79,7 +81,8 @@ Result<LoginResult> AuthService::open_session(const UserRecord& u, const AuditCo
                          ? ctx_.config.auth.session_ttl_s
                          : std::min(ctx_.config.auth.session_ttl_s, kImpersonationTtl);
     out.impersonated_by = impersonated_by;
-    out.must_enroll_2fa = impersonated_by.empty() && security_.two_factor_required(u.role) &&
+    out.must_enroll_2fa = impersonated_by.empty() &&
+                          security_.two_factor_required(u.username, u.role) &&
                           !ctx_.index.two_factor(u.username);
     SessionRecord session{sha256_hex(out.token), u.username, where.client_ip, now,
                           now + out.expires_in, user_agent.substr(0, 256),
@@ -129,9 +132,11 @@ LoginOutcome AuthService::reauth(const Caller& caller, const std::string& passwo
     if (!caller.impersonated_by.empty())
         return {forbidden("A login-as session cannot re-authenticate as the account")};
     if (password.empty()) return {validation("password is required")};
-    if (RateDecision ip = throttle_.attempt_from(where.client_ip, now); !ip.allowed)
+    if (RateDecision ip = throttle_.attempt_from(where.client_ip, now); !ip.allowed) {
+        audit_.record_refusal(where, 429, &caller, "/api/v1/auth/reauth");
         return {Error{Code::rate_limited, "Too many attempts; try again later"},
                 std::chrono::milliseconds(0), std::max<int64_t>(1, ip.reset_at - now)};
+    }
     auto delay = throttle_.delay_for(caller.username, now);
     auto hash = ctx_.db.read([&](const ReadTx& tx) -> Result<std::string> {
         auto u = UserRepo::find(tx, caller.username);

@@ -73,11 +73,13 @@ std::filesystem::path FtpService::home_of(const FtpAccount& a) const {
 
 ServerAccount FtpService::current_row(const ReadTx& tx, const FtpAccount& a) const {
     auto user = UserRepo::find(tx, a.owner);
-    return server_row(a, user && user->status == AccountStatus::active,
+    std::optional<PackageRecord> package;
+    if (user) package = PackageRepo::find(tx, user->package.empty() ? "default" : user->package);
+    return server_row(a, user && user->status == AccountStatus::active, !package || package->sftp,
                       FtpRepo::keys(tx, a.username));
 }
 
-ServerAccount FtpService::server_row(const FtpAccount& a, bool owner_active,
+ServerAccount FtpService::server_row(const FtpAccount& a, bool owner_active, bool package_sftp,
                                      const std::vector<FtpKey>& keys) const {
     std::vector<IpRule> rules;
     for (const auto& ip : a.allowed_ips)
@@ -86,7 +88,8 @@ ServerAccount FtpService::server_row(const FtpAccount& a, bool owner_active,
     row.username = a.username;
     // No password login: a value no crypt(3) hash ever equals (keys only).
     row.passwd = a.password_login ? a.password_hash : "!";
-    row.sftp = a.sftp;
+    // Both switches: the account's own and its owner's package's.
+    row.sftp = a.sftp && package_sftp;
     for (const auto& k : keys) {
         auto parsed = parse_ssh_public_key(k.public_key);
         if (parsed.ok()) row.keys.push_back(parsed->rfc4716());
@@ -494,8 +497,11 @@ Result<void> FtpService::start() {
     TRY(auto rows, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<ServerAccount>> {
         auto suspended = UserRepo::suspended_usernames(tx);
         std::vector<ServerAccount> out;
-        for (const auto& a : FtpRepo::list(tx, std::nullopt))
-            out.push_back(server_row(a, !suspended.count(a.owner), FtpRepo::keys(tx, a.username)));
+        for (const auto& a : FtpRepo::list(tx, std::nullopt)) {
+            ServerAccount row = current_row(tx, a);
+            row.owner_active = !suspended.count(a.owner);
+            out.push_back(std::move(row));
+        }
         std::lock_guard lock(suspended_mutex_);
         suspended_ = suspended;
         return out;
@@ -512,6 +518,41 @@ void FtpService::owner_status_changed() {
     std::lock_guard lock(suspended_mutex_);
     auto r = sync_suspended();
     if (!r.ok()) spdlog::error("ftp: cannot sync suspended owners: {}", r.error().message);
+}
+
+void FtpService::package_changed(const std::string& package) {
+    resync_sftp(std::nullopt, [&](const ReadTx& tx, const FtpAccount& a) {
+        auto user = UserRepo::find(tx, a.owner);
+        return user && (user->package.empty() ? "default" : user->package) == package;
+    });
+}
+
+void FtpService::owner_changed(const std::string& owner) {
+    resync_sftp(owner, [](const ReadTx&, const FtpAccount&) { return true; });
+}
+
+void FtpService::resync_sftp(const std::optional<std::string>& owner,
+                             const std::function<bool(const ReadTx&, const FtpAccount&)>& pick) {
+    std::set<std::string> no_sftp;
+    // In a store write, so no other change of these accounts interleaves.
+    auto r = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        for (const auto& a : FtpRepo::list(tx, owner)) {
+            if (!pick(tx, a)) continue;
+            ServerAccount row = current_row(tx, a);
+            if (!row.sftp) no_sftp.insert(a.username);
+            CHECK_OK(file_->upsert(row));
+        }
+        return Ok{};
+    });
+    if (!r.ok()) {
+        spdlog::error("ftp: cannot apply the SFTP switches: {}", r.error().message);
+        return;
+    }
+    // ProFTPD reads the account at login only: end the open SFTP sessions
+    // of the accounts that may no longer use it (FTP ones go on).
+    if (server_ && !no_sftp.empty())
+        for (const auto& s : server_->sessions())
+            if (s.protocol == "sftp" && no_sftp.count(s.username)) server_->end_session(s.id);
 }
 
 bool FtpService::healthy() const {

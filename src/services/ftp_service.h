@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -101,6 +102,13 @@ class FtpService final : public OwnerCleanup {
     // An owner was suspended or reinstated (UserService::on_status_change):
     // refuse or allow its logins, end its sessions, update anonymous sites.
     void owner_status_changed();
+    // SFTP is allowed by the account's own switch and its owner's package
+    // (`sftp`). After a package changed (PackageService::on_change) or an
+    // owner changed package (UserService::on_account_change): rewrites the
+    // server rows of the accounts concerned and ends the SFTP sessions of
+    // those that lost SFTP.
+    void package_changed(const std::string& package);
+    void owner_changed(const std::string& owner);
     bool healthy() const;
 
     // OwnerCleanup
@@ -108,8 +116,12 @@ class FtpService final : public OwnerCleanup {
     Result<int64_t> remove_all_of(const std::string& owner) override;
 
   private:
-    ServerAccount server_row(const FtpAccount& a, bool owner_active,
+    ServerAccount server_row(const FtpAccount& a, bool owner_active, bool package_sftp,
                              const std::vector<FtpKey>& keys) const;
+    // Rewrites the rows of the accounts (of `owner`, or all) that `pick`
+    // selects (see package_changed).
+    void resync_sftp(const std::optional<std::string>& owner,
+                     const std::function<bool(const ReadTx&, const FtpAccount&)>& pick);
     // The row for `a` as the store has it now (owner's status, keys).
     ServerAccount current_row(const ReadTx& tx, const FtpAccount& a) const;
     // After a failed store transaction: puts the file back to the store's

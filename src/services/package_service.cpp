@@ -25,6 +25,8 @@ Result<void> apply(PackageRecord& p, const PackageLimits& l) {
             return validation(std::string(f.name) + " must be -1 (unlimited) or more");
         f.target = *f.value;
     }
+    if (l.require_2fa) p.require_2fa = *l.require_2fa;
+    if (l.sftp) p.sftp = *l.sftp;
     return Ok{};
 }
 
@@ -76,7 +78,10 @@ Result<PackageRecord> PackageService::update(const Caller& caller, const std::st
         PackageRepo::update(tx, *p);
         return *p;
     });
-    if (result.ok()) ctx_.index.put_package(*result);
+    if (result.ok()) {
+        ctx_.index.put_package(*result);
+        for (const auto& listener : listeners_) listener(*result);
+    }
     return result;
 }
 

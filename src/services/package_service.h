@@ -1,5 +1,6 @@
 #pragma once
 // Hosting packages (admin only): named sets of limits given to accounts.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,9 @@ struct PackageLimits {
     std::optional<int64_t> max_ftp_accounts;
     std::optional<int64_t> max_cron_jobs;
     std::optional<int64_t> disk_quota_mb;
+    // Account security switches (docs/account-security.md, docs/sftp.md).
+    std::optional<bool> require_2fa;
+    std::optional<bool> sftp;
 };
 
 class PackageService {
@@ -31,8 +35,14 @@ class PackageService {
                                  const PackageLimits& limits);
     Result<void> remove(const Caller& caller, const std::string& name);
 
+    // Called after a package is changed (after the commit), so what is
+    // enforced outside the panel (the FTP server's SFTP logins) follows.
+    using Listener = std::function<void(const PackageRecord& package)>;
+    void on_change(Listener listener) { listeners_.push_back(std::move(listener)); }
+
   private:
     PanelContext& ctx_;
+    std::vector<Listener> listeners_;
 };
 
 }  // namespace wsp

@@ -51,14 +51,18 @@ SecurityService::SecurityService(PanelContext& ctx, AuditService& audit)
       audit_(audit),
       box_(std::filesystem::path(ctx.config.paths.data_dir) / "secrets.key") {}
 
-bool SecurityService::two_factor_required(Role role) const {
+bool SecurityService::two_factor_required(const std::string& username, Role role) const {
     const std::string& policy = ctx_.config.auth.require_2fa;
-    return policy == "all" || (policy == "admins" && role == Role::admin);
+    if (policy == "all" || (policy == "admins" && role == Role::admin)) return true;
+    auto user = ctx_.index.user(username);
+    if (!user) return false;
+    auto package = ctx_.index.package(user->package.empty() ? "default" : user->package);
+    return package && package->require_2fa;
 }
 
 Result<TwoFactorStatus> SecurityService::status(const Caller& caller) {
     TwoFactorStatus out;
-    out.required = two_factor_required(caller.role);
+    out.required = two_factor_required(caller.username, caller.role);
     return ctx_.db.read([&](const ReadTx& tx) -> Result<TwoFactorStatus> {
         auto rec = TotpRepo::find(tx, caller.username);
         out.enabled = rec && rec->enabled;

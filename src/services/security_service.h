@@ -23,7 +23,7 @@ struct TotpSetup {
 
 struct TwoFactorStatus {
     bool enabled = false;
-    bool required = false;  // auth.require_2fa applies to this account
+    bool required = false;  // auth.require_2fa or the package's require_2fa applies
     int64_t recovery_codes_remaining = 0;
 };
 
@@ -37,8 +37,10 @@ class SecurityService {
   public:
     SecurityService(PanelContext& ctx, AuditService& audit);
 
-    // Whether auth.require_2fa covers an account of `role`.
-    bool two_factor_required(Role role) const;
+    // Whether 2FA is required of `username` (of `role`): auth.require_2fa
+    // covers its role, or its package has require_2fa (read from memory,
+    // AuthIndex, so the dispatcher can ask on every request).
+    bool two_factor_required(const std::string& username, Role role) const;
 
     Result<TwoFactorStatus> status(const Caller& caller);
     Result<TotpSetup> setup(const Caller& caller);

@@ -25,11 +25,11 @@ UserRecord read_user(const Stmt& s) {
 
 constexpr const char* kPackageColumns =
     "name, max_domains, max_databases, max_ftp_accounts, max_cron_jobs, disk_quota_mb, "
-    "created_at, updated_at";
+    "created_at, updated_at, require_2fa, sftp";
 
 PackageRecord read_package(const Stmt& s) {
-    return {s.text(0),    s.integer(1), s.integer(2), s.integer(3),
-            s.integer(4), s.integer(5), s.integer(6), s.integer(7)};
+    return {s.text(0),    s.integer(1), s.integer(2), s.integer(3),      s.integer(4),
+            s.integer(5), s.integer(6), s.integer(7), s.integer(8) != 0, s.integer(9) != 0};
 }
 
 constexpr const char* kKeyColumns =
@@ -127,19 +127,19 @@ std::vector<PackageRecord> PackageRepo::list(const ReadTx& tx) {
 }
 
 void PackageRepo::insert(WriteTx& tx, const PackageRecord& p) {
-    Stmt s(tx,
-           std::string("INSERT INTO packages(") + kPackageColumns + ") VALUES(?,?,?,?,?,?,?,?)");
+    Stmt s(tx, std::string("INSERT INTO packages(") + kPackageColumns +
+                   ") VALUES(?,?,?,?,?,?,?,?,?,?)");
     s.bind_all(p.name, p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs,
-               p.disk_quota_mb, p.created_at, p.updated_at)
+               p.disk_quota_mb, p.created_at, p.updated_at, int64_t{p.require_2fa}, int64_t{p.sftp})
         .run();
 }
 
 void PackageRepo::update(WriteTx& tx, const PackageRecord& p) {
     Stmt s(tx,
            "UPDATE packages SET max_domains=?, max_databases=?, max_ftp_accounts=?, "
-           "max_cron_jobs=?, disk_quota_mb=?, updated_at=? WHERE name=?");
+           "max_cron_jobs=?, disk_quota_mb=?, updated_at=?, require_2fa=?, sftp=? WHERE name=?");
     s.bind_all(p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs, p.disk_quota_mb,
-               p.updated_at, p.name)
+               p.updated_at, int64_t{p.require_2fa}, int64_t{p.sftp}, p.name)
         .run();
 }
 

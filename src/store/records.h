@@ -30,6 +30,8 @@ struct PackageRecord {
     int64_t disk_quota_mb = -1;
     int64_t created_at = 0;
     int64_t updated_at = 0;
+    bool require_2fa = false;  // accounts must enrol in two-factor login
+    bool sftp = true;          // its FTP accounts may use SFTP
 };
 
 struct ApiKeyRecord {

@@ -82,9 +82,9 @@ void RecoveryCodeRepo::remove_all(WriteTx& tx, const std::string& username) {
 void AuditRepo::insert(WriteTx& tx, const AuditRecord& r) {
     Stmt s(tx,
            "INSERT INTO audit_log(at, actor, acting_as, account, credential, client_ip, action, "
-           "target, result, status, request_id) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+           "target, result, status, request_id, repeats) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind_all(r.at, r.actor, r.acting_as, r.account, r.credential, r.client_ip, r.action, r.target,
-               r.result, r.status, r.request_id)
+               r.result, r.status, r.request_id, r.repeats)
         .run();
 }
 
@@ -122,7 +122,7 @@ std::vector<AuditRecord> AuditRepo::list(const ReadTx& tx, const AuditFilter& f,
                                          int64_t offset) {
     Stmt s(tx,
            "SELECT id, at, actor, acting_as, account, credential, client_ip, action, target, "
-           "result, status, request_id FROM audit_log" +
+           "result, status, request_id, repeats FROM audit_log" +
                where_of(f) + " ORDER BY id DESC LIMIT ? OFFSET ?");
     int i = bind_filter(s, f);
     s.bind(i++, limit);
@@ -130,7 +130,8 @@ std::vector<AuditRecord> AuditRepo::list(const ReadTx& tx, const AuditFilter& f,
     std::vector<AuditRecord> out;
     while (s.step())
         out.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5),
-                       s.text(6), s.text(7), s.text(8), s.text(9), s.integer(10), s.text(11)});
+                       s.text(6), s.text(7), s.text(8), s.text(9), s.integer(10), s.text(11),
+                       s.integer(12)});
     return out;
 }
 

@@ -33,6 +33,9 @@ struct AuditRecord {
     std::string result;  // "ok", "failed", "denied"
     int64_t status = 0;
     std::string request_id;
+    // A coalesced refusal's count: how many more refusals like the record
+    // before it came from that address in that minute (0 otherwise).
+    int64_t repeats = 0;
 };
 
 struct AuditFilter {

@@ -512,5 +512,141 @@ TEST(AccountSecurityPolicy, RequiredTwoFactorLimitsASessionToEnrolment) {
     EXPECT_EQ(http.get("/api/v1/users", session).status, 200);
 }
 
+// A package with require_2fa: its accounts' sessions may only enrol until
+// they have 2FA (codes from oathtool), also a session opened before the
+// package was changed; other packages' accounts and API keys are not held.
+TEST(AccountSecurityPolicy, PackageRequiringTwoFactorLimitsItsAccountsToEnrolment) {
+    PanelProcess panel(suite_options({"ftp.mode=off"}));
+    const auto& http = panel.http();
+    const std::string& admin = panel.admin_key();
+    auto pkg = http.post("/api/v1/packages", {{"name", "secure"}, {"require_2fa", true}}, admin);
+    ASSERT_EQ(pkg.status, 201) << pkg.body;
+    EXPECT_EQ(pkg.json().at("require_2fa"), json::value(true));
+    expect_envelope(http.put("/api/v1/packages/secure", {{"require_2fa", "yes"}}, admin), 400,
+                    "VALIDATION_ERROR");
+    const std::string pw = "Carol-Passw0rd!x";
+    ASSERT_EQ(http.post("/api/v1/users",
+                        {{"username", "carol"},
+                         {"email", "carol@example.com"},
+                         {"password", pw},
+                         {"package", "secure"}},
+                        admin)
+                  .status,
+              201);
+    auto login = login_with(http, "carol", pw);
+    ASSERT_EQ(login.status, 200) << login.body;
+    EXPECT_EQ(login.json().at("must_enroll_2fa"), json::value(true));
+    const std::string session(login.json().at("token").as_string());
+    expect_envelope(http.get("/api/v1/users/carol", session), 403, "FORBIDDEN");
+    expect_envelope(http.get("/api/v1/domains", session), 403, "FORBIDDEN");
+    EXPECT_EQ(http.get("/api/v1/auth/me", session).status, 200);
+    auto state = http.get("/api/v1/auth/2fa", session);
+    ASSERT_EQ(state.status, 200) << state.body;
+    EXPECT_EQ(state.json().at("required"), json::value(true));
+    auto setup = http.post("/api/v1/auth/2fa/setup", json::object{}, session);
+    ASSERT_EQ(setup.status, 200) << setup.body;
+    const std::string secret(setup.json().at("secret").as_string());
+    ASSERT_EQ(
+        http.post("/api/v1/auth/2fa/enable", {{"code", oathtool_code(secret)}}, session).status,
+        200);
+    EXPECT_EQ(http.get("/api/v1/users/carol", session).status, 200);
+    // The next login needs the second factor (a code of the next step:
+    // the current one was spent by the enrolment).
+    EXPECT_EQ(login_with(http, "carol", pw).json().at("requires_2fa"), json::value(true));
+    auto second = login_with(http, "carol", pw, oathtool_code(secret, 30));
+    ASSERT_EQ(second.status, 200) << second.body;
+    EXPECT_FALSE(second.json().as_object().contains("must_enroll_2fa"));
+
+    // An account on the default package is not held.
+    const std::string dpw = "Dave-Passw0rd!x";
+    ASSERT_EQ(
+        http.post("/api/v1/users",
+                  {{"username", "dave"}, {"email", "dave@example.com"}, {"password", dpw}}, admin)
+            .status,
+        201);
+    auto dave = login_with(http, "dave", dpw);
+    ASSERT_EQ(dave.status, 200) << dave.body;
+    EXPECT_FALSE(dave.json().as_object().contains("must_enroll_2fa"));
+    const std::string dave_session(dave.json().at("token").as_string());
+    EXPECT_EQ(http.get("/api/v1/users/dave", dave_session).status, 200);
+    auto dave_key = http.post("/api/v1/users/dave/api-keys",
+                              {{"name", "k"}, {"permissions", {"read"}}}, dave_session);
+    ASSERT_EQ(dave_key.status, 201) << dave_key.body;
+    const std::string key(dave_key.json().at("secret_key").as_string());
+    // Its package now requires 2FA: the open session is held at once, the
+    // key (a machine credential) is not.
+    ASSERT_EQ(http.put("/api/v1/packages/default", {{"require_2fa", true}}, admin).status, 200);
+    expect_envelope(http.get("/api/v1/users/dave", dave_session), 403, "FORBIDDEN");
+    EXPECT_EQ(http.get("/api/v1/users/dave", key).status, 200);
+    ASSERT_EQ(http.put("/api/v1/packages/default", {{"require_2fa", false}}, admin).status, 200);
+    EXPECT_EQ(http.get("/api/v1/users/dave", dave_session).status, 200);
+    // Moved to the secure package: held again.
+    ASSERT_EQ(http.put("/api/v1/users/dave", {{"package", "secure"}}, admin).status, 200);
+    expect_envelope(http.get("/api/v1/users/dave", dave_session), 403, "FORBIDDEN");
+}
+
+// 401 and 429 refusals are in the audit log, one record per address and
+// minute however many came (the count follows when the minute is over;
+// tests/unit/audit_refusals_test.cpp checks it on a fake clock).
+TEST(AccountSecurityAudit, RefusalsAreAuditedWithoutFloodingTheLog) {
+    PanelOptions options = suite_options({"ftp.mode=off"});
+    options.config.push_back("auth.login_attempts_per_ip_per_minute=6");  // after the suite's
+    PanelProcess panel(options);
+    const auto& http = panel.http();
+    const std::string& admin = panel.admin_key();
+    const std::string bogus = "wsp_not-a-real-token-0123456789abcdef";
+    for (int i = 0; i < 40; ++i)
+        EXPECT_EQ(http.get("/api/v1/domains?page=" + std::to_string(i), bogus).status, 401);
+    auto refused = http.get("/api/v1/audit?action=auth.refused", admin);
+    ASSERT_EQ(refused.status, 200) << refused.body;
+    const json::value refused_json = refused.json();
+    const auto& items = refused_json.at("items").as_array();
+    // One record, or up to three when a minute ended during the loop.
+    ASSERT_GE(items.size(), 1u);
+    EXPECT_LE(items.size(), 3u);
+    const auto& last = items.back().as_object();
+    EXPECT_EQ(last.at("status"), json::value(401));
+    EXPECT_EQ(last.at("result"), json::value("denied"));
+    EXPECT_EQ(last.at("ip"), json::value("127.0.0.1"));
+    EXPECT_EQ(last.at("target"), json::value("/api/v1/domains"));
+    EXPECT_EQ(last.at("credential"), json::value(""));
+    EXPECT_EQ(last.at("repeats"), json::value(0));
+    // A key limited to 3 requests a minute: its 429s are the account's.
+    auto made = http.post("/api/v1/users/admin/api-keys",
+                          {{"name", "slow"}, {"permissions", {"all"}}, {"rate_limit", 3}}, admin);
+    ASSERT_EQ(made.status, 201) << made.body;
+    const std::string slow(made.json().at("secret_key").as_string());
+    const std::string slow_id(made.json().at("key").at("id").as_string());
+    int limited = 0;
+    for (int i = 0; i < 20; ++i) limited += http.get("/api/v1/domains", slow).status == 429;
+    EXPECT_GE(limited, 10);
+    auto rl = http.get("/api/v1/audit?action=auth.rate_limited", admin);
+    ASSERT_EQ(rl.status, 200) << rl.body;
+    const json::value rl_json = rl.json();
+    const auto& rl_items = rl_json.at("items").as_array();
+    ASSERT_GE(rl_items.size(), 1u);
+    EXPECT_LE(rl_items.size(), 3u);
+    EXPECT_EQ(rl_items.back().at("status"), json::value(429));
+    EXPECT_EQ(rl_items.back().at("account"), json::value("admin"));
+    EXPECT_EQ(rl_items.back().at("credential"), json::value("key:" + slow_id));
+    // The login throttle's 429s (6 attempts a minute from one address; the
+    // fixture's own login was one).
+    int throttled = 0;
+    for (int i = 0; i < 10; ++i)
+        throttled +=
+            login_with(http, "nobody-" + std::to_string(i), "Wrong-Passw0rd!").status == 429;
+    EXPECT_GE(throttled, 1);
+    auto lt = http.get("/api/v1/audit?action=auth.rate_limited&target=/auth/login", admin);
+    ASSERT_EQ(lt.status, 200) << lt.body;
+    ASSERT_GE(lt.json().at("items").as_array().size(), 1u);
+    EXPECT_LE(lt.json().at("items").as_array().size(), 3u);
+    EXPECT_EQ(lt.json().at("items").as_array().back().at("account"), json::value(""));
+    // No token or key secret is in them.
+    auto exported = http.get("/api/v1/audit/export", admin).body;
+    EXPECT_EQ(exported.find(bogus), std::string::npos);
+    EXPECT_EQ(exported.find(slow), std::string::npos);
+    EXPECT_EQ(exported.find("Wrong-Passw0rd!"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wsp::test

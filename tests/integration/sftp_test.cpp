@@ -469,5 +469,67 @@ TEST_F(SftpTest, SuspendedOwnerIsCutOffAndRefused) {
     EXPECT_EQ(sftp_password(user, kPassword, {"pwd"}).rc, 0);
 }
 
+// A package's `sftp` switch: its accounts' FTP accounts may not use SFTP
+// while it is off (an open SFTP session ends, FTP goes on); turning it on
+// again, or moving the owner to another package, lets them in.
+TEST_F(SftpTest, PackageWithoutSftpRefusesItsAccounts) {
+    auto made = http().post("/api/v1/packages", {{"name", "nosftp"}}, admin_);
+    ASSERT_EQ(made.status, 201) << made.body;
+    EXPECT_TRUE(made.json().at("sftp").as_bool());
+    auto key = panel_->create_user_with_key("pkg", "nosftp");
+    ASSERT_EQ(
+        http().post("/api/v1/ftp", {{"username", "site"}, {"password", kPassword}}, key).status,
+        201);
+    const std::string user = "pkg_site";
+    EXPECT_EQ(sftp_password(user, kPassword, {"pwd"}).rc, 0);
+
+    // Off while a session is open: the session ends and the next login is refused.
+    SftpRun client;
+    std::thread t([&] {
+        client = sftp_password(user, kPassword, {"pwd", "!sleep 8", "pwd", "ls"});
+    });
+    bool open = false;
+    for (int i = 0; i < 100 && !open; ++i) {
+        const json::value listed = http().get("/api/v1/ftp/sessions", key).json();
+        for (const auto& s : listed.at("sessions").as_array())
+            open = open || s.at("account").as_string() == user;
+        if (!open) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(open);
+    auto off = http().put("/api/v1/packages/nosftp", {{"sftp", false}}, admin_);
+    ASSERT_EQ(off.status, 200) << off.body;
+    EXPECT_FALSE(off.json().at("sftp").as_bool());
+    t.join();
+    EXPECT_NE(client.rc, 0) << client.out;
+    EXPECT_NE(sftp_password(user, kPassword, {"pwd"}).rc, 0);
+    // The account's own switch is untouched; FTP still logs in.
+    EXPECT_TRUE(http().get("/api/v1/ftp/" + user, key).json().at("sftp").as_bool());
+    EXPECT_EQ(ftp_curl(user, kPassword, {"--list-only", ftp_url(ftp_port_)}), 0);
+    // Another package's accounts are not affected.
+    EXPECT_EQ(sftp_password(make_account("other"), kPassword, {"pwd"}).rc, 0);
+
+    // On again: in.
+    ASSERT_EQ(http().put("/api/v1/packages/nosftp", {{"sftp", true}}, admin_).status, 200);
+    EXPECT_EQ(sftp_password(user, kPassword, {"pwd"}).rc, 0);
+    // Off, then the owner moves to a package that allows SFTP: in again.
+    ASSERT_EQ(http().put("/api/v1/packages/nosftp", {{"sftp", false}}, admin_).status, 200);
+    EXPECT_NE(sftp_password(user, kPassword, {"pwd"}).rc, 0);
+    ASSERT_EQ(http().put("/api/v1/users/pkg", {{"package", "default"}}, admin_).status, 200);
+    EXPECT_EQ(sftp_password(user, kPassword, {"pwd"}).rc, 0);
+    // And back onto the package that forbids it: out.
+    ASSERT_EQ(http().put("/api/v1/users/pkg", {{"package", "nosftp"}}, admin_).status, 200);
+    EXPECT_NE(sftp_password(user, kPassword, {"pwd"}).rc, 0);
+    // A key does not get around it either.
+    auto key_file = make_key("pkg_ed", "ed25519");
+    ASSERT_EQ(http()
+                  .post("/api/v1/ftp/" + user + "/keys",
+                        {{"public_key", read(key_file.string() + ".pub")}}, key)
+                  .status,
+              201);
+    EXPECT_NE(sftp_key(user, key_file, {"pwd"}).rc, 0);
+    ASSERT_EQ(http().put("/api/v1/packages/nosftp", {{"sftp", true}}, admin_).status, 200);
+    EXPECT_EQ(sftp_key(user, key_file, {"pwd"}).rc, 0);
+}
+
 }  // namespace
 }  // namespace wsp::test

@@ -75,6 +75,7 @@ export interface AuditRecord {
   result: 'ok' | 'denied' | 'failed';
   status: number;
   request_id: string;
+  repeats: number; // a coalesced 401/429 refusal's count of the others in its minute
 }
 
 export interface AuditPage {
@@ -262,6 +263,8 @@ export interface Package {
   max_ftp_accounts: number;
   max_cron_jobs: number;
   disk_quota_mb: number;
+  require_2fa: boolean; // accounts must enable two-factor login first
+  sftp: boolean; // its FTP accounts may log in over SFTP
   created_at: string;
 }
 

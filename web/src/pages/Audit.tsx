@@ -82,6 +82,7 @@ export function Audit() {
               <td data-label="Target">{a.target}</td>
               <td data-label="Result">
                 {a.result} ({a.status})
+                {a.repeats > 0 && <>{' '}<span class="badge">{`${a.repeats} more that minute`}</span></>}
               </td>
               <td data-label="Address">{a.ip}</td>
               <td data-label="Credential">{a.credential}</td>

@@ -1,8 +1,10 @@
 // Packages (admin): the limits a user gets (docs/openapi.yaml /packages).
 // -1 means unlimited; `default` always exists and cannot be deleted.
+// Two switches: require_2fa (docs/account-security.md), sftp (docs/sftp.md).
+import { useState } from 'preact/hooks';
 import type { Package } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
-import { TextField, useForm, useRowErrors, type FieldSpec } from '../ui/form';
+import { Checkbox, TextField, useForm, useRowErrors, type FieldSpec } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
@@ -37,7 +39,7 @@ export function Packages() {
           label="Packages"
           list={list}
           items={list.data}
-          columns={['Name', ...LIMITS.map(([, l]) => l), 'Created', 'Actions']}
+          columns={['Name', ...LIMITS.map(([, l]) => l), '2FA', 'SFTP', 'Created', 'Actions']}
           row={(p) => (
             <tr key={p.name}>
               <td data-label="Name">{p.name}</td>
@@ -46,6 +48,8 @@ export function Packages() {
                   {showLimit(p[k])}
                 </td>
               ))}
+              <td data-label="2FA">{p.require_2fa ? 'required' : 'optional'}</td>
+              <td data-label="SFTP">{p.sftp ? 'allowed' : 'forbidden'}</td>
               <td data-label="Created">
                 <When at={p.created_at} />
               </td>
@@ -74,9 +78,13 @@ export function PackageForm({ pkg, onDone }: { pkg?: Package; onDone: (changed: 
   } as Record<'name' | LimitKey, FieldSpec>;
   for (const [k, l] of LIMITS) spec[k] = { label: l, match: new RegExp(`\\b${k}\\b`), initial: String(pkg ? pkg[k] : -1), checks: [limitCheck(l)] };
   const form = useForm(spec);
+  const [require2fa, setRequire2fa] = useState(pkg?.require_2fa ?? false);
+  const [sftp, setSftp] = useState(pkg?.sftp ?? true);
   const submit = form.submit(async (v) => {
     const body: Record<string, unknown> = {};
     for (const [k] of LIMITS) if (!pkg || Number(v[k]) !== pkg[k]) body[k] = Number(v[k]);
+    if (!pkg || require2fa !== pkg.require_2fa) body.require_2fa = require2fa;
+    if (!pkg || sftp !== pkg.sftp) body.sftp = sftp;
     if (pkg) {
       if (Object.keys(body).length === 0) return onDone(false);
       await api.put('/packages/{name}', body, { name: pkg.name });
@@ -85,6 +93,8 @@ export function PackageForm({ pkg, onDone }: { pkg?: Package; onDone: (changed: 
     }
     await api.post('/packages', { name: v.name.trim(), ...body });
     form.reset();
+    setRequire2fa(false);
+    setSftp(true);
     await onDone(true);
   });
   return (
@@ -96,6 +106,12 @@ export function PackageForm({ pkg, onDone }: { pkg?: Package; onDone: (changed: 
             <TextField key={k} form={form} name={k} type="number" hint="-1: unlimited" />
           ))}
         </div>
+        <Checkbox checked={require2fa} onChange={setRequire2fa}>
+          Require two-factor login (accounts must enrol before anything else)
+        </Checkbox>
+        <Checkbox checked={sftp} onChange={setSftp}>
+          SFTP allowed for the accounts' FTP accounts
+        </Checkbox>
         <FormButtons form={form} onCancel={pkg && (() => onDone(false))}>
           {pkg ? 'Save' : 'Create package'}
         </FormButtons>

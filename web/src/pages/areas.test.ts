@@ -170,7 +170,7 @@ describe('Cron edit and runs', () => {
   });
 });
 
-const pkg: Package = { name: 'gold', max_domains: 10, max_databases: -1, max_ftp_accounts: 5, max_cron_jobs: 5, disk_quota_mb: 10240, created_at: '' };
+const pkg: Package = { name: 'gold', max_domains: 10, max_databases: -1, max_ftp_accounts: 5, max_cron_jobs: 5, disk_quota_mb: 10240, require_2fa: false, sftp: true, created_at: '' };
 
 describe('Packages', () => {
   it('create: a bad name and a bad limit are refused before any request', async () => {
@@ -187,7 +187,7 @@ describe('Packages', () => {
     await type(field(root, 'Package name'), 'gold');
     await type(field(root, 'Domains'), '10');
     await submit(root);
-    expect(calls[0]).toMatchObject({ method: 'POST', url: '/api/v1/packages', body: { name: 'gold', max_domains: 10, max_databases: -1, max_ftp_accounts: -1, max_cron_jobs: -1, disk_quota_mb: -1 } });
+    expect(calls[0]).toMatchObject({ method: 'POST', url: '/api/v1/packages', body: { name: 'gold', max_domains: 10, max_databases: -1, max_ftp_accounts: -1, max_cron_jobs: -1, disk_quota_mb: -1, require_2fa: false, sftp: true } });
     expect(errorFor(field(root, 'Package name'))).toBe('Package already exists');
   });
   it('edit PUTs only changed limits', async () => {
@@ -195,6 +195,21 @@ describe('Packages', () => {
     await type(field(root, 'FTP accounts'), '-1');
     await submit(root);
     expect(calls[0]).toMatchObject({ method: 'PUT', url: '/api/v1/packages/gold', body: { max_ftp_accounts: -1 } });
+  });
+  it('edit PUTs the 2FA and SFTP switches when changed, and the list shows them', async () => {
+    const { root, calls } = await mount(h(PackageForm, { pkg, onDone: () => {} }), [{ status: 200, body: pkg }]);
+    const boxes = root.querySelectorAll<HTMLInputElement>('input[type="checkbox"]');
+    expect(boxes).toHaveLength(2);
+    expect(boxes[0].checked).toBe(false);
+    expect(boxes[1].checked).toBe(true);
+    await click(boxes[0]);
+    await click(boxes[1]);
+    await submit(root);
+    expect(calls[0]).toMatchObject({ method: 'PUT', url: '/api/v1/packages/gold', body: { require_2fa: true, sftp: false } });
+    expect(Object.keys(calls[0].body as object).sort()).toEqual(['require_2fa', 'sftp']);
+    const list = await mount(h(Packages, {}), [{ status: 200, body: [{ ...pkg, require_2fa: true, sftp: false }] }]);
+    expect(list.root.textContent).toContain('required');
+    expect(list.root.textContent).toContain('forbidden');
   });
   it('the list shows unlimited, and default cannot be deleted', async () => {
     const { root } = await mount(h(Packages, {}), [{ status: 200, body: [{ ...pkg, name: 'default' }, pkg] }]);

@@ -6,7 +6,7 @@ import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Api } from '../api/client';
-import type { AuditPage, SessionInfo } from '../api/types';
+import type { AuditPage, AuditRecord, SessionInfo } from '../api/types';
 import { ImpersonationBanner } from '../app';
 import { button, click, envelope, errorFor, field, mount, scriptedFetch, settle, submit, type } from '../test/harness';
 import { Audit } from './Audit';
@@ -143,7 +143,7 @@ describe('Sessions', () => {
 });
 
 describe('Audit page', () => {
-  const rec = (id: number) => ({ id, time: '2026-05-18T17:39:25+07:00', actor: 'admin', acting_as: id === 1 ? 'alice' : '', account: 'alice', credential: 'session:abcd', ip: '127.0.0.1', action: 'POST /api/v1/domains', target: '/api/v1/domains', result: 'ok' as const, status: 201, request_id: 'r1' });
+  const rec = (id: number) => ({ id, time: '2026-05-18T17:39:25+07:00', actor: 'admin', acting_as: id === 1 ? 'alice' : '', account: 'alice', credential: 'session:abcd', ip: '127.0.0.1', action: 'POST /api/v1/domains', target: '/api/v1/domains', result: 'ok' as AuditRecord['result'], status: 201, request_id: 'r1', repeats: 0 });
   const page = (items: ReturnType<typeof rec>[], total: number, n = 1): AuditPage => ({ items, total, page: n, per_page: 50 });
   it('loads the first page, filters (checked by the panel), and pages', async () => {
     const { root, calls } = await mount(h(Audit, {}), [
@@ -158,6 +158,13 @@ describe('Audit page', () => {
     await type(field(root, 'From'), '2026-05-01');
     await submit(root);
     expect(calls[2].url).toBe('/api/v1/audit?action=auth.&from=2026-05-01&page=1&per_page=50');
+  });
+  it("a coalesced refusal shows how many more came that minute", async () => {
+    const refused = { ...rec(3), action: 'auth.refused', result: 'denied' as AuditRecord['result'], status: 401, repeats: 57 };
+    const { root } = await mount(h(Audit, {}), [{ status: 200, body: page([refused, rec(2)], 2) }]);
+    expect(root.textContent).toContain('denied (401)');
+    expect(root.textContent).toContain('57 more that minute');
+    expect(root.querySelectorAll('.badge').length).toBe(1);
   });
   it('a bad time lands on its field', async () => {
     const { root } = await mount(h(Audit, {}), [{ status: 200, body: page([], 0) }, envelope(400, 'VALIDATION_ERROR', 'from must be Unix seconds, a date (YYYY-MM-DD) or an RFC 3339 time')]);
@@ -190,7 +197,7 @@ describe('Login-as banner', () => {
 describe('Login history on the account page', () => {
   it('shows the last logins with address and result', async () => {
     const { Account } = await import('./Account');
-    const rec = (id: number, result: 'ok' | 'failed', target: string) => ({ id, time: '2026-05-18T17:39:25+07:00', actor: 'admin', acting_as: '', account: 'admin', credential: '', ip: `10.0.0.${id}`, action: result === 'ok' ? 'auth.login' : 'auth.login_failed', target, result, status: result === 'ok' ? 200 : 401, request_id: 'r' });
+    const rec = (id: number, result: 'ok' | 'failed', target: string) => ({ id, time: '2026-05-18T17:39:25+07:00', actor: 'admin', acting_as: '', account: 'admin', credential: '', ip: `10.0.0.${id}`, action: result === 'ok' ? 'auth.login' : 'auth.login_failed', target, result, status: result === 'ok' ? 200 : 401, request_id: 'r', repeats: 0 });
     const { root, calls } = await mount(h(Account, {}), [{ status: 200, body: [rec(1, 'ok', 'password'), rec(2, 'failed', 'second factor')] }]);
     expect(calls[0]).toMatchObject({ method: 'GET', url: '/api/v1/auth/login-history' });
     expect(root.textContent).toContain('Recent logins');
