@@ -34,6 +34,7 @@ json::object package_json(const PackageRecord& p) {
             {"max_ftp_accounts", p.max_ftp_accounts},
             {"max_cron_jobs", p.max_cron_jobs},
             {"disk_quota_mb", p.disk_quota_mb},
+            {"max_backups_kept", p.max_backups_kept},
             {"created_at", rfc3339(p.created_at)},
             {"updated_at", rfc3339(p.updated_at)}};
 }
@@ -83,6 +84,7 @@ json::object me_json(const Me& me) {
             {"max_ftp_accounts", me.package.max_ftp_accounts},
             {"max_cron_jobs", me.package.max_cron_jobs},
             {"disk_quota_mb", me.package.disk_quota_mb},
+            {"max_backups_kept", me.package.max_backups_kept},
             {"home_dir", me.home_dir},
             {"created_at", rfc3339(me.user.created_at)},
             {"two_factor_enabled", me.two_factor_enabled},

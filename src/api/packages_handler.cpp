@@ -12,6 +12,7 @@ Result<PackageLimits> read_limits(const boost::json::object& body) {
     TRY(l.max_ftp_accounts, f.integer("max_ftp_accounts"));
     TRY(l.max_cron_jobs, f.integer("max_cron_jobs"));
     TRY(l.disk_quota_mb, f.integer("disk_quota_mb"));
+    TRY(l.max_backups_kept, f.integer("max_backups_kept"));
     return l;
 }
 }  // namespace

@@ -16,6 +16,7 @@ struct PackageLimits {
     std::optional<int64_t> max_ftp_accounts;
     std::optional<int64_t> max_cron_jobs;
     std::optional<int64_t> disk_quota_mb;
+    std::optional<int64_t> max_backups_kept;
 };
 
 class PackageService {
