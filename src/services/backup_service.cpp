@@ -361,8 +361,26 @@ Result<void> BackupService::prepare_repository() {
             CHECK_OK(write_file_atomic(file, random_hex(32), 0600));
     }
     TRY(Restic r, restic());
+    auto ensured = r.ensure_repository();
+    if (!ensured && cfg.repository.starts_with("sftp:") && cfg.sftp_command.empty() &&
+        !cfg.sftp_key_file.empty()) {
+        // restic says only "unable to start the sftp session": ssh itself
+        // says why (host key, refused key, no route).
+        ProcessOptions o;
+        o.env = {"PATH=/usr/bin:/bin", "HOME=" + (dir_ / "cache").string()};
+        o.timeout = std::chrono::seconds(60);
+        auto probe = run_process({"/usr/bin/ssh", "-F", (dir_ / "ssh_config").string(),
+                                  "wsp-backup-target", "-s", "sftp"},
+                                 o);
+        if (probe && !probe->ok()) {
+            std::string why = probe->output;
+            while (!why.empty() && (why.back() == '\n' || why.back() == '\r')) why.pop_back();
+            if (why.size() > 300) why = why.substr(why.size() - 300);
+            return unavailable("The SFTP repository cannot be reached: " + why);
+        }
+    }
+    CHECK_OK(ensured);
     // A restic killed mid-run (a cancel, a crash) left its lock behind.
-    CHECK_OK(r.ensure_repository());
     return r.unlock();
 }
 
