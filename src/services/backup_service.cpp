@@ -1090,6 +1090,13 @@ void BackupService::run_due_schedules() {
     if (!users) return;
     for (const auto& s : *schedules) {
         if (!s.enabled || s.last_run / 86400 >= day) continue;
+        // A package changed since the schedule was saved still holds.
+        if (s.owner != "*") {
+            if (auto ok = within_package(s); !ok) {
+                spdlog::warn("backups: schedule of {} not run: {}", s.owner, ok.error().message);
+                continue;
+            }
+        }
         (void)ctx_.db.write([&](WriteTx& tx) -> Result<void> {
             BackupRepo::set_last_run(tx, s.owner, now);
             return Ok{};
