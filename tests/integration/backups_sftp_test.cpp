@@ -165,7 +165,8 @@ TEST_F(BackupsSftp, BackupAndRestoreThroughAnSftpRepositoryRoundTripBySha256) {
     fs::create_directories(home / "site" / "img");
     spit(home / "site" / "index.php", "<?php echo 'hello over sftp';\n");
     std::string blob;
-    for (int i = 0; i < 300000; ++i) blob += std::to_string(i * 7919 % 100003) + ",";
+    for (int i = 0; i < 300000; ++i)
+        blob += std::to_string(static_cast<int64_t>(i) * 7919 % 100003) + ",";
     spit(home / "site" / "img" / "data.bin", blob);
     for (const auto& p : {home / "site", home / "site" / "img", home / "site" / "index.php",
                           home / "site" / "img" / "data.bin"})
