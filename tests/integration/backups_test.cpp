@@ -690,7 +690,7 @@ TEST_F(Backups, BackupsScopeOpensTheBackupsAreaOnly) {
     EXPECT_EQ(status_of(t), "done") << error_of(t);
     EXPECT_EQ(panel_->http().get("/api/v1/databases", bk).status, 403);
     EXPECT_EQ(panel_->http().get("/api/v1/databases/bob_shop/export", bk).status, 403);
-    EXPECT_EQ(panel_->http().get("/api/v1/cron", bk).status, 403);
+    EXPECT_EQ(panel_->http().get("/api/v1/cronjobs", bk).status, 403);
 
     const std::string db = make_key({"databases"});
     EXPECT_EQ(panel_->http().get("/api/v1/backups", db).status, 403);
