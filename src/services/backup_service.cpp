@@ -379,7 +379,7 @@ Result<void> BackupService::prepare_repository() {
             return unavailable("The SFTP repository cannot be reached: " + why);
         }
     }
-    CHECK_OK(ensured);
+    if (!ensured) return ensured.error();
     // A restic killed mid-run (a cancel, a crash) left its lock behind.
     return r.unlock();
 }
