@@ -25,7 +25,7 @@ packages=(
   # benchmarks
   wrk nginx-light
   busybox-static  # bench/cron.sh: its crond is the cron peer
-  openssh-server  # bench/sftp.sh: a private sshd's internal-sftp is the SFTP peer (the system sshd is never started here)
+  openssh-server  # bench/sftp.sh and tests/integration/backups_sftp_test.cpp: a private sshd's internal-sftp is the SFTP peer (the system sshd is never started here)
   libqrencode-dev oathtool  # account security: 2FA QR codes (SVG); TOTP codes checked against oathtool in tests
   sqlmap slowhttptest testssl.sh  # tests/attack/: outside attack tools against a real panel (docs/reliability.md)
   quota  # system mode: setquota/quotaon for packages' disk_quota_mb (docs/system-mode.md)

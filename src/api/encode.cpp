@@ -36,6 +36,7 @@ json::object package_json(const PackageRecord& p) {
             {"disk_quota_mb", p.disk_quota_mb},
             {"require_2fa", p.require_2fa},
             {"sftp", p.sftp},
+            {"max_backups_kept", p.max_backups_kept},
             {"created_at", rfc3339(p.created_at)},
             {"updated_at", rfc3339(p.updated_at)}};
 }
@@ -85,6 +86,7 @@ json::object me_json(const Me& me) {
             {"max_ftp_accounts", me.package.max_ftp_accounts},
             {"max_cron_jobs", me.package.max_cron_jobs},
             {"disk_quota_mb", me.package.disk_quota_mb},
+            {"max_backups_kept", me.package.max_backups_kept},
             {"home_dir", me.home_dir},
             {"created_at", rfc3339(me.user.created_at)},
             {"two_factor_enabled", me.two_factor_enabled},

@@ -14,6 +14,7 @@ Result<PackageLimits> read_limits(const boost::json::object& body) {
     TRY(l.disk_quota_mb, f.integer("disk_quota_mb"));
     TRY(l.require_2fa, f.boolean("require_2fa"));
     TRY(l.sftp, f.boolean("sftp"));
+    TRY(l.max_backups_kept, f.integer("max_backups_kept"));
     return l;
 }
 }  // namespace

@@ -24,6 +24,7 @@ Result<void> wire_backups(Panel& panel) {
     services.backups = service;
     auto mailer = std::make_shared<Mailer>(config.mail);
     service->set_mailer(mailer);
+    service->set_users(&services.users);
     panel.on_serve(
         [service, mailer]() -> Result<void> {
             mailer->start();

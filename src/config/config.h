@@ -239,7 +239,18 @@ struct BackupsConfig {  // docs/backups.md
     // restic URL ("sftp:host:path", "s3:..." with the S3 back end).
     std::string repository;
     std::string password_file;  // "" = DATA_DIR/backups/repository-password (made 0600)
-    std::string sftp_command;   // restic -o sftp.command=... (ssh options, key, port)
+    std::string sftp_command;   // restic -o sftp.command=... (overrides the two below)
+    // SFTP repository ("sftp:user@host:/path" or "sftp://user@host:port//path"):
+    // the panel's ssh runs with this private key and these known hosts only
+    // (StrictHostKeyChecking yes, BatchMode yes: no password, no prompt).
+    std::string sftp_key_file;
+    std::string sftp_known_hosts_file;
+    // S3 repository ("s3:https://endpoint/bucket"): the access key id and a
+    // root-only (0600/0400) file holding the secret access key, handed to
+    // restic in its environment only.
+    std::string s3_access_key_id;
+    std::string s3_secret_file;
+    std::string s3_region;  // AWS_DEFAULT_REGION ("" = restic's default)
     std::string restic = "/usr/bin/restic";
     int64_t task_workers = 1;   // backups, restores and imports running at once
     int64_t schedule_hour = 2;  // UTC hour of the nightly scheduled run

@@ -77,6 +77,7 @@ ProcessOptions Restic::options() const {
              "RESTIC_PASSWORD_FILE=" + repo_.password_file.string(),
              "RESTIC_CACHE_DIR=" + repo_.cache_dir.string(),
              "RESTIC_PROGRESS_FPS=2"};
+    o.env.insert(o.env.begin(), repo_.extra_env.begin(), repo_.extra_env.end());
     o.timeout = kTimeout;
     o.max_output = 64 * 1024;
     return o;

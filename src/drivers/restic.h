@@ -25,6 +25,8 @@ struct ResticRepo {
     std::filesystem::path password_file;  // 0600
     std::filesystem::path cache_dir;      // RESTIC_CACHE_DIR
     std::string sftp_command;             // -o sftp.command=... ("" = restic's default)
+    // More of restic's environment (S3 credentials): never argv, never logged.
+    std::vector<std::string> extra_env;
 };
 
 // The summary line of `restic backup --json`.

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <condition_variable>
 #include <set>
 #include <thread>
@@ -61,6 +63,76 @@ std::string read_all(int fd) {
 std::string parent_of(const std::string& abs) {
     auto slash = abs.rfind('/');
     return slash == 0 || slash == std::string::npos ? "/" : abs.substr(0, slash);
+}
+
+// The parts of an SFTP repository URL that ssh needs: restic's
+// "sftp:[user@]host:path" and "sftp://[user@]host[:port]/path".
+struct SftpTarget {
+    std::string user, host, port;
+};
+
+Result<SftpTarget> parse_sftp_target(const std::string& url) {
+    std::string rest = url.substr(5);
+    std::string authority;
+    SftpTarget t;
+    if (rest.starts_with("//")) {
+        rest = rest.substr(2);
+        authority = rest.substr(0, rest.find('/'));
+        if (auto colon = authority.rfind(':');
+            colon != std::string::npos && authority.find(']') == std::string::npos) {
+            t.port = authority.substr(colon + 1);
+            authority.resize(colon);
+        }
+    } else {
+        auto colon = rest.find(':');
+        if (colon == std::string::npos)
+            return unavailable("backups.repository: sftp:[user@]host:path expected");
+        authority = rest.substr(0, colon);
+    }
+    if (auto at = authority.find('@'); at != std::string::npos) {
+        t.user = authority.substr(0, at);
+        authority = authority.substr(at + 1);
+    }
+    t.host = authority;
+    // What goes into the ssh config: plain names and digits only.
+    auto plain = [](const std::string& v) {
+        return std::all_of(v.begin(), v.end(), [](unsigned char ch) {
+            return std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_' || ch == '[' ||
+                   ch == ']' || ch == ':';
+        });
+    };
+    if (t.host.empty() || !plain(t.host) || !plain(t.user) ||
+        !std::all_of(t.port.begin(), t.port.end(),
+                     [](unsigned char ch) { return std::isdigit(ch); }))
+        return unavailable("backups.repository: cannot read the SFTP host, user and port");
+    return t;
+}
+
+// A secret the panel reads: a regular file of the panel's own user, no
+// group or other bits (else refused: someone else could read it too).
+Result<UniqueFd> open_private_file(const std::string& path, const char* key) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd.valid()) return unavailable(std::string(key) + ": cannot open " + path);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+        return unavailable(std::string(key) + ": not a regular file");
+    if (st.st_uid != ::geteuid() || (st.st_mode & 077) != 0)
+        return unavailable(std::string(key) +
+                           ": must belong to the panel's user with mode 0600 or 0400");
+    return fd;
+}
+
+Result<void> check_private_file(const std::string& path, const char* key) {
+    TRY(UniqueFd fd, open_private_file(path, key));
+    return Ok{};
+}
+
+Result<std::string> read_private_file(const std::string& path, const char* key) {
+    TRY(UniqueFd fd, open_private_file(path, key));
+    std::string v = read_all(fd.get());
+    while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ')) v.pop_back();
+    if (v.empty()) return unavailable(std::string(key) + ": the file is empty");
+    return v;
 }
 
 // The export: login, defaults file, dump, gzip; torn down in reverse.
@@ -230,7 +302,7 @@ void BackupService::stop() {
     if (tasks_) tasks_->stop();
 }
 
-Restic BackupService::restic() const {
+Result<Restic> BackupService::restic() const {
     const auto& cfg = ctx_.config.backups;
     ResticRepo repo;
     repo.restic = cfg.restic;
@@ -239,6 +311,44 @@ Restic BackupService::restic() const {
                                                    : std::filesystem::path(cfg.password_file);
     repo.cache_dir = dir_ / "cache";
     repo.sftp_command = cfg.sftp_command;
+    if (repo.repository.starts_with("sftp:") && repo.sftp_command.empty() &&
+        !cfg.sftp_key_file.empty()) {
+        TRY(SftpTarget t, parse_sftp_target(repo.repository));
+        if (cfg.sftp_known_hosts_file.empty())
+            return unavailable("backups.sftp_known_hosts_file is required with sftp_key_file");
+        CHECK_OK(check_private_file(cfg.sftp_key_file, "backups.sftp_key_file"));
+        // Only this key, only this host key, never a prompt or a password.
+        std::string conf = "Host wsp-backup-target\n  HostName " + t.host + "\n";
+        if (!t.user.empty()) conf += "  User " + t.user + "\n";
+        if (!t.port.empty()) conf += "  Port " + t.port + "\n";
+        conf += "  IdentityFile " + cfg.sftp_key_file +
+                "\n"
+                "  IdentitiesOnly yes\n"
+                "  IdentityAgent none\n"
+                "  UserKnownHostsFile " +
+                cfg.sftp_known_hosts_file +
+                "\n"
+                "  GlobalKnownHostsFile /dev/null\n"
+                "  StrictHostKeyChecking yes\n"
+                "  BatchMode yes\n"
+                "  PasswordAuthentication no\n"
+                "  KbdInteractiveAuthentication no\n"
+                "  ServerAliveInterval 60\n"
+                "  ServerAliveCountMax 240\n";
+        const auto file = dir_ / "ssh_config";
+        CHECK_OK(write_file_atomic(file, conf, 0600));
+        repo.sftp_command = "ssh -F " + file.string() + " wsp-backup-target -s sftp";
+    }
+    if (repo.repository.starts_with("s3:")) {
+        if (!cfg.s3_access_key_id.empty())
+            repo.extra_env.push_back("AWS_ACCESS_KEY_ID=" + cfg.s3_access_key_id);
+        if (!cfg.s3_secret_file.empty()) {
+            TRY(std::string secret,
+                read_private_file(cfg.s3_secret_file, "backups.s3_secret_file"));
+            repo.extra_env.push_back("AWS_SECRET_ACCESS_KEY=" + secret);
+        }
+        if (!cfg.s3_region.empty()) repo.extra_env.push_back("AWS_DEFAULT_REGION=" + cfg.s3_region);
+    }
     return Restic(repo);
 }
 
@@ -250,9 +360,27 @@ Result<void> BackupService::prepare_repository() {
         if (!std::filesystem::exists(file, ec))
             CHECK_OK(write_file_atomic(file, random_hex(32), 0600));
     }
-    Restic r = restic();
+    TRY(Restic r, restic());
+    auto ensured = r.ensure_repository();
+    if (!ensured && cfg.repository.starts_with("sftp:") && cfg.sftp_command.empty() &&
+        !cfg.sftp_key_file.empty()) {
+        // restic says only "unable to start the sftp session": ssh itself
+        // says why (host key, refused key, no route).
+        ProcessOptions o;
+        o.env = {"PATH=/usr/bin:/bin", "HOME=" + (dir_ / "cache").string()};
+        o.timeout = std::chrono::seconds(60);
+        auto probe = run_process({"/usr/bin/ssh", "-F", (dir_ / "ssh_config").string(),
+                                  "wsp-backup-target", "-s", "sftp"},
+                                 o);
+        if (probe && !probe->ok()) {
+            std::string why = probe->output;
+            while (!why.empty() && (why.back() == '\n' || why.back() == '\r')) why.pop_back();
+            if (why.size() > 300) why = why.substr(why.size() - 300);
+            return unavailable("The SFTP repository cannot be reached: " + why);
+        }
+    }
+    if (!ensured) return ensured.error();
     // A restic killed mid-run (a cancel, a crash) left its lock behind.
-    CHECK_OK(r.ensure_repository());
     return r.unlock();
 }
 
@@ -454,7 +582,7 @@ Result<std::string> BackupService::records_json(const std::string& owner) {
 }
 
 Result<void> BackupService::forget_run(const std::string& id) {
-    Restic r = restic();
+    TRY(Restic r, restic());
     TRY(auto snaps, r.snapshots({"run:" + id}));
     std::vector<std::string> ids;
     for (const auto& s : snaps) ids.push_back(s.id);
@@ -504,7 +632,7 @@ Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
     };
     auto body = [&]() -> Result<void> {
         CHECK_OK(prepare_repository());
-        Restic r = restic();
+        TRY(Restic r, restic());
         const std::vector<std::string> base_tags{"wsp", "owner:" + rec.owner, "run:" + id};
         TRY(auto dbs, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
             return DatabaseRepo::list(tx, rec.owner);
@@ -591,7 +719,7 @@ Result<BackupRecord> BackupService::get(const Caller& c, const std::string& id) 
 
 Result<void> BackupService::restore_database(const BackupRecord& r, const BackupDatabase& dump,
                                              const DatabaseRecord& target, fs::Progress& p) {
-    Restic restic_ = restic();
+    TRY(Restic restic_, restic());
     TRY(std::shared_ptr<DatabaseLogin> login, databases_.temporary_login(target));
     TRY(ClientDefaults defaults,
         ClientDefaults::write(dir_ / "run", tools_, login->user(), login->password()));
@@ -609,10 +737,10 @@ Result<void> BackupService::restore_database(const BackupRecord& r, const Backup
     return Ok{};
 }
 
-Result<void> BackupService::restore_path(const BackupRecord& r, const std::string& rel,
-                                         const std::string& dest, fs::Overwrite ow,
-                                         fs::Progress& p) {
-    Restic rs = restic();
+Result<void> BackupService::restore_path(const BackupRecord& r, const std::string& owner,
+                                         const std::string& rel, const std::string& dest,
+                                         fs::Overwrite ow, fs::Progress& p) {
+    TRY(Restic rs, restic());
     const std::string abs = rel.empty() ? r.home : r.home + "/" + rel;
     TRY(std::optional<ResticNode> node, rs.node(r.files_snapshot, abs));
     if (!node) return not_found("Not in this backup: " + fs::to_user_path(rel));
@@ -631,14 +759,14 @@ Result<void> BackupService::restore_path(const BackupRecord& r, const std::strin
     // panel, outside with_fs (a child would inherit the account's fsuid and
     // could not read the repository).
     const std::string temp = fs::temp_name("task") + ".tar";
-    TRY(UniqueFd fd, access_.with_fs(r.owner, [&](fs::ConfinedFs& files) -> Result<UniqueFd> {
+    TRY(UniqueFd fd, access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<UniqueFd> {
         UniqueFd made(::openat(files.root(), temp.c_str(),
                                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (!made.valid()) return internal("cannot create a temporary file in the home");
         return made;
     }));
     auto remove_temp = [&] {
-        (void)access_.with_fs(r.owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        (void)access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
             (void)::unlinkat(files.root(), temp.c_str(), 0);
             return Ok{};
         });
@@ -660,11 +788,26 @@ Result<void> BackupService::restore_path(const BackupRecord& r, const std::strin
         remove_temp();
         return written.error();
     }
-    auto extracted = access_.with_fs(r.owner, [&](fs::ConfinedFs& files) -> Result<void> {
+    auto extracted = access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         return fs::extract(files, temp, dest, ow, limits, nullptr);
     });
     remove_temp();
     return extracted;
+}
+
+Result<json::object> BackupService::saved_records(const BackupRecord& r) {
+    TRY(Restic rs, restic());
+    TRY(Pipe out, Pipe::make());
+    const std::string path = (dir_ / "staging" / r.owner / "panel-records.json").string();
+    TRY(Child child, rs.start_dump(r.files_snapshot, path, out.write.get()));
+    out.write.reset();
+    const std::string text = read_all(out.read.get());
+    ProcessResult pr = child.wait();
+    if (!pr.ok()) return internal("restic dump of the panel records failed: " + pr.output);
+    json::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec || !v.is_object()) return internal("The panel records of this backup are unreadable");
+    return v.as_object();
 }
 
 Result<TaskView> BackupService::restore(const Caller& c, const std::string& id,
@@ -699,7 +842,8 @@ Result<TaskView> BackupService::restore(const Caller& c, const std::string& id,
             return Ok{};
         }));
         job.run = [this, r, plan, ow](fs::Progress& p) -> Result<void> {
-            for (const auto& [rel, dest] : plan) CHECK_OK(restore_path(r, rel, dest, ow, p));
+            for (const auto& [rel, dest] : plan)
+                CHECK_OK(restore_path(r, r.owner, rel, dest, ow, p));
             return Ok{};
         };
         return tasks_->submit(std::move(job));
@@ -742,30 +886,71 @@ Result<TaskView> BackupService::restore(const Caller& c, const std::string& id,
         return tasks_->submit(std::move(job));
     }
     if (in.what == "account") {
-        TRY(auto current,
-            ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
-                return DatabaseRepo::list(tx, r.owner);
-            }));
-        if (!in.overwrite)
+        // The account written to: the backup's own, or (admin) another name,
+        // made now when it does not exist (from the saved panel records).
+        std::string to = r.owner;
+        if (in.target && !in.target->empty() && *in.target != r.owner) {
+            if (!c.is_admin())
+                return forbidden("Only an admin restores an account under another name");
+            to = *in.target;
+        }
+        TRY(auto existing, ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<UserRecord>> {
+            return UserRepo::find(tx, to);
+        }));
+        if (existing && existing->role == Role::admin)
+            return validation("target: an admin account cannot be restored into");
+        if (existing && !in.overwrite)
             return conflict(
                 "Restoring an account replaces its files and databases (set overwrite "
                 "to true)");
+        if (!existing) {
+            if (!c.is_admin()) return forbidden("Only an admin recreates an account");
+            if (!users_) return unavailable("Accounts cannot be created here");
+            TRY(json::object saved, saved_records(r));
+            NewUser nu;
+            nu.username = to;
+            nu.password = random_hex(16) + "Aa1!";
+            nu.role = "user";
+            if (auto a = saved.if_contains("account"); a && a->is_object()) {
+                const auto& acc = a->as_object();
+                if (auto e = acc.if_contains("email"); e && e->is_string())
+                    nu.email = std::string(e->as_string());
+                if (auto pk = acc.if_contains("package"); pk && pk->is_string()) {
+                    const std::string pkg(pk->as_string());
+                    auto has = ctx_.db.read([&](const ReadTx& tx) -> Result<bool> {
+                        return PackageRepo::find(tx, pkg).has_value();
+                    });
+                    if (has && *has) nu.package = pkg;
+                }
+            }
+            if (nu.email.empty()) return unavailable("The backup holds no account record");
+            TRY(UserRecord made, users_->create(c, nu));
+            (void)made;
+        }
+        TRY(auto current,
+            ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
+                return DatabaseRepo::list(tx, to);
+            }));
         std::vector<std::pair<BackupDatabase, DatabaseRecord>> dbs;
         for (const auto& dump : r.databases) {
+            // alice_shop -> carol_shop: the same name after the new prefix.
+            const std::string suffix = dump.name.substr(r.owner.size() + 1);
+            const std::string name = to + "_" + suffix;
             auto found = std::find_if(current.begin(), current.end(),
-                                      [&](const DatabaseRecord& d) { return d.name == dump.name; });
+                                      [&](const DatabaseRecord& d) { return d.name == name; });
             if (found != current.end()) {
                 dbs.emplace_back(dump, *found);
                 continue;
             }
             NewDatabase nd;
-            nd.name = dump.name.substr(r.owner.size() + 1);
+            nd.name = suffix;
             nd.password = random_hex(12) + "Aa1!";
-            TRY(DatabaseRecord made, databases_.create_for(r.owner, nd));
+            TRY(DatabaseRecord made, databases_.create_for(to, nd));
             dbs.emplace_back(dump, made);
         }
-        job.run = [this, r, dbs](fs::Progress& p) -> Result<void> {
-            CHECK_OK(restore_path(r, "", "", fs::Overwrite::yes, p));
+        job.owner = to;
+        job.run = [this, r, to, dbs](fs::Progress& p) -> Result<void> {
+            CHECK_OK(restore_path(r, to, "", "", fs::Overwrite::yes, p));
             for (const auto& [dump, target] : dbs) CHECK_OK(restore_database(r, dump, target, p));
             return Ok{};
         };
@@ -780,7 +965,7 @@ Result<std::unique_ptr<BackupDownload>> BackupService::download(const Caller& c,
     TRY(BackupRecord r, readable(c, id));
     if (r.status != "done") return conflict("This backup did not complete");
     TRY(std::string rel, access_.parse(path, "paths"));
-    Restic rs = restic();
+    TRY(Restic rs, restic());
     const std::string abs = rel.empty() ? r.home : r.home + "/" + rel;
     TRY(std::optional<ResticNode> node, rs.node(r.files_snapshot, abs));
     if (!node) return not_found("Not in this backup: " + fs::to_user_path(rel));
@@ -816,6 +1001,23 @@ Result<BackupSchedule> BackupService::schedule(const Caller& c,
     return BackupSchedule{key, false, cfg.keep_daily, cfg.keep_weekly, cfg.keep_monthly, 0};
 }
 
+Result<void> BackupService::within_package(const BackupSchedule& s) {
+    TRY(auto pkg, ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<PackageRecord>> {
+        auto user = UserRepo::find(tx, s.owner);
+        if (!user || user->role == Role::admin) return std::optional<PackageRecord>();
+        return PackageRepo::find(tx, user->package);
+    }));
+    if (!pkg || pkg->max_backups_kept < 0) return Ok{};
+    if (pkg->max_backups_kept == 0)
+        return forbidden("The package " + pkg->name +
+                         " does not allow backup schedules (max_backups_kept 0)");
+    if (s.keep_daily + s.keep_weekly + s.keep_monthly > pkg->max_backups_kept)
+        return validation("keep_daily + keep_weekly + keep_monthly must be at most " +
+                          std::to_string(pkg->max_backups_kept) + " (max_backups_kept of package " +
+                          pkg->name + ")");
+    return Ok{};
+}
+
 Result<BackupSchedule> BackupService::put_schedule(const Caller& c, const ScheduleInput& in) {
     TRY(BackupSchedule s, schedule(c, in.owner));
     s.enabled = in.enabled;
@@ -833,6 +1035,7 @@ Result<BackupSchedule> BackupService::put_schedule(const Caller& c, const Schedu
     CHECK_OK(keep(in.keep_daily, s.keep_daily, "keep_daily", s.keep_daily));
     CHECK_OK(keep(in.keep_weekly, s.keep_weekly, "keep_weekly", s.keep_weekly));
     CHECK_OK(keep(in.keep_monthly, s.keep_monthly, "keep_monthly", s.keep_monthly));
+    if (s.owner != "*" && s.enabled) CHECK_OK(within_package(s));
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         BackupRepo::put_schedule(tx, s);
         return Ok{};
@@ -844,7 +1047,7 @@ Result<BackupSchedule> BackupService::put_schedule(const Caller& c, const Schedu
 Result<void> BackupService::apply_retention(const std::string& owner, const ResticKeep& keep) {
     std::lock_guard repo_lock(repo_mutex_);
     CHECK_OK(prepare_repository());
-    Restic r = restic();
+    TRY(Restic r, restic());
     CHECK_OK(r.forget_policy(keep, {"wsp", "owner:" + owner}));
     // Rows of runs whose home snapshot is gone are forgotten too.
     TRY(auto snaps, r.snapshots({"wsp", "owner:" + owner, "files"}));
@@ -887,6 +1090,13 @@ void BackupService::run_due_schedules() {
     if (!users) return;
     for (const auto& s : *schedules) {
         if (!s.enabled || s.last_run / 86400 >= day) continue;
+        // A package changed since the schedule was saved still holds.
+        if (s.owner != "*") {
+            if (auto ok = within_package(s); !ok) {
+                spdlog::warn("backups: schedule of {} not run: {}", s.owner, ok.error().message);
+                continue;
+            }
+        }
         (void)ctx_.db.write([&](WriteTx& tx) -> Result<void> {
             BackupRepo::set_last_run(tx, s.owner, now);
             return Ok{};

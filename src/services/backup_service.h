@@ -14,6 +14,7 @@
 // row says "failed" with the error, so a half-made backup never looks like
 // a good one. Restores write only into the target account's home (as that
 // account, through the confined extraction) and its own databases.
+#include <boost/json.hpp>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -31,6 +32,7 @@
 #include "services/file_access.h"
 #include "services/file_tasks.h"
 #include "services/panel.h"
+#include "services/user_service.h"
 #include "store/backup_repo.h"
 
 namespace wsp {
@@ -55,7 +57,8 @@ struct RestoreRequest {
     std::string what;                     // account | database | paths
     std::optional<std::string> database;  // what=database: which dump
     std::vector<std::string> paths;       // what=paths
-    std::optional<std::string> target;    // paths: folder; database: database name
+    // paths: folder; database: database name; account: account name (admin)
+    std::optional<std::string> target;
     bool overwrite = false;
 };
 
@@ -74,6 +77,8 @@ class BackupService {
     FileTasks& tasks() { return *tasks_; }
     // Failed runs are mailed to the account's address (mail.smtp_url).
     void set_mailer(std::shared_ptr<Mailer> mailer) { mailer_ = std::move(mailer); }
+    // Restoring an account under a new name creates it (admin).
+    void set_users(UserService* users) { users_ = users; }
     // serve: marks runs a restart cut off as failed, clears staged uploads,
     // starts the task threads and the schedule thread.
     Result<void> start();
@@ -115,17 +120,23 @@ class BackupService {
     void run_due_schedules();
 
   private:
-    Restic restic() const;
+    Result<Restic> restic() const;
     Result<void> prepare_repository();
     Result<TaskView> submit_backup(const std::string& owner, const std::string& trigger);
+    // A customer schedule within its package's max_backups_kept.
+    Result<void> within_package(const BackupSchedule& s);
     Result<void> apply_retention(const std::string& owner, const ResticKeep& keep);
     Result<void> forget_run(const std::string& id);
     void mail_failure(const BackupRecord& r);
     Result<std::string> records_json(const std::string& owner);
     Result<void> restore_database(const BackupRecord& r, const BackupDatabase& dump,
                                   const DatabaseRecord& target, fs::Progress& p);
-    Result<void> restore_path(const BackupRecord& r, const std::string& rel,
-                              const std::string& dest, fs::Overwrite ow, fs::Progress& p);
+    // `rel` of the backup's home into `dest` of `owner`'s home (as `owner`).
+    Result<void> restore_path(const BackupRecord& r, const std::string& owner,
+                              const std::string& rel, const std::string& dest, fs::Overwrite ow,
+                              fs::Progress& p);
+    // panel-records.json of a backup (from its home snapshot).
+    Result<boost::json::object> saved_records(const BackupRecord& r);
     Result<BackupRecord> readable(const Caller& c, const std::string& id);
     Result<TaskView> submit_import(const DatabaseRecord& record, std::string kind,
                                    std::function<Result<UniqueFd>()> open_input,
@@ -139,6 +150,7 @@ class BackupService {
     MariadbTools tools_;
     std::shared_ptr<FileTasks> tasks_;
     std::shared_ptr<Mailer> mailer_;
+    UserService* users_ = nullptr;
     std::mutex repo_mutex_;  // one restic writer at a time (backups, forget, init)
     class Scheduler;
     std::unique_ptr<Scheduler> scheduler_;

@@ -29,8 +29,8 @@ struct Caller {
 };
 
 // The areas a key may be scoped to (API.md "Scopes").
-inline constexpr std::string_view kScopeNames[] = {"all",  "read",  "databases", "ftp",
-                                                   "cron", "files", "domains",   "users"};
+inline constexpr std::string_view kScopeNames[] = {
+    "all", "read", "databases", "ftp", "cron", "files", "domains", "users", "backups"};
 
 // True when `scopes` let a request of this kind into `area`: "all" opens
 // everything, "read" every GET, an area name every method of that area.

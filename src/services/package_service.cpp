@@ -18,7 +18,8 @@ Result<void> apply(PackageRecord& p, const PackageLimits& l) {
                       {"max_databases", l.max_databases, p.max_databases},
                       {"max_ftp_accounts", l.max_ftp_accounts, p.max_ftp_accounts},
                       {"max_cron_jobs", l.max_cron_jobs, p.max_cron_jobs},
-                      {"disk_quota_mb", l.disk_quota_mb, p.disk_quota_mb}};
+                      {"disk_quota_mb", l.disk_quota_mb, p.disk_quota_mb},
+                      {"max_backups_kept", l.max_backups_kept, p.max_backups_kept}};
     for (auto& f : fields) {
         if (!f.value) continue;
         if (*f.value < -1)

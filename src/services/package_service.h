@@ -20,6 +20,7 @@ struct PackageLimits {
     // Account security switches (docs/account-security.md, docs/sftp.md).
     std::optional<bool> require_2fa;
     std::optional<bool> sftp;
+    std::optional<int64_t> max_backups_kept;
 };
 
 class PackageService {

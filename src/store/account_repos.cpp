@@ -25,11 +25,22 @@ UserRecord read_user(const Stmt& s) {
 
 constexpr const char* kPackageColumns =
     "name, max_domains, max_databases, max_ftp_accounts, max_cron_jobs, disk_quota_mb, "
-    "created_at, updated_at, require_2fa, sftp";
+    "created_at, updated_at, max_backups_kept, require_2fa, sftp";
 
 PackageRecord read_package(const Stmt& s) {
-    return {s.text(0),    s.integer(1), s.integer(2), s.integer(3),      s.integer(4),
-            s.integer(5), s.integer(6), s.integer(7), s.integer(8) != 0, s.integer(9) != 0};
+    PackageRecord p;
+    p.name = s.text(0);
+    p.max_domains = s.integer(1);
+    p.max_databases = s.integer(2);
+    p.max_ftp_accounts = s.integer(3);
+    p.max_cron_jobs = s.integer(4);
+    p.disk_quota_mb = s.integer(5);
+    p.created_at = s.integer(6);
+    p.updated_at = s.integer(7);
+    p.max_backups_kept = s.integer(8);
+    p.require_2fa = s.integer(9) != 0;
+    p.sftp = s.integer(10) != 0;
+    return p;
 }
 
 constexpr const char* kKeyColumns =
@@ -128,18 +139,20 @@ std::vector<PackageRecord> PackageRepo::list(const ReadTx& tx) {
 
 void PackageRepo::insert(WriteTx& tx, const PackageRecord& p) {
     Stmt s(tx, std::string("INSERT INTO packages(") + kPackageColumns +
-                   ") VALUES(?,?,?,?,?,?,?,?,?,?)");
+                   ") VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     s.bind_all(p.name, p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs,
-               p.disk_quota_mb, p.created_at, p.updated_at, int64_t{p.require_2fa}, int64_t{p.sftp})
+               p.disk_quota_mb, p.created_at, p.updated_at, p.max_backups_kept,
+               int64_t{p.require_2fa}, int64_t{p.sftp})
         .run();
 }
 
 void PackageRepo::update(WriteTx& tx, const PackageRecord& p) {
     Stmt s(tx,
            "UPDATE packages SET max_domains=?, max_databases=?, max_ftp_accounts=?, "
-           "max_cron_jobs=?, disk_quota_mb=?, updated_at=?, require_2fa=?, sftp=? WHERE name=?");
+           "max_cron_jobs=?, disk_quota_mb=?, max_backups_kept=?, updated_at=?, require_2fa=?, "
+           "sftp=? WHERE name=?");
     s.bind_all(p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs, p.disk_quota_mb,
-               p.updated_at, int64_t{p.require_2fa}, int64_t{p.sftp}, p.name)
+               p.max_backups_kept, p.updated_at, int64_t{p.require_2fa}, int64_t{p.sftp}, p.name)
         .run();
 }
 

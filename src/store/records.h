@@ -28,6 +28,9 @@ struct PackageRecord {
     int64_t max_ftp_accounts = -1;
     int64_t max_cron_jobs = -1;
     int64_t disk_quota_mb = -1;
+    // Customer backup schedules: -1 unlimited; 0 none allowed; N: the
+    // schedule's keep_daily + keep_weekly + keep_monthly at most N.
+    int64_t max_backups_kept = -1;
     int64_t created_at = 0;
     int64_t updated_at = 0;
     bool require_2fa = false;  // accounts must enrol in two-factor login

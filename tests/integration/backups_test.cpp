@@ -150,6 +150,24 @@ class Backups : public ::testing::Test {
         ADD_FAILURE() << "task " << id << " never finished";
         return t;
     }
+    // Waits until none of the caller's tasks is queued or running (enabling
+    // a schedule after its hour queues its run and prune at once).
+    static void wait_idle(const std::string& key) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto r = panel_->http().get("/api/v1/backups/tasks", key);
+            ASSERT_EQ(r.status, 200) << r.body;
+            bool busy = false;
+            const json::array tasks = r.json().as_array();
+            for (const auto& t : tasks) {
+                const auto st = std::string(t.at("status").as_string());
+                busy = busy || st == "queued" || st == "running";
+            }
+            if (!busy) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        ADD_FAILURE() << "tasks never finished";
+    }
     static json::object started(const HttpResult& r) {
         EXPECT_EQ(r.status, 202) << r.body;
         if (r.status != 202) return {};
@@ -462,6 +480,7 @@ TEST_F(Backups, AKilledResticLeavesAStaleLockThatTheNextRunRemoves) {
         "/api/v1/backups/schedule",
         {{"enabled", false}, {"keep_daily", 1}, {"keep_weekly", 0}, {"keep_monthly", 0}}, alice_);
     ASSERT_EQ(put.status, 200) << put.body;
+    wait_idle(alice_);  // nothing of the account's may still hold a task slot
     ASSERT_EQ(status_of(backup_now(alice_)), "done");
     auto t = wait_task(
         alice_,
@@ -550,6 +569,170 @@ TEST_F(Backups, AccountRestoreBringsBackTheHomeAndEveryDatabase) {
     struct stat home_st {};
     ASSERT_EQ(::stat(h.c_str(), &home_st), 0);
     EXPECT_EQ(st.st_uid, home_st.st_uid);
+}
+
+// A whole account restored under a new name: the account is made (from the
+// saved panel records), its home and databases filled from the backup, and
+// nothing of the original account is written.
+TEST_F(Backups, AccountRestoreUnderANewNameMakesTheAccountAndTouchesNothingElse) {
+    const std::string dave = panel_->create_user_with_key("dave");
+    ASSERT_EQ(
+        panel_->http()
+            .post("/api/v1/databases", {{"name", "shop"}, {"password", "Secure-pass-123"}}, dave)
+            .status,
+        201);
+    fill("dave_shop");
+    const fs::path h = home("dave");
+    fs::create_directories(h / "www" / "data");
+    write_file(h / "www" / "index.html", "<h1>dave</h1>\n");
+    std::string blob;
+    for (int i = 0; i < 200000; ++i) blob += std::to_string(i * 31 % 977);
+    write_file(h / "www" / "data" / "blob.bin", blob);
+    run({"/bin/chown", "-R", "--reference=" + h.string(), (h / "www").string()});
+    const std::string sum_index = sha256_of(h / "www" / "index.html");
+    const std::string sum_blob = sha256_of(h / "www" / "data" / "blob.bin");
+    const std::string db_before = fingerprint("dave_shop");
+    auto t = backup_now(dave);
+    ASSERT_EQ(status_of(t), "done") << error_of(t);
+    auto arr = panel_->http().get("/api/v1/backups", dave).json().as_array();
+    ASSERT_EQ(arr.size(), 1u);
+    const std::string id(arr[0].at("id").as_string());
+    // dave changes things after the backup: the restore elsewhere must not
+    // bring them back.
+    write_file(h / "www" / "index.html", "changed");
+    sql("UPDATE dave_shop.customers SET name = 'changed' WHERE id = 1");
+    const std::string dave_now = fingerprint("dave_shop");
+
+    const auto restore = [&](const json::object& body, const std::string& key) {
+        return panel_->http().post("/api/v1/backups/" + id + "/restore", body, key);
+    };
+    // A customer cannot restore under another name.
+    EXPECT_EQ(restore({{"what", "account"}, {"target", "erin"}, {"overwrite", true}}, dave).status,
+              403);
+    // An existing account only with overwrite; never an admin account.
+    auto r = restore({{"what", "account"}, {"target", "bob"}}, panel_->admin_key());
+    EXPECT_EQ(r.status, 409) << r.body;
+    r = restore({{"what", "account"}, {"target", "admin"}, {"overwrite", true}},
+                panel_->admin_key());
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.error().find("target"), std::string::npos) << r.body;
+    // A bad name is refused before anything is made.
+    r = restore({{"what", "account"}, {"target", "Not A Name"}}, panel_->admin_key());
+    EXPECT_EQ(r.status, 400) << r.body;
+
+    r = restore({{"what", "account"}, {"target", "erin"}}, panel_->admin_key());
+    t = wait_task(panel_->admin_key(), std::string(started(r).at("id").as_string()));
+    ASSERT_EQ(status_of(t), "done") << error_of(t);
+    auto erin = panel_->http().get("/api/v1/users/erin", panel_->admin_key());
+    ASSERT_EQ(erin.status, 200) << erin.body;
+    EXPECT_EQ(std::string(erin.json().at("email").as_string()), "dave@example.com");
+    EXPECT_EQ(std::string(erin.json().at("role").as_string()), "user");
+    const fs::path e = home("erin");
+    EXPECT_EQ(sha256_of(e / "www" / "index.html"), sum_index);
+    EXPECT_EQ(sha256_of(e / "www" / "data" / "blob.bin"), sum_blob);
+    // Written as erin, not as dave or root.
+    struct stat st {
+    }, home_st{}, dave_st{};
+    ASSERT_EQ(::stat((e / "www" / "data" / "blob.bin").c_str(), &st), 0);
+    ASSERT_EQ(::stat(e.c_str(), &home_st), 0);
+    ASSERT_EQ(::stat(h.c_str(), &dave_st), 0);
+    EXPECT_EQ(st.st_uid, home_st.st_uid);
+    EXPECT_NE(st.st_uid, dave_st.st_uid);
+    // dave's database became erin's, same tables and rows.
+    auto dbs = panel_->http().get("/api/v1/databases?owner=erin", panel_->admin_key());
+    ASSERT_EQ(dbs.status, 200) << dbs.body;
+    EXPECT_NE(dbs.body.find("erin_shop"), std::string::npos) << dbs.body;
+    EXPECT_EQ(fingerprint("erin_shop"), db_before);
+    // Nothing of dave's was written.
+    EXPECT_EQ(slurp_file(h / "www" / "index.html"), "changed");
+    EXPECT_EQ(fingerprint("dave_shop"), dave_now);
+    // Again over erin: only with overwrite, then it works.
+    r = restore({{"what", "account"}, {"target", "erin"}}, panel_->admin_key());
+    EXPECT_EQ(r.status, 409) << r.body;
+    fs::remove_all(e / "www");
+    r = restore({{"what", "account"}, {"target", "erin"}, {"overwrite", true}},
+                panel_->admin_key());
+    t = wait_task(panel_->admin_key(), std::string(started(r).at("id").as_string()));
+    ASSERT_EQ(status_of(t), "done") << error_of(t);
+    EXPECT_EQ(sha256_of(e / "www" / "data" / "blob.bin"), sum_blob);
+}
+
+// Package limits on customer schedules: max_backups_kept 0 forbids them,
+// N caps keep_daily + keep_weekly + keep_monthly.
+TEST_F(Backups, PackageLimitsCustomerSchedules) {
+    const std::string admin = panel_->admin_key();
+    auto p = panel_->http().post("/api/v1/packages",
+                                 {{"name", "nobackups"}, {"max_backups_kept", 0}}, admin);
+    ASSERT_EQ(p.status, 201) << p.body;
+    EXPECT_EQ(p.json().at("max_backups_kept").as_int64(), 0);
+    EXPECT_EQ(panel_->http()
+                  .post("/api/v1/packages", {{"name", "badbk"}, {"max_backups_kept", -2}}, admin)
+                  .status,
+              400);
+    const std::string frank = panel_->create_user_with_key("frank", "nobackups");
+    auto me = panel_->http().get("/api/v1/auth/me", frank);
+    EXPECT_EQ(me.json().at("max_backups_kept").as_int64(), 0) << me.body;
+    auto r = panel_->http().put("/api/v1/backups/schedule", {{"enabled", true}}, frank);
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_NE(r.error().find("max_backups_kept"), std::string::npos) << r.body;
+    // Turning it off is always allowed; nothing was saved by the refusal.
+    r = panel_->http().put("/api/v1/backups/schedule", {{"enabled", false}}, frank);
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_FALSE(r.json().at("enabled").as_bool());
+
+    ASSERT_EQ(
+        panel_->http().put("/api/v1/packages/nobackups", {{"max_backups_kept", 5}}, admin).status,
+        200);
+    r = panel_->http().put(
+        "/api/v1/backups/schedule",
+        {{"enabled", true}, {"keep_daily", 3}, {"keep_weekly", 2}, {"keep_monthly", 1}}, frank);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.error().find("keep_daily"), std::string::npos) << r.body;
+    EXPECT_NE(r.error().find("5"), std::string::npos) << r.body;
+    EXPECT_FALSE(
+        panel_->http().get("/api/v1/backups/schedule", frank).json().at("enabled").as_bool());
+    // The admin setting frank's schedule is held to frank's package too.
+    r = panel_->http().put("/api/v1/backups/schedule",
+                           {{"owner", "frank"}, {"enabled", true}, {"keep_daily", 9}}, admin);
+    EXPECT_EQ(r.status, 400) << r.body;
+    r = panel_->http().put(
+        "/api/v1/backups/schedule",
+        {{"enabled", true}, {"keep_daily", 3}, {"keep_weekly", 1}, {"keep_monthly", 1}}, frank);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(r.json().at("enabled").as_bool());
+    EXPECT_EQ(r.json().at("keep_daily").as_int64(), 3);
+}
+
+// A key scoped to "backups" reaches the backups area only.
+TEST_F(Backups, BackupsScopeOpensTheBackupsAreaOnly) {
+    auto make_key = [](const json::array& scopes) {
+        auto k = panel_->http().post("/api/v1/users/bob/api-keys",
+                                     {{"name", "scoped"}, {"permissions", scopes}}, bob_);
+        EXPECT_EQ(k.status, 201) << k.body;
+        return k.status == 201 ? std::string(k.json().at("secret_key").as_string()) : "";
+    };
+    const std::string bk = make_key({"backups"});
+    EXPECT_EQ(panel_->http().get("/api/v1/backups", bk).status, 200);
+    EXPECT_EQ(panel_->http().get("/api/v1/backups/schedule", bk).status, 200);
+    auto t = wait_task(
+        bk, std::string(started(panel_->http().post("/api/v1/backups", json::object{}, bk))
+                            .at("id")
+                            .as_string()));
+    EXPECT_EQ(status_of(t), "done") << error_of(t);
+    EXPECT_EQ(panel_->http().get("/api/v1/databases", bk).status, 403);
+    EXPECT_EQ(panel_->http().get("/api/v1/databases/bob_shop/export", bk).status, 403);
+    EXPECT_EQ(panel_->http().get("/api/v1/cronjobs", bk).status, 403);
+
+    const std::string db = make_key({"databases"});
+    EXPECT_EQ(panel_->http().get("/api/v1/backups", db).status, 403);
+    EXPECT_EQ(panel_->http().post("/api/v1/backups", json::object{}, db).status, 403);
+    const std::string ro = make_key({"read"});
+    EXPECT_EQ(panel_->http().get("/api/v1/backups", ro).status, 200);
+    EXPECT_EQ(panel_->http().post("/api/v1/backups", json::object{}, ro).status, 403);
+    // An unknown scope is still refused.
+    auto bad = panel_->http().post("/api/v1/users/bob/api-keys",
+                                   {{"name", "x"}, {"permissions", {"backup"}}}, bob_);
+    EXPECT_EQ(bad.status, 400) << bad.body;
 }
 
 // A panel without MariaDB, restarted on the same data dir: a backup cut

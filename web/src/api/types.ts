@@ -2,8 +2,8 @@
 // (shared seeds) define them. Only what the interface reads is listed.
 
 export type Role = 'admin' | 'user';
-export type Scope = 'all' | 'read' | 'databases' | 'ftp' | 'cron' | 'files' | 'domains' | 'users';
-export const SCOPES: Scope[] = ['all', 'read', 'databases', 'ftp', 'cron', 'files', 'domains', 'users'];
+export type Scope = 'all' | 'read' | 'databases' | 'ftp' | 'cron' | 'files' | 'domains' | 'users' | 'backups';
+export const SCOPES: Scope[] = ['all', 'read', 'databases', 'ftp', 'cron', 'files', 'domains', 'users', 'backups'];
 
 export interface ErrorEnvelope {
   success: false;
@@ -25,6 +25,8 @@ export interface User {
   // From /auth/me (docs/openapi/auth_security.yaml).
   two_factor_enabled?: boolean;
   impersonated_by?: string | null;
+  // The package's limit on backup schedules (/auth/me): -1 unlimited, 0 none.
+  max_backups_kept?: number;
 }
 
 export interface LoginResponse {
@@ -263,6 +265,7 @@ export interface Package {
   max_ftp_accounts: number;
   max_cron_jobs: number;
   disk_quota_mb: number;
+  max_backups_kept: number;
   require_2fa: boolean; // accounts must enable two-factor login first
   sftp: boolean; // its FTP accounts may log in over SFTP
   created_at: string;

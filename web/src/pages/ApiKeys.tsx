@@ -16,6 +16,7 @@ const SCOPE_HELP: Record<Scope, string> = {
   files: 'files',
   domains: 'domains',
   users: 'users',
+  backups: 'backups and restores (not database export/import: databases)',
 };
 
 export function ApiKeys() {

@@ -131,7 +131,8 @@ export function Backups() {
 }
 
 export function RestoreForm({ backup, onClose, onStarted }: { backup: Backup; onClose: () => unknown; onStarted: (t: Task) => unknown }) {
-  const { api } = useApp();
+  const { api, me } = useApp();
+  const admin = me.role === 'admin';
   const [what, setWhat] = useState<RestoreWhat>('paths');
   const [paths, setPaths] = useState('/');
   const [database, setDatabase] = useState(backup.databases[0] ?? '');
@@ -150,13 +151,16 @@ export function RestoreForm({ backup, onClose, onStarted }: { backup: Backup; on
     setError(null);
     if (what === 'paths' && pathList().length === 0) return setError('Name at least one path');
     if (what === 'database' && !database) return setError('Choose a database');
-    if (what === 'account' && !overwrite) return setError('Restoring the whole account replaces its files and databases: tick "Overwrite"');
+    // Into another account (admin): a new name is made from the backup; an
+    // existing one needs overwrite, which the server says (409).
+    const elsewhere = what === 'account' && target.trim() !== '' && target.trim() !== backup.owner;
+    if (what === 'account' && !overwrite && !elsewhere) return setError('Restoring the whole account replaces its files and databases: tick "Overwrite"');
     setBusy(true);
     try {
       const body = { what, overwrite } as Parameters<typeof restoreBackup>[2];
       if (what === 'paths') body.paths = pathList();
       if (what === 'database') body.database = database;
-      if (what !== 'account' && target.trim()) body.target = target.trim();
+      if ((what !== 'account' || admin) && target.trim()) body.target = target.trim();
       onStarted(await restoreBackup(api, backup.id, body));
     } catch (x) {
       setError(messageOf(x));
@@ -202,9 +206,13 @@ export function RestoreForm({ backup, onClose, onStarted }: { backup: Backup; on
             </select>
           </label>
         )}
-        {what !== 'account' && (
+        {(what !== 'account' || admin) && (
           <label>
-            {what === 'paths' ? 'Into folder (empty: where they were)' : 'Into database (empty: itself)'}
+            {what === 'paths'
+              ? 'Into folder (empty: where they were)'
+              : what === 'database'
+                ? 'Into database (empty: itself)'
+                : `Into account (empty: ${backup.owner}; a new name creates the account)`}
             <input value={target} onInput={(e) => setTarget((e.target as HTMLInputElement).value)} aria-label="Target" />
           </label>
         )}
@@ -231,7 +239,9 @@ export function RestoreForm({ backup, onClose, onStarted }: { backup: Backup; on
 }
 
 export function ScheduleForm() {
-  const { api } = useApp();
+  const { api, me } = useApp();
+  // A customer's package may forbid schedules (0) or cap what they keep.
+  const cap = me.role === 'admin' ? -1 : (me.max_backups_kept ?? -1);
   const s = useLoad(() => getSchedule(api));
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -243,6 +253,8 @@ export function ScheduleForm() {
     const enabled = (form.elements.namedItem('enabled') as HTMLInputElement).checked;
     const keep = { keep_daily: num('keep_daily'), keep_weekly: num('keep_weekly'), keep_monthly: num('keep_monthly') };
     for (const [k, v] of Object.entries(keep)) if (!Number.isInteger(v) || v < 0 || v > 1000) return setError(`${k} must be a whole number from 0 to 1000`);
+    if (enabled && cap > 0 && keep.keep_daily + keep.keep_weekly + keep.keep_monthly > cap)
+      return setError(`Your package keeps at most ${cap} backups: daily + weekly + monthly must be ${cap} or less`);
     setError(null);
     setSaved(false);
     try {
@@ -262,6 +274,8 @@ export function ScheduleForm() {
             <input type="checkbox" name="enabled" defaultChecked={s.data.enabled} /> Back up every night
             {s.data.owner === '*' && ' (every account)'}
           </label>
+          {cap === 0 && <p role="note">Your package does not include scheduled backups; "Back up now" still works.</p>}
+          {cap > 0 && <p role="note">Your package keeps at most {cap} backups (daily + weekly + monthly).</p>}
           <label>
             Daily backups kept <input name="keep_daily" type="number" min={0} defaultValue={String(s.data.keep_daily)} />
           </label>

@@ -16,6 +16,8 @@ export const LIMITS = [
   ['max_ftp_accounts', 'FTP accounts'],
   ['max_cron_jobs', 'Cron jobs'],
   ['disk_quota_mb', 'Disk quota (MB)'],
+  // Customer backup schedules: 0 none, N at most N snapshots kept.
+  ['max_backups_kept', 'Backups kept'],
 ] as const;
 type LimitKey = (typeof LIMITS)[number][0];
 

@@ -170,7 +170,7 @@ describe('Cron edit and runs', () => {
   });
 });
 
-const pkg: Package = { name: 'gold', max_domains: 10, max_databases: -1, max_ftp_accounts: 5, max_cron_jobs: 5, disk_quota_mb: 10240, require_2fa: false, sftp: true, created_at: '' };
+const pkg: Package = { name: 'gold', max_domains: 10, max_databases: -1, max_ftp_accounts: 5, max_cron_jobs: 5, disk_quota_mb: 10240, max_backups_kept: -1, require_2fa: false, sftp: true, created_at: '' };
 
 describe('Packages', () => {
   it('create: a bad name and a bad limit are refused before any request', async () => {

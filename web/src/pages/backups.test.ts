@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Api } from '../api/client';
 import { formatBytes, importDatabase, waitBackupTask, type Backup } from '../api/backups';
 import type { Database } from '../api/types';
-import { button, click, envelope, mount, scriptedFetch, settle, submit, type } from '../test/harness';
+import { admin, button, click, envelope, mount, scriptedFetch, settle, submit, type } from '../test/harness';
 import { Backups, RestoreForm, ScheduleForm } from './Backups';
 import { ImportForm } from './Databases';
 
@@ -93,7 +93,55 @@ describe('Restore form', () => {
   });
 });
 
+describe('Account restore under another name (admin)', () => {
+  it('sends the target account; a new name needs no overwrite, the same one does', async () => {
+    const { root, calls } = await mount(h(RestoreForm, { backup: { ...done, owner: 'alice' }, onClose: () => {}, onStarted: () => {} }), [
+      { status: 202, body: { id: 't9', kind: 'restore', status: 'queued', percent: 0 } },
+    ]);
+    await click(root.querySelector<HTMLInputElement>('input[value="account"]')!);
+    expect(root.textContent).toContain('Into account (empty: alice');
+    const target = root.querySelector<HTMLInputElement>('input[aria-label="Target"]')!;
+    await type(target, 'alice');
+    await submit(root);
+    expect(calls).toHaveLength(0);
+    expect(root.textContent).toContain('tick "Overwrite"');
+    await type(target, 'carol');
+    await submit(root);
+    expect(calls[0]).toMatchObject({ method: 'POST', url: '/api/v1/backups/a1b2c3d4/restore', body: { what: 'account', target: 'carol', overwrite: false } });
+  });
+  it('a customer sees no account target', async () => {
+    const { root } = await mount(h(RestoreForm, { backup: done, onClose: () => {}, onStarted: () => {} }), [], { ...admin, username: 'bob', role: 'user' });
+    await click(root.querySelector<HTMLInputElement>('input[value="account"]')!);
+    expect(root.querySelector('input[aria-label="Target"]')).toBeNull();
+  });
+});
+
 describe('Schedule form', () => {
+  it("follows the package's max_backups_kept: 0 says so, N is checked before sending", async () => {
+    const customer = { ...admin, username: 'bob', role: 'user' as const };
+    const none = await mount(h(ScheduleForm, {}), [{ status: 200, body: { ...schedule, owner: 'bob' } }], { ...customer, max_backups_kept: 0 });
+    expect(none.root.textContent).toContain('does not include scheduled backups');
+    const { root, calls } = await mount(
+      h(ScheduleForm, {}),
+      [
+        { status: 200, body: { ...schedule, owner: 'bob' } },
+        { status: 200, body: { ...schedule, owner: 'bob', enabled: true, keep_daily: 2, keep_weekly: 1, keep_monthly: 1 } },
+        { status: 200, body: { ...schedule, owner: 'bob', enabled: true, keep_daily: 2, keep_weekly: 1, keep_monthly: 1 } },
+      ],
+      { ...customer, max_backups_kept: 4 },
+    );
+    expect(root.textContent).toContain('at most 4 backups');
+    await click(root.querySelector<HTMLInputElement>('input[name="enabled"]')!);
+    await submit(root);
+    expect(calls).toHaveLength(1);
+    expect(root.textContent).toContain('must be 4 or less');
+    root.querySelector<HTMLInputElement>('input[name="keep_daily"]')!.value = '2';
+    root.querySelector<HTMLInputElement>('input[name="keep_monthly"]')!.value = '1';
+    root.querySelector<HTMLInputElement>('input[name="keep_weekly"]')!.value = '1';
+    await submit(root);
+    expect(calls[1]).toMatchObject({ method: 'PUT', body: { enabled: true, keep_daily: 2, keep_weekly: 1, keep_monthly: 1 } });
+  });
+
   it('checks the retention numbers, then PUTs enabled and keep_*', async () => {
     const { root, calls } = await mount(h(ScheduleForm, {}), [
       { status: 200, body: schedule },

@@ -7,7 +7,7 @@ import type { Package } from '../api/types';
 import { Packages } from '../pages/Packages';
 import { button, click, envelope, field, mount, submit, type } from '../test/harness';
 
-const gold: Package = { name: 'gold', max_domains: 10, max_databases: -1, max_ftp_accounts: 5, max_cron_jobs: 5, disk_quota_mb: 10240, require_2fa: false, sftp: true, created_at: '' };
+const gold: Package = { name: 'gold', max_domains: 10, max_databases: -1, max_ftp_accounts: 5, max_cron_jobs: 5, disk_quota_mb: 10240, max_backups_kept: -1, require_2fa: false, sftp: true, created_at: '' };
 const actionsOf = (root: HTMLElement, row: number) => [...root.querySelectorAll('tbody tr')[row].querySelectorAll<HTMLButtonElement>('td.actions button')];
 
 beforeEach(() => {
