@@ -74,7 +74,11 @@ struct AuditConfig {
 };
 
 struct RateLimitConfig {
+    // Per API key (the contract's limit; a key's own rate_limit overrides).
     int64_t requests_per_minute = 60;
+    // Per interactive session (login token): the web interface polls and
+    // uploads, so it gets its own, higher budget. 0 = no per-session limit.
+    int64_t session_requests_per_minute = 600;
 };
 
 struct PathsConfig {

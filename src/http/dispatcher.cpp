@@ -140,7 +140,11 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     }
     a.auth = std::move(*auth);
 
-    int64_t limit = a.auth->rate_limit.value_or(config_.rate_limit.requests_per_minute);
+    // API keys: the contract's per-key limit (or the key's own). Sessions
+    // (the web interface) have their own, higher budget.
+    const bool session = a.auth->caller.key_id.empty();
+    int64_t limit = session ? config_.rate_limit.session_requests_per_minute
+                            : a.auth->rate_limit.value_or(config_.rate_limit.requests_per_minute);
     if (limit > 0) {
         RateDecision d = limiter_.hit(a.auth->limit_client, limit, now);
         a.headers = {{"X-RateLimit-Limit", std::to_string(d.limit)},
