@@ -1,0 +1,150 @@
+// Bulk file actions (issue 17): one request for several paths, each done
+// as its single-path route does it, and an exact per-path answer: what
+// succeeded is done and listed so, what failed is not done and says why.
+#include <sys/stat.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "files_fixture.h"
+
+namespace wsp::test {
+namespace {
+
+class FilesBulkTest : public FilesSuite {
+  protected:
+    static json::array strings(const std::vector<std::string>& v) {
+        json::array a;
+        for (const auto& s : v) a.emplace_back(s);
+        return a;
+    }
+    // path -> success, from a bulk answer (also checks the counts add up).
+    static std::map<std::string, bool> outcome(const HttpResult& r) {
+        std::map<std::string, bool> out;
+        const json::value v = r.json();
+        int64_t ok = 0, failed = 0;
+        for (const auto& item : v.at("results").as_array()) {
+            const bool success = item.at("success").as_bool();
+            out[std::string(item.at("path").as_string())] = success;
+            (success ? ok : failed)++;
+            if (!success) {
+                EXPECT_FALSE(item.at("code").as_string().empty());
+                EXPECT_GE(item.at("status").to_number<int64_t>(), 400);
+            }
+        }
+        EXPECT_EQ(v.at("succeeded").to_number<int64_t>(), ok);
+        EXPECT_EQ(v.at("failed").to_number<int64_t>(), failed);
+        return out;
+    }
+};
+
+TEST_F(FilesBulkTest, DeleteOf25IsExactAboutWhatHappened) {
+    ASSERT_EQ(post("mkdir", {{"path", "/bulk"}}).status, 200);
+    std::vector<std::string> paths;
+    for (int i = 0; i < 25; ++i) {
+        const std::string p = numbered("/bulk/f", i);
+        paths.push_back(p);
+        // 5 of the 25 do not exist.
+        if (i % 5 != 4) ASSERT_EQ(post("write", {{"path", p}, {"content", "x"}}).status, 200);
+    }
+    auto r = post("bulk/delete", {{"paths", strings(paths)}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto got = outcome(r);
+    ASSERT_EQ(got.size(), 25u);
+    for (int i = 0; i < 25; ++i)
+        EXPECT_EQ(got[numbered("/bulk/f", i)], i % 5 != 4) << i;
+    EXPECT_EQ(r.json().at("succeeded"), 20);
+    EXPECT_EQ(r.json().at("failed"), 5);
+    EXPECT_EQ(r.json().at("message"), "20 of 25 deleted; 5 failed");
+    for (const auto& item : r.json().at("results").as_array())
+        if (!item.at("success").as_bool()) EXPECT_EQ(item.at("status"), 404) << item;
+    // The listing agrees: nothing is left, and the trash holds the 20.
+    EXPECT_EQ(array_of(get("list", "/bulk")).size(), 0u);
+    int trashed = 0;
+    for (const auto& t : array_of(http().get("/api/v1/files/trash", alice_), "items"))
+        if (std::string(t.at("original_path").as_string()).starts_with("/bulk/f")) ++trashed;
+    EXPECT_EQ(trashed, 20);
+}
+
+TEST_F(FilesBulkTest, ChmodCopyMoveRestoreReportPerPath) {
+    ASSERT_EQ(post("mkdir", {{"path", "/b2"}}).status, 200);
+    ASSERT_EQ(post("mkdir", {{"path", "/b2/into"}}).status, 200);
+    for (const char* n : {"/b2/a", "/b2/b"})
+        ASSERT_EQ(post("write", {{"path", n}, {"content", n}}).status, 200);
+
+    auto ch = post("bulk/chmod", {{"paths", strings({"/b2/a", "/b2/missing", "/b2/b"})},
+                                  {"mode", "600"}});
+    ASSERT_EQ(ch.status, 200) << ch.body;
+    auto c = outcome(ch);
+    EXPECT_TRUE(c["/b2/a"]);
+    EXPECT_FALSE(c["/b2/missing"]);
+    EXPECT_TRUE(c["/b2/b"]);
+    struct stat st {};
+    ASSERT_EQ(::stat((home("alice") / "b2" / "a").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+    auto cp = post("bulk/copy",
+                   {{"sources", strings({"/b2/a", "/b2/b"})}, {"destination", "/b2/into"}});
+    ASSERT_EQ(cp.status, 200) << cp.body;
+    EXPECT_EQ(cp.json().at("succeeded"), 2);
+    EXPECT_EQ(slurp(home("alice") / "b2" / "into" / "b"), "/b2/b");
+    // Again without overwrite: both exist now, both fail, nothing changes.
+    auto again = post("bulk/copy",
+                      {{"sources", strings({"/b2/a", "/b2/b"})}, {"destination", "/b2/into"}});
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(again.json().at("failed"), 2);
+    EXPECT_EQ(again.json().at("results").at(0).at("status"), 409);
+
+    ASSERT_EQ(post("mkdir", {{"path", "/b2/moved"}}).status, 200);
+    auto mv = post("bulk/move", {{"sources", strings({"/b2/a", "/../etc/passwd"})},
+                                 {"destination", "/b2/moved"}});
+    ASSERT_EQ(mv.status, 200) << mv.body;
+    auto m = outcome(mv);
+    EXPECT_TRUE(m["/b2/a"]);
+    EXPECT_FALSE(m["/../etc/passwd"]);
+    EXPECT_TRUE(stdfs::exists(home("alice") / "b2" / "moved" / "a"));
+    EXPECT_FALSE(stdfs::exists(home("alice") / "b2" / "a"));
+
+    // Delete two, restore both (and one that is not in the trash).
+    auto del = post("bulk/delete", {{"paths", strings({"/b2/b", "/b2/moved/a"})}});
+    ASSERT_EQ(del.json().at("succeeded"), 2) << del.body;
+    std::vector<std::string> trash_paths;
+    for (const auto& t : array_of(http().get("/api/v1/files/trash", alice_), "items")) {
+        const std::string orig(t.at("original_path").as_string());
+        if (orig == "/b2/b" || orig == "/b2/moved/a")
+            trash_paths.emplace_back(t.at("trash_path").as_string());
+    }
+    ASSERT_EQ(trash_paths.size(), 2u);
+    trash_paths.push_back("_bt_nothing_t_1");
+    auto rs = post("bulk/restore", {{"trash_paths", strings(trash_paths)}});
+    ASSERT_EQ(rs.status, 200) << rs.body;
+    EXPECT_EQ(rs.json().at("succeeded"), 2);
+    EXPECT_EQ(rs.json().at("failed"), 1);
+    EXPECT_TRUE(stdfs::exists(home("alice") / "b2" / "b"));
+    EXPECT_TRUE(stdfs::exists(home("alice") / "b2" / "moved" / "a"));
+    expect_canary_untouched();
+}
+
+TEST_F(FilesBulkTest, BadBodiesAre400AndAnotherHomeIsNotReached) {
+    auto none = post("bulk/delete", json::object{});
+    EXPECT_EQ(none.status, 400);
+    EXPECT_NE(none.error().find("paths"), std::string::npos) << none.body;
+    EXPECT_EQ(post("bulk/delete", {{"paths", json::array{}}}).status, 400);
+    EXPECT_EQ(post("bulk/delete", {{"paths", "/a"}}).status, 400);
+    EXPECT_EQ(post("bulk/chmod", {{"paths", strings({"/a"})}}).status, 400);  // no mode
+    EXPECT_EQ(post("bulk/copy", {{"sources", strings({"/a"})}}).status, 400);  // no destination
+    // bob's file is not alice's to delete: alice's /x is simply not there.
+    ASSERT_EQ(post("write", {{"path", "/bobs.txt"}, {"content", "b"}}, bob_).status, 200);
+    auto r = post("bulk/delete", {{"paths", strings({"/bobs.txt"})}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json().at("failed"), 1);
+    EXPECT_TRUE(stdfs::exists(home("bob") / "bobs.txt"));
+    // A user may not name an owner.
+    auto owned = post("bulk/delete", {{"paths", strings({"/bobs.txt"})}, {"owner", "bob"}});
+    EXPECT_EQ(owned.status == 403 || owned.json().at("failed") == 1, true) << owned.body;
+    EXPECT_TRUE(stdfs::exists(home("bob") / "bobs.txt"));
+}
+
+}  // namespace
+}  // namespace wsp::test
