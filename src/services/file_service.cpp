@@ -1,5 +1,7 @@
 #include "services/file_service.h"
 
+#include <limits>
+
 #include <pwd.h>
 
 #include <algorithm>
@@ -298,7 +300,14 @@ Result<bool> FileService::remove(const Caller& c, const OwnerField& owner_field,
         CHECK_OK(trash_->move_to_trash(owner, rel));
         return true;
     }
-    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.remove(rel); }));
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        auto real = files.real_path(rel);
+        CHECK_OK(files.remove(rel));
+        // Deleted for good: its history (and its tree's) goes too.
+        forget_history(files, ctx().config.files.history_dir_name, real ? *real : rel,
+                       std::numeric_limits<int64_t>::max());
+        return Ok{};
+    }));
     return false;
 }
 

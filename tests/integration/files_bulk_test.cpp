@@ -146,5 +146,83 @@ TEST_F(FilesBulkTest, BadBodiesAre400AndAnotherHomeIsNotReached) {
     EXPECT_TRUE(stdfs::exists(home("bob") / "bobs.txt"));
 }
 
+// Permanent deletion removes the history of what it deletes (issue 17):
+// after deleting /site and emptying the trash, a new /site/index.php has
+// no versions, and the old secret is not readable through the history.
+class FilesHistoryLifetimeTest : public FilesSuite {
+  protected:
+    static size_t versions(const std::string& path, const std::string& token = alice_) {
+        auto h = get("history", path, token);
+        EXPECT_EQ(h.status, 200) << h.body;
+        return h.status == 200 ? h.json().at("versions").as_array().size() : 0;
+    }
+    static void write(const std::string& path, const std::string& content,
+                      const std::string& token = alice_) {
+        auto w = post("write", {{"path", path}, {"content", content}}, token);
+        ASSERT_EQ(w.status, 200) << w.body;
+    }
+};
+
+TEST_F(FilesHistoryLifetimeTest, EmptyingTheTrashForgetsTheTreesHistory) {
+    ASSERT_EQ(post("mkdir", {{"path", "/site"}}).status, 200);
+    write("/site/index.php", "DB_PASSWORD=old-secret");
+    write("/site/index.php", "<?php v2");
+    write("/site/index.php", "<?php v3");
+    ASSERT_EQ(versions("/site/index.php"), 2u);
+    auto old = get("history", "/site/index.php").json().at("versions").at(0).at("id");
+    const std::string old_id(old.as_string());
+
+    ASSERT_EQ(post("delete", {{"path", "/site"}}).json().at("is_trashed"), true);
+    auto emptied = http().del("/api/v1/files/trash", alice_);
+    ASSERT_EQ(emptied.status, 200) << emptied.body;
+
+    ASSERT_EQ(post("mkdir", {{"path", "/site"}}).status, 200);
+    write("/site/index.php", "new");
+    EXPECT_EQ(versions("/site/index.php"), 0u);
+    EXPECT_EQ(http()
+                  .get("/api/v1/files/history/read?path=/site/index.php&version=" + old_id,
+                       alice_)
+                  .status,
+              404);
+    // The new file's own history works as before.
+    write("/site/index.php", "newer");
+    EXPECT_EQ(versions("/site/index.php"), 1u);
+}
+
+TEST_F(FilesHistoryLifetimeTest, TrashKeepsHistoryUntilTheItemIsDeletedForGood) {
+    write("/keep.php", "a");
+    write("/keep.php", "b");
+    ASSERT_EQ(versions("/keep.php"), 1u);
+    ASSERT_EQ(post("delete", {{"path", "/keep.php"}}).status, 200);
+    // Restored from the bin: the history comes back with it.
+    std::string trash_path;
+    for (const auto& t : array_of(http().get("/api/v1/files/trash", alice_), "items"))
+        if (t.at("original_path") == "/keep.php") trash_path = t.at("trash_path").as_string();
+    ASSERT_FALSE(trash_path.empty());
+    ASSERT_EQ(post("trash/restore", {{"trash_path", trash_path}}).status, 200);
+    EXPECT_EQ(versions("/keep.php"), 1u);
+    // Deleted again and removed from the bin item by item: gone.
+    ASSERT_EQ(post("delete", {{"path", "/keep.php"}}).status, 200);
+    trash_path.clear();
+    for (const auto& t : array_of(http().get("/api/v1/files/trash", alice_), "items"))
+        if (t.at("original_path") == "/keep.php") trash_path = t.at("trash_path").as_string();
+    ASSERT_FALSE(trash_path.empty());
+    ASSERT_EQ(http().del("/api/v1/files/trash/" + url_encode(trash_path), alice_).status, 200);
+    write("/keep.php", "fresh");
+    EXPECT_EQ(versions("/keep.php"), 0u);
+}
+
+TEST_F(FilesHistoryLifetimeTest, DeleteWithTheBinOffForgetsHistory) {
+    auto off = http().put("/api/v1/files/config", {{"recycle_bin_enabled", false}}, bob_);
+    ASSERT_EQ(off.status, 200) << off.body;
+    write("/gone.txt", "secret", bob_);
+    write("/gone.txt", "second", bob_);
+    ASSERT_EQ(versions("/gone.txt", bob_), 1u);
+    auto d = post("delete", {{"path", "/gone.txt"}}, bob_);
+    ASSERT_EQ(d.json().at("is_trashed"), false) << d.body;
+    write("/gone.txt", "new", bob_);
+    EXPECT_EQ(versions("/gone.txt", bob_), 0u);
+}
+
 }  // namespace
 }  // namespace wsp::test
