@@ -198,7 +198,10 @@ struct FilesConfig {
     // Bounds of one /files/extract.
     int64_t max_extract_mb = 10240;
     int64_t max_extract_entries = 100000;
-    int64_t max_extract_ratio = 200;  // uncompressed / archive size
+    // Uncompressed / archive size. Real trees never come near it (repetitive
+    // text reaches ~1000 in zip/gz, a few thousand in xz); bombs are
+    // stopped by the absolute limits above, this only catches the extreme.
+    int64_t max_extract_ratio = 20000;
     int64_t search_seconds = 10;      // time budget of one /files/search
     // Asynchronous file tasks (async:true; services/file_tasks.h).
     int64_t task_workers = 2;          // threads running tasks

@@ -3,6 +3,8 @@
 // succeeded is done and listed so, what failed is not done and says why.
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -222,6 +224,44 @@ TEST_F(FilesHistoryLifetimeTest, DeleteWithTheBinOffForgetsHistory) {
     ASSERT_EQ(d.json().at("is_trashed"), false) << d.body;
     write("/gone.txt", "new", bob_);
     EXPECT_EQ(versions("/gone.txt", bob_), 0u);
+}
+
+// Extract accepts the panel's own archive of an ordinary text-heavy folder
+// (issue 17: "expands more than 200 times its size"), in every format the
+// interface offers by default; bombs are still stopped by the absolute
+// limits (FilesArchiveTest.BombsAndFloodsStopWith413AndLeaveNothing).
+class FilesOwnArchiveTest : public FilesSuite {};
+
+TEST_F(FilesOwnArchiveTest, ATextHeavyFolderCompressedByThePanelExtracts) {
+    ASSERT_EQ(post("mkdir", {{"path", "/logs"}}).status, 200);
+    // 12 log files of ~450 KB: access-log lines that differ a little.
+    std::string day;
+    for (int i = 0; i < 9000; ++i) {
+        char line[128];
+        std::snprintf(line, sizeof line,
+                      "2026-05-18 17:%02d:%02d INFO GET /index.php?page=%d 200 0.01%ds\n",
+                      (i / 60) % 60, i % 60, i % 7, i % 10);
+        day += line;
+    }
+    int64_t total = 0;
+    for (int f = 0; f < 12; ++f) {
+        auto w = post("write", {{"path", numbered("/logs/access.log.", f)}, {"content", day}});
+        ASSERT_EQ(w.status, 200) << w.body;
+        total += static_cast<int64_t>(day.size());
+    }
+    for (const char* ext : {"zip", "tar.gz", "tar.xz"}) {
+        const std::string archive = std::string("/logs-archive.") + ext;
+        auto c = post("compress", {{"paths", {"/logs"}}, {"archive", archive}});
+        ASSERT_EQ(c.status, 200) << ext << ": " << c.body;
+        const auto size = static_cast<int64_t>(
+            stdfs::file_size(home("alice") / archive.substr(1)));
+        // The old ratio limit (200) refused exactly this.
+        EXPECT_GT(total / std::max<int64_t>(size, 1), 200) << ext << " compressed to " << size;
+        const std::string dest = std::string("/restored-") + (ext[0] == 'z' ? "zip" : ext + 4);
+        auto x = post("extract", {{"archive", archive}, {"destination", dest}});
+        ASSERT_EQ(x.status, 200) << ext << ": " << x.body;
+        EXPECT_EQ(slurp(home("alice") / dest.substr(1) / "logs" / "access.log.11"), day) << ext;
+    }
 }
 
 }  // namespace
