@@ -251,7 +251,7 @@ TEST_F(FilesOwnArchiveTest, ATextHeavyFolderCompressedByThePanelExtracts) {
     }
     for (const char* ext : {"zip", "tar.gz", "tar.xz"}) {
         const std::string archive = std::string("/logs-archive.") + ext;
-        auto c = post("compress", {{"paths", {"/logs"}}, {"archive", archive}});
+        auto c = post("compress", {{"paths", json::array{"/logs"}}, {"archive", archive}});
         ASSERT_EQ(c.status, 200) << ext << ": " << c.body;
         const auto size = static_cast<int64_t>(
             stdfs::file_size(home("alice") / archive.substr(1)));
