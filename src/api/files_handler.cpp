@@ -61,8 +61,11 @@ Response files_write(Services& s, const Request& r) {
     Fields f(body);
     TRY_OR_RESPOND(auto path, f.required_string("path", "Path"));
     TRY_OR_RESPOND(auto content, f.string("content"));
+    // Missing is not empty: a body without it must not empty the file
+    // ("" is a valid, empty file).
+    if (!content) return error_response(validation("Content is required"));
     TRY_OR_RESPOND(auto owner, f.string("owner"));
-    return respond_message(files(s).write(*r.caller, owner, path, content.value_or("")),
+    return respond_message(files(s).write(*r.caller, owner, path, *content),
                            "File saved successfully");
 }
 
@@ -411,21 +414,19 @@ Response bulk_transfer(Services& s, const Request& r, const char* verb, Op&& op)
 }  // namespace
 
 Response files_bulk_copy(Services& s, const Request& r) {
-    return bulk_transfer(s, r, "copied",
-                         [&](const auto& owner, const std::string& from, const std::string& to,
-                             fs::Overwrite o) {
-                             return done(files(s).copy(*r.caller, owner, from, to, o),
-                                         "Copied successfully");
-                         });
+    return bulk_transfer(
+        s, r, "copied",
+        [&](const auto& owner, const std::string& from, const std::string& to, fs::Overwrite o) {
+            return done(files(s).copy(*r.caller, owner, from, to, o), "Copied successfully");
+        });
 }
 
 Response files_bulk_move(Services& s, const Request& r) {
-    return bulk_transfer(s, r, "moved",
-                         [&](const auto& owner, const std::string& from, const std::string& to,
-                             fs::Overwrite o) {
-                             return done(files(s).move(*r.caller, owner, from, to, o),
-                                         "Moved successfully");
-                         });
+    return bulk_transfer(
+        s, r, "moved",
+        [&](const auto& owner, const std::string& from, const std::string& to, fs::Overwrite o) {
+            return done(files(s).move(*r.caller, owner, from, to, o), "Moved successfully");
+        });
 }
 
 Response files_bulk_restore(Services& s, const Request& r) {

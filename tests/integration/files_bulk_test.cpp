@@ -54,8 +54,7 @@ TEST_F(FilesBulkTest, DeleteOf25IsExactAboutWhatHappened) {
     ASSERT_EQ(r.status, 200) << r.body;
     auto got = outcome(r);
     ASSERT_EQ(got.size(), 25u);
-    for (int i = 0; i < 25; ++i)
-        EXPECT_EQ(got[numbered("/bulk/f", i)], i % 5 != 4) << i;
+    for (int i = 0; i < 25; ++i) EXPECT_EQ(got[numbered("/bulk/f", i)], i % 5 != 4) << i;
     EXPECT_EQ(r.json().at("succeeded"), 20);
     EXPECT_EQ(r.json().at("failed"), 5);
     EXPECT_EQ(r.json().at("message"), "20 of 25 deleted; 5 failed");
@@ -75,8 +74,8 @@ TEST_F(FilesBulkTest, ChmodCopyMoveRestoreReportPerPath) {
     for (const char* n : {"/b2/a", "/b2/b"})
         ASSERT_EQ(post("write", {{"path", n}, {"content", n}}).status, 200);
 
-    auto ch = post("bulk/chmod", {{"paths", strings({"/b2/a", "/b2/missing", "/b2/b"})},
-                                  {"mode", "600"}});
+    auto ch = post("bulk/chmod",
+                   {{"paths", strings({"/b2/a", "/b2/missing", "/b2/b"})}, {"mode", "600"}});
     ASSERT_EQ(ch.status, 200) << ch.body;
     auto c = outcome(ch);
     EXPECT_TRUE(c["/b2/a"]);
@@ -86,14 +85,14 @@ TEST_F(FilesBulkTest, ChmodCopyMoveRestoreReportPerPath) {
     ASSERT_EQ(::stat((home("alice") / "b2" / "a").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 
-    auto cp = post("bulk/copy",
-                   {{"sources", strings({"/b2/a", "/b2/b"})}, {"destination", "/b2/into"}});
+    auto cp =
+        post("bulk/copy", {{"sources", strings({"/b2/a", "/b2/b"})}, {"destination", "/b2/into"}});
     ASSERT_EQ(cp.status, 200) << cp.body;
     EXPECT_EQ(cp.json().at("succeeded"), 2);
     EXPECT_EQ(slurp(home("alice") / "b2" / "into" / "b"), "/b2/b");
     // Again without overwrite: both exist now, both fail, nothing changes.
-    auto again = post("bulk/copy",
-                      {{"sources", strings({"/b2/a", "/b2/b"})}, {"destination", "/b2/into"}});
+    auto again =
+        post("bulk/copy", {{"sources", strings({"/b2/a", "/b2/b"})}, {"destination", "/b2/into"}});
     ASSERT_EQ(again.status, 200) << again.body;
     EXPECT_EQ(again.json().at("failed"), 2);
     EXPECT_EQ(again.json().at("results").at(0).at("status"), 409);
@@ -134,7 +133,7 @@ TEST_F(FilesBulkTest, BadBodiesAre400AndAnotherHomeIsNotReached) {
     EXPECT_NE(none.error().find("paths"), std::string::npos) << none.body;
     EXPECT_EQ(post("bulk/delete", {{"paths", json::array{}}}).status, 400);
     EXPECT_EQ(post("bulk/delete", {{"paths", "/a"}}).status, 400);
-    EXPECT_EQ(post("bulk/chmod", {{"paths", strings({"/a"})}}).status, 400);  // no mode
+    EXPECT_EQ(post("bulk/chmod", {{"paths", strings({"/a"})}}).status, 400);   // no mode
     EXPECT_EQ(post("bulk/copy", {{"sources", strings({"/a"})}}).status, 400);  // no destination
     // bob's file is not alice's to delete: alice's /x is simply not there.
     ASSERT_EQ(post("write", {{"path", "/bobs.txt"}, {"content", "b"}}, bob_).status, 200);
@@ -182,8 +181,7 @@ TEST_F(FilesHistoryLifetimeTest, EmptyingTheTrashForgetsTheTreesHistory) {
     write("/site/index.php", "new");
     EXPECT_EQ(versions("/site/index.php"), 0u);
     EXPECT_EQ(http()
-                  .get("/api/v1/files/history/read?path=/site/index.php&version=" + old_id,
-                       alice_)
+                  .get("/api/v1/files/history/read?path=/site/index.php&version=" + old_id, alice_)
                   .status,
               404);
     // The new file's own history works as before.
@@ -253,8 +251,7 @@ TEST_F(FilesOwnArchiveTest, ATextHeavyFolderCompressedByThePanelExtracts) {
         const std::string archive = std::string("/logs-archive.") + ext;
         auto c = post("compress", {{"paths", json::array{"/logs"}}, {"archive", archive}});
         ASSERT_EQ(c.status, 200) << ext << ": " << c.body;
-        const auto size = static_cast<int64_t>(
-            stdfs::file_size(home("alice") / archive.substr(1)));
+        const auto size = static_cast<int64_t>(stdfs::file_size(home("alice") / archive.substr(1)));
         // The old ratio limit (200) refused exactly this.
         EXPECT_GT(total / std::max<int64_t>(size, 1), 200) << ext << " compressed to " << size;
         const std::string dest = std::string("/restored-") + (ext[0] == 'z' ? "zip" : ext + 4);

@@ -234,7 +234,9 @@ TEST(FoundationLifecycle, OfflineCommandsWorkOnADataDir) {
     EXPECT_EQ(object_of(me)["creator"], "");
     EXPECT_EQ(panel.http().get("/api/v1/users/carol", secret).status, 200);  // read
     expect_envelope(panel.http().put("/api/v1/users/carol", {{"email", "c2@example.com"}}, secret),
-                    403, "FORBIDDEN", "API key is not scoped for 'users'");
+                    403, "FORBIDDEN",
+                    "API key is not scoped for 'users': the key is read-only (scope 'read' "
+                    "allows only GET)");
     EXPECT_EQ(panel.http().post("/api/v1/domains", {{"domain", "carol.example"}}, secret).status,
               201);
     EXPECT_NO_THROW(panel.login("carol", "N3w-Passw0rd"));

@@ -231,10 +231,9 @@ TEST_F(FoundationSessionRateLimit, TheSessionBudgetIsConfigurable) {
     EXPECT_GE(retry, 1);
     EXPECT_LE(retry, 60);
     // A new session has its own window.
-    EXPECT_EQ(panel.http()
-                  .get("/api/v1/auth/me", panel.login("admin", panel.admin_password()))
-                  .status,
-              200);
+    EXPECT_EQ(
+        panel.http().get("/api/v1/auth/me", panel.login("admin", panel.admin_password())).status,
+        200);
 }
 
 // Login attempts per client IP: 20 a minute by default.
