@@ -48,7 +48,9 @@ TEST_F(FilesBulkTest, DeleteOf25IsExactAboutWhatHappened) {
         const std::string p = numbered("/bulk/f", i);
         paths.push_back(p);
         // 5 of the 25 do not exist.
-        if (i % 5 != 4) ASSERT_EQ(post("write", {{"path", p}, {"content", "x"}}).status, 200);
+        if (i % 5 != 4) {
+            ASSERT_EQ(post("write", {{"path", p}, {"content", "x"}}).status, 200);
+        }
     }
     auto r = post("bulk/delete", {{"paths", strings(paths)}});
     ASSERT_EQ(r.status, 200) << r.body;
@@ -59,7 +61,9 @@ TEST_F(FilesBulkTest, DeleteOf25IsExactAboutWhatHappened) {
     EXPECT_EQ(r.json().at("failed"), 5);
     EXPECT_EQ(r.json().at("message"), "20 of 25 deleted; 5 failed");
     for (const auto& item : r.json().at("results").as_array())
-        if (!item.at("success").as_bool()) EXPECT_EQ(item.at("status"), 404) << item;
+        if (!item.at("success").as_bool()) {
+            EXPECT_EQ(item.at("status"), 404) << item;
+        }
     // The listing agrees: nothing is left, and the trash holds the 20.
     EXPECT_EQ(array_of(get("list", "/bulk")).size(), 0u);
     int trashed = 0;
