@@ -60,7 +60,8 @@ TEST_F(FilesBulkTest, DeleteOf25IsExactAboutWhatHappened) {
     EXPECT_EQ(r.json().at("succeeded"), 20);
     EXPECT_EQ(r.json().at("failed"), 5);
     EXPECT_EQ(r.json().at("message"), "20 of 25 deleted; 5 failed");
-    for (const auto& item : r.json().at("results").as_array())
+    const json::value answer = r.json();
+    for (const auto& item : answer.at("results").as_array())
         if (!item.at("success").as_bool()) {
             EXPECT_EQ(item.at("status"), 404) << item;
         }
@@ -256,8 +257,12 @@ TEST_F(FilesOwnArchiveTest, ATextHeavyFolderCompressedByThePanelExtracts) {
         auto c = post("compress", {{"paths", json::array{"/logs"}}, {"archive", archive}});
         ASSERT_EQ(c.status, 200) << ext << ": " << c.body;
         const auto size = static_cast<int64_t>(stdfs::file_size(home("alice") / archive.substr(1)));
-        // The old ratio limit (200) refused exactly this.
-        EXPECT_GT(total / std::max<int64_t>(size, 1), 200) << ext << " compressed to " << size;
+        // Twelve rotated logs alike: tar.xz (one stream) reaches far more
+        // than the old ratio limit (200), which refused exactly this; zip
+        // and tar.gz (~20 here) must extract as well.
+        if (std::string(ext) == "tar.xz") {
+            EXPECT_GT(total / std::max<int64_t>(size, 1), 200) << ext << " compressed to " << size;
+        }
         const std::string dest = std::string("/restored-") + (ext[0] == 'z' ? "zip" : ext + 4);
         auto x = post("extract", {{"archive", archive}, {"destination", dest}});
         ASSERT_EQ(x.status, 200) << ext << ": " << x.body;
