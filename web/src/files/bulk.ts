@@ -52,7 +52,8 @@ export interface BulkReport {
 
 export function reportOf(r: BulkResults, done: string, nameOf: (path: string) => string = (p) => p.split('/').filter(Boolean).pop() ?? p): BulkReport {
   const total = r.results.length;
-  const counted = total === 1 ? '1 item' : `${r.succeeded} of ${total} items`;
+  // One item is named ("index.php moved to the trash"); several are counted.
+  const counted = total === 1 ? nameOf(r.results[0].path) : `${r.succeeded} of ${total} items`;
   const notice = r.succeeded === 0 ? `Nothing was ${done}` : `${r.succeeded === total && total > 1 ? `All ${total} items` : counted} ${done}`;
   const failures = r.results.filter((i) => !i.success).map((i) => `${nameOf(i.path)}: ${i.message}`);
   return { notice: failures.length ? `${notice}; ${failures.length} failed` : notice, failures };
