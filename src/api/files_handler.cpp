@@ -61,8 +61,11 @@ Response files_write(Services& s, const Request& r) {
     Fields f(body);
     TRY_OR_RESPOND(auto path, f.required_string("path", "Path"));
     TRY_OR_RESPOND(auto content, f.string("content"));
+    // Missing is not empty: a body without it must not empty the file
+    // ("" is a valid, empty file).
+    if (!content) return error_response(validation("Content is required"));
     TRY_OR_RESPOND(auto owner, f.string("owner"));
-    return respond_message(files(s).write(*r.caller, owner, path, content.value_or("")),
+    return respond_message(files(s).write(*r.caller, owner, path, *content),
                            "File saved successfully");
 }
 
@@ -300,6 +303,142 @@ Response files_put_config(Services& s, const Request& r) {
 
 Response files_upload_limits(Services& s, const Request&) {
     return json_response(json::object{{"max_upload_mb", files(s).max_upload_mb()}});
+}
+
+}  // namespace wsp::api
+
+// Bulk actions (docs/files.md, Bulk actions): one request, several paths,
+// each done on its own through the same service call as the single-path
+// route, and an exact per-path answer. Nothing is rolled back: what
+// succeeded stays done and is listed as such.
+namespace wsp::api {
+namespace {
+
+constexpr size_t kMaxBulkPaths = 1000;
+
+Result<std::vector<std::string>> bulk_paths(const Fields& f, const char* key) {
+    TRY(auto paths, f.strings(key));
+    if (!paths || paths->empty())
+        return validation(std::string("Field '") + key + "' is required (a non-empty list)");
+    if (paths->size() > kMaxBulkPaths)
+        return validation(std::string("Field '") + key + "' lists too many paths (at most " +
+                          std::to_string(kMaxBulkPaths) + ")");
+    return *paths;
+}
+
+std::string base_name(const std::string& path) {
+    std::string p = path;
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    auto slash = p.rfind('/');
+    return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+std::string join_dir(const std::string& dir, const std::string& name) {
+    if (dir.empty() || dir.back() == '/') return dir + name;
+    return dir + "/" + name;
+}
+
+// Runs `one` for each path; 200 with {results, succeeded, failed, message}.
+template <typename One>
+Response bulk_response(const std::vector<std::string>& paths, const char* verb, One&& one) {
+    json::array results;
+    int64_t ok = 0, failed = 0;
+    for (const auto& path : paths) {
+        Result<std::string> r = one(path);
+        if (r) {
+            ++ok;
+            results.push_back(json::object{{"path", path}, {"success", true}, {"message", *r}});
+        } else {
+            ++failed;
+            json::object o = error_json(r.error());
+            o["path"] = path;
+            results.push_back(std::move(o));
+        }
+    }
+    std::string message = std::to_string(ok) + " of " + std::to_string(paths.size()) + " " + verb;
+    if (failed) message += "; " + std::to_string(failed) + " failed";
+    return json_response(json::object{{"results", std::move(results)},
+                                      {"succeeded", ok},
+                                      {"failed", failed},
+                                      {"message", message}});
+}
+
+Result<std::string> done(const Result<void>& r, const char* message) {
+    if (!r) return r.error();
+    return std::string(message);
+}
+
+}  // namespace
+
+Response files_bulk_delete(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto paths, bulk_paths(f, "paths"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return bulk_response(paths, "deleted", [&](const std::string& path) -> Result<std::string> {
+        TRY(bool trashed, files(s).remove(*r.caller, owner, path));
+        return std::string(trashed ? "Moved to trash" : "Deleted permanently");
+    });
+}
+
+Response files_bulk_chmod(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto paths, bulk_paths(f, "paths"));
+    TRY_OR_RESPOND(auto mode, f.required_string("mode", "Mode"));
+    TRY_OR_RESPOND(auto recursive, f.boolean("recursive"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    auto rec = recursive.value_or(false) ? fs::Recursive::yes : fs::Recursive::no;
+    return bulk_response(paths, "changed", [&](const std::string& path) {
+        return done(files(s).chmod(*r.caller, owner, path, mode, rec),
+                    "Permissions changed successfully");
+    });
+}
+
+namespace {
+// {sources, destination (a directory), overwrite?, owner?}: each source
+// goes to destination/<its name>.
+template <typename Op>
+Response bulk_transfer(Services& s, const Request& r, const char* verb, Op&& op) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto sources, bulk_paths(f, "sources"));
+    TRY_OR_RESPOND(auto destination, f.required_string("destination", "Destination"));
+    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    (void)s;
+    return bulk_response(sources, verb, [&](const std::string& source) {
+        return op(owner, source, join_dir(destination, base_name(source)), overwrite_of(overwrite));
+    });
+}
+}  // namespace
+
+Response files_bulk_copy(Services& s, const Request& r) {
+    return bulk_transfer(
+        s, r, "copied",
+        [&](const auto& owner, const std::string& from, const std::string& to, fs::Overwrite o) {
+            return done(files(s).copy(*r.caller, owner, from, to, o), "Copied successfully");
+        });
+}
+
+Response files_bulk_move(Services& s, const Request& r) {
+    return bulk_transfer(
+        s, r, "moved",
+        [&](const auto& owner, const std::string& from, const std::string& to, fs::Overwrite o) {
+            return done(files(s).move(*r.caller, owner, from, to, o), "Moved successfully");
+        });
+}
+
+Response files_bulk_restore(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(auto paths, bulk_paths(f, "trash_paths"));
+    TRY_OR_RESPOND(auto overwrite, f.boolean("overwrite"));
+    TRY_OR_RESPOND(auto owner, f.string("owner"));
+    return bulk_response(paths, "restored", [&](const std::string& trash_path) {
+        return done(s.file_trash->restore(*r.caller, owner, trash_path, overwrite_of(overwrite)),
+                    "Restored successfully");
+    });
 }
 
 }  // namespace wsp::api

@@ -21,6 +21,13 @@ Response files_compress(Services& s, const Request& r);
 Response files_extract(Services& s, const Request& r);
 Response files_search(Services& s, const Request& r);
 
+// Bulk actions: several paths, one request, per-path results.
+Response files_bulk_delete(Services& s, const Request& r);
+Response files_bulk_chmod(Services& s, const Request& r);
+Response files_bulk_copy(Services& s, const Request& r);
+Response files_bulk_move(Services& s, const Request& r);
+Response files_bulk_restore(Services& s, const Request& r);
+
 Response files_trash(Services& s, const Request& r);
 Response files_trash_restore(Services& s, const Request& r);
 Response files_trash_empty(Services& s, const Request& r);

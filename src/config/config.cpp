@@ -75,6 +75,7 @@ const Key kKeys[] = {
     WSP_KEY("auth.totp_issuer", c.auth.totp_issuer),
     WSP_KEY("audit.retention_days", c.audit.retention_days),
     WSP_KEY("rate_limit.requests_per_minute", c.rate_limit.requests_per_minute),
+    WSP_KEY("rate_limit.session_requests_per_minute", c.rate_limit.session_requests_per_minute),
     WSP_KEY("paths.data_dir", c.paths.data_dir),
     WSP_KEY("sandbox.user", c.sandbox.user),
     WSP_KEY("sandbox.uid_base", c.sandbox.uid_base),

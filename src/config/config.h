@@ -74,7 +74,11 @@ struct AuditConfig {
 };
 
 struct RateLimitConfig {
+    // Per API key (the contract's limit; a key's own rate_limit overrides).
     int64_t requests_per_minute = 60;
+    // Per interactive session (login token): the web interface polls and
+    // uploads, so it gets its own, higher budget. 0 = no per-session limit.
+    int64_t session_requests_per_minute = 600;
 };
 
 struct PathsConfig {
@@ -194,8 +198,11 @@ struct FilesConfig {
     // Bounds of one /files/extract.
     int64_t max_extract_mb = 10240;
     int64_t max_extract_entries = 100000;
-    int64_t max_extract_ratio = 200;  // uncompressed / archive size
-    int64_t search_seconds = 10;      // time budget of one /files/search
+    // Uncompressed / archive size. Real trees never come near it (repetitive
+    // text reaches ~1000 in zip/gz, a few thousand in xz); bombs are
+    // stopped by the absolute limits above, this only catches the extreme.
+    int64_t max_extract_ratio = 20000;
+    int64_t search_seconds = 10;  // time budget of one /files/search
     // Asynchronous file tasks (async:true; services/file_tasks.h).
     int64_t task_workers = 2;          // threads running tasks
     int64_t task_max_per_account = 2;  // queued + running per account (429 beyond)

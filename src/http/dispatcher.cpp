@@ -140,7 +140,11 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     }
     a.auth = std::move(*auth);
 
-    int64_t limit = a.auth->rate_limit.value_or(config_.rate_limit.requests_per_minute);
+    // API keys: the contract's per-key limit (or the key's own). Sessions
+    // (the web interface) have their own, higher budget.
+    const bool session = a.auth->caller.key_id.empty();
+    int64_t limit = session ? config_.rate_limit.session_requests_per_minute
+                            : a.auth->rate_limit.value_or(config_.rate_limit.requests_per_minute);
     if (limit > 0) {
         RateDecision d = limiter_.hit(a.auth->limit_client, limit, now);
         a.headers = {{"X-RateLimit-Limit", std::to_string(d.limit)},
@@ -182,8 +186,12 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
             "Two-factor authentication must be enabled for this account: POST /auth/2fa/setup"));
     }
     if (!a.rejection && !scopes_allow(a.auth->caller.scopes, a.route->area, is_read(method))) {
-        a.rejection = error_response(
-            forbidden("API key is not scoped for '" + std::string(a.route->area) + "'"));
+        std::string why = "API key is not scoped for '" + std::string(a.route->area) + "'";
+        // A key that could read this area but not change it: say so, so its
+        // owner knows a new scope, not a bug, is what it takes.
+        if (!is_read(method) && scopes_allow(a.auth->caller.scopes, a.route->area, true))
+            why += ": the key is read-only (scope 'read' allows only GET)";
+        a.rejection = error_response(forbidden(why));
     }
     if (!a.rejection) a.rejection = take_blocking_slot(a);
     if (a.rejection)

@@ -45,8 +45,16 @@ Result<DomainRecord> DomainService::create(const Caller& caller, const std::stri
     TRY(std::string owner, resolve_owner(ctx_.db, caller, owner_field));
     DomainRecord record{name, owner, ctx_.clock.now_unix()};
     return ctx_.db.write([&](WriteTx& tx) -> Result<DomainRecord> {
-        if (DomainRepo::find(tx, name)) return conflict("Domain already exists");
+        // The package limit first: a full account learns nothing about
+        // names it could not add anyway.
         CHECK_OK(ensure_below_limit(tx, owner, Limit::domains, DomainRepo::count_of(tx, owner)));
+        if (auto existing = DomainRepo::find(tx, name)) {
+            // Another customer's domain: refused without saying it exists
+            // elsewhere (docs/security.md). The owner and admins are told.
+            if (existing->owner != owner && !caller.is_admin())
+                return conflict("Domain '" + name + "' cannot be added to this account");
+            return conflict("Domain already exists");
+        }
         DomainRepo::insert(tx, record);
         // Made inside the transaction: if it fails nothing is recorded. A
         // directory left by a failed commit is empty and harmless.

@@ -38,6 +38,35 @@ Result<std::vector<std::string>> versions_in(fs::ConfinedFs& files, const std::s
 
 }  // namespace
 
+void forget_history(fs::ConfinedFs& files, const std::string& history_dir,
+                    const std::string& real_rel, int64_t before_ns) {
+    if (real_rel.empty()) return;
+    auto root = files.open_dir(history_dir);
+    if (!root) return;
+    std::vector<std::string> dirs;
+    (void)fs::for_each_name(root->get(), [&](const char* name) -> Result<void> {
+        dirs.emplace_back(name);
+        return Ok{};
+    });
+    for (const auto& name : dirs) {
+        const std::string dir = history_dir + "/" + name;
+        auto named = files.read_file(dir + "/path", 64 * 1024);
+        if (!named) continue;
+        const std::string& path = *named;
+        if (path != real_rel && !path.starts_with(real_rel + "/")) continue;
+        auto versions = versions_in(files, dir);
+        if (!versions) continue;
+        size_t kept = 0;
+        for (const auto& v : *versions) {
+            if (std::stoll(v) < before_ns)
+                (void)files.remove(dir + "/" + v);
+            else
+                ++kept;
+        }
+        if (kept == 0) (void)files.remove(dir);
+    }
+}
+
 std::string FileHistory::history_dir_of(const std::string& real_rel) const {
     return ctx().config.files.history_dir_name + "/" + sha256_hex(real_rel);
 }

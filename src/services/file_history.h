@@ -22,6 +22,14 @@ struct HistoryVersion {
     std::string saved_at;
 };
 
+// Permanent deletion forgets history (issue 17): the versions of `real_rel`
+// and of everything under it that were saved before `before_ns` (the
+// deletion's time; a file made at the same path later keeps its own),
+// in `history_dir` of the home open in `files`. Best effort, as keeping a
+// version is: a failure leaves versions, never fails the deletion.
+void forget_history(fs::ConfinedFs& files, const std::string& history_dir,
+                    const std::string& real_rel, int64_t before_ns);
+
 class FileHistory {
   public:
     explicit FileHistory(PanelContext& ctx) : access_(ctx) {}

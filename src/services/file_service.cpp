@@ -1,5 +1,7 @@
 #include "services/file_service.h"
 
+#include <limits>
+
 #include <pwd.h>
 
 #include <algorithm>
@@ -298,7 +300,20 @@ Result<bool> FileService::remove(const Caller& c, const OwnerField& owner_field,
         CHECK_OK(trash_->move_to_trash(owner, rel));
         return true;
     }
-    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.remove(rel); }));
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
+        // History is keyed by the real path; the last name is not resolved
+        // (a symlink is removed, not its target, whose history stays).
+        auto [parent, name] = fs::split_parent(rel);
+        std::string real = rel;
+        if (!parent.empty()) {
+            if (auto p = files.real_path(parent)) real = *p + "/" + name;
+        }
+        CHECK_OK(files.remove(rel));
+        // Deleted for good: its history (and its tree's) goes too.
+        forget_history(files, ctx().config.files.history_dir_name, real,
+                       std::numeric_limits<int64_t>::max());
+        return Ok{};
+    }));
     return false;
 }
 

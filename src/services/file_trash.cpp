@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "drivers/fs/fs_error.h"
 #include "drivers/fs/user_path.h"
+#include "services/file_history.h"
 #include "store/account_repos.h"
 #include "store/file_repos.h"
 
@@ -94,11 +95,25 @@ Result<void> FileTrash::purge_expired(fs::ConfinedFs& files) {
     const std::string& bin = ctx().config.files.trash_dir_name;
     TRY(UniqueFd trash, open_trash(files, bin));
     // Their rows go when trash() sees them missing.
-    return fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+    std::vector<std::pair<std::string, int64_t>> gone;  // original, deleted at
+    CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
         auto parsed = parse_trash_name(name);
         if (!parsed || parsed->second >= cutoff) return Ok{};
-        return fs::remove_at(trash.get(), name, "recycle bin item");
-    });
+        CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
+        gone.emplace_back(parsed->first, parsed->second);
+        return Ok{};
+    }));
+    for (const auto& [original, ns] : gone) forget_original(files, original, ns);
+    return Ok{};
+}
+
+void FileTrash::forget_original(fs::ConfinedFs& files, const std::string& original,
+                                int64_t deleted_ns) {
+    auto rel = access_.parse(original, "Original path");
+    if (!rel || rel->empty()) return;
+    // Versions saved before the item was deleted were its own; a file made
+    // at the same path since keeps its history.
+    forget_history(files, ctx().config.files.history_dir_name, *rel, deleted_ns + 1);
 }
 
 Result<int64_t> FileTrash::purge_all_expired() {
@@ -210,15 +225,26 @@ Result<void> FileTrash::restore(const Caller& c, const OwnerField& owner_field,
 
 Result<int64_t> FileTrash::empty(const Caller& c, const OwnerField& owner_field) {
     TRY(std::string owner, access_.owner_of(c, owner_field));
+    TRY(auto originals,
+        ctx().db.read([&](const ReadTx& tx) -> Result<std::map<std::string, std::string>> {
+            return FileTrashRepo::originals_of(tx, owner);
+        }));
     const std::string& bin = ctx().config.files.trash_dir_name;
     TRY(int64_t n, access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
         TRY(UniqueFd trash, open_trash(files, bin));
         int64_t count = 0;
+        std::vector<std::pair<std::string, int64_t>> gone;  // original, deleted at
         CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
             CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
             ++count;
+            if (auto parsed = parse_trash_name(name)) {
+                auto known = originals.find(name);
+                gone.emplace_back(known != originals.end() ? known->second : parsed->first,
+                                  parsed->second);
+            }
             return Ok{};
         }));
+        for (const auto& [original, ns] : gone) forget_original(files, original, ns);
         return count;
     }));
     CHECK_OK(ctx().db.write([&](WriteTx& tx) -> Result<void> {
@@ -234,11 +260,19 @@ Result<void> FileTrash::remove_item(const Caller& c, const OwnerField& owner_fie
     CHECK_OK(fs::check_name(trash_path, "Trash path"));
     if (!parse_trash_name(trash_path))
         return validation("Trash path is not an item of the recycle bin");
+    std::string original = parse_trash_name(trash_path)->first;
+    const int64_t deleted_ns = parse_trash_name(trash_path)->second;
+    CHECK_OK(ctx().db.read([&](const ReadTx& tx) -> Result<void> {
+        if (auto row = FileTrashRepo::original_of(tx, owner, trash_path)) original = *row;
+        return Ok{};
+    }));
     const std::string& bin = ctx().config.files.trash_dir_name;
     CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(UniqueFd trash, open_trash(files, bin));
         if (!fs::lstat_at(trash.get(), trash_path)) return not_found("Trash item not found");
-        return fs::remove_at(trash.get(), trash_path, "recycle bin item");
+        CHECK_OK(fs::remove_at(trash.get(), trash_path, "recycle bin item"));
+        forget_original(files, original, deleted_ns);
+        return Ok{};
     }));
     return ctx().db.write([&](WriteTx& tx) -> Result<void> {
         FileTrashRepo::remove(tx, owner, trash_path);

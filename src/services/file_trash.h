@@ -60,6 +60,9 @@ class FileTrash {
   private:
     PanelContext& ctx() const { return access_.ctx(); }
     Result<void> purge_expired(fs::ConfinedFs& files);
+    // The history of a permanently deleted item (`original`, deleted at
+    // `deleted_ns`): versions saved before then go (file_history.h).
+    void forget_original(fs::ConfinedFs& files, const std::string& original, int64_t deleted_ns);
 
     FileAccess access_;
 };

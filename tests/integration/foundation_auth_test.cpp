@@ -146,12 +146,15 @@ TEST_F(FoundationAuth, KeyOutsideItsScopesIs403) {
     // "read": every GET, no writes.
     EXPECT_EQ(http().get("/api/v1/domains", reader).status, 200);
     EXPECT_EQ(http().get("/api/v1/users/scoper", reader).status, 200);
+    // Refused writes say the key is read-only (issue 17), after the
+    // contract's message.
+    const std::string ro = ": the key is read-only (scope 'read' allows only GET)";
     expect_envelope(http().post("/api/v1/domains", {{"domain", "r.example"}}, reader), 403,
-                    "FORBIDDEN", "API key is not scoped for 'domains'");
+                    "FORBIDDEN", "API key is not scoped for 'domains'" + ro);
     expect_envelope(http().del("/api/v1/domains/scoper.example", reader), 403, "FORBIDDEN",
-                    "API key is not scoped for 'domains'");
+                    "API key is not scoped for 'domains'" + ro);
     expect_envelope(http().put("/api/v1/users/scoper", {{"email", "x@example.com"}}, reader), 403,
-                    "FORBIDDEN", "API key is not scoped for 'users'");
+                    "FORBIDDEN", "API key is not scoped for 'users'" + ro);
 
     // "users" is not "domains".
     expect_envelope(http().post("/api/v1/domains", {{"domain", "u.example"}}, users_only), 403,

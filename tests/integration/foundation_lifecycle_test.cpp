@@ -234,7 +234,9 @@ TEST(FoundationLifecycle, OfflineCommandsWorkOnADataDir) {
     EXPECT_EQ(object_of(me)["creator"], "");
     EXPECT_EQ(panel.http().get("/api/v1/users/carol", secret).status, 200);  // read
     expect_envelope(panel.http().put("/api/v1/users/carol", {{"email", "c2@example.com"}}, secret),
-                    403, "FORBIDDEN", "API key is not scoped for 'users'");
+                    403, "FORBIDDEN",
+                    "API key is not scoped for 'users': the key is read-only (scope 'read' "
+                    "allows only GET)");
     EXPECT_EQ(panel.http().post("/api/v1/domains", {{"domain", "carol.example"}}, secret).status,
               201);
     EXPECT_NO_THROW(panel.login("carol", "N3w-Passw0rd"));
@@ -322,7 +324,7 @@ TEST(FoundationLifecycle, ConfigFileIsHonoured) {
     {
         std::ofstream out(config);
         out << "[server]\nlisten = \"127.0.0.1:0\"\ntls = false\nmax_body_bytes = 100\n\n"
-               "[rate_limit]\nrequests_per_minute = 3\n";
+               "[rate_limit]\nrequests_per_minute = 3\nsession_requests_per_minute = 4\n";
     }
     fs::create_directories(dir / "data" / "run");
     auto spawned = spawn_process(
@@ -366,8 +368,16 @@ TEST(FoundationLifecycle, ConfigFileIsHonoured) {
                   {{"username", "admin"}, {"password", password.substr(0, password.find('\n'))}});
     ASSERT_EQ(login.status, 200) << login.body;
     const std::string token = str(object_of(login), "token");
+    // A session has its own budget (rate_limit.session_requests_per_minute).
     auto first = http.get("/api/v1/auth/me", token);
-    EXPECT_EQ(first.header("X-RateLimit-Limit"), "3");
+    EXPECT_EQ(first.header("X-RateLimit-Limit"), "4");
+    // A key has the per-key one.
+    auto key = http.post("/api/v1/users/admin/api-keys",
+                         {{"name", "cfg"}, {"permissions", {"all"}}}, token);
+    ASSERT_EQ(key.status, 201) << key.body;
+    EXPECT_EQ(
+        http.get("/api/v1/auth/me", str(object_of(key), "secret_key")).header("X-RateLimit-Limit"),
+        "3");
     expect_envelope(http.send_raw("POST", "/api/v1/domains", std::string(200, ' '), token), 413,
                     "PAYLOAD_TOO_LARGE");
 }

@@ -178,6 +178,64 @@ TEST_F(FoundationRateLimit, AnUnlimitedKeyStillGetsTheHeaders) {
     EXPECT_EQ(r.header("X-RateLimit-Reset"), "0");
 }
 
+// Interactive sessions (the web interface) have their own, higher budget
+// (rate_limit.session_requests_per_minute, 600 by default); API keys keep
+// the contract's 60 per key.
+class FoundationSessionRateLimit : public ::testing::Test {
+  protected:
+    static PanelOptions options(std::vector<std::string> config = {}) {
+        PanelOptions o = suite_options();
+        o.lift_rate_limit = false;
+        for (auto& c : config) o.config.push_back(std::move(c));
+        return o;
+    }
+};
+
+TEST_F(FoundationSessionRateLimit, ASessionMakesMoreThan60WhileAKeyStopsAt61) {
+    PanelProcess panel(options());
+    const std::string session = panel.login("admin", panel.admin_password());
+    auto made = panel.http().post("/api/v1/users/admin/api-keys",
+                                  {{"name", "limited"}, {"permissions", {"all"}}}, session);
+    ASSERT_EQ(made.status, 201) << made.body;
+    const std::string key = str(object_of(made), "secret_key");
+    for (int i = 1; i <= 60; ++i) {
+        auto r = panel.http().get("/api/v1/auth/me", key);
+        ASSERT_EQ(r.status, 200) << "key request " << i << ": " << r.body;
+        EXPECT_EQ(header_int(r, "X-RateLimit-Limit"), 60);
+    }
+    auto over = panel.http().get("/api/v1/auth/me", key);
+    expect_envelope(over, 429, "RATE_LIMITED");
+    EXPECT_GE(header_int(over, "Retry-After"), 1);
+    // The session (one request above) goes on well past 60 in the same minute.
+    for (int i = 2; i <= 150; ++i) {
+        auto r = panel.http().get("/api/v1/auth/me", session);
+        ASSERT_EQ(r.status, 200) << "session request " << i << ": " << r.body;
+        EXPECT_EQ(header_int(r, "X-RateLimit-Limit"), 600);
+        EXPECT_EQ(header_int(r, "X-RateLimit-Remaining"), 600 - i);
+    }
+    // And the key is still out.
+    expect_envelope(panel.http().get("/api/v1/auth/me", key), 429, "RATE_LIMITED");
+}
+
+TEST_F(FoundationSessionRateLimit, TheSessionBudgetIsConfigurable) {
+    PanelProcess panel(options({"rate_limit.session_requests_per_minute=5"}));
+    const std::string session = panel.login("admin", panel.admin_password());
+    for (int i = 1; i <= 5; ++i) {
+        auto r = panel.http().get("/api/v1/auth/me", session);
+        ASSERT_EQ(r.status, 200) << i << ": " << r.body;
+        EXPECT_EQ(header_int(r, "X-RateLimit-Limit"), 5);
+    }
+    auto over = panel.http().get("/api/v1/auth/me", session);
+    expect_envelope(over, 429, "RATE_LIMITED");
+    const int64_t retry = header_int(over, "Retry-After");
+    EXPECT_GE(retry, 1);
+    EXPECT_LE(retry, 60);
+    // A new session has its own window.
+    EXPECT_EQ(
+        panel.http().get("/api/v1/auth/me", panel.login("admin", panel.admin_password())).status,
+        200);
+}
+
 // Login attempts per client IP: 20 a minute by default.
 class FoundationLoginIpLimit : public ::testing::Test {
   protected:

@@ -607,6 +607,22 @@ try {
     await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: dropped });
     await page.getByRole('button', { name: 'Edit dropped.txt' }).waitFor();
     await shot('10-files-uploads');
+
+    log('files: 70 files at once all upload (a queue, a session budget above 60/min, 429s waited out)');
+    const many = Array.from({ length: 70 }, (_, i) => ({ name: `many-${i}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`file ${i}\n`) }));
+    await page.locator('input[type=file]').setInputFiles(many);
+    await page.waitForFunction(
+      () => {
+        const rows = [...document.querySelectorAll('.uploads li')];
+        return rows.length === 70 && rows.every((li) => li.textContent.includes('✓ uploaded'));
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+    const listed = await (await api('/files/list?path=%2F&owner=admin', sessionToken)).json();
+    const arrived = listed.filter((f) => /^many-\d+\.txt$/.test(f.name)).length;
+    expect(arrived === 70, `all 70 files arrived (${arrived})`);
+    expect(!(await page.locator('.uploads').textContent()).includes('Rate limit'), 'no upload failed on the rate limit');
   }
 
   {

@@ -64,10 +64,17 @@ function usePath(): [string, (p: string) => void] {
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const [path, navigate] = usePath();
+  // The panel asked to wait (429 + Retry-After): the request is sent again
+  // after the wait; the shell says so meanwhile.
+  const [waitUntil, setWaitUntil] = useState<number | null>(null);
   const api = useMemo(
     () =>
       new Api({
         token,
+        onRateLimited: (seconds) => {
+          setWaitUntil(Date.now() + seconds * 1000);
+          setTimeout(() => setWaitUntil((u) => (u !== null && u <= Date.now() ? null : u)), seconds * 1000 + 50);
+        },
         onUnauthorized: () => {
           saveSession(null);
           setSession(null);
@@ -132,6 +139,7 @@ export function App() {
   return (
     <AppContext.Provider value={ctx}>
       {session.impersonator && <ImpersonationBanner as={session.user.username} by={session.impersonator.user.username} onReturn={() => void returnToOwn()} />}
+      {waitUntil !== null && <RateLimitNotice until={waitUntil} />}
       <Shell path={path} />
     </AppContext.Provider>
   );
@@ -188,6 +196,16 @@ function Shell({ path }: { path: string }) {
         );
       }}
     </AppContext.Consumer>
+  );
+}
+
+// Shown while a request waits out the panel's rate limit (Retry-After).
+export function RateLimitNotice({ until }: { until: number }) {
+  const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000));
+  return (
+    <div class="banner" role="status">
+      The panel asked the interface to slow down; your last action will be sent again in about {seconds} s.
+    </div>
   );
 }
 

@@ -60,6 +60,7 @@ void PanelProcess::start() {
     if (!options_.tls) args.insert(args.end(), {"-c", "server.tls=false"});
     if (options_.lift_rate_limit)
         args.insert(args.end(), {"-c", "rate_limit.requests_per_minute=1000000", "-c",
+                                 "rate_limit.session_requests_per_minute=0", "-c",
                                  "auth.account_requests_per_minute=0"});
     // No web interface unless a test asks for one (web.dir in `config`, which
     // comes later and wins): the API tests answer the same whether or not

@@ -1,7 +1,7 @@
 // Backups (docs/openapi/backups.yaml): runs, restore, schedule, and the
 // export/import of one database. Backups, restores and imports are tasks
 // polled at /backups/tasks/{id} (the file task object).
-import { ApiError, type Api } from './client';
+import { ApiError, pollDelay, type Api } from './client';
 import type { Task } from './files_transfer';
 
 export interface Backup {
@@ -74,13 +74,13 @@ function taskMessage(t: Task): string {
 
 // Polls a backup task until it ends; `onUpdate` sees every state.
 export async function waitBackupTask(api: Api, id: string, onUpdate: (t: Task) => void, intervalMs = 500): Promise<Task> {
-  for (;;) {
+  for (let n = 0; ; n++) {
     const t = await getBackupTask(api, id);
     onUpdate(t);
     if (t.status === 'done') return t;
     if (t.status === 'failed') throw new ApiError(typeof t.error === 'object' && t.error?.status ? t.error.status : 500, 'TASK_FAILED', taskMessage(t));
     if (t.status === 'cancelled') throw new ApiError(0, 'CANCELLED', 'Cancelled');
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await new Promise((r) => setTimeout(r, pollDelay(n, intervalMs)));
   }
 }
 
@@ -93,7 +93,7 @@ async function saveDownload(api: Api, url: string, name: string): Promise<void> 
   } catch {
     throw new ApiError(0, 'NETWORK', 'The panel cannot be reached; check your connection');
   }
-  if (!res.ok) throw api.errorFrom(res.status, await res.text());
+  if (!res.ok) throw api.errorFrom(res.status, await res.text(), res.headers.get('Retry-After'));
   const blob = await res.blob();
   const href = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -127,7 +127,7 @@ export async function importDatabase(api: Api, id: string, file: Blob): Promise<
     throw new ApiError(0, 'NETWORK', 'The panel cannot be reached; check your connection');
   }
   const text = await res.text();
-  if (!res.ok) throw api.errorFrom(res.status, text);
+  if (!res.ok) throw api.errorFrom(res.status, text, res.headers.get('Retry-After'));
   return JSON.parse(text) as Task;
 }
 

@@ -8,10 +8,56 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    // 429: seconds the panel asked to wait (its Retry-After).
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+// Retry-After as seconds (the panel sends delta-seconds); undefined if absent.
+export function parseRetryAfter(v: string | null | undefined): number | undefined {
+  if (!v) return undefined;
+  const n = Number(v.trim());
+  if (Number.isFinite(n) && n >= 0) return Math.ceil(n);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+// A 429 the interface gave up waiting for: the message says when to retry.
+function rateLimited(status: number, code: string, message: string, retryAfter?: number): ApiError {
+  if (status !== 429 || retryAfter === undefined) return new ApiError(status, code, message, retryAfter);
+  return new ApiError(status, code, `${message}; retry in ${retryAfter} s`, retryAfter);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// Runs `attempt` again while the panel answers 429 with a Retry-After (the
+// request was refused before anything was done, so repeating it is safe),
+// waiting what the panel asked, at most `retries` times. `onWait` hears
+// each wait (seconds), so the interface can say it is waiting.
+export async function withRateRetry<T>(
+  attempt: () => Promise<T>,
+  opts: { retries?: number; sleep?: (ms: number) => Promise<void>; onWait?: (seconds: number) => void } = {},
+): Promise<T> {
+  const retries = opts.retries ?? 4;
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 429 || e.retryAfter === undefined || n >= retries) throw e;
+      opts.onWait?.(e.retryAfter);
+      await (opts.sleep ?? sleep)(Math.max(1, e.retryAfter) * 1000);
+    }
+  }
+}
+
+// Delay before the n-th poll (0-based) of something running: starts at
+// `first` ms and grows by half each time up to `max`, so a long task is
+// asked a few times a minute, not twice a second.
+export function pollDelay(n: number, first = 500, max = 5000): number {
+  return Math.min(max, Math.round(first * Math.pow(1.5, n)));
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -22,6 +68,12 @@ export interface ApiOptions {
   // Called when a request with a token is answered 401 (expired session).
   onUnauthorized?: () => void;
   fetch?: typeof fetch;
+  // 429 with Retry-After: how many times a request is repeated after the
+  // wait the panel asked for (default 4), the wait itself (tests), and who
+  // hears about a wait (the shell shows "waiting N s").
+  rateRetries?: number;
+  sleep?: (ms: number) => Promise<void>;
+  onRateLimited?: (seconds: number) => void;
 }
 
 function isEnvelope(v: unknown): v is ErrorEnvelope {
@@ -50,7 +102,7 @@ export class Api {
     return this.options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   }
   // An answer that is not 2xx as an ApiError (the envelope's message).
-  errorFrom(status: number, text: string): ApiError {
+  errorFrom(status: number, text: string, retryAfter?: string | null): ApiError {
     let data: unknown;
     try {
       data = text ? JSON.parse(text) : undefined;
@@ -58,11 +110,20 @@ export class Api {
       data = undefined;
     }
     if (status === 401 && this.options.token?.()) this.options.onUnauthorized?.();
-    if (isEnvelope(data)) return new ApiError(status, data.code ?? 'ERROR', data.message);
-    return new ApiError(status, 'ERROR', `The panel answered ${status}`);
+    const wait = parseRetryAfter(retryAfter);
+    if (isEnvelope(data)) return rateLimited(status, data.code ?? 'ERROR', data.message, wait);
+    return rateLimited(status, 'ERROR', `The panel answered ${status}`, wait);
+  }
+  // Repeats `attempt` after a 429 as the panel asks (see withRateRetry).
+  retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    return withRateRetry(attempt, { retries: this.options.rateRetries, sleep: this.options.sleep, onWait: this.options.onRateLimited });
   }
 
-  async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    return this.retrying(() => this.requestOnce<T>(method, path, body));
+  }
+
+  private async requestOnce<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json', ...this.authHeaders() };
     const token = this.options.token?.();
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -89,8 +150,9 @@ export class Api {
     }
     if (!res.ok) {
       if (res.status === 401 && token) this.options.onUnauthorized?.();
-      if (isEnvelope(data)) throw new ApiError(res.status, data.code ?? 'ERROR', data.message);
-      throw new ApiError(res.status, 'ERROR', `The panel answered ${res.status}`);
+      const wait = parseRetryAfter(res.headers?.get?.('Retry-After'));
+      if (isEnvelope(data)) throw rateLimited(res.status, data.code ?? 'ERROR', data.message, wait);
+      throw rateLimited(res.status, 'ERROR', `The panel answered ${res.status}`, wait);
     }
     return data as T;
   }

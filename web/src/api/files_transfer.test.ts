@@ -5,7 +5,7 @@ import { h } from 'preact';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Api, ApiError } from './client';
 import { createShare, downloadFile, listShares, startFileOp, uploadFile, waitTask } from './files_transfer';
-import { mount, scriptedFetch, settle } from '../test/harness';
+import { mount, mountWith, scriptedFetch, settle } from '../test/harness';
 import { UploadList, useUploads } from '../files/uploads';
 
 // A stand-in XMLHttpRequest: records what is sent and answers from a script.
@@ -16,7 +16,7 @@ interface Sent {
   form: FormData;
 }
 let sent: Sent[] = [];
-let answers: { status: number; body: unknown }[] = [];
+let answers: { status: number; body: unknown; retryAfter?: string }[] = [];
 class FakeXhr {
   status = 0;
   responseText = '';
@@ -25,6 +25,10 @@ class FakeXhr {
   onerror: (() => void) | null = null;
   onabort: (() => void) | null = null;
   private req: Partial<Sent> = { headers: {} };
+  private retryAfter: string | null = null;
+  getResponseHeader(name: string) {
+    return name.toLowerCase() === 'retry-after' ? this.retryAfter : null;
+  }
   open(method: string, url: string) {
     this.req.method = method;
     this.req.url = url;
@@ -42,6 +46,7 @@ class FakeXhr {
       const file = form.get('file') as File;
       this.upload.onprogress?.({ loaded: Math.floor(file.size / 2), total: file.size, lengthComputable: true });
       this.status = a.status;
+      this.retryAfter = a.retryAfter ?? null;
       this.responseText = JSON.stringify(a.body);
       this.onload?.();
     }, 0);
@@ -82,6 +87,34 @@ describe('upload', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(413);
     expect(err.message).toBe('File exceeds the upload limit of 1 MB');
+  });
+  it('70 files: a 429 is waited out and the file sent again; every file arrives, one listing refresh', async () => {
+    const limited = { status: 429, body: { success: false, code: 'RATE_LIMITED', message: 'Rate limit exceeded', status: 429 }, retryAfter: '1' };
+    // Every fifth upload is refused once.
+    answers = [];
+    for (let i = 0; i < 70; i++) {
+      if (i % 5 === 0) answers.push(limited);
+      answers.push({ status: 201, body: {} });
+    }
+    let up: ReturnType<typeof useUploads> | null = null;
+    let refreshed = 0;
+    const Probe = () => {
+      up = useUploads('/www', () => void refreshed++);
+      return h(UploadList, { up });
+    };
+    const net = scriptedFetch([{ status: 200, body: { max_upload_mb: 10 } }]);
+    const waits: number[] = [];
+    const quick = new Api({ token: () => 'wsp_t', fetch: net.fetch, sleep: async (ms) => void waits.push(ms) });
+    const { root } = await mountWith(h(Probe, {}), quick);
+    await up!.add(Array.from({ length: 70 }, (_, i) => new File(['x'], `f${i}.txt`)));
+    await settle();
+    expect(waits.length).toBe(14);
+    expect(waits.every((w) => w === 1000)).toBe(true);
+    expect(sent).toHaveLength(84);
+    expect(new Set(sent.map((s) => (s.form.get('file') as File).name)).size).toBe(70);
+    expect(root.textContent?.match(/✓ uploaded/g)?.length).toBe(70);
+    expect(root.textContent).not.toContain('Rate limit');
+    expect(refreshed).toBe(1);
   });
   it('the upload list: a file that exists offers Replace, which sends overwrite', async () => {
     answers = [{ status: 409, body: { success: false, code: 'CONFLICT', message: 'File already exists', status: 409 } }, { status: 201, body: {} }];

@@ -11,7 +11,7 @@
 //   GET  /files/shares -> {items: Share[]};  DELETE /files/shares/{id}
 //   compress/extract/copy with async:true -> 202 {task_id, status}
 //   GET /files/tasks/{id} -> Task;  DELETE /files/tasks/{id} cancels
-import { ApiError, type Api } from './client';
+import { ApiError, pollDelay, type Api } from './client';
 
 export interface Share {
   id: string;
@@ -78,7 +78,7 @@ export function uploadFile(
       if (xhr.status >= 200 && xhr.status < 300) {
         opts.onProgress?.({ loaded: file.size, total: file.size });
         resolve();
-      } else reject(api.errorFrom(xhr.status, xhr.responseText));
+      } else reject(api.errorFrom(xhr.status, xhr.responseText, xhr.getResponseHeader('Retry-After')));
     };
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'The upload was interrupted; check your connection'));
     xhr.onabort = () => reject(new ApiError(0, 'ABORTED', 'Upload cancelled'));
@@ -100,7 +100,7 @@ export async function downloadFile(api: Api, path: string, isDir = false): Promi
   } catch {
     throw new ApiError(0, 'NETWORK', 'The panel cannot be reached; check your connection');
   }
-  if (!res.ok) throw api.errorFrom(res.status, await res.text());
+  if (!res.ok) throw api.errorFrom(res.status, await res.text(), res.headers.get('Retry-After'));
   const blob = await res.blob();
   const name = (path.split('/').filter(Boolean).pop() ?? 'home') + (isDir ? '.zip' : '');
   const url = URL.createObjectURL(blob);
@@ -155,9 +155,10 @@ export function cancelTask(api: Api, id: string) {
   return api.del('/files/tasks/{id}', { id });
 }
 
-// Polls a task until it ends; `onUpdate` sees every state.
+// Polls a task until it ends, less often the longer it runs (pollDelay);
+// `onUpdate` sees every state.
 export async function waitTask(api: Api, id: string, onUpdate: (t: Task) => void, intervalMs = 400): Promise<Task> {
-  for (;;) {
+  for (let n = 0; ; n++) {
     const t = await getTask(api, id);
     onUpdate(t);
     if (t.status === 'done') return t;
@@ -166,6 +167,6 @@ export async function waitTask(api: Api, id: string, onUpdate: (t: Task) => void
       throw new ApiError(status, 'TASK_FAILED', taskError(t));
     }
     if (t.status === 'cancelled') throw new ApiError(0, 'CANCELLED', 'Cancelled');
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await new Promise((r) => setTimeout(r, pollDelay(n, intervalMs)));
   }
 }

@@ -137,6 +137,31 @@ describe('panels', () => {
     expect(calls[2].body).toEqual({ trash_path: '_bt_a.txt_t_1', overwrite: true });
     expect(root.textContent).toContain('Nothing here yet.');
   });
+  it('trash: Restore all is one request and names exactly what could not come back', async () => {
+    const t = (n: string) => ({ trash_path: `_bt_${n}_t_1`, original_path: `/${n}`, name: n, is_dir: false, size: 1, deleted_at: '' });
+    const { root, calls } = await mount(h(TrashPanel, { onDone: () => {} }), [
+      { status: 200, body: { items: [t('a.txt'), t('b.txt'), t('c.txt')] } },
+      {
+        status: 200,
+        body: {
+          results: [
+            { path: '_bt_a.txt_t_1', success: true, message: 'Restored successfully' },
+            { path: '_bt_b.txt_t_1', success: false, code: 'CONFLICT', message: 'A file already exists at /b.txt', status: 409 },
+            { path: '_bt_c.txt_t_1', success: true, message: 'Restored successfully' },
+          ],
+          succeeded: 2,
+          failed: 1,
+          message: '2 of 3 restored; 1 failed',
+        },
+      },
+      { status: 200, body: { items: [t('b.txt')] } },
+    ]);
+    await click(button(root, 'Restore all'));
+    expect(calls[1]).toMatchObject({ method: 'POST', url: '/api/v1/files/bulk/restore', body: { trash_paths: ['_bt_a.txt_t_1', '_bt_b.txt_t_1', '_bt_c.txt_t_1'] } });
+    expect(root.querySelector('.bulk-report .notice')?.textContent).toBe('2 of 3 items restored; 1 failed');
+    expect(root.querySelector('.bulk-report .form-error')?.textContent).toBe('/b.txt: A file already exists at /b.txt');
+    expect(calls[2].url).toBe('/api/v1/files/trash');
+  });
   it('trash: a refused restore (no overwrite) shows the message on the row', async () => {
     window.confirm = () => false;
     const item = { trash_path: '_bt_a.txt_t_1', original_path: '/a.txt', name: 'a.txt', is_dir: false, size: 3, deleted_at: '' };

@@ -33,22 +33,51 @@ describe('Files page', () => {
     expect(names(root)).toEqual(['www/', 'b.txt', 'a.txt']);
     expect(sizeHeader().closest('th')?.getAttribute('aria-sort')).toBe('descending');
   });
-  it('selecting rows shows the selection toolbar; Delete selected sends one delete per item', async () => {
+  it('Delete selected sends one bulk request and reports exactly what succeeded and failed, then refreshes', async () => {
     const { root, calls } = await mount(h(Files, {}), [
       { status: 200, body: listing },
       limits,
-      { status: 200, body: { is_trashed: true, message: 'Moved to trash' } },
-      { status: 200, body: { is_trashed: true, message: 'Moved to trash' } },
-      { status: 200, body: [e('www', true)] },
+      {
+        status: 200,
+        body: {
+          results: [
+            { path: '/a.txt', success: true, message: 'Moved to trash' },
+            { path: '/b.txt', success: false, code: 'FORBIDDEN', message: 'Permission denied', status: 403 },
+          ],
+          succeeded: 1,
+          failed: 1,
+          message: '1 of 2 deleted; 1 failed',
+        },
+      },
+      { status: 200, body: [e('b.txt'), e('www', true)] },
     ]);
     await click(root.querySelector<HTMLInputElement>('[aria-label="Select a.txt"]')!);
     await click(root.querySelector<HTMLInputElement>('[aria-label="Select b.txt"]')!);
     expect(root.querySelector('[aria-label="Selected items"]')?.textContent).toContain('2 selected');
     await click(button(root, 'Delete selected'));
-    const deletes = calls.filter((c) => c.url === '/api/v1/files/delete').map((c) => c.body);
-    expect(deletes).toEqual([{ path: '/a.txt' }, { path: '/b.txt' }]);
-    expect(root.textContent).toContain('2 items moved to the trash');
+    const bulk = calls.filter((c) => c.url === '/api/v1/files/bulk/delete').map((c) => c.body);
+    expect(bulk).toEqual([{ paths: ['/a.txt', '/b.txt'] }]);
+    expect(calls.filter((c) => c.url === '/api/v1/files/delete')).toHaveLength(0);
+    expect(root.querySelector('[role="status"].notice')?.textContent).toBe('1 of 2 items moved to the trash; 1 failed');
+    expect(root.querySelector('[role="alert"]')?.textContent).toBe('b.txt: Permission denied');
+    // The list was fetched again: what is left is shown.
+    expect(calls.filter((c) => c.url.startsWith('/api/v1/files/list'))).toHaveLength(2);
+    expect(names(root)).toEqual(['www/', 'b.txt']);
     expect(root.querySelector('[aria-label="Selected items"]')).toBeNull();
+  });
+  it('all of a bulk delete succeeding says so with the exact count', async () => {
+    const ok = (path: string) => ({ path, success: true, message: 'Moved to trash' });
+    const { root } = await mount(h(Files, {}), [
+      { status: 200, body: listing },
+      limits,
+      { status: 200, body: { results: [ok('/a.txt'), ok('/b.txt')], succeeded: 2, failed: 0, message: '2 of 2 deleted' } },
+      { status: 200, body: [e('www', true)] },
+    ]);
+    await click(root.querySelector<HTMLInputElement>('[aria-label="Select a.txt"]')!);
+    await click(root.querySelector<HTMLInputElement>('[aria-label="Select b.txt"]')!);
+    await click(button(root, 'Delete selected'));
+    expect(root.querySelector('[role="status"].notice')?.textContent).toBe('All 2 items moved to the trash');
+    expect(root.querySelector('[role="alert"]')).toBeNull();
   });
   it('keyboard: arrows move between rows, Ctrl+A selects the page, Escape clears', async () => {
     const { root } = await mount(h(Files, {}), [{ status: 200, body: listing }, limits]);

@@ -9,6 +9,7 @@ import { useApp } from '../ui/context';
 import { FormError, Submit, TextField, useForm } from '../ui/form';
 import { Section } from '../ui/page';
 import { TaskProgress, useTask } from './task';
+import { bulkChmod, bulkCopy, bulkMove, mergeResults, reportOf } from './bulk';
 import { ARCHIVE_FORMATS, baseName, checkDir, checkMode, checkName, joinPath, modeString, parentOf } from './util';
 
 export function Buttons({ busy, label, onCancel }: { busy: boolean; label: string; onCancel: () => void }) {
@@ -71,14 +72,25 @@ export function RenameForm({ entry, onDone }: { entry: FileEntry; onDone: (chang
   );
 }
 
-export function ChmodForm({ entries, onDone }: { entries: FileEntry[]; onDone: (changed: boolean) => unknown }) {
+export function ChmodForm({ entries, onDone }: { entries: FileEntry[]; onDone: (changed: unknown) => unknown }) {
   const { api } = useApp();
   const [recursive, setRecursive] = useState(false);
   const form = useForm({ mode: { label: 'Mode', match: /mode|permission|setuid|sticky/i, initial: entries[0]?.permission ?? '644', checks: [checkMode] } });
   const anyDir = entries.some((e) => e.is_dir);
   const submit = form.submit(async (v) => {
-    for (const e of entries) await api.post('/files/chmod', { path: e.path, mode: v.mode.trim(), recursive: recursive && e.is_dir });
-    await onDone(true);
+    const mode = v.mode.trim();
+    if (entries.length === 1) {
+      await api.post('/files/chmod', { path: entries[0].path, mode, recursive: recursive && entries[0].is_dir });
+      await onDone(true);
+      return;
+    }
+    // One request for the folders (recursive when asked), one for the files.
+    const dirs = entries.filter((e) => e.is_dir).map((e) => e.path);
+    const files = entries.filter((e) => !e.is_dir).map((e) => e.path);
+    const answers = [];
+    if (dirs.length) answers.push(await bulkChmod(api, dirs, mode, recursive));
+    if (files.length) answers.push(await bulkChmod(api, files, mode, false));
+    await onDone(reportOf(mergeResults(...answers), 'changed'));
   });
   const shown = modeString(form.values.mode);
   return (
@@ -98,19 +110,25 @@ export function ChmodForm({ entries, onDone }: { entries: FileEntry[]; onDone: (
   );
 }
 
-export function CopyMoveForm({ entries, mode, dir, onDone }: { entries: FileEntry[]; mode: 'copy' | 'move'; dir: string; onDone: (changed: boolean) => unknown }) {
+export function CopyMoveForm({ entries, mode, dir, onDone }: { entries: FileEntry[]; mode: 'copy' | 'move'; dir: string; onDone: (changed: unknown) => unknown }) {
   const { api } = useApp();
   const task = useTask();
   const [overwrite, setOverwrite] = useState(false);
   const form = useForm({ destination: { label: 'Destination folder', match: /destination|exists|path/i, initial: dir, checks: [checkDir('Destination folder')] } });
   const submit = form.submit(async (v) => {
     const dest = v.destination.trim();
-    for (const e of entries) {
+    if (entries.length === 1) {
+      const e = entries[0];
       const target = joinPath(dest, e.name);
       if (mode === 'move') await api.post('/files/move', { source: e.path, destination: target, overwrite });
       else await task.run(`Copying ${e.name}`, 'copy', { source: e.path, destination: target, overwrite });
+      await onDone(true);
+      return;
     }
-    await onDone(true);
+    // Several: one request, each into the destination folder, per-path results.
+    const sources = entries.map((e) => e.path);
+    const r = mode === 'move' ? await bulkMove(api, sources, dest, overwrite) : await bulkCopy(api, sources, dest, overwrite);
+    await onDone(reportOf(r, mode === 'move' ? 'moved' : 'copied'));
   });
   const what = entries.length === 1 ? entries[0].name : `${entries.length} items`;
   return (

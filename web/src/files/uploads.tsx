@@ -1,4 +1,6 @@
-// Uploads: one request per file, each with its own progress bar.
+// Uploads: one request per file, each with its own progress bar, through
+// one queue that sends at most UPLOAD_CONCURRENCY at a time; a 429 waits
+// what the panel asks (Retry-After) and sends the file again.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { uploadFile } from '../api/files_transfer';
@@ -8,6 +10,21 @@ import { RowError } from '../ui/form';
 import { formatSize } from './util';
 
 let uploadIds = 0;
+
+export const UPLOAD_CONCURRENCY = 3;
+
+// Runs `work` for each item, at most `limit` at once, in order of arrival;
+// resolves when all have finished (each handles its own failure).
+export async function runQueue<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
 
 interface UploadItem {
   id: number;
@@ -38,9 +55,10 @@ export function useUploads(dir: string, onUploaded: () => unknown) {
     }
     update(file, { state: 'uploading', loaded: 0, error: undefined });
     try {
-      await uploadFile(api, dir, file, { overwrite, onProgress: (p) => update(file, { loaded: p.loaded }) });
+      // A 429 is waited out and the file sent again (api.retrying), so a
+      // burst of uploads never loses one to the rate limit.
+      await api.retrying(() => uploadFile(api, dir, file, { overwrite, onProgress: (p) => update(file, { loaded: p.loaded }) }));
       update(file, { state: 'done', loaded: file.size });
-      await onUploaded();
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) update(file, { state: 'exists', error: `${file.name} exists already` });
       else update(file, { state: 'error', error: messageOf(e) });
@@ -49,9 +67,15 @@ export function useUploads(dir: string, onUploaded: () => unknown) {
   const add = async (files: FileList | File[]) => {
     const list = [...files];
     setItems((all) => [...all.filter((i) => i.state !== 'done'), ...list.map((file) => ({ id: ++uploadIds, file, loaded: 0, state: 'waiting' as const }))]);
-    for (const f of list) await send(f);
+    await runQueue(list, UPLOAD_CONCURRENCY, (f) => send(f));
+    // One refresh of the listing after the batch, not one per file.
+    await onUploaded();
   };
-  return { items, add, send, clear: () => setItems([]) };
+  const sendOne = async (file: File, overwrite = false) => {
+    await send(file, overwrite);
+    await onUploaded();
+  };
+  return { items, add, send: sendOne, clear: () => setItems([]) };
 }
 
 export function UploadList({ up }: { up: ReturnType<typeof useUploads> }) {

@@ -9,6 +9,7 @@ import { RowError, useRowErrors } from '../ui/form';
 import { Section } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { formatSize } from './util';
+import { bulkRestore, reportOf, type BulkReport } from './bulk';
 
 export function HistoryPanel({ entry, onDone }: { entry: FileEntry; onDone: (changed: boolean) => unknown }) {
   const { api } = useApp();
@@ -91,6 +92,26 @@ export function TrashPanel({ onDone }: { onDone: (changed: boolean) => unknown }
       await api.del('/files/trash/{trash_path}', { trash_path: t.trash_path });
       await list.reload();
     });
+  // Everything back in one request; the answer says which came back and
+  // which did not (a path taken: 409, listed by name).
+  const [report, setReport] = useState<BulkReport | null>(null);
+  const restoreAll = async () => {
+    const items = list.data?.items ?? [];
+    if (!items.length) return;
+    setEmptyError(null);
+    try {
+      const r = await bulkRestore(
+        api,
+        items.map((t) => t.trash_path),
+      );
+      const byPath = new Map(items.map((t) => [t.trash_path, t.original_path]));
+      setReport(reportOf(r, 'restored', (p) => byPath.get(p) ?? p));
+      if (r.succeeded) setChanged(true);
+    } catch (e) {
+      setEmptyError(messageOf(e));
+    }
+    await list.reload();
+  };
   const empty = async () => {
     if (!window.confirm('Delete everything in the trash permanently?')) return;
     setEmptyError(null);
@@ -136,7 +157,24 @@ export function TrashPanel({ onDone }: { onDone: (changed: boolean) => unknown }
           {emptyError}
         </p>
       )}
+      {report && (
+        <div role="status" class="bulk-report">
+          <p class="notice">{report.notice}</p>
+          {report.failures.length > 0 && (
+            <ul class="form-error">
+              {report.failures.map((f) => (
+                <li key={f}>{f}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       <div class="buttons">
+        {list.data && list.data.items.length > 1 && (
+          <button type="button" onClick={() => void restoreAll()}>
+            Restore all
+          </button>
+        )}
         {!!list.data?.items.length && (
           <button type="button" class="danger" onClick={() => void empty()}>
             Empty trash

@@ -36,7 +36,7 @@ export function Audit() {
     setExportError(null);
     try {
       const res = await api.fetchFn(api.url('/audit/export', undefined, filters), { headers: api.authHeaders() });
-      if (!res.ok) throw api.errorFrom(res.status, await res.text());
+      if (!res.ok) throw api.errorFrom(res.status, await res.text(), res.headers.get('Retry-After'));
       const blob = await res.blob();
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);

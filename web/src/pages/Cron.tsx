@@ -3,6 +3,7 @@
 // output, enable-disable, delete.
 import { useEffect, useState } from 'preact/hooks';
 import type { CronJob, CronLogs, CronSchedulePreview } from '../api/types';
+import { pollDelay } from '../api/client';
 import { useApp, useLoad } from '../ui/context';
 import { Checkbox, TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
@@ -103,7 +104,7 @@ export function CronRunLogs({ job, onClose, onChange, expectRun }: { job: CronJo
   const logs = useLoad(() => api.get<CronLogs>('/cronjobs/{id}/logs', { id: job.id }, { page: String(page), per_page: String(perPage) }), [job.id, page]);
   const running = logs.data?.logs.some((r) => r.status === 'running');
   const [polls, setPolls] = useState(0);
-  // Poll while a run is going (or "Run now" whose run is not listed yet).
+  // Poll while a run is going, less often the longer it goes (pollDelay) (or "Run now" whose run is not listed yet).
   const waiting = !!logs.data && (running || (!!expectRun && logs.data.total === 0 && polls < 10)) && polls < 150;
   useEffect(() => {
     if (!waiting) return;
@@ -112,7 +113,7 @@ export function CronRunLogs({ job, onClose, onChange, expectRun }: { job: CronJo
         setPolls((n) => n + 1);
         onChange?.();
       });
-    }, 400);
+    }, pollDelay(polls, 400));
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [waiting, polls, logs.data]);

@@ -20,6 +20,7 @@ import type { EditorProps } from '../files/Editor';
 import { ChmodForm, CompressForm, CopyMoveForm, ExtractForm, NewEntryForm, RenameForm, SearchForm } from '../files/panels';
 import { ShareForm, SharesList } from '../files/share';
 import { UploadList, useUploads } from '../files/uploads';
+import { bulkDelete, isReport, reportOf, type BulkReport } from '../files/bulk';
 import { HistoryPanel, TrashPanel } from '../files/versions';
 import { crumbs, formatSize, isArchive, joinPath, sortEntries, type Sort, type SortKey } from '../files/util';
 
@@ -119,8 +120,14 @@ function FileManager() {
     setBulkError(null);
     setPanel(p);
   };
+  // A bulk action's exact outcome: the notice, and each failure by name.
+  const showReport = (r: BulkReport) => {
+    setNotice(r.notice);
+    setBulkError(r.failures.length ? r.failures.join('\n') : null);
+  };
   const done = async (changed: unknown) => {
     setPanel(null);
+    if (isReport(changed)) showReport(changed);
     if (changed) {
       setSelected(new Set());
       await list.reload();
@@ -140,17 +147,15 @@ function FileManager() {
     const names = entries.length === 1 ? entries[0].name : `${entries.length} items`;
     if (!window.confirm(`Delete ${names}? They go to the trash when your recycle bin is on.`)) return;
     setBulkError(null);
-    let message = '';
-    for (const f of entries) {
-      try {
-        const r = await api.post<{ is_trashed: boolean; message: string }>('/files/delete', { path: f.path });
-        message = r.is_trashed ? `${names} moved to the trash` : `${names} deleted`;
-      } catch (e) {
-        setBulkError(`${f.name}: ${messageOf(e)}`);
-        break;
-      }
+    setNotice('');
+    try {
+      // One request for all of them; the answer says, per path, what happened.
+      const r = await bulkDelete(api, entries.map((f) => f.path));
+      const trashed = r.results.some((i) => i.success && /trash/i.test(i.message));
+      showReport(reportOf(r, trashed ? 'moved to the trash' : 'deleted'));
+    } catch (e) {
+      setBulkError(messageOf(e));
     }
-    if (message) setNotice(message);
     setSelected(new Set());
     await list.reload();
   };
@@ -305,9 +310,11 @@ function FileManager() {
           </div>
         )}
         {bulkError && (
-          <p class="form-error" role="alert">
-            {bulkError}
-          </p>
+          <ul class="form-error" role="alert">
+            {bulkError.split('\n').map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
         )}
         <p class="muted notice" role="status">
           {notice}

@@ -115,12 +115,16 @@ export function CreateUserForm({ onCreated }: { onCreated: () => unknown }) {
 // Admin edit of a user: email, role, package, and a new password when one
 // is typed. Only changed fields are sent.
 export function EditUserForm({ user, onDone }: { user: User; onDone: (changed: boolean) => unknown }) {
-  const { api } = useApp();
+  const { api, me } = useApp();
+  // One's own password (an admin editing their own account here) needs the
+  // current one, as on the Account page; another account's does not.
+  const own = me.username === user.username;
   const form = useForm({
     email: { label: 'Email', initial: user.email, checks: [email] },
     role: { label: 'Role', initial: user.role, match: /\b(role|admin)\b/i },
     package: { label: 'Package', initial: user.package, match: /package/i },
     password: { label: 'New password', checks: [(v) => (v === '' ? null : password('Password')(v))] },
+    current_password: { label: 'Current password', match: /current_password|Current password/ },
   });
   const submit = form.submit(async (v) => {
     const body: Record<string, string> = {};
@@ -128,6 +132,10 @@ export function EditUserForm({ user, onDone }: { user: User; onDone: (changed: b
     if (v.role !== user.role) body.role = v.role;
     if (v.package.trim() !== user.package) body.package = v.package.trim();
     if (v.password) body.password = v.password;
+    if (v.password && own) {
+      if (!v.current_password) throw new Error('Current password is required to change your own password');
+      body.current_password = v.current_password;
+    }
     if (Object.keys(body).length === 0) return onDone(false);
     await api.put<User>('/users/{username}', body, { username: user.username });
     await onDone(true);
@@ -139,6 +147,7 @@ export function EditUserForm({ user, onDone }: { user: User; onDone: (changed: b
         <RoleField form={form} />
         <TextField form={form} name="package" autocomplete="off" list="package-names" />
         <TextField form={form} name="password" type="password" autocomplete="new-password" hint="Empty: unchanged." />
+        {own && <TextField form={form} name="current_password" type="password" autocomplete="current-password" hint="Needed to change your own password." />}
         <FormButtons form={form} onCancel={() => onDone(false)}>
           Save
         </FormButtons>

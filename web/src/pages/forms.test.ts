@@ -256,6 +256,20 @@ describe('Edit user (admin)', () => {
     expect(calls[0]).toMatchObject({ method: 'PUT', url: '/api/v1/users/alice', body: { email: 'alice@example.org', password: 'a-brand-new-one' } });
     expect(done).toEqual([true]);
   });
+  it("another account's password needs no current password; the field is not even offered", async () => {
+    const { root } = await mount(h(EditUserForm, { user: alice, onDone: () => {} }));
+    expect(() => field(root, 'Current password')).toThrow();
+  });
+  it('an admin changing their own password here is asked for the current one', async () => {
+    const { root, calls } = await mount(h(EditUserForm, { user: admin, onDone: () => {} }), [{ status: 200, body: admin }]);
+    await type(field(root, 'New password'), 'a-brand-new-one');
+    await submit(root);
+    expect(calls).toHaveLength(0);
+    expect(root.textContent).toContain('Current password is required to change your own password');
+    await type(field(root, 'Current password'), 'the-old-one');
+    await submit(root);
+    expect(calls[0]).toMatchObject({ method: 'PUT', url: '/api/v1/users/admin', body: { password: 'a-brand-new-one', current_password: 'the-old-one' } });
+  });
   it('nothing changed: no request', async () => {
     const done: boolean[] = [];
     const { root, calls } = await mount(h(EditUserForm, { user: alice, onDone: (c: boolean) => done.push(c) }));

@@ -14,7 +14,7 @@ export interface Call {
   headers: Record<string, string>;
 }
 
-export type Reply = { status: number; body: unknown };
+export type Reply = { status: number; body: unknown; headers?: Record<string, string> };
 
 // A fetch that records each call and answers from `replies` in order.
 export function scriptedFetch(replies: Reply[]) {
@@ -27,7 +27,7 @@ export function scriptedFetch(replies: Reply[]) {
       headers: (init.headers ?? {}) as Record<string, string>,
     });
     const r = replies.shift() ?? { status: 500, body: { message: 'no scripted reply' } };
-    return new Response(JSON.stringify(r.body), { status: r.status, headers: { 'Content-Type': 'application/json' } });
+    return new Response(JSON.stringify(r.body), { status: r.status, headers: { 'Content-Type': 'application/json', ...(r.headers ?? {}) } });
   }) as unknown as typeof fetch;
   return { calls, fetch: fetchFn };
 }
@@ -50,13 +50,19 @@ export function envelope(status: number, code: string, message: string): Reply {
 export async function mount(node: ComponentChild, replies: Reply[] = [], me: User = admin) {
   const net = scriptedFetch(replies);
   const api = new Api({ token: () => 'wsp_test', fetch: net.fetch });
+  const r = await mountWith(node, api, me);
+  return { ...r, calls: net.calls };
+}
+
+// mount() with an Api of the test's own (its fetch, sleep, retries).
+export async function mountWith(node: ComponentChild, api: Api, me: User = admin) {
   const ctx: AppContextValue = { api, me, setMe: () => {}, logout: () => {}, navigate: () => {} };
   const root = document.createElement('div');
   document.body.innerHTML = '';
   document.body.appendChild(root);
   await act(() => render(h(AppContext.Provider, { value: ctx }, node), root));
   await settle(); // effects that load data on mount
-  return { root, api, calls: net.calls };
+  return { root, api };
 }
 
 export function field(root: HTMLElement, label: string): HTMLInputElement {
