@@ -949,9 +949,12 @@ Result<TaskView> BackupService::restore(const Caller& c, const std::string& id,
             dbs.emplace_back(dump, made);
         }
         job.owner = to;
-        job.run = [this, r, to, dbs](fs::Progress& p) -> Result<void> {
+        job.run = [this, c, r, to, dbs](fs::Progress& p) -> Result<void> {
             CHECK_OK(restore_path(r, to, "", "", fs::Overwrite::yes, p));
             for (const auto& [dump, target] : dbs) CHECK_OK(restore_database(r, dump, target, p));
+            TRY(json::object saved, saved_records(r));
+            for (const auto& line : recreate_records(record_services_, c, saved, r.owner, to))
+                spdlog::warn("backups: restore of {} into {}: not recreated: {}", r.id, to, line);
             return Ok{};
         };
         return tasks_->submit(std::move(job));
