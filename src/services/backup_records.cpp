@@ -6,6 +6,10 @@
 #include "services/cron_service.h"
 #include "services/domain_service.h"
 #include "services/ftp_service.h"
+#include "store/account_repos.h"
+#include "store/cron_repo.h"
+#include "store/database_repo.h"
+#include "store/ftp_repo.h"
 
 namespace wsp {
 namespace json = boost::json;
@@ -123,6 +127,58 @@ void recreate_cron(const RecordServices& s, const Caller& caller, const json::ob
 }
 
 }  // namespace
+
+Result<std::string> saved_records_json(Db& db, const std::string& owner) {
+    return db.read([&](const ReadTx& tx) -> Result<std::string> {
+        auto user = UserRepo::find(tx, owner);
+        if (!user) return not_found("User not found");
+        json::object o;
+        o["format"] = 1;
+        // No password hash, no API key: a restore recreates the records
+        // and the owner sets new passwords (docs/backups.md).
+        o["account"] = json::object{{"username", user->username},
+                                    {"email", user->email},
+                                    {"role", name_of(user->role)},
+                                    {"package", user->package},
+                                    {"status", name_of(user->status)}};
+        if (auto pkg = PackageRepo::find(tx, user->package)) o["package"] = pkg->name;
+        json::array domains;
+        for (const auto& d : DomainRepo::list(tx, owner)) domains.push_back(json::value(d.domain));
+        o["domains"] = std::move(domains);
+        json::array dbs;
+        for (const auto& d : DatabaseRepo::list(tx, owner))
+            dbs.push_back(json::object{{"name", d.name},
+                                       {"user", d.user},
+                                       {"domain", d.domain},
+                                       {"remote_access", d.remote_access},
+                                       {"remote_host", d.remote_host},
+                                       {"grants", "ALL PRIVILEGES ON " + d.name + ".*"}});
+        o["databases"] = std::move(dbs);
+        json::array ftp;
+        for (const auto& f : FtpRepo::list(tx, owner)) {
+            json::array ips;
+            for (const auto& ip : f.allowed_ips) ips.push_back(json::value(ip));
+            ftp.push_back(json::object{{"username", f.username},
+                                       {"home", f.home_rel},
+                                       {"domain", f.domain},
+                                       {"quota_mb", f.quota_mb},
+                                       {"read_only", f.read_only},
+                                       {"enabled", f.enabled},
+                                       {"allowed_ips", std::move(ips)}});
+        }
+        o["ftp_accounts"] = std::move(ftp);
+        json::array cron;
+        for (const auto& j : CronRepo::list(tx, owner))
+            cron.push_back(json::object{{"name", j.name},
+                                        {"command", j.command},
+                                        {"schedule", j.cron_expr},
+                                        {"domain", j.domain},
+                                        {"enabled", j.enabled},
+                                        {"timeout_sec", j.timeout_sec}});
+        o["cron_jobs"] = std::move(cron);
+        return json::serialize(o);
+    });
+}
 
 std::vector<std::string> recreate_records(const RecordServices& services, const Caller& caller,
                                           const json::object& saved, const std::string& from,

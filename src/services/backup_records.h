@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "services/caller.h"
+#include "store/db.h"
 
 namespace wsp {
 
@@ -21,6 +23,11 @@ struct RecordServices {
     FtpService* ftp = nullptr;
     CronService* cron = nullptr;
 };
+
+// The account's panel records as a backup saves them (panel-records.json):
+// the account (no password hash, no API key), its domains, databases with
+// their users and grants, FTP accounts with their settings, cron jobs.
+Result<std::string> saved_records_json(Db& db, const std::string& owner);
 
 // Recreates the items of `saved` (records of account `from`) for account
 // `to`; FTP names keep their suffix after the new prefix (alice_up ->

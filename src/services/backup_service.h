@@ -132,7 +132,6 @@ class BackupService {
     Result<void> apply_retention(const std::string& owner, const ResticKeep& keep);
     Result<void> forget_run(const std::string& id);
     void mail_failure(const BackupRecord& r);
-    Result<std::string> records_json(const std::string& owner);
     Result<void> restore_database(const BackupRecord& r, const BackupDatabase& dump,
                                   const DatabaseRecord& target, fs::Progress& p);
     // `rel` of the backup's home into `dest` of `owner`'s home (as `owner`).
