@@ -5,6 +5,8 @@
 #include "drivers/mailer.h"
 #include "drivers/mariadb_server.h"
 #include "services/backup_service.h"
+#include "services/cron_service.h"
+#include "services/ftp_service.h"
 
 namespace wsp {
 
@@ -25,6 +27,7 @@ Result<void> wire_backups(Panel& panel) {
     auto mailer = std::make_shared<Mailer>(config.mail);
     service->set_mailer(mailer);
     service->set_users(&services.users);
+    service->set_record_services({&services.domains, services.ftp.get(), services.cron.get()});
     panel.on_serve(
         [service, mailer]() -> Result<void> {
             mailer->start();

@@ -529,58 +529,6 @@ Result<TaskView> BackupService::submit_backup(const std::string& owner,
     return view;
 }
 
-Result<std::string> BackupService::records_json(const std::string& owner) {
-    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::string> {
-        auto user = UserRepo::find(tx, owner);
-        if (!user) return not_found("User not found");
-        json::object o;
-        o["format"] = 1;
-        // No password hash, no API key: a restore recreates the records
-        // and the owner sets new passwords (docs/backups.md).
-        o["account"] = json::object{{"username", user->username},
-                                    {"email", user->email},
-                                    {"role", name_of(user->role)},
-                                    {"package", user->package},
-                                    {"status", name_of(user->status)}};
-        if (auto pkg = PackageRepo::find(tx, user->package)) o["package"] = pkg->name;
-        json::array domains;
-        for (const auto& d : DomainRepo::list(tx, owner)) domains.push_back(json::value(d.domain));
-        o["domains"] = std::move(domains);
-        json::array dbs;
-        for (const auto& d : DatabaseRepo::list(tx, owner))
-            dbs.push_back(json::object{{"name", d.name},
-                                       {"user", d.user},
-                                       {"domain", d.domain},
-                                       {"remote_access", d.remote_access},
-                                       {"remote_host", d.remote_host},
-                                       {"grants", "ALL PRIVILEGES ON " + d.name + ".*"}});
-        o["databases"] = std::move(dbs);
-        json::array ftp;
-        for (const auto& f : FtpRepo::list(tx, owner)) {
-            json::array ips;
-            for (const auto& ip : f.allowed_ips) ips.push_back(json::value(ip));
-            ftp.push_back(json::object{{"username", f.username},
-                                       {"home", f.home_rel},
-                                       {"domain", f.domain},
-                                       {"quota_mb", f.quota_mb},
-                                       {"read_only", f.read_only},
-                                       {"enabled", f.enabled},
-                                       {"allowed_ips", std::move(ips)}});
-        }
-        o["ftp_accounts"] = std::move(ftp);
-        json::array cron;
-        for (const auto& j : CronRepo::list(tx, owner))
-            cron.push_back(json::object{{"name", j.name},
-                                        {"command", j.command},
-                                        {"schedule", j.cron_expr},
-                                        {"domain", j.domain},
-                                        {"enabled", j.enabled},
-                                        {"timeout_sec", j.timeout_sec}});
-        o["cron_jobs"] = std::move(cron);
-        return json::serialize(o);
-    });
-}
-
 Result<void> BackupService::forget_run(const std::string& id) {
     TRY(Restic r, restic());
     TRY(auto snaps, r.snapshots({"run:" + id}));
@@ -672,7 +620,7 @@ Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
             rec.added_bytes += s.data_added;
         }
         CHECK_OK(p.check());
-        TRY(std::string records, records_json(rec.owner));
+        TRY(std::string records, saved_records_json(ctx_.db, rec.owner));
         const auto staging = dir_ / "staging" / rec.owner;
         std::error_code ec;
         std::filesystem::create_directories(staging, ec);
@@ -949,9 +897,12 @@ Result<TaskView> BackupService::restore(const Caller& c, const std::string& id,
             dbs.emplace_back(dump, made);
         }
         job.owner = to;
-        job.run = [this, r, to, dbs](fs::Progress& p) -> Result<void> {
+        job.run = [this, c, r, to, dbs](fs::Progress& p) -> Result<void> {
             CHECK_OK(restore_path(r, to, "", "", fs::Overwrite::yes, p));
             for (const auto& [dump, target] : dbs) CHECK_OK(restore_database(r, dump, target, p));
+            TRY(json::object saved, saved_records(r));
+            for (const auto& line : recreate_records(record_services_, c, saved, r.owner, to))
+                spdlog::warn("backups: restore of {} into {}: not recreated: {}", r.id, to, line);
             return Ok{};
         };
         return tasks_->submit(std::move(job));

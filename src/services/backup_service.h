@@ -27,6 +27,7 @@
 #include "drivers/mariadb_io.h"
 #include "drivers/restic.h"
 #include "http/message.h"
+#include "services/backup_records.h"
 #include "services/caller.h"
 #include "services/database_service.h"
 #include "services/file_access.h"
@@ -79,6 +80,9 @@ class BackupService {
     void set_mailer(std::shared_ptr<Mailer> mailer) { mailer_ = std::move(mailer); }
     // Restoring an account under a new name creates it (admin).
     void set_users(UserService* users) { users_ = users; }
+    // An account restore recreates the saved domains, FTP accounts and cron
+    // jobs through these (services/backup_records.h).
+    void set_record_services(RecordServices services) { record_services_ = services; }
     // serve: marks runs a restart cut off as failed, clears staged uploads,
     // starts the task threads and the schedule thread.
     Result<void> start();
@@ -128,7 +132,6 @@ class BackupService {
     Result<void> apply_retention(const std::string& owner, const ResticKeep& keep);
     Result<void> forget_run(const std::string& id);
     void mail_failure(const BackupRecord& r);
-    Result<std::string> records_json(const std::string& owner);
     Result<void> restore_database(const BackupRecord& r, const BackupDatabase& dump,
                                   const DatabaseRecord& target, fs::Progress& p);
     // `rel` of the backup's home into `dest` of `owner`'s home (as `owner`).
@@ -151,6 +154,7 @@ class BackupService {
     std::shared_ptr<FileTasks> tasks_;
     std::shared_ptr<Mailer> mailer_;
     UserService* users_ = nullptr;
+    RecordServices record_services_;
     std::mutex repo_mutex_;  // one restic writer at a time (backups, forget, init)
     class Scheduler;
     std::unique_ptr<Scheduler> scheduler_;

@@ -592,6 +592,23 @@ TEST_F(Backups, AccountRestoreUnderANewNameMakesTheAccountAndTouchesNothingElse)
     const std::string sum_index = sha256_of(h / "www" / "index.html");
     const std::string sum_blob = sha256_of(h / "www" / "data" / "blob.bin");
     const std::string db_before = fingerprint("dave_shop");
+    // Panel records the restore recreates for erin (the domain stays
+    // dave's: domains are unique).
+    const auto& http = panel_->http();
+    ASSERT_EQ(http.post("/api/v1/domains", {{"domain", "dave.example"}}, dave).status, 201);
+    auto ftp = http.post("/api/v1/ftp",
+                         {{"username", "up"},
+                          {"password", "Secure-pass-123"},
+                          {"home_dir", "www"},
+                          {"domain", "dave.example"},
+                          {"quota_mb", 10},
+                          {"read_only", true}},
+                         dave);
+    ASSERT_EQ(ftp.status, 201) << ftp.body;
+    auto cron = http.post(
+        "/api/v1/cronjobs",
+        {{"name", "nightly"}, {"command", "echo nightly"}, {"cron_expr", "0 3 * * *"}}, dave);
+    ASSERT_EQ(cron.status, 201) << cron.body;
     auto t = backup_now(dave);
     ASSERT_EQ(status_of(t), "done") << error_of(t);
     auto arr = panel_->http().get("/api/v1/backups", dave).json().as_array();
@@ -643,6 +660,19 @@ TEST_F(Backups, AccountRestoreUnderANewNameMakesTheAccountAndTouchesNothingElse)
     ASSERT_EQ(dbs.status, 200) << dbs.body;
     EXPECT_NE(dbs.body.find("erin_shop"), std::string::npos) << dbs.body;
     EXPECT_EQ(fingerprint("erin_shop"), db_before);
+    // The FTP account and the cron job came back as erin's; the domain is
+    // still dave's, and erin's FTP account lost the link to it.
+    auto up = http.get("/api/v1/ftp/erin_up", panel_->admin_key());
+    ASSERT_EQ(up.status, 200) << up.body;
+    EXPECT_EQ(up.json().at("quota_mb").as_int64(), 10);
+    EXPECT_TRUE(up.json().at("read_only").as_bool());
+    EXPECT_EQ(http.get("/api/v1/ftp/dave_up", dave).status, 200);
+    auto jobs = http.get("/api/v1/cronjobs?owner=erin", panel_->admin_key());
+    ASSERT_EQ(jobs.status, 200) << jobs.body;
+    EXPECT_NE(jobs.body.find("echo nightly"), std::string::npos) << jobs.body;
+    auto domain = http.get("/api/v1/domains/dave.example", panel_->admin_key());
+    ASSERT_EQ(domain.status, 200) << domain.body;
+    EXPECT_EQ(std::string(domain.json().at("owner").as_string()), "dave");
     // Nothing of dave's was written.
     EXPECT_EQ(slurp_file(h / "www" / "index.html"), "changed");
     EXPECT_EQ(fingerprint("dave_shop"), dave_now);
