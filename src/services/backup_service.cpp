@@ -361,6 +361,10 @@ Result<void> BackupService::prepare_repository() {
             CHECK_OK(write_file_atomic(file, random_hex(32), 0600));
     }
     TRY(Restic r, restic());
+    // Each restic start pays a key derivation: the repository is checked
+    // (made) once per process, and a local one's stale lock is looked for
+    // before restic is started to remove it (bench/backups.sh).
+    if (repository_ready_) return unlock_if_locked(r);
     auto ensured = r.ensure_repository();
     if (!ensured && cfg.repository.starts_with("sftp:") && cfg.sftp_command.empty() &&
         !cfg.sftp_key_file.empty()) {
@@ -380,7 +384,20 @@ Result<void> BackupService::prepare_repository() {
         }
     }
     if (!ensured) return ensured.error();
-    // A restic killed mid-run (a cancel, a crash) left its lock behind.
+    repository_ready_ = true;
+    return unlock_if_locked(r);
+}
+
+// A restic killed mid-run (a cancel, a crash) left its lock behind. A local
+// repository shows its locks as files; a remote one is always asked.
+Result<void> BackupService::unlock_if_locked(const Restic& r) const {
+    const auto& repository = ctx_.config.backups.repository;
+    if (repository.empty() || repository.starts_with("/")) {
+        const auto locks =
+            (repository.empty() ? dir_ / "repo" : std::filesystem::path(repository)) / "locks";
+        std::error_code ec;
+        if (std::filesystem::is_empty(locks, ec) && !ec) return Ok{};
+    }
     return r.unlock();
 }
 

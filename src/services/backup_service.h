@@ -126,6 +126,7 @@ class BackupService {
   private:
     Result<Restic> restic() const;
     Result<void> prepare_repository();
+    Result<void> unlock_if_locked(const Restic& r) const;
     Result<TaskView> submit_backup(const std::string& owner, const std::string& trigger);
     // A customer schedule within its package's max_backups_kept.
     Result<void> within_package(const BackupSchedule& s);
@@ -155,7 +156,8 @@ class BackupService {
     std::shared_ptr<Mailer> mailer_;
     UserService* users_ = nullptr;
     RecordServices record_services_;
-    std::mutex repo_mutex_;  // one restic writer at a time (backups, forget, init)
+    std::mutex repo_mutex_;          // one restic writer at a time (backups, forget, init)
+    bool repository_ready_ = false;  // checked or made this process (under repo_mutex_)
     class Scheduler;
     std::unique_ptr<Scheduler> scheduler_;
 };
