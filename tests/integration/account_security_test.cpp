@@ -49,6 +49,23 @@ HttpResult login_with(const HttpClient& http, const std::string& user, const std
     return http.request("POST", "/api/v1/auth/login", json::serialize(body), headers);
 }
 
+// Sets up and enables two-factor login on `session` with oathtool's code.
+struct Enrolment {
+    std::string secret;
+    std::vector<std::string> recovery_codes;
+};
+void enrol_2fa(const HttpClient& http, const std::string& session, Enrolment& out) {
+    auto setup = http.post("/api/v1/auth/2fa/setup", json::object{}, session);
+    ASSERT_EQ(setup.status, 200) << setup.body;
+    out.secret = std::string(setup.json().at("secret").as_string());
+    auto enabled =
+        http.post("/api/v1/auth/2fa/enable", {{"code", oathtool_code(out.secret)}}, session);
+    ASSERT_EQ(enabled.status, 200) << enabled.body;
+    const json::value answer = enabled.json();  // kept: the loop reads into it
+    for (const auto& c : answer.at("recovery_codes").as_array())
+        out.recovery_codes.emplace_back(c.as_string());
+}
+
 class AccountSecurity : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
@@ -71,6 +88,14 @@ class AccountSecurity : public ::testing::Test {
     }
     static void keep(const std::string& secret) {
         if (!secret.empty()) secrets_->push_back(secret);
+    }
+    // A recovery code as shown and in its normalised form (what is hashed).
+    static void keep_recovery_code(const std::string& code) {
+        keep(code);
+        std::string bare;
+        for (char ch : code)
+            if (ch != '-') bare += ch;
+        keep(bare);
     }
     // A user with a known password; returns the password.
     static std::string make_user(const std::string& name) {
@@ -128,12 +153,7 @@ TEST_F(AccountSecurity, TwoFactorEnrolLoginReplayRecoveryDisable) {
     std::set<std::string> distinct;
     for (const auto& c : codes) {
         distinct.insert(std::string(c.as_string()));
-        keep(std::string(c.as_string()));
-        // The normalised form too (what is hashed).
-        std::string n;
-        for (char ch : c.as_string())
-            if (ch != '-') n += ch;
-        keep(n);
+        keep_recovery_code(std::string(c.as_string()));
     }
     EXPECT_EQ(distinct.size(), 10u);
     EXPECT_EQ(object_of(http().get("/api/v1/auth/me", session))["two_factor_enabled"],
@@ -402,20 +422,10 @@ TEST_F(AccountSecurity, ZZNoSecretAnywhereInTheStore) {
     const std::string s = token_of(login_with(http(), "scanme", pw));
     // Its own 2FA secret and recovery codes: under CTest each test runs
     // alone, so the scan cannot count on the other tests' secrets.
-    auto setup = http().post("/api/v1/auth/2fa/setup", json::object{}, s);
-    ASSERT_EQ(setup.status, 200) << setup.body;
-    const std::string totp = str(object_of(setup), "secret");
-    keep(totp);
-    auto enabled = http().post("/api/v1/auth/2fa/enable", {{"code", oathtool_code(totp)}}, s);
-    ASSERT_EQ(enabled.status, 200) << enabled.body;
-    const json::object answer = object_of(enabled);
-    for (const auto& c : answer.at("recovery_codes").as_array()) {
-        std::string code(c.as_string()), bare;
-        keep(code);
-        for (char ch : code)
-            if (ch != '-') bare += ch;
-        keep(bare);
-    }
+    Enrolment enrolment;
+    ASSERT_NO_FATAL_FAILURE(enrol_2fa(http(), s, enrolment));
+    keep(enrolment.secret);
+    for (const auto& code : enrolment.recovery_codes) keep_recovery_code(code);
     auto k =
         http().post("/api/v1/users/scanme/api-keys", {{"name", "k"}, {"permissions", {"all"}}}, s);
     ASSERT_EQ(k.status, 201) << k.body;
@@ -503,12 +513,8 @@ TEST(AccountSecurityPolicy, RequiredTwoFactorLimitsASessionToEnrolment) {
     const std::string session(login.json().at("token").as_string());
     expect_envelope(http.get("/api/v1/users", session), 403, "FORBIDDEN");
     EXPECT_EQ(http.get("/api/v1/auth/me", session).status, 200);
-    auto setup = http.post("/api/v1/auth/2fa/setup", json::object{}, session);
-    ASSERT_EQ(setup.status, 200) << setup.body;
-    const std::string secret(setup.json().at("secret").as_string());
-    ASSERT_EQ(
-        http.post("/api/v1/auth/2fa/enable", {{"code", oathtool_code(secret)}}, session).status,
-        200);
+    Enrolment enrolment;
+    ASSERT_NO_FATAL_FAILURE(enrol_2fa(http, session, enrolment));
     EXPECT_EQ(http.get("/api/v1/users", session).status, 200);
 }
 
@@ -543,12 +549,9 @@ TEST(AccountSecurityPolicy, PackageRequiringTwoFactorLimitsItsAccountsToEnrolmen
     auto state = http.get("/api/v1/auth/2fa", session);
     ASSERT_EQ(state.status, 200) << state.body;
     EXPECT_EQ(state.json().at("required"), json::value(true));
-    auto setup = http.post("/api/v1/auth/2fa/setup", json::object{}, session);
-    ASSERT_EQ(setup.status, 200) << setup.body;
-    const std::string secret(setup.json().at("secret").as_string());
-    ASSERT_EQ(
-        http.post("/api/v1/auth/2fa/enable", {{"code", oathtool_code(secret)}}, session).status,
-        200);
+    Enrolment enrolment;
+    ASSERT_NO_FATAL_FAILURE(enrol_2fa(http, session, enrolment));
+    const std::string& secret = enrolment.secret;
     EXPECT_EQ(http.get("/api/v1/users/carol", session).status, 200);
     // The next login needs the second factor (a code of the next step:
     // the current one was spent by the enrolment).

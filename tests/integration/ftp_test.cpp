@@ -10,6 +10,7 @@
 
 #include "ftp_client.h"
 #include "support/panel_process.h"
+#include "support/tls_probe.h"
 #include "system/process.h"
 
 namespace wsp::test {
@@ -506,17 +507,9 @@ TEST_F(FtpTest, ExplicitFtpsLogin) {
 // flagged ProFTPD's default list (CBC suites, LUCKY13).
 TEST_F(FtpTest, FtpsOffersOnlyAeadSuites) {
     auto negotiated = [](const std::string& cipher) {
-        ProcessOptions o;
-        o.timeout = std::chrono::seconds(20);
-        auto r =
-            run_process({"/usr/bin/openssl", "s_client", "-starttls", "ftp", "-connect",
-                         "127.0.0.1:" + std::to_string(ftp_port_), "-tls1_2", "-cipher", cipher},
-                        o);
-        if (!r.ok()) return std::string("(no run)");
-        auto at = r->output.find("Cipher is ");
-        return at == std::string::npos
-                   ? std::string()
-                   : r->output.substr(at + 10, r->output.find('\n', at) - at - 10);
+        return negotiated_cipher({"-starttls", "ftp", "-connect",
+                                  "127.0.0.1:" + std::to_string(ftp_port_), "-tls1_2", "-cipher",
+                                  cipher});
     };
     EXPECT_EQ(negotiated("ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA:AES128-SHA"), "(NONE)");
     EXPECT_NE(negotiated("ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256"), "(NONE)");

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "support/panel_process.h"
-#include "system/process.h"
+#include "support/tls_probe.h"
 
 namespace wsp::test {
 namespace {
@@ -30,29 +30,17 @@ TEST(Smoke, ServesHttpsWithItsOwnCertificate) {
 // with forward secrecy are offered now, in the server's order.
 TEST(Smoke, TlsOffersOnlyForwardSecretAeadSuitesAndHsts) {
     PanelProcess panel(PanelOptions{.tls = true});
-    auto handshake = [&](const std::vector<std::string>& extra) {
-        std::vector<std::string> argv = {"/usr/bin/openssl", "s_client", "-connect",
-                                         "127.0.0.1:" + std::to_string(panel.port())};
-        argv.insert(argv.end(), extra.begin(), extra.end());
-        ProcessOptions o;
-        o.stdin_data = "";
-        o.timeout = std::chrono::seconds(20);
-        auto r = run_process(argv, o);
-        return r.ok() ? r->output : std::string();
+    auto negotiated = [&](std::vector<std::string> offer) {
+        offer.insert(offer.begin(), {"-connect", "127.0.0.1:" + std::to_string(panel.port())});
+        return negotiated_cipher(offer);
     };
-    auto negotiated = [](const std::string& out) {
-        auto at = out.find("Cipher is ");
-        return at == std::string::npos ? std::string()
-                                       : out.substr(at + 10, out.find('\n', at) - at - 10);
-    };
-    EXPECT_EQ(negotiated(handshake({"-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"})), "(NONE)");
-    EXPECT_EQ(negotiated(handshake({"-tls1_2", "-cipher", "AES128-GCM-SHA256"})), "(NONE)");
+    EXPECT_EQ(negotiated({"-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"}), "(NONE)");
+    EXPECT_EQ(negotiated({"-tls1_2", "-cipher", "AES128-GCM-SHA256"}), "(NONE)");
     // The client prefers CHACHA20; the server's order puts AES-GCM first.
-    EXPECT_EQ(
-        negotiated(handshake(
-            {"-tls1_2", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256"})),
-        "ECDHE-ECDSA-AES128-GCM-SHA256");
-    EXPECT_EQ(negotiated(handshake({"-tls1_1"})), "(NONE)");
+    EXPECT_EQ(negotiated({"-tls1_2", "-cipher",
+                          "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256"}),
+              "ECDHE-ECDSA-AES128-GCM-SHA256");
+    EXPECT_EQ(negotiated({"-tls1_1"}), "(NONE)");
     auto health = panel.http().get("/api/v1/health");
     EXPECT_EQ(health.headers["strict-transport-security"], "max-age=31536000");
 }
