@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "system/file_io.h"
@@ -84,7 +86,22 @@ ProcessOptions Restic::options() const {
 }
 
 Result<ProcessResult> Restic::run(const std::vector<std::string>& a) const {
-    return run_process(a, options());
+    if (repo_.ssh_log.empty()) return run_process(a, options());
+    std::error_code ec;
+    auto before = std::filesystem::file_size(repo_.ssh_log, ec);
+    if (ec) before = 0;
+    if (before > 64 * 1024) {
+        std::filesystem::resize_file(repo_.ssh_log, 0, ec);
+        before = 0;
+    }
+    TRY(ProcessResult r, run_process(a, options()));
+    if (r.ok()) return r;
+    std::ifstream log(repo_.ssh_log, std::ios::binary);
+    log.seekg(static_cast<std::streamoff>(before));
+    std::string added((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    while (!added.empty() && (added.back() == '\n' || added.back() == '\r')) added.pop_back();
+    if (!added.empty() && r.output.find(added) == std::string::npos) r.output += "\nssh: " + added;
+    return r;
 }
 
 Result<void> Restic::ensure_repository() const {
@@ -245,7 +262,7 @@ Result<void> Restic::forget(const std::vector<std::string>& ids) const {
 
 Result<void> Restic::forget_policy(const ResticKeep& keep,
                                    const std::vector<std::string>& tags) const {
-    auto a = argv({"forget", "--prune", "--group-by", "paths"});
+    auto a = argv({"forget", "--group-by", "paths"});
     if (!tags.empty()) {
         std::string all;
         for (const auto& t : tags) all += (all.empty() ? "" : ",") + t;
@@ -258,7 +275,13 @@ Result<void> Restic::forget_policy(const ResticKeep& keep,
     if (keep.weekly > 0) a.insert(a.end(), {"--keep-weekly", std::to_string(keep.weekly)});
     if (keep.monthly > 0) a.insert(a.end(), {"--keep-monthly", std::to_string(keep.monthly)});
     TRY(ProcessResult r, run(a));
-    if (!r.ok()) return restic_error("forget --prune", r);
+    if (!r.ok()) return restic_error("forget", r);
+    return Ok{};
+}
+
+Result<void> Restic::prune() const {
+    TRY(ProcessResult r, run(argv({"prune"})));
+    if (!r.ok()) return restic_error("prune", r);
     return Ok{};
 }
 

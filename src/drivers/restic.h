@@ -25,6 +25,10 @@ struct ResticRepo {
     std::filesystem::path password_file;  // 0600
     std::filesystem::path cache_dir;      // RESTIC_CACHE_DIR
     std::string sftp_command;             // -o sftp.command=... ("" = restic's default)
+    // Where that ssh writes its errors (ssh -E): restic copies ssh's stderr
+    // from a goroutine and may exit before "Host key verification failed"
+    // is through, so a failed run's output gets it from here.
+    std::filesystem::path ssh_log;
     // More of restic's environment (S3 credentials): never argv, never logged.
     std::vector<std::string> extra_env;
 };
@@ -82,9 +86,11 @@ class Restic {
     // Snapshots carrying every tag in `tags` (all: empty).
     Result<std::vector<ResticSnapshot>> snapshots(const std::vector<std::string>& tags) const;
     Result<void> forget(const std::vector<std::string>& ids) const;
-    // forget --prune with the policy, per group of equal paths, among the
-    // snapshots carrying every tag in `tags`.
+    // forget with the policy, per group of equal paths, among the
+    // snapshots carrying every tag in `tags`; the data stays until prune().
     Result<void> forget_policy(const ResticKeep& keep, const std::vector<std::string>& tags) const;
+    // Removes the data no snapshot refers to any more.
+    Result<void> prune() const;
     // `restic dump <snapshot> <path>` written to `out_fd` (a directory as a
     // tar stream with absolute names without the leading '/').
     Result<Child> start_dump(const std::string& snapshot, const std::string& path,

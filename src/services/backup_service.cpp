@@ -337,7 +337,9 @@ Result<Restic> BackupService::restic() const {
                 "  ServerAliveCountMax 240\n";
         const auto file = dir_ / "ssh_config";
         CHECK_OK(write_file_atomic(file, conf, 0600));
-        repo.sftp_command = "ssh -F " + file.string() + " wsp-backup-target -s sftp";
+        repo.ssh_log = dir_ / "ssh-errors.log";
+        repo.sftp_command = "ssh -F " + file.string() + " -E " + repo.ssh_log.string() +
+                            " wsp-backup-target -s sftp";
     }
     if (repo.repository.starts_with("s3:")) {
         if (!cfg.s3_access_key_id.empty())
@@ -566,6 +568,22 @@ void BackupService::mail_failure(const BackupRecord& r) {
                           "\n\nNothing of this run was kept. Earlier backups are unchanged.\n"});
 }
 
+std::optional<BackupDatabase> BackupService::unchanged_dump(const std::string& owner,
+                                                            const std::string& database,
+                                                            const std::string& marker) {
+    auto runs = ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<BackupRecord>> {
+        return BackupRepo::list(tx, owner);
+    });
+    if (!runs) return std::nullopt;
+    // The newest finished run that has the database decides (newest first).
+    for (const auto& run : *runs) {
+        if (run.status != "done") continue;
+        for (const auto& db : run.databases)
+            if (db.name == database) return db.marker == marker ? std::optional(db) : std::nullopt;
+    }
+    return std::nullopt;
+}
+
 Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
     TRY(BackupRecord rec, ctx_.db.read([&](const ReadTx& tx) -> Result<BackupRecord> {
         auto found = BackupRepo::find(tx, id);
@@ -599,11 +617,36 @@ Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
         CHECK_OK(prepare_repository());
         TRY(Restic r, restic());
         const std::vector<std::string> base_tags{"wsp", "owner:" + rec.owner, "run:" + id};
+        // The home first: a database written just before the run has
+        // settled by the time its change marker is read (docs/backups.md).
+        TRY(std::string records, saved_records_json(ctx_.db, rec.owner));
+        const auto staging = dir_ / "staging" / rec.owner;
+        std::error_code ec;
+        std::filesystem::create_directories(staging, ec);
+        CHECK_OK(write_file_atomic(staging / "panel-records.json", records, 0600));
+        const auto& f = ctx_.config.files;
+        std::vector<std::string> excludes;
+        for (const auto& name : {f.trash_dir_name, f.history_dir_name, f.uploads_dir_name})
+            excludes.push_back(rec.home + "/" + name);
+        auto tags = base_tags;
+        tags.emplace_back("files");
+        TRY(ResticSummary files, r.backup({rec.home, staging.string()}, excludes, tags, &p));
+        rec.files_snapshot = files.snapshot_id;
+        rec.size_bytes += files.bytes_processed;
+        rec.added_bytes += files.data_added;
+        rec.paths_count = files.files_processed;
         TRY(auto dbs, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
             return DatabaseRepo::list(tx, rec.owner);
         }));
         for (const auto& db : dbs) {
             CHECK_OK(p.check());
+            // Read before the dump: a change after it moves the marker.
+            TRY(std::optional<std::string> marker, databases_.change_marker(db));
+            if (auto same = marker ? unchanged_dump(rec.owner, db.name, *marker) : std::nullopt) {
+                rec.databases.push_back(*same);
+                rec.size_bytes += same->size_bytes;
+                continue;
+            }
             TRY(std::shared_ptr<DatabaseLogin> login, databases_.temporary_login(db));
             TRY(ClientDefaults defaults,
                 ClientDefaults::write(dir_ / "run", tools_, login->user(), login->password()));
@@ -632,27 +675,11 @@ Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
             if (!saved.ok() || s.snapshot_id.empty())
                 return internal("restic backup of database " + db.name +
                                 " failed: " + saved.output);
-            rec.databases.push_back({db.name, s.snapshot_id, s.bytes_processed});
+            rec.databases.push_back(
+                {db.name, s.snapshot_id, s.bytes_processed, marker.value_or("")});
             rec.size_bytes += s.bytes_processed;
             rec.added_bytes += s.data_added;
         }
-        CHECK_OK(p.check());
-        TRY(std::string records, saved_records_json(ctx_.db, rec.owner));
-        const auto staging = dir_ / "staging" / rec.owner;
-        std::error_code ec;
-        std::filesystem::create_directories(staging, ec);
-        CHECK_OK(write_file_atomic(staging / "panel-records.json", records, 0600));
-        const auto& f = ctx_.config.files;
-        std::vector<std::string> excludes;
-        for (const auto& name : {f.trash_dir_name, f.history_dir_name, f.uploads_dir_name})
-            excludes.push_back(rec.home + "/" + name);
-        auto tags = base_tags;
-        tags.emplace_back("files");
-        TRY(ResticSummary files, r.backup({rec.home, staging.string()}, excludes, tags, &p));
-        rec.files_snapshot = files.snapshot_id;
-        rec.size_bytes += files.bytes_processed;
-        rec.added_bytes += files.data_added;
-        rec.paths_count = files.files_processed;
         return Ok{};
     };
     return finish(body());
@@ -1016,20 +1043,38 @@ Result<void> BackupService::apply_retention(const std::string& owner, const Rest
     std::lock_guard repo_lock(repo_mutex_);
     CHECK_OK(prepare_repository());
     TRY(Restic r, restic());
-    CHECK_OK(r.forget_policy(keep, {"wsp", "owner:" + owner}));
-    // Rows of runs whose home snapshot is gone are forgotten too.
-    TRY(auto snaps, r.snapshots({"wsp", "owner:" + owner, "files"}));
+    // The policy picks the runs to keep by their home snapshots; a run's
+    // database snapshots go with the last kept run that refers to them
+    // (an unchanged database's snapshot serves several runs).
+    const std::vector<std::string> owner_tags{"wsp", "owner:" + owner};
+    auto files_tags = owner_tags;
+    files_tags.emplace_back("files");
+    CHECK_OK(r.forget_policy(keep, files_tags));
+    TRY(auto snaps, r.snapshots(owner_tags));
     std::set<std::string> alive;
     for (const auto& s : snaps) alive.insert(s.short_id), alive.insert(s.id);
     TRY(auto rows, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<BackupRecord>> {
         return BackupRepo::list(tx, owner);
     }));
-    return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
-        for (const auto& row : rows)
-            if (row.status == "done" && !alive.count(row.files_snapshot))
+    std::set<std::string> referenced;
+    CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        for (const auto& row : rows) {
+            if (row.status == "done" && !alive.count(row.files_snapshot)) {
                 BackupRepo::remove(tx, row.id);
+                continue;
+            }
+            for (const auto& db : row.databases) referenced.insert(db.snapshot);
+        }
         return Ok{};
-    });
+    }));
+    std::vector<std::string> unused;
+    for (const auto& s : snaps) {
+        const bool files = std::find(s.tags.begin(), s.tags.end(), "files") != s.tags.end();
+        if (!files && !referenced.count(s.id) && !referenced.count(s.short_id))
+            unused.push_back(s.id);
+    }
+    CHECK_OK(r.forget(unused));
+    return r.prune();
 }
 
 Result<TaskView> BackupService::prune(const Caller& c, const std::optional<std::string>& owner) {

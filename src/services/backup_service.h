@@ -132,6 +132,11 @@ class BackupService {
     Result<void> within_package(const BackupSchedule& s);
     Result<void> apply_retention(const std::string& owner, const ResticKeep& keep);
     Result<void> forget_run(const std::string& id);
+    // The dump of `database` in `owner`'s newest finished run that has it,
+    // when its marker is `marker` (the database has not changed since).
+    std::optional<BackupDatabase> unchanged_dump(const std::string& owner,
+                                                 const std::string& database,
+                                                 const std::string& marker);
     void mail_failure(const BackupRecord& r);
     Result<void> restore_database(const BackupRecord& r, const BackupDatabase& dump,
                                   const DatabaseRecord& target, fs::Progress& p);

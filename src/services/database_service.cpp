@@ -9,6 +9,7 @@
 #include "base/names.h"
 #include "base/secrets.h"
 #include "drivers/mariadb_catalog.h"
+#include "drivers/mariadb_change_marker.h"
 #include "drivers/sql_ident.h"
 #include "services/limits.h"
 #include "store/account_repos.h"
@@ -144,6 +145,12 @@ Result<std::shared_ptr<DatabaseLogin>> DatabaseService::temporary_login(
             spdlog::error("databases: cannot drop the temporary login {}: {}", user.str(),
                           r.error().message);
     });
+}
+
+Result<std::optional<std::string>> DatabaseService::change_marker(const DatabaseRecord& record) {
+    CHECK_OK(ensure_up());
+    TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
+    return database_change_marker(*admin_, db);
 }
 
 Result<DatabaseRecord> DatabaseService::create(const Caller& caller, const NewDatabase& in) {

@@ -109,6 +109,9 @@ class DatabaseService final : public OwnerCleanup {
     Result<DatabaseRecord> owned_record(const Caller& caller, const std::string& id);
     // A temporary login on `record`'s database (503 while MariaDB is down).
     Result<std::shared_ptr<DatabaseLogin>> temporary_login(const DatabaseRecord& record);
+    // What backups compare to skip an unchanged database's dump; nullopt
+    // when it must be dumped (drivers/mariadb_change_marker.h).
+    Result<std::optional<std::string>> change_marker(const DatabaseRecord& record);
     // Creates an empty database for `owner` with a user and password
     // (restoring into a new database): as create(), without the caller.
     Result<DatabaseRecord> create_for(const std::string& owner, const NewDatabase& input);

@@ -26,10 +26,10 @@ BackupRecord read_backup(const Stmt& s) {
 
 void load_databases(const ReadTx& tx, BackupRecord& r) {
     Stmt s(tx,
-           "SELECT name, snapshot, size_bytes FROM backup_databases WHERE backup_id = ? "
+           "SELECT name, snapshot, size_bytes, marker FROM backup_databases WHERE backup_id = ? "
            "ORDER BY name");
     s.bind(1, r.id);
-    while (s.step()) r.databases.push_back({s.text(0), s.text(1), s.integer(2)});
+    while (s.step()) r.databases.push_back({s.text(0), s.text(1), s.integer(2), s.text(3)});
 }
 
 BackupSchedule read_schedule(const Stmt& s) {
@@ -83,9 +83,9 @@ void BackupRepo::update(WriteTx& tx, const BackupRecord& r) {
     d.run();
     for (const auto& db : r.databases) {
         Stmt i(tx,
-               "INSERT INTO backup_databases (backup_id, name, snapshot, size_bytes) "
-               "VALUES (?, ?, ?, ?)");
-        i.bind_all(r.id, db.name, db.snapshot, db.size_bytes);
+               "INSERT INTO backup_databases (backup_id, name, snapshot, size_bytes, marker) "
+               "VALUES (?, ?, ?, ?, ?)");
+        i.bind_all(r.id, db.name, db.snapshot, db.size_bytes, db.marker);
         i.run();
     }
 }

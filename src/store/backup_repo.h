@@ -14,6 +14,9 @@ struct BackupDatabase {
     std::string name;
     std::string snapshot;
     int64_t size_bytes = 0;
+    // The database's change marker when it was dumped ('' when none could
+    // be trusted); a later run with the same marker reuses `snapshot`.
+    std::string marker;
 };
 
 struct BackupRecord {
