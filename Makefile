@@ -6,7 +6,7 @@ DATA_DIR ?= $(CURDIR)/var
 LISTEN ?= 127.0.0.1:2083
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build web run test test-unit asan bench format clean
+.PHONY: deps build web run test test-unit asan bench fuzz format clean
 
 deps:
 	bash scripts/deps.sh
@@ -31,7 +31,11 @@ test: build asan web
 
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWSP_SANITIZE=ON
-	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target unit_tests fuzz_targets
+
+# libFuzzer (clang) over every fuzz target, FUZZ_SECONDS each (fuzz/run.sh).
+fuzz: deps
+	bash fuzz/run.sh
 
 bench: build web
 	bash bench/http.sh
