@@ -29,6 +29,7 @@ const Route kRoutes[] = {
     {V::delete_, "/api/v1/users/{username}", &api::delete_user, "users", kBearer, kWorker},
     {V::get, "/api/v1/users/{username}/usage", &api::user_usage, "users", kBearer, kWorker},
     {V::get, "/api/v1/usage", &api::all_usage, "users", kBearer, kWorker},
+    {V::get, "/api/v1/system/stats", &api::system_stats, "users", kBearer, kWorker},
     {V::post, "/api/v1/users/{username}/suspend", &api::suspend_user, "users", kBearer, kWorker},
     {V::post, "/api/v1/users/{username}/unsuspend", &api::unsuspend_user, "users", kBearer,
      kWorker},

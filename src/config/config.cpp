@@ -143,6 +143,7 @@ const Key kKeys[] = {
     WSP_KEY("files.max_extract_mb", c.files.max_extract_mb),
     WSP_KEY("files.max_extract_entries", c.files.max_extract_entries),
     WSP_KEY("files.max_extract_ratio", c.files.max_extract_ratio),
+    WSP_KEY("files.disk_usage_max_age_s", c.files.disk_usage_max_age_s),
     WSP_KEY("files.search_seconds", c.files.search_seconds),
     WSP_KEY("files.task_workers", c.files.task_workers),
     WSP_KEY("files.auto_async_mb", c.files.auto_async_mb),

@@ -202,6 +202,8 @@ struct FilesConfig {
     // text reaches ~1000 in zip/gz, a few thousand in xz); bombs are
     // stopped by the absolute limits above, this only catches the extreme.
     int64_t max_extract_ratio = 20000;
+    // A home's disk figure (dashboards, usage) is walked again once older.
+    int64_t disk_usage_max_age_s = 600;
     int64_t search_seconds = 10;  // time budget of one /files/search
     // Asynchronous file tasks (async:true; services/file_tasks.h).
     int64_t task_workers = 2;          // threads running tasks

@@ -9,6 +9,7 @@
 #include "services/api_key_service.h"
 #include "services/audit_service.h"
 #include "services/auth_service.h"
+#include "services/disk_usage.h"
 #include "services/domain_service.h"
 #include "services/package_service.h"
 #include "services/panel.h"
@@ -40,7 +41,8 @@ struct Services {
           users(c),
           keys(c),
           packages(c),
-          domains(c) {}
+          domains(c),
+          disk_usage(c) {}
 
     PanelContext& ctx;
     AuditService audit;        // the audit log (services/audit_service.h)
@@ -50,6 +52,7 @@ struct Services {
     ApiKeyService keys;
     PackageService packages;
     DomainService domains;
+    DiskUsage disk_usage;  // each home's disk figure (services/disk_usage.h)
     std::map<std::string, HealthProbe> health;
 
     // The areas, set by their wire_*() function (app/wire.h); null until then.

@@ -8,12 +8,16 @@
 
 #include "base/result.h"
 #include "services/caller.h"
+#include "services/disk_usage.h"
 #include "services/panel.h"
+#include "store/cron_repo.h"
+#include "store/security_repos.h"
 
 namespace wsp {
 
 struct UsageItem {
-    std::string name;  // "domains", "databases", "ftp_accounts", "cron_jobs"
+    // "domains", "databases", "ftp_accounts", "cron_jobs", "disk_mb"
+    std::string name;
     int64_t used = 0;
     int64_t limit = -1;  // -1: unlimited
 };
@@ -26,15 +30,22 @@ struct AccountUsage {
     // it (a package lowered below what the account already has).
     std::vector<std::string> near_limit;
     std::vector<std::string> over_limit;
+    // One account's dashboard only (account_usage): its newest failed cron
+    // runs and login attempts.
+    std::vector<CronFailure> cron_failures;
+    std::vector<AuditRecord> logins;
 };
 
 // Share of a limit from which an item counts as near it.
 inline constexpr int64_t kNearLimitPercent = 80;
 
-// One account's usage: the account itself or an admin.
-Result<AccountUsage> account_usage(PanelContext& ctx, const Caller& caller,
+// One account's usage: the account itself or an admin. Its disk figure is
+// walked when too old (services/disk_usage.h).
+Result<AccountUsage> account_usage(PanelContext& ctx, DiskUsage& disk, const Caller& caller,
                                    const std::string& username);
-// Every account's usage for an admin; a customer gets its own only.
-Result<std::vector<AccountUsage>> all_usage(PanelContext& ctx, const Caller& caller);
+// Every account's usage for an admin; a customer gets its own only. Disk:
+// the figures known, no walk (0 for a home not measured yet).
+Result<std::vector<AccountUsage>> all_usage(PanelContext& ctx, const DiskUsage& disk,
+                                            const Caller& caller);
 
 }  // namespace wsp

@@ -162,6 +162,30 @@ void CronRepo::trim_runs(WriteTx& tx, int64_t job_id, int64_t keep) {
     s.run();
 }
 
+std::vector<CronFailure> CronRepo::recent_failures(const ReadTx& tx,
+                                                   const std::optional<std::string>& owner,
+                                                   int64_t limit) {
+    std::string sql =
+        "SELECT r.id, r.job_id, j.owner, j.name, r.finished_ms, r.exit_code, r.timed_out "
+        "FROM cron_runs r JOIN cron_jobs j ON j.id = r.job_id "
+        "WHERE r.status = 'finished' AND r.ok = 0";
+    if (owner) sql += " AND j.owner = ?";
+    sql += " ORDER BY r.id DESC LIMIT ?";
+    Stmt s(tx, sql);
+    if (owner)
+        s.bind_all(*owner, limit);
+    else
+        s.bind_all(limit);
+    std::vector<CronFailure> out;
+    while (s.step()) {
+        CronFailure f{s.integer(0), s.integer(1), s.text(2),        s.text(3),
+                      s.integer(4), {},           s.integer(6) != 0};
+        if (!s.is_null(5)) f.exit_code = s.integer(5);
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
 int64_t CronRepo::close_interrupted_runs(WriteTx& tx, int64_t now_ms) {
     Stmt s(tx,
            "UPDATE cron_runs SET status = 'finished', finished_ms = ?, ok = 0, "

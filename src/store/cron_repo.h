@@ -40,6 +40,17 @@ struct CronRunRecord {
     std::string output;
 };
 
+// A finished run that failed, with its job (dashboards).
+struct CronFailure {
+    int64_t run_id = 0;
+    int64_t job_id = 0;
+    std::string owner;
+    std::string job_name;
+    int64_t finished_ms = 0;
+    std::optional<int64_t> exit_code;
+    bool timed_out = false;
+};
+
 class CronRepo {
   public:
     static std::optional<CronJobRecord> find(const ReadTx& tx, int64_t id);
@@ -61,6 +72,10 @@ class CronRepo {
     static void trim_runs(WriteTx& tx, int64_t job_id, int64_t keep);
     // Runs a crash left "running" are closed as failed; returns how many.
     static int64_t close_interrupted_runs(WriteTx& tx, int64_t now_ms);
+    // The newest `limit` failed runs, of `owner`'s jobs or of all.
+    static std::vector<CronFailure> recent_failures(const ReadTx& tx,
+                                                    const std::optional<std::string>& owner,
+                                                    int64_t limit);
 };
 
 }  // namespace wsp
