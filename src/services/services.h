@@ -12,6 +12,7 @@
 #include "services/domain_service.h"
 #include "services/package_service.h"
 #include "services/panel.h"
+#include "services/reseller_service.h"
 #include "services/security_service.h"
 #include "services/user_service.h"
 
@@ -40,7 +41,8 @@ struct Services {
           users(c),
           keys(c),
           packages(c),
-          domains(c) {}
+          domains(c),
+          resellers(c, users) {}
 
     PanelContext& ctx;
     AuditService audit;        // the audit log (services/audit_service.h)
@@ -50,6 +52,7 @@ struct Services {
     ApiKeyService keys;
     PackageService packages;
     DomainService domains;
+    ResellerService resellers;  // docs/resellers.md
     std::map<std::string, HealthProbe> health;
 
     // The areas, set by their wire_*() function (app/wire.h); null until then.
