@@ -20,8 +20,8 @@ std::string make_reseller(PanelProcess& panel, const std::string& name) {
 }
 
 // A customer made by `reseller` on `package`, and its session.
-std::string make_customer(PanelProcess& panel, const std::string& reseller,
-                          const std::string& name, const std::string& package) {
+std::string make_customer(PanelProcess& panel, const std::string& reseller, const std::string& name,
+                          const std::string& package) {
     auto r = panel.http().post("/api/v1/users",
                                {{"username", name},
                                 {"email", name + "@example.com"},
@@ -33,7 +33,7 @@ std::string make_customer(PanelProcess& panel, const std::string& reseller,
 }
 
 json::object small_package(const std::string& name, int64_t n) {
-    return {{"name", name},      {"max_domains", n},   {"max_databases", n},
+    return {{"name", name},          {"max_domains", n},   {"max_databases", n},
             {"max_ftp_accounts", n}, {"max_cron_jobs", n}, {"disk_quota_mb", 100 * n}};
 }
 
@@ -84,12 +84,11 @@ TEST(Resellers, RoutesShapesLimitsTransferAndDelete) {
     auto pk = array_of(http.get("/api/v1/packages", rone));
     ASSERT_EQ(pk.size(), 1u);
     EXPECT_EQ(pk[0].as_object().at("owner"), "rone");
-    expect_validation(http.post("/api/v1/users",
-                                {{"username", "cnone"},
-                                 {"email", "c@example.com"},
-                                 {"password", "Passw0rd-c"}},
-                                rone),
-                      "package");
+    expect_validation(
+        http.post("/api/v1/users",
+                  {{"username", "cnone"}, {"email", "c@example.com"}, {"password", "Passw0rd-c"}},
+                  rone),
+        "package");
     expect_envelope(http.post("/api/v1/users",
                               {{"username", "cnone"},
                                {"email", "c@example.com"},
@@ -122,8 +121,9 @@ TEST(Resellers, RoutesShapesLimitsTransferAndDelete) {
     json::object dash = object_of(http.get("/api/v1/resellers/dashboard", rone));
     EXPECT_EQ(dash["username"], "rone");
     EXPECT_EQ(dash["customers"].as_array().size(), 1u);
-    EXPECT_EQ(object_of(http.get("/api/v1/resellers/dashboard", admin))["resellers"].as_array().size(),
-              1u);
+    EXPECT_EQ(
+        object_of(http.get("/api/v1/resellers/dashboard", admin))["resellers"].as_array().size(),
+        1u);
 
     // Deleting a reseller with customers: refused unless they are reassigned.
     expect_envelope(http.del("/api/v1/resellers/rone", admin), 409, "CONFLICT");
@@ -137,9 +137,9 @@ TEST(Resellers, RoutesShapesLimitsTransferAndDelete) {
     expect_validation(
         http.post("/api/v1/resellers/transfer-user", {{"username", "cust"}, {"to", "rtwo"}}, admin),
         "package");
-    expect_validation(http.post("/api/v1/resellers/transfer-user",
-                                {{"username", "cust"}, {"to", "cust"}}, admin),
-                      "to");
+    expect_validation(
+        http.post("/api/v1/resellers/transfer-user", {{"username", "cust"}, {"to", "cust"}}, admin),
+        "to");
     ASSERT_EQ(http.post("/api/v1/packages", small_package("rtwopkg", 1), rtwo).status, 201);
     auto moved = http.post("/api/v1/resellers/transfer-user",
                            {{"username", "cust"}, {"to", "rtwo"}, {"package", "rtwopkg"}}, admin);
@@ -203,10 +203,10 @@ TEST(Resellers, AnotherResellersCustomersAreOutOfReachInEveryArea) {
         SCOPED_TRACE(owner);
         // users and keys
         expect_envelope(http.get("/api/v1/users/" + owner, rone), 403, "FORBIDDEN");
-        expect_envelope(http.put("/api/v1/users/" + owner, {{"email", "x@example.com"}}, rone),
-                        403, "FORBIDDEN");
-        expect_envelope(http.post("/api/v1/users/" + owner + "/suspend", json::object{}, rone),
-                        403, "FORBIDDEN");
+        expect_envelope(http.put("/api/v1/users/" + owner, {{"email", "x@example.com"}}, rone), 403,
+                        "FORBIDDEN");
+        expect_envelope(http.post("/api/v1/users/" + owner + "/suspend", json::object{}, rone), 403,
+                        "FORBIDDEN");
         expect_envelope(http.del("/api/v1/users/" + owner, rone), 403, "FORBIDDEN");
         expect_envelope(http.post("/api/v1/users/" + owner + "/api-keys", {{"name", "k"}}, rone),
                         403, "FORBIDDEN");
@@ -216,25 +216,23 @@ TEST(Resellers, AnotherResellersCustomersAreOutOfReachInEveryArea) {
                                  "/api/v1/domains", "/api/v1/files/list"})
             expect_envelope(http.get(std::string(list) + "?owner=" + owner, rone), 403,
                             "FORBIDDEN");
-        expect_envelope(
-            http.post("/api/v1/domains", {{"domain", owner + "-x.example"}, {"owner", owner}},
-                      rone),
-            403, "FORBIDDEN");
-        expect_envelope(http.post("/api/v1/databases",
-                                  {{"name", "x"}, {"password", "Db-passw0rd"}, {"owner", owner}},
-                                  rone),
+        expect_envelope(http.post("/api/v1/domains",
+                                  {{"domain", owner + "-x.example"}, {"owner", owner}}, rone),
                         403, "FORBIDDEN");
+        expect_envelope(
+            http.post("/api/v1/databases",
+                      {{"name", "x"}, {"password", "Db-passw0rd"}, {"owner", owner}}, rone),
+            403, "FORBIDDEN");
         expect_envelope(
             http.post("/api/v1/ftp",
                       {{"username", "xx"}, {"password", "Ftp-passw0rd"}, {"owner", owner}}, rone),
             403, "FORBIDDEN");
-        expect_envelope(http.post("/api/v1/cronjobs",
-                                  {{"name", "n"},
-                                   {"command", "true"},
-                                   {"cron_expr", "0 3 * * *"},
-                                   {"owner", owner}},
-                                  rone),
-                        403, "FORBIDDEN");
+        expect_envelope(
+            http.post(
+                "/api/v1/cronjobs",
+                {{"name", "n"}, {"command", "true"}, {"cron_expr", "0 3 * * *"}, {"owner", owner}},
+                rone),
+            403, "FORBIDDEN");
         expect_envelope(http.post("/api/v1/files/write",
                                   {{"path", "/x.txt"}, {"content", "x"}, {"owner", owner}}, rone),
                         403, "FORBIDDEN");
@@ -259,9 +257,9 @@ TEST(Resellers, AnotherResellersCustomersAreOutOfReachInEveryArea) {
     // ...and its own customer's, in every area.
     EXPECT_EQ(http.put("/api/v1/users/cone", {{"email", "new@example.com"}}, rone).status, 200);
     EXPECT_EQ(http.post("/api/v1/users/cone/api-keys", {{"name", "k"}}, rone).status, 201);
-    EXPECT_EQ(http.post("/api/v1/domains", {{"domain", "cone.example"}, {"owner", "cone"}}, rone)
-                  .status,
-              201);
+    EXPECT_EQ(
+        http.post("/api/v1/domains", {{"domain", "cone.example"}, {"owner", "cone"}}, rone).status,
+        201);
     auto odb = http.post("/api/v1/databases",
                          {{"name", "blog"}, {"password", "Db-passw0rd"}, {"owner", "cone"}}, rone);
     EXPECT_EQ(odb.status, 201) << odb.body;
@@ -280,9 +278,9 @@ TEST(Resellers, AnotherResellersCustomersAreOutOfReachInEveryArea) {
     EXPECT_EQ(wrote.status, 200) << wrote.body;
     EXPECT_EQ(http.get("/api/v1/files/list?owner=cone&path=/", rone).status, 200);
     // The customer's own package limit still holds for its reseller.
-    EXPECT_EQ(http.post("/api/v1/domains", {{"domain", "cone2.example"}, {"owner", "cone"}}, rone)
-                  .status,
-              201);
+    EXPECT_EQ(
+        http.post("/api/v1/domains", {{"domain", "cone2.example"}, {"owner", "cone"}}, rone).status,
+        201);
     expect_envelope(
         http.post("/api/v1/domains", {{"domain", "cone3.example"}, {"owner", "cone"}}, rone), 403,
         "FORBIDDEN", "Domain limit reached (2)");
@@ -318,8 +316,7 @@ TEST(Resellers, AllocationHoldsUnderConcurrencyAndUpgrades) {
                                rone);
             if (r.status == 201)
                 ++created;
-            else if (r.status == 403 &&
-                     r.error() == "Reseller limit reached: max_users (3)")
+            else if (r.status == 403 && r.error() == "Reseller limit reached: max_users (3)")
                 ++refused;
             else
                 ++other;
