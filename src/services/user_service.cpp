@@ -148,8 +148,7 @@ Result<UserRecord> UserService::update(const Caller& caller, const std::string& 
             TRY(Role role, validate_role(*changes.role));
             if ((role == Role::reseller) != (user->role == Role::reseller))
                 return validation(
-                    "role: a reseller is made with POST /resellers and removed with DELETE "
-                    "/resellers/{username}");
+                    "role: a reseller is made and removed through /resellers (docs/resellers.md)");
             if (role != Role::admin) CHECK_OK(ensure_not_last_admin(tx, *user));
             user->role = role;
         }
@@ -248,9 +247,9 @@ Result<Removed> UserService::remove(const Caller& caller, const std::string& use
             auto customers = UserRepo::created_by(tx, username).size();
             if (customers > 0)
                 return conflict("Reseller has " + std::to_string(customers) +
-                                " customer(s): delete them or pass ?reassign_to= to DELETE "
+                                " customer(s): delete them, or delete the reseller through "
                                 "/resellers/" +
-                                username);
+                                username + " with ?reassign_to=");
         }
         return *u;
     }));
