@@ -9,7 +9,8 @@ constexpr Access kBearer = Access::bearer;
 constexpr Exec kWorker = Exec::worker;
 
 // Literal segments ("dashboard", "transfer-user") beat "{username}"; a
-// reseller's name can never be either (no "-"; see docs/resellers.md).
+// reseller can be named neither ("-" is not allowed in a username and
+// "dashboard" is refused for a reseller: UserService::create).
 const Route kRoutes[] = {
     {V::get, "/api/v1/resellers", &api::list_resellers, "users", kBearer, kWorker},
     {V::post, "/api/v1/resellers", &api::create_reseller, "users", kBearer, kWorker},

@@ -83,6 +83,9 @@ Result<UserRecord> UserService::create(const std::string& creator, const NewUser
     TRY(std::string email, validate_email(input.email));
     TRY(std::string password, validate_password(input.password));
     TRY(Role role, validate_role(input.role.value_or("user")));
+    // GET /resellers/dashboard is a route of its own (docs/resellers.md).
+    if (role == Role::reseller && username == "dashboard")
+        return validation("Username 'dashboard' is reserved for resellers");
     TRY(std::string hash, hash_password(password));
     UserRecord user{username,
                     email,

@@ -44,6 +44,12 @@ TEST(Resellers, RoutesShapesLimitsTransferAndDelete) {
 
     expect_envelope(http.post("/api/v1/resellers", {{"username", "r1"}}, admin), 400,
                     "VALIDATION_ERROR", "Username, email, and password are required");
+    expect_validation(
+        http.post(
+            "/api/v1/resellers",
+            {{"username", "dashboard"}, {"email", "d@example.com"}, {"password", "Passw0rd-d"}},
+            admin),
+        "dashboard");
     auto made = http.post(
         "/api/v1/resellers",
         {{"username", "rone"}, {"email", "rone@example.com"}, {"password", "Passw0rd-rone"}},
