@@ -263,6 +263,13 @@ Result<Removed> UserService::remove(const Caller& caller, const std::string& use
         TRY(removed[cleanup->removed_key()], cleanup->remove_all_of(username));
     }
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<Ok> {
+        // A customer made meanwhile keeps its reseller (checked again here,
+        // where nothing else can write).
+        if (user.role == Role::reseller && !UserRepo::created_by(tx, username).empty())
+            return conflict(
+                "Reseller has customers: delete them, or delete the reseller "
+                "through /resellers/" +
+                username + " with ?reassign_to=");
         removed["api_keys"] = ApiKeyRepo::remove_all_of(tx, username);
         removed["sessions"] = SessionRepo::remove_all_of(tx, username);
         int64_t domains = 0;
