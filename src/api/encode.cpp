@@ -22,6 +22,7 @@ json::object user_json(const UserRecord& u, const Identity& identity) {
             {"status", name_of(u.status)},
             {"creator", u.creator},
             {"package", u.package},
+            {"suspended_by", u.suspended_by},
             {"home_dir", identity.home_of(u.username).string()},
             {"created_at", rfc3339(u.created_at)},
             {"updated_at", rfc3339(u.updated_at)}};
@@ -37,6 +38,7 @@ json::object package_json(const PackageRecord& p) {
             {"require_2fa", p.require_2fa},
             {"sftp", p.sftp},
             {"max_backups_kept", p.max_backups_kept},
+            {"owner", p.owner},
             {"created_at", rfc3339(p.created_at)},
             {"updated_at", rfc3339(p.updated_at)}};
 }

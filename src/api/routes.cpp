@@ -62,7 +62,7 @@ std::span<const Route> api_routes() {
     static const std::vector<Route> all = [] {
         std::vector<Route> v;
         for (auto table : {foundation_routes(), databases_routes(), ftp_routes(), cron_routes(),
-                           files_routes(), backups_routes(), security_routes()})
+                           files_routes(), backups_routes(), security_routes(), resellers_routes()})
             v.insert(v.end(), table.begin(), table.end());
         return v;
     }();

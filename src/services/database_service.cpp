@@ -83,8 +83,7 @@ Result<DatabaseRecord> DatabaseService::owned(const ReadTx& tx, const Caller& ca
                                               const std::string& id) {
     auto record = DatabaseRepo::find(tx, id);
     if (!record) return not_found("Database not found");
-    if (!caller.is_admin() && record->owner != caller.username)
-        return forbidden("Access denied (not your database)");
+    if (!caller.may_act_for(record->owner)) return forbidden("Access denied (not your database)");
     return *record;
 }
 

@@ -10,7 +10,9 @@ namespace wsp {
 Result<std::string> resolve_owner(Db& db, const Caller& caller,
                                   const std::optional<std::string>& requested) {
     if (!requested || *requested == caller.username) return caller.username;
-    if (!caller.is_admin()) return forbidden("Only an admin may act for another owner");
+    if (!caller.may_act_for(*requested))
+        return forbidden(
+            "Only an admin, or the reseller that created it, may act for another owner");
     return db.read([&](const ReadTx& tx) -> Result<std::string> {
         if (!UserRepo::find(tx, *requested))
             return validation("Owner '" + *requested + "' does not exist");

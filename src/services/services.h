@@ -13,6 +13,7 @@
 #include "services/domain_service.h"
 #include "services/package_service.h"
 #include "services/panel.h"
+#include "services/reseller_service.h"
 #include "services/security_service.h"
 #include "services/user_service.h"
 
@@ -42,6 +43,7 @@ struct Services {
           keys(c),
           packages(c),
           domains(c),
+          resellers(c, users),
           disk_usage(c) {}
 
     PanelContext& ctx;
@@ -52,7 +54,8 @@ struct Services {
     ApiKeyService keys;
     PackageService packages;
     DomainService domains;
-    DiskUsage disk_usage;  // each home's disk figure (services/disk_usage.h)
+    ResellerService resellers;  // docs/resellers.md
+    DiskUsage disk_usage;       // each home's disk figure (services/disk_usage.h)
     std::map<std::string, HealthProbe> health;
 
     // The areas, set by their wire_*() function (app/wire.h); null until then.

@@ -18,6 +18,7 @@ import { Health } from './pages/Health';
 import { IsolationBanner } from './ui/isolation';
 import { Login } from './pages/Login';
 import { Packages } from './pages/Packages';
+import { Resellers } from './pages/Resellers';
 import { Security } from './pages/Security';
 import { Users } from './pages/Users';
 import { loadSession, saveSession, token, type Session } from './session';
@@ -28,6 +29,8 @@ interface NavItem {
   label: string;
   page: FunctionComponent;
   admin?: boolean;
+  // Also shown to a reseller (its customers, its packages, its dashboard).
+  reseller?: boolean;
 }
 
 export const NAV: NavItem[] = [
@@ -38,8 +41,9 @@ export const NAV: NavItem[] = [
   { path: '/backups', label: 'Backups', page: Backups },
   { path: '/domains', label: 'Domains', page: Domains },
   { path: '/api-keys', label: 'API keys', page: ApiKeys },
-  { path: '/users', label: 'Users', page: Users, admin: true },
-  { path: '/packages', label: 'Packages', page: Packages, admin: true },
+  { path: '/users', label: 'Users', page: Users, admin: true, reseller: true },
+  { path: '/packages', label: 'Packages', page: Packages, admin: true, reseller: true },
+  { path: '/resellers', label: 'Resellers', page: Resellers, admin: true, reseller: true },
   { path: '/health', label: 'Health', page: Health },
   { path: '/security', label: 'Security', page: Security },
   { path: '/audit', label: 'Audit log', page: Audit },
@@ -151,7 +155,7 @@ function Shell({ path }: { path: string }) {
     <AppContext.Consumer>
       {(ctx) => {
         const { me, navigate, logout } = ctx!;
-        const items = NAV.filter((n) => !n.admin || me.role === 'admin');
+        const items = NAV.filter((n) => !n.admin || me.role === 'admin' || (n.reseller && me.role === 'reseller'));
         const current = items.find((n) => path === n.path || path.startsWith(n.path + '/'));
         const Current = current?.page ?? Domains;
         const go = (e: MouseEvent, p: string) => {

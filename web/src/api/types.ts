@@ -1,7 +1,7 @@
 // Shapes of the panel's API, as docs/openapi.yaml and the product docs
 // (shared seeds) define them. Only what the interface reads is listed.
 
-export type Role = 'admin' | 'user';
+export type Role = 'admin' | 'user' | 'reseller';
 export type Scope = 'all' | 'read' | 'databases' | 'ftp' | 'cron' | 'files' | 'domains' | 'users' | 'backups';
 export const SCOPES: Scope[] = ['all', 'read', 'databases', 'ftp', 'cron', 'files', 'domains', 'users', 'backups'];
 
@@ -303,3 +303,32 @@ export interface SearchResult {
   truncated: boolean;
   stopped_by?: 'limit' | 'time';
 }
+
+// Resellers (docs/openapi/resellers.yaml).
+export interface ResellerAllocation {
+  max_users: number;
+  max_domains: number;
+  max_databases: number;
+  max_ftp_accounts: number;
+  max_cron_jobs: number;
+  disk_quota_mb: number;
+}
+
+export interface Reseller extends ResellerAllocation {
+  username: string;
+  email: string;
+  status: 'active' | 'suspended';
+  package: string;
+  users_count: number;
+  // What its customers' packages add up to (-1: some unlimited).
+  allocated: ResellerAllocation;
+  created_at: string;
+}
+
+export interface ResellerUsage {
+  username: string;
+  usage: Record<string, { used: number; allocated: number; limit: number }>;
+  customers: { username: string; package: string; usage: Record<string, { used: number; limit: number }> }[];
+}
+
+export type ResellerDashboard = ResellerUsage & { role: 'reseller' };
