@@ -180,7 +180,9 @@ LoginOutcome AuthService::reauth(const Caller& caller, const std::string& passwo
 Result<LoginResult> AuthService::login_as(const Caller& caller, const std::string& username,
                                           const std::string& user_agent,
                                           const AuditContext& where) {
-    CHECK_OK(ensure_admin(caller));
+    // An admin, or a reseller for its own customers (docs/resellers.md).
+    if (!caller.is_reseller()) CHECK_OK(ensure_admin(caller));
+    if (!caller.may_act_for(username)) return forbidden("Access denied");
     if (!caller.impersonated_by.empty())
         return forbidden("A login-as session cannot log in as another account");
     const int64_t now = ctx_.clock.now_unix();

@@ -392,6 +392,17 @@ TEST(Resellers, SuspensionFollowsTheReseller) {
     const std::string ann = make_customer(panel, rone, "ann", "one");
     make_customer(panel, rone, "bob", "one");
     const std::string other = panel.create_user_with_key("other");
+    // Login-as: its own customers only, never the admin or someone else's.
+    auto as = http.post("/api/v1/auth/login-as/ann", json::object{}, rone);
+    ASSERT_EQ(as.status, 200) << as.body;
+    EXPECT_EQ(object_of(as)["impersonated_by"], "rone");
+    EXPECT_EQ(object_of(http.get("/api/v1/auth/me",
+                                 std::string(object_of(as).at("token").as_string())))["username"],
+              "ann");
+    for (const char* target : {"other", "admin"})
+        expect_envelope(
+            http.post(std::string("/api/v1/auth/login-as/") + target, json::object{}, rone), 403,
+            "FORBIDDEN");
     // The reseller suspends bob itself; it cannot suspend itself nor others.
     ASSERT_EQ(http.post("/api/v1/users/bob/suspend", json::object{}, rone).status, 200);
     expect_envelope(http.post("/api/v1/users/other/suspend", json::object{}, rone), 403,
