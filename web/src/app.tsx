@@ -20,6 +20,7 @@ import { Login } from './pages/Login';
 import { Packages } from './pages/Packages';
 import { Security } from './pages/Security';
 import { Users } from './pages/Users';
+import { Webhooks } from './pages/Webhooks';
 import { loadSession, saveSession, token, type Session } from './session';
 import { AppContext, type AppContextValue } from './ui/context';
 
@@ -38,6 +39,7 @@ export const NAV: NavItem[] = [
   { path: '/backups', label: 'Backups', page: Backups },
   { path: '/domains', label: 'Domains', page: Domains },
   { path: '/api-keys', label: 'API keys', page: ApiKeys },
+  { path: '/webhooks', label: 'Webhooks', page: Webhooks },
   { path: '/users', label: 'Users', page: Users, admin: true },
   { path: '/packages', label: 'Packages', page: Packages, admin: true },
   { path: '/health', label: 'Health', page: Health },
