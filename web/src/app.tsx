@@ -22,6 +22,7 @@ import { Security } from './pages/Security';
 import { Users } from './pages/Users';
 import { Webhooks } from './pages/Webhooks';
 import { loadSession, saveSession, token, type Session } from './session';
+import { ssoHandoff } from './sso';
 import { AppContext, type AppContextValue } from './ui/context';
 
 interface NavItem {
@@ -84,6 +85,23 @@ export function App() {
       }),
     [],
   );
+
+  // Single sign-on: trade the one-time code for a session, once, and take
+  // the code out of the address bar at once.
+  useEffect(() => {
+    const sso = ssoHandoff(location.pathname, location.hash);
+    if (!sso) return;
+    history.replaceState(null, '', '/');
+    api
+      .post<LoginResponse>('/auth/sso/exchange', { code: sso.code })
+      .then((r) => {
+        const s = { token: r.token, user: r.user };
+        saveSession(s);
+        setSession(s);
+        navigate(sso.target);
+      })
+      .catch(() => navigate('/'));
+  }, []);
 
   if (!session) {
     return (
