@@ -16,5 +16,6 @@ std::span<const Route> cron_routes();
 std::span<const Route> files_routes();
 std::span<const Route> backups_routes();
 std::span<const Route> security_routes();
+std::span<const Route> integrations_routes();
 
 }  // namespace wsp
