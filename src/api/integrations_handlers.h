@@ -23,5 +23,7 @@ Response sso_mint_batch(Services& s, const Request& r);
 Response sso_exchange(Services& s, const Request& r);
 Response sso_consume(Services& s, const Request& r);
 Response metrics(Services& s, const Request& r);
+// The same text without auth, on the loopback listener of metrics.listen.
+Response open_metrics(Services& s, const Request& r);
 
 }  // namespace wsp::api

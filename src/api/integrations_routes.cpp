@@ -27,4 +27,13 @@ std::span<const Route> integrations_routes() {
     return kRoutes;
 }
 
+// The metrics.listen listener's whole table: GET /metrics, no auth (it
+// binds loopback addresses only; app/serve.cpp).
+std::span<const Route> metrics_listener_routes() {
+    static const Route kRoutes[] = {
+        {Verb::get, "/metrics", &api::open_metrics, "", Access::open},
+    };
+    return kRoutes;
+}
+
 }  // namespace wsp

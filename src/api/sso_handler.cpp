@@ -125,6 +125,10 @@ namespace wsp::api {
 // Prometheus text format, to an admin (a key or a session).
 Response metrics(Services& s, const Request& r) {
     if (auto admin = ensure_admin(*r.caller); !admin.ok()) return error_response(admin.error());
+    return open_metrics(s, r);
+}
+
+Response open_metrics(Services& s, const Request&) {
     Response out;
     out.content_type = "text/plain; version=0.0.4; charset=utf-8";
     out.body = s.metrics ? s.metrics->render(s) : "";

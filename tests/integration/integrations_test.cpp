@@ -392,7 +392,8 @@ TEST(Integrations, WebhooksAreSignedRetriedAndSurviveARestart) {
 }
 
 TEST(Integrations, SsoLinksWorkOnceAndMetricsPassPromtool) {
-    PanelProcess p(suite_options());
+    const int metrics_port = free_port();
+    PanelProcess p(suite_options({"metrics.listen=127.0.0.1:" + std::to_string(metrics_port)}));
     const HttpClient& http = p.http();
     const std::string admin = p.admin_key();
     const std::string cust = p.create_user_with_key("cust");
@@ -477,6 +478,12 @@ TEST(Integrations, SsoLinksWorkOnceAndMetricsPassPromtool) {
           "wispanel_events_total{event=\"user.suspended\"} 1", "wispanel_rate_limited_total",
           "wispanel_webhook_deliveries_total{outcome=\"delivered\"} 0", "wispanel_cron_runs_total"})
         EXPECT_NE(metrics.body.find(name), std::string::npos) << name << "\n" << metrics.body;
+    // The loopback listener: /metrics without auth, nothing else.
+    const HttpClient local{metrics_port, false};
+    auto open = local.get("/metrics");
+    EXPECT_EQ(open.status, 200);
+    EXPECT_NE(open.body.find("wispanel_accounts 2"), std::string::npos) << open.body;
+    EXPECT_EQ(local.get("/api/v1/users", admin).status, 404);
     ProcessOptions o;
     o.stdin_data = metrics.body;
     auto checked = run_process({"/usr/bin/promtool", "check", "metrics"}, o);
