@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "services/backup_service.h"
+#include "services/file_service.h"
 #include "services/services.h"
 #include "services/webhook_service.h"
 #include "store/sso_repo.h"
@@ -112,6 +114,38 @@ std::string Metrics::render(Services& s) const {
         out += "wispanel_webhook_deliveries_total{outcome=\"given_up\"} " +
                std::to_string(c.given_up.load()) + "\n";
     }
+    // Tasks (file operations, backups) by state: listed as an admin would.
+    head(out, "wispanel_tasks", "gauge", "File and backup tasks kept, by area and state.");
+    const Caller all{"metrics", Role::admin, {"all"}};
+    auto tasks = [&](const char* area, FileTasks& t) {
+        std::map<std::string, int64_t> by_state = {
+            {"queued", 0}, {"running", 0}, {"done", 0}, {"failed", 0}, {"cancelled", 0}};
+        if (auto list = t.list(all, std::nullopt); list.ok())
+            for (const auto& v : list.value()) {
+                switch (v.status) {
+                    case TaskStatus::queued:
+                        ++by_state["queued"];
+                        break;
+                    case TaskStatus::running:
+                        ++by_state["running"];
+                        break;
+                    case TaskStatus::done:
+                        ++by_state["done"];
+                        break;
+                    case TaskStatus::failed:
+                        ++by_state["failed"];
+                        break;
+                    case TaskStatus::cancelled:
+                        ++by_state["cancelled"];
+                        break;
+                }
+            }
+        for (const auto& [state, n] : by_state)
+            out += std::string("wispanel_tasks{area=\"") + area + "\",state=\"" + state + "\"} " +
+                   std::to_string(n) + "\n";
+    };
+    if (s.files) tasks("files", s.files->tasks());
+    if (s.backups) tasks("backups", s.backups->tasks());
     head(out, "wispanel_component_up", "gauge",
          "Managed components as /health reports them (1 up, 0 down).");
     for (const auto& [name, probe] : s.health)

@@ -476,7 +476,8 @@ TEST(Integrations, SsoLinksWorkOnceAndMetricsPassPromtool) {
           "wispanel_accounts 2", "wispanel_accounts_suspended 1", "wispanel_databases 0",
           "wispanel_ftp_accounts 0", "wispanel_component_up{component=",
           "wispanel_events_total{event=\"user.suspended\"} 1", "wispanel_rate_limited_total",
-          "wispanel_webhook_deliveries_total{outcome=\"delivered\"} 0", "wispanel_cron_runs_total"})
+          "wispanel_webhook_deliveries_total{outcome=\"delivered\"} 0", "wispanel_cron_runs_total",
+          "wispanel_tasks{area=\"files\",state=\"running\"} 0"})
         EXPECT_NE(metrics.body.find(name), std::string::npos) << name << "\n" << metrics.body;
     // The loopback listener: /metrics without auth, nothing else.
     const HttpClient local{metrics_port, false};
