@@ -29,6 +29,7 @@ packages=(
   libqrencode-dev oathtool  # account security: 2FA QR codes (SVG); TOTP codes checked against oathtool in tests
   sqlmap slowhttptest testssl.sh  # tests/attack/: outside attack tools against a real panel (docs/reliability.md)
   quota  # system mode: setquota/quotaon for packages' disk_quota_mb (docs/system-mode.md)
+  prometheus  # integrations: promtool checks GET /metrics in tests/integration/integrations_test.cpp
 )
 
 # Sandbox mode run as root gives every account's files to this unprivileged

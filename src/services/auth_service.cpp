@@ -1,4 +1,5 @@
 #include "services/auth_service.h"
+#include "services/events.h"
 
 #include <algorithm>
 
@@ -40,6 +41,9 @@ LoginOutcome AuthService::login(const LoginInput& in, const AuditContext& where)
         // into the username field.
         audit_.record_anonymous(user->has_value() ? in.username : "", where, "auth.login_failed",
                                 user->has_value() ? "password" : "unknown user", "failed");
+        // Admins' webhooks only; an unknown name is not repeated there either.
+        emit_event(ctx_, "login.failed", user->has_value() ? in.username : "",
+                   {{"username", user->has_value() ? in.username : ""}, {"ip", where.client_ip}});
         return {unauthorized("Invalid credentials"), delay};
     }
     const UserRecord& u = **user;

@@ -1,4 +1,5 @@
 #include "services/database_service.h"
+#include "services/events.h"
 
 #include <spdlog/spdlog.h>
 
@@ -196,6 +197,9 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
         return Ok{};
     }));
     undo.commit();
+    emit_event(
+        ctx_, "database.created", owner,
+        {{"id", record.name}, {"name", record.name}, {"user", record.user}, {"owner", owner}});
     return record;
 }
 
@@ -270,7 +274,10 @@ Result<void> DatabaseService::remove(const Caller& caller, const std::string& id
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
         return owned(tx, caller, id);
     }));
-    return drop_everything(record);
+    CHECK_OK(drop_everything(record));
+    emit_event(ctx_, "database.deleted", record.owner,
+               {{"id", record.name}, {"name", record.name}, {"owner", record.owner}});
+    return Ok{};
 }
 
 Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {

@@ -29,6 +29,10 @@ class FileSettingsService;  // services/file_settings.h
 class ShareService;         // services/share_service.h
 class TransferService;      // services/transfer_service.h (uploads, downloads)
 class BackupService;        // services/backup_service.h (backups, export/import)
+class IdempotencyService;   // services/idempotency_service.h (Idempotency-Key)
+class WebhookService;       // services/webhook_service.h
+class SsoService;           // services/sso_service.h (single sign-on)
+class Metrics;              // services/metrics.h (GET /metrics)
 
 // A managed component's state for /health ("up" or "down").
 using HealthProbe = std::function<bool()>;
@@ -69,6 +73,11 @@ struct Services {
     std::shared_ptr<ShareService> shares;
     std::shared_ptr<TransferService> transfer;  // built by wire_files
     std::shared_ptr<BackupService> backups;
+    // Integrations (wire_integrations, docs/integrations.md).
+    std::shared_ptr<IdempotencyService> idempotency;
+    std::shared_ptr<WebhookService> webhooks;
+    std::shared_ptr<SsoService> sso;
+    std::shared_ptr<Metrics> metrics;
 };
 
 }  // namespace wsp

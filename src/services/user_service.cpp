@@ -1,4 +1,5 @@
 #include "services/user_service.h"
+#include "services/events.h"
 
 #include "base/clock.h"
 #include "base/names.h"
@@ -118,6 +119,8 @@ Result<UserRecord> UserService::create(const std::string& creator, const NewUser
     }
     ctx_.index.put_user(user);
     for (const auto& listener : account_listeners_) listener(user);
+    emit_event(ctx_, "user.created", username,
+               {{"username", username}, {"role", name_of(role)}, {"package", user.package}});
     return user;
 }
 
@@ -175,6 +178,7 @@ Result<UserRecord> UserService::update(const Caller& caller, const std::string& 
     ctx_.index.put_user(*result);
     if (new_hash) ctx_.index.remove_sessions_of(username, caller.session_hash);
     for (const auto& listener : account_listeners_) listener(*result);
+    emit_event(ctx_, "user.updated", username, {{"username", username}});
     return result;
 }
 
@@ -233,6 +237,9 @@ Result<UserRecord> UserService::set_status(const Caller& caller, const std::stri
     for (const auto& u : *result) {
         ctx_.index.put_user(u);
         for (const auto& listener : status_listeners_) listener(u.username, u.status);
+        emit_event(ctx_,
+                   u.status == AccountStatus::suspended ? "user.suspended" : "user.unsuspended",
+                   u.username, {{"username", u.username}});
     }
     return result->front();
 }
@@ -284,6 +291,7 @@ Result<Removed> UserService::remove(const Caller& caller, const std::string& use
     ctx_.index.remove_user(username);
     CHECK_OK(ctx_.identity.remove_home(username));
     removed["home"] = 1;
+    emit_event(ctx_, "user.deleted", username, {{"username", username}});
     return removed;
 }
 

@@ -403,6 +403,12 @@ TEST(Resellers, SuspensionFollowsTheReseller) {
         expect_envelope(
             http.post(std::string("/api/v1/auth/login-as/") + target, json::object{}, rone), 403,
             "FORBIDDEN");
+    // SSO links: the same rule.
+    auto sso = http.post("/api/v1/auth/sso/mint", {{"username", "ann"}}, rone);
+    EXPECT_EQ(sso.status, 200) << sso.body;
+    for (const char* target : {"other", "admin", "rone", "nobody"})
+        expect_envelope(http.post("/api/v1/auth/sso/mint", {{"username", target}}, rone), 403,
+                        "FORBIDDEN");
     // The reseller suspends bob itself; it cannot suspend itself nor others.
     ASSERT_EQ(http.post("/api/v1/users/bob/suspend", json::object{}, rone).status, 200);
     expect_envelope(http.post("/api/v1/users/other/suspend", json::object{}, rone), 403,

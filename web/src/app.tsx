@@ -21,7 +21,9 @@ import { Packages } from './pages/Packages';
 import { Resellers } from './pages/Resellers';
 import { Security } from './pages/Security';
 import { Users } from './pages/Users';
+import { Webhooks } from './pages/Webhooks';
 import { loadSession, saveSession, token, type Session } from './session';
+import { ssoHandoff } from './sso';
 import { AppContext, type AppContextValue } from './ui/context';
 
 interface NavItem {
@@ -41,6 +43,7 @@ export const NAV: NavItem[] = [
   { path: '/backups', label: 'Backups', page: Backups },
   { path: '/domains', label: 'Domains', page: Domains },
   { path: '/api-keys', label: 'API keys', page: ApiKeys },
+  { path: '/webhooks', label: 'Webhooks', page: Webhooks },
   { path: '/users', label: 'Users', page: Users, admin: true, reseller: true },
   { path: '/packages', label: 'Packages', page: Packages, admin: true, reseller: true },
   { path: '/resellers', label: 'Resellers', page: Resellers, admin: true, reseller: true },
@@ -86,6 +89,23 @@ export function App() {
       }),
     [],
   );
+
+  // Single sign-on: trade the one-time code for a session, once, and take
+  // the code out of the address bar at once.
+  useEffect(() => {
+    const sso = ssoHandoff(location.pathname, location.hash);
+    if (!sso) return;
+    history.replaceState(null, '', '/');
+    api
+      .post<LoginResponse>('/auth/sso/exchange', { code: sso.code })
+      .then((r) => {
+        const s = { token: r.token, user: r.user };
+        saveSession(s);
+        setSession(s);
+        navigate(sso.target);
+      })
+      .catch(() => navigate('/'));
+  }, []);
 
   if (!session) {
     return (
