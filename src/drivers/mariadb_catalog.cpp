@@ -62,6 +62,18 @@ Result<void> MariadbCatalog::grant_all(const SqlName& db, const SqlName& user,
                        quote_account(user, host));
 }
 
+Result<void> MariadbCatalog::grant(const SqlName& db, const SqlName& user, const SqlHost& host,
+                                   const PrivilegeSet& privileges) {
+    return admin_.exec("GRANT " + privileges.sql() + " ON " + quote_grant_db(db) + ".* TO " +
+                       quote_account(user, host));
+}
+
+Result<void> MariadbCatalog::revoke_all(const SqlName& db, const SqlName& user,
+                                        const SqlHost& host) {
+    return admin_.exec("REVOKE ALL PRIVILEGES ON " + quote_grant_db(db) + ".* FROM " +
+                       quote_account(user, host));
+}
+
 Result<std::map<std::string, int64_t>> MariadbCatalog::database_sizes() {
     TRY(auto rows, admin_.query("SELECT SUBSTRING_INDEX(NAME, '/', 1), SUM(ALLOCATED_SIZE) "
                                 "FROM information_schema.INNODB_SYS_TABLESPACES "

@@ -10,6 +10,7 @@
 #include "base/secrets.h"
 #include "drivers/mariadb_catalog.h"
 #include "drivers/sql_ident.h"
+#include "services/database_steps.h"
 #include "services/limits.h"
 #include "store/account_repos.h"
 
@@ -17,34 +18,8 @@ namespace wsp {
 namespace {
 
 constexpr const char* kTempLoginPrefix = "WSPIO_";
-
-// Steps already done on MariaDB, undone in reverse unless the whole change
-// succeeded. Undo failures are logged: nothing better can be done then.
-class Undo {
-  public:
-    ~Undo() {
-        if (done_) return;
-        for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
-            if (auto r = (*it)(); !r)
-                spdlog::error("databases: undo failed: {}", r.error().message);
-        }
-    }
-    void add(std::function<Result<void>()> step) { steps_.push_back(std::move(step)); }
-    void commit() { done_ = true; }
-
-  private:
-    std::vector<std::function<Result<void>()>> steps_;
-    bool done_ = false;
-};
-
-Result<SqlName> full_name(const std::string& owner, const std::string& name, size_t max,
-                          const char* field) {
-    // Validate the part the client chose first, so the message is about it.
-    if (name.empty())
-        return validation("Invalid " + std::string(field) + " (only [a-zA-Z0-9_] allowed)");
-    TRY(SqlName part, SqlName::parse(name, max, field));
-    return SqlName::parse(owner + "_" + part.str(), max, field);
-}
+using db_steps::full_name;
+using db_steps::Undo;
 
 }  // namespace
 
@@ -247,10 +222,17 @@ Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
     // phpMyAdmin's temporary users on it first: a grant outlives DROP
     // DATABASE and would cover a later database of the same name.
     if (pma_revoke_) CHECK_OK(pma_revoke_(record.name));
+    // Its extra users, then its own: none may outlive it (their grants
+    // would cover a later database of the same name).
+    TRY(auto extra, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseUserRecord>> {
+        return DatabaseUserRepo::of_database(tx, record.name);
+    }));
+    for (const auto& u : extra) CHECK_OK(drop_user_everywhere(u.user));
     TRY(auto hosts, catalog.user_hosts(user));
     for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
     CHECK_OK(catalog.drop_database(db));
     return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        DatabaseUserRepo::remove_of_database(tx, record.name);
         DatabaseRepo::remove(tx, record.name);
         return Ok{};
     });
@@ -355,6 +337,15 @@ Result<std::vector<std::string>> DatabaseService::reconcile() {
     // hand). Reported, never dropped: they might be someone's data.
     std::set<std::string> dbs, users;
     for (const auto& r : records) dbs.insert(r.name), users.insert(r.user);
+    TRY(auto extra, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseUserRecord>> {
+        return DatabaseUserRepo::list_all(tx);
+    }));
+    for (const auto& u : extra) {
+        users.insert(u.user);
+        TRY(SqlName name, SqlName::parse(u.user, kMaxUserName, "database user"));
+        TRY(auto hosts, catalog.user_hosts(name));
+        if (hosts.empty()) differences.push_back("user " + u.user + " is recorded but missing");
+    }
     TRY(auto accounts, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<UserRecord>> {
         return UserRepo::list(tx);
     }));

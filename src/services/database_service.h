@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "drivers/mariadb_admin.h"
@@ -35,6 +36,35 @@ struct NewDatabase {
 struct RemoteAccess {
     bool remote_access = false;
     std::optional<std::string> remote_host;
+};
+
+// privileges as the API takes them: "read" | "read_write" | "all", or a list.
+using PrivilegesInput = std::variant<std::string, std::vector<std::string>>;
+
+struct NewDatabaseUser {
+    std::string user;  // without the owner prefix
+    std::string password;
+    std::optional<PrivilegesInput> privileges;  // required
+    std::optional<std::string> remote_host;     // null or "": local only
+};
+
+struct DatabaseUserChange {
+    std::optional<std::string> password;
+    std::optional<PrivilegesInput> privileges;
+    // Absent: unchanged; "" or null: local only; else the one remote host.
+    std::optional<std::string> remote_host;
+};
+
+// One user of a database: the first one (`primary`, ALL, managed by the
+// /databases/{id} routes) or an extra one.
+struct DatabaseUserView {
+    std::string user;
+    std::string database;
+    bool primary = false;
+    std::string privileges_name;              // "read" | "read_write" | "all" | "" (a list)
+    std::vector<std::string> privilege_list;  // when privileges_name is ""
+    std::string remote_host;
+    int64_t created_at = 0;
 };
 
 struct DatabaseView {
@@ -92,6 +122,15 @@ class DatabaseService final : public OwnerCleanup {
                                 const std::string& password);
     Result<PmaLink> phpmyadmin(const Caller& caller, const std::string& id);
 
+    // Users of a database (database_users.cpp): the first one and the extra
+    // ones, each with a privilege set, own remote host and password.
+    Result<std::vector<DatabaseUserView>> list_users(const Caller& caller, const std::string& id);
+    Result<DatabaseUserView> add_user(const Caller& caller, const std::string& id,
+                                      const NewDatabaseUser& input);
+    Result<DatabaseUserView> update_user(const Caller& caller, const std::string& id,
+                                         const std::string& user, const DatabaseUserChange& input);
+    Result<void> remove_user(const Caller& caller, const std::string& id, const std::string& user);
+
     // OwnerCleanup: drops every database (and user) of `owner`.
     std::string removed_key() const override { return "databases"; }
     Result<int64_t> remove_all_of(const std::string& owner) override;
@@ -124,6 +163,11 @@ class DatabaseService final : public OwnerCleanup {
     Result<void> ensure_up() const;
     Result<DatabaseRecord> owned(const ReadTx& tx, const Caller& caller, const std::string& id);
     Result<void> drop_everything(const DatabaseRecord& record);
+    // Drops every host entry of `user` on the server (IF EXISTS).
+    Result<void> drop_user_everywhere(const std::string& user);
+    // The extra user `user` of database `id` (full or short name).
+    Result<DatabaseUserRecord> extra_user(const ReadTx& tx, const DatabaseRecord& record,
+                                          const std::string& user);
 
     PanelContext& ctx_;
     DomainService& domains_;

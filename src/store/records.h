@@ -35,6 +35,8 @@ struct PackageRecord {
     int64_t updated_at = 0;
     bool require_2fa = false;  // accounts must enrol in two-factor login
     bool sftp = true;          // its FTP accounts may use SFTP
+    // Extra users on its databases, all databases together (-1 unlimited).
+    int64_t max_database_users = -1;
 };
 
 struct ApiKeyRecord {

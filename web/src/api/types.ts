@@ -266,6 +266,7 @@ export interface Package {
   max_cron_jobs: number;
   disk_quota_mb: number;
   max_backups_kept: number;
+  max_database_users?: number; // extra database users (issue 21)
   require_2fa: boolean; // accounts must enable two-factor login first
   sftp: boolean; // its FTP accounts may log in over SFTP
   created_at: string;
@@ -302,4 +303,17 @@ export interface SearchResult {
   results: FileEntry[];
   truncated: boolean;
   stopped_by?: 'limit' | 'time';
+}
+
+// A database's users (docs/openapi/database_users.yaml): the first one
+// (`primary`) and the extra ones with a privilege set.
+export type DatabasePrivileges = 'read' | 'read_write' | 'all' | string[];
+
+export interface DatabaseUser {
+  user: string;
+  database: string;
+  primary: boolean;
+  privileges: DatabasePrivileges;
+  remote_host: string | null;
+  created_at: string;
 }

@@ -1,0 +1,19 @@
+-- Databases beyond one user (issue 21): extra MariaDB users on a database,
+-- each with a privilege set. The database's first user stays in
+-- `databases.db_user`; these are the others. No password is stored: the
+-- server keeps the only (hashed) copy.
+CREATE TABLE database_users (
+    db_user     TEXT PRIMARY KEY,                -- full user name, "<owner>_<user>"
+    db_name     TEXT NOT NULL REFERENCES databases (name) ON DELETE CASCADE,
+    owner       TEXT NOT NULL REFERENCES users (username),
+    privileges  TEXT NOT NULL,                   -- "read", "read_write", "all" or "SELECT,INSERT,..."
+    remote_host TEXT NOT NULL DEFAULT '',        -- as the API was given it; '' = local only
+    created_at  INTEGER NOT NULL
+);
+
+CREATE INDEX database_users_db ON database_users (db_name);
+CREATE INDEX database_users_owner ON database_users (owner);
+
+-- Extra users an account may have across all its databases (-1: unlimited;
+-- first users, made with each database, are not counted).
+ALTER TABLE packages ADD COLUMN max_database_users INTEGER NOT NULL DEFAULT -1;
