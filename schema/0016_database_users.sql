@@ -17,3 +17,23 @@ CREATE INDEX database_users_owner ON database_users (owner);
 -- Extra users an account may have across all its databases (-1: unlimited;
 -- first users, made with each database, are not counted).
 ALTER TABLE packages ADD COLUMN max_database_users INTEGER NOT NULL DEFAULT -1;
+
+-- Database hosts (issue 21): where databases live besides the panel's own
+-- MariaDB (the host "local", never stored). The admin password is not
+-- here: it is in DATA_DIR/database-hosts/<name>.cnf (0600).
+CREATE TABLE database_hosts (
+    name          TEXT PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('mariadb', 'galera')),
+    host          TEXT NOT NULL,
+    port          INTEGER NOT NULL,
+    nodes         TEXT NOT NULL DEFAULT '[]',    -- galera: JSON array of "host:port"
+    admin_user    TEXT NOT NULL,
+    client_host   TEXT NOT NULL DEFAULT '%',     -- host part of customers' accounts there
+    tls           INTEGER NOT NULL DEFAULT 0,
+    max_databases INTEGER NOT NULL DEFAULT -1,
+    enabled       INTEGER NOT NULL DEFAULT 1,
+    created_at    INTEGER NOT NULL
+);
+
+-- The host each database lives on ('local': the panel's own MariaDB).
+ALTER TABLE databases ADD COLUMN host TEXT NOT NULL DEFAULT 'local';

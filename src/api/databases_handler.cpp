@@ -13,11 +13,8 @@ DatabaseService& service(Services& s) {
 }
 
 boost::json::object created_json(const DatabaseRecord& d) {
-    return {{"id", d.name},
-            {"name", d.name},
-            {"user", d.user},
-            {"owner", d.owner},
-            {"created_at", rfc3339(d.created_at)}};
+    return {{"id", d.name},     {"name", d.name}, {"user", d.user},
+            {"owner", d.owner}, {"host", d.host}, {"created_at", rfc3339(d.created_at)}};
 }
 
 boost::json::object view_json(const DatabaseView& v) {
@@ -30,6 +27,7 @@ boost::json::object view_json(const DatabaseView& v) {
             {"remote_access", d.remote_access},
             {"remote_host", d.remote_host},
             {"size_kb", v.size_kb},
+            {"host", d.host},
             {"created_at", rfc3339(d.created_at)}};
 }
 
@@ -84,6 +82,7 @@ Response create_database(Services& s, const Request& r) {
     TRY_OR_RESPOND(in.password, f.required_string("password", "Password"));
     TRY_OR_RESPOND(in.domain, f.string("domain"));
     TRY_OR_RESPOND(in.owner, f.string("owner"));
+    TRY_OR_RESPOND(in.host, f.string("host"));
     return respond(service(s).create(*r.caller, in), created_json, 201);
 }
 

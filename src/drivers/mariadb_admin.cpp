@@ -75,7 +75,7 @@ void MariadbAdmin::flush() {
     for (MYSQL* c : conns) mysql_close(c);
 }
 
-Result<MYSQL*> MariadbAdmin::connect() {
+Result<MYSQL*> MariadbAdmin::connect(std::string* why) {
     TRY(MariadbCredentials creds, read_credentials(endpoint_.credentials_file));
     MYSQL* conn = mysql_init(nullptr);
     if (!conn) return internal("mysql_init failed");
@@ -87,6 +87,10 @@ Result<MYSQL*> MariadbAdmin::connect() {
     mysql_optionsv(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     unsigned int protocol = endpoint_.socket.empty() ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
     mysql_optionsv(conn, MYSQL_OPT_PROTOCOL, &protocol);
+    if (endpoint_.tls && endpoint_.socket.empty()) {
+        my_bool enforce = 1;
+        mysql_optionsv(conn, MYSQL_OPT_SSL_ENFORCE, &enforce);
+    }
     const char* host = endpoint_.socket.empty() ? endpoint_.host.c_str() : "localhost";
     const char* socket = endpoint_.socket.empty() ? nullptr : endpoint_.socket.c_str();
     if (!mysql_real_connect(conn, host, creds.user.c_str(), creds.password.c_str(), nullptr,
@@ -95,6 +99,7 @@ Result<MYSQL*> MariadbAdmin::connect() {
         std::string message = mysql_error(conn);
         mysql_close(conn);
         spdlog::debug("mariadb: connect failed: {} {}", code, message);
+        if (why) *why = std::to_string(code) + " " + message;
         return unavailable_error();
     }
     return conn;
@@ -178,6 +183,19 @@ Result<std::vector<SqlRow>> MariadbAdmin::query(const std::string& sql) {
     auto r = run(sql, true);
     if (!r && r.error().code == Code::unavailable && on_unavailable_) on_unavailable_();
     return r;
+}
+
+Result<void> MariadbAdmin::check_connect() {
+    auto creds = read_credentials(endpoint_.credentials_file);
+    const std::string who = creds ? creds->user : "?";
+    const std::string where = endpoint_.socket.empty()
+                                  ? endpoint_.host + ":" + std::to_string(endpoint_.port)
+                                  : endpoint_.socket;
+    std::string why;
+    auto conn = connect(&why);
+    if (!conn) return validation("Cannot connect to " + where + " as " + who + ": " + why);
+    mysql_close(*conn);
+    return Ok{};
 }
 
 bool MariadbAdmin::ping() {

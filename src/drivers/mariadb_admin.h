@@ -24,6 +24,7 @@ struct MariadbEndpoint {
     // A "[client]" file with user= and password= lines; read at each new
     // connection, so a rotated password is picked up.
     std::filesystem::path credentials_file;
+    bool tls = false;  // TCP only: require TLS (MYSQL_OPT_SSL_ENFORCE)
     int connect_timeout_s = 5;
     int query_timeout_s = 30;
 };
@@ -53,6 +54,9 @@ class MariadbAdmin {
 
     // Opens a fresh connection and pings it (the health monitor).
     bool ping();
+    // Opens a fresh connection; a 400 saying why when it fails (adding a
+    // database host: "Cannot connect to h:p as u: Access denied ...").
+    Result<void> check_connect();
     // Drops every pooled connection (after the server went away).
     void flush();
     // Called (on the calling thread) whenever the server cannot be reached,
@@ -62,7 +66,7 @@ class MariadbAdmin {
   private:
     Result<MYSQL*> acquire();
     void release(MYSQL* conn);
-    Result<MYSQL*> connect();
+    Result<MYSQL*> connect(std::string* why = nullptr);
     Result<std::vector<SqlRow>> run(const std::string& sql, bool want_rows);
 
     MariadbEndpoint endpoint_;

@@ -95,6 +95,28 @@ std::vector<std::string> first_column(const std::vector<SqlRow>& rows) {
 }
 }  // namespace
 
+Result<std::vector<std::pair<std::string, bool>>> MariadbCatalog::own_global_privileges() {
+    TRY(auto rows,
+        admin_.query(
+            "SELECT PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES WHERE "
+            "GRANTEE = CONCAT(QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', 1)), '@', "
+            "QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)))"));
+    std::vector<std::pair<std::string, bool>> out;
+    for (const auto& row : rows)
+        if (row.size() >= 2 && row[0]) out.emplace_back(*row[0], row[1] && *row[1] == "YES");
+    return out;
+}
+
+Result<std::map<std::string, std::string>> MariadbCatalog::wsrep_status() {
+    TRY(auto rows, admin_.query("SELECT UPPER(VARIABLE_NAME), VARIABLE_VALUE FROM "
+                                "information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME LIKE "
+                                "'WSREP\\_%'"));
+    std::map<std::string, std::string> out;
+    for (const auto& row : rows)
+        if (row.size() >= 2 && row[0] && row[1]) out[*row[0]] = *row[1];
+    return out;
+}
+
 Result<std::vector<std::string>> MariadbCatalog::all_databases() {
     TRY(auto rows, admin_.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"));
     return first_column(rows);

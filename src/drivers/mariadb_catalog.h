@@ -43,6 +43,12 @@ class MariadbCatalog {
     // information_schema.TABLES). One query for every database.
     Result<std::map<std::string, int64_t>> database_sizes();
 
+    // The connected account's global privileges, each with whether it is
+    // held WITH GRANT OPTION (checking a database host's admin account).
+    Result<std::vector<std::pair<std::string, bool>>> own_global_privileges();
+    // wsrep_* status variables (upper-case names); empty without Galera.
+    Result<std::map<std::string, std::string>> wsrep_status();
+
     // Every database / user name on the server (reconcile).
     Result<std::vector<std::string>> all_databases();
     Result<std::vector<std::string>> all_users();

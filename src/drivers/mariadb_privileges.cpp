@@ -21,6 +21,16 @@ Error bad_privileges() {
 
 }  // namespace
 
+const std::vector<std::string>& admin_privileges_needed() {
+    static const std::vector<std::string> kNeeded = [] {
+        std::vector<std::string> all = PrivilegeSet::allowed();
+        all.push_back("CREATE USER");
+        all.push_back("PROCESS");
+        return all;
+    }();
+    return kNeeded;
+}
+
 const std::vector<std::string>& PrivilegeSet::allowed() {
     // Database-level privileges only: nothing global (FILE, SUPER,
     // PROCESS...), never GRANT OPTION.

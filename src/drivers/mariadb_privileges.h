@@ -41,4 +41,9 @@ class PrivilegeSet {
     std::vector<std::string> items_;
 };
 
+// What the panel's admin account needs on a server, ON *.* WITH GRANT
+// OPTION (docs/databases.md): the data privileges (a grantor must hold what
+// it grants), CREATE USER, and PROCESS for sizes.
+const std::vector<std::string>& admin_privileges_needed();
+
 }  // namespace wsp

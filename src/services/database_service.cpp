@@ -25,7 +25,43 @@ using db_steps::Undo;
 
 DatabaseService::DatabaseService(PanelContext& ctx, DomainService& domains,
                                  std::shared_ptr<MariadbAdmin> admin)
-    : ctx_(ctx), domains_(domains), admin_(std::move(admin)) {}
+    : ctx_(ctx),
+      domains_(domains),
+      admin_(std::move(admin)),
+      hosts_(std::make_unique<DatabaseHosts>(ctx, admin_)) {}
+
+Result<std::shared_ptr<MariadbAdmin>> DatabaseService::admin_of(const std::string& host) {
+    if (DatabaseHosts::is_local(host)) {
+        CHECK_OK(ensure_up());
+        return admin_;
+    }
+    return hosts_->admin(host);
+}
+
+Result<SqlHost> DatabaseService::base_host(const std::string& host) {
+    if (DatabaseHosts::is_local(host)) return SqlHost::localhost();
+    TRY(std::string client, hosts_->client_host(host));
+    if (client == "%") return SqlHost::any();
+    return SqlHost::parse_remote(client);
+}
+
+std::map<std::string, int64_t> DatabaseService::sizes_of(
+    const std::vector<DatabaseRecord>& records) {
+    std::set<std::string> hosts;
+    for (const auto& r : records) hosts.insert(DatabaseHosts::is_local(r.host) ? "local" : r.host);
+    std::map<std::string, int64_t> out;
+    for (const auto& host : hosts) {
+        auto admin = admin_of(host);
+        if (!admin) continue;
+        auto sizes = MariadbCatalog(**admin).database_sizes();
+        if (!sizes) {
+            spdlog::warn("databases: no sizes from host {}: {}", host, sizes.error().message);
+            continue;
+        }
+        out.merge(*sizes);
+    }
+    return out;
+}
 
 Result<void> DatabaseService::check_password(const std::string& password) {
     TRY(auto ignored, validate_password(password));
@@ -69,7 +105,7 @@ Result<std::vector<DatabaseView>> DatabaseService::list(const Caller& caller,
     TRY(auto records, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
         return DatabaseRepo::list(tx, filter);
     }));
-    TRY(auto sizes, MariadbCatalog(*admin_).database_sizes());
+    const auto sizes = sizes_of(records);
     std::vector<DatabaseView> out;
     out.reserve(records.size());
     for (auto& r : records) {
@@ -85,7 +121,7 @@ Result<DatabaseView> DatabaseService::get(const Caller& caller, const std::strin
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
         return owned(tx, caller, id);
     }));
-    TRY(auto sizes, MariadbCatalog(*admin_).database_sizes());
+    const auto sizes = sizes_of({record});
     auto it = sizes.find(record.name);
     int64_t bytes = it == sizes.end() ? 0 : it->second;
     return DatabaseView{std::move(record), (bytes + 1023) / 1024};
@@ -100,6 +136,8 @@ Result<DatabaseRecord> DatabaseService::owned_record(const Caller& caller, const
 Result<std::shared_ptr<DatabaseLogin>> DatabaseService::temporary_login(
     const DatabaseRecord& record) {
     CHECK_OK(ensure_up());
+    if (!DatabaseHosts::is_local(record.host))
+        return conflict("Not available yet for a database on another host (" + record.host + ")");
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
     // Upper case: no account name has it, so reconcile never takes it for
     // an account's user; the time lets a start-up sweep drop leftovers.
@@ -135,8 +173,15 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
     if (in.domain && !in.domain->empty()) {
         TRY(domain, domains_.ensure_owned(owner, *in.domain));
     }
-    CHECK_OK(ensure_up());
-    DatabaseRecord record{db.str(), user.str(), owner, domain, false, "", ctx_.clock.now_unix()};
+    const std::string host = in.host && !in.host->empty() ? *in.host : kLocalDatabaseHost;
+    std::optional<DatabaseHostRecord> placed;
+    if (!DatabaseHosts::is_local(host)) {
+        TRY(placed, hosts_->placeable(host));
+    }
+    TRY(auto admin, admin_of(host));
+    TRY(SqlHost entry, base_host(host));
+    DatabaseRecord record{db.str(), user.str(), owner, domain, false, "", ctx_.clock.now_unix(),
+                          host};
     const PasswordHash hash = PasswordHash::of(in.password);
     // Mutations of one database (and one owner's count) are serialised by
     // mutate_, and MariaDB work happens outside any store transaction: a
@@ -148,17 +193,21 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
         if (DatabaseRepo::find(tx, db.str())) return conflict("Database already exists");
         if (DatabaseRepo::user_taken(tx, user.str()))
             return conflict("Database user already exists");
+        if (placed && placed->max_databases >= 0 &&
+            DatabaseHostRepo::databases_on(tx, host) >= placed->max_databases)
+            return forbidden("Database host " + host + " is full (" +
+                             std::to_string(placed->max_databases) + ")");
         return ensure_below_limit(tx, owner, Limit::databases, DatabaseRepo::count_of(tx, owner));
     }));
-    MariadbCatalog catalog(*admin_);
+    MariadbCatalog catalog(*admin);
     Undo undo;
     // CREATE DATABASE / CREATE USER fail with 409 when the name exists on
     // the server (made outside the panel): nothing of ours to undo then.
     CHECK_OK(catalog.create_database(db));
     undo.add([&] { return catalog.drop_database(db); });
-    CHECK_OK(catalog.create_user(user, SqlHost::localhost(), hash));
-    undo.add([&] { return catalog.drop_user(user, SqlHost::localhost()); });
-    CHECK_OK(catalog.grant_all(db, user, SqlHost::localhost()));
+    CHECK_OK(catalog.create_user(user, entry, hash));
+    undo.add([&] { return catalog.drop_user(user, entry); });
+    CHECK_OK(catalog.grant_all(db, user, entry));
     // A failed insert (DbError) rolls back and unwinds through undo too.
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         DatabaseRepo::insert(tx, record);
@@ -188,12 +237,14 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
         if (record.remote_access && !record.remote_host.empty()) {
             TRY(current, SqlHost::parse_remote(record.remote_host));
         }
-        MariadbCatalog catalog(*admin_);
+        TRY(auto admin, admin_of(record.host));
+        TRY(SqlHost entry, base_host(record.host));
+        MariadbCatalog catalog(*admin);
         Undo undo;
         const bool same = current && wanted && current->str() == wanted->str();
         if (wanted && !same) {
             // The new entry gets the user's current password (its hash).
-            TRY(PasswordHash hash, catalog.password_hash(user, SqlHost::localhost()));
+            TRY(PasswordHash hash, catalog.password_hash(user, entry));
             CHECK_OK(catalog.create_user(user, *wanted, hash));
             undo.add([&] { return catalog.drop_user(user, *wanted); });
             CHECK_OK(catalog.grant_all(db, user, *wanted));
@@ -218,16 +269,17 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
 Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
-    MariadbCatalog catalog(*admin_);
+    TRY(auto admin, admin_of(record.host));
+    MariadbCatalog catalog(*admin);
     // phpMyAdmin's temporary users on it first: a grant outlives DROP
     // DATABASE and would cover a later database of the same name.
-    if (pma_revoke_) CHECK_OK(pma_revoke_(record.name));
+    if (pma_revoke_ && DatabaseHosts::is_local(record.host)) CHECK_OK(pma_revoke_(record.name));
     // Its extra users, then its own: none may outlive it (their grants
     // would cover a later database of the same name).
     TRY(auto extra, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseUserRecord>> {
         return DatabaseUserRepo::of_database(tx, record.name);
     }));
-    for (const auto& u : extra) CHECK_OK(drop_user_everywhere(u.user));
+    for (const auto& u : extra) CHECK_OK(drop_user_everywhere(*admin, u.user));
     TRY(auto hosts, catalog.user_hosts(user));
     for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
     CHECK_OK(catalog.drop_database(db));
@@ -239,7 +291,6 @@ Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
 }
 
 Result<void> DatabaseService::remove(const Caller& caller, const std::string& id) {
-    CHECK_OK(ensure_up());
     // Every step is idempotent (IF EXISTS): when one fails the record stays
     // and a retry finishes the job.
     auto lock = mutate_.lock({"db:" + id});
@@ -254,7 +305,6 @@ Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
         return DatabaseRepo::list(tx, owner);
     }));
     if (records.empty()) return int64_t{0};
-    CHECK_OK(ensure_up());
     int64_t removed = 0;
     // All at once (sorted, like every holder): a creation for this owner
     // waits until its databases are gone.
@@ -282,6 +332,7 @@ Result<int64_t> DatabaseService::end_pma_sessions(const std::string& owner) {
     auto lock = mutate_.lock(std::move(keys));
     int64_t dropped = 0;
     for (const auto& record : records) {
+        if (!DatabaseHosts::is_local(record.host)) continue;
         TRY(int64_t n, pma_revoke_(record.name));
         dropped += n;
     }
@@ -290,14 +341,14 @@ Result<int64_t> DatabaseService::end_pma_sessions(const std::string& owner) {
 
 Result<void> DatabaseService::reset_password(const Caller& caller, const std::string& id,
                                              const std::string& password) {
-    CHECK_OK(ensure_up());
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
         return owned(tx, caller, id);
     }));
     CHECK_OK(check_password(password));
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
     auto lock = mutate_.lock({"db:" + record.name});
-    MariadbCatalog catalog(*admin_);
+    TRY(auto admin, admin_of(record.host));
+    MariadbCatalog catalog(*admin);
     TRY(auto hosts, catalog.user_hosts(user));
     if (hosts.empty())
         return internal("database user " + record.user + " is missing on the server");
@@ -313,6 +364,9 @@ Result<PmaLink> DatabaseService::phpmyadmin(const Caller& caller, const std::str
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
         return owned(tx, caller, id);
     }));
+    if (!DatabaseHosts::is_local(record.host))
+        return conflict("phpMyAdmin is not available yet for a database on another host (" +
+                        record.host + ")");
     if (!pma_) return unavailable("phpMyAdmin is not available");
     return pma_(record);
 }
@@ -322,6 +376,9 @@ Result<std::vector<std::string>> DatabaseService::reconcile() {
     TRY(auto records, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
         return DatabaseRepo::list(tx, std::nullopt);
     }));
+    // The panel's own server only: databases on other hosts are not there.
+    std::erase_if(records,
+                  [](const DatabaseRecord& r) { return !DatabaseHosts::is_local(r.host); });
     MariadbCatalog catalog(*admin_);
     std::vector<std::string> differences;
     for (const auto& r : records) {
@@ -340,8 +397,16 @@ Result<std::vector<std::string>> DatabaseService::reconcile() {
     TRY(auto extra, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseUserRecord>> {
         return DatabaseUserRepo::list_all(tx);
     }));
+    std::set<std::string> remote_dbs;
+    TRY(auto all_records,
+        ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
+            return DatabaseRepo::list(tx, std::nullopt);
+        }));
+    for (const auto& r : all_records)
+        if (!DatabaseHosts::is_local(r.host)) remote_dbs.insert(r.name);
     for (const auto& u : extra) {
         users.insert(u.user);
+        if (remote_dbs.count(u.database)) continue;
         TRY(SqlName name, SqlName::parse(u.user, kMaxUserName, "database user"));
         TRY(auto hosts, catalog.user_hosts(name));
         if (hosts.empty()) differences.push_back("user " + u.user + " is recorded but missing");

@@ -8,6 +8,7 @@
 // Passwords are sent to MariaDB as hashes and never stored by the panel.
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,7 +17,9 @@
 #include <vector>
 
 #include "drivers/mariadb_admin.h"
+#include "drivers/sql_ident.h"
 #include "services/caller.h"
+#include "services/database_hosts.h"
 #include "services/domain_service.h"
 #include "services/keyed_locks.h"
 #include "services/owner_cleanup.h"
@@ -31,6 +34,7 @@ struct NewDatabase {
     std::string password;
     std::optional<std::string> domain;
     std::optional<std::string> owner;  // admin only
+    std::optional<std::string> host;   // a database host's name; default "local"
 };
 
 struct RemoteAccess {
@@ -135,6 +139,9 @@ class DatabaseService final : public OwnerCleanup {
     std::string removed_key() const override { return "databases"; }
     Result<int64_t> remove_all_of(const std::string& owner) override;
 
+    // The database hosts (admin routes /database-hosts).
+    DatabaseHosts& hosts() { return *hosts_; }
+
     // Set by the health monitor; while false every call is a quick 503.
     void set_available(bool up) { available_ = up; }
     bool available() const { return available_; }
@@ -164,7 +171,14 @@ class DatabaseService final : public OwnerCleanup {
     Result<DatabaseRecord> owned(const ReadTx& tx, const Caller& caller, const std::string& id);
     Result<void> drop_everything(const DatabaseRecord& record);
     // Drops every host entry of `user` on the server (IF EXISTS).
-    Result<void> drop_user_everywhere(const std::string& user);
+    Result<void> drop_user_everywhere(MariadbAdmin& admin, const std::string& user);
+    // The connection of the record's host (the local one: 503 while down).
+    Result<std::shared_ptr<MariadbAdmin>> admin_of(const std::string& host);
+    // The host part of customers' own entries there: localhost on the
+    // panel's server, the host's client_host elsewhere.
+    Result<SqlHost> base_host(const std::string& host);
+    // Sizes of `records`' databases (bytes), one query per host.
+    std::map<std::string, int64_t> sizes_of(const std::vector<DatabaseRecord>& records);
     // The extra user `user` of database `id` (full or short name).
     Result<DatabaseUserRecord> extra_user(const ReadTx& tx, const DatabaseRecord& record,
                                           const std::string& user);
@@ -180,6 +194,7 @@ class DatabaseService final : public OwnerCleanup {
     std::atomic<bool> available_{false};
     PmaIssuer pma_;
     PmaRevoker pma_revoke_;
+    std::unique_ptr<DatabaseHosts> hosts_;
 };
 
 }  // namespace wsp

@@ -36,9 +36,10 @@ DatabaseUserView primary_view(const DatabaseRecord& r) {
     return {r.user, r.name, true, "all", {}, r.remote_access ? r.remote_host : "", r.created_at};
 }
 
-// The host entries a user should have: localhost, and its remote host.
-Result<std::vector<SqlHost>> entries_of(const std::string& remote_host) {
-    std::vector<SqlHost> hosts{SqlHost::localhost()};
+// The host entries a user should have: the base one (localhost on the
+// panel's own server), and its remote host.
+Result<std::vector<SqlHost>> entries_of(const SqlHost& base, const std::string& remote_host) {
+    std::vector<SqlHost> hosts{base};
     if (!remote_host.empty()) {
         TRY(SqlHost remote, SqlHost::parse_remote(remote_host));
         hosts.push_back(std::move(remote));
@@ -48,9 +49,9 @@ Result<std::vector<SqlHost>> entries_of(const std::string& remote_host) {
 
 }  // namespace
 
-Result<void> DatabaseService::drop_user_everywhere(const std::string& user) {
+Result<void> DatabaseService::drop_user_everywhere(MariadbAdmin& admin, const std::string& user) {
     TRY(SqlName name, SqlName::parse(user, kMaxUserName, "database user"));
-    MariadbCatalog catalog(*admin_);
+    MariadbCatalog catalog(admin);
     TRY(auto hosts, catalog.user_hosts(name));
     for (const auto& host : hosts) CHECK_OK(catalog.drop_user(name, host));
     return Ok{};
@@ -72,7 +73,6 @@ Result<DatabaseUserRecord> DatabaseService::extra_user(const ReadTx& tx,
 
 Result<std::vector<DatabaseUserView>> DatabaseService::list_users(const Caller& caller,
                                                                   const std::string& id) {
-    CHECK_OK(ensure_up());
     return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseUserView>> {
         TRY(DatabaseRecord record, owned(tx, caller, id));
         std::vector<DatabaseUserView> out{primary_view(record)};
@@ -88,12 +88,17 @@ Result<DatabaseUserView> DatabaseService::add_user(const Caller& caller, const s
         return validation("privileges is required (\"read\", \"read_write\", \"all\" or a list)");
     TRY(PrivilegeSet privileges, parse_privileges(*in.privileges));
     const std::string remote = in.remote_host.value_or("");
-    TRY(auto hosts, entries_of(remote));
+    if (!remote.empty()) {
+        TRY(auto ignored, SqlHost::parse_remote(remote));
+        (void)ignored;
+    }
     CHECK_OK(check_password(in.password));
-    CHECK_OK(ensure_up());
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
         return owned(tx, caller, id);
     }));
+    TRY(auto admin, admin_of(record.host));
+    TRY(SqlHost base, base_host(record.host));
+    TRY(auto hosts, entries_of(base, remote));
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
     TRY(SqlName user, full_name(record.owner, in.user, kMaxUserName, "database user"));
     auto lock = mutate_.lock({"owner:" + record.owner, "db:" + record.name, "user:" + user.str()});
@@ -107,7 +112,7 @@ Result<DatabaseUserView> DatabaseService::add_user(const Caller& caller, const s
                                   DatabaseUserRepo::count_of(tx, record.owner));
     }));
     const PasswordHash hash = PasswordHash::of(in.password);
-    MariadbCatalog catalog(*admin_);
+    MariadbCatalog catalog(*admin);
     Undo undo;
     for (const auto& host : hosts) {
         // 409 when the account exists on the server (made outside the panel).
@@ -135,7 +140,6 @@ Result<DatabaseUserView> DatabaseService::update_user(const Caller& caller, cons
         (void)ignored;
     }
     if (in.password) CHECK_OK(check_password(*in.password));
-    CHECK_OK(ensure_up());
     auto lock = mutate_.lock({"db:" + id});
     TRY(auto found,
         ctx_.db.read(
@@ -150,11 +154,13 @@ Result<DatabaseUserView> DatabaseService::update_user(const Caller& caller, cons
     TRY(SqlName user, SqlName::parse(row.user, kMaxUserName, "database user"));
     TRY(PrivilegeSet current_privileges, PrivilegeSet::parse_stored(row.privileges));
     const PrivilegeSet privileges = wanted_privileges.value_or(current_privileges);
-    TRY(auto current_hosts, entries_of(row.remote_host));
+    TRY(auto admin, admin_of(record.host));
+    TRY(SqlHost base, base_host(record.host));
+    TRY(auto current_hosts, entries_of(base, row.remote_host));
     const std::string remote = in.remote_host.value_or(row.remote_host);
     const bool same_remote = remote == row.remote_host;
 
-    MariadbCatalog catalog(*admin_);
+    MariadbCatalog catalog(*admin);
     Undo undo;
     // 1. A new privilege set on every entry the user keeps.
     if (wanted_privileges && privileges.stored() != current_privileges.stored()) {
@@ -175,7 +181,7 @@ Result<DatabaseUserView> DatabaseService::update_user(const Caller& caller, cons
         }
         if (!remote.empty()) {
             TRY(SqlHost host, SqlHost::parse_remote(remote));
-            TRY(PasswordHash hash, catalog.password_hash(user, SqlHost::localhost()));
+            TRY(PasswordHash hash, catalog.password_hash(user, base));
             CHECK_OK(catalog.create_user(user, host, hash));
             undo.add([&catalog, user, host] { return catalog.drop_user(user, host); });
             CHECK_OK(catalog.grant(db, user, host, privileges));
@@ -205,15 +211,19 @@ Result<DatabaseUserView> DatabaseService::update_user(const Caller& caller, cons
 
 Result<void> DatabaseService::remove_user(const Caller& caller, const std::string& id,
                                           const std::string& name) {
-    CHECK_OK(ensure_up());
     auto lock = mutate_.lock({"db:" + id});
-    TRY(DatabaseUserRecord row, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseUserRecord> {
-        TRY(DatabaseRecord record, owned(tx, caller, id));
-        return extra_user(tx, record, name);
-    }));
+    TRY(auto found,
+        ctx_.db.read(
+            [&](const ReadTx& tx) -> Result<std::pair<DatabaseRecord, DatabaseUserRecord>> {
+                TRY(DatabaseRecord record, owned(tx, caller, id));
+                TRY(DatabaseUserRecord u, extra_user(tx, record, name));
+                return std::pair{record, u};
+            }));
+    const DatabaseUserRecord& row = found.second;
+    TRY(auto admin, admin_of(found.first.host));
     // Idempotent (IF EXISTS): when a step fails the record stays and a retry
     // finishes the job.
-    CHECK_OK(drop_user_everywhere(row.user));
+    CHECK_OK(drop_user_everywhere(*admin, row.user));
     return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         DatabaseUserRepo::remove(tx, row.user);
         return Ok{};

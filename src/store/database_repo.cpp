@@ -3,10 +3,12 @@
 namespace wsp {
 namespace {
 constexpr const char* kColumns =
-    "SELECT name, db_user, owner, domain, remote_access, remote_host, created_at FROM databases ";
+    "SELECT name, db_user, owner, domain, remote_access, remote_host, created_at, host "
+    "FROM databases ";
 
 DatabaseRecord row(Stmt& s) {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.text(5), s.integer(6)};
+    return {s.text(0),         s.text(1), s.text(2),    s.text(3),
+            s.integer(4) != 0, s.text(5), s.integer(6), s.text(7)};
 }
 }  // namespace
 
@@ -44,9 +46,9 @@ int64_t DatabaseRepo::count_of(const ReadTx& tx, const std::string& owner) {
 void DatabaseRepo::insert(WriteTx& tx, const DatabaseRecord& r) {
     Stmt s(tx,
            "INSERT INTO databases(name, db_user, owner, domain, remote_access, remote_host, "
-           "created_at) VALUES(?,?,?,?,?,?,?)");
+           "created_at, host) VALUES(?,?,?,?,?,?,?,?)");
     s.bind_all(r.name, r.user, r.owner, r.domain, int64_t{r.remote_access ? 1 : 0}, r.remote_host,
-               r.created_at)
+               r.created_at, r.host)
         .run();
 }
 

@@ -17,6 +17,7 @@ struct DatabaseRecord {
     bool remote_access = false;
     std::string remote_host;
     int64_t created_at = 0;
+    std::string host = "local";  // the database host it lives on
 };
 
 class DatabaseRepo {

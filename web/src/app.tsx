@@ -11,6 +11,7 @@ import { Backups } from './pages/Backups';
 import { Audit } from './pages/Audit';
 import { Cron } from './pages/Cron';
 import { Databases } from './pages/Databases';
+import { DatabaseHosts } from './pages/DatabaseHosts';
 import { Domains } from './pages/Domains';
 import { Files } from './pages/Files';
 import { Ftp } from './pages/Ftp';
@@ -40,6 +41,7 @@ export const NAV: NavItem[] = [
   { path: '/api-keys', label: 'API keys', page: ApiKeys },
   { path: '/users', label: 'Users', page: Users, admin: true },
   { path: '/packages', label: 'Packages', page: Packages, admin: true },
+  { path: '/database-hosts', label: 'Database hosts', page: DatabaseHosts, admin: true },
   { path: '/health', label: 'Health', page: Health },
   { path: '/security', label: 'Security', page: Security },
   { path: '/audit', label: 'Audit log', page: Audit },

@@ -317,3 +317,31 @@ export interface DatabaseUser {
   remote_host: string | null;
   created_at: string;
 }
+
+// Database hosts (admin, docs/openapi/database_hosts.yaml).
+export interface DatabaseHostHealth {
+  address: string;
+  reachable: boolean;
+  state: string;
+  ready: boolean;
+  cluster_size?: number;
+  cluster_status?: string;
+}
+
+export interface DatabaseHost {
+  id: string;
+  name: string;
+  kind: 'local' | 'mariadb' | 'galera';
+  host: string;
+  port: number;
+  nodes?: { host: string; port: number }[];
+  admin_user: string;
+  client_host: string;
+  tls: boolean;
+  max_databases: number;
+  enabled: boolean;
+  databases: number;
+  up: boolean;
+  health: DatabaseHostHealth[];
+  created_at: string;
+}
