@@ -6,6 +6,7 @@
 // itself when the server is back.
 #include <mariadb/mysql.h>
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -25,6 +26,12 @@ struct MariadbEndpoint {
     // connection, so a rotated password is picked up.
     std::filesystem::path credentials_file;
     bool tls = false;  // TCP only: require TLS (MYSQL_OPT_SSL_ENFORCE)
+    // Several servers ("host:port" each) instead of host/port: a new
+    // connection goes to the last good one, else the next that answers.
+    std::vector<std::string> nodes;
+    // Galera: a node is used only when wsrep_ready is ON in a Primary
+    // cluster, and sessions read their own writes (wsrep_sync_wait = 1).
+    bool galera = false;
     int connect_timeout_s = 5;
     int query_timeout_s = 30;
 };
@@ -67,12 +74,14 @@ class MariadbAdmin {
     Result<MYSQL*> acquire();
     void release(MYSQL* conn);
     Result<MYSQL*> connect(std::string* why = nullptr);
+    Result<MYSQL*> connect_to(const std::string& host, int port, std::string* why);
     Result<std::vector<SqlRow>> run(const std::string& sql, bool want_rows);
 
     MariadbEndpoint endpoint_;
     size_t pool_size_;
     std::mutex mutex_;
     std::vector<MYSQL*> idle_;
+    std::atomic<size_t> preferred_{0};  // index in endpoint_.nodes
     std::function<void()> on_unavailable_;
 };
 

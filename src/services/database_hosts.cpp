@@ -164,9 +164,16 @@ Result<std::shared_ptr<DatabaseHosts::Entry>> DatabaseHosts::entry(const std::st
     }));
     auto e = std::make_shared<Entry>();
     e->record = record;
-    for (auto& ep : endpoints_of(record))
-        e->nodes.push_back(
-            std::make_shared<MariadbAdmin>(ep, static_cast<size_t>(ctx_.config.mariadb.pool_size)));
+    const auto pool = static_cast<size_t>(ctx_.config.mariadb.pool_size);
+    for (auto& ep : endpoints_of(record)) e->nodes.push_back(std::make_shared<MariadbAdmin>(ep, 1));
+    if (record.kind == "galera") {
+        MariadbEndpoint all = endpoints_of(record).front();
+        all.nodes = record.nodes;
+        all.galera = true;
+        e->admin = std::make_shared<MariadbAdmin>(all, pool);
+    } else {
+        e->admin = std::make_shared<MariadbAdmin>(endpoints_of(record).front(), pool);
+    }
     std::lock_guard lock(mutex_);
     return entries_.emplace(name, e).first->second;
 }
@@ -177,25 +184,9 @@ Result<std::shared_ptr<MariadbAdmin>> DatabaseHosts::admin(const std::string& na
         return local_;
     }
     TRY(auto e, entry(name));
-    if (e->record.kind != "galera") return e->nodes.at(0);
-    // Any live node that is part of the Primary component and ready; the
-    // last good one first, so a healthy cluster costs one status query.
-    const size_t n = e->nodes.size();
-    const size_t start = e->preferred;
-    for (size_t i = 0; i < n; ++i) {
-        const size_t at = (start + i) % n;
-        auto h = galera_node_health(*e->nodes[at], e->record.nodes[at]);
-        if (h.ready) {
-            if (at != start) {
-                spdlog::warn("database host {}: using node {} (node {} is {})", name,
-                             e->record.nodes[at], e->record.nodes[start],
-                             i == 0 ? "ready" : "not ready");
-                e->preferred = at;
-            }
-            return e->nodes[at];
-        }
-    }
-    return unavailable("Database host " + name + " has no ready node");
+    // A Galera host's pool connects to a ready node of a Primary cluster,
+    // the last good one first, and fails over by itself.
+    return e->admin;
 }
 
 Result<DatabaseHostRecord> DatabaseHosts::placeable(const std::string& name) {
@@ -439,7 +430,11 @@ bool DatabaseHosts::all_up() {
     if (!records) return false;
     for (const auto& r : *records) {
         if (!r.enabled) continue;
-        if (!admin(r.name)) return false;
+        auto e = entry(r.name);
+        if (!e) return false;
+        auto nodes = health_of(**e);
+        if (!std::any_of(nodes.begin(), nodes.end(), [](const auto& n) { return n.ready; }))
+            return false;
     }
     return true;
 }

@@ -101,8 +101,10 @@ class DatabaseHosts {
   private:
     struct Entry {
         DatabaseHostRecord record;
-        std::vector<std::shared_ptr<MariadbAdmin>> nodes;
-        size_t preferred = 0;
+        // What changes go through: the one server, or for Galera every node
+        // with failover inside the pool (MariadbEndpoint::nodes).
+        std::shared_ptr<MariadbAdmin> admin;
+        std::vector<std::shared_ptr<MariadbAdmin>> nodes;  // one per node, for health
     };
     std::filesystem::path credentials_of(const std::string& name) const;
     std::vector<MariadbEndpoint> endpoints_of(const DatabaseHostRecord& r) const;

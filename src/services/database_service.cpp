@@ -203,9 +203,17 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
     Undo undo;
     // CREATE DATABASE / CREATE USER fail with 409 when the name exists on
     // the server (made outside the panel): nothing of ours to undo then.
-    CHECK_OK(catalog.create_database(db));
+    // A connection lost mid-statement (a node killed) leaves its outcome
+    // unknown: what may have been made is dropped (IF EXISTS) like the rest.
+    if (auto r = catalog.create_database(db); !r) {
+        if (r.error().code == Code::unavailable) (void)catalog.drop_database(db);
+        return r.error();
+    }
     undo.add([&] { return catalog.drop_database(db); });
-    CHECK_OK(catalog.create_user(user, entry, hash));
+    if (auto r = catalog.create_user(user, entry, hash); !r) {
+        if (r.error().code == Code::unavailable) (void)catalog.drop_user(user, entry);
+        return r.error();
+    }
     undo.add([&] { return catalog.drop_user(user, entry); });
     CHECK_OK(catalog.grant_all(db, user, entry));
     // A failed insert (DbError) rolls back and unwinds through undo too.

@@ -116,7 +116,10 @@ Result<DatabaseUserView> DatabaseService::add_user(const Caller& caller, const s
     Undo undo;
     for (const auto& host : hosts) {
         // 409 when the account exists on the server (made outside the panel).
-        CHECK_OK(catalog.create_user(user, host, hash));
+        if (auto r = catalog.create_user(user, host, hash); !r) {
+            if (r.error().code == Code::unavailable) (void)catalog.drop_user(user, host);
+            return r.error();
+        }
         undo.add([&catalog, user, host] { return catalog.drop_user(user, host); });
         CHECK_OK(catalog.grant(db, user, host, privileges));
     }
