@@ -37,3 +37,10 @@ CREATE TABLE database_hosts (
 
 -- The host each database lives on ('local': the panel's own MariaDB).
 ALTER TABLE databases ADD COLUMN host TEXT NOT NULL DEFAULT 'local';
+
+-- Placement: the database host a package's new databases go to when
+-- POST /databases names none (a package not listed here: 'local').
+CREATE TABLE database_host_packages (
+    package TEXT PRIMARY KEY REFERENCES packages (name) ON DELETE CASCADE,
+    host    TEXT NOT NULL REFERENCES database_hosts (name) ON DELETE CASCADE
+);

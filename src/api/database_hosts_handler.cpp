@@ -39,6 +39,7 @@ boost::json::object host_json(const DatabaseHostView& v) {
                             {"max_databases", h.max_databases},
                             {"enabled", h.enabled},
                             {"databases", v.databases},
+                            {"packages", boost::json::array(v.packages.begin(), v.packages.end())},
                             {"up", v.up},
                             {"health", std::move(nodes)},
                             {"created_at", rfc3339(h.created_at)}};
@@ -98,6 +99,8 @@ Response create_database_host(Services& s, const Request& r) {
     in.max_databases = max.value_or(-1);
     TRY_OR_RESPOND(auto enabled, f.boolean("enabled"));
     in.enabled = enabled.value_or(true);
+    TRY_OR_RESPOND(auto packages, f.strings("packages"));
+    in.packages = packages.value_or(std::vector<std::string>{});
     return respond(hosts(s).create(*r.caller, in), host_json, 201);
 }
 
@@ -118,6 +121,7 @@ Response update_database_host(Services& s, const Request& r) {
     TRY_OR_RESPOND(in.tls, f.boolean("tls"));
     TRY_OR_RESPOND(in.max_databases, f.integer("max_databases"));
     TRY_OR_RESPOND(in.enabled, f.boolean("enabled"));
+    TRY_OR_RESPOND(in.packages, f.strings("packages"));
     return respond(hosts(s).update(*r.caller, r.param("id"), in), host_json);
 }
 

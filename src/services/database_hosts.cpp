@@ -11,6 +11,8 @@
 #include "drivers/mariadb_catalog.h"
 #include "drivers/mariadb_privileges.h"
 #include "drivers/sql_ident.h"
+#include "services/limits.h"
+#include "store/account_repos.h"
 #include "system/file_io.h"
 
 namespace wsp {
@@ -53,6 +55,12 @@ std::pair<std::string, int64_t> split_address(const std::string& a) {
     auto colon = a.rfind(':');
     if (colon == std::string::npos) return {a, 3306};
     return {a.substr(0, colon), std::atoll(a.c_str() + colon + 1)};
+}
+
+Result<void> known_packages(const ReadTx& tx, const std::vector<std::string>& packages) {
+    for (const auto& p : packages)
+        if (!PackageRepo::find(tx, p)) return validation("Unknown package in packages: " + p);
+    return Ok{};
 }
 
 }  // namespace
@@ -189,6 +197,13 @@ Result<std::shared_ptr<MariadbAdmin>> DatabaseHosts::admin(const std::string& na
     return e->admin;
 }
 
+Result<std::string> DatabaseHosts::default_for(const std::string& owner) {
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::string> {
+        const PackageRecord package = package_of(tx, owner);
+        return DatabaseHostRepo::host_of_package(tx, package.name).value_or(kLocalDatabaseHost);
+    });
+}
+
 Result<DatabaseHostRecord> DatabaseHosts::placeable(const std::string& name) {
     TRY(auto e, entry(name));
     if (!e->record.enabled) return validation("Database host " + name + " is disabled");
@@ -219,6 +234,11 @@ Result<DatabaseHostView> DatabaseHosts::view_of(const DatabaseHostRecord& r) {
     TRY(v.databases, ctx_.db.read([&](const ReadTx& tx) -> Result<int64_t> {
         return DatabaseHostRepo::databases_on(tx, r.name);
     }));
+    if (r.kind != "local") {
+        TRY(v.packages, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<std::string>> {
+            return DatabaseHostRepo::packages_of(tx, r.name);
+        }));
+    }
     if (r.kind == "local") {
         DatabaseNodeHealth h;
         h.address = "local";
@@ -319,7 +339,9 @@ Result<DatabaseHostView> DatabaseHosts::create(const Caller& caller, const NewDa
     }
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         if (DatabaseHostRepo::find(tx, name)) return conflict("Database host already exists");
+        CHECK_OK(known_packages(tx, in.packages));
         DatabaseHostRepo::insert(tx, r);
+        DatabaseHostRepo::set_packages(tx, name, in.packages);
         return Ok{};
     }));
     {
@@ -389,7 +411,9 @@ Result<DatabaseHostView> DatabaseHosts::update(const Caller& caller, const std::
         if (ec) return internal("cannot replace the credentials of " + name);
     }
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        if (in.packages) CHECK_OK(known_packages(tx, *in.packages));
         DatabaseHostRepo::update(tx, r);
+        if (in.packages) DatabaseHostRepo::set_packages(tx, name, *in.packages);
         return Ok{};
     }));
     {

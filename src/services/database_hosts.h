@@ -38,6 +38,8 @@ struct NewDatabaseHost {
     bool tls = false;
     int64_t max_databases = -1;
     bool enabled = true;
+    // Packages whose new databases go here when POST /databases names no host.
+    std::vector<std::string> packages;
 };
 
 struct DatabaseHostChange {
@@ -50,6 +52,7 @@ struct DatabaseHostChange {
     std::optional<bool> tls;
     std::optional<int64_t> max_databases;
     std::optional<bool> enabled;
+    std::optional<std::vector<std::string>> packages;
 };
 
 // One node's state as the panel sees it now.
@@ -65,6 +68,7 @@ struct DatabaseNodeHealth {
 struct DatabaseHostView {
     DatabaseHostRecord record;
     int64_t databases = 0;
+    std::vector<std::string> packages;  // placement defaults
     bool up = false;
     std::vector<DatabaseNodeHealth> nodes;
 };
@@ -86,6 +90,9 @@ class DatabaseHosts {
     // and whose cluster is Primary, preferring the last good one; when none
     // is, 503.
     Result<std::shared_ptr<MariadbAdmin>> admin(const std::string& name);
+    // Where `owner`'s new database goes when it names no host: its
+    // package's host, else local.
+    Result<std::string> default_for(const std::string& owner);
     // 404/400 when `name` cannot take a new database (unknown or disabled).
     Result<DatabaseHostRecord> placeable(const std::string& name);
     // The host entry of users made on `name` besides remote ones: localhost

@@ -173,7 +173,10 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
     if (in.domain && !in.domain->empty()) {
         TRY(domain, domains_.ensure_owned(owner, *in.domain));
     }
-    const std::string host = in.host && !in.host->empty() ? *in.host : kLocalDatabaseHost;
+    std::string host = in.host.value_or("");
+    if (host.empty()) {
+        TRY(host, hosts_->default_for(owner));
+    }
     std::optional<DatabaseHostRecord> placed;
     if (!DatabaseHosts::is_local(host)) {
         TRY(placed, hosts_->placeable(host));

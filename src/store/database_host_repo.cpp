@@ -66,6 +66,32 @@ bool DatabaseHostRepo::remove(WriteTx& tx, const std::string& name) {
     return s.run() > 0;
 }
 
+std::vector<std::string> DatabaseHostRepo::packages_of(const ReadTx& tx, const std::string& host) {
+    Stmt s(tx, "SELECT package FROM database_host_packages WHERE host = ? ORDER BY package");
+    s.bind(1, host);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+}
+
+void DatabaseHostRepo::set_packages(WriteTx& tx, const std::string& host,
+                                    const std::vector<std::string>& packages) {
+    Stmt clear(tx, "DELETE FROM database_host_packages WHERE host = ?");
+    clear.bind(1, host).run();
+    for (const auto& p : packages) {
+        Stmt s(tx, "INSERT OR REPLACE INTO database_host_packages(package, host) VALUES(?, ?)");
+        s.bind_all(p, host).run();
+    }
+}
+
+std::optional<std::string> DatabaseHostRepo::host_of_package(const ReadTx& tx,
+                                                             const std::string& package) {
+    Stmt s(tx, "SELECT host FROM database_host_packages WHERE package = ?");
+    s.bind(1, package);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
 int64_t DatabaseHostRepo::databases_on(const ReadTx& tx, const std::string& name) {
     Stmt s(tx, "SELECT COUNT(*) FROM databases WHERE host = ?");
     s.bind(1, name);

@@ -34,6 +34,13 @@ class DatabaseHostRepo {
     static void insert(WriteTx& tx, const DatabaseHostRecord& r);
     static void update(WriteTx& tx, const DatabaseHostRecord& r);
     static bool remove(WriteTx& tx, const std::string& name);
+    // Placement: the packages whose new databases go to `host` by default.
+    static std::vector<std::string> packages_of(const ReadTx& tx, const std::string& host);
+    // Makes `host` the default of exactly `packages` (others it had go back
+    // to local; a package listed moves from any other host).
+    static void set_packages(WriteTx& tx, const std::string& host,
+                             const std::vector<std::string>& packages);
+    static std::optional<std::string> host_of_package(const ReadTx& tx, const std::string& package);
     // Databases placed on host `name`.
     static int64_t databases_on(const ReadTx& tx, const std::string& name);
 };

@@ -198,6 +198,28 @@ TEST_F(DatabaseHosts, AddCheckPlaceAndUseARemoteMariadb) {
     EXPECT_TRUE(remote_client("alice_far", kPassword,
                               "CREATE TABLE alice_far.t (id INT PRIMARY KEY);"
                               "INSERT INTO alice_far.t VALUES (1)"));
+    // A package names the host its databases go to by default.
+    ASSERT_EQ(http.post("/api/v1/packages", {{"name", "gold"}}, admin).status, 201);
+    const std::string bob = panel_->create_user_with_key("bob", "gold");
+    EXPECT_EQ(http.put("/api/v1/database-hosts/remote1", {{"packages", json::array{"nope"}}}, admin)
+                  .status,
+              400);
+    auto placed = http.put("/api/v1/database-hosts/remote1", {{"packages", json::array{"gold"}}},
+                           admin);
+    ASSERT_EQ(placed.status, 200) << placed.body;
+    EXPECT_EQ(json::serialize(placed.json().at("packages")), R"(["gold"])");
+    auto bobs = http.post("/api/v1/databases", {{"name", "auto"}, {"password", kPassword}}, bob);
+    ASSERT_EQ(bobs.status, 201) << bobs.body;
+    EXPECT_EQ(bobs.json().at("host").as_string(), "remote1");
+    EXPECT_EQ(root_sql("SHOW DATABASES LIKE 'bob\\_auto'"), "bob_auto\n");
+    // alice's package ("default") names no host: the panel's own server.
+    auto local_db = http.post("/api/v1/databases", {{"name", "near"}, {"password", kPassword}}, alice);
+    ASSERT_EQ(local_db.status, 201) << local_db.body;
+    EXPECT_EQ(local_db.json().at("host").as_string(), "local");
+    EXPECT_EQ(root_sql("SHOW DATABASES LIKE 'alice\\_near'"), "");
+    ASSERT_EQ(http.del("/api/v1/databases/bob_auto", bob).status, 200);
+    ASSERT_EQ(http.del("/api/v1/databases/alice_near", alice).status, 200);
+
     // Extra users, password reset and deletion work there too.
     auto reader =
         http.post("/api/v1/databases/alice_far/users",

@@ -341,6 +341,7 @@ export interface DatabaseHost {
   max_databases: number;
   enabled: boolean;
   databases: number;
+  packages?: string[]; // new databases of these packages go here by default
   up: boolean;
   health: DatabaseHostHealth[];
   created_at: string;

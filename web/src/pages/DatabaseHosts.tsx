@@ -61,7 +61,10 @@ export function DatabaseHosts() {
                 {h.max_databases >= 0 ? ` / ${h.max_databases}` : ''}
               </td>
               <td data-label="Health">{describeHealth(h)}</td>
-              <td data-label="Enabled">{h.enabled ? 'yes' : 'no'}</td>
+              <td data-label="Enabled">
+                {h.enabled ? 'yes' : 'no'}
+                {h.packages?.length ? ` (default for ${h.packages.join(', ')})` : ''}
+              </td>
               <RowActions
                 actions={[
                   h.kind !== 'local' && { label: h.enabled ? 'Disable' : 'Enable', aria: `${h.enabled ? 'Disable' : 'Enable'} ${h.name}`, onClick: () => toggle(h) },
@@ -88,6 +91,7 @@ export function AddDatabaseHostForm({ onAdded }: { onAdded: () => unknown }) {
     admin_user: { label: 'Admin user', match: /admin_user|lacks|grant/i, checks: [required('Admin user')] },
     admin_password: { label: 'Admin password', match: /admin_password/i, checks: [required('Admin password')] },
     client_host: { label: 'Customers connect from', match: /client_host/i, initial: '%' },
+    packages: { label: 'Default for packages', match: /package/i },
   });
   const submit = form.submit(async (v) => {
     const body: Record<string, unknown> = { name: v.name.trim(), kind: galera ? 'galera' : 'mariadb', admin_user: v.admin_user, admin_password: v.admin_password, tls };
@@ -98,6 +102,8 @@ export function AddDatabaseHostForm({ onAdded }: { onAdded: () => unknown }) {
       body.port = nodes[0]?.port ?? 3306;
     }
     if (v.client_host.trim() && v.client_host.trim() !== '%') body.client_host = v.client_host.trim();
+    const packages = v.packages.split(/[\s,]+/).filter(Boolean);
+    if (packages.length) body.packages = packages;
     await api.post('/database-hosts', body);
     form.reset();
     await onAdded();
@@ -113,6 +119,7 @@ export function AddDatabaseHostForm({ onAdded }: { onAdded: () => unknown }) {
         <TextField form={form} name="admin_user" autocomplete="off" hint="Needs the panel's grant ON *.* WITH GRANT OPTION (docs/databases.md)." />
         <PasswordField form={form} name="admin_password" hint="Kept in a 0600 file on the panel; never shown again." />
         <TextField form={form} name="client_host" autocomplete="off" hint="Host part of customers' accounts there: where their sites connect from." />
+        <TextField form={form} name="packages" autocomplete="off" hint="Optional: packages whose new databases go to this host (comma-separated)." />
         <Checkbox checked={tls} onChange={setTls}>
           Require TLS
         </Checkbox>

@@ -71,7 +71,9 @@ describe('Database hosts', () => {
     await type(field(root, 'Address'), '10.0.0.1, 10.0.0.2:3307');
     await type(field(root, 'Admin user'), 'paneladm');
     await type(field(root, 'Admin password'), 'Secret-1');
+    await type(field(root, 'Default for packages'), 'gold, silver');
     await submit(root);
+    expect(calls[0].body).toMatchObject({ packages: ['gold', 'silver'] });
     expect(calls[0].body).toMatchObject({ kind: 'galera', nodes: [{ host: '10.0.0.1', port: 3306 }, { host: '10.0.0.2', port: 3307 }] });
     expect(calls[0].body).not.toHaveProperty('host');
   });
