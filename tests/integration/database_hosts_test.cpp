@@ -204,8 +204,8 @@ TEST_F(DatabaseHosts, AddCheckPlaceAndUseARemoteMariadb) {
     EXPECT_EQ(http.put("/api/v1/database-hosts/remote1", {{"packages", json::array{"nope"}}}, admin)
                   .status,
               400);
-    auto placed = http.put("/api/v1/database-hosts/remote1", {{"packages", json::array{"gold"}}},
-                           admin);
+    auto placed =
+        http.put("/api/v1/database-hosts/remote1", {{"packages", json::array{"gold"}}}, admin);
     ASSERT_EQ(placed.status, 200) << placed.body;
     EXPECT_EQ(json::serialize(placed.json().at("packages")), R"(["gold"])");
     auto bobs = http.post("/api/v1/databases", {{"name", "auto"}, {"password", kPassword}}, bob);
@@ -213,7 +213,8 @@ TEST_F(DatabaseHosts, AddCheckPlaceAndUseARemoteMariadb) {
     EXPECT_EQ(bobs.json().at("host").as_string(), "remote1");
     EXPECT_EQ(root_sql("SHOW DATABASES LIKE 'bob\\_auto'"), "bob_auto\n");
     // alice's package ("default") names no host: the panel's own server.
-    auto local_db = http.post("/api/v1/databases", {{"name", "near"}, {"password", kPassword}}, alice);
+    auto local_db =
+        http.post("/api/v1/databases", {{"name", "near"}, {"password", kPassword}}, alice);
     ASSERT_EQ(local_db.status, 201) << local_db.body;
     EXPECT_EQ(local_db.json().at("host").as_string(), "local");
     EXPECT_EQ(root_sql("SHOW DATABASES LIKE 'alice\\_near'"), "");
