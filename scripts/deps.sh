@@ -22,6 +22,7 @@ packages=(
   zip unzip  # files: archive round trips are checked against the zip/unzip tools
   zlib1g-dev  # files: tar.gz compressed on a thread of its own (src/drivers/fs/gzip_pipe.cpp)
   restic  # backups: the backup engine (src/drivers/restic.cpp, docs/backups.md)
+  galera-4 rsync  # database hosts: tests/integration/galera_test.cpp starts a 3-node Galera cluster (rsync SST)
   # benchmarks
   wrk nginx-light
   busybox-static  # bench/cron.sh: its crond is the cron peer

@@ -39,6 +39,7 @@ json::object package_json(const PackageRecord& p) {
             {"sftp", p.sftp},
             {"max_backups_kept", p.max_backups_kept},
             {"owner", p.owner},
+            {"max_database_users", p.max_database_users},
             {"created_at", rfc3339(p.created_at)},
             {"updated_at", rfc3339(p.updated_at)}};
 }
@@ -89,6 +90,7 @@ json::object me_json(const Me& me) {
             {"max_cron_jobs", me.package.max_cron_jobs},
             {"disk_quota_mb", me.package.disk_quota_mb},
             {"max_backups_kept", me.package.max_backups_kept},
+            {"max_database_users", me.package.max_database_users},
             {"home_dir", me.home_dir},
             {"created_at", rfc3339(me.user.created_at)},
             {"two_factor_enabled", me.two_factor_enabled},

@@ -20,7 +20,8 @@ Result<void> apply(PackageRecord& p, const PackageLimits& l) {
                       {"max_ftp_accounts", l.max_ftp_accounts, p.max_ftp_accounts},
                       {"max_cron_jobs", l.max_cron_jobs, p.max_cron_jobs},
                       {"disk_quota_mb", l.disk_quota_mb, p.disk_quota_mb},
-                      {"max_backups_kept", l.max_backups_kept, p.max_backups_kept}};
+                      {"max_backups_kept", l.max_backups_kept, p.max_backups_kept},
+                      {"max_database_users", l.max_database_users, p.max_database_users}};
     for (auto& f : fields) {
         if (!f.value) continue;
         if (*f.value < -1)

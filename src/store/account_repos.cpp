@@ -38,7 +38,7 @@ UserRecord read_user(const Stmt& s) {
 
 constexpr const char* kPackageColumns =
     "name, max_domains, max_databases, max_ftp_accounts, max_cron_jobs, disk_quota_mb, "
-    "created_at, updated_at, max_backups_kept, require_2fa, sftp, owner";
+    "created_at, updated_at, max_backups_kept, require_2fa, sftp, owner, max_database_users";
 
 PackageRecord read_package(const Stmt& s) {
     PackageRecord p;
@@ -54,6 +54,7 @@ PackageRecord read_package(const Stmt& s) {
     p.require_2fa = s.integer(9) != 0;
     p.sftp = s.integer(10) != 0;
     p.owner = s.text(11);
+    p.max_database_users = s.integer(12);
     return p;
 }
 
@@ -203,10 +204,10 @@ std::vector<PackageRecord> PackageRepo::list(const ReadTx& tx) {
 
 void PackageRepo::insert(WriteTx& tx, const PackageRecord& p) {
     Stmt s(tx, std::string("INSERT INTO packages(") + kPackageColumns +
-                   ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+                   ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind_all(p.name, p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs,
                p.disk_quota_mb, p.created_at, p.updated_at, p.max_backups_kept,
-               int64_t{p.require_2fa}, int64_t{p.sftp}, p.owner)
+               int64_t{p.require_2fa}, int64_t{p.sftp}, p.owner, p.max_database_users)
         .run();
 }
 
@@ -214,9 +215,10 @@ void PackageRepo::update(WriteTx& tx, const PackageRecord& p) {
     Stmt s(tx,
            "UPDATE packages SET max_domains=?, max_databases=?, max_ftp_accounts=?, "
            "max_cron_jobs=?, disk_quota_mb=?, max_backups_kept=?, updated_at=?, require_2fa=?, "
-           "sftp=? WHERE name=?");
+           "sftp=?, max_database_users=? WHERE name=?");
     s.bind_all(p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs, p.disk_quota_mb,
-               p.max_backups_kept, p.updated_at, int64_t{p.require_2fa}, int64_t{p.sftp}, p.name)
+               p.max_backups_kept, p.updated_at, int64_t{p.require_2fa}, int64_t{p.sftp},
+               p.max_database_users, p.name)
         .run();
 }
 

@@ -38,6 +38,8 @@ struct PackageRecord {
     bool require_2fa = false;  // accounts must enrol in two-factor login
     bool sftp = true;          // its FTP accounts may use SFTP
     std::string owner;         // "" the admin's; else the reseller's own
+    // Extra users on its databases, all databases together (-1 unlimited).
+    int64_t max_database_users = -1;
 };
 
 // A reseller's allocation: the most its customers' packages may add up to

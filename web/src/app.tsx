@@ -11,6 +11,7 @@ import { Backups } from './pages/Backups';
 import { Audit } from './pages/Audit';
 import { Cron } from './pages/Cron';
 import { Databases } from './pages/Databases';
+import { DatabaseHosts } from './pages/DatabaseHosts';
 import { Domains } from './pages/Domains';
 import { Files } from './pages/Files';
 import { Ftp } from './pages/Ftp';
@@ -47,6 +48,7 @@ export const NAV: NavItem[] = [
   { path: '/users', label: 'Users', page: Users, admin: true, reseller: true },
   { path: '/packages', label: 'Packages', page: Packages, admin: true, reseller: true },
   { path: '/resellers', label: 'Resellers', page: Resellers, admin: true, reseller: true },
+  { path: '/database-hosts', label: 'Database hosts', page: DatabaseHosts, admin: true },
   { path: '/health', label: 'Health', page: Health },
   { path: '/security', label: 'Security', page: Security },
   { path: '/audit', label: 'Audit log', page: Audit },

@@ -266,6 +266,7 @@ export interface Package {
   max_cron_jobs: number;
   disk_quota_mb: number;
   max_backups_kept: number;
+  max_database_users?: number; // extra database users (issue 21)
   require_2fa: boolean; // accounts must enable two-factor login first
   sftp: boolean; // its FTP accounts may log in over SFTP
   created_at: string;
@@ -332,3 +333,45 @@ export interface ResellerUsage {
 }
 
 export type ResellerDashboard = ResellerUsage & { role: 'reseller' };
+
+// A database's users (docs/openapi/database_users.yaml): the first one
+// (`primary`) and the extra ones with a privilege set.
+export type DatabasePrivileges = 'read' | 'read_write' | 'all' | string[];
+
+export interface DatabaseUser {
+  user: string;
+  database: string;
+  primary: boolean;
+  privileges: DatabasePrivileges;
+  remote_host: string | null;
+  created_at: string;
+}
+
+// Database hosts (admin, docs/openapi/database_hosts.yaml).
+export interface DatabaseHostHealth {
+  address: string;
+  reachable: boolean;
+  state: string;
+  ready: boolean;
+  cluster_size?: number;
+  cluster_status?: string;
+}
+
+export interface DatabaseHost {
+  id: string;
+  name: string;
+  kind: 'local' | 'mariadb' | 'galera';
+  host: string;
+  port: number;
+  nodes?: { host: string; port: number }[];
+  admin_user: string;
+  client_host: string;
+  tls: boolean;
+  max_databases: number;
+  enabled: boolean;
+  databases: number;
+  packages?: string[]; // new databases of these packages go here by default
+  up: boolean;
+  health: DatabaseHostHealth[];
+  created_at: string;
+}
