@@ -101,18 +101,19 @@ Result<ResellerUsage> ResellerService::usage(const Caller& caller, const std::st
     TRY(auto v, ctx_.db.read([&](const ReadTx& tx) { return view(tx, username); }));
     TRY(auto customers, users(caller, username));
     ResellerUsage out{username, {}, {}};
-    int64_t domains = 0, databases = 0, ftp = 0, cron = 0;
+    int64_t domains = 0, databases = 0, ftp = 0, cron = 0, disk_mb = 0;
     // The customers' usage, read as the admin would (the caller may act for
     // them all: it is the admin or their reseller).
     Caller reader = caller;
     reader.role = Role::admin;
     for (const auto& c : customers) {
-        TRY(auto u, account_usage(ctx_, reader, c.username));
+        TRY(auto u, account_usage(ctx_, disk_, reader, c.username));
         for (const auto& item : u.items) {
             if (item.name == "domains") domains += item.used;
             if (item.name == "databases") databases += item.used;
             if (item.name == "ftp_accounts") ftp += item.used;
             if (item.name == "cron_jobs") cron += item.used;
+            if (item.name == "disk_mb") disk_mb += item.used;
         }
         out.customers.push_back(std::move(u));
     }
@@ -123,7 +124,7 @@ Result<ResellerUsage> ResellerService::usage(const Caller& caller, const std::st
                  {"databases", databases, a.databases, r.max_databases},
                  {"ftp_accounts", ftp, a.ftp_accounts, r.max_ftp_accounts},
                  {"cron_jobs", cron, a.cron_jobs, r.max_cron_jobs},
-                 {"disk_quota_mb", 0, a.disk_quota_mb, r.disk_quota_mb}};
+                 {"disk_quota_mb", disk_mb, a.disk_quota_mb, r.disk_quota_mb}};
     return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "services/allocation.h"
 #include "services/caller.h"
+#include "services/disk_usage.h"
 #include "services/panel.h"
 #include "services/usage.h"
 #include "services/user_service.h"
@@ -56,7 +57,8 @@ struct ResellerRemoved {
 
 class ResellerService {
   public:
-    ResellerService(PanelContext& ctx, UserService& users) : ctx_(ctx), users_(users) {}
+    ResellerService(PanelContext& ctx, UserService& users, DiskUsage& disk)
+        : ctx_(ctx), users_(users), disk_(disk) {}
 
     Result<std::vector<ResellerView>> list(const Caller& caller);
     Result<UserRecord> create(const Caller& caller, const NewUser& input);
@@ -82,6 +84,7 @@ class ResellerService {
 
     PanelContext& ctx_;
     UserService& users_;
+    DiskUsage& disk_;
 };
 
 }  // namespace wsp

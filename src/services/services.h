@@ -47,8 +47,8 @@ struct Services {
           keys(c),
           packages(c),
           domains(c),
-          resellers(c, users),
-          disk_usage(c) {}
+          disk_usage(c),
+          resellers(c, users, disk_usage) {}
 
     PanelContext& ctx;
     AuditService audit;        // the audit log (services/audit_service.h)
@@ -58,8 +58,8 @@ struct Services {
     ApiKeyService keys;
     PackageService packages;
     DomainService domains;
-    ResellerService resellers;  // docs/resellers.md
     DiskUsage disk_usage;       // each home's disk figure (services/disk_usage.h)
+    ResellerService resellers;  // docs/resellers.md
     std::map<std::string, HealthProbe> health;
 
     // The areas, set by their wire_*() function (app/wire.h); null until then.
