@@ -59,5 +59,11 @@ export function LoadState({ loading, error, empty, emptyText = 'Nothing here yet
 export function When({ at, never = 'Never' }: { at: string | null | undefined; never?: string }) {
   if (!at || at.startsWith('0001-01-01')) return <span class="muted">{never}</span>;
   const d = new Date(at);
-  return <time dateTime={at}>{isNaN(d.getTime()) ? at : d.toLocaleString()}</time>;
+  // One format everywhere: the browser's locale; the server's own RFC 3339
+  // value (with its offset) on hover.
+  return (
+    <time dateTime={at} title={at}>
+      {isNaN(d.getTime()) ? at : d.toLocaleString()}
+    </time>
+  );
 }
