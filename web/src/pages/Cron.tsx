@@ -9,6 +9,7 @@ import { Checkbox, TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { messageOf } from '../ui/errors';
 import { Page, Section, When } from '../ui/page';
+import { Status } from '../ui/status';
 import { ListTable } from '../ui/list_table';
 import { email, required } from '../validation';
 
@@ -66,7 +67,9 @@ export function Cron() {
               <td data-label="Next run">
                 <When at={j.next_run_at} never="—" />
               </td>
-              <td data-label="State">{j.running ? 'running' : j.enabled ? 'enabled' : 'disabled'}</td>
+              <td data-label="State">
+                <Status word={j.running ? 'running' : j.enabled ? 'enabled' : 'disabled'} />
+              </td>
               <RowActions
                 actions={[
                   { label: 'Run now', aria: `Run ${j.name} now`, onClick: () => runNow(j) },

@@ -7,6 +7,7 @@ import { useApp, useLoad } from '../ui/context';
 import { Checkbox, PasswordField, TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section } from '../ui/page';
+import { Status } from '../ui/status';
 import { ListTable } from '../ui/list_table';
 import { ftpUsername, ipList, parseIpList, password } from '../validation';
 import { FtpSessions, SftpDetails, SftpKeys } from './Sftp';
@@ -63,7 +64,7 @@ export function Ftp() {
               <td data-label="Access">{a.read_only ? 'read only' : 'read and write'}</td>
               <td data-label="Allowed IPs">{a.allowed_ips.length ? a.allowed_ips.join(', ') : <span class="muted">any</span>}</td>
               <td data-label="State">
-                {a.enabled ? 'enabled' : 'disabled'}
+                <Status word={a.enabled ? 'enabled' : 'disabled'} />
                 {a.sftp === false ? ', FTP only' : ', FTP + SFTP'}
                 {a.password_login === false ? ' (keys only)' : ''}
               </td>
