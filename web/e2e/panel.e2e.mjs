@@ -437,7 +437,7 @@ try {
   await cronForm.locator('.preview .runs li').nth(4).waitFor();
   await cronForm.getByRole('button', { name: 'Create cron job' }).click();
   await page.getByRole('cell', { name: 'e2e-echo', exact: true }).waitFor();
-  await page.getByRole('button', { name: 'Run e2e-echo now' }).click();
+  await page.getByRole('button', { name: 'Run now: e2e-echo' }).click();
   await page.getByRole('heading', { name: 'Runs of e2e-echo' }).waitFor();
   await page.locator('pre.output', { hasText: 'hello-from-cron' }).waitFor({ timeout: 20_000 });
   await page.getByText('✓ ok').first().waitFor();

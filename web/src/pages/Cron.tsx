@@ -72,7 +72,7 @@ export function Cron() {
               </td>
               <RowActions
                 actions={[
-                  { label: 'Run now', aria: `Run ${j.name} now`, onClick: () => runNow(j) },
+                  { label: 'Run now', aria: `Run now: ${j.name}`, onClick: () => runNow(j) },
                   {
                     label: 'Logs',
                     aria: `Logs of ${j.name}`,
