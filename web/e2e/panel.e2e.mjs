@@ -231,7 +231,17 @@ try {
   log('log in');
   await page.getByLabel('Password').fill(adminPassword);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await heading('Domains');
+  log('the admin lands on the dashboard: accounts, components, disks');
+  await heading('Dashboard');
+  await page.getByRole('heading', { level: 2, name: 'Accounts' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Disks' }).waitFor();
+  expect((await page.locator('meter').count()) >= 1, 'the dashboard shows at least one bar (memory, disks)');
+  await shot('00-dashboard-admin');
+  log('an unknown address says Not found, not another page');
+  await page.goto(base + '/no-such-page');
+  await heading('Not found');
+  await page.getByRole('link', { name: 'Go to the dashboard' }).click();
+  await heading('Dashboard');
   const sessionToken = await page.evaluate(() => JSON.parse(sessionStorage.getItem('wsp.session')).token);
   expect((await api('/auth/me', sessionToken)).status === 200, 'the session token works');
   expect(await page.evaluate(() => localStorage.length === 0 && document.cookie === ''), 'nothing in localStorage or cookies');
@@ -772,12 +782,16 @@ try {
   await page.getByLabel('Username').fill('alice');
   await page.getByLabel('Password').fill('alice-password-1');
   await page.getByRole('button', { name: 'Log in' }).click();
+  await heading('Dashboard');
+  await page.getByText(/Domains\s*\d+ of/).waitFor();
+  await shot('15-dashboard-customer');
+  await nav('Domains');
   await heading('Domains');
   const mainNav = page.getByRole('navigation', { name: 'Main' });
   expect((await mainNav.getByRole('link', { name: 'Users', exact: true }).count()) === 0, 'no Users link for a user');
   await page.getByText('Nothing here yet.').waitFor();
   await page.goto(base + '/users');
-  await heading('Domains');
+  await heading('Not allowed');
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('button', { name: 'Log in' }).waitFor();
 

@@ -31,7 +31,7 @@ export function HistoryPanel({ entry, onDone }: { entry: FileEntry; onDone: (cha
       await list.reload();
     });
   return (
-    <Section focus title={`History of ${entry.name}`}>
+    <Section focus onClose={() => onDone(changed)} title={`History of ${entry.name}`}>
       {changed && (
         <p class="ok" role="status">
           Restored.
@@ -135,7 +135,7 @@ export function TrashPanel({ onDone }: { onDone: (changed: boolean) => unknown }
     }
   };
   return (
-    <Section focus title="Trash">
+    <Section focus onClose={() => onDone(changed)} title="Trash">
       <ListTable
         label="Trash"
         list={list}

@@ -122,7 +122,7 @@ export function CronRunLogs({ job, onClose, onChange, expectRun }: { job: CronJo
   }, [waiting, polls, logs.data]);
   const pages = logs.data ? Math.max(1, Math.ceil(logs.data.total / perPage)) : 1;
   return (
-    <Section focus title={`Runs of ${job.name}`}>
+    <Section focus onClose={onClose} title={`Runs of ${job.name}`}>
       {logs.error && (
         <p class="form-error" role="alert">
           {logs.error}
@@ -214,7 +214,7 @@ export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boo
     await onDone(true);
   });
   return (
-    <Section focus={!!job} title={job ? `Edit ${job.name}` : 'Create a cron job'}>
+    <Section focus={!!job} onClose={job ? () => onDone(false) : undefined} title={job ? `Edit ${job.name}` : 'Create a cron job'}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" />
         <TextField form={form} name="cron_expr" autocomplete="off" hint="minute hour day-of-month month day-of-week, or @hourly, @daily …" />

@@ -127,7 +127,7 @@ export function RemoteAccessForm({ db, onDone }: { db: Database; onDone: (change
     await onDone(true);
   });
   return (
-    <Section focus title={`Remote access to ${db.name}`}>
+    <Section focus onClose={() => onDone(false)} title={`Remote access to ${db.name}`}>
       <form onSubmit={submit} noValidate>
         <Checkbox checked={enabled} onChange={setEnabled}>
           Allow logins from another host
@@ -152,7 +152,7 @@ export function ResetPasswordForm({ db, onDone }: { db: Database; onDone: () => 
     setDone(true);
   });
   return (
-    <Section focus title={`New password for ${db.user}`}>
+    <Section focus onClose={() => onDone()} title={`New password for ${db.user}`}>
       {done ? (
         <>
           <p role="status" class="ok">
@@ -199,7 +199,7 @@ export function ImportForm({ db, onDone }: { db: Database; onDone: (changed: boo
     }
   };
   return (
-    <Section focus title={`Import SQL into ${db.name}`}>
+    <Section focus onClose={() => onDone(false)} title={`Import SQL into ${db.name}`}>
       <form onSubmit={submit} noValidate>
         <label>
           SQL file

@@ -120,7 +120,7 @@ export function EditFtpForm({ account, onDone }: { account: FtpAccount; onDone: 
     await onDone(true);
   });
   return (
-    <Section focus title={`Edit ${account.username}`}>
+    <Section focus onClose={() => onDone(false)} title={`Edit ${account.username}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="home_dir" hint="Inside your home: absolute, or relative to your home." />
         <TextField form={form} name="quota_mb" type="number" hint="0: unlimited." />

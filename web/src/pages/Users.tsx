@@ -150,7 +150,7 @@ export function EditUserForm({ user, onDone }: { user: User; onDone: (changed: b
     await onDone(true);
   });
   return (
-    <Section focus title={`Edit ${user.username}`}>
+    <Section focus onClose={() => onDone(false)} title={`Edit ${user.username}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="email" type="email" autocomplete="off" />
         <RoleField form={form} />
