@@ -233,8 +233,8 @@ try {
   await page.getByRole('button', { name: 'Log in' }).click();
   log('the admin lands on the dashboard: accounts, components, disks');
   await heading('Dashboard');
-  await page.getByRole('heading', { level: 2, name: 'Accounts' }).waitFor();
-  await page.getByRole('heading', { level: 2, name: 'Disks' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Accounts', exact: true }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Disks', exact: true }).waitFor();
   expect((await page.locator('meter').count()) >= 1, 'the dashboard shows at least one bar (memory, disks)');
   await shot('00-dashboard-admin');
   log('an unknown address says Not found, not another page');
@@ -520,6 +520,15 @@ try {
   expect((await read()).includes('version one'), 'history restore brought version one back');
   await page.getByRole('button', { name: 'Close', exact: true }).click();
 
+  log('files: rename opens a dialog in view; Escape closes it and focus returns to the Rename button');
+  await page.getByRole('button', { name: 'Rename hello.php' }).click();
+  const renameDialog = page.getByRole('dialog', { name: 'Rename hello.php' });
+  await renameDialog.waitFor();
+  const box = await renameDialog.boundingBox();
+  expect(box && box.y >= 0 && box.y < 400, `the dialog opens in view (top at ${box?.y})`);
+  await page.keyboard.press('Escape');
+  await renameDialog.waitFor({ state: 'detached' });
+  await until(async () => (await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))) === 'Rename hello.php', 'focus back on the Rename button');
   log('files: rename, permissions, search');
   await page.getByRole('button', { name: 'Rename hello.php' }).click();
   await page.getByLabel('New name').fill('index.php');

@@ -14,7 +14,7 @@ import { AppContext, useApp, useLoad } from '../ui/context';
 import { messageOf } from '../ui/errors';
 import { RowError, useRowErrors } from '../ui/form';
 import { Page, Section } from '../ui/page';
-import { LoadState } from '../ui/page';
+import { LoadState, When } from '../ui/page';
 import { Pager, usePaged } from '../ui/pager';
 import type { EditorProps } from '../files/Editor';
 import { ChmodForm, CompressForm, CopyMoveForm, ExtractForm, NewEntryForm, RenameForm, SearchForm } from '../files/panels';
@@ -363,7 +363,9 @@ function FileManager() {
                       <td data-label="Permissions">
                         <code>{f.permission}</code>
                       </td>
-                      <td data-label="Modified">{f.mod_time}</td>
+                      <td data-label="Modified">
+                        <When at={f.mod_time} />
+                      </td>
                       <td data-label="Actions" class="actions">
                         <button type="button" onClick={() => open({ kind: 'rename', entry: f })} aria-label={`Rename ${f.name}`}>
                           Rename
