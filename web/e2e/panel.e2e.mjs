@@ -452,6 +452,10 @@ try {
   await page.locator('pre.output', { hasText: 'hello-from-cron' }).waitFor({ timeout: 20_000 });
   await page.getByText('✓ ok').first().waitFor();
   await shot('09-cron-logs');
+  // The run history is a dialog: Escape closes it, focus goes back to Run now.
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: 'Runs of e2e-echo' }).waitFor({ state: 'detached' });
+  await until(async () => (await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))) === 'Run now: e2e-echo', 'focus back on Run now');
   log('cron: edit the schedule (live preview), disable and enable');
   await page.getByRole('button', { name: 'Edit e2e-echo' }).click();
   const cronEdit = page.locator('form', { has: page.getByRole('button', { name: 'Save' }) });
@@ -658,6 +662,8 @@ try {
     await page.getByRole('button', { name: 'Delete share link of /index.php' }).click();
     await page.getByRole('cell', { name: '/index.php', exact: true }).waitFor({ state: 'detached' });
     expect((await fetch(link)).status === 404, 'a revoked link is gone');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Share links' }).waitFor({ state: 'detached' });
   }
 
   log('packages: create with limits, edit, delete');
