@@ -53,3 +53,26 @@ describe('status words', () => {
     expect(statusTone('queued')).toBe('neutral');
   });
 });
+
+import { ResetPasswordForm } from './Databases';
+import { inHome } from './Ftp';
+import { field, submit, type } from '../test/harness';
+
+describe('passwords and paths', () => {
+  it('keeps a new database password on screen with Copy until the panel closes', async () => {
+    let closed = false;
+    const db = { id: '1', name: 'ann_shop', user: 'ann_shop', owner: 'ann', domain: '', remote_access: false, remote_host: '', size_kb: 0, created_at: '' };
+    const { root } = await mount(h(ResetPasswordForm, { db, onDone: () => (closed = true) }), [{ status: 200, body: { message: 'ok' } }], ann);
+    await type(field(root, 'New password'), 'a-long-password-1');
+    await submit(root);
+    expect(root.textContent).toContain('Password changed');
+    expect((field(root, 'Password of ann_shop') as HTMLInputElement).value).toBe('a-long-password-1');
+    expect(root.querySelector('button[aria-label="Copy password of ann_shop"]')).not.toBeNull();
+    expect(closed).toBe(false);
+  });
+  it('shows a customer paths relative to her home', () => {
+    expect(inHome('/home/ann/sites/a', '/home/ann')).toBe('sites/a');
+    expect(inHome('/home/ann', '/home/ann/')).toBe('');
+    expect(inHome('/home/annex/x', '/home/ann')).toBe('/home/annex/x');
+  });
+});

@@ -35,7 +35,7 @@ describe('dialog', () => {
   it('closes with its Close button', async () => {
     const { root } = await mount(h(Host, {}));
     await click(root.querySelector('button')!);
-    await click(root.querySelector('button[aria-label="Close Rename a.txt"]') as HTMLElement);
+    await click(root.querySelector('button[aria-label="Close dialog: Rename a.txt"]') as HTMLElement);
     expect(root.querySelector('[role="dialog"]')).toBeNull();
   });
 });

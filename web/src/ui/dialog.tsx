@@ -69,7 +69,7 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
           <h2 id={`${id.current}-title`} ref={h2} tabIndex={-1}>
             {title}
           </h2>
-          <button type="button" class="dialog-close" aria-label={`Close ${title}`} onClick={() => close.current()}>
+          <button type="button" class="dialog-close" aria-label={`Close dialog: ${title}`} onClick={() => close.current()}>
             Close
           </button>
         </div>
