@@ -157,7 +157,8 @@ export interface FtpStatus {
   running: boolean;
   total_accounts: number;
   protocols?: {
-    ftp: { running: boolean };
+    // address..tls_required: from panels with issue 17's connection details.
+    ftp: { running: boolean; address?: string; port?: number; tls?: boolean; tls_required?: boolean };
     sftp: { enabled: boolean; running: boolean; address?: string; port?: number; host_keys: HostKey[] };
   };
 }

@@ -46,6 +46,7 @@ export function Ftp() {
         ) : (
           <p aria-live="polite">Loading…</p>
         )}
+        {status.data && <FtpDetails status={status.data} />}
         {status.data && <SftpDetails status={status.data} />}
       </Section>
       <Section title={me.role === 'admin' ? 'All FTP accounts' : 'Your FTP accounts'}>
@@ -101,6 +102,28 @@ export function inHome(path: string, home: string): string {
   const h = home.replace(/\/+$/, '');
   if (h && (path === h || path.startsWith(h + '/'))) return path.slice(h.length + 1);
   return path;
+}
+
+// What an FTP client needs: host, port and whether FTPS is offered or
+// required (GET /ftp/status).
+export function FtpDetails({ status }: { status: FtpStatus }) {
+  const ftp = status.protocols?.ftp;
+  if (!ftp?.port) return null;
+  const host = !ftp.address || ftp.address === '0.0.0.0' ? location.hostname : ftp.address;
+  return (
+    <dl class="facts" aria-label="FTP connection details">
+      <dt>Host</dt>
+      <dd>
+        <code>{host}</code>
+      </dd>
+      <dt>Port</dt>
+      <dd>
+        <code>{ftp.port}</code>
+      </dd>
+      <dt>Encryption</dt>
+      <dd>{ftp.tls ? (ftp.tls_required ? 'FTPS required (explicit, AUTH TLS): choose "Require explicit FTP over TLS" in your client' : 'FTPS offered (explicit, AUTH TLS); plain FTP allowed') : 'None (plain FTP only)'}</dd>
+    </dl>
+  );
 }
 
 export function EditFtpForm({ account, onDone }: { account: FtpAccount; onDone: (changed: boolean) => unknown }) {

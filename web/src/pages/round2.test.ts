@@ -76,3 +76,20 @@ describe('passwords and paths', () => {
     expect(inHome('/home/annex/x', '/home/ann')).toBe('/home/annex/x');
   });
 });
+
+import { FtpDetails } from './Ftp';
+
+describe('FTP connection details', () => {
+  it('shows host, port and whether FTPS is required', async () => {
+    const status = { installed: true, running: true, total_accounts: 1, protocols: { ftp: { running: true, address: '203.0.113.5', port: 2121, tls: true, tls_required: true }, sftp: { enabled: false, running: false, host_keys: [] } } };
+    const { root } = await mount(h(FtpDetails, { status }));
+    const text = root.textContent!;
+    expect(text).toContain('Host203.0.113.5');
+    expect(text).toContain('Port2121');
+    expect(text).toContain('FTPS required');
+  });
+  it('shows nothing for a panel without the details', async () => {
+    const { root } = await mount(h(FtpDetails, { status: { installed: true, running: true, total_accounts: 0, protocols: { ftp: { running: true }, sftp: { enabled: false, running: false, host_keys: [] } } } }));
+    expect(root.textContent).toBe('');
+  });
+});
