@@ -798,7 +798,7 @@ try {
   await page.getByLabel('Password').fill('alice-password-1');
   await page.getByRole('button', { name: 'Log in' }).click();
   await heading('Dashboard');
-  await page.getByText(/Domains\s*\d+ of/).waitFor();
+  await page.locator('.usage', { hasText: /^Domains\s*\d+ of/ }).waitFor();
   await shot('15-dashboard-customer');
   await nav('Domains');
   await heading('Domains');
