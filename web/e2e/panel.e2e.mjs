@@ -567,6 +567,8 @@ try {
   await page.getByRole('heading', { name: 'Trash' }).waitFor();
   await shot('10-files-trash');
   await page.getByRole('button', { name: 'Restore index.php' }).click();
+  // Closed once the restore is done (the list then reloads).
+  await page.getByRole('button', { name: 'Restore index.php' }).waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Close trash' }).click();
   await page.getByRole('button', { name: 'Edit index.php' }).waitFor();
   expect((await (await api('/files/read?path=' + encodeURIComponent('/e2e-dir/index.php'), sessionToken)).json()).content.includes('version one'), 'restored from the trash');
