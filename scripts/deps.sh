@@ -22,6 +22,7 @@ packages=(
   zip unzip  # files: archive round trips are checked against the zip/unzip tools
   zlib1g-dev  # files: tar.gz compressed on a thread of its own (src/drivers/fs/gzip_pipe.cpp)
   restic  # backups: the backup engine (src/drivers/restic.cpp, docs/backups.md)
+  galera-4 rsync  # database hosts: tests/integration/galera_test.cpp starts a 3-node Galera cluster (rsync SST)
   # benchmarks
   wrk nginx-light
   busybox-static  # bench/cron.sh: its crond is the cron peer
@@ -29,6 +30,7 @@ packages=(
   libqrencode-dev oathtool  # account security: 2FA QR codes (SVG); TOTP codes checked against oathtool in tests
   sqlmap slowhttptest testssl.sh  # tests/attack/: outside attack tools against a real panel (docs/reliability.md)
   quota  # system mode: setquota/quotaon for packages' disk_quota_mb (docs/system-mode.md)
+  prometheus  # integrations: promtool checks GET /metrics in tests/integration/integrations_test.cpp
 )
 
 # Sandbox mode run as root gives every account's files to this unprivileged

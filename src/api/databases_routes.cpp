@@ -18,6 +18,18 @@ std::span<const Route> databases_routes() {
          "databases", kB, kW},
         {V::post, "/api/v1/databases/{id}/phpmyadmin", &api::database_phpmyadmin, "databases", kB,
          kW},
+        {V::get, "/api/v1/databases/{id}/users", &api::list_database_users, "databases", kB, kW},
+        {V::post, "/api/v1/databases/{id}/users", &api::create_database_user, "databases", kB, kW},
+        {V::put, "/api/v1/databases/{id}/users/{user}", &api::update_database_user, "databases", kB,
+         kW},
+        {V::delete_, "/api/v1/databases/{id}/users/{user}", &api::delete_database_user, "databases",
+         kB, kW},
+        {V::get, "/api/v1/database-hosts", &api::list_database_hosts, "databases", kB, kW},
+        {V::post, "/api/v1/database-hosts", &api::create_database_host, "databases", kB, kW},
+        {V::get, "/api/v1/database-hosts/{id}", &api::get_database_host, "databases", kB, kW},
+        {V::put, "/api/v1/database-hosts/{id}", &api::update_database_host, "databases", kB, kW},
+        {V::delete_, "/api/v1/database-hosts/{id}", &api::delete_database_host, "databases", kB,
+         kW},
     };
     return kRoutes;
 }

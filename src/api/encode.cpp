@@ -22,6 +22,7 @@ json::object user_json(const UserRecord& u, const Identity& identity) {
             {"status", name_of(u.status)},
             {"creator", u.creator},
             {"package", u.package},
+            {"suspended_by", u.suspended_by},
             {"home_dir", identity.home_of(u.username).string()},
             {"created_at", rfc3339(u.created_at)},
             {"updated_at", rfc3339(u.updated_at)}};
@@ -37,6 +38,8 @@ json::object package_json(const PackageRecord& p) {
             {"require_2fa", p.require_2fa},
             {"sftp", p.sftp},
             {"max_backups_kept", p.max_backups_kept},
+            {"owner", p.owner},
+            {"max_database_users", p.max_database_users},
             {"created_at", rfc3339(p.created_at)},
             {"updated_at", rfc3339(p.updated_at)}};
 }
@@ -87,6 +90,7 @@ json::object me_json(const Me& me) {
             {"max_cron_jobs", me.package.max_cron_jobs},
             {"disk_quota_mb", me.package.disk_quota_mb},
             {"max_backups_kept", me.package.max_backups_kept},
+            {"max_database_users", me.package.max_database_users},
             {"home_dir", me.home_dir},
             {"created_at", rfc3339(me.user.created_at)},
             {"two_factor_enabled", me.two_factor_enabled},

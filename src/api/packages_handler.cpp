@@ -15,6 +15,7 @@ Result<PackageLimits> read_limits(const boost::json::object& body) {
     TRY(l.require_2fa, f.boolean("require_2fa"));
     TRY(l.sftp, f.boolean("sftp"));
     TRY(l.max_backups_kept, f.integer("max_backups_kept"));
+    TRY(l.max_database_users, f.integer("max_database_users"));
     return l;
 }
 }  // namespace

@@ -61,8 +61,9 @@ std::span<const Route> foundation_routes() {
 std::span<const Route> api_routes() {
     static const std::vector<Route> all = [] {
         std::vector<Route> v;
-        for (auto table : {foundation_routes(), databases_routes(), ftp_routes(), cron_routes(),
-                           files_routes(), backups_routes(), security_routes()})
+        for (auto table :
+             {foundation_routes(), databases_routes(), ftp_routes(), cron_routes(), files_routes(),
+              backups_routes(), security_routes(), resellers_routes(), integrations_routes()})
             v.insert(v.end(), table.begin(), table.end());
         return v;
     }();

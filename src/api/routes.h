@@ -16,5 +16,9 @@ std::span<const Route> cron_routes();
 std::span<const Route> files_routes();
 std::span<const Route> backups_routes();
 std::span<const Route> security_routes();
+std::span<const Route> resellers_routes();
+std::span<const Route> integrations_routes();
+// Not in api_routes(): the table of the metrics.listen listener.
+std::span<const Route> metrics_listener_routes();
 
 }  // namespace wsp

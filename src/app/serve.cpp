@@ -177,6 +177,20 @@ int Panel::serve() {
         pma_dispatcher.emplace(*pma_router, *services_, index_, limiter, config_,
                                services_->ctx.clock, nullptr, &*pma);
     }
+    // metrics.listen: GET /metrics without auth, plain HTTP, loopback only.
+    std::optional<Router> metrics_router;
+    std::optional<Dispatcher> metrics_dispatcher;
+    std::optional<HttpServer> metrics_server;
+    if (!config_.metrics.listen.empty()) {
+        if (!is_loopback_listen(config_.metrics.listen)) {
+            spdlog::critical("config key 'metrics.listen': '{}' is not a loopback host:port",
+                             config_.metrics.listen);
+            return 1;
+        }
+        metrics_router.emplace(metrics_listener_routes());
+        metrics_dispatcher.emplace(*metrics_router, *services_, index_, limiter, config_,
+                                   services_->ctx.clock);
+    }
     Dispatcher dispatcher(router, *services_, index_, limiter, config_, services_->ctx.clock, &web);
     // The panel's origin no longer serves /pma/: old links move over.
     if (pma) dispatcher.moved_prefix("/pma", [this] { return pma_base_url(); });
@@ -191,6 +205,13 @@ int Panel::serve() {
     if (pma_dispatcher) {
         pma_server.emplace(loop_ptrs, workers, *pma_dispatcher, config_.server, tls.get());
         if (auto r = pma_server->listen(pma_listen(config_)); !r) return fail(r.error());
+    }
+    if (metrics_dispatcher) {
+        metrics_server.emplace(loop_ptrs, workers, *metrics_dispatcher, config_.server, nullptr);
+        if (auto r = metrics_server->listen(config_.metrics.listen); !r) return fail(r.error());
+        metrics_server->start();
+        write_port_file(data_dir() / "run" / "metrics.port", metrics_server->port());
+        spdlog::info("metrics on http://{}/metrics", config_.metrics.listen);
     }
     // The bound ports, for scripts and tests that listen on port 0
     // (http.port last: it means "ready").
@@ -243,6 +264,7 @@ int Panel::serve() {
         spdlog::info("signal {}: finishing requests in flight, then stopping", signal);
         server.shutdown();
         if (pma_server) pma_server->shutdown();
+        if (metrics_server) metrics_server->shutdown();
         housekeeping.cancel();
         store_watch.stop();
         for (auto& guard : keep_running) guard.reset();

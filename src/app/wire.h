@@ -14,6 +14,8 @@ Result<void> wire_ftp(Panel& panel);
 Result<void> wire_cron(Panel& panel);
 Result<void> wire_files(Panel& panel);
 Result<void> wire_backups(Panel& panel);
+// Idempotency-Key, webhooks, single sign-on, metrics (app/wire_integrations.cpp).
+Result<void> wire_integrations(Panel& panel);
 
 inline Result<void> wire_areas(Panel& panel) {
     CHECK_OK(wire_databases(panel));
@@ -21,6 +23,7 @@ inline Result<void> wire_areas(Panel& panel) {
     CHECK_OK(wire_cron(panel));
     CHECK_OK(wire_files(panel));
     CHECK_OK(wire_backups(panel));
+    CHECK_OK(wire_integrations(panel));
     return Ok{};
 }
 

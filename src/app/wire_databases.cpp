@@ -201,6 +201,9 @@ Result<void> wire_databases(Panel& panel) {
     }
     auto runtime = std::make_shared<DatabaseRuntime>(panel, admin, service, pma);
     services.health["mariadb"] = [raw = service.get()] { return raw->available(); };
+    // Every enabled database host other than the panel's own has a usable
+    // node (a Galera host: a ready node of a Primary cluster).
+    services.health["database_hosts"] = [raw = service.get()] { return raw->hosts().all_up(); };
     panel.on_serve(
         [runtime]() -> Result<void> {
             runtime->start();

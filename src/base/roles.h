@@ -6,8 +6,10 @@
 
 namespace wsp {
 
-enum class Role { admin, user };
-inline constexpr EnumName<Role> kRoleNames[] = {{Role::admin, "admin"}, {Role::user, "user"}};
+// A reseller (docs/resellers.md) manages the accounts it created.
+enum class Role { admin, user, reseller };
+inline constexpr EnumName<Role> kRoleNames[] = {
+    {Role::admin, "admin"}, {Role::user, "user"}, {Role::reseller, "reseller"}};
 
 enum class AccountStatus { active, suspended };
 inline constexpr EnumName<AccountStatus> kAccountStatusNames[] = {

@@ -170,6 +170,11 @@ const Key kKeys[] = {
     WSP_KEY("backups.keep_daily", c.backups.keep_daily),
     WSP_KEY("backups.keep_weekly", c.backups.keep_weekly),
     WSP_KEY("backups.keep_monthly", c.backups.keep_monthly),
+    WSP_KEY("webhooks.allow_private", c.webhooks.allow_private),
+    WSP_KEY("webhooks.retry_base_ms", c.webhooks.retry_base_ms),
+    WSP_KEY("webhooks.timeout_s", c.webhooks.timeout_s),
+    WSP_KEY("metrics.listen", c.metrics.listen),
+    WSP_KEY("sso.public_url", c.sso.public_url),
 
     // web.*
     WSP_KEY("web.dir", c.web.dir),

@@ -269,6 +269,27 @@ struct BackupsConfig {  // docs/backups.md
     int64_t keep_monthly = 6;
 };
 
+struct WebhooksConfig {  // docs/integrations.md
+    // Deliveries to loopback, private, link-local (and other non-public)
+    // addresses: refused unless the admin allows them (SSRF).
+    bool allow_private = false;
+    // The retry delays are 1x, 5x and 25x this (1 s, 5 s, 25 s).
+    int64_t retry_base_ms = 1000;
+    int64_t timeout_s = 10;  // one delivery attempt, connect included
+};
+
+struct MetricsConfig {  // docs/integrations.md
+    // "127.0.0.1:9187": a second, plain-HTTP listener answering only
+    // GET /metrics without auth (loopback addresses only). "": none.
+    std::string listen;
+};
+
+struct SsoConfig {  // docs/integrations.md
+    // The host in consume_url ("https://<host>/sso/consume/<nonce>"); "":
+    // server.hostnames[0], else the address the panel listens on.
+    std::string public_url;
+};
+
 struct Config {
     ServerConfig server;
     AuthConfig auth;
@@ -287,6 +308,9 @@ struct Config {
     IdentityConfig identity;
     SharesConfig shares;
     BackupsConfig backups;
+    WebhooksConfig webhooks;
+    MetricsConfig metrics;
+    SsoConfig sso;
 };
 
 // Reads a TOML file over the defaults. An unknown key or a value of the

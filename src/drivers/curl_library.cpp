@@ -15,7 +15,7 @@ bool bind(void* handle, const char* name, F& target) {
 const CurlLibrary* load() {
     void* handle = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
-        spdlog::error("mail: cannot load libcurl: {}", ::dlerror());
+        spdlog::error("cannot load libcurl (mail, webhooks): {}", ::dlerror());
         return nullptr;
     }
     static CurlLibrary lib{};
@@ -23,12 +23,13 @@ const CurlLibrary* load() {
               bind(handle, "curl_easy_init", lib.easy_init) &&
               bind(handle, "curl_easy_setopt", lib.easy_setopt) &&
               bind(handle, "curl_easy_perform", lib.easy_perform) &&
+              bind(handle, "curl_easy_getinfo", lib.easy_getinfo) &&
               bind(handle, "curl_easy_cleanup", lib.easy_cleanup) &&
               bind(handle, "curl_easy_strerror", lib.easy_strerror) &&
               bind(handle, "curl_slist_append", lib.slist_append) &&
               bind(handle, "curl_slist_free_all", lib.slist_free_all);
     if (!ok) {
-        spdlog::error("mail: libcurl lacks a function the mailer needs");
+        spdlog::error("libcurl lacks a function the mailer or webhooks need");
         return nullptr;
     }
     lib.global_init(CURL_GLOBAL_DEFAULT);

@@ -75,7 +75,58 @@ void MariadbAdmin::flush() {
     for (MYSQL* c : conns) mysql_close(c);
 }
 
-Result<MYSQL*> MariadbAdmin::connect() {
+namespace {
+
+// A Galera node fit for writes: wsrep_ready ON and its cluster Primary.
+bool galera_ready(MYSQL* conn) {
+    const std::string sql =
+        "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_cluster_status')";
+    if (mysql_real_query(conn, sql.data(), sql.size()) != 0) return false;
+    MYSQL_RES* res = mysql_store_result(conn);
+    if (!res) return false;
+    bool ready = false, primary = false;
+    while (MYSQL_ROW row = mysql_fetch_row(res)) {
+        if (!row[0] || !row[1]) continue;
+        const std::string name = row[0], value = row[1];
+        if (name == "wsrep_ready") ready = value == "ON";
+        if (name == "wsrep_cluster_status") primary = value == "Primary";
+    }
+    mysql_free_result(res);
+    return ready && primary;
+}
+
+}  // namespace
+
+Result<MYSQL*> MariadbAdmin::connect(std::string* why) {
+    if (endpoint_.nodes.empty()) return connect_to(endpoint_.host, endpoint_.port, why);
+    const size_t n = endpoint_.nodes.size();
+    const size_t start = preferred_.load() % n;
+    for (size_t i = 0; i < n; ++i) {
+        const size_t at = (start + i) % n;
+        const std::string& node = endpoint_.nodes[at];
+        const auto colon = node.rfind(':');
+        const std::string host = node.substr(0, colon);
+        const int port = colon == std::string::npos ? 3306 : std::atoi(node.c_str() + colon + 1);
+        auto conn = connect_to(host, port, why);
+        if (!conn) continue;
+        if (endpoint_.galera) {
+            const std::string sync = "SET SESSION wsrep_sync_wait = 1";
+            if (!galera_ready(*conn) || mysql_real_query(*conn, sync.data(), sync.size()) != 0) {
+                if (why) *why = node + " is not ready (wsrep_ready / Primary)";
+                mysql_close(*conn);
+                continue;
+            }
+        }
+        if (at != start) {
+            spdlog::warn("mariadb: failing over from {} to {}", endpoint_.nodes[start], node);
+            preferred_ = at;
+        }
+        return conn;
+    }
+    return unavailable_error();
+}
+
+Result<MYSQL*> MariadbAdmin::connect_to(const std::string& host_name, int port, std::string* why) {
     TRY(MariadbCredentials creds, read_credentials(endpoint_.credentials_file));
     MYSQL* conn = mysql_init(nullptr);
     if (!conn) return internal("mysql_init failed");
@@ -87,14 +138,19 @@ Result<MYSQL*> MariadbAdmin::connect() {
     mysql_optionsv(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     unsigned int protocol = endpoint_.socket.empty() ? MYSQL_PROTOCOL_TCP : MYSQL_PROTOCOL_SOCKET;
     mysql_optionsv(conn, MYSQL_OPT_PROTOCOL, &protocol);
-    const char* host = endpoint_.socket.empty() ? endpoint_.host.c_str() : "localhost";
+    if (endpoint_.tls && endpoint_.socket.empty()) {
+        my_bool enforce = 1;
+        mysql_optionsv(conn, MYSQL_OPT_SSL_ENFORCE, &enforce);
+    }
+    const char* host = endpoint_.socket.empty() ? host_name.c_str() : "localhost";
     const char* socket = endpoint_.socket.empty() ? nullptr : endpoint_.socket.c_str();
     if (!mysql_real_connect(conn, host, creds.user.c_str(), creds.password.c_str(), nullptr,
-                            static_cast<unsigned int>(endpoint_.port), socket, 0)) {
+                            static_cast<unsigned int>(port), socket, 0)) {
         unsigned int code = mysql_errno(conn);
         std::string message = mysql_error(conn);
         mysql_close(conn);
         spdlog::debug("mariadb: connect failed: {} {}", code, message);
+        if (why) *why = std::to_string(code) + " " + message;
         return unavailable_error();
     }
     return conn;
@@ -178,6 +234,19 @@ Result<std::vector<SqlRow>> MariadbAdmin::query(const std::string& sql) {
     auto r = run(sql, true);
     if (!r && r.error().code == Code::unavailable && on_unavailable_) on_unavailable_();
     return r;
+}
+
+Result<void> MariadbAdmin::check_connect() {
+    auto creds = read_credentials(endpoint_.credentials_file);
+    const std::string who = creds ? creds->user : "?";
+    const std::string where = endpoint_.socket.empty()
+                                  ? endpoint_.host + ":" + std::to_string(endpoint_.port)
+                                  : endpoint_.socket;
+    std::string why;
+    auto conn = connect(&why);
+    if (!conn) return validation("Cannot connect to " + where + " as " + who + ": " + why);
+    mysql_close(*conn);
+    return Ok{};
 }
 
 bool MariadbAdmin::ping() {

@@ -6,6 +6,7 @@
 // itself when the server is back.
 #include <mariadb/mysql.h>
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -24,6 +25,13 @@ struct MariadbEndpoint {
     // A "[client]" file with user= and password= lines; read at each new
     // connection, so a rotated password is picked up.
     std::filesystem::path credentials_file;
+    bool tls = false;  // TCP only: require TLS (MYSQL_OPT_SSL_ENFORCE)
+    // Several servers ("host:port" each) instead of host/port: a new
+    // connection goes to the last good one, else the next that answers.
+    std::vector<std::string> nodes;
+    // Galera: a node is used only when wsrep_ready is ON in a Primary
+    // cluster, and sessions read their own writes (wsrep_sync_wait = 1).
+    bool galera = false;
     int connect_timeout_s = 5;
     int query_timeout_s = 30;
 };
@@ -53,6 +61,9 @@ class MariadbAdmin {
 
     // Opens a fresh connection and pings it (the health monitor).
     bool ping();
+    // Opens a fresh connection; a 400 saying why when it fails (adding a
+    // database host: "Cannot connect to h:p as u: Access denied ...").
+    Result<void> check_connect();
     // Drops every pooled connection (after the server went away).
     void flush();
     // Called (on the calling thread) whenever the server cannot be reached,
@@ -62,13 +73,15 @@ class MariadbAdmin {
   private:
     Result<MYSQL*> acquire();
     void release(MYSQL* conn);
-    Result<MYSQL*> connect();
+    Result<MYSQL*> connect(std::string* why = nullptr);
+    Result<MYSQL*> connect_to(const std::string& host, int port, std::string* why);
     Result<std::vector<SqlRow>> run(const std::string& sql, bool want_rows);
 
     MariadbEndpoint endpoint_;
     size_t pool_size_;
     std::mutex mutex_;
     std::vector<MYSQL*> idle_;
+    std::atomic<size_t> preferred_{0};  // index in endpoint_.nodes
     std::function<void()> on_unavailable_;
 };
 

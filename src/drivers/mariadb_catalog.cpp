@@ -62,6 +62,18 @@ Result<void> MariadbCatalog::grant_all(const SqlName& db, const SqlName& user,
                        quote_account(user, host));
 }
 
+Result<void> MariadbCatalog::grant(const SqlName& db, const SqlName& user, const SqlHost& host,
+                                   const PrivilegeSet& privileges) {
+    return admin_.exec("GRANT " + privileges.sql() + " ON " + quote_grant_db(db) + ".* TO " +
+                       quote_account(user, host));
+}
+
+Result<void> MariadbCatalog::revoke_all(const SqlName& db, const SqlName& user,
+                                        const SqlHost& host) {
+    return admin_.exec("REVOKE ALL PRIVILEGES ON " + quote_grant_db(db) + ".* FROM " +
+                       quote_account(user, host));
+}
+
 Result<std::map<std::string, int64_t>> MariadbCatalog::database_sizes() {
     TRY(auto rows, admin_.query("SELECT SUBSTRING_INDEX(NAME, '/', 1), SUM(ALLOCATED_SIZE) "
                                 "FROM information_schema.INNODB_SYS_TABLESPACES "
@@ -82,6 +94,28 @@ std::vector<std::string> first_column(const std::vector<SqlRow>& rows) {
     return out;
 }
 }  // namespace
+
+Result<std::vector<std::pair<std::string, bool>>> MariadbCatalog::own_global_privileges() {
+    TRY(auto rows,
+        admin_.query(
+            "SELECT PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES WHERE "
+            "GRANTEE = CONCAT(QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', 1)), '@', "
+            "QUOTE(SUBSTRING_INDEX(CURRENT_USER(), '@', -1)))"));
+    std::vector<std::pair<std::string, bool>> out;
+    for (const auto& row : rows)
+        if (row.size() >= 2 && row[0]) out.emplace_back(*row[0], row[1] && *row[1] == "YES");
+    return out;
+}
+
+Result<std::map<std::string, std::string>> MariadbCatalog::wsrep_status() {
+    TRY(auto rows, admin_.query("SELECT UPPER(VARIABLE_NAME), VARIABLE_VALUE FROM "
+                                "information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME LIKE "
+                                "'WSREP\\_%'"));
+    std::map<std::string, std::string> out;
+    for (const auto& row : rows)
+        if (row.size() >= 2 && row[0] && row[1]) out[*row[0]] = *row[1];
+    return out;
+}
 
 Result<std::vector<std::string>> MariadbCatalog::all_databases() {
     TRY(auto rows, admin_.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"));

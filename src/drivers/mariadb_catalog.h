@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "drivers/mariadb_admin.h"
+#include "drivers/mariadb_privileges.h"
 #include "drivers/sql_ident.h"
 
 namespace wsp {
@@ -31,11 +32,22 @@ class MariadbCatalog {
 
     // ALL PRIVILEGES on `db`.* only (name escaped for GRANT).
     Result<void> grant_all(const SqlName& db, const SqlName& user, const SqlHost& host);
+    // `privileges` on `db`.* only; revoke_all takes every privilege on
+    // `db`.* away from that entry (for a change of set).
+    Result<void> grant(const SqlName& db, const SqlName& user, const SqlHost& host,
+                       const PrivilegeSet& privileges);
+    Result<void> revoke_all(const SqlName& db, const SqlName& user, const SqlHost& host);
 
     // Bytes on disk per database, from INNODB_SYS_TABLESPACES (the .ibd
     // files' allocated size: current right after writes, unlike
     // information_schema.TABLES). One query for every database.
     Result<std::map<std::string, int64_t>> database_sizes();
+
+    // The connected account's global privileges, each with whether it is
+    // held WITH GRANT OPTION (checking a database host's admin account).
+    Result<std::vector<std::pair<std::string, bool>>> own_global_privileges();
+    // wsrep_* status variables (upper-case names); empty without Galera.
+    Result<std::map<std::string, std::string>> wsrep_status();
 
     // Every database / user name on the server (reconcile).
     Result<std::vector<std::string>> all_databases();

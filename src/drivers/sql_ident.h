@@ -38,6 +38,7 @@ class SqlHost {
     // A value read back from mysql.user (already in MariaDB's form).
     static Result<SqlHost> parse_stored(std::string_view s);
     static SqlHost localhost() { return SqlHost("localhost"); }
+    static SqlHost any() { return SqlHost("%"); }
     const std::string& str() const { return s_; }
 
   private:

@@ -3,8 +3,10 @@
 #include <boost/url/parse.hpp>
 
 #include "base/clock.h"
+#include "base/secrets.h"
 #include "base/strings.h"
 #include "http/json_io.h"
+#include "services/idempotency_service.h"
 #include "services/services.h"
 
 namespace wsp {
@@ -220,9 +222,53 @@ boost::asio::awaitable<Response> Dispatcher::forward(Admission& a) const {
 Response Dispatcher::run(Admission& a) const {
     if (a.proxy) return a.proxy->forward(proxy_request(a));
     if (a.auth) a.request.caller = &a.auth->caller;
-    Response r = a.route->handler(services_, a.request);
+    Response r = run_idempotent(a);
     audit(a, r.status);
     for (auto& h : a.headers) r.headers.push_back(h);
+    return r;
+}
+
+// Idempotency-Key on a mutating request of an authenticated caller: the
+// first answer is kept per account and key and replayed to retries
+// (docs/integrations.md). Streamed answers are not kept.
+Response Dispatcher::run_idempotent(Admission& a) const {
+    auto key = a.request.header("idempotency-key");
+    if (!key || !a.auth || is_read(a.request.method) || !services_.idempotency)
+        return a.route->handler(services_, a.request);
+    const std::string key_text(*key);
+    if (auto valid = IdempotencyService::check_key(key_text); !valid.ok())
+        return error_response(valid.error());
+    std::string what =
+        std::string(boost::beast::http::to_string(a.request.method)) + " " + a.request.path + "?";
+    for (const auto& [k, v] : a.request.query_params) what += k + "=" + v + "&";
+    what += "\n" + a.request.body;
+    const std::string& account = a.auth->caller.username;
+    auto begun = services_.idempotency->begin(account, key_text, sha256_hex(what));
+    if (!begun.ok()) {
+        // The same key for another request: 422 (a plain 400 would say the
+        // body is malformed, which it is not).
+        if (begun.error().code == Code::validation) return error_response(begun.error(), 422);
+        return error_response(begun.error());
+    }
+    if (*begun) {
+        Response replay;
+        replay.status = (*begun)->status;
+        replay.content_type = (*begun)->content_type;
+        replay.body = (*begun)->body;
+        replay.headers.emplace_back("Idempotent-Replayed", "true");
+        return replay;
+    }
+    Response r;
+    try {
+        r = a.route->handler(services_, a.request);
+    } catch (...) {
+        services_.idempotency->abandon(account, key_text);
+        throw;
+    }
+    if (r.source)
+        services_.idempotency->abandon(account, key_text);
+    else
+        services_.idempotency->finish(account, key_text, {r.status, r.content_type, r.body});
     return r;
 }
 

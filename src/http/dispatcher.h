@@ -92,11 +92,15 @@ class Dispatcher {
     // Records a refusal before the handler: 401 (no valid credential) or
     // 429 (a rate limit, a busy share); coalesced by AuditService (worker).
     void audit_refusal(const Admission& admission, unsigned status) const;
+    // The services (the server counts requests in services().metrics).
+    Services& services() const { return services_; }
     // Adds the admission's headers (rate limit) to a response made outside
     // run() (a sink's answer).
     static void decorate(const Admission& admission, Response& response);
 
   private:
+    // The handler, behind Idempotency-Key when the request carries one.
+    Response run_idempotent(Admission& admission) const;
     // Sets admission.blocking_slot, or returns the 429 when the share is
     // taken.
     std::optional<Response> take_blocking_slot(Admission& admission) const;

@@ -25,6 +25,8 @@
 #include "base/secrets.h"
 #include "http/access_log.h"
 #include "http/json_io.h"
+#include "services/metrics.h"
+#include "services/services.h"
 #include "system/tls_policy.h"
 
 namespace wsp {
@@ -545,6 +547,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         bool head_request = false;
         bool linger = false;  // an upload refused half way: let the client read why
         std::string method_text = "-", path_text = "-", user = "-";
+        std::string route_text = "unmatched";  // the metrics' label
 
         if (ec == http::error::header_limit) {
             response = error_response({Code::too_large, "Request header too large"});
@@ -562,6 +565,10 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                                     header[http::field::accept_encoding]);
             admission.request.request_id = request_id;
             if (admission.auth) user = admission.auth->caller.username;
+            if (admission.proxy)
+                route_text = "/pma";
+            else if (admission.route)
+                route_text = std::string(admission.route->pattern);
             blocking_slot = std::move(admission.blocking_slot);
             if (admission.body_limit == 0)
                 admission.body_limit = static_cast<uint64_t>(config_.max_body_bytes);
@@ -662,10 +669,12 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         // so does the account's blocking slot.
         response.source.reset();
         blocking_slot.reset();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (auto* metrics = dispatcher_.services().metrics.get())
+            metrics->observe(method_text, route_text, status, seconds);
         if (config_.access_log) {
-            auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                                started)
-                          .count();
+            auto ms = seconds * 1000.0;
             spdlog::info("{} \"{} {}\" {} {} {:.1f}ms user={} rid={}", peer, method_text, path_text,
                          status, bytes.value_or(0), ms, user, request_id);
         }

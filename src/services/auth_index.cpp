@@ -1,5 +1,7 @@
 #include "services/auth_index.h"
 
+#include <algorithm>
+
 #include "base/secrets.h"
 #include "store/account_repos.h"
 #include "store/security_repos.h"
@@ -207,6 +209,11 @@ Result<Authenticated> AuthIndex::authenticate(const std::string& token,
     if (user == users_.end()) return unauthorized("Invalid or expired API key");
     if (user->second.status != AccountStatus::active) return forbidden("Account suspended");
     out.caller.role = user->second.role;
+    if (out.caller.is_reseller()) {
+        for (const auto& [name, u] : users_)
+            if (u.creator == out.caller.username) out.caller.customers.push_back(name);
+        std::sort(out.caller.customers.begin(), out.caller.customers.end());
+    }
     if (!out.caller.key_id.empty()) {
         std::lock_guard lu(last_used_mutex_);
         last_used_[out.caller.key_id] = now;

@@ -1,4 +1,5 @@
 #include "services/auth_service.h"
+#include "services/events.h"
 
 #include <algorithm>
 
@@ -40,6 +41,9 @@ LoginOutcome AuthService::login(const LoginInput& in, const AuditContext& where)
         // into the username field.
         audit_.record_anonymous(user->has_value() ? in.username : "", where, "auth.login_failed",
                                 user->has_value() ? "password" : "unknown user", "failed");
+        // Admins' webhooks only; an unknown name is not repeated there either.
+        emit_event(ctx_, "login.failed", user->has_value() ? in.username : "",
+                   {{"username", user->has_value() ? in.username : ""}, {"ip", where.client_ip}});
         return {unauthorized("Invalid credentials"), delay};
     }
     const UserRecord& u = **user;
@@ -180,7 +184,9 @@ LoginOutcome AuthService::reauth(const Caller& caller, const std::string& passwo
 Result<LoginResult> AuthService::login_as(const Caller& caller, const std::string& username,
                                           const std::string& user_agent,
                                           const AuditContext& where) {
-    CHECK_OK(ensure_admin(caller));
+    // An admin, or a reseller for its own customers (docs/resellers.md).
+    if (!caller.is_reseller()) CHECK_OK(ensure_admin(caller));
+    if (!caller.may_act_for(username)) return forbidden("Access denied");
     if (!caller.impersonated_by.empty())
         return forbidden("A login-as session cannot log in as another account");
     const int64_t now = ctx_.clock.now_unix();

@@ -42,7 +42,9 @@ std::vector<json::object> objects_of(const json::object& saved, const char* key)
 }
 
 std::optional<std::string> owner_field(const Caller& caller, const std::string& to) {
-    return caller.is_admin() ? std::optional<std::string>(to) : std::nullopt;
+    // An admin, or a reseller restoring its customer, names the owner.
+    return caller.may_act_for(to) && caller.username != to ? std::optional<std::string>(to)
+                                                           : std::nullopt;
 }
 
 void recreate_domains(const RecordServices& s, const Caller& caller, const json::object& saved,

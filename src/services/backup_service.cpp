@@ -1,4 +1,5 @@
 #include "services/backup_service.h"
+#include "services/events.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -611,6 +612,8 @@ Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
             BackupRepo::update(tx, rec);
             return Ok{};
         }));
+        emit_event(ctx_, outcome ? "backup.completed" : "backup.failed", rec.owner,
+                   {{"id", rec.id}, {"owner", rec.owner}, {"trigger", rec.trigger}});
         return outcome;
     };
     auto body = [&]() -> Result<void> {

@@ -11,15 +11,21 @@ bool scopes_allow(const std::vector<std::string>& scopes, std::string_view area,
     });
 }
 
+bool Caller::may_act_for(std::string_view owner) const {
+    if (is_admin() || owner == username) return true;
+    return is_reseller() && std::binary_search(customers.begin(), customers.end(), owner);
+}
+
 Result<void> ensure_owner_or_admin(const Caller& caller, const std::string& owner) {
-    if (caller.is_admin() || caller.username == owner) return Ok{};
+    if (caller.may_act_for(owner)) return Ok{};
     return forbidden("Access denied");
 }
 
 Result<std::optional<std::string>> list_owner(const Caller& caller,
                                               const std::optional<std::string>& requested) {
     if (caller.is_admin()) return requested;
-    if (requested && *requested != caller.username) return forbidden("Access denied");
+    if (requested && !caller.may_act_for(*requested)) return forbidden("Access denied");
+    if (requested) return requested;
     return std::optional<std::string>(caller.username);
 }
 

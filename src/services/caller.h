@@ -25,7 +25,16 @@ struct Caller {
     // A session's public id (never the token nor its whole hash).
     std::string session_id() const { return session_hash.substr(0, 16); }
 
+    // A reseller's customers (the accounts it created), filled when the
+    // request is authenticated; sorted. Empty for every other role.
+    std::vector<std::string> customers;
+
     bool is_admin() const { return role == Role::admin; }
+    bool is_reseller() const { return role == Role::reseller; }
+    // The one ownership rule (docs/security.md "Identity and ownership"):
+    // an admin acts for everyone, an account for itself, a reseller also
+    // for the accounts it created, and nobody for anyone else.
+    bool may_act_for(std::string_view owner) const;
 };
 
 // The areas a key may be scoped to (API.md "Scopes").
@@ -37,7 +46,8 @@ inline constexpr std::string_view kScopeNames[] = {
 // Area "" (the caller's own session: /auth/me, /auth/logout) is always open.
 bool scopes_allow(const std::vector<std::string>& scopes, std::string_view area, bool is_read);
 
-// A user touches only its own items; an admin touches everything.
+// A user touches only its own items (a reseller also its customers'); an
+// admin touches everything.
 Result<void> ensure_owner_or_admin(const Caller& caller, const std::string& owner);
 
 // Only an admin.
@@ -50,7 +60,8 @@ Result<void> ensure_admin(const Caller& caller);
 Result<void> ensure_recent_auth(const Caller& caller, int64_t now, int64_t ttl_s);
 
 // Whose items a list shows: a user always its own (asking for another
-// owner's is 403); an admin every owner's (nullopt) or the one it names.
+// owner's is 403); a reseller its own or one of its customers' that it
+// names; an admin every owner's (nullopt) or the one it names.
 Result<std::optional<std::string>> list_owner(const Caller& caller,
                                               const std::optional<std::string>& requested);
 

@@ -1,4 +1,5 @@
 #include "services/cron_service.h"
+#include "services/events.h"
 
 #include <spdlog/spdlog.h>
 
@@ -204,6 +205,8 @@ Result<CronJobView> CronService::create(const Caller& caller, const NewCronJob& 
     });
     if (!created.ok()) return created.error();
     schedule(*created);
+    emit_event(ctx_, "cron.created", owner,
+               {{"id", created->id}, {"name", created->name}, {"owner", owner}});
     return ctx_.db.read(
         [&](const ReadTx& tx) -> Result<CronJobView> { return view(tx, *created); });
 }
@@ -246,6 +249,8 @@ Result<void> CronService::remove(const Caller& caller, const std::string& id) {
     if (!removed.ok()) return removed.error();
     if (!*removed) return not_found("Cron job not found");
     unschedule(job.id);
+    emit_event(ctx_, "cron.deleted", job.owner,
+               {{"id", job.id}, {"name", job.name}, {"owner", job.owner}});
     return Ok{};
 }
 
@@ -449,6 +454,12 @@ void CronService::execute(const CronJobRecord& job, int64_t run_id, int64_t star
     });
     if (!stored.ok()) spdlog::error("cron: job {}: {}", job.id, stored.error().message);
     finish_running(job.id);
+    emit_event(ctx_, run.ok ? "cron.completed" : "cron.failed", job.owner,
+               {{"id", job.id},
+                {"name", job.name},
+                {"owner", job.owner},
+                {"exit_code", run.exit_code.value_or(-1)},
+                {"trigger", trigger}});
     send_reports(job, run, trigger);
 }
 

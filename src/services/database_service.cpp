@@ -1,4 +1,5 @@
 #include "services/database_service.h"
+#include "services/events.h"
 
 #include <spdlog/spdlog.h>
 
@@ -11,6 +12,7 @@
 #include "drivers/mariadb_catalog.h"
 #include "drivers/mariadb_change_marker.h"
 #include "drivers/sql_ident.h"
+#include "services/database_steps.h"
 #include "services/limits.h"
 #include "store/account_repos.h"
 
@@ -18,40 +20,50 @@ namespace wsp {
 namespace {
 
 constexpr const char* kTempLoginPrefix = "WSPIO_";
-
-// Steps already done on MariaDB, undone in reverse unless the whole change
-// succeeded. Undo failures are logged: nothing better can be done then.
-class Undo {
-  public:
-    ~Undo() {
-        if (done_) return;
-        for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
-            if (auto r = (*it)(); !r)
-                spdlog::error("databases: undo failed: {}", r.error().message);
-        }
-    }
-    void add(std::function<Result<void>()> step) { steps_.push_back(std::move(step)); }
-    void commit() { done_ = true; }
-
-  private:
-    std::vector<std::function<Result<void>()>> steps_;
-    bool done_ = false;
-};
-
-Result<SqlName> full_name(const std::string& owner, const std::string& name, size_t max,
-                          const char* field) {
-    // Validate the part the client chose first, so the message is about it.
-    if (name.empty())
-        return validation("Invalid " + std::string(field) + " (only [a-zA-Z0-9_] allowed)");
-    TRY(SqlName part, SqlName::parse(name, max, field));
-    return SqlName::parse(owner + "_" + part.str(), max, field);
-}
+using db_steps::full_name;
+using db_steps::Undo;
 
 }  // namespace
 
 DatabaseService::DatabaseService(PanelContext& ctx, DomainService& domains,
                                  std::shared_ptr<MariadbAdmin> admin)
-    : ctx_(ctx), domains_(domains), admin_(std::move(admin)) {}
+    : ctx_(ctx),
+      domains_(domains),
+      admin_(std::move(admin)),
+      hosts_(std::make_unique<DatabaseHosts>(ctx, admin_)) {}
+
+Result<std::shared_ptr<MariadbAdmin>> DatabaseService::admin_of(const std::string& host) {
+    if (DatabaseHosts::is_local(host)) {
+        CHECK_OK(ensure_up());
+        return admin_;
+    }
+    return hosts_->admin(host);
+}
+
+Result<SqlHost> DatabaseService::base_host(const std::string& host) {
+    if (DatabaseHosts::is_local(host)) return SqlHost::localhost();
+    TRY(std::string client, hosts_->client_host(host));
+    if (client == "%") return SqlHost::any();
+    return SqlHost::parse_remote(client);
+}
+
+std::map<std::string, int64_t> DatabaseService::sizes_of(
+    const std::vector<DatabaseRecord>& records) {
+    std::set<std::string> hosts;
+    for (const auto& r : records) hosts.insert(DatabaseHosts::is_local(r.host) ? "local" : r.host);
+    std::map<std::string, int64_t> out;
+    for (const auto& host : hosts) {
+        auto admin = admin_of(host);
+        if (!admin) continue;
+        auto sizes = MariadbCatalog(**admin).database_sizes();
+        if (!sizes) {
+            spdlog::warn("databases: no sizes from host {}: {}", host, sizes.error().message);
+            continue;
+        }
+        out.merge(*sizes);
+    }
+    return out;
+}
 
 Result<void> DatabaseService::check_password(const std::string& password) {
     TRY(auto ignored, validate_password(password));
@@ -83,8 +95,7 @@ Result<DatabaseRecord> DatabaseService::owned(const ReadTx& tx, const Caller& ca
                                               const std::string& id) {
     auto record = DatabaseRepo::find(tx, id);
     if (!record) return not_found("Database not found");
-    if (!caller.is_admin() && record->owner != caller.username)
-        return forbidden("Access denied (not your database)");
+    if (!caller.may_act_for(record->owner)) return forbidden("Access denied (not your database)");
     return *record;
 }
 
@@ -95,7 +106,7 @@ Result<std::vector<DatabaseView>> DatabaseService::list(const Caller& caller,
     TRY(auto records, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
         return DatabaseRepo::list(tx, filter);
     }));
-    TRY(auto sizes, MariadbCatalog(*admin_).database_sizes());
+    const auto sizes = sizes_of(records);
     std::vector<DatabaseView> out;
     out.reserve(records.size());
     for (auto& r : records) {
@@ -111,7 +122,7 @@ Result<DatabaseView> DatabaseService::get(const Caller& caller, const std::strin
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
         return owned(tx, caller, id);
     }));
-    TRY(auto sizes, MariadbCatalog(*admin_).database_sizes());
+    const auto sizes = sizes_of({record});
     auto it = sizes.find(record.name);
     int64_t bytes = it == sizes.end() ? 0 : it->second;
     return DatabaseView{std::move(record), (bytes + 1023) / 1024};
@@ -126,6 +137,8 @@ Result<DatabaseRecord> DatabaseService::owned_record(const Caller& caller, const
 Result<std::shared_ptr<DatabaseLogin>> DatabaseService::temporary_login(
     const DatabaseRecord& record) {
     CHECK_OK(ensure_up());
+    if (!DatabaseHosts::is_local(record.host))
+        return conflict("Not available yet for a database on another host (" + record.host + ")");
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
     // Upper case: no account name has it, so reconcile never takes it for
     // an account's user; the time lets a start-up sweep drop leftovers.
@@ -150,7 +163,8 @@ Result<std::shared_ptr<DatabaseLogin>> DatabaseService::temporary_login(
 Result<std::optional<std::string>> DatabaseService::change_marker(const DatabaseRecord& record) {
     CHECK_OK(ensure_up());
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
-    return database_change_marker(*admin_, db);
+    TRY(std::shared_ptr<MariadbAdmin> admin, admin_of(record.host));
+    return database_change_marker(*admin, db);
 }
 
 Result<DatabaseRecord> DatabaseService::create(const Caller& caller, const NewDatabase& in) {
@@ -167,8 +181,18 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
     if (in.domain && !in.domain->empty()) {
         TRY(domain, domains_.ensure_owned(owner, *in.domain));
     }
-    CHECK_OK(ensure_up());
-    DatabaseRecord record{db.str(), user.str(), owner, domain, false, "", ctx_.clock.now_unix()};
+    std::string host = in.host.value_or("");
+    if (host.empty()) {
+        TRY(host, hosts_->default_for(owner));
+    }
+    std::optional<DatabaseHostRecord> placed;
+    if (!DatabaseHosts::is_local(host)) {
+        TRY(placed, hosts_->placeable(host));
+    }
+    TRY(auto admin, admin_of(host));
+    TRY(SqlHost entry, base_host(host));
+    DatabaseRecord record{db.str(), user.str(), owner, domain, false, "", ctx_.clock.now_unix(),
+                          host};
     const PasswordHash hash = PasswordHash::of(in.password);
     // Mutations of one database (and one owner's count) are serialised by
     // mutate_, and MariaDB work happens outside any store transaction: a
@@ -180,23 +204,38 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
         if (DatabaseRepo::find(tx, db.str())) return conflict("Database already exists");
         if (DatabaseRepo::user_taken(tx, user.str()))
             return conflict("Database user already exists");
+        if (placed && placed->max_databases >= 0 &&
+            DatabaseHostRepo::databases_on(tx, host) >= placed->max_databases)
+            return forbidden("Database host " + host + " is full (" +
+                             std::to_string(placed->max_databases) + ")");
         return ensure_below_limit(tx, owner, Limit::databases, DatabaseRepo::count_of(tx, owner));
     }));
-    MariadbCatalog catalog(*admin_);
+    MariadbCatalog catalog(*admin);
     Undo undo;
     // CREATE DATABASE / CREATE USER fail with 409 when the name exists on
     // the server (made outside the panel): nothing of ours to undo then.
-    CHECK_OK(catalog.create_database(db));
+    // A connection lost mid-statement (a node killed) leaves its outcome
+    // unknown: what may have been made is dropped (IF EXISTS) like the rest.
+    if (auto r = catalog.create_database(db); !r) {
+        if (r.error().code == Code::unavailable) (void)catalog.drop_database(db);
+        return r.error();
+    }
     undo.add([&] { return catalog.drop_database(db); });
-    CHECK_OK(catalog.create_user(user, SqlHost::localhost(), hash));
-    undo.add([&] { return catalog.drop_user(user, SqlHost::localhost()); });
-    CHECK_OK(catalog.grant_all(db, user, SqlHost::localhost()));
+    if (auto r = catalog.create_user(user, entry, hash); !r) {
+        if (r.error().code == Code::unavailable) (void)catalog.drop_user(user, entry);
+        return r.error();
+    }
+    undo.add([&] { return catalog.drop_user(user, entry); });
+    CHECK_OK(catalog.grant_all(db, user, entry));
     // A failed insert (DbError) rolls back and unwinds through undo too.
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         DatabaseRepo::insert(tx, record);
         return Ok{};
     }));
     undo.commit();
+    emit_event(
+        ctx_, "database.created", owner,
+        {{"id", record.name}, {"name", record.name}, {"user", record.user}, {"owner", owner}});
     return record;
 }
 
@@ -220,12 +259,14 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
         if (record.remote_access && !record.remote_host.empty()) {
             TRY(current, SqlHost::parse_remote(record.remote_host));
         }
-        MariadbCatalog catalog(*admin_);
+        TRY(auto admin, admin_of(record.host));
+        TRY(SqlHost entry, base_host(record.host));
+        MariadbCatalog catalog(*admin);
         Undo undo;
         const bool same = current && wanted && current->str() == wanted->str();
         if (wanted && !same) {
             // The new entry gets the user's current password (its hash).
-            TRY(PasswordHash hash, catalog.password_hash(user, SqlHost::localhost()));
+            TRY(PasswordHash hash, catalog.password_hash(user, entry));
             CHECK_OK(catalog.create_user(user, *wanted, hash));
             undo.add([&] { return catalog.drop_user(user, *wanted); });
             CHECK_OK(catalog.grant_all(db, user, *wanted));
@@ -250,28 +291,38 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
 Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
-    MariadbCatalog catalog(*admin_);
+    TRY(auto admin, admin_of(record.host));
+    MariadbCatalog catalog(*admin);
     // phpMyAdmin's temporary users on it first: a grant outlives DROP
     // DATABASE and would cover a later database of the same name.
-    if (pma_revoke_) CHECK_OK(pma_revoke_(record.name));
+    if (pma_revoke_ && DatabaseHosts::is_local(record.host)) CHECK_OK(pma_revoke_(record.name));
+    // Its extra users, then its own: none may outlive it (their grants
+    // would cover a later database of the same name).
+    TRY(auto extra, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseUserRecord>> {
+        return DatabaseUserRepo::of_database(tx, record.name);
+    }));
+    for (const auto& u : extra) CHECK_OK(drop_user_everywhere(*admin, u.user));
     TRY(auto hosts, catalog.user_hosts(user));
     for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
     CHECK_OK(catalog.drop_database(db));
     return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        DatabaseUserRepo::remove_of_database(tx, record.name);
         DatabaseRepo::remove(tx, record.name);
         return Ok{};
     });
 }
 
 Result<void> DatabaseService::remove(const Caller& caller, const std::string& id) {
-    CHECK_OK(ensure_up());
     // Every step is idempotent (IF EXISTS): when one fails the record stays
     // and a retry finishes the job.
     auto lock = mutate_.lock({"db:" + id});
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
         return owned(tx, caller, id);
     }));
-    return drop_everything(record);
+    CHECK_OK(drop_everything(record));
+    emit_event(ctx_, "database.deleted", record.owner,
+               {{"id", record.name}, {"name", record.name}, {"owner", record.owner}});
+    return Ok{};
 }
 
 Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
@@ -279,7 +330,6 @@ Result<int64_t> DatabaseService::remove_all_of(const std::string& owner) {
         return DatabaseRepo::list(tx, owner);
     }));
     if (records.empty()) return int64_t{0};
-    CHECK_OK(ensure_up());
     int64_t removed = 0;
     // All at once (sorted, like every holder): a creation for this owner
     // waits until its databases are gone.
@@ -307,6 +357,7 @@ Result<int64_t> DatabaseService::end_pma_sessions(const std::string& owner) {
     auto lock = mutate_.lock(std::move(keys));
     int64_t dropped = 0;
     for (const auto& record : records) {
+        if (!DatabaseHosts::is_local(record.host)) continue;
         TRY(int64_t n, pma_revoke_(record.name));
         dropped += n;
     }
@@ -315,14 +366,14 @@ Result<int64_t> DatabaseService::end_pma_sessions(const std::string& owner) {
 
 Result<void> DatabaseService::reset_password(const Caller& caller, const std::string& id,
                                              const std::string& password) {
-    CHECK_OK(ensure_up());
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
         return owned(tx, caller, id);
     }));
     CHECK_OK(check_password(password));
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
     auto lock = mutate_.lock({"db:" + record.name});
-    MariadbCatalog catalog(*admin_);
+    TRY(auto admin, admin_of(record.host));
+    MariadbCatalog catalog(*admin);
     TRY(auto hosts, catalog.user_hosts(user));
     if (hosts.empty())
         return internal("database user " + record.user + " is missing on the server");
@@ -338,6 +389,9 @@ Result<PmaLink> DatabaseService::phpmyadmin(const Caller& caller, const std::str
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
         return owned(tx, caller, id);
     }));
+    if (!DatabaseHosts::is_local(record.host))
+        return conflict("phpMyAdmin is not available yet for a database on another host (" +
+                        record.host + ")");
     if (!pma_) return unavailable("phpMyAdmin is not available");
     return pma_(record);
 }
@@ -347,6 +401,9 @@ Result<std::vector<std::string>> DatabaseService::reconcile() {
     TRY(auto records, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
         return DatabaseRepo::list(tx, std::nullopt);
     }));
+    // The panel's own server only: databases on other hosts are not there.
+    std::erase_if(records,
+                  [](const DatabaseRecord& r) { return !DatabaseHosts::is_local(r.host); });
     MariadbCatalog catalog(*admin_);
     std::vector<std::string> differences;
     for (const auto& r : records) {
@@ -362,6 +419,23 @@ Result<std::vector<std::string>> DatabaseService::reconcile() {
     // hand). Reported, never dropped: they might be someone's data.
     std::set<std::string> dbs, users;
     for (const auto& r : records) dbs.insert(r.name), users.insert(r.user);
+    TRY(auto extra, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseUserRecord>> {
+        return DatabaseUserRepo::list_all(tx);
+    }));
+    std::set<std::string> remote_dbs;
+    TRY(auto all_records,
+        ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
+            return DatabaseRepo::list(tx, std::nullopt);
+        }));
+    for (const auto& r : all_records)
+        if (!DatabaseHosts::is_local(r.host)) remote_dbs.insert(r.name);
+    for (const auto& u : extra) {
+        users.insert(u.user);
+        if (remote_dbs.count(u.database)) continue;
+        TRY(SqlName name, SqlName::parse(u.user, kMaxUserName, "database user"));
+        TRY(auto hosts, catalog.user_hosts(name));
+        if (hosts.empty()) differences.push_back("user " + u.user + " is recorded but missing");
+    }
     TRY(auto accounts, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<UserRecord>> {
         return UserRepo::list(tx);
     }));

@@ -8,14 +8,18 @@
 // Passwords are sent to MariaDB as hashes and never stored by the panel.
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "drivers/mariadb_admin.h"
+#include "drivers/sql_ident.h"
 #include "services/caller.h"
+#include "services/database_hosts.h"
 #include "services/domain_service.h"
 #include "services/keyed_locks.h"
 #include "services/owner_cleanup.h"
@@ -30,11 +34,41 @@ struct NewDatabase {
     std::string password;
     std::optional<std::string> domain;
     std::optional<std::string> owner;  // admin only
+    std::optional<std::string> host;   // a database host's name; default "local"
 };
 
 struct RemoteAccess {
     bool remote_access = false;
     std::optional<std::string> remote_host;
+};
+
+// privileges as the API takes them: "read" | "read_write" | "all", or a list.
+using PrivilegesInput = std::variant<std::string, std::vector<std::string>>;
+
+struct NewDatabaseUser {
+    std::string user;  // without the owner prefix
+    std::string password;
+    std::optional<PrivilegesInput> privileges;  // required
+    std::optional<std::string> remote_host;     // null or "": local only
+};
+
+struct DatabaseUserChange {
+    std::optional<std::string> password;
+    std::optional<PrivilegesInput> privileges;
+    // Absent: unchanged; "" or null: local only; else the one remote host.
+    std::optional<std::string> remote_host;
+};
+
+// One user of a database: the first one (`primary`, ALL, managed by the
+// /databases/{id} routes) or an extra one.
+struct DatabaseUserView {
+    std::string user;
+    std::string database;
+    bool primary = false;
+    std::string privileges_name;              // "read" | "read_write" | "all" | "" (a list)
+    std::vector<std::string> privilege_list;  // when privileges_name is ""
+    std::string remote_host;
+    int64_t created_at = 0;
 };
 
 struct DatabaseView {
@@ -92,9 +126,21 @@ class DatabaseService final : public OwnerCleanup {
                                 const std::string& password);
     Result<PmaLink> phpmyadmin(const Caller& caller, const std::string& id);
 
+    // Users of a database (database_users.cpp): the first one and the extra
+    // ones, each with a privilege set, own remote host and password.
+    Result<std::vector<DatabaseUserView>> list_users(const Caller& caller, const std::string& id);
+    Result<DatabaseUserView> add_user(const Caller& caller, const std::string& id,
+                                      const NewDatabaseUser& input);
+    Result<DatabaseUserView> update_user(const Caller& caller, const std::string& id,
+                                         const std::string& user, const DatabaseUserChange& input);
+    Result<void> remove_user(const Caller& caller, const std::string& id, const std::string& user);
+
     // OwnerCleanup: drops every database (and user) of `owner`.
     std::string removed_key() const override { return "databases"; }
     Result<int64_t> remove_all_of(const std::string& owner) override;
+
+    // The database hosts (admin routes /database-hosts).
+    DatabaseHosts& hosts() { return *hosts_; }
 
     // Set by the health monitor; while false every call is a quick 503.
     void set_available(bool up) { available_ = up; }
@@ -127,6 +173,18 @@ class DatabaseService final : public OwnerCleanup {
     Result<void> ensure_up() const;
     Result<DatabaseRecord> owned(const ReadTx& tx, const Caller& caller, const std::string& id);
     Result<void> drop_everything(const DatabaseRecord& record);
+    // Drops every host entry of `user` on the server (IF EXISTS).
+    Result<void> drop_user_everywhere(MariadbAdmin& admin, const std::string& user);
+    // The connection of the record's host (the local one: 503 while down).
+    Result<std::shared_ptr<MariadbAdmin>> admin_of(const std::string& host);
+    // The host part of customers' own entries there: localhost on the
+    // panel's server, the host's client_host elsewhere.
+    Result<SqlHost> base_host(const std::string& host);
+    // Sizes of `records`' databases (bytes), one query per host.
+    std::map<std::string, int64_t> sizes_of(const std::vector<DatabaseRecord>& records);
+    // The extra user `user` of database `id` (full or short name).
+    Result<DatabaseUserRecord> extra_user(const ReadTx& tx, const DatabaseRecord& record,
+                                          const std::string& user);
 
     PanelContext& ctx_;
     DomainService& domains_;
@@ -139,6 +197,7 @@ class DatabaseService final : public OwnerCleanup {
     std::atomic<bool> available_{false};
     PmaIssuer pma_;
     PmaRevoker pma_revoke_;
+    std::unique_ptr<DatabaseHosts> hosts_;
 };
 
 }  // namespace wsp

@@ -1,4 +1,5 @@
 #include "services/domain_service.h"
+#include "services/events.h"
 
 #include "base/clock.h"
 #include "base/names.h"
@@ -10,7 +11,9 @@ namespace wsp {
 Result<std::string> resolve_owner(Db& db, const Caller& caller,
                                   const std::optional<std::string>& requested) {
     if (!requested || *requested == caller.username) return caller.username;
-    if (!caller.is_admin()) return forbidden("Only an admin may act for another owner");
+    if (!caller.may_act_for(*requested))
+        return forbidden(
+            "Only an admin, or the reseller that created it, may act for another owner");
     return db.read([&](const ReadTx& tx) -> Result<std::string> {
         if (!UserRepo::find(tx, *requested))
             return validation("Owner '" + *requested + "' does not exist");
@@ -44,7 +47,7 @@ Result<DomainRecord> DomainService::create(const Caller& caller, const std::stri
     TRY(std::string name, validate_domain(domain));
     TRY(std::string owner, resolve_owner(ctx_.db, caller, owner_field));
     DomainRecord record{name, owner, ctx_.clock.now_unix()};
-    return ctx_.db.write([&](WriteTx& tx) -> Result<DomainRecord> {
+    auto created = ctx_.db.write([&](WriteTx& tx) -> Result<DomainRecord> {
         // The package limit first: a full account learns nothing about
         // names it could not add anyway.
         CHECK_OK(ensure_below_limit(tx, owner, Limit::domains, DomainRepo::count_of(tx, owner)));
@@ -61,18 +64,26 @@ Result<DomainRecord> DomainService::create(const Caller& caller, const std::stri
         CHECK_OK(ctx_.identity.make_dirs(owner, web_dir(name)));
         return record;
     });
+    if (created.ok())
+        emit_event(ctx_, "domain.created", owner, {{"domain", name}, {"owner", owner}});
+    return created;
 }
 
 Result<void> DomainService::remove(const Caller& caller, const std::string& domain) {
-    return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+    std::string owner;
+    auto removed = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         auto d = DomainRepo::find(tx, domain);
         if (!d) return not_found("Domain not found");
         CHECK_OK(ensure_owner_or_admin(caller, d->owner));
+        owner = d->owner;
         // The site's files stay in the owner's home: deleting a domain must
         // not silently delete a customer's work.
         DomainRepo::remove(tx, domain);
         return Ok{};
     });
+    if (removed.ok())
+        emit_event(ctx_, "domain.deleted", owner, {{"domain", domain}, {"owner", owner}});
+    return removed;
 }
 
 Result<std::string> DomainService::ensure_owned(const std::string& owner,

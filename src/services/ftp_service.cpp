@@ -1,4 +1,5 @@
 #include "services/ftp_service.h"
+#include "services/events.h"
 
 #include <spdlog/spdlog.h>
 
@@ -213,6 +214,8 @@ Result<FtpAccount> FtpService::create(const Caller& caller, const NewFtpAccount&
         return a;
     });
     if (!result.ok() && result.error().code != Code::conflict) reconcile(a.username);
+    if (result.ok())
+        emit_event(ctx_, "ftp.created", owner, {{"username", a.username}, {"owner", owner}});
     return result;
 }
 
@@ -292,10 +295,12 @@ Result<FtpAccount> FtpService::toggle(const Caller& caller, const std::string& u
 }
 
 Result<void> FtpService::remove(const Caller& caller, const std::string& username) {
+    std::string owner;
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         auto a = FtpRepo::find(tx, username);
         if (!a) return not_found("FTP account not found");
         CHECK_OK(ensure_owner_or_admin(caller, a->owner));
+        owner = a->owner;
         FtpRepo::remove(tx, username);
         return file_->remove(username);
     });
@@ -305,6 +310,7 @@ Result<void> FtpService::remove(const Caller& caller, const std::string& usernam
         return result;
     }
     if (server_) server_->end_sessions(username);
+    emit_event(ctx_, "ftp.deleted", owner, {{"username", username}, {"owner", owner}});
     return result;
 }
 

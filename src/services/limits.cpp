@@ -30,6 +30,9 @@ Result<void> ensure_below_limit(const ReadTx& tx, const std::string& owner, Limi
         case Limit::cron_jobs:
             max = p.max_cron_jobs, what = "Cron job";
             break;
+        case Limit::database_users:
+            max = p.max_database_users, what = "Database user";
+            break;
     }
     if (max >= 0 && current >= max)
         return forbidden(std::string(what) + " limit reached (" + std::to_string(max) + ")");

@@ -9,7 +9,7 @@
 
 namespace wsp {
 
-enum class Limit { domains, databases, ftp_accounts, cron_jobs };
+enum class Limit { domains, databases, ftp_accounts, cron_jobs, database_users };
 
 // The owner's package (the "default" one when the account names none).
 PackageRecord package_of(const ReadTx& tx, const std::string& owner);

@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "base/names.h"
+#include "services/allocation.h"
 #include "store/account_repos.h"
 
 namespace wsp {
@@ -19,7 +20,8 @@ Result<void> apply(PackageRecord& p, const PackageLimits& l) {
                       {"max_ftp_accounts", l.max_ftp_accounts, p.max_ftp_accounts},
                       {"max_cron_jobs", l.max_cron_jobs, p.max_cron_jobs},
                       {"disk_quota_mb", l.disk_quota_mb, p.disk_quota_mb},
-                      {"max_backups_kept", l.max_backups_kept, p.max_backups_kept}};
+                      {"max_backups_kept", l.max_backups_kept, p.max_backups_kept},
+                      {"max_database_users", l.max_database_users, p.max_database_users}};
     for (auto& f : fields) {
         if (!f.value) continue;
         if (*f.value < -1)
@@ -31,22 +33,34 @@ Result<void> apply(PackageRecord& p, const PackageLimits& l) {
     return Ok{};
 }
 
+// An admin manages every package, a reseller the ones it made.
+Result<void> ensure_manages(const Caller& caller, const PackageRecord& p) {
+    if (caller.is_admin()) return Ok{};
+    if (caller.is_reseller() && p.owner == caller.username) return Ok{};
+    return forbidden("Access denied");
+}
+
 }  // namespace
 
 Result<std::vector<PackageRecord>> PackageService::list(const Caller& caller) {
-    CHECK_OK(ensure_admin(caller));
+    if (!caller.is_reseller()) CHECK_OK(ensure_admin(caller));
     return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<PackageRecord>> {
-        return PackageRepo::list(tx);
+        auto all = PackageRepo::list(tx);
+        if (caller.is_admin()) return all;
+        std::vector<PackageRecord> mine;
+        for (auto& p : all)
+            if (p.owner == caller.username) mine.push_back(std::move(p));
+        return mine;
     });
 }
 
 Result<PackageRecord> PackageService::get(const Caller& caller, const std::string& name) {
     return ctx_.db.read([&](const ReadTx& tx) -> Result<PackageRecord> {
-        if (!caller.is_admin()) {
+        auto p = PackageRepo::find(tx, name);
+        if (!caller.is_admin() && !(caller.is_reseller() && p && p->owner == caller.username)) {
             auto me = UserRepo::find(tx, caller.username);
             if (!me || me->package != name) return forbidden("Access denied");
         }
-        auto p = PackageRepo::find(tx, name);
         if (!p) return not_found("Package not found");
         return *p;
     });
@@ -54,9 +68,10 @@ Result<PackageRecord> PackageService::get(const Caller& caller, const std::strin
 
 Result<PackageRecord> PackageService::create(const Caller& caller, const std::string& name,
                                              const PackageLimits& limits) {
-    CHECK_OK(ensure_admin(caller));
+    if (!caller.is_reseller()) CHECK_OK(ensure_admin(caller));
     TRY(std::string valid, validate_package_name(name));
     PackageRecord p{valid};
+    if (caller.is_reseller()) p.owner = caller.username;
     p.created_at = p.updated_at = ctx_.clock.now_unix();
     CHECK_OK(apply(p, limits));
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<PackageRecord> {
@@ -70,13 +85,17 @@ Result<PackageRecord> PackageService::create(const Caller& caller, const std::st
 
 Result<PackageRecord> PackageService::update(const Caller& caller, const std::string& name,
                                              const PackageLimits& limits) {
-    CHECK_OK(ensure_admin(caller));
+    if (!caller.is_reseller()) CHECK_OK(ensure_admin(caller));
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<PackageRecord> {
         auto p = PackageRepo::find(tx, name);
         if (!p) return not_found("Package not found");
+        CHECK_OK(ensure_manages(caller, *p));
         CHECK_OK(apply(*p, limits));
         p->updated_at = ctx_.clock.now_unix();
         PackageRepo::update(tx, *p);
+        // A reseller's package raised past its allocation is refused (the
+        // update rolls back with the error).
+        if (!p->owner.empty()) CHECK_OK(ensure_within_allocation(tx, p->owner));
         return *p;
     });
     if (result.ok()) {
@@ -87,10 +106,12 @@ Result<PackageRecord> PackageService::update(const Caller& caller, const std::st
 }
 
 Result<void> PackageService::remove(const Caller& caller, const std::string& name) {
-    CHECK_OK(ensure_admin(caller));
+    if (!caller.is_reseller()) CHECK_OK(ensure_admin(caller));
     if (name == "default") return validation("The default package cannot be deleted");
     auto result = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
-        if (!PackageRepo::find(tx, name)) return not_found("Package not found");
+        auto p = PackageRepo::find(tx, name);
+        if (!p) return not_found("Package not found");
+        CHECK_OK(ensure_manages(caller, *p));
         int64_t users = PackageRepo::users_on(tx, name);
         if (users > 0)
             return conflict("Package is assigned to " + std::to_string(users) + " user(s)");

@@ -21,6 +21,7 @@ struct PackageLimits {
     std::optional<bool> require_2fa;
     std::optional<bool> sftp;
     std::optional<int64_t> max_backups_kept;
+    std::optional<int64_t> max_database_users;
 };
 
 class PackageService {

@@ -9,12 +9,16 @@
 
 namespace wsp {
 
+class EventSink;  // services/events.h
+
 struct PanelContext {
     const Config& config;
     Db& db;
     AuthIndex& index;
     Identity& identity;
     const Clock& clock;
+    // Where services announce changes (webhooks); null: nowhere.
+    EventSink* events = nullptr;
 };
 
 }  // namespace wsp

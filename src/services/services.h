@@ -13,6 +13,7 @@
 #include "services/domain_service.h"
 #include "services/package_service.h"
 #include "services/panel.h"
+#include "services/reseller_service.h"
 #include "services/security_service.h"
 #include "services/user_service.h"
 
@@ -28,6 +29,10 @@ class FileSettingsService;  // services/file_settings.h
 class ShareService;         // services/share_service.h
 class TransferService;      // services/transfer_service.h (uploads, downloads)
 class BackupService;        // services/backup_service.h (backups, export/import)
+class IdempotencyService;   // services/idempotency_service.h (Idempotency-Key)
+class WebhookService;       // services/webhook_service.h
+class SsoService;           // services/sso_service.h (single sign-on)
+class Metrics;              // services/metrics.h (GET /metrics)
 
 // A managed component's state for /health ("up" or "down").
 using HealthProbe = std::function<bool()>;
@@ -42,6 +47,7 @@ struct Services {
           keys(c),
           packages(c),
           domains(c),
+          resellers(c, users),
           disk_usage(c) {}
 
     PanelContext& ctx;
@@ -52,7 +58,8 @@ struct Services {
     ApiKeyService keys;
     PackageService packages;
     DomainService domains;
-    DiskUsage disk_usage;  // each home's disk figure (services/disk_usage.h)
+    ResellerService resellers;  // docs/resellers.md
+    DiskUsage disk_usage;       // each home's disk figure (services/disk_usage.h)
     std::map<std::string, HealthProbe> health;
 
     // The areas, set by their wire_*() function (app/wire.h); null until then.
@@ -66,6 +73,11 @@ struct Services {
     std::shared_ptr<ShareService> shares;
     std::shared_ptr<TransferService> transfer;  // built by wire_files
     std::shared_ptr<BackupService> backups;
+    // Integrations (wire_integrations, docs/integrations.md).
+    std::shared_ptr<IdempotencyService> idempotency;
+    std::shared_ptr<WebhookService> webhooks;
+    std::shared_ptr<SsoService> sso;
+    std::shared_ptr<Metrics> metrics;
 };
 
 }  // namespace wsp

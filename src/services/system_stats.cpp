@@ -93,6 +93,7 @@ Result<SystemStats> system_stats(Services& services, const Caller& caller) {
         ++s.accounts;
         (u.status == AccountStatus::suspended ? s.suspended : s.active)++;
         if (u.role == Role::admin) ++s.admins;
+        if (u.role == Role::reseller) ++s.resellers;
     }
     s.components["store"] = "up";
     for (const auto& [name, probe] : services.health) s.components[name] = probe() ? "up" : "down";

@@ -33,6 +33,7 @@ struct SystemStats {
     int64_t active = 0;
     int64_t suspended = 0;
     int64_t admins = 0;
+    int64_t resellers = 0;
     std::map<std::string, std::string> components;  // name -> "up" | "down"
     std::map<std::string, std::string> versions;    // name -> first line of --version
     int64_t cores = 0;

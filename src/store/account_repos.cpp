@@ -8,6 +8,18 @@ namespace {
 constexpr const char* kUserColumns =
     "username, email, password_hash, role, status, creator, package, created_at, updated_at";
 
+// Reading: a reseller is a 'user' row with a resellers row (migration 0017).
+constexpr const char* kUserSelect =
+    "SELECT username, email, password_hash, "
+    "CASE WHEN EXISTS (SELECT 1 FROM resellers r WHERE r.username = users.username) "
+    "THEN 'reseller' ELSE role END, "
+    "status, creator, package, created_at, updated_at, suspended_by ";
+
+// The role column's words: a reseller is stored as 'user' (0001's CHECK).
+std::string_view stored_role(Role r) {
+    return name_of(r == Role::reseller ? Role::user : r);
+}
+
 // The schema's CHECKs allow only known words; were one ever unknown, the
 // account reads as the least it could be (a suspended user).
 UserRecord read_user(const Stmt& s) {
@@ -20,12 +32,13 @@ UserRecord read_user(const Stmt& s) {
         s.text(5),
         s.text(6),
         s.integer(7),
-        s.integer(8)};
+        s.integer(8),
+        s.text(9)};
 }
 
 constexpr const char* kPackageColumns =
     "name, max_domains, max_databases, max_ftp_accounts, max_cron_jobs, disk_quota_mb, "
-    "created_at, updated_at, max_backups_kept, require_2fa, sftp";
+    "created_at, updated_at, max_backups_kept, require_2fa, sftp, owner, max_database_users";
 
 PackageRecord read_package(const Stmt& s) {
     PackageRecord p;
@@ -40,6 +53,8 @@ PackageRecord read_package(const Stmt& s) {
     p.max_backups_kept = s.integer(8);
     p.require_2fa = s.integer(9) != 0;
     p.sftp = s.integer(10) != 0;
+    p.owner = s.text(11);
+    p.max_database_users = s.integer(12);
     return p;
 }
 
@@ -73,33 +88,47 @@ std::string select(const char* columns, const char* rest) {
 // --- users
 
 std::optional<UserRecord> UserRepo::find(const ReadTx& tx, const std::string& username) {
-    Stmt s(tx, select(kUserColumns, "FROM users WHERE username = ?"));
+    Stmt s(tx, std::string(kUserSelect) + "FROM users WHERE username = ?");
     s.bind(1, username);
     if (!s.step()) return std::nullopt;
     return read_user(s);
 }
 
 std::vector<UserRecord> UserRepo::list(const ReadTx& tx) {
-    Stmt s(tx, select(kUserColumns, "FROM users ORDER BY username"));
+    Stmt s(tx, std::string(kUserSelect) + "FROM users ORDER BY username");
     std::vector<UserRecord> out;
     while (s.step()) out.push_back(read_user(s));
     return out;
 }
 
 void UserRepo::insert(WriteTx& tx, const UserRecord& u) {
-    Stmt s(tx, std::string("INSERT INTO users(") + kUserColumns + ") VALUES(?,?,?,?,?,?,?,?,?)");
-    s.bind_all(u.username, u.email, u.password_hash, name_of(u.role), name_of(u.status), u.creator,
-               u.package, u.created_at, u.updated_at)
+    Stmt s(tx, std::string("INSERT INTO users(") + kUserColumns +
+                   ", suspended_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    s.bind_all(u.username, u.email, u.password_hash, stored_role(u.role), name_of(u.status),
+               u.creator, u.package, u.created_at, u.updated_at, u.suspended_by)
         .run();
+    // A reseller starts with the schema's default allocation.
+    if (u.role == Role::reseller) {
+        Stmt r(tx, "INSERT INTO resellers(username, created_at, updated_at) VALUES(?,?,?)");
+        r.bind_all(u.username, u.created_at, u.updated_at).run();
+    }
 }
 
 void UserRepo::update(WriteTx& tx, const UserRecord& u) {
     Stmt s(tx,
-           "UPDATE users SET email=?, password_hash=?, role=?, status=?, package=?, updated_at=? "
-           "WHERE username=?");
-    s.bind_all(u.email, u.password_hash, name_of(u.role), name_of(u.status), u.package,
-               u.updated_at, u.username)
+           "UPDATE users SET email=?, password_hash=?, role=?, status=?, package=?, updated_at=?, "
+           "creator=?, suspended_by=? WHERE username=?");
+    s.bind_all(u.email, u.password_hash, stored_role(u.role), name_of(u.status), u.package,
+               u.updated_at, u.creator, u.suspended_by, u.username)
         .run();
+}
+
+std::vector<UserRecord> UserRepo::created_by(const ReadTx& tx, const std::string& creator) {
+    Stmt s(tx, std::string(kUserSelect) + "FROM users WHERE creator = ? ORDER BY username");
+    s.bind(1, creator);
+    std::vector<UserRecord> out;
+    while (s.step()) out.push_back(read_user(s));
+    return out;
 }
 
 bool UserRepo::remove(WriteTx& tx, const std::string& username) {
@@ -121,6 +150,42 @@ std::set<std::string> UserRepo::suspended_usernames(const ReadTx& tx) {
     return out;
 }
 
+// --- resellers
+
+namespace {
+constexpr const char* kResellerColumns =
+    "username, max_users, max_domains, max_databases, max_ftp_accounts, max_cron_jobs, "
+    "disk_quota_mb, created_at, updated_at";
+
+ResellerRecord read_reseller(const Stmt& s) {
+    return {s.text(0),    s.integer(1), s.integer(2), s.integer(3), s.integer(4),
+            s.integer(5), s.integer(6), s.integer(7), s.integer(8)};
+}
+}  // namespace
+
+std::optional<ResellerRecord> ResellerRepo::find(const ReadTx& tx, const std::string& username) {
+    Stmt s(tx, select(kResellerColumns, "FROM resellers WHERE username = ?"));
+    s.bind(1, username);
+    if (!s.step()) return std::nullopt;
+    return read_reseller(s);
+}
+
+std::vector<ResellerRecord> ResellerRepo::list(const ReadTx& tx) {
+    Stmt s(tx, select(kResellerColumns, "FROM resellers ORDER BY username"));
+    std::vector<ResellerRecord> out;
+    while (s.step()) out.push_back(read_reseller(s));
+    return out;
+}
+
+void ResellerRepo::update(WriteTx& tx, const ResellerRecord& r) {
+    Stmt s(tx,
+           "UPDATE resellers SET max_users=?, max_domains=?, max_databases=?, "
+           "max_ftp_accounts=?, max_cron_jobs=?, disk_quota_mb=?, updated_at=? WHERE username=?");
+    s.bind_all(r.max_users, r.max_domains, r.max_databases, r.max_ftp_accounts, r.max_cron_jobs,
+               r.disk_quota_mb, r.updated_at, r.username)
+        .run();
+}
+
 // --- packages
 
 std::optional<PackageRecord> PackageRepo::find(const ReadTx& tx, const std::string& name) {
@@ -139,10 +204,10 @@ std::vector<PackageRecord> PackageRepo::list(const ReadTx& tx) {
 
 void PackageRepo::insert(WriteTx& tx, const PackageRecord& p) {
     Stmt s(tx, std::string("INSERT INTO packages(") + kPackageColumns +
-                   ") VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+                   ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind_all(p.name, p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs,
                p.disk_quota_mb, p.created_at, p.updated_at, p.max_backups_kept,
-               int64_t{p.require_2fa}, int64_t{p.sftp})
+               int64_t{p.require_2fa}, int64_t{p.sftp}, p.owner, p.max_database_users)
         .run();
 }
 
@@ -150,9 +215,10 @@ void PackageRepo::update(WriteTx& tx, const PackageRecord& p) {
     Stmt s(tx,
            "UPDATE packages SET max_domains=?, max_databases=?, max_ftp_accounts=?, "
            "max_cron_jobs=?, disk_quota_mb=?, max_backups_kept=?, updated_at=?, require_2fa=?, "
-           "sftp=? WHERE name=?");
+           "sftp=?, max_database_users=? WHERE name=?");
     s.bind_all(p.max_domains, p.max_databases, p.max_ftp_accounts, p.max_cron_jobs, p.disk_quota_mb,
-               p.max_backups_kept, p.updated_at, int64_t{p.require_2fa}, int64_t{p.sftp}, p.name)
+               p.max_backups_kept, p.updated_at, int64_t{p.require_2fa}, int64_t{p.sftp},
+               p.max_database_users, p.name)
         .run();
 }
 
@@ -160,6 +226,22 @@ bool PackageRepo::remove(WriteTx& tx, const std::string& name) {
     Stmt s(tx, "DELETE FROM packages WHERE name = ?");
     s.bind(1, name);
     return s.run() > 0;
+}
+
+void PackageRepo::release_owned(WriteTx& tx, const std::string& owner) {
+    Stmt d(tx,
+           "DELETE FROM packages WHERE owner = ? AND NOT EXISTS "
+           "(SELECT 1 FROM users u WHERE u.package = packages.name)");
+    d.bind(1, owner);
+    d.run();
+    Stmt u(tx, "UPDATE packages SET owner = '' WHERE owner = ?");
+    u.bind(1, owner);
+    u.run();
+}
+
+void PackageRepo::set_owner(WriteTx& tx, const std::string& name, const std::string& owner) {
+    Stmt s(tx, "UPDATE packages SET owner = ? WHERE name = ?");
+    s.bind_all(owner, name).run();
 }
 
 int64_t PackageRepo::users_on(const ReadTx& tx, const std::string& name) {

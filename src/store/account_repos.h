@@ -22,6 +22,8 @@ class UserRepo {
     static bool remove(WriteTx& tx, const std::string& username);
     static int64_t count(const ReadTx& tx);
     static std::set<std::string> suspended_usernames(const ReadTx& tx);
+    // The accounts `creator` made (a reseller's customers).
+    static std::vector<UserRecord> created_by(const ReadTx& tx, const std::string& creator);
 };
 
 class PackageRepo {
@@ -32,6 +34,17 @@ class PackageRepo {
     static void update(WriteTx& tx, const PackageRecord& p);
     static bool remove(WriteTx& tx, const std::string& name);
     static int64_t users_on(const ReadTx& tx, const std::string& name);
+    // A deleted reseller's packages: unused ones go, used ones become the
+    // admin's.
+    static void release_owned(WriteTx& tx, const std::string& owner);
+    static void set_owner(WriteTx& tx, const std::string& name, const std::string& owner);
+};
+
+class ResellerRepo {
+  public:
+    static std::optional<ResellerRecord> find(const ReadTx& tx, const std::string& username);
+    static std::vector<ResellerRecord> list(const ReadTx& tx);
+    static void update(WriteTx& tx, const ResellerRecord& r);
 };
 
 class ApiKeyRepo {

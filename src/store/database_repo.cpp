@@ -3,10 +3,12 @@
 namespace wsp {
 namespace {
 constexpr const char* kColumns =
-    "SELECT name, db_user, owner, domain, remote_access, remote_host, created_at FROM databases ";
+    "SELECT name, db_user, owner, domain, remote_access, remote_host, created_at, host "
+    "FROM databases ";
 
 DatabaseRecord row(Stmt& s) {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.text(5), s.integer(6)};
+    return {s.text(0),         s.text(1), s.text(2),    s.text(3),
+            s.integer(4) != 0, s.text(5), s.integer(6), s.text(7)};
 }
 }  // namespace
 
@@ -18,7 +20,9 @@ std::optional<DatabaseRecord> DatabaseRepo::find(const ReadTx& tx, const std::st
 }
 
 bool DatabaseRepo::user_taken(const ReadTx& tx, const std::string& user) {
-    Stmt s(tx, "SELECT 1 FROM databases WHERE db_user = ?");
+    Stmt s(tx,
+           "SELECT 1 FROM databases WHERE db_user = ?1 "
+           "UNION ALL SELECT 1 FROM database_users WHERE db_user = ?1");
     s.bind(1, user);
     return s.step();
 }
@@ -42,9 +46,9 @@ int64_t DatabaseRepo::count_of(const ReadTx& tx, const std::string& owner) {
 void DatabaseRepo::insert(WriteTx& tx, const DatabaseRecord& r) {
     Stmt s(tx,
            "INSERT INTO databases(name, db_user, owner, domain, remote_access, remote_host, "
-           "created_at) VALUES(?,?,?,?,?,?,?)");
+           "created_at, host) VALUES(?,?,?,?,?,?,?,?)");
     s.bind_all(r.name, r.user, r.owner, r.domain, int64_t{r.remote_access ? 1 : 0}, r.remote_host,
-               r.created_at)
+               r.created_at, r.host)
         .run();
 }
 
@@ -58,6 +62,70 @@ bool DatabaseRepo::remove(WriteTx& tx, const std::string& name) {
     Stmt s(tx, "DELETE FROM databases WHERE name = ?");
     s.bind(1, name);
     return s.run() > 0;
+}
+
+namespace {
+constexpr const char* kUserColumns =
+    "SELECT db_user, db_name, owner, privileges, remote_host, created_at FROM database_users ";
+
+DatabaseUserRecord user_row(Stmt& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5)};
+}
+}  // namespace
+
+std::optional<DatabaseUserRecord> DatabaseUserRepo::find(const ReadTx& tx,
+                                                         const std::string& user) {
+    Stmt s(tx, std::string(kUserColumns) + "WHERE db_user = ?");
+    s.bind(1, user);
+    if (!s.step()) return std::nullopt;
+    return user_row(s);
+}
+
+std::vector<DatabaseUserRecord> DatabaseUserRepo::of_database(const ReadTx& tx,
+                                                              const std::string& database) {
+    Stmt s(tx, std::string(kUserColumns) + "WHERE db_name = ? ORDER BY db_user");
+    s.bind(1, database);
+    std::vector<DatabaseUserRecord> out;
+    while (s.step()) out.push_back(user_row(s));
+    return out;
+}
+
+std::vector<DatabaseUserRecord> DatabaseUserRepo::list_all(const ReadTx& tx) {
+    Stmt s(tx, std::string(kUserColumns) + "ORDER BY db_user");
+    std::vector<DatabaseUserRecord> out;
+    while (s.step()) out.push_back(user_row(s));
+    return out;
+}
+
+int64_t DatabaseUserRepo::count_of(const ReadTx& tx, const std::string& owner) {
+    Stmt s(tx, "SELECT COUNT(*) FROM database_users WHERE owner = ?");
+    s.bind(1, owner);
+    s.step();
+    return s.integer(0);
+}
+
+void DatabaseUserRepo::insert(WriteTx& tx, const DatabaseUserRecord& r) {
+    Stmt s(tx,
+           "INSERT INTO database_users(db_user, db_name, owner, privileges, remote_host, "
+           "created_at) VALUES(?,?,?,?,?,?)");
+    s.bind_all(r.user, r.database, r.owner, r.privileges, r.remote_host, r.created_at).run();
+}
+
+void DatabaseUserRepo::update(WriteTx& tx, const DatabaseUserRecord& r) {
+    Stmt s(tx, "UPDATE database_users SET privileges = ?, remote_host = ? WHERE db_user = ?");
+    s.bind_all(r.privileges, r.remote_host, r.user).run();
+}
+
+bool DatabaseUserRepo::remove(WriteTx& tx, const std::string& user) {
+    Stmt s(tx, "DELETE FROM database_users WHERE db_user = ?");
+    s.bind(1, user);
+    return s.run() > 0;
+}
+
+int64_t DatabaseUserRepo::remove_of_database(WriteTx& tx, const std::string& database) {
+    Stmt s(tx, "DELETE FROM database_users WHERE db_name = ?");
+    s.bind(1, database);
+    return s.run();
 }
 
 }  // namespace wsp

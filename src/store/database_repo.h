@@ -17,6 +17,7 @@ struct DatabaseRecord {
     bool remote_access = false;
     std::string remote_host;
     int64_t created_at = 0;
+    std::string host = "local";  // the database host it lives on
 };
 
 class DatabaseRepo {
@@ -30,6 +31,29 @@ class DatabaseRepo {
     static void set_remote(WriteTx& tx, const std::string& name, bool remote_access,
                            const std::string& remote_host);
     static bool remove(WriteTx& tx, const std::string& name);
+};
+
+// An extra user on a database (schema/0016_database_users.sql).
+struct DatabaseUserRecord {
+    std::string user;  // full user name
+    std::string database;
+    std::string owner;
+    std::string privileges;   // "read", "read_write", "all" or "SELECT,INSERT,..."
+    std::string remote_host;  // as given; "" = local only
+    int64_t created_at = 0;
+};
+
+class DatabaseUserRepo {
+  public:
+    static std::optional<DatabaseUserRecord> find(const ReadTx& tx, const std::string& user);
+    static std::vector<DatabaseUserRecord> of_database(const ReadTx& tx,
+                                                       const std::string& database);
+    static std::vector<DatabaseUserRecord> list_all(const ReadTx& tx);
+    static int64_t count_of(const ReadTx& tx, const std::string& owner);
+    static void insert(WriteTx& tx, const DatabaseUserRecord& r);
+    static void update(WriteTx& tx, const DatabaseUserRecord& r);
+    static bool remove(WriteTx& tx, const std::string& user);
+    static int64_t remove_of_database(WriteTx& tx, const std::string& database);
 };
 
 }  // namespace wsp

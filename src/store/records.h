@@ -19,6 +19,8 @@ struct UserRecord {
     std::string package;
     int64_t created_at = 0;
     int64_t updated_at = 0;
+    // The reseller whose suspension suspended this account ("" otherwise).
+    std::string suspended_by;
 };
 
 struct PackageRecord {
@@ -35,6 +37,23 @@ struct PackageRecord {
     int64_t updated_at = 0;
     bool require_2fa = false;  // accounts must enrol in two-factor login
     bool sftp = true;          // its FTP accounts may use SFTP
+    std::string owner;         // "" the admin's; else the reseller's own
+    // Extra users on its databases, all databases together (-1 unlimited).
+    int64_t max_database_users = -1;
+};
+
+// A reseller's allocation: the most its customers' packages may add up to
+// (-1 unlimited), docs/resellers.md.
+struct ResellerRecord {
+    std::string username;
+    int64_t max_users = 10;
+    int64_t max_domains = 10;
+    int64_t max_databases = 10;
+    int64_t max_ftp_accounts = 10;
+    int64_t max_cron_jobs = 10;
+    int64_t disk_quota_mb = 10240;
+    int64_t created_at = 0;
+    int64_t updated_at = 0;
 };
 
 struct ApiKeyRecord {

@@ -162,6 +162,32 @@ TEST_F(AuthIndexTest, SessionsWorkUntilTheyExpire) {
     EXPECT_FALSE(auth(kSession, "127.0.0.1", kNow + 1).ok());
 }
 
+// A reseller's caller carries its customers (the accounts it created),
+// as the index knows them at that request.
+TEST_F(AuthIndexTest, AResellersCallerListsItsCustomers) {
+    UserRecord r = user("bob", AccountStatus::active, Role::reseller);
+    index.put_user(r);
+    for (const char* name : {"zed", "amy"}) {
+        UserRecord c = user(name);
+        c.creator = "bob";
+        index.put_user(c);
+    }
+    UserRecord other = user("carl");
+    other.creator = "admin";
+    index.put_user(other);
+    auto a = auth(kSecret);
+    ASSERT_TRUE(a.ok());
+    EXPECT_TRUE(a->caller.is_reseller());
+    EXPECT_EQ(a->caller.customers, (std::vector<std::string>{"amy", "zed"}));
+    EXPECT_TRUE(a->caller.may_act_for("zed"));
+    EXPECT_FALSE(a->caller.may_act_for("carl"));
+    // Moved away: no longer its customer at the next request.
+    other = user("zed");
+    other.creator = "admin";
+    index.put_user(other);
+    EXPECT_FALSE(auth(kSecret)->caller.may_act_for("zed"));
+}
+
 TEST_F(AuthIndexTest, UnknownSessionIs401) {
     auto r = auth("not-a-token");
     ASSERT_FALSE(r.ok());

@@ -76,5 +76,28 @@ TEST(Ownership, OwnerOrAdmin) {
     EXPECT_EQ(not_admin.error().code, Code::forbidden);
 }
 
+// A reseller (docs/resellers.md): itself and the accounts it created, and
+// nobody else: not another reseller's customers, not the admin.
+TEST(Ownership, AResellerActsForItsCustomersOnly) {
+    Caller r{"rone", Role::reseller, {"all"}, ""};
+    r.customers = {"ann", "bob"};  // sorted, as AuthIndex fills it
+    EXPECT_TRUE(r.may_act_for("rone"));
+    EXPECT_TRUE(r.may_act_for("ann"));
+    EXPECT_TRUE(r.may_act_for("bob"));
+    EXPECT_FALSE(r.may_act_for("carl"));
+    EXPECT_FALSE(r.may_act_for("admin"));
+    EXPECT_TRUE(ensure_owner_or_admin(r, "bob").ok());
+    EXPECT_EQ(ensure_owner_or_admin(r, "carl").error().code, Code::forbidden);
+    EXPECT_FALSE(ensure_admin(r).ok());
+    // Lists: its own by default, a customer's when named, no one else's.
+    EXPECT_EQ(list_owner(r, std::nullopt).value(), std::optional<std::string>("rone"));
+    EXPECT_EQ(list_owner(r, std::string("ann")).value(), std::optional<std::string>("ann"));
+    EXPECT_EQ(list_owner(r, std::string("carl")).error().code, Code::forbidden);
+    // A plain user with a (stray) customer list still acts only for itself.
+    Caller u{"dan", Role::user, {"all"}, ""};
+    u.customers = {"ann"};
+    EXPECT_FALSE(u.may_act_for("ann"));
+}
+
 }  // namespace
 }  // namespace wsp

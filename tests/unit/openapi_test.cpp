@@ -43,9 +43,10 @@ std::set<Endpoint> document_endpoints() {
 }
 
 // Routes that are not part of the API: public pages handed to people
-// (share links), documented in docs/files.md instead.
+// (share links, single sign-on links) and Prometheus' /metrics, documented
+// in docs/files.md and docs/integrations.md instead.
 bool is_public_page(const std::string& pattern) {
-    return pattern == "/s/{token}";
+    return pattern == "/s/{token}" || pattern == "/sso/consume/{nonce}" || pattern == "/metrics";
 }
 
 std::set<Endpoint> router_endpoints() {

@@ -1,8 +1,9 @@
 // End-to-end: the real panel binary serving the built interface, driven in
 // Debian's headless Chromium through playwright-core. Logs in, creates an
 // API key (secret shown once, and it works against the API), adds a domain,
-// creates a user, visits every main page (a screenshot of each, desktop and
-// phone), and logs out (the session token no longer works).
+// creates a user, signs it in through a single sign-on link (once), visits
+// every main page (a screenshot of each, desktop and phone), and logs out
+// (the session token no longer works).
 //
 //   node e2e/panel.e2e.mjs BUILD/wispanel ARTIFACT_DIR
 //
@@ -711,9 +712,9 @@ try {
     await page.getByRole('button', { name: 'Save remote access' }).click();
     await page.getByRole('row', { name: /admin_shop/ }).getByText('10.0.0.%').waitFor();
     await page.getByRole('button', { name: 'Reset password of admin_shop' }).click();
-    await page.getByLabel('New password').fill('short');
+    await page.getByRole('textbox', { name: 'New password' }).fill('short');
     await page.getByRole('button', { name: 'Set password', exact: true }).click();
-    expect((await errorOf(page.getByLabel('New password'))) === 'Password must be at least 8 characters', 'short password refused');
+    expect((await errorOf(page.getByRole('textbox', { name: 'New password' }))) === 'Password must be at least 8 characters', 'short password refused');
     await page.locator('form', { has: page.getByRole('button', { name: 'Set password', exact: true }) }).getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('button', { name: 'Set password', exact: true }).click();
     await page.getByText('Password changed').waitFor();
@@ -787,6 +788,25 @@ try {
   expect(link === 'Account', `Shift+Tab reaches the last navigation link (got ${link})`);
   await page.keyboard.press('Enter');
   await heading('Account');
+
+  log('single sign-on: a link minted by an admin key signs alice in once, in a tab of its own');
+  const ssoKey = await api('/users/admin/api-keys', sessionToken, { method: 'POST', body: JSON.stringify({ name: 'billing', permissions: ['users'] }) });
+  expect(ssoKey.status === 201, `an admin key for SSO (got ${ssoKey.status})`);
+  const minted = await api('/auth/sso/mint', (await ssoKey.json()).secret_key, {
+    method: 'POST',
+    body: JSON.stringify({ username: 'alice', target_path: '/files', reason: 'e2e' }),
+  });
+  expect(minted.status === 200, `minted (got ${minted.status})`);
+  const { consume_url: consumeUrl } = await minted.json();
+  const tab = await context.newPage();
+  tab.on('pageerror', (e) => problems.push(`sso tab error: ${e.message}`));
+  await tab.goto(consumeUrl);
+  await tab.getByRole('heading', { level: 1, name: 'Files' }).waitFor();
+  expect((await tab.locator('.who').textContent()).includes('alice'), 'signed in as alice');
+  expect(!(await tab.evaluate(() => location.href)).includes('code='), 'the one-time code left the address bar');
+  const reused = await tab.goto(consumeUrl);
+  expect(reused.status() === 410, `the link works once (second use: ${reused.status()})`);
+  await tab.close();
 
   log('log out: back to the login page, the session token is revoked');
   await page.getByRole('button', { name: 'Log out' }).click();

@@ -12,6 +12,7 @@ import { Audit } from './pages/Audit';
 import { Cron } from './pages/Cron';
 import { Dashboard } from './pages/Dashboard';
 import { Databases } from './pages/Databases';
+import { DatabaseHosts } from './pages/DatabaseHosts';
 import { Domains } from './pages/Domains';
 import { Files } from './pages/Files';
 import { Ftp } from './pages/Ftp';
@@ -20,9 +21,12 @@ import { IsolationBanner } from './ui/isolation';
 import { Login } from './pages/Login';
 import { NotFound } from './pages/NotFound';
 import { Packages } from './pages/Packages';
+import { Resellers } from './pages/Resellers';
 import { Security } from './pages/Security';
 import { Users } from './pages/Users';
+import { Webhooks } from './pages/Webhooks';
 import { loadSession, saveSession, token, type Session } from './session';
+import { ssoHandoff } from './sso';
 import { AppContext, type AppContextValue } from './ui/context';
 
 interface NavItem {
@@ -30,6 +34,8 @@ interface NavItem {
   label: string;
   page: FunctionComponent;
   admin?: boolean;
+  // Also shown to a reseller (its customers, its packages, its dashboard).
+  reseller?: boolean;
 }
 
 export const NAV: NavItem[] = [
@@ -41,8 +47,11 @@ export const NAV: NavItem[] = [
   { path: '/backups', label: 'Backups', page: Backups },
   { path: '/domains', label: 'Domains', page: Domains },
   { path: '/api-keys', label: 'API keys', page: ApiKeys },
-  { path: '/users', label: 'Users', page: Users, admin: true },
-  { path: '/packages', label: 'Packages', page: Packages, admin: true },
+  { path: '/webhooks', label: 'Webhooks', page: Webhooks },
+  { path: '/users', label: 'Users', page: Users, admin: true, reseller: true },
+  { path: '/packages', label: 'Packages', page: Packages, admin: true, reseller: true },
+  { path: '/resellers', label: 'Resellers', page: Resellers, admin: true, reseller: true },
+  { path: '/database-hosts', label: 'Database hosts', page: DatabaseHosts, admin: true },
   { path: '/health', label: 'Health', page: Health },
   { path: '/security', label: 'Security', page: Security },
   { path: '/audit', label: 'Audit log', page: Audit },
@@ -90,6 +99,23 @@ export function App() {
       }),
     [],
   );
+
+  // Single sign-on: trade the one-time code for a session, once, and take
+  // the code out of the address bar at once.
+  useEffect(() => {
+    const sso = ssoHandoff(location.pathname, location.hash);
+    if (!sso) return;
+    history.replaceState(null, '', '/');
+    api
+      .post<LoginResponse>('/auth/sso/exchange', { code: sso.code })
+      .then((r) => {
+        const s = { token: r.token, user: r.user };
+        saveSession(s);
+        setSession(s);
+        navigate(sso.target);
+      })
+      .catch(() => navigate('/'));
+  }, []);
 
   if (!session) {
     return (
@@ -159,7 +185,7 @@ function Shell({ path }: { path: string }) {
     <AppContext.Consumer>
       {(ctx) => {
         const { me, navigate, logout } = ctx!;
-        const items = NAV.filter((n) => !n.admin || me.role === 'admin');
+        const items = NAV.filter((n) => !n.admin || me.role === 'admin' || (n.reseller && me.role === 'reseller'));
         const current = findPage(items, path);
         // An address no page has, or one this role may not open: say so.
         const Current = current?.page;

@@ -171,8 +171,9 @@ export class Api {
   put<T>(path: string, body: unknown, params?: Params) {
     return this.request<T>('PUT', fill(path, params), body);
   }
-  del<T>(path: string, params?: Params) {
-    return this.request<T>('DELETE', fill(path, params));
+  del<T>(path: string, params?: Params, query?: Record<string, string>) {
+    const q = query ? '?' + new URLSearchParams(query).toString() : '';
+    return this.request<T>('DELETE', fill(path, params) + q);
   }
 }
 

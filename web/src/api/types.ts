@@ -1,7 +1,7 @@
 // Shapes of the panel's API, as docs/openapi.yaml and the product docs
 // (shared seeds) define them. Only what the interface reads is listed.
 
-export type Role = 'admin' | 'user';
+export type Role = 'admin' | 'user' | 'reseller';
 export type Scope = 'all' | 'read' | 'databases' | 'ftp' | 'cron' | 'files' | 'domains' | 'users' | 'backups';
 export const SCOPES: Scope[] = ['all', 'read', 'databases', 'ftp', 'cron', 'files', 'domains', 'users', 'backups'];
 
@@ -267,6 +267,7 @@ export interface Package {
   max_cron_jobs: number;
   disk_quota_mb: number;
   max_backups_kept: number;
+  max_database_users?: number; // extra database users (issue 21)
   require_2fa: boolean; // accounts must enable two-factor login first
   sftp: boolean; // its FTP accounts may log in over SFTP
   created_at: string;
@@ -340,4 +341,75 @@ export interface SystemStats {
   biggest_accounts: { username: string; disk_bytes: number }[];
   failed_logins: LoginAttempt[];
   cron_failures: CronFailure[];
+}
+
+// Resellers (docs/openapi/resellers.yaml).
+export interface ResellerAllocation {
+  max_users: number;
+  max_domains: number;
+  max_databases: number;
+  max_ftp_accounts: number;
+  max_cron_jobs: number;
+  disk_quota_mb: number;
+}
+
+export interface Reseller extends ResellerAllocation {
+  username: string;
+  email: string;
+  status: 'active' | 'suspended';
+  package: string;
+  users_count: number;
+  // What its customers' packages add up to (-1: some unlimited).
+  allocated: ResellerAllocation;
+  created_at: string;
+}
+
+export interface ResellerUsage {
+  username: string;
+  usage: Record<string, { used: number; allocated: number; limit: number }>;
+  customers: { username: string; package: string; usage: Record<string, { used: number; limit: number }> }[];
+}
+
+export type ResellerDashboard = ResellerUsage & { role: 'reseller' };
+
+// A database's users (docs/openapi/database_users.yaml): the first one
+// (`primary`) and the extra ones with a privilege set.
+export type DatabasePrivileges = 'read' | 'read_write' | 'all' | string[];
+
+export interface DatabaseUser {
+  user: string;
+  database: string;
+  primary: boolean;
+  privileges: DatabasePrivileges;
+  remote_host: string | null;
+  created_at: string;
+}
+
+// Database hosts (admin, docs/openapi/database_hosts.yaml).
+export interface DatabaseHostHealth {
+  address: string;
+  reachable: boolean;
+  state: string;
+  ready: boolean;
+  cluster_size?: number;
+  cluster_status?: string;
+}
+
+export interface DatabaseHost {
+  id: string;
+  name: string;
+  kind: 'local' | 'mariadb' | 'galera';
+  host: string;
+  port: number;
+  nodes?: { host: string; port: number }[];
+  admin_user: string;
+  client_host: string;
+  tls: boolean;
+  max_databases: number;
+  enabled: boolean;
+  databases: number;
+  packages?: string[]; // new databases of these packages go here by default
+  up: boolean;
+  health: DatabaseHostHealth[];
+  created_at: string;
 }

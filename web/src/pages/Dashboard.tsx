@@ -7,6 +7,7 @@ import type { CronFailure, LoginAttempt, SystemStats, UserUsage } from '../api/t
 import { useApp, useLoad } from '../ui/context';
 import { LoadState, Page, Section, When } from '../ui/page';
 import { Status } from '../ui/status';
+import { ResellerDashboardPage } from './Resellers';
 
 const ITEMS: [string, string][] = [
   ['domains', 'Domains'],
@@ -92,17 +93,17 @@ function CustomerDashboard() {
         <LoadState loading={u.loading} error={u.error} />
         {u.data &&
           ITEMS.map(([key, label]) => {
-            const it = u.data!.usage[key];
+            const it = u.data!.usage?.[key];
             return it ? <UsageBar key={key} label={label} used={it.used} limit={it.limit} /> : null;
           })}
       </Section>
       {u.data && (
         <>
           <Section title="Recent cron failures">
-            <CronFailures items={u.data.recent_cron_failures} />
+            <CronFailures items={u.data.recent_cron_failures ?? []} />
           </Section>
           <Section title="Recent logins">
-            <Logins items={u.data.recent_logins} />
+            <Logins items={u.data.recent_logins ?? []} />
           </Section>
         </>
       )}
@@ -209,5 +210,7 @@ function AdminDashboard() {
 
 export function Dashboard() {
   const { me } = useApp();
+  // A reseller's overview is its allocation and customers (GET /resellers/dashboard).
+  if (me.role === 'reseller') return <ResellerDashboardPage />;
   return <Page title="Dashboard">{me.role === 'admin' ? <AdminDashboard /> : <CustomerDashboard />}</Page>;
 }

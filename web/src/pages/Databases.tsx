@@ -13,12 +13,13 @@ import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { ShownSecret } from '../ui/secret';
 import { dbName, password } from '../validation';
+import { DatabaseUsers } from './DatabaseUsers';
 
 export function Databases() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<Database[]>('/databases'));
   const rows = useRowErrors();
-  const editor = useEditor<{ db: Database; what: 'remote' | 'password' | 'import' }>(list.reload);
+  const editor = useEditor<{ db: Database; what: 'remote' | 'password' | 'import' | 'users' }>(list.reload);
   const editing = editor.editing;
   // Single-use sign-on URL (seed 000), opened with noopener,noreferrer so
   // phpMyAdmin's page gets no handle on the panel's window (window.opener)
@@ -59,6 +60,7 @@ export function Databases() {
                   { label: 'phpMyAdmin', aria: `Open phpMyAdmin for ${d.name}`, onClick: () => openPma(d) },
                   { label: 'Export', aria: `Export ${d.name} as .sql.gz`, onClick: () => rows.run(d.id, () => exportDatabase(api, d.id)) },
                   { label: 'Import', aria: `Import SQL into ${d.name}`, onClick: () => editor.edit({ db: d, what: 'import' }) },
+                  { label: 'Users', aria: `Users of ${d.name}`, onClick: () => editor.edit({ db: d, what: 'users' }) },
                   { label: 'Remote access', aria: `Remote access for ${d.name}`, onClick: () => editor.edit({ db: d, what: 'remote' }) },
                   { label: 'Reset password', aria: `Reset password of ${d.name}`, onClick: () => editor.edit({ db: d, what: 'password' }) },
                   { label: 'Delete', aria: `Delete database ${d.name}`, onClick: () => remove(d), danger: true },
@@ -72,6 +74,7 @@ export function Databases() {
       {editing?.what === 'remote' && (
         <RemoteAccessForm key={editing.db.id} db={editing.db} onDone={editor.done} />
       )}
+      {editing?.what === 'users' && <DatabaseUsers key={editing.db.id} db={editing.db} onClose={editor.close} />}
       {editing?.what === 'import' && <ImportForm key={editing.db.id} db={editing.db} onDone={editor.done} />}
       {editing?.what === 'password' && <ResetPasswordForm key={editing.db.id} db={editing.db} onDone={editor.close} />}
       <CreateDatabaseForm owner={me.username} onCreated={list.reload} />

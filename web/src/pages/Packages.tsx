@@ -18,11 +18,13 @@ export const LIMITS = [
   ['disk_quota_mb', 'Disk quota (MB)'],
   // Customer backup schedules: 0 none, N at most N snapshots kept.
   ['max_backups_kept', 'Backups kept'],
+  // Extra users on the account's databases (first users not counted).
+  ['max_database_users', 'Database users'],
 ] as const;
 type LimitKey = (typeof LIMITS)[number][0];
 
 const limitCheck = (label: string) => (v: string) => (/^(-1|\d+)$/.test(v.trim()) ? null : `${label} must be a whole number (-1: unlimited)`);
-const showLimit = (n: number) => (n < 0 ? 'unlimited' : String(n));
+const showLimit = (n: number | undefined) => (n === undefined || n < 0 ? 'unlimited' : String(n));
 
 export function Packages() {
   const { api } = useApp();
@@ -78,13 +80,13 @@ export function PackageForm({ pkg, onDone }: { pkg?: Package; onDone: (changed: 
   const spec = {
     name: { label: 'Package name', match: /package|name|exists/i, initial: pkg?.name ?? '', checks: pkg ? [] : [required('Package name'), (v: string) => (/^[a-z0-9_-]{1,32}$/.test(v.trim()) ? null : "Invalid package name (1-32 characters: lowercase letters, digits, '_' or '-')")] },
   } as Record<'name' | LimitKey, FieldSpec>;
-  for (const [k, l] of LIMITS) spec[k] = { label: l, match: new RegExp(`\\b${k}\\b`), initial: String(pkg ? pkg[k] : -1), checks: [limitCheck(l)] };
+  for (const [k, l] of LIMITS) spec[k] = { label: l, match: new RegExp(`\\b${k}\\b`), initial: String(pkg?.[k] ?? -1), checks: [limitCheck(l)] };
   const form = useForm(spec);
   const [require2fa, setRequire2fa] = useState(pkg?.require_2fa ?? false);
   const [sftp, setSftp] = useState(pkg?.sftp ?? true);
   const submit = form.submit(async (v) => {
     const body: Record<string, unknown> = {};
-    for (const [k] of LIMITS) if (!pkg || Number(v[k]) !== pkg[k]) body[k] = Number(v[k]);
+    for (const [k] of LIMITS) if (!pkg || Number(v[k]) !== (pkg[k] ?? -1)) body[k] = Number(v[k]);
     if (!pkg || require2fa !== pkg.require_2fa) body.require_2fa = require2fa;
     if (!pkg || sftp !== pkg.sftp) body.sftp = sftp;
     if (pkg) {
