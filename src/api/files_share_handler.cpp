@@ -1,3 +1,7 @@
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
 #include <boost/json.hpp>
 
 #include "api/files_download.h"
@@ -71,44 +75,160 @@ Result<std::optional<std::string>> password_of(const Request& r) {
     return f.string("password");
 }
 
-// What a browser gets for a link that needs its password: a form posting
-// it back to the same URL (no script, nothing external).
-Response password_page(const std::string& message) {
+std::string html_escape(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (char c : in) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string human_size(uint64_t bytes) {
+    static constexpr std::array<const char*, 5> kUnits = {"bytes", "KB", "MB", "GB", "TB"};
+    if (bytes < 1024) return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+    auto v = static_cast<double>(bytes);
+    size_t unit = 0;
+    while (v >= 1024 && unit + 1 < kUnits.size()) {
+        v /= 1024;
+        ++unit;
+    }
+    std::array<char, 32> buf{};
+    std::snprintf(buf.data(), buf.size(), v >= 10 ? "%.0f %s" : "%.1f %s", v, kUnits.at(unit));
+    return buf.data();
+}
+
+// The public pages' one small style sheet (inline: the CSP allows nothing
+// external), light and dark.
+constexpr const char* kPageStyle =
+    "<style>:root{color-scheme:light dark;--fg:#1b1f24;--bg:#f5f6f8;--card:#fff;--line:#d0d7de;"
+    "--muted:#57606a;--accent:#1f5fbf;--accent-fg:#fff;--danger:#b42318}"
+    "@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--card:#161b22;"
+    "--line:#30363d;--muted:#9aa4ae;--accent:#4c8ded;--accent-fg:#0d1117;--danger:#ff7b72}}"
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);"
+    "background:var(--bg);margin:0;padding:1rem;line-height:1.45}"
+    "main{max-width:28rem;margin:10vh auto;background:var(--card);border:1px solid var(--line);"
+    "border-radius:8px;padding:1.25rem}h1{font-size:1.3rem;margin:0 0 .75rem;word-break:break-all}"
+    ".muted{color:var(--muted)}.error{color:var(--danger)}"
+    "a.button,button{display:inline-block;font-size:1rem;padding:.5rem 1rem;border-radius:6px;"
+    "background:var(--accent);color:var(--accent-fg);border:1px solid var(--accent);"
+    "text-decoration:none;cursor:pointer}input{font-size:1rem;padding:.4rem;margin:.3rem 0 .75rem;"
+    "width:100%;box-sizing:border-box}:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}"
+    "</style>";
+
+Response html_page(unsigned status, const std::string& title, const std::string& main) {
     Response r;
-    r.status = 401;
+    r.status = status;
     r.content_type = "text/html; charset=utf-8";
     r.headers = {{"Content-Security-Policy",
                   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"},
                  {"X-Content-Type-Options", "nosniff"},
+                 {"X-Robots-Tag", "noindex"},
+                 {"Referrer-Policy", "no-referrer"},
                  {"Cache-Control", "no-store"}};
     r.body =
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<title>Password required</title><style>body{font-family:system-ui,sans-serif;"
-        "max-width:24rem;margin:4rem auto;padding:0 1rem}input,button{font-size:1rem;"
-        "padding:.4rem;margin:.3rem 0}</style></head><body><h1>Shared file</h1><form "
-        "method=\"post\">"
-        "<label for=\"password\">Password</label><br><input id=\"password\" name=\"password\" "
-        "type=\"password\" autocomplete=\"off\" autofocus required><br><button type=\"submit\">"
-        "Download</button></form><p role=\"alert\">" +
-        message + "</p></body></html>";
+        "<title>" +
+        html_escape(title) + "</title>" + kPageStyle + "</head><body><main>" + main +
+        "</main></body></html>";
     return r;
 }
 
+// What a browser gets for a link that needs its password: a form posting
+// it back to the same URL (no script, nothing external).
+Response password_page(const std::string& message) {
+    return html_page(
+        401, "Password required",
+        "<h1>Shared file</h1><p class=\"muted\">Password required: this link is protected.</p>"
+        "<form method=\"post\"><label for=\"password\">Password</label><input id=\"password\" "
+        "name=\"password\" type=\"password\" autocomplete=\"off\" autofocus required><button "
+        "type=\"submit\">Download</button></form>" +
+            (message.empty()
+                 ? std::string()
+                 : "<p class=\"error\" role=\"alert\">" + html_escape(message) + "</p>"));
+}
+
+// A refused link, for a browser: the reason in words, not JSON.
+Response error_page(unsigned status, const std::string& message) {
+    const std::string hint = status == 429 ? "Too many attempts: try again in a minute."
+                                           : "Ask the person who sent you the link for a new one.";
+    return html_page(status, "Link unavailable",
+                     "<h1>This link does not work</h1><p class=\"error\" role=\"alert\">" +
+                         html_escape(message) + ".</p><p class=\"muted\">" + hint + "</p>");
+}
+
+// A browser's GET (Accept: text/html) without ?download gets a page naming
+// the file and its size with a Download button; scripts (curl, fetch,
+// wget) and ?download get the bytes as before.
+bool wants_html(const Request& r) {
+    return r.method == Verb::get &&
+           r.header("accept").value_or("").find("text/html") != std::string_view::npos;
+}
+
+Response landing_page(Services& s, const Request& r, const SharedFile& file) {
+    Request head = r;
+    head.method = Verb::head;
+    Response probe = download_response(s, file.owner, file.path, head, FilePin{file.dev, file.ino});
+    if (probe.status >= 400) return error_page(probe.status, "The shared file no longer exists");
+    std::optional<uint64_t> size = probe.source_length;
+    if (!size)
+        for (const auto& [name, value] : probe.headers)
+            if (name == "Content-Length") size = std::strtoull(value.c_str(), nullptr, 10);
+    auto slash = file.path.find_last_of('/');
+    std::string name = slash == std::string::npos ? file.path : file.path.substr(slash + 1);
+    if (name.empty()) name = "home";
+    std::string what = file.is_dir ? "Folder, downloaded as a .zip archive"
+                       : size      ? human_size(*size)
+                                   : std::string("File");
+    return html_page(200, name,
+                     "<p class=\"muted\">Shared file</p><h1>" + html_escape(name) +
+                         (file.is_dir ? "/" : "") + "</h1><p>" + what +
+                         "</p><p><a class=\"button\" href=\"?download=1\" "
+                         "download>Download</a></p>");
+}
+
 Response serve(Services& s, const Request& r, const std::optional<std::string>& password) {
-    const bool count = r.method != Verb::head;
+    // A browser's landing page (below) looks without using up a download.
+    const bool count = r.method != Verb::head && !(wants_html(r) && !r.query("download"));
     auto opened = shares(s).open(r.param("token"), password, count);
     if (!opened) {
         Response refused = error_response(opened.error());
         if (opened.error().code == Code::rate_limited)
             refused.headers.emplace_back("Retry-After", "60");
         // The messages are the service's fixed texts (no user input), safe in HTML.
-        if (opened.error().code == Code::unauthorized &&
-            r.header("accept").value_or("").find("text/html") != std::string_view::npos)
+        const bool browser =
+            r.header("accept").value_or("").find("text/html") != std::string_view::npos;
+        if (opened.error().code == Code::unauthorized && browser)
             return password_page(password ? opened.error().message : "");
+        if (browser && r.method != Verb::head) {
+            Response page = error_page(refused.status, opened.error().message);
+            if (opened.error().code == Code::rate_limited)
+                page.headers.emplace_back("Retry-After", "60");
+            return page;
+        }
         return refused;
     }
     const SharedFile& file = opened.value();
+    if (wants_html(r) && !r.query("download")) return landing_page(s, r, file);
     Response out = download_response(s, file.owner, file.path, r, FilePin{file.dev, file.ino});
     // A link is not an invitation to index or cache elsewhere.
     std::erase_if(out.headers, [](const auto& h) { return h.first == "Cache-Control"; });

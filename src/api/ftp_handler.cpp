@@ -59,11 +59,17 @@ json::object status_json(const FtpStatus& st) {
             host_keys.push_back(json::object{{"type", k.type}, {"fingerprint", k.fingerprint}});
     }
     sftp["host_keys"] = std::move(host_keys);
+    json::object ftp{{"running", st.running}};
+    if (st.ftp) {
+        ftp["address"] = st.ftp->address;
+        ftp["port"] = st.ftp->port;
+        ftp["tls"] = st.ftp->tls;
+        ftp["tls_required"] = st.ftp->tls_required;
+    }
     return {{"installed", st.installed},
             {"running", st.running},
             {"total_accounts", st.total_accounts},
-            {"protocols", json::object{{"ftp", json::object{{"running", st.running}}},
-                                       {"sftp", std::move(sftp)}}}};
+            {"protocols", json::object{{"ftp", std::move(ftp)}, {"sftp", std::move(sftp)}}}};
 }
 
 auto encoder(const FtpService& ftp) {

@@ -31,6 +31,15 @@ struct SftpEndpoint {
     std::vector<HostKey> host_keys;
 };
 
+// Where FTP clients connect, and whether it offers (or requires) explicit
+// FTPS (AUTH TLS): what a customer's client needs.
+struct FtpEndpoint {
+    std::string address;
+    int64_t port = 0;
+    bool tls = false;
+    bool tls_required = false;
+};
+
 class FtpDaemon {
   public:
     virtual ~FtpDaemon() = default;
@@ -45,6 +54,8 @@ class FtpDaemon {
     // Ends the open sessions of `username`.
     virtual void end_sessions(const std::string& username) const = 0;
 
+    // The FTP listener (address, port, FTPS).
+    virtual std::optional<FtpEndpoint> endpoint() const { return std::nullopt; }
     // SFTP, when this server offers it.
     virtual std::optional<SftpEndpoint> sftp() const { return std::nullopt; }
     // The SFTP port answers with an SSH banner.

@@ -188,6 +188,11 @@ void ProftpdServer::end_sessions(const std::string& username) const {
     end_proftpd_sessions(username, [&](const std::string& base) { return is_child(base); });
 }
 
+std::optional<FtpEndpoint> ProftpdServer::endpoint() const {
+    return FtpEndpoint{settings_.address, settings_.port, settings_.tls.has_value(),
+                       settings_.tls && settings_.tls->required};
+}
+
 std::optional<SftpEndpoint> ProftpdServer::sftp() const {
     if (!settings_.sftp) return std::nullopt;
     return SftpEndpoint{settings_.sftp->address, settings_.sftp->port, host_keys_};

@@ -45,6 +45,7 @@ class ProftpdServer final : public FtpDaemon {
     // Ends the open sessions of `username` (children of our master only).
     void end_sessions(const std::string& username) const override;
 
+    std::optional<FtpEndpoint> endpoint() const override;
     std::optional<SftpEndpoint> sftp() const override;
     bool sftp_running() const override;
     std::vector<FtpSessionInfo> sessions() const override;

@@ -139,6 +139,11 @@ std::vector<FtpSessionInfo> SystemProftpd::sessions() const {
     return list_proftpd_sessions(sftp_port, [&](const std::string& base) { return is_ours(base); });
 }
 
+std::optional<FtpEndpoint> SystemProftpd::endpoint() const {
+    return FtpEndpoint{settings_.address, settings_.port, settings_.tls.has_value(),
+                       settings_.tls && settings_.tls->required};
+}
+
 std::optional<SftpEndpoint> SystemProftpd::sftp() const {
     if (!settings_.sftp) return std::nullopt;
     return SftpEndpoint{settings_.sftp->address, settings_.sftp->port, host_keys_};

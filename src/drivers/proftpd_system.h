@@ -48,6 +48,7 @@ class SystemProftpd final : public FtpDaemon {
     // no SFTP yet).
     std::vector<FtpSessionInfo> sessions() const override;
     bool end_session(int64_t id) const override;
+    std::optional<FtpEndpoint> endpoint() const override;
     std::optional<SftpEndpoint> sftp() const override;
     // The SFTP port answers with an SSH banner (mod_sftp loaded, reloaded).
     bool sftp_running() const override;

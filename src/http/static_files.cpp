@@ -143,8 +143,9 @@ std::optional<Response> StaticFiles::serve(Verb method, std::string_view path,
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     if (r.content_type.starts_with("text/html")) {
         r.headers.emplace_back("Content-Security-Policy",
-                               "default-src 'self'; img-src 'self' data:; style-src 'self' "
-                               "'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+                               "default-src 'self'; img-src 'self' data:; frame-src blob:; "
+                               "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; "
+                               "base-uri 'none'; "
                                "form-action 'self'");
         r.headers.emplace_back("X-Frame-Options", "DENY");
         r.headers.emplace_back("Referrer-Policy", "no-referrer");

@@ -347,6 +347,7 @@ Result<FtpStatus> FtpService::status(const Caller& caller) {
     if (!caller.is_admin()) owner = caller.username;
     TRY(s.total_accounts, file_->count(owner));
     if (server_) {
+        s.ftp = server_->endpoint();
         s.sftp = server_->sftp();
         s.sftp_running = s.sftp && server_->sftp_running();
     }

@@ -53,6 +53,8 @@ struct FtpStatus {
     // or ssh-keygen missing).
     std::optional<SftpEndpoint> sftp;
     bool sftp_running = false;
+    // The FTP listener; nullopt without a server (ftp.enabled = false).
+    std::optional<FtpEndpoint> ftp;
 };
 
 struct FtpAnonymous {

@@ -109,6 +109,44 @@ TEST_F(FilesShareTest, RangesHeadAndDirectories) {
     EXPECT_EQ(zip.headers["content-type"], "application/zip");
 }
 
+// A browser (Accept: text/html) gets a small page naming the file and its
+// size, which uses up no download, and a page in words for a bad link;
+// API clients keep the bytes and the JSON error.
+TEST_F(FilesShareTest, BrowsersGetALandingPageAndAnErrorPage) {
+    write("/report <1>.txt", std::string(2048, 'x'));
+    auto r = share({{"path", "/report <1>.txt"}, {"max_downloads", 1}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string link = link_of(r);
+    const std::string id(r.json().at("id").as_string());
+    const std::vector<std::pair<std::string, std::string>> browser{
+        {"Accept", "text/html,*/*;q=0.8"}};
+    auto page = http().request("GET", link, "", browser);
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
+    EXPECT_NE(page.body.find("<h1>report &lt;1&gt;.txt</h1>"), std::string::npos) << page.body;
+    EXPECT_NE(page.body.find("2.0 KB"), std::string::npos) << page.body;
+    EXPECT_NE(page.body.find("href=\"?download=1\""), std::string::npos) << page.body;
+    EXPECT_NE(page.body.find("<style>"), std::string::npos);
+    EXPECT_EQ(share_with_id(id).at("downloads").as_int64(), 0);
+    // The button's link downloads (and uses up the one download).
+    auto bytes = http().request("GET", link + "?download=1", "", browser);
+    ASSERT_EQ(bytes.status, 200);
+    EXPECT_EQ(bytes.body, std::string(2048, 'x'));
+    // Used up: a browser reads why, a script gets the JSON envelope.
+    auto gone = http().request("GET", link, "", browser);
+    EXPECT_EQ(gone.status, 410);
+    EXPECT_EQ(gone.headers["content-type"], "text/html; charset=utf-8");
+    EXPECT_NE(gone.body.find("download limit"), std::string::npos) << gone.body;
+    EXPECT_EQ(gone.body.find("\"success\""), std::string::npos) << gone.body;
+    auto api = http().get(link);
+    EXPECT_EQ(api.status, 410);
+    EXPECT_NE(api.body.find("\"success\":false"), std::string::npos) << api.body;
+    auto unknown = http().request("GET", "/s/nope", "", browser);
+    EXPECT_EQ(unknown.status, 404);
+    EXPECT_NE(unknown.body.find("This link does not work"), std::string::npos) << unknown.body;
+    EXPECT_EQ(http().get("/s/nope").headers["content-type"].rfind("application/json", 0), 0U);
+}
+
 TEST_F(FilesShareTest, UnknownOrMalformedTokensAre404) {
     EXPECT_EQ(http().get("/s/nope").status, 404);
     EXPECT_EQ(http().get(std::string(48, 'a').insert(0, "/s/")).status, 404);

@@ -176,7 +176,13 @@ TEST_F(SftpTest, StatusShowsSftpAndHostKeysTheServerReallyUses) {
     EXPECT_TRUE(sftp.at("running").as_bool()) << r.body << panel_->log();
     EXPECT_EQ(sftp.at("port").as_int64(), sftp_port_);
     EXPECT_EQ(sftp.at("address").as_string(), "127.0.0.1");
-    EXPECT_TRUE(r.json().at("protocols").at("ftp").at("running").as_bool());
+    const auto& ftp = status.at("protocols").at("ftp");
+    EXPECT_TRUE(ftp.at("running").as_bool());
+    // What an FTP client needs beside SFTP's: address, port, FTPS.
+    EXPECT_EQ(ftp.at("address").as_string(), "127.0.0.1");
+    EXPECT_EQ(ftp.at("port").as_int64(), ftp_port_);
+    EXPECT_TRUE(ftp.at("tls").is_bool()) << r.body;
+    EXPECT_TRUE(ftp.at("tls_required").is_bool()) << r.body;
     std::map<std::string, std::string> api;
     for (const auto& k : sftp.at("host_keys").as_array())
         api[std::string(k.at("type").as_string())] = k.at("fingerprint").as_string();

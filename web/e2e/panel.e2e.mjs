@@ -232,7 +232,17 @@ try {
   log('log in');
   await page.getByLabel('Password').fill(adminPassword);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await heading('Domains');
+  log('the admin lands on the dashboard: accounts, components, disks');
+  await heading('Dashboard');
+  await page.getByRole('heading', { level: 2, name: 'Accounts', exact: true }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Disks', exact: true }).waitFor();
+  expect((await page.locator('meter').count()) >= 1, 'the dashboard shows at least one bar (memory, disks)');
+  await shot('00-dashboard-admin');
+  log('an unknown address says Not found, not another page');
+  await page.goto(base + '/no-such-page');
+  await heading('Not found');
+  await page.getByRole('link', { name: 'Go to the dashboard' }).click();
+  await heading('Dashboard');
   const sessionToken = await page.evaluate(() => JSON.parse(sessionStorage.getItem('wsp.session')).token);
   expect((await api('/auth/me', sessionToken)).status === 200, 'the session token works');
   expect(await page.evaluate(() => localStorage.length === 0 && document.cookie === ''), 'nothing in localStorage or cookies');
@@ -438,11 +448,15 @@ try {
   await cronForm.locator('.preview .runs li').nth(4).waitFor();
   await cronForm.getByRole('button', { name: 'Create cron job' }).click();
   await page.getByRole('cell', { name: 'e2e-echo', exact: true }).waitFor();
-  await page.getByRole('button', { name: 'Run e2e-echo now' }).click();
+  await page.getByRole('button', { name: 'Run now: e2e-echo' }).click();
   await page.getByRole('heading', { name: 'Runs of e2e-echo' }).waitFor();
   await page.locator('pre.output', { hasText: 'hello-from-cron' }).waitFor({ timeout: 20_000 });
   await page.getByText('✓ ok').first().waitFor();
   await shot('09-cron-logs');
+  // The run history is a dialog: Escape closes it, focus goes back to Run now.
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: 'Runs of e2e-echo' }).waitFor({ state: 'detached' });
+  await until(async () => (await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))) === 'Run now: e2e-echo', 'focus back on Run now');
   log('cron: edit the schedule (live preview), disable and enable');
   await page.getByRole('button', { name: 'Edit e2e-echo' }).click();
   const cronEdit = page.locator('form', { has: page.getByRole('button', { name: 'Save' }) });
@@ -511,6 +525,15 @@ try {
   expect((await read()).includes('version one'), 'history restore brought version one back');
   await page.getByRole('button', { name: 'Close', exact: true }).click();
 
+  log('files: rename opens a dialog in view; Escape closes it and focus returns to the Rename button');
+  await page.getByRole('button', { name: 'Rename hello.php' }).click();
+  const renameDialog = page.getByRole('dialog', { name: 'Rename hello.php' });
+  await renameDialog.waitFor();
+  const box = await renameDialog.boundingBox();
+  expect(box && box.y >= 0 && box.y < 400, `the dialog opens in view (top at ${box?.y})`);
+  await page.keyboard.press('Escape');
+  await renameDialog.waitFor({ state: 'detached' });
+  await until(async () => (await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))) === 'Rename hello.php', 'focus back on the Rename button');
   log('files: rename, permissions, search');
   await page.getByRole('button', { name: 'Rename hello.php' }).click();
   await page.getByLabel('New name').fill('index.php');
@@ -545,6 +568,8 @@ try {
   await page.getByRole('heading', { name: 'Trash' }).waitFor();
   await shot('10-files-trash');
   await page.getByRole('button', { name: 'Restore index.php' }).click();
+  // Closed once the restore is done (the list then reloads).
+  await page.getByRole('button', { name: 'Restore index.php' }).waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Close trash' }).click();
   await page.getByRole('button', { name: 'Edit index.php' }).waitFor();
   expect((await (await api('/files/read?path=' + encodeURIComponent('/e2e-dir/index.php'), sessionToken)).json()).content.includes('version one'), 'restored from the trash');
@@ -640,6 +665,8 @@ try {
     await page.getByRole('button', { name: 'Delete share link of /index.php' }).click();
     await page.getByRole('cell', { name: '/index.php', exact: true }).waitFor({ state: 'detached' });
     expect((await fetch(link)).status === 404, 'a revoked link is gone');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Share links' }).waitFor({ state: 'detached' });
   }
 
   log('packages: create with limits, edit, delete');
@@ -685,9 +712,9 @@ try {
     await page.getByRole('button', { name: 'Save remote access' }).click();
     await page.getByRole('row', { name: /admin_shop/ }).getByText('10.0.0.%').waitFor();
     await page.getByRole('button', { name: 'Reset password of admin_shop' }).click();
-    await page.getByLabel('New password').fill('short');
+    await page.getByRole('textbox', { name: 'New password' }).fill('short');
     await page.getByRole('button', { name: 'Set password', exact: true }).click();
-    expect((await errorOf(page.getByLabel('New password'))) === 'Password must be at least 8 characters', 'short password refused');
+    expect((await errorOf(page.getByRole('textbox', { name: 'New password' }))) === 'Password must be at least 8 characters', 'short password refused');
     await page.locator('form', { has: page.getByRole('button', { name: 'Set password', exact: true }) }).getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('button', { name: 'Set password', exact: true }).click();
     await page.getByText('Password changed').waitFor();
@@ -792,12 +819,16 @@ try {
   await page.getByLabel('Username').fill('alice');
   await page.getByLabel('Password').fill('alice-password-1');
   await page.getByRole('button', { name: 'Log in' }).click();
+  await heading('Dashboard');
+  await page.locator('.usage', { hasText: /^Domains\s*\d+ of/ }).waitFor();
+  await shot('15-dashboard-customer');
+  await nav('Domains');
   await heading('Domains');
   const mainNav = page.getByRole('navigation', { name: 'Main' });
   expect((await mainNav.getByRole('link', { name: 'Users', exact: true }).count()) === 0, 'no Users link for a user');
   await page.getByText('Nothing here yet.').waitFor();
   await page.goto(base + '/users');
-  await heading('Domains');
+  await heading('Not allowed');
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('button', { name: 'Log in' }).waitFor();
 

@@ -10,6 +10,7 @@ import { ApiKeys } from './pages/ApiKeys';
 import { Backups } from './pages/Backups';
 import { Audit } from './pages/Audit';
 import { Cron } from './pages/Cron';
+import { Dashboard } from './pages/Dashboard';
 import { Databases } from './pages/Databases';
 import { DatabaseHosts } from './pages/DatabaseHosts';
 import { Domains } from './pages/Domains';
@@ -18,6 +19,7 @@ import { Ftp } from './pages/Ftp';
 import { Health } from './pages/Health';
 import { IsolationBanner } from './ui/isolation';
 import { Login } from './pages/Login';
+import { NotFound } from './pages/NotFound';
 import { Packages } from './pages/Packages';
 import { Resellers } from './pages/Resellers';
 import { Security } from './pages/Security';
@@ -37,6 +39,7 @@ interface NavItem {
 }
 
 export const NAV: NavItem[] = [
+  { path: '/', label: 'Dashboard', page: Dashboard },
   { path: '/databases', label: 'Databases', page: Databases },
   { path: '/ftp', label: 'FTP', page: Ftp },
   { path: '/cron', label: 'Cron', page: Cron },
@@ -55,6 +58,11 @@ export const NAV: NavItem[] = [
   // Last: the e2e test's keyboard check reaches it with Shift+Tab.
   { path: '/account', label: 'Account', page: Account },
 ];
+
+// The page an address names: "/" only itself, others their subpaths too.
+export function findPage(items: NavItem[], path: string): NavItem | undefined {
+  return items.find((n) => (n.path === '/' ? path === '/' || path === '' : path === n.path || path.startsWith(n.path + '/')));
+}
 
 function usePath(): [string, (p: string) => void] {
   const [path, setPath] = useState(location.pathname);
@@ -116,7 +124,7 @@ export function App() {
         onLogin={(s) => {
           saveSession(s);
           setSession(s);
-          if (path === '/' || path === '/login') navigate('/domains');
+          if (path === '/login') navigate('/');
         }}
       />
     );
@@ -147,7 +155,7 @@ export function App() {
       const s = { token: r.token, user: r.user, impersonator: session };
       saveSession(s);
       setSession(s);
-      navigate('/domains');
+      navigate('/');
     },
   };
   // Back to the admin's own session; the login-as session ends.
@@ -178,8 +186,9 @@ function Shell({ path }: { path: string }) {
       {(ctx) => {
         const { me, navigate, logout } = ctx!;
         const items = NAV.filter((n) => !n.admin || me.role === 'admin' || (n.reseller && me.role === 'reseller'));
-        const current = items.find((n) => path === n.path || path.startsWith(n.path + '/'));
-        const Current = current?.page ?? Domains;
+        const current = findPage(items, path);
+        // An address no page has, or one this role may not open: say so.
+        const Current = current?.page;
         const go = (e: MouseEvent, p: string) => {
           if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
           e.preventDefault();
@@ -207,7 +216,7 @@ function Shell({ path }: { path: string }) {
               <ul>
                 {items.map((n) => (
                   <li key={n.path}>
-                    <a href={n.path} aria-current={n === current || (!current && n.path === '/domains') ? 'page' : undefined} onClick={(e) => go(e, n.path)}>
+                    <a href={n.path} aria-current={n === current ? 'page' : undefined} onClick={(e) => go(e, n.path)}>
                       {n.label}
                     </a>
                   </li>
@@ -216,7 +225,7 @@ function Shell({ path }: { path: string }) {
             </nav>
             <main id="main">
               <IsolationBanner />
-              <Current key={current?.path ?? '/domains'} />
+              {Current ? <Current key={current!.path} /> : <NotFound key={`missing:${path}`} forbidden={!!findPage(NAV, path)} />}
             </main>
           </div>
         );

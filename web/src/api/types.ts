@@ -157,7 +157,8 @@ export interface FtpStatus {
   running: boolean;
   total_accounts: number;
   protocols?: {
-    ftp: { running: boolean };
+    // address..tls_required: from panels with issue 17's connection details.
+    ftp: { running: boolean; address?: string; port?: number; tls?: boolean; tls_required?: boolean };
     sftp: { enabled: boolean; running: boolean; address?: string; port?: number; host_keys: HostKey[] };
   };
 }
@@ -303,6 +304,43 @@ export interface SearchResult {
   results: FileEntry[];
   truncated: boolean;
   stopped_by?: 'limit' | 'time';
+}
+
+// The dashboards (docs/dashboard.md).
+export interface CronFailure {
+  run_id: number;
+  job_id: number;
+  owner: string;
+  name: string;
+  finished_at: string;
+  exit_code: number | null;
+  timed_out: boolean;
+}
+
+export interface LoginAttempt {
+  at: string;
+  username: string;
+  ip: string;
+  result: string;
+  detail: string;
+}
+
+export interface UserUsage extends AccountUsage {
+  recent_cron_failures: CronFailure[];
+  recent_logins: LoginAttempt[];
+}
+
+export interface SystemStats {
+  accounts: { total: number; active: number; suspended: number; admins: number };
+  components: Record<string, 'up' | 'down'>;
+  versions: Record<string, string>;
+  cpu: { cores: number; load: number[] };
+  memory: { total_bytes: number; available_bytes: number; panel_rss_bytes: number };
+  uptime_s: number;
+  disks: { mount: string; type: string; total_bytes: number; used_bytes: number; free_bytes: number }[];
+  biggest_accounts: { username: string; disk_bytes: number }[];
+  failed_logins: LoginAttempt[];
+  cron_failures: CronFailure[];
 }
 
 // Resellers (docs/openapi/resellers.yaml).

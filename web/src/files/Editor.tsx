@@ -182,7 +182,8 @@ export default function Editor({ path, onClose, onSaved }: EditorProps) {
           Close editor
         </button>
         <span role="status" class="muted">
-          {status}
+          {/* "Saved" and "(unsaved)" never together: an edit after a save drops it. */}
+          {dirty && status.startsWith('Saved') ? '' : status}
         </span>
       </div>
     </section>

@@ -162,6 +162,19 @@ describe('panels', () => {
     expect(root.querySelector('.bulk-report .form-error')?.textContent).toBe('/b.txt: A file already exists at /b.txt');
     expect(calls[2].url).toBe('/api/v1/files/trash');
   });
+  it('trash: Restore selected sends only the ticked items', async () => {
+    const t = (n: string) => ({ trash_path: `_bt_${n}_t_1`, original_path: `/${n}`, name: n, is_dir: false, size: 1, deleted_at: '' });
+    const { root, calls } = await mount(h(TrashPanel, { onDone: () => {} }), [
+      { status: 200, body: { items: [t('a.txt'), t('b.txt'), t('c.txt')] } },
+      { status: 200, body: { results: [{ path: '_bt_c.txt_t_1', success: true, message: 'Restored successfully' }], succeeded: 1, failed: 0, message: '1 restored' } },
+      { status: 200, body: { items: [t('a.txt'), t('b.txt')] } },
+    ]);
+    await click(root.querySelector('input[aria-label="Select c.txt"]') as HTMLElement);
+    await click(button(root, 'Restore selected (1)'));
+    expect(calls[1]).toMatchObject({ method: 'POST', url: '/api/v1/files/bulk/restore', body: { trash_paths: ['_bt_c.txt_t_1'] } });
+    // The accessible name keeps the visible text (axe label-content-name-mismatch).
+    expect(root.querySelector('button.danger[aria-label^="Delete forever"]')).not.toBeNull();
+  });
   it('trash: a refused restore (no overwrite) shows the message on the row', async () => {
     window.confirm = () => false;
     const item = { trash_path: '_bt_a.txt_t_1', original_path: '/a.txt', name: 'a.txt', is_dir: false, size: 3, deleted_at: '' };

@@ -43,7 +43,7 @@ export function NewEntryForm({ dir, kind, onDone }: { dir: string; kind: 'file' 
     await onDone(path);
   });
   return (
-    <Section focus title={kind === 'file' ? 'New file' : 'New folder'}>
+    <Section focus onClose={() => onDone()} title={kind === 'file' ? 'New file' : 'New folder'}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" hint={`Created in ${dir}`} />
         <FormError message={form.formError} />
@@ -62,7 +62,7 @@ export function RenameForm({ entry, onDone }: { entry: FileEntry; onDone: (chang
     await onDone(true);
   });
   return (
-    <Section focus title={`Rename ${entry.name}`}>
+    <Section focus onClose={() => onDone(false)} title={`Rename ${entry.name}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" />
         <FormError message={form.formError} />
@@ -94,7 +94,7 @@ export function ChmodForm({ entries, onDone }: { entries: FileEntry[]; onDone: (
   });
   const shown = modeString(form.values.mode);
   return (
-    <Section focus title={`Permissions of ${entries.length === 1 ? entries[0].name : `${entries.length} items`}`}>
+    <Section focus onClose={() => onDone(false)} title={`Permissions of ${entries.length === 1 ? entries[0].name : `${entries.length} items`}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="mode" autocomplete="off" hint={shown ? `Owner, group, others: ${shown}` : 'Three octal digits: 644 files, 755 folders and scripts.'} />
         {anyDir && (
@@ -132,7 +132,7 @@ export function CopyMoveForm({ entries, mode, dir, onDone }: { entries: FileEntr
   });
   const what = entries.length === 1 ? entries[0].name : `${entries.length} items`;
   return (
-    <Section focus title={`${mode === 'copy' ? 'Copy' : 'Move'} ${what}`}>
+    <Section focus onClose={() => onDone(false)} title={`${mode === 'copy' ? 'Copy' : 'Move'} ${what}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="destination" autocomplete="off" hint="A folder in your home, such as /backup (/ is your home)." />
         <label class="check">
@@ -160,7 +160,7 @@ export function CompressForm({ entries, dir, onDone }: { entries: FileEntry[]; d
   });
   const formatId = `${form.id('name')}-format`;
   return (
-    <Section focus title={`Compress ${entries.length === 1 ? entries[0].name : `${entries.length} items`}`}>
+    <Section focus onClose={() => onDone(false)} title={`Compress ${entries.length === 1 ? entries[0].name : `${entries.length} items`}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" hint={`Saved in ${dir}`} />
         <div class="field">
@@ -194,7 +194,7 @@ export function ExtractForm({ entry, onDone }: { entry: FileEntry; onDone: (chan
     await onDone(true);
   });
   return (
-    <Section focus title={`Extract ${entry.name}`}>
+    <Section focus onClose={() => onDone(false)} title={`Extract ${entry.name}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="destination" autocomplete="off" />
         <label class="check">

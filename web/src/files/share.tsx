@@ -44,7 +44,7 @@ export function ShareForm({ entry, onDone }: { entry: FileEntry; onDone: () => u
   };
   const expiresId = `${form.id('password')}-expires`;
   return (
-    <Section focus title={`Share ${entry.name}`}>
+    <Section focus onClose={onDone} title={`Share ${entry.name}`}>
       {link ? (
         <div>
           <label for="share-url">Share link</label>
@@ -93,7 +93,7 @@ export function SharesList({ onClose }: { onClose: () => void }) {
       await list.reload();
     });
   return (
-    <Section focus title="Share links">
+    <Section focus onClose={onClose} title="Share links">
       <ListTable
         label="Share links"
         list={list}

@@ -6,7 +6,7 @@ import { ApiError } from '../api/client';
 import { useApp, useLoad } from '../ui/context';
 import { messageOf } from '../ui/errors';
 import { RowError, useRowErrors } from '../ui/form';
-import { Section } from '../ui/page';
+import { Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
 import { formatSize } from './util';
 import { bulkRestore, reportOf, type BulkReport } from './bulk';
@@ -24,14 +24,14 @@ export function HistoryPanel({ entry, onDone }: { entry: FileEntry; onDone: (cha
     });
   const restore = (v: FileVersion) =>
     rows.run(v.id, async () => {
-      if (!window.confirm(`Restore ${entry.name} as saved at ${v.saved_at}? The current content becomes a version too.`)) return;
+      if (!window.confirm(`Restore ${entry.name} as saved at ${new Date(v.saved_at).toLocaleString()}? The current content becomes a version too.`)) return;
       await api.post('/files/history/restore', { path: entry.path, version: v.id });
       setChanged(true);
       setShown(null);
       await list.reload();
     });
   return (
-    <Section focus title={`History of ${entry.name}`}>
+    <Section focus onClose={() => onDone(changed)} title={`History of ${entry.name}`}>
       {changed && (
         <p class="ok" role="status">
           Restored.
@@ -44,7 +44,9 @@ export function HistoryPanel({ entry, onDone }: { entry: FileEntry; onDone: (cha
         columns={['Saved', 'Size', 'Actions']}
         row={(v) => (
           <tr key={v.id}>
-            <td data-label="Saved">{v.saved_at}</td>
+            <td data-label="Saved">
+              <When at={v.saved_at} />
+            </td>
             <td data-label="Size">{formatSize(v.size)}</td>
             <td data-label="Actions" class="actions">
               <button type="button" onClick={() => view(v)} aria-label={`View version saved ${v.saved_at}`}>
@@ -95,9 +97,19 @@ export function TrashPanel({ onDone }: { onDone: (changed: boolean) => unknown }
   // Everything back in one request; the answer says which came back and
   // which did not (a path taken: 409, listed by name).
   const [report, setReport] = useState<BulkReport | null>(null);
-  const restoreAll = async () => {
-    const items = list.data?.items ?? [];
+  // Ticked rows (trash paths); none ticked: the buttons act on everything.
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const pick = (p: string, on: boolean) =>
+    setPicked((old) => {
+      const n = new Set(old);
+      if (on) n.add(p);
+      else n.delete(p);
+      return n;
+    });
+  const restoreAll = async (only?: Set<string>) => {
+    const items = (list.data?.items ?? []).filter((t) => !only || only.has(t.trash_path));
     if (!items.length) return;
+    setPicked(new Set());
     setEmptyError(null);
     try {
       const r = await bulkRestore(
@@ -123,14 +135,17 @@ export function TrashPanel({ onDone }: { onDone: (changed: boolean) => unknown }
     }
   };
   return (
-    <Section focus title="Trash">
+    <Section focus onClose={() => onDone(changed)} title="Trash">
       <ListTable
         label="Trash"
         list={list}
         items={list.data?.items}
-        columns={['Name', 'From', 'Size', 'Deleted', 'Actions']}
+        columns={['Select', 'Name', 'From', 'Size', 'Deleted', 'Actions']}
         row={(t) => (
           <tr key={t.trash_path}>
+            <td data-label="Select">
+              <input type="checkbox" aria-label={`Select ${t.name}`} checked={picked.has(t.trash_path)} onChange={(e) => pick(t.trash_path, e.currentTarget.checked)} />
+            </td>
             <td data-label="Name">
               {t.name}
               {t.is_dir && '/'}
@@ -139,12 +154,14 @@ export function TrashPanel({ onDone }: { onDone: (changed: boolean) => unknown }
               <code>{t.original_path}</code>
             </td>
             <td data-label="Size">{t.is_dir ? '—' : formatSize(t.size)}</td>
-            <td data-label="Deleted">{t.deleted_at}</td>
+            <td data-label="Deleted">
+              <When at={t.deleted_at} />
+            </td>
             <td data-label="Actions" class="actions">
               <button type="button" onClick={() => restore(t)} aria-label={`Restore ${t.name}`}>
                 Restore
               </button>
-              <button type="button" class="danger" onClick={() => purge(t)} aria-label={`Delete ${t.name} permanently`}>
+              <button type="button" class="danger" onClick={() => purge(t)} aria-label={`Delete forever: ${t.name}`}>
                 Delete forever
               </button>
               <RowError message={rows.errors[t.trash_path]} />
@@ -170,6 +187,11 @@ export function TrashPanel({ onDone }: { onDone: (changed: boolean) => unknown }
         </div>
       )}
       <div class="buttons">
+        {picked.size > 0 && (
+          <button type="button" onClick={() => void restoreAll(picked)}>
+            Restore selected ({picked.size})
+          </button>
+        )}
         {list.data && list.data.items.length > 1 && (
           <button type="button" onClick={() => void restoreAll()}>
             Restore all

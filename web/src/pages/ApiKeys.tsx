@@ -5,6 +5,7 @@ import { TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
+import { Status } from '../ui/status';
 import { ipList, maxLength, parseIpList, required } from '../validation';
 
 const SCOPE_HELP: Record<Scope, string> = {
@@ -60,7 +61,9 @@ export function ApiKeys() {
               <td data-label="Expires">
                 <When at={k.expires_at} />
               </td>
-              <td data-label="State">{k.enabled ? 'enabled' : 'disabled'}</td>
+              <td data-label="State">
+                <Status word={k.enabled ? 'enabled' : 'disabled'} />
+              </td>
               <RowActions
                 actions={[
                   { label: k.enabled ? 'Disable' : 'Enable', aria: `${k.enabled ? 'Disable' : 'Enable'} key ${k.name}`, onClick: () => toggle(k) },
@@ -83,8 +86,13 @@ export function ApiKeys() {
   );
 }
 
+// Scopes only an admin's key can use (managing users): not offered to others.
+export const ADMIN_SCOPES: Scope[] = ['users'];
+
 export function CreateKeyForm({ username, onCreated }: { username: string; onCreated: (c: ApiKeyCreated) => void }) {
-  const { api } = useApp();
+  const { api, me } = useApp();
+  const isAdmin = me.role === 'admin';
+  const offered = SCOPES.filter((s) => isAdmin || !ADMIN_SCOPES.includes(s));
   const [scopes, setScopes] = useState<Scope[]>(['read']);
   const [scopeError, setScopeError] = useState<string | null>(null);
   const form = useForm({
@@ -129,11 +137,11 @@ export function CreateKeyForm({ username, onCreated }: { username: string; onCre
   return (
     <Section title="Create an API key">
       <form onSubmit={onSubmit} noValidate>
-        <TextField form={form} name="name" placeholder="WHMCS Provisioning" />
+        <TextField form={form} name="name" placeholder={isAdmin ? 'WHMCS Provisioning' : 'Deploy script'} />
         <fieldset class="field" aria-describedby={scopeError ? 'scope-error' : undefined}>
           <legend>Scopes</legend>
           <div class="checks">
-            {SCOPES.map((s) => (
+            {offered.map((s) => (
               <label key={s} class="check">
                 <input type="checkbox" name="permissions" value={s} checked={scopes.includes(s)} onChange={() => flip(s)} />
                 <span>

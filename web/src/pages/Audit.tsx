@@ -6,6 +6,7 @@ import { useApp, useLoad } from '../ui/context';
 import { TextField, useForm } from '../ui/form';
 import { FormButtons } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
+import { Status } from '../ui/status';
 import { ListTable } from '../ui/list_table';
 
 export const PER_PAGE = 50;
@@ -81,7 +82,7 @@ export function Audit() {
               </td>
               <td data-label="Target">{a.target}</td>
               <td data-label="Result">
-                {a.result} ({a.status})
+                <Status word={a.result} /> ({a.status})
                 {a.repeats > 0 && <>{' '}<span class="badge">{`${a.repeats} more that minute`}</span></>}
               </td>
               <td data-label="Address">{a.ip}</td>

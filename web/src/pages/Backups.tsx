@@ -177,7 +177,7 @@ export function RestoreForm({ backup, onClose, onStarted }: { backup: Backup; on
     }
   };
   return (
-    <Section focus title={`Restore from the backup of ${backup.started_at}`}>
+    <Section focus onClose={onClose} title={`Restore from the backup of ${new Date(backup.started_at).toLocaleString()}`}>
       <form onSubmit={submit} noValidate>
         <fieldset>
           <legend>What to restore</legend>

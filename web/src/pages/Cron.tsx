@@ -9,6 +9,7 @@ import { Checkbox, TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { messageOf } from '../ui/errors';
 import { Page, Section, When } from '../ui/page';
+import { Status } from '../ui/status';
 import { ListTable } from '../ui/list_table';
 import { email, required } from '../validation';
 
@@ -66,10 +67,12 @@ export function Cron() {
               <td data-label="Next run">
                 <When at={j.next_run_at} never="—" />
               </td>
-              <td data-label="State">{j.running ? 'running' : j.enabled ? 'enabled' : 'disabled'}</td>
+              <td data-label="State">
+                <Status word={j.running ? 'running' : j.enabled ? 'enabled' : 'disabled'} />
+              </td>
               <RowActions
                 actions={[
-                  { label: 'Run now', aria: `Run ${j.name} now`, onClick: () => runNow(j) },
+                  { label: 'Run now', aria: `Run now: ${j.name}`, onClick: () => runNow(j) },
                   {
                     label: 'Logs',
                     aria: `Logs of ${j.name}`,
@@ -119,7 +122,7 @@ export function CronRunLogs({ job, onClose, onChange, expectRun }: { job: CronJo
   }, [waiting, polls, logs.data]);
   const pages = logs.data ? Math.max(1, Math.ceil(logs.data.total / perPage)) : 1;
   return (
-    <Section focus title={`Runs of ${job.name}`}>
+    <Section focus onClose={onClose} title={`Runs of ${job.name}`}>
       {logs.error && (
         <p class="form-error" role="alert">
           {logs.error}
@@ -211,7 +214,7 @@ export function CronForm({ job, onDone }: { job?: CronJob; onDone: (changed: boo
     await onDone(true);
   });
   return (
-    <Section focus={!!job} title={job ? `Edit ${job.name}` : 'Create a cron job'}>
+    <Section focus={!!job} onClose={job ? () => onDone(false) : undefined} title={job ? `Edit ${job.name}` : 'Create a cron job'}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" />
         <TextField form={form} name="cron_expr" autocomplete="off" hint="minute hour day-of-month month day-of-week, or @hourly, @daily …" />

@@ -11,6 +11,7 @@ import { Checkbox, PasswordField, TextField, useForm, useRowErrors } from '../ui
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
+import { ShownSecret } from '../ui/secret';
 import { dbName, password } from '../validation';
 import { DatabaseUsers } from './DatabaseUsers';
 
@@ -89,16 +90,25 @@ export function CreateDatabaseForm({ owner, onCreated }: { owner: string; onCrea
     password: { label: 'Password', checks: [password()] },
     domain: { label: 'Domain', match: /domain/i },
   });
+  // What was just created, with its password (until dismissed).
+  const [created, setCreated] = useState<{ user: string; password: string } | null>(null);
   const submit = form.submit(async (v) => {
     const body: Record<string, string> = { name: v.name, password: v.password };
     if (v.user) body.user = v.user;
     if (v.domain.trim()) body.domain = v.domain.trim();
-    await api.post('/databases', body);
+    const db = await api.post<Database>('/databases', body);
+    setCreated({ user: db?.user ?? `${owner}_${v.user || v.name}`, password: v.password });
     form.reset();
     await onCreated();
   });
   return (
     <Section title="Create a database">
+      {created && (
+        <div class="notice-box" role="region" aria-label="Database created">
+          <p class="ok">Database user {created.user} created. Copy its password now: it is not shown again.</p>
+          <ShownSecret label={`Password of ${created.user}`} value={created.password} onDone={() => setCreated(null)} />
+        </div>
+      )}
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="name" autocomplete="off" hint={`Letters, digits and _. Created as ${owner}_<name>.`} />
         <TextField form={form} name="user" autocomplete="off" hint="Empty: the same as the database name." />
@@ -130,7 +140,7 @@ export function RemoteAccessForm({ db, onDone }: { db: Database; onDone: (change
     await onDone(true);
   });
   return (
-    <Section focus title={`Remote access to ${db.name}`}>
+    <Section focus onClose={() => onDone(false)} title={`Remote access to ${db.name}`}>
       <form onSubmit={submit} noValidate>
         <Checkbox checked={enabled} onChange={setEnabled}>
           Allow logins from another host
@@ -148,22 +158,21 @@ export function RemoteAccessForm({ db, onDone }: { db: Database; onDone: (change
 
 export function ResetPasswordForm({ db, onDone }: { db: Database; onDone: () => unknown }) {
   const { api } = useApp();
-  const [done, setDone] = useState(false);
+  // The password set, shown (with Copy) until the panel is closed.
+  const [done, setDone] = useState<string | null>(null);
   const form = useForm({ password: { label: 'New password', match: /password/i, checks: [password('Password')] } });
   const submit = form.submit(async (v) => {
     await api.post('/databases/{id}/reset-password', { password: v.password }, { id: db.id });
-    setDone(true);
+    setDone(v.password);
   });
   return (
-    <Section focus title={`New password for ${db.user}`}>
+    <Section focus onClose={() => onDone()} title={`New password for ${db.user}`}>
       {done ? (
         <>
           <p role="status" class="ok">
             Password changed; the old one no longer works.
           </p>
-          <button type="button" onClick={() => onDone()}>
-            Close
-          </button>
+          <ShownSecret label={`Password of ${db.user}`} value={done} onDone={onDone} doneLabel="Close" />
         </>
       ) : (
         <form onSubmit={submit} noValidate>
@@ -202,7 +211,7 @@ export function ImportForm({ db, onDone }: { db: Database; onDone: (changed: boo
     }
   };
   return (
-    <Section focus title={`Import SQL into ${db.name}`}>
+    <Section focus onClose={() => onDone(false)} title={`Import SQL into ${db.name}`}>
       <form onSubmit={submit} noValidate>
         <label>
           SQL file

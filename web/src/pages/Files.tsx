@@ -14,7 +14,8 @@ import { AppContext, useApp, useLoad } from '../ui/context';
 import { messageOf } from '../ui/errors';
 import { RowError, useRowErrors } from '../ui/form';
 import { Page, Section } from '../ui/page';
-import { LoadState } from '../ui/page';
+import { LoadState, When } from '../ui/page';
+import { PreviewPanel, previewKind } from '../files/preview';
 import { Pager, usePaged } from '../ui/pager';
 import type { EditorProps } from '../files/Editor';
 import { ChmodForm, CompressForm, CopyMoveForm, ExtractForm, NewEntryForm, RenameForm, SearchForm } from '../files/panels';
@@ -28,7 +29,7 @@ export { crumbs, joinPath };
 
 type Panel =
   | { kind: 'new-file' | 'new-folder' | 'trash' | 'shares' }
-  | { kind: 'rename' | 'history' | 'share' | 'extract'; entry: FileEntry }
+  | { kind: 'rename' | 'history' | 'share' | 'extract' | 'preview'; entry: FileEntry }
   | { kind: 'chmod' | 'copy' | 'move' | 'compress'; entries: FileEntry[] };
 
 // The editor chunk, fetched once on first use.
@@ -173,6 +174,7 @@ function FileManager() {
   };
   const openEntry = (f: FileEntry) => {
     if (f.is_dir) setDir(f.path);
+    else if (previewKind(f.name)) setPanel({ kind: 'preview', entry: f });
     else {
       setPanel(null);
       setEditing(f.path);
@@ -353,7 +355,7 @@ function FileManager() {
                         <input type="checkbox" checked={selected.has(f.path)} onChange={() => toggle(f)} aria-label={`Select ${f.name}`} />
                       </td>
                       <td data-label="Name">
-                        <button type="button" class="link" data-nav data-path={f.path} onClick={() => openEntry(f)} aria-label={f.is_dir ? `Open folder ${f.name}` : `Edit ${f.name}`}>
+                        <button type="button" class="link" data-nav data-path={f.path} onClick={() => openEntry(f)} aria-label={f.is_dir ? `Open folder ${f.name}` : previewKind(f.name) ? `Preview ${f.name}` : `Edit ${f.name}`}>
                           {f.is_dir ? `${f.name}/` : f.name}
                         </button>
                         {search && <div class="muted small">{f.path}</div>}
@@ -363,7 +365,9 @@ function FileManager() {
                       <td data-label="Permissions">
                         <code>{f.permission}</code>
                       </td>
-                      <td data-label="Modified">{f.mod_time}</td>
+                      <td data-label="Modified">
+                        <When at={f.mod_time} />
+                      </td>
                       <td data-label="Actions" class="actions">
                         <button type="button" onClick={() => open({ kind: 'rename', entry: f })} aria-label={`Rename ${f.name}`}>
                           Rename
@@ -422,6 +426,7 @@ function FileManager() {
       {panel?.kind === 'extract' && <ExtractForm entry={panel.entry} onDone={done} />}
       {panel?.kind === 'share' && <ShareForm key={panel.entry.path} entry={panel.entry} onDone={() => setPanel(null)} />}
       {panel?.kind === 'shares' && <SharesList onClose={() => setPanel(null)} />}
+      {panel?.kind === 'preview' && <PreviewPanel key={panel.entry.path} entry={panel.entry} onClose={() => setPanel(null)} />}
       {panel?.kind === 'history' && <HistoryPanel key={panel.entry.path} entry={panel.entry} onDone={done} />}
       {panel?.kind === 'trash' && <TrashPanel onDone={done} />}
       {editing && editor.error && (

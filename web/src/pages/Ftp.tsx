@@ -7,7 +7,9 @@ import { useApp, useLoad } from '../ui/context';
 import { Checkbox, PasswordField, TextField, useForm, useRowErrors } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section } from '../ui/page';
+import { Status } from '../ui/status';
 import { ListTable } from '../ui/list_table';
+import { ShownSecret } from '../ui/secret';
 import { ftpUsername, ipList, parseIpList, password } from '../validation';
 import { FtpSessions, SftpDetails, SftpKeys } from './Sftp';
 
@@ -44,6 +46,7 @@ export function Ftp() {
         ) : (
           <p aria-live="polite">Loading…</p>
         )}
+        {status.data && <FtpDetails status={status.data} />}
         {status.data && <SftpDetails status={status.data} />}
       </Section>
       <Section title={me.role === 'admin' ? 'All FTP accounts' : 'Your FTP accounts'}>
@@ -57,13 +60,13 @@ export function Ftp() {
               <td data-label="Username">{a.username}</td>
               {me.role === 'admin' && <td data-label="Owner">{a.owner}</td>}
               <td data-label="Home">
-                <code>{a.home_dir}</code>
+                <code>{me.role === 'admin' ? a.home_dir : inHome(a.home_dir, me.home_dir) || '(your home)'}</code>
               </td>
               <td data-label="Quota">{a.quota_mb ? `${a.quota_mb} MB` : 'unlimited'}</td>
               <td data-label="Access">{a.read_only ? 'read only' : 'read and write'}</td>
               <td data-label="Allowed IPs">{a.allowed_ips.length ? a.allowed_ips.join(', ') : <span class="muted">any</span>}</td>
               <td data-label="State">
-                {a.enabled ? 'enabled' : 'disabled'}
+                <Status word={a.enabled ? 'enabled' : 'disabled'} />
                 {a.sftp === false ? ', FTP only' : ', FTP + SFTP'}
                 {a.password_login === false ? ' (keys only)' : ''}
               </td>
@@ -93,20 +96,52 @@ const homeCheck = (v: string) => (v.split('/').includes('..') || v.includes('\0'
 const quotaCheck = (v: string) => (/^\d+$/.test(v.trim()) ? null : 'Quota must be a whole number of MB (0: unlimited)');
 
 // Only what changed is sent (PUT is partial); a new password only when typed.
+// A customer sees a path inside her home relative to it, never the
+// server's absolute path ("" is the home itself).
+export function inHome(path: string, home: string): string {
+  const h = home.replace(/\/+$/, '');
+  if (h && (path === h || path.startsWith(h + '/'))) return path.slice(h.length + 1);
+  return path;
+}
+
+// What an FTP client needs: host, port and whether FTPS is offered or
+// required (GET /ftp/status).
+export function FtpDetails({ status }: { status: FtpStatus }) {
+  const ftp = status.protocols?.ftp;
+  if (!ftp?.port) return null;
+  const host = !ftp.address || ftp.address === '0.0.0.0' ? location.hostname : ftp.address;
+  return (
+    <dl class="facts" aria-label="FTP connection details">
+      <dt>Host</dt>
+      <dd>
+        <code>{host}</code>
+      </dd>
+      <dt>Port</dt>
+      <dd>
+        <code>{ftp.port}</code>
+      </dd>
+      <dt>Encryption</dt>
+      <dd>{ftp.tls ? (ftp.tls_required ? 'FTPS required (explicit, AUTH TLS): choose "Require explicit FTP over TLS" in your client' : 'FTPS offered (explicit, AUTH TLS); plain FTP allowed') : 'None (plain FTP only)'}</dd>
+    </dl>
+  );
+}
+
 export function EditFtpForm({ account, onDone }: { account: FtpAccount; onDone: (changed: boolean) => unknown }) {
-  const { api } = useApp();
+  const { api, me } = useApp();
+  // What the form shows and compares against: relative for a customer.
+  const home = me.role === 'admin' ? account.home_dir : inHome(account.home_dir, me.home_dir);
   const [readOnly, setReadOnly] = useState(account.read_only);
   const [sftp, setSftp] = useState(account.sftp !== false);
   const [passwordLogin, setPasswordLogin] = useState(account.password_login !== false);
   const form = useForm({
-    home_dir: { label: 'Home directory', match: /home/i, initial: account.home_dir, checks: [homeCheck] },
+    home_dir: { label: 'Home directory', match: /home/i, initial: home, checks: [homeCheck] },
     quota_mb: { label: 'Quota (MB)', match: /quota/i, initial: String(account.quota_mb), checks: [quotaCheck] },
     allowed_ips: { label: 'Allowed IP addresses', match: /allowed_ips|address|\bip\b/i, initial: account.allowed_ips.join('\n'), checks: [ipList] },
     password: { label: 'New password', match: /password/i, checks: [(v) => (v === '' ? null : password('Password')(v))] },
   });
   const submit = form.submit(async (v) => {
     const body: Record<string, unknown> = {};
-    if (v.home_dir.trim() !== account.home_dir) body.home_dir = v.home_dir.trim();
+    if (v.home_dir.trim() !== home) body.home_dir = v.home_dir.trim() || '.';
     if (Number(v.quota_mb) !== account.quota_mb) body.quota_mb = Number(v.quota_mb);
     if (readOnly !== account.read_only) body.read_only = readOnly;
     if (sftp !== (account.sftp !== false)) body.sftp = sftp;
@@ -119,9 +154,9 @@ export function EditFtpForm({ account, onDone }: { account: FtpAccount; onDone: 
     await onDone(true);
   });
   return (
-    <Section focus title={`Edit ${account.username}`}>
+    <Section focus onClose={() => onDone(false)} title={`Edit ${account.username}`}>
       <form onSubmit={submit} noValidate>
-        <TextField form={form} name="home_dir" hint="Inside your home: absolute, or relative to your home." />
+        <TextField form={form} name="home_dir" hint={me.role === 'admin' ? 'Inside the owner’s home: absolute, or relative to it.' : 'A folder inside your home, relative to it; empty: your home.'} />
         <TextField form={form} name="quota_mb" type="number" hint="0: unlimited." />
         <Checkbox checked={readOnly} onChange={setReadOnly}>
           Read only
@@ -184,6 +219,7 @@ export function AnonymousFtp() {
 export function CreateFtpForm({ owner, onCreated }: { owner: string; onCreated: () => unknown }) {
   const { api } = useApp();
   const [readOnly, setReadOnly] = useState(false);
+  const [created, setCreated] = useState<{ user: string; password: string } | null>(null);
   const form = useForm({
     username: { label: 'Username', match: /already exists/i, checks: [ftpUsername] },
     password: { label: 'Password', checks: [password()] },
@@ -196,13 +232,20 @@ export function CreateFtpForm({ owner, onCreated }: { owner: string; onCreated: 
     if (v.home_dir) body.home_dir = v.home_dir;
     const ips = parseIpList(v.allowed_ips);
     if (ips.length) body.allowed_ips = ips;
-    await api.post('/ftp', body);
+    const made = await api.post<FtpAccount>('/ftp', body);
+    setCreated({ user: made?.username ?? `${owner}_${v.username.trim()}`, password: v.password });
     form.reset();
     setReadOnly(false);
     await onCreated();
   });
   return (
     <Section title="Create an FTP account">
+      {created && (
+        <div class="notice-box" role="region" aria-label="FTP account created">
+          <p class="ok">FTP account {created.user} created. Copy its password now: it is not shown again.</p>
+          <ShownSecret label={`Password of ${created.user}`} value={created.password} onDone={() => setCreated(null)} />
+        </div>
+      )}
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="username" autocomplete="off" hint={`At least 2 characters. Created as ${owner}_<name>.`} />
         <PasswordField form={form} name="password" />

@@ -1,6 +1,7 @@
 import type { Health as HealthT } from '../api/types';
 import { useApp, useLoad } from '../ui/context';
 import { LoadState, Page, Section } from '../ui/page';
+import { Status } from '../ui/status';
 
 export function Health() {
   const { api } = useApp();
@@ -15,7 +16,7 @@ export function Health() {
             <dl class="facts">
               <dt>Status</dt>
               <dd>
-                <span class={`badge ${h.data.status === 'ok' ? 'up' : 'down'}`}>{h.data.status}</span>
+                <Status word={h.data.status} />
               </dd>
               <dt>Version</dt>
               <dd>{h.data.version}</dd>
@@ -33,7 +34,7 @@ export function Health() {
               <ul class="components">
                 {components.map(([name, state]) => (
                   <li key={name}>
-                    {name}: <span class={`badge ${state}`}>{state}</span>
+                    {name}: <Status word={state} />
                   </li>
                 ))}
               </ul>

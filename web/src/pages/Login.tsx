@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api/client';
 import type { LoginResponse } from '../api/types';
 import { TextField, useForm } from '../ui/form';
@@ -14,13 +14,24 @@ export function Login({ api, onLogin }: { api: Api; onLogin: (s: Session) => voi
     password: { label: 'Password', checks: [required('Password')] },
     totp_code: { label: 'Authentication code', match: /two-factor|code/i },
   });
+  // Username first: the form is the only thing on the page.
+  useEffect(() => {
+    document.getElementById(form.id('username'))?.focus();
+  }, []);
+  const [failures, setFailures] = useState(0);
   const submit = form.submit(async (v) => {
     const body: Record<string, string> = { username: v.username.trim(), password: v.password };
     if (needsCode) {
       if (!v.totp_code.trim()) throw new Error('Enter the code from your authenticator app, or a recovery code');
       body.totp_code = v.totp_code.trim();
     }
-    const r = await api.post<LoginResponse>('/auth/login', body);
+    let r: LoginResponse;
+    try {
+      r = await api.post<LoginResponse>('/auth/login', body);
+    } catch (e) {
+      setFailures((n) => n + 1);
+      throw e;
+    }
     if (r.requires_2fa) {
       setNeedsCode(true);
       return;
@@ -39,6 +50,11 @@ export function Login({ api, onLogin }: { api: Api; onLogin: (s: Session) => voi
             <p role="status">Two-factor authentication required.</p>
             <TextField form={form} name="totp_code" autocomplete="one-time-code" hint="The 6-digit code from your authenticator app, or a recovery code." />
           </>
+        )}
+        {failures >= 2 && (
+          <p class="hint" role="note">
+            After a few failed attempts each answer comes a little later (up to 8 seconds), to slow down password guessing. Wait for it; a correct password still logs in.
+          </p>
         )}
         <FormButtons form={form}>Log in</FormButtons>
       </form>

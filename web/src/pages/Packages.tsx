@@ -102,7 +102,7 @@ export function PackageForm({ pkg, onDone }: { pkg?: Package; onDone: (changed: 
     await onDone(true);
   });
   return (
-    <Section focus={!!pkg} title={pkg ? `Edit package ${pkg.name}` : 'Create a package'}>
+    <Section focus={!!pkg} onClose={pkg ? () => onDone(false) : undefined} title={pkg ? `Edit package ${pkg.name}` : 'Create a package'}>
       <form onSubmit={submit} noValidate>
         {!pkg && <TextField form={form} name="name" autocomplete="off" />}
         <div class="limits">

@@ -64,7 +64,7 @@ export function SftpKeys({ username, onClose }: { username: string; onClose?: ()
       await list.reload();
     });
   return (
-    <Section focus title={`SSH keys of ${username}`}>
+    <Section focus onClose={onClose} title={`SSH keys of ${username}`}>
       <ListTable
         label="SSH keys"
         list={list}

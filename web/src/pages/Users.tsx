@@ -4,6 +4,7 @@ import { TextField, useForm, useRowErrors, type Form } from '../ui/form';
 import { FormButtons, RowActions, useEditor } from '../ui/crud';
 import { Page, Section, When } from '../ui/page';
 import { ListTable } from '../ui/list_table';
+import { Status } from '../ui/status';
 import { email, password, username } from '../validation';
 
 export function Users() {
@@ -17,13 +18,19 @@ export function Users() {
   const usageOf = (name: string) => usage.data?.find((x) => x.username === name);
   const rows = useRowErrors();
   const editor = useEditor<User>(list.reload);
-  const setStatus = (u: User) =>
-    rows.run(u.username, async () => {
-      const who = { username: u.username };
-      if (u.status === 'active') await api.post('/users/{username}/suspend', {}, who);
-      else await api.post('/users/{username}/unsuspend', {}, who);
+  // Suspending locks the account and its sites out: asked first.
+  const setStatus = (u: User) => {
+    const who = { username: u.username };
+    if (u.status === 'active')
+      return rows.confirmed(u.username, `Suspend ${u.username}? The account can no longer log in and its FTP accounts and API keys stop working until it is unsuspended.`, async () => {
+        await api.post('/users/{username}/suspend', {}, who);
+        await list.reload();
+      });
+    return rows.run(u.username, async () => {
+      await api.post('/users/{username}/unsuspend', {}, who);
       await list.reload();
     });
+  };
   const remove = (u: User) =>
     rows.confirmed(u.username, `Delete ${u.username} and everything it owns (databases, FTP accounts, cron jobs, domains, files)?`, async () => {
       await api.del('/users/{username}', { username: u.username });
@@ -46,7 +53,9 @@ export function Users() {
               <td data-label="Limits">
                 <LimitsCell usage={usageOf(u.username)} />
               </td>
-              <td data-label="Status">{u.status}</td>
+              <td data-label="Status">
+                <Status word={u.status} />
+              </td>
               <td data-label="Created">
                 <When at={u.created_at} />
               </td>
@@ -141,7 +150,7 @@ export function EditUserForm({ user, onDone }: { user: User; onDone: (changed: b
     await onDone(true);
   });
   return (
-    <Section focus title={`Edit ${user.username}`}>
+    <Section focus onClose={() => onDone(false)} title={`Edit ${user.username}`}>
       <form onSubmit={submit} noValidate>
         <TextField form={form} name="email" type="email" autocomplete="off" />
         <RoleField form={form} />

@@ -32,6 +32,8 @@ export function useForm<K extends string>(spec: Record<K, FieldSpec>) {
     latest.current = { ...latest.current, [k]: v };
     setValues(latest.current);
     if (errors[k]) setErrors((old) => ({ ...old, [k]: undefined }));
+    // A message about the form as a whole is stale once the user edits.
+    if (formError) setFormError(null);
   };
 
   const validate = (vals: Values<K>) => {

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { Dialog } from './dialog';
 
 // A page with its heading focused on arrival, so keyboard and screen-reader
 // users land at the top of the new content after navigation.
@@ -22,7 +23,19 @@ export function Page({ title, children }: { title: string; children: ComponentCh
 // `focus`: a panel opened by an action (edit, logs, rename ...) takes focus
 // on arrival (its heading, then Tab reaches its first field) and scrolls
 // into view, so keyboard and screen-reader users land on it.
-export function Section({ title, children, focus }: { title: string; children: ComponentChildren; focus?: boolean }) {
+// With `onClose` as well, the panel is a Dialog (Escape closes it, focus
+// returns to the control that opened it).
+export function Section({ title, children, focus, onClose }: { title: string; children: ComponentChildren; focus?: boolean; onClose?: () => unknown }) {
+  if (focus && onClose)
+    return (
+      <Dialog title={title} onClose={onClose}>
+        {children}
+      </Dialog>
+    );
+  return <PlainSection title={title} focus={focus}>{children}</PlainSection>;
+}
+
+function PlainSection({ title, children, focus }: { title: string; children: ComponentChildren; focus?: boolean }) {
   const h2 = useRef<HTMLHeadingElement>(null);
   // A layout effect (right after the render, before any later input), and
   // never taking focus from a control of this section: a deferred effect
@@ -59,5 +72,11 @@ export function LoadState({ loading, error, empty, emptyText = 'Nothing here yet
 export function When({ at, never = 'Never' }: { at: string | null | undefined; never?: string }) {
   if (!at || at.startsWith('0001-01-01')) return <span class="muted">{never}</span>;
   const d = new Date(at);
-  return <time dateTime={at}>{isNaN(d.getTime()) ? at : d.toLocaleString()}</time>;
+  // One format everywhere: the browser's locale; the server's own RFC 3339
+  // value (with its offset) on hover.
+  return (
+    <time dateTime={at} title={at}>
+      {isNaN(d.getTime()) ? at : d.toLocaleString()}
+    </time>
+  );
 }
