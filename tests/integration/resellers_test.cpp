@@ -403,11 +403,15 @@ TEST(Resellers, SuspensionFollowsTheReseller) {
         expect_envelope(
             http.post(std::string("/api/v1/auth/login-as/") + target, json::object{}, rone), 403,
             "FORBIDDEN");
-    // SSO links: the same rule.
-    auto sso = http.post("/api/v1/auth/sso/mint", {{"username", "ann"}}, rone);
+    // SSO links (an API key's power): the same rule.
+    auto made = http.post("/api/v1/users/rone/api-keys",
+                          {{"name", "billing"}, {"permissions", {"all"}}}, rone);
+    ASSERT_EQ(made.status, 201) << made.body;
+    const std::string rone_key(object_of(made).at("secret_key").as_string());
+    auto sso = http.post("/api/v1/auth/sso/mint", {{"username", "ann"}}, rone_key);
     EXPECT_EQ(sso.status, 200) << sso.body;
     for (const char* target : {"other", "admin", "rone", "nobody"})
-        expect_envelope(http.post("/api/v1/auth/sso/mint", {{"username", target}}, rone), 403,
+        expect_envelope(http.post("/api/v1/auth/sso/mint", {{"username", target}}, rone_key), 403,
                         "FORBIDDEN");
     // The reseller suspends bob itself; it cannot suspend itself nor others.
     ASSERT_EQ(http.post("/api/v1/users/bob/suspend", json::object{}, rone).status, 200);
