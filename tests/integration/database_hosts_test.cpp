@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "support/panel_process.h"
+#include "support/standalone_mariadb.h"
 #include "system/process.h"
 
 namespace wsp::test {
@@ -28,52 +29,14 @@ constexpr const char* kPassword = "Secure_pass123";
 constexpr const char* kAdminPassword = "Host-admin-pw9";
 const std::vector<std::string> kPath = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 class DatabaseHosts : public ::testing::Test {
   protected:
     void SetUp() override {
         root_ = make_temp_dir("wsp-dbhost");
-        ::chmod(root_.c_str(), 0755);
-        const fs::path data = root_ / "data", run = root_ / "run";
-        fs::create_directories(data);
-        fs::create_directories(run);
-        const passwd* mysql = ::getpwnam("mysql");
-        ASSERT_NE(mysql, nullptr);
-        for (const auto& d : {data, run})
-            ASSERT_EQ(::chown(d.c_str(), mysql->pw_uid, mysql->pw_gid), 0);
-        socket_ = (run / "mysqld.sock").string();
         port_ = free_port();
-        auto init = run_process(
-            {"/usr/bin/mariadb-install-db", "--no-defaults", "--user=mysql",
-             "--datadir=" + data.string(), "--auth-root-authentication-method=socket",
-             "--skip-test-db", "--innodb-log-file-size=8M"},
-            ProcessOptions{.env = kPath, .cwd = data, .timeout = std::chrono::seconds(120)});
-        ASSERT_TRUE(init.ok() && init->ok()) << (init.ok() ? init->output : "install-db");
-        ASSERT_TRUE(run_process({"/bin/chown", "-R", "mysql:mysql", data.string()}).ok());
-        auto pid = spawn_process(
-            {"/usr/sbin/mariadbd", "--no-defaults", "--user=mysql", "--datadir=" + data.string(),
-             "--socket=" + socket_, "--bind-address=127.0.0.1", "--port=" + std::to_string(port_),
-             "--pid-file=" + (run / "mysqld.pid").string(), "--skip-log-bin", "--skip-name-resolve",
-             "--innodb-log-file-size=8M", "--innodb-buffer-pool-size=32M",
-             "--performance-schema=OFF"},
-            ProcessOptions{.env = kPath}, root_ / "mariadb.log");
-        ASSERT_TRUE(pid.ok());
-        server_ = *pid;
-        bool up = false;
-        for (int i = 0; i < 300 && !up; ++i) {
-            auto ping = run_process(
-                {"/usr/bin/mariadb-admin", "--no-defaults", "--socket=" + socket_, "ping"},
-                ProcessOptions{.env = kPath, .timeout = std::chrono::seconds(5)});
-            up = ping.ok() && ping->ok();
-            if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        ASSERT_TRUE(up) << slurp(root_ / "mariadb.log");
+        server_.start(root_, port_);
+        ASSERT_TRUE(server_.started());
+        socket_ = server_.socket();
 
         panel_ = std::make_unique<PanelProcess>(
             PanelOptions{.config = {"mariadb.mode=sandbox", "pma.enabled=false",
@@ -91,15 +54,7 @@ class DatabaseHosts : public ::testing::Test {
 
     void TearDown() override {
         panel_.reset();
-        if (server_ > 0) {
-            ::kill(server_, SIGTERM);
-            for (int i = 0; i < 300 && ::waitpid(server_, nullptr, WNOHANG) != server_; ++i)
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            ::kill(server_, SIGKILL);
-            ::waitpid(server_, nullptr, WNOHANG);
-        }
-        std::error_code ec;
-        fs::remove_all(root_, ec);
+        server_.stop();  // and its directory, root_
     }
 
     // As OS root on the second server (unix_socket); the output.
@@ -130,7 +85,7 @@ class DatabaseHosts : public ::testing::Test {
     fs::path root_;
     std::string socket_;
     int port_ = 0;
-    pid_t server_ = -1;
+    StandaloneMariadb server_;
     std::unique_ptr<PanelProcess> panel_;
 };
 

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "support/panel_process.h"
+#include "support/standalone_mariadb.h"
 #include "system/process.h"
 
 namespace wsp::test {
@@ -39,60 +40,18 @@ class MariadbSystemTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         root_ = make_temp_dir("wsp-mdbsys");
-        ::chmod(root_.c_str(), 0755);  // mysql and www-data reach the socket
-        const fs::path data = root_ / "data", run = root_ / "run";
-        fs::create_directories(data);
-        fs::create_directories(run);
-        const passwd* mysql = ::getpwnam("mysql");
-        ASSERT_NE(mysql, nullptr);
-        for (const auto& d : {data, run})
-            ASSERT_EQ(::chown(d.c_str(), mysql->pw_uid, mysql->pw_gid), 0);
-        ::chmod(run.c_str(), 0755);
-        socket_ = (run / "mysqld.sock").string();
-        auto init = run_process(
-            {"/usr/bin/mariadb-install-db", "--no-defaults", "--user=mysql",
-             "--datadir=" + data.string(), "--auth-root-authentication-method=socket",
-             "--skip-test-db", "--innodb-log-file-size=8M"},
-            ProcessOptions{.env = kPath, .cwd = data, .timeout = std::chrono::seconds(120)});
-        ASSERT_TRUE(init.ok() && init->ok()) << (init.ok() ? init->output : "install-db");
-        // install-db leaves a few files owned by root.
-        ASSERT_TRUE(run_process({"/bin/chown", "-R", "mysql:mysql", data.string()}).ok());
-        auto pid =
-            spawn_process({"/usr/sbin/mariadbd", "--no-defaults", "--user=mysql",
-                           "--datadir=" + data.string(), "--socket=" + socket_, "--skip-networking",
-                           "--pid-file=" + (run / "mysqld.pid").string(), "--skip-log-bin",
-                           "--skip-name-resolve", "--innodb-log-file-size=8M",
-                           "--innodb-buffer-pool-size=32M", "--performance-schema=OFF"},
-                          ProcessOptions{.env = kPath}, root_ / "mariadb.log");
-        ASSERT_TRUE(pid.ok());
-        server_ = *pid;
-        bool up = false;
-        for (int i = 0; i < 300 && !up; ++i) {
-            auto ping = run_process(
-                {"/usr/bin/mariadb-admin", "--no-defaults", "--socket=" + socket_, "ping"},
-                ProcessOptions{.env = kPath, .timeout = std::chrono::seconds(5)});
-            up = ping.ok() && ping->ok();
-            if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        ASSERT_TRUE(up) << slurp(root_ / "mariadb.log");
+        server_.start(root_);  // mysql and www-data reach the socket
+        socket_ = server_.socket();
         cnf_ = root_ / "etc" / "wispanel-mariadb.cnf";
     }
 
     static void TearDownTestSuite() {
         delete panel_;
         panel_ = nullptr;
-        if (server_ > 0) {
-            ::kill(server_, SIGTERM);
-            for (int i = 0; i < 300 && ::waitpid(server_, nullptr, WNOHANG) != server_; ++i)
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            ::kill(server_, SIGKILL);
-            ::waitpid(server_, nullptr, WNOHANG);
-        }
-        std::error_code ec;
-        fs::remove_all(root_, ec);
+        server_.stop();  // and its directory, root_
     }
 
-    void SetUp() override { ASSERT_GT(server_, 0) << "the suite's set-up failed"; }
+    void SetUp() override { ASSERT_TRUE(server_.started()) << "the suite's set-up failed"; }
 
     static ProcessResult setup(std::vector<std::string> extra = {}) {
         std::vector<std::string> argv = {
@@ -141,7 +100,7 @@ class MariadbSystemTest : public ::testing::Test {
 
     static inline fs::path root_, cnf_;
     static inline std::string socket_;
-    static inline pid_t server_ = -1;
+    static inline StandaloneMariadb server_;
     static inline int pma_port_ = 0;
     static inline PanelProcess* panel_ = nullptr;
 };
