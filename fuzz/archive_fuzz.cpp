@@ -21,15 +21,21 @@ const char* const kNames[] = {"in.zip",     "in.tar",    "in.tar.gz",
                               "in.tar.bz2", "in.tar.xz", "in.tar.zst"};
 constexpr const char* kCanary = "canary: must never change";
 
-// A tmpfs directory holding `home/` and `canary`, made once per process.
+// A directory holding `home/` and `canary`, made once per process.
 const stdfs::path& root() {
     static const stdfs::path dir = [] {
-        stdfs::path d = stdfs::path("/dev/shm") / ("wsp-archive-fuzz-" + std::to_string(getpid()));
+        // tmpfs when there is one (writes cost nothing), else the temp dir.
+        const stdfs::path base = ::access("/dev/shm", W_OK) == 0 ? stdfs::path("/dev/shm")
+                                                                 : stdfs::temp_directory_path();
+        stdfs::path d = base / ("wsp-archive-fuzz-" + std::to_string(getpid()));
         stdfs::create_directories(d / "home");
         std::ofstream(d / "canary") << kCanary;
+        // Removed at exit through a copy that outlives the statics (the
+        // handler runs after `dir` itself is destroyed).
+        static const auto* made = new stdfs::path(d);
         std::atexit([] {
             std::error_code ec;
-            stdfs::remove_all(root(), ec);
+            stdfs::remove_all(*made, ec);
         });
         return d;
     }();
