@@ -569,20 +569,17 @@ void BackupService::mail_failure(const BackupRecord& r) {
                           "\n\nNothing of this run was kept. Earlier backups are unchanged.\n"});
 }
 
-std::optional<BackupDatabase> BackupService::unchanged_dump(const std::string& owner,
-                                                            const std::string& database,
-                                                            const std::string& marker) {
+std::map<std::string, BackupDatabase> BackupService::last_dumps(const std::string& owner) {
+    std::map<std::string, BackupDatabase> last;
     auto runs = ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<BackupRecord>> {
         return BackupRepo::list(tx, owner);
     });
-    if (!runs) return std::nullopt;
-    // The newest finished run that has the database decides (newest first).
-    for (const auto& run : *runs) {
-        if (run.status != "done") continue;
-        for (const auto& db : run.databases)
-            if (db.name == database) return db.marker == marker ? std::optional(db) : std::nullopt;
-    }
-    return std::nullopt;
+    if (!runs) return last;
+    // Newest first: the first finished run that has a database decides.
+    for (const auto& run : *runs)
+        if (run.status == "done")
+            for (const auto& db : run.databases) last.emplace(db.name, db);
+    return last;
 }
 
 Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
@@ -641,13 +638,15 @@ Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
         TRY(auto dbs, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
             return DatabaseRepo::list(tx, rec.owner);
         }));
+        const auto last = last_dumps(rec.owner);
         for (const auto& db : dbs) {
             CHECK_OK(p.check());
             // Read before the dump: a change after it moves the marker.
             TRY(std::optional<std::string> marker, databases_.change_marker(db));
-            if (auto same = marker ? unchanged_dump(rec.owner, db.name, *marker) : std::nullopt) {
-                rec.databases.push_back(*same);
-                rec.size_bytes += same->size_bytes;
+            if (auto same = last.find(db.name);
+                marker && same != last.end() && same->second.marker == *marker) {
+                rec.databases.push_back(same->second);
+                rec.size_bytes += same->second.size_bytes;
                 continue;
             }
             TRY(std::shared_ptr<DatabaseLogin> login, databases_.temporary_login(db));

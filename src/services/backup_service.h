@@ -16,6 +16,7 @@
 // account, through the confined extraction) and its own databases.
 #include <boost/json.hpp>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -132,11 +133,9 @@ class BackupService {
     Result<void> within_package(const BackupSchedule& s);
     Result<void> apply_retention(const std::string& owner, const ResticKeep& keep);
     Result<void> forget_run(const std::string& id);
-    // The dump of `database` in `owner`'s newest finished run that has it,
-    // when its marker is `marker` (the database has not changed since).
-    std::optional<BackupDatabase> unchanged_dump(const std::string& owner,
-                                                 const std::string& database,
-                                                 const std::string& marker);
+    // Each database's dump in `owner`'s newest finished run that has it
+    // (a database unchanged since, by its marker, reuses it).
+    std::map<std::string, BackupDatabase> last_dumps(const std::string& owner);
     void mail_failure(const BackupRecord& r);
     Result<void> restore_database(const BackupRecord& r, const BackupDatabase& dump,
                                   const DatabaseRecord& target, fs::Progress& p);
