@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -182,9 +183,11 @@ class DatabaseService final : public OwnerCleanup {
     Result<SqlHost> base_host(const std::string& host);
     // Sizes of `records`' databases (bytes), one query per host.
     std::map<std::string, int64_t> sizes_of(const std::vector<DatabaseRecord>& records);
-    // The extra user `user` of database `id` (full or short name).
-    Result<DatabaseUserRecord> extra_user(const ReadTx& tx, const DatabaseRecord& record,
-                                          const std::string& user);
+    // Database `id`, when the caller may use it, and its extra user `user`
+    // (full or short name).
+    Result<std::pair<DatabaseRecord, DatabaseUserRecord>> owned_extra_user(const Caller& caller,
+                                                                           const std::string& id,
+                                                                           const std::string& user);
 
     PanelContext& ctx_;
     DomainService& domains_;

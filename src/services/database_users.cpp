@@ -57,18 +57,22 @@ Result<void> DatabaseService::drop_user_everywhere(MariadbAdmin& admin, const st
     return Ok{};
 }
 
-Result<DatabaseUserRecord> DatabaseService::extra_user(const ReadTx& tx,
-                                                       const DatabaseRecord& record,
-                                                       const std::string& user) {
-    if (user == record.user || record.owner + "_" + user == record.user)
-        return validation(
-            "The database's first user is changed with PUT /databases/{id} and "
-            "/databases/{id}/reset-password");
-    auto found = DatabaseUserRepo::find(tx, user);
-    if (!found || found->database != record.name)
-        found = DatabaseUserRepo::find(tx, record.owner + "_" + user);
-    if (!found || found->database != record.name) return not_found("Database user not found");
-    return *found;
+Result<std::pair<DatabaseRecord, DatabaseUserRecord>> DatabaseService::owned_extra_user(
+    const Caller& caller, const std::string& id, const std::string& user) {
+    return ctx_.db.read(
+        [&](const ReadTx& tx) -> Result<std::pair<DatabaseRecord, DatabaseUserRecord>> {
+            TRY(DatabaseRecord record, owned(tx, caller, id));
+            if (user == record.user || record.owner + "_" + user == record.user)
+                return validation(
+                    "The database's first user is changed with PUT /databases/{id} and "
+                    "/databases/{id}/reset-password");
+            auto found = DatabaseUserRepo::find(tx, user);
+            if (!found || found->database != record.name)
+                found = DatabaseUserRepo::find(tx, record.owner + "_" + user);
+            if (!found || found->database != record.name)
+                return not_found("Database user not found");
+            return std::pair{record, *found};
+        });
 }
 
 Result<std::vector<DatabaseUserView>> DatabaseService::list_users(const Caller& caller,
@@ -144,13 +148,7 @@ Result<DatabaseUserView> DatabaseService::update_user(const Caller& caller, cons
     }
     if (in.password) CHECK_OK(check_password(*in.password));
     auto lock = mutate_.lock({"db:" + id});
-    TRY(auto found,
-        ctx_.db.read(
-            [&](const ReadTx& tx) -> Result<std::pair<DatabaseRecord, DatabaseUserRecord>> {
-                TRY(DatabaseRecord record, owned(tx, caller, id));
-                TRY(DatabaseUserRecord u, extra_user(tx, record, name));
-                return std::pair{record, u};
-            }));
+    TRY(auto found, owned_extra_user(caller, id, name));
     const DatabaseRecord& record = found.first;
     DatabaseUserRecord row = found.second;
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
@@ -215,13 +213,7 @@ Result<DatabaseUserView> DatabaseService::update_user(const Caller& caller, cons
 Result<void> DatabaseService::remove_user(const Caller& caller, const std::string& id,
                                           const std::string& name) {
     auto lock = mutate_.lock({"db:" + id});
-    TRY(auto found,
-        ctx_.db.read(
-            [&](const ReadTx& tx) -> Result<std::pair<DatabaseRecord, DatabaseUserRecord>> {
-                TRY(DatabaseRecord record, owned(tx, caller, id));
-                TRY(DatabaseUserRecord u, extra_user(tx, record, name));
-                return std::pair{record, u};
-            }));
+    TRY(auto found, owned_extra_user(caller, id, name));
     const DatabaseUserRecord& row = found.second;
     TRY(auto admin, admin_of(found.first.host));
     // Idempotent (IF EXISTS): when a step fails the record stays and a retry
