@@ -171,11 +171,8 @@ Result<std::vector<AuditRecord>> AuditService::login_history(const Caller& calle
                                                              const std::string& username,
                                                              int64_t n) {
     CHECK_OK(ensure_owner_or_admin(caller, username));
-    AuditFilter f;
-    f.account = username;
-    f.action = "auth.login";  // auth.login and auth.login_failed
     return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<AuditRecord>> {
-        return AuditRepo::list(tx, f, n, 0);
+        return AuditRepo::logins(tx, username, n);
     });
 }
 

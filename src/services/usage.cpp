@@ -56,10 +56,7 @@ Result<AccountUsage> account_usage(PanelContext& ctx, DiskUsage& disk, const Cal
     AccountUsage u = std::move(found.front());
     CHECK_OK(ctx.db.read([&](const ReadTx& tx) -> Result<void> {
         u.cron_failures = CronRepo::recent_failures(tx, username, kRecentItems);
-        AuditFilter f;
-        f.account = username;
-        f.action = "auth.login";  // auth.login and auth.login_failed
-        u.logins = AuditRepo::list(tx, f, kRecentItems, 0);
+        u.logins = AuditRepo::logins(tx, username, kRecentItems);
         return Ok{};
     }));
     return u;

@@ -135,6 +135,14 @@ std::vector<AuditRecord> AuditRepo::list(const ReadTx& tx, const AuditFilter& f,
     return out;
 }
 
+std::vector<AuditRecord> AuditRepo::logins(const ReadTx& tx, const std::string& username,
+                                           int64_t n) {
+    AuditFilter f;
+    f.account = username;
+    f.action = "auth.login";  // a prefix: auth.login and auth.login_failed
+    return list(tx, f, n, 0);
+}
+
 int64_t AuditRepo::count(const ReadTx& tx, const AuditFilter& f) {
     Stmt s(tx, "SELECT COUNT(*) FROM audit_log" + where_of(f));
     bind_filter(s, f);

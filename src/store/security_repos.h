@@ -75,6 +75,10 @@ class AuditRepo {
     static std::vector<AuditRecord> list(const ReadTx& tx, const AuditFilter& f, int64_t limit,
                                          int64_t offset);
     static int64_t count(const ReadTx& tx, const AuditFilter& f);
+    // The newest `n` login attempts (auth.login, auth.login_failed) of
+    // `username`.
+    static std::vector<AuditRecord> logins(const ReadTx& tx, const std::string& username,
+                                           int64_t n);
     static int64_t remove_before(WriteTx& tx, int64_t cutoff);
 };
 
