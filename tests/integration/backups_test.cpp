@@ -70,14 +70,7 @@ class Backups : public ::testing::Test {
             .config = {"mariadb.mode=sandbox", "pma.enabled=false",
                        "mariadb.port=" + std::to_string(free_port()),
                        "mail.smtp_url=" + smtp_->url(), "mail.from=panel@example.com"}});
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-        while (std::chrono::steady_clock::now() < deadline) {
-            auto h = panel_->http().get("/api/v1/health");
-            if (h.status == 200 && h.json().at("components").as_object().contains("mariadb") &&
-                h.json().at("components").at("mariadb").as_string() == "up")
-                break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
+        (void)panel_->wait_for_component("mariadb");
         alice_ = panel_->create_user_with_key("alice");
         bob_ = panel_->create_user_with_key("bob");
         for (auto [key, name] :

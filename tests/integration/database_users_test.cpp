@@ -27,15 +27,8 @@ class DatabaseUsers : public ::testing::Test {
             PanelOptions{.config = {"mariadb.mode=sandbox", "pma.enabled=false",
                                     "mariadb.port=" + std::to_string(mariadb_port_),
                                     "mariadb.query_timeout_s=5", "mariadb.connect_timeout_s=3"}});
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-        while (std::chrono::steady_clock::now() < deadline) {
-            auto h = panel_->http().get("/api/v1/health");
-            if (h.status == 200 && h.json().at("components").as_object().contains("mariadb") &&
-                h.json().at("components").at("mariadb").as_string() == "up")
-                return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
-        FAIL() << "mariadb never came up\n" << panel_->log();
+        if (!panel_->wait_for_component("mariadb"))
+            FAIL() << "mariadb never came up\n" << panel_->log();
     }
 
     std::string socket() const {

@@ -90,15 +90,8 @@ class Databases : public ::testing::Test {
     }
 
     static void wait_for_mariadb(const std::string& state) {
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-        while (std::chrono::steady_clock::now() < deadline) {
-            auto h = panel_->http().get("/api/v1/health");
-            if (h.status == 200 && h.json().at("components").as_object().contains("mariadb") &&
-                h.json().at("components").at("mariadb").as_string() == state)
-                return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
-        FAIL() << "mariadb never became " << state << "\n" << panel_->log();
+        if (!panel_->wait_for_component("mariadb", state))
+            FAIL() << "mariadb never became " << state << "\n" << panel_->log();
     }
 
     static std::string socket() {

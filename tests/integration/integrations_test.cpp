@@ -188,11 +188,7 @@ TEST(Integrations, IdempotencyKeyRetriesAfterADroppedConnectionCreateOnce) {
     const std::string admin = panel.admin_key();
     const std::string bob = panel.create_user_with_key("bob");
     const HttpClient& http = panel.http();
-    for (int i = 0; i < 300; ++i) {  // MariaDB starts in the background
-        auto h = http.get("/api/v1/health");
-        if (h.status == 200 && h.json().at("components").at("mariadb").as_string() == "up") break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    (void)panel.wait_for_component("mariadb", "up", std::chrono::seconds(30));
 
     struct Case {
         std::string token, target, body, key, list, field, name;

@@ -185,14 +185,7 @@ TEST(Resellers, AnotherResellersCustomersAreOutOfReachInEveryArea) {
     const std::string ctwo = make_customer(panel, rtwo, "ctwo", "twopkg");
     panel.create_user_with_key("plain");  // the admin's own customer
 
-    // Wait for MariaDB (its first start takes a few seconds).
-    for (int i = 0; i < 600; ++i) {
-        auto h = http.get("/api/v1/health");
-        if (h.json().at("components").as_object().contains("mariadb") &&
-            h.json().at("components").at("mariadb") == "up")
-            break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    (void)panel.wait_for_component("mariadb", "up", std::chrono::seconds(60));
 
     // Items of ctwo and of the admin's customer, made by their owners.
     ASSERT_EQ(http.post("/api/v1/domains", {{"domain", "ctwo.example"}}, ctwo).status, 201);

@@ -196,4 +196,17 @@ std::string PanelProcess::create_user_with_key(const std::string& username,
     return std::string(k.json().at("secret_key").as_string());
 }
 
+bool PanelProcess::wait_for_component(const std::string& component, const std::string& state,
+                                      std::chrono::seconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto h = client_.get("/api/v1/health");
+        if (h.status == 200 && h.json().at("components").as_object().contains(component) &&
+            h.json().at("components").at(component).as_string() == state)
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
 }  // namespace wsp::test

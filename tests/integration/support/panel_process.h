@@ -4,6 +4,7 @@
 // SIGKILL) and removes its data dir when the test ends, pass or fail.
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -50,6 +51,12 @@ class PanelProcess {
     // returns an "all"-scoped API key of it.
     std::string create_user_with_key(const std::string& username,
                                      const std::string& package = "default");
+
+    // Polls /health until `component` reports `state` ("up" or "down");
+    // false when it did not within `timeout` (MariaDB starts in the
+    // background and its first start takes a few seconds).
+    bool wait_for_component(const std::string& component, const std::string& state = "up",
+                            std::chrono::seconds timeout = std::chrono::seconds(90)) const;
 
     // SIGTERM and wait; returns the exit status (as from waitpid).
     int stop();
