@@ -25,6 +25,20 @@ int hex_value(char c) {
     return -1;
 }
 
+bool is_parameter(const std::string& segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Whether percent_decode would succeed, without building the string.
+bool valid_escapes(std::string_view s) {
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') continue;
+        if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) return false;
+        i += 2;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::optional<std::string> percent_decode(std::string_view s) {
@@ -56,22 +70,22 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
     RouteMatch result;
     if (path.empty() || path.front() != '/') return result;
     auto segments = split_path(path);
+    // Matching compares segments in place; parameters are decoded only for
+    // the route that wins (this runs on every request: no allocation per
+    // candidate route).
     int best_literals = -1;
     // HEAD falls back to the GET route of the same path.
     int best_get = -1;
-    const Route* get_route = nullptr;
-    std::map<std::string, std::string> get_params;
+    const Compiled* best = nullptr;
+    const Compiled* get_route = nullptr;
     for (const Compiled& c : compiled_) {
         if (c.segments.size() != segments.size()) continue;
-        std::map<std::string, std::string> params;
         bool ok = true;
         int literals = 0;
         for (size_t i = 0; i < segments.size() && ok; ++i) {
             const std::string& want = c.segments[i];
-            if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
-                auto decoded = percent_decode(segments[i]);
-                ok = decoded && !decoded->empty();
-                if (ok) params[want.substr(1, want.size() - 2)] = std::move(*decoded);
+            if (is_parameter(want)) {
+                ok = !segments[i].empty() && valid_escapes(segments[i]);
             } else {
                 ok = want == segments[i];
                 ++literals;
@@ -82,18 +96,20 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
         // "/ftp/status" beats "/ftp/{id}": the most literal match wins.
         if (c.route->method == method && literals > best_literals) {
             best_literals = literals;
-            result.route = c.route;
-            result.params = std::move(params);
+            best = &c;
         } else if (method == Verb::head && c.route->method == Verb::get && literals > best_get) {
             // (A HEAD request with no HEAD row: the path's GET route.)
             best_get = literals;
-            get_route = c.route;
-            get_params = std::move(params);
+            get_route = &c;
         }
     }
-    if (!result.route && get_route) {
-        result.route = get_route;
-        result.params = std::move(get_params);
+    if (!best) best = get_route;
+    if (!best) return result;
+    result.route = best->route;
+    for (size_t i = 0; i < segments.size(); ++i) {
+        const std::string& want = best->segments[i];
+        if (is_parameter(want))
+            result.params[want.substr(1, want.size() - 2)] = *percent_decode(segments[i]);
     }
     return result;
 }
