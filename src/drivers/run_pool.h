@@ -1,7 +1,9 @@
 #pragma once
-// A fixed number of threads running queued tasks in order: cron runs block
-// for as long as the job does, so they get their own threads rather than
-// the HTTP worker pool. Tasks beyond the thread count wait their turn.
+// Up to a fixed number of threads running queued tasks in order: cron runs
+// block for as long as the job does, so they get their own threads rather
+// than the HTTP worker pool. Tasks beyond the thread count wait their turn.
+// Threads are made when a task finds none idle (an idle panel holds none of
+// the up to cron.max_parallel_runs stacks) and then stay for the next runs.
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -19,12 +21,11 @@ class RunPool {
     RunPool(const RunPool&) = delete;
     RunPool& operator=(const RunPool&) = delete;
 
-    void start(size_t threads) {
+    void start(size_t max_threads) {
         std::lock_guard lock(mutex_);
         if (!threads_.empty()) return;
         stopping_ = false;
-        live_ = threads;
-        for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+        max_threads_ = max_threads;
     }
 
     // Drops queued tasks and waits up to `grace` for running ones; threads
@@ -51,7 +52,13 @@ class RunPool {
     void submit(std::function<void()> task) {
         {
             std::lock_guard lock(mutex_);
+            if (stopping_) return;
             tasks_.push_back(std::move(task));
+            // Queued tasks beyond the idle threads: one more thread, if allowed.
+            if (tasks_.size() > idle_ && threads_.size() < max_threads_) {
+                ++live_;
+                threads_.emplace_back([this] { work(); });
+            }
         }
         ready_.notify_one();
     }
@@ -62,7 +69,9 @@ class RunPool {
             std::function<void()> task;
             {
                 std::unique_lock lock(mutex_);
+                ++idle_;
                 ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+                --idle_;
                 if (stopping_ || tasks_.empty()) {
                     if (--live_ == 0) done_.notify_all();
                     return;
@@ -78,6 +87,8 @@ class RunPool {
     std::condition_variable ready_;
     std::condition_variable done_;
     size_t live_ = 0;
+    size_t idle_ = 0;
+    size_t max_threads_ = 0;
     std::deque<std::function<void()>> tasks_;
     std::vector<std::thread> threads_;
     bool stopping_ = false;
