@@ -1,7 +1,5 @@
 #include "drivers/fs/archive.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <sys/stat.h>
@@ -13,6 +11,7 @@
 #include <optional>
 
 #include "base/strings.h"
+#include "drivers/archive_library.h"
 #include "drivers/fs/fs_error.h"
 #include "drivers/fs/gzip_pipe.h"
 #include "drivers/fs/progress.h"
@@ -22,17 +21,17 @@ namespace wsp::fs {
 namespace {
 
 struct ReadFree {
-    void operator()(struct archive* a) const { archive_read_free(a); }
+    void operator()(struct archive* a) const { libarchive::archive_read_free(a); }
 };
 struct WriteFree {
-    void operator()(struct archive* a) const { archive_write_free(a); }
+    void operator()(struct archive* a) const { libarchive::archive_write_free(a); }
 };
 struct EntryFree {
-    void operator()(archive_entry* e) const { archive_entry_free(e); }
+    void operator()(archive_entry* e) const { libarchive::archive_entry_free(e); }
 };
 
 Error archive_failure(struct archive* a, std::string_view what) {
-    int e = archive_errno(a);
+    int e = libarchive::archive_errno(a);
     if (e == ENOSPC || e == EDQUOT) return errno_error(e, what);
     return validation("Archive is damaged or not in a supported format");
 }
@@ -53,8 +52,9 @@ struct Writer {
 
 // Hands `n` bytes of `w.buf` to the archive.
 Result<void> put(Writer& w, size_t n, const std::string& what) {
-    if (archive_write_data(w.a, w.buf.data(), n) < 0)
-        return errno_error(archive_errno(w.a) ? archive_errno(w.a) : EIO, what);
+    if (libarchive::archive_write_data(w.a, w.buf.data(), n) < 0)
+        return errno_error(libarchive::archive_errno(w.a) ? libarchive::archive_errno(w.a) : EIO,
+                           what);
     return step(w.progress, static_cast<int64_t>(n));
 }
 
@@ -109,10 +109,10 @@ Result<void> add_entry(Writer& w, int dir, const std::string& name, const std::s
     struct stat st {};
     if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         return errno_error(errno, user_path);
-    std::unique_ptr<archive_entry, EntryFree> e(archive_entry_new());
-    archive_entry_set_pathname(e.get(), entry_name.c_str());
-    archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-    archive_entry_set_perm(e.get(), st.st_mode & 0777);
+    std::unique_ptr<archive_entry, EntryFree> e(libarchive::archive_entry_new());
+    libarchive::archive_entry_set_pathname(e.get(), entry_name.c_str());
+    libarchive::archive_entry_set_mtime(e.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    libarchive::archive_entry_set_perm(e.get(), st.st_mode & 0777);
     if (S_ISLNK(st.st_mode)) {
         std::string target(4097, '\0');
         ssize_t n = ::readlinkat(dir, name.c_str(), target.data(), target.size());
@@ -121,17 +121,19 @@ Result<void> add_entry(Writer& w, int dir, const std::string& name, const std::s
         // Kept only when it stays inside the archived tree (the rule
         // extraction applies too): the archive never carries a way out.
         if (!link_stays_inside(entry_name, target)) return Ok{};
-        archive_entry_set_filetype(e.get(), AE_IFLNK);
-        archive_entry_set_symlink(e.get(), target.c_str());
-        if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
+        libarchive::archive_entry_set_filetype(e.get(), AE_IFLNK);
+        libarchive::archive_entry_set_symlink(e.get(), target.c_str());
+        if (libarchive::archive_write_header(a, e.get()) < ARCHIVE_WARN)
+            return archive_failure(a, user_path);
         return Ok{};
     }
     if (S_ISDIR(st.st_mode)) {
         int d = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (d < 0) return errno_error(errno, user_path);
         UniqueFd sub(d);
-        archive_entry_set_filetype(e.get(), AE_IFDIR);
-        if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
+        libarchive::archive_entry_set_filetype(e.get(), AE_IFDIR);
+        if (libarchive::archive_write_header(a, e.get()) < ARCHIVE_WARN)
+            return archive_failure(a, user_path);
         return for_each_name(sub.get(), [&](const char* child) {
             return add_entry(w, sub.get(), child, entry_name + "/" + child, user_path + "/" + child,
                              depth + 1);
@@ -145,8 +147,8 @@ Result<void> add_entry(Writer& w, int dir, const std::string& name, const std::s
     if (!S_ISREG(st.st_mode)) return Ok{};
     if (st.st_nlink > 1)
         return validation("File has more than one hard link and is not archived: " + user_path);
-    archive_entry_set_filetype(e.get(), AE_IFREG);
-    archive_entry_set_size(e.get(), st.st_size);
+    libarchive::archive_entry_set_filetype(e.get(), AE_IFREG);
+    libarchive::archive_entry_set_size(e.get(), st.st_size);
     size_t first = 0;  // bytes already read into w.buf for the probe
     if (w.zip) {
         bool store = false;
@@ -155,11 +157,12 @@ Result<void> add_entry(Writer& w, int dir, const std::string& name, const std::s
             store = !compresses(w.buf.data(), first);
         }
         if (store)
-            archive_write_zip_set_compression_store(a);
+            libarchive::archive_write_zip_set_compression_store(a);
         else
-            archive_write_zip_set_compression_deflate(a);
+            libarchive::archive_write_zip_set_compression_deflate(a);
     }
-    if (archive_write_header(a, e.get()) < ARCHIVE_WARN) return archive_failure(a, user_path);
+    if (libarchive::archive_write_header(a, e.get()) < ARCHIVE_WARN)
+        return archive_failure(a, user_path);
     if (first > 0) {
         CHECK_OK(put(w, first, user_path));
     }
@@ -171,12 +174,15 @@ Result<void> add_entry(Writer& w, int dir, const std::string& name, const std::s
 Result<void> set_format(struct archive* a, ArchiveFormat f) {
     int r = ARCHIVE_OK;
     if (f == ArchiveFormat::zip) {
-        r = archive_write_set_format_zip(a);
+        r = libarchive::archive_write_set_format_zip(a);
     } else {
-        r = archive_write_set_format_pax_restricted(a);
-        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_bz2) r = archive_write_add_filter_bzip2(a);
-        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_xz) r = archive_write_add_filter_xz(a);
-        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_zst) r = archive_write_add_filter_zstd(a);
+        r = libarchive::archive_write_set_format_pax_restricted(a);
+        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_bz2)
+            r = libarchive::archive_write_add_filter_bzip2(a);
+        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_xz)
+            r = libarchive::archive_write_add_filter_xz(a);
+        if (r == ARCHIVE_OK && f == ArchiveFormat::tar_zst)
+            r = libarchive::archive_write_add_filter_zstd(a);
     }
     if (r != ARCHIVE_OK) return validation("This archive format is not available on this server");
     return Ok{};
@@ -185,7 +191,7 @@ Result<void> set_format(struct archive* a, ArchiveFormat f) {
 la_ssize_t to_gzip(struct archive* a, void* pipe_ptr, const void* buf, size_t n) {
     auto* pipe = static_cast<GzipPipe*>(pipe_ptr);
     if (pipe->write(buf, n)) return static_cast<la_ssize_t>(n);
-    archive_set_error(a, pipe->error(), "gzip failed");  // ENOSPC stays a 413
+    libarchive::archive_set_error(a, pipe->error(), "gzip failed");  // ENOSPC stays a 413
     return -1;
 }
 
@@ -307,7 +313,7 @@ struct Budget {
     // the total), checked for cancellation after every block.
     Result<void> read_up_to(struct archive* a) {
         if (!progress) return Ok{};
-        int64_t at = archive_filter_bytes(a, -1);
+        int64_t at = libarchive::archive_filter_bytes(a, -1);
         if (at > progress->bytes_done.load(std::memory_order_relaxed))
             progress->bytes_done.store(std::min(at, archive_size), std::memory_order_relaxed);
         return progress->check();
@@ -354,7 +360,7 @@ Result<void> extract_file(struct archive* a, int root, const std::string& rel, a
     size_t size = 0;
     la_int64_t offset = 0;
     for (;;) {
-        int r = archive_read_data_block(a, &buf, &size, &offset);
+        int r = libarchive::archive_read_data_block(a, &buf, &size, &offset);
         if (r == ARCHIVE_EOF) break;
         if (r < ARCHIVE_WARN) return archive_failure(a, rel);
         CHECK_OK(budget.add_bytes(static_cast<int64_t>(size)));
@@ -371,7 +377,8 @@ Result<void> extract_file(struct archive* a, int root, const std::string& rel, a
             offset += n;
         }
     }
-    if (::fchmod(out.get(), archive_entry_perm(e) & 0777) != 0) return errno_error(errno, rel);
+    if (::fchmod(out.get(), libarchive::archive_entry_perm(e) & 0777) != 0)
+        return errno_error(errno, rel);
     return Ok{};
 }
 
@@ -406,7 +413,7 @@ Result<void> extract_hardlink(int root, const std::string& rel, const char* targ
 Result<void> extract_all(struct archive* a, int root, Budget& budget) {
     archive_entry* e = nullptr;
     for (;;) {
-        int r = archive_read_next_header(a, &e);
+        int r = libarchive::archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF) return Ok{};
         if (r < ARCHIVE_WARN) return archive_failure(a, "archive");
         CHECK_OK(step(budget.progress, 0, 1));
@@ -415,15 +422,15 @@ Result<void> extract_all(struct archive* a, int root, Budget& budget) {
             return Error{
                 Code::too_large,
                 "Archive has more than " + std::to_string(budget.limits.max_entries) + " entries"};
-        const char* name = archive_entry_pathname_utf8(e);
-        if (!name) name = archive_entry_pathname(e);
+        const char* name = libarchive::archive_entry_pathname_utf8(e);
+        if (!name) name = libarchive::archive_entry_pathname(e);
         TRY(std::string rel, entry_path(name));
         if (rel.empty()) continue;
-        if (const char* hard = archive_entry_hardlink(e)) {
+        if (const char* hard = libarchive::archive_entry_hardlink(e)) {
             CHECK_OK(extract_hardlink(root, rel, hard, budget));
             continue;
         }
-        switch (archive_entry_filetype(e)) {
+        switch (libarchive::archive_entry_filetype(e)) {
             case AE_IFDIR: {
                 TRY(auto parent, parent_in(root, rel + "/x", rel));
                 (void)parent;
@@ -433,7 +440,7 @@ Result<void> extract_all(struct archive* a, int root, Budget& budget) {
                 CHECK_OK(extract_file(a, root, rel, e, budget));
                 break;
             case AE_IFLNK: {
-                const char* target = archive_entry_symlink(e);
+                const char* target = libarchive::archive_entry_symlink(e);
                 if (!target || !link_stays_inside(rel, target)) break;  // dropped
                 TRY(auto parent, parent_in(root, rel, rel));
                 if (::symlinkat(target, parent.first.get(), parent.second.c_str()) != 0 &&
@@ -486,14 +493,15 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
     auto built = [&]() -> Result<void> {
         // Declared before the archive: it must outlive archive_write_free.
         std::optional<GzipPipe> gzip;
-        std::unique_ptr<struct archive, WriteFree> a(archive_write_new());
+        std::unique_ptr<struct archive, WriteFree> a(libarchive::archive_write_new());
         CHECK_OK(set_format(a.get(), format));
         int opened = ARCHIVE_OK;
         if (format == ArchiveFormat::tar_gz) {
             gzip.emplace(out.get());
-            opened = archive_write_open2(a.get(), &*gzip, nullptr, to_gzip, nullptr, nullptr);
+            opened = libarchive::archive_write_open2(a.get(), &*gzip, nullptr, to_gzip, nullptr,
+                                                     nullptr);
         } else {
-            opened = archive_write_open_fd(a.get(), out.get());
+            opened = libarchive::archive_write_open_fd(a.get(), out.get());
         }
         if (opened != ARCHIVE_OK) return archive_failure(a.get(), to_user_path(archive));
         Writer writer;
@@ -524,7 +532,7 @@ Result<void> compress(const ConfinedFs& files, const std::vector<std::string>& s
             std::string entry = common.empty() ? s : s.substr(common.size() + 1);
             CHECK_OK(add_entry(writer, src.first.get(), src.second, entry, to_user_path(s)));
         }
-        if (archive_write_close(a.get()) != ARCHIVE_OK)
+        if (libarchive::archive_write_close(a.get()) != ARCHIVE_OK)
             return archive_failure(a.get(), to_user_path(archive));
         if (gzip) {
             if (int e = gzip->finish(); e != 0) return errno_error(e, to_user_path(archive));
@@ -592,14 +600,14 @@ Result<void> extract_opened(const ConfinedFs& files, UniqueFd in, const std::str
     budget.progress = progress;
     if (progress) progress->bytes_total = st.st_size;
     auto done = [&]() -> Result<void> {
-        std::unique_ptr<struct archive, ReadFree> a(archive_read_new());
-        archive_read_support_format_zip(a.get());
-        archive_read_support_format_tar(a.get());
-        archive_read_support_format_7zip(a.get());
-        archive_read_support_format_rar(a.get());
-        archive_read_support_format_rar5(a.get());
-        archive_read_support_filter_all(a.get());
-        if (archive_read_open_fd(a.get(), in.get(), 1 << 20) != ARCHIVE_OK)
+        std::unique_ptr<struct archive, ReadFree> a(libarchive::archive_read_new());
+        libarchive::archive_read_support_format_zip(a.get());
+        libarchive::archive_read_support_format_tar(a.get());
+        libarchive::archive_read_support_format_7zip(a.get());
+        libarchive::archive_read_support_format_rar(a.get());
+        libarchive::archive_read_support_format_rar5(a.get());
+        libarchive::archive_read_support_filter_all(a.get());
+        if (libarchive::archive_read_open_fd(a.get(), in.get(), 1 << 20) != ARCHIVE_OK)
             return archive_failure(a.get(), to_user_path(archive));
         CHECK_OK(extract_all(a.get(), root.get(), budget));
         // Every link, resolved from the extraction's root by the kernel:

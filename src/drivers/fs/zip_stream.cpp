@@ -1,7 +1,5 @@
 #include "drivers/fs/zip_stream.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "drivers/archive_library.h"
 #include "drivers/fs/act_as.h"
 #include "drivers/fs/confined_fs.h"
 
@@ -58,16 +57,16 @@ struct ZipStream::State {
     }
 
     Result<void> header(const std::string& name, const struct stat& st, bool dir) {
-        archive_entry* e = archive_entry_new();
-        archive_entry_set_pathname(e, name.c_str());
-        archive_entry_set_filetype(e, dir ? AE_IFDIR : AE_IFREG);
-        archive_entry_set_perm(e, st.st_mode & 0777);
-        archive_entry_set_size(e, dir ? 0 : st.st_size);
-        archive_entry_set_mtime(e, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-        int r = archive_write_header(a, e);
-        archive_entry_free(e);
+        archive_entry* e = libarchive::archive_entry_new();
+        libarchive::archive_entry_set_pathname(e, name.c_str());
+        libarchive::archive_entry_set_filetype(e, dir ? AE_IFDIR : AE_IFREG);
+        libarchive::archive_entry_set_perm(e, st.st_mode & 0777);
+        libarchive::archive_entry_set_size(e, dir ? 0 : st.st_size);
+        libarchive::archive_entry_set_mtime(e, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+        int r = libarchive::archive_write_header(a, e);
+        libarchive::archive_entry_free(e);
         if (r < ARCHIVE_WARN)
-            return internal(std::string("zip header: ") + archive_error_string(a));
+            return internal(std::string("zip header: ") + libarchive::archive_error_string(a));
         return Ok{};
     }
 
@@ -83,8 +82,8 @@ struct ZipStream::State {
                 file = UniqueFd();
                 return true;
             }
-            if (archive_write_data(a, buf.data(), static_cast<size_t>(n)) < 0)
-                return internal(std::string("zip data: ") + archive_error_string(a));
+            if (libarchive::archive_write_data(a, buf.data(), static_cast<size_t>(n)) < 0)
+                return internal(std::string("zip data: ") + libarchive::archive_error_string(a));
             return true;
         }
         while (!stack.empty() && stack.back().next >= stack.back().names.size()) stack.pop_back();
@@ -122,13 +121,14 @@ ZipStream::ZipStream(UniqueFd dir, std::string top, uid_t uid, gid_t gid,
     s_->uid = uid;
     s_->gid = gid;
     s_->buf.resize(kReadSize);
-    s_->a = archive_write_new();
-    archive_write_set_format_zip(s_->a);
+    s_->a = libarchive::archive_write_new();
+    libarchive::archive_write_set_format_zip(s_->a);
     // Downloads favour speed: deflate at its fastest level.
-    archive_write_set_options(s_->a, "zip:compression-level=1");
-    archive_write_set_bytes_in_last_block(s_->a, 1);
-    archive_write_set_bytes_per_block(s_->a, 0);  // no padding, write as it comes
-    if (archive_write_open(s_->a, s_.get(), nullptr, &State::on_write, nullptr) != ARCHIVE_OK)
+    libarchive::archive_write_set_options(s_->a, "zip:compression-level=1");
+    libarchive::archive_write_set_bytes_in_last_block(s_->a, 1);
+    libarchive::archive_write_set_bytes_per_block(s_->a, 0);  // no padding, write as it comes
+    if (libarchive::archive_write_open(s_->a, s_.get(), nullptr, &State::on_write, nullptr) !=
+        ARCHIVE_OK)
         s_->failed = true;
     if (!s_->failed) {
         struct stat st {};
@@ -146,7 +146,7 @@ ZipStream::ZipStream(UniqueFd dir, std::string top, uid_t uid, gid_t gid,
 }
 
 ZipStream::~ZipStream() {
-    if (s_->a) archive_write_free(s_->a);  // (closes it if still open)
+    if (s_->a) libarchive::archive_write_free(s_->a);  // (closes it if still open)
 }
 
 Result<size_t> ZipStream::read(std::span<char> out) {
@@ -161,9 +161,9 @@ Result<size_t> ZipStream::read(std::span<char> out) {
             return more.error();
         }
         if (!*more) {
-            if (archive_write_close(s.a) != ARCHIVE_OK) {
+            if (libarchive::archive_write_close(s.a) != ARCHIVE_OK) {
                 s.failed = true;
-                return internal(std::string("zip close: ") + archive_error_string(s.a));
+                return internal(std::string("zip close: ") + libarchive::archive_error_string(s.a));
             }
             s.closed = true;
         }
