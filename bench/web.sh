@@ -55,7 +55,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$bin" serve --data-dir "$tmp/panel" --listen 127.0.0.1:0 -c server.tls=false -c server.access_log=false \
-  -c web.dir="$dist" >"$tmp/panel.log" 2>&1 &
+  -c web.dir="$dist" -c auth.account_requests_per_minute=0 -c rate_limit.session_requests_per_minute=0 >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 for _ in $(seq 100); do [[ -s $tmp/panel/run/http.port ]] && break; sleep 0.05; done
 panel_port=$(cat "$tmp/panel/run/http.port")
