@@ -48,7 +48,7 @@ for s in socks: s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))')
 
 "$bin" serve --data-dir "$tmp/data" --listen "127.0.0.1:$http_port" \
-  -c server.tls=false -c server.access_log=false -c rate_limit.requests_per_minute=100000000 -c auth.account_requests_per_minute=0 \
+  -c server.tls=false -c server.access_log=false -c rate_limit.requests_per_minute=100000000 -c auth.account_requests_per_minute=0 -c rate_limit.session_requests_per_minute=0 \
   -c mariadb.port="$db_port" -c pma.enabled=false -c mariadb.import_max_mb=100000 >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 

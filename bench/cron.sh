@@ -81,7 +81,7 @@ port=$(free_port)
 extra=()
 for kv in ${PANEL_CONFIG:-}; do extra+=(-c "$kv"); done
 "$bin" serve --data-dir "$tmp/panel" --listen "127.0.0.1:$port" -c server.tls=false \
-  -c rate_limit.requests_per_minute=100000000 -c auth.account_requests_per_minute=0 -c server.access_log=false -c log.level=warn \
+  -c rate_limit.requests_per_minute=100000000 -c auth.account_requests_per_minute=0 -c rate_limit.session_requests_per_minute=0 -c server.access_log=false -c log.level=warn \
   "${extra[@]}" >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 for _ in $(seq 100); do [[ -s $tmp/panel/initial-admin-password ]] && curl -sf "127.0.0.1:$port/api/v1/health" >/dev/null && break; sleep 0.1; done

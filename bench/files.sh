@@ -30,7 +30,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$bin" serve --data-dir "$tmp/data" --listen 127.0.0.1:0 -c server.tls=false \
-  -c server.access_log=false -c rate_limit.requests_per_minute=0 -c auth.account_requests_per_minute=0 >"$tmp/panel.log" 2>&1 &
+  -c server.access_log=false -c rate_limit.requests_per_minute=0 -c auth.account_requests_per_minute=0 -c rate_limit.session_requests_per_minute=0 >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 for _ in $(seq 100); do [[ -s $tmp/data/run/http.port ]] && break; sleep 0.1; done
 port=$(cat "$tmp/data/run/http.port")

@@ -67,7 +67,7 @@ print(*(x.getsockname()[1] for x in s))')
 pasv=$((45000 + RANDOM % 4000))
 
 "$bin" serve --data-dir "$tmp/panel" --listen "127.0.0.1:$http_port" -c server.tls=false \
-  -c rate_limit.requests_per_minute=1000000 -c auth.account_requests_per_minute=0 -c server.access_log=false \
+  -c rate_limit.requests_per_minute=1000000 -c auth.account_requests_per_minute=0 -c rate_limit.session_requests_per_minute=0 -c server.access_log=false \
   -c ftp.port="$ftp_port" -c ftp.sftp_port="$sftp_port" \
   -c ftp.passive_ports="$pasv-$((pasv + 19))" -c mariadb.mode=off -c pma.enabled=false \
   >"$tmp/panel.log" 2>&1 &

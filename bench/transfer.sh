@@ -40,7 +40,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$bin" serve --data-dir "$tmp/data" --listen 127.0.0.1:0 -c server.tls=false \
-  -c server.access_log=false -c rate_limit.requests_per_minute=0 -c auth.account_requests_per_minute=0 \
+  -c server.access_log=false -c rate_limit.requests_per_minute=0 -c auth.account_requests_per_minute=0 -c rate_limit.session_requests_per_minute=0 \
   -c files.max_extract_mb=1000000 -c files.max_extract_entries=10000000 \
   -c files.max_extract_ratio=1000000 -c files.search_seconds=3600 >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
