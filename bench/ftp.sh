@@ -49,17 +49,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-read -r http_port ftp_port peer_port < <(python3 -c '
+read -r http_port ftp_port peer_port sftp_port < <(python3 -c '
 import socket
-s = [socket.socket() for _ in range(3)]
+s = [socket.socket() for _ in range(4)]
 for x in s: x.bind(("127.0.0.1", 0))
 print(*(x.getsockname()[1] for x in s))')
 pasv=$((45000 + RANDOM % 4000))
 
 "$bin" serve --data-dir "$tmp/panel" --listen "127.0.0.1:$http_port" -c server.tls=false \
   -c rate_limit.requests_per_minute=1000000 -c auth.account_requests_per_minute=0 -c rate_limit.session_requests_per_minute=0 -c server.access_log=false \
-  -c ftp.port="$ftp_port" -c ftp.passive_ports="$pasv-$((pasv + 19))" \
-  >"$tmp/panel.log" 2>&1 &
+  -c ftp.port="$ftp_port" -c ftp.sftp_port="$sftp_port" -c ftp.require_tls=false \
+  -c ftp.passive_ports="$pasv-$((pasv + 19))" >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 
 api="http://127.0.0.1:$http_port/api/v1"

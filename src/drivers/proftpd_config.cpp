@@ -98,6 +98,13 @@ std::string render_proftpd_global(const ProftpdSettings& s) {
           << "  TLS" << kind << "CertificateFile " << q(s.tls->cert) << "\n"
           << "  TLS" << kind << "CertificateKeyFile " << q(s.tls->key) << "\n"
           << "  TLSVerifyClient off\n"
+          // Client certificates are never asked for, so the trust store is
+          // unused; without this mod_tls loads the system's whole CA bundle
+          // (~140 certificates) in every session before the banner, which
+          // made connecting several times slower than logging in
+          // (docs/benchmarks.md, FTP logins).
+          << "  TLSCACertificateFile " << q(s.tls->cert)
+          << "\n"
           // Stock clients (Python's ftplib) do not reuse the TLS session on
           // the data channel.
           << "  TLSOptions NoSessionReuseRequired\n";

@@ -104,6 +104,9 @@ TEST(ProftpdConfig, RendersTheVerifiedSettings) {
     conf = render_proftpd_config(s);
     EXPECT_NE(conf.find("LoadModule mod_tls.c"), std::string::npos);
     EXPECT_NE(conf.find("TLSECCertificateFile \"/c.pem\""), std::string::npos);
+    // A one-certificate trust store, not the system's CA bundle that mod_tls
+    // would otherwise parse in every session (slow connects).
+    EXPECT_NE(conf.find("TLSCACertificateFile \"/c.pem\""), std::string::npos);
     EXPECT_NE(conf.find("TLSRequired on"), std::string::npos);
     // In the main server, not <Global>: the anonymous virtual hosts (which
     // inherit only <Global>) stay reachable without TLS.
