@@ -23,6 +23,8 @@ die() { echo "bench: $*" >&2; exit 1; }
 for tool in python3 restic mariadb mariadb-dump gzip; do command -v $tool >/dev/null || die "$tool not found"; done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench-backups.XXXXXX")
+# The accounts (own uids in sandbox mode) must pass through to their homes.
+chmod 711 "$tmp"
 chmod 755 "$tmp"  # mariadbd (user mysql) must reach its datadir below
 panel_pid=
 cleanup() {

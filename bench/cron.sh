@@ -27,6 +27,8 @@ die() { echo "bench: $*" >&2; exit 1; }
 for tool in python3 sqlite3 busybox; do command -v $tool >/dev/null || die "$tool not found"; done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench-cron.XXXXXX")
+# The accounts (own uids in sandbox mode) must pass through to their homes.
+chmod 711 "$tmp"
 panel_pid=
 peer_pid=
 # shellcheck disable=SC2317  # called from the EXIT trap

@@ -21,6 +21,8 @@ TREE=${TREE:-10000}
 [[ -x $bin ]] || { echo "bench: $bin not found; build first" >&2; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench-files.XXXXXX")
+# The accounts (own uids in sandbox mode) must pass through to their homes.
+chmod 711 "$tmp"
 chmod 755 "$tmp"
 panel_pid=
 cleanup() {

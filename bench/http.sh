@@ -40,6 +40,8 @@ done
 [[ $THREADS =~ ^[1-9][0-9]*$ ]] || die "THREADS must be a positive integer, got '$THREADS'"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench.XXXXXX")
+# The accounts (own uids in sandbox mode) must pass through to their homes.
+chmod 711 "$tmp"
 panel_pid=
 nginx_pid=
 

@@ -31,6 +31,8 @@ for tool in zip unzip tar gzip find grep curl python3; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench-transfer.XXXXXX")
+# The accounts (own uids in sandbox mode) must pass through to their homes.
+chmod 711 "$tmp"
 chmod 755 "$tmp"
 panel_pid=
 cleanup() {

@@ -25,6 +25,8 @@ ROUNDS=${ROUNDS:-3}
 [[ -x $nginx_bin ]] || { echo "bench: nginx not found at $nginx_bin" >&2; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench-transfer.XXXXXX")
+# The accounts (own uids in sandbox mode) must pass through to their homes.
+chmod 711 "$tmp"
 chmod 755 "$tmp"
 panel_pid=
 nginx_pid=

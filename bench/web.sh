@@ -47,6 +47,8 @@ if [[ ! -x $bin || ! -x $nginx_bin ]] || ! command -v wrk >/dev/null; then
 fi
 main_js=$(grep -oE 'src="/assets/[^"]+\.js"' "$dist/index.html" | head -1 | sed -E 's/src="(.*)"/\1/')
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench-web.XXXXXX")
+# The accounts (own uids in sandbox mode) must pass through to their homes.
+chmod 711 "$tmp"
 panel_pid= nginx_pid=
 cleanup() {
   for p in $panel_pid $nginx_pid; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done

@@ -64,6 +64,24 @@ Result<void> settle_home(int fd, uid_t uid, gid_t gid) {
     return Ok{};
 }
 
+// Every directory above the homes must let the account uids pass (o+x):
+// otherwise each of their file operations, cron job and FTP login fails
+// with "Permission denied: /" while the panel itself (root) sees nothing
+// wrong. `mktemp -d` makes exactly such a 0700 parent.
+Result<void> check_homes_reachable(const std::filesystem::path& homes) {
+    std::filesystem::path dir = std::filesystem::absolute(homes).parent_path();
+    for (;;) {
+        struct stat st {};
+        if (::stat(dir.c_str(), &st) != 0) return internal("cannot stat " + dir.string());
+        if ((st.st_mode & S_IXOTH) == 0)
+            return validation("The accounts cannot reach their homes: " + dir.string() +
+                              " is not searchable by other users (chmod o+x it, or use "
+                              "another data dir)");
+        if (!dir.has_relative_path()) return Ok{};
+        dir = dir.parent_path();
+    }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SandboxIdentity>> SandboxIdentity::create(
@@ -88,6 +106,7 @@ Result<std::unique_ptr<SandboxIdentity>> SandboxIdentity::create(
     // Homes' parent: traversable by the account uids, listable by nobody
     // else (an account learns no other account's name from it).
     if (::chmod(homes.c_str(), 0711) != 0) return internal("cannot set the mode of the homes");
+    if (root) CHECK_OK(check_homes_reachable(homes));
     return std::unique_ptr<SandboxIdentity>(new SandboxIdentity(homes, config, db, root, uid, gid));
 }
 

@@ -6,6 +6,8 @@
 attack_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${WSP_BIN:-$attack_root/build/wispanel}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-attack.XXXXXX")
+# The accounts (own uids in sandbox mode) must pass through to their homes.
+chmod 711 "$tmp"
 panel_pid=
 panel_url=
 admin_key=

@@ -310,6 +310,21 @@ TEST(IsolationStart, DataDirModesAreNarrowedAtStart) {
     }
     std::error_code ec;
     fs::remove_all(data, ec);
+
+    // A data dir whose parent the accounts cannot pass (mktemp -d makes
+    // 0700): every file operation of theirs would be "Permission denied: /",
+    // so the panel refuses to start and says why.
+    const fs::path closed = make_temp_dir("wsp-iso-closed");
+    fs::create_directory(closed / "data");
+    try {
+        PanelProcess p(PanelOptions{.data_dir = closed / "data"});
+        ADD_FAILURE() << "started with homes the accounts cannot reach";
+    } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find(closed.string() + " is not searchable by other users"),
+                  std::string::npos)
+            << e.what();
+    }
+    fs::remove_all(closed, ec);
 }
 
 // A data dir the unprivileged user may write.

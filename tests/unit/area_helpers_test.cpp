@@ -3,6 +3,7 @@
 // ensure_below_limit for each kind, OwnerCleanup on account deletion, and
 // Db::write's all-or-nothing.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -25,6 +26,8 @@ class AreaHelpers : public ::testing::Test {
         char tmpl[] = "/tmp/wsp-area-test-XXXXXX";
         ASSERT_NE(::mkdtemp(tmpl), nullptr);
         dir_ = tmpl;
+        // A data dir as the panel leaves it: the accounts pass through.
+        ::chmod(dir_.c_str(), 0711);
         config_.paths.data_dir = dir_.string();
         auto db = Db::open((dir_ / "panel.db").string());
         ASSERT_TRUE(db.ok()) << db.error().message;

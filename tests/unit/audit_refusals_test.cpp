@@ -1,6 +1,7 @@
 // 401/429 refusals in the audit log, coalesced per status, client address
 // and account per minute (AuditService::record_refusal), on a FakeClock.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,6 +24,8 @@ class AuditRefusals : public ::testing::Test {
         char tmpl[] = "/tmp/wsp-audit-refusals-XXXXXX";
         ASSERT_NE(::mkdtemp(tmpl), nullptr);
         dir_ = tmpl;
+        // A data dir as the panel leaves it: the accounts pass through.
+        ::chmod(dir_.c_str(), 0711);
         config_.paths.data_dir = dir_.string();
         auto db = Db::open((dir_ / "panel.db").string());
         ASSERT_TRUE(db.ok()) << db.error().message;
