@@ -135,7 +135,7 @@ Result<DatabaseRecord> DatabaseService::owned_record(const Caller& caller, const
         [&](const ReadTx& tx) -> Result<DatabaseRecord> { return owned(tx, caller, id); });
 }
 
-Result<DatabaseEndpoint> DatabaseService::endpoint_of(const std::string& host) {
+Result<DatabaseEndpoint> DatabaseService::endpoint_of(const std::string& host, bool for_login) {
     DatabaseEndpoint ep;
     if (DatabaseHosts::is_local(host)) {
         CHECK_OK(ensure_up());
@@ -148,6 +148,7 @@ Result<DatabaseEndpoint> DatabaseService::endpoint_of(const std::string& host) {
     // Galera: the node the pool uses now (it made the login, so it has it).
     std::tie(ep.address, ep.port) = ep.admin->current_node();
     ep.tls = ep.admin->tls();
+    if (!for_login) return ep;
     // The panel's address as that server sees it (USER()'s host part:
     // an IP with skip-name-resolve): temporary logins are made for it only.
     TRY(auto rows, ep.admin->query("SELECT SUBSTRING_INDEX(USER(), '@', -1)"));
@@ -176,7 +177,7 @@ Result<std::shared_ptr<DatabaseLogin>> DatabaseService::temporary_login(
 
 Result<std::shared_ptr<DatabaseLogin>> DatabaseService::login_on(const std::string& host,
                                                                  const SqlName& db) {
-    TRY(DatabaseEndpoint ep, endpoint_of(host));
+    TRY(DatabaseEndpoint ep, endpoint_of(host, true));
     // Upper case: no account name has it, so reconcile never takes it for
     // an account's user; the time lets a start-up sweep drop leftovers.
     const std::string name =
@@ -440,7 +441,7 @@ Result<PmaLink> DatabaseService::phpmyadmin(const Caller& caller, const std::str
         return owned(tx, caller, id);
     }));
     if (!pma_) return unavailable("phpMyAdmin is not available");
-    TRY(DatabaseEndpoint ep, endpoint_of(record.host));
+    TRY(DatabaseEndpoint ep, endpoint_of(record.host, true));
     return pma_(record, ep);
 }
 

@@ -185,8 +185,10 @@ class DatabaseService final : public OwnerCleanup {
     // A temporary login on `record`'s database, on the host it is on now
     // (503 while MariaDB is down).
     Result<std::shared_ptr<DatabaseLogin>> temporary_login(const DatabaseRecord& record);
-    // How programs reach host `host` now (docs/databases.md).
-    Result<DatabaseEndpoint> endpoint_of(const std::string& host);
+    // How programs reach host `host` now (docs/databases.md). `for_login`:
+    // also ask that server for the panel's address (login_host; one more
+    // query, only needed to make a temporary login).
+    Result<DatabaseEndpoint> endpoint_of(const std::string& host, bool for_login = false);
 
     // Moving a database to another host (database_move.cpp): check_move
     // says now (admin only) whether `id` can go to `host`; move() does it
