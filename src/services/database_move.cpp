@@ -42,24 +42,9 @@ Result<void> grant_set(MariadbCatalog& c, const SqlName& db, const MovingUser& u
 bool can_read(const MovingUser& u) {
     if (!u.set || u.set->name() == "all") return true;
     const auto& items = u.set->items();
-    return std::find(items.begin(), items.end(), "SELECT") != items.end();
-}
-
-Result<std::map<std::string, int64_t>> row_counts(MariadbAdmin& admin, const SqlName& db) {
-    TRY(auto tables, admin.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
-                                 "TABLE_SCHEMA = " +
-                                 quote_literal(db) + " AND TABLE_TYPE = 'BASE TABLE'"));
-    std::map<std::string, int64_t> out;
-    for (const auto& row : tables) {
-        if (row.empty() || !row[0]) continue;
-        // Table names are the customer's: quoted as identifiers, ` doubled.
-        std::string ident = "`";
-        for (char c : *row[0]) ident += c == '`' ? std::string("``") : std::string(1, c);
-        ident += "`";
-        TRY(auto n, admin.query("SELECT COUNT(*) FROM " + quote_ident(db) + "." + ident));
-        out[*row[0]] = n.empty() || !n[0][0] ? 0 : std::atoll(n[0][0]->c_str());
-    }
-    return out;
+    // The first word of "read" (the read privilege itself).
+    const std::string& read = PrivilegeSet::named("read").value().items().front();
+    return std::find(items.begin(), items.end(), read) != items.end();
 }
 
 }  // namespace
@@ -94,21 +79,14 @@ Result<DatabaseRecord> DatabaseService::check_move(const Caller& caller, const s
 Result<void> DatabaseService::wait_idle(MariadbAdmin& admin, const SqlName& db,
                                         const std::vector<SqlName>& users,
                                         const CancelCheck& cancelled) {
-    std::string who;
-    for (const auto& u : users) who += (who.empty() ? "" : ", ") + quote_literal(u);
-    const std::string sql =
-        "SELECT USER, HOST FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND "
-        "(DB = " +
-        quote_literal(db) + (who.empty() ? "" : " OR USER IN (" + who + ")") + ")";
+    MariadbCatalog catalog(admin);
     std::string open;
     for (int i = 0; i < kIdleWaitSteps; ++i) {
         CHECK_OK(cancelled());
-        TRY(auto rows, admin.query(sql));
-        if (rows.empty()) return Ok{};
+        TRY(auto sessions, catalog.sessions_on(db, users));
+        if (sessions.empty()) return Ok{};
         open.clear();
-        for (const auto& r : rows)
-            open +=
-                (open.empty() ? "" : ", ") + r.at(0).value_or("?") + "@" + r.at(1).value_or("?");
+        for (const auto& s : sessions) open += (open.empty() ? "" : ", ") + s;
         std::this_thread::sleep_for(kIdleStep);
     }
     return conflict("Database " + db.str() + " still has open connections (" + open +
@@ -205,8 +183,8 @@ Result<void> DatabaseService::move(const std::string& name, const std::string& h
         CHECK_OK(copy(*reader, *writer));
     }
     // 5. Nothing lost: every table has as many rows on both.
-    TRY(auto before, row_counts(*src.admin, db));
-    TRY(auto after, row_counts(*dst.admin, db));
+    TRY(auto before, old_host.row_counts(db));
+    TRY(auto after, new_host.row_counts(db));
     if (before != after)
         return internal("the copy of " + name + " on host " + to +
                         " differs from the original (tables or row counts)");

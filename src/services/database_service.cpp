@@ -151,10 +151,7 @@ Result<DatabaseEndpoint> DatabaseService::endpoint_of(const std::string& host, b
     if (!for_login) return ep;
     // The panel's address as that server sees it (USER()'s host part:
     // an IP with skip-name-resolve): temporary logins are made for it only.
-    TRY(auto rows, ep.admin->query("SELECT SUBSTRING_INDEX(USER(), '@', -1)"));
-    if (rows.empty() || rows[0].empty() || !rows[0][0])
-        return internal("database host " + host + " did not say where the panel connects from");
-    TRY(ep.login_host, SqlHost::parse_stored(*rows[0][0]));
+    TRY(ep.login_host, MariadbCatalog(*ep.admin).client_address());
     // The pool may have failed over meanwhile: take the node again.
     std::tie(ep.address, ep.port) = ep.admin->current_node();
     return ep;
