@@ -43,7 +43,7 @@ bool can_read(const MovingUser& u) {
     if (!u.set || u.set->name() == "all") return true;
     const auto& items = u.set->items();
     // The first word of "read" (the read privilege itself).
-    const std::string& read = PrivilegeSet::named("read").value().items().front();
+    const std::string read = PrivilegeSet::named("read").value().items().front();
     return std::find(items.begin(), items.end(), read) != items.end();
 }
 

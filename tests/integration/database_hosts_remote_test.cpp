@@ -78,11 +78,12 @@ class DatabaseHostsRemote : public ::testing::Test {
                       const std::string& sql) {
         auto env = kPath;
         env.push_back("MYSQL_PWD=" + password);
-        return run({"/usr/bin/mariadb", "--no-defaults",
-                    "--socket=" + (panel_->data_dir() / "run/mariadb/mysqld.sock").string(), "-u",
-                    user, "--batch", "-e", sql},
-                   env)
-            .ok();
+        auto r = run({"/usr/bin/mariadb", "--no-defaults",
+                      "--socket=" + (panel_->data_dir() / "run/mariadb/mysqld.sock").string(), "-u",
+                      user, "--batch", "-e", sql},
+                     env);
+        last_output_ = r.output;
+        return r.ok();
     }
     std::string curl(std::vector<std::string> args) {
         args.insert(args.begin(), {"/usr/bin/curl", "-s", "--max-time", "30"});
@@ -118,6 +119,7 @@ class DatabaseHostsRemote : public ::testing::Test {
     }
 
     fs::path root_;
+    std::string last_output_;  // of the last local_client()
     int port_ = 0;
     StandaloneMariadb server_;
     std::unique_ptr<PanelProcess> panel_;
@@ -354,7 +356,8 @@ TEST_F(DatabaseHostsRemote, ExportImportBackupPhpMyAdminAndMove) {
     (void)holder->wait();
     EXPECT_EQ(remote_sql("SHOW DATABASES LIKE 'alice\\_near'"), "");
     EXPECT_TRUE(local_client("alice_rw", "Writer_pass1",
-                             "INSERT INTO alice_near.notes (body) VALUES ('still writable')"));
+                             "INSERT INTO alice_near.notes (body) VALUES ('still writable')"))
+        << last_output_ << local_sql("SHOW GRANTS FOR 'alice_rw'@'localhost'") << panel_->log();
     EXPECT_TRUE(local_client("alice_near", "Other_pass456", "CREATE TABLE alice_near.y (id INT)"));
 }
 
