@@ -127,6 +127,13 @@ Response backups_create(Services& s, const Request& r) {
     return started(service(s).start_backup(*r.caller, owner));
 }
 
+Response database_move(Services& s, const Request& r) {
+    TRY_OR_RESPOND(auto body, parse_object(r));
+    Fields f(body);
+    TRY_OR_RESPOND(std::string host, f.required_string("host", "host"));
+    return started(service(s).move_database(*r.caller, r.param("id"), host));
+}
+
 Response backups_get(Services& s, const Request& r) {
     return respond(service(s).get(*r.caller, r.param("id")), backup_json);
 }

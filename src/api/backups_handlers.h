@@ -10,6 +10,7 @@ namespace wsp::api {
 
 Response database_export(Services& s, const Request& r);
 SinkOpening database_import(Services& s, const Request& r);
+Response database_move(Services& s, const Request& r);
 uint64_t import_body_limit(const Config& c);
 
 Response backups_list(Services& s, const Request& r);

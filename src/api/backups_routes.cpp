@@ -15,6 +15,8 @@ std::span<const Route> backups_routes() {
         // The body is the .sql or .sql.gz itself (or ?path= in the home).
         {V::post, "/api/v1/databases/{id}/import", nullptr, "databases", kB, kW,
          &api::import_body_limit, &api::database_import},
+        // Admin: to another database host, as a task (dump, load, switch).
+        {V::post, "/api/v1/databases/{id}/move", &api::database_move, "databases", kB, kW},
         {V::get, "/api/v1/backups", &api::backups_list, "backups", kB, kW},
         {V::post, "/api/v1/backups", &api::backups_create, "backups", kB, kW},
         {V::get, "/api/v1/backups/schedule", &api::backups_schedule_get, "backups", kB, kW},

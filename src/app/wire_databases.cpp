@@ -184,8 +184,14 @@ Result<void> wire_databases(Panel& panel) {
         pma = std::make_shared<PmaSignon>(
             config, panel.data_dir(), admin, [&panel] { return panel.pma_base_url(); }, socket,
             panel.pma_proxy_secret());
-        service->set_pma_issuer([pma](const DatabaseRecord& r) { return pma->issue(r); });
-        service->set_pma_revoker([pma](const std::string& db) { return pma->drop_users_on(db); });
+        service->set_pma_issuer([pma](const DatabaseRecord& r, const DatabaseEndpoint& where) {
+            return pma->issue(r, where);
+        });
+        service->set_pma_revoker([pma](const std::string& db, const DatabaseEndpoint& where) {
+            return pma->drop_users_on(db, where);
+        });
+        pma->set_resolver(
+            [raw = service.get()](const std::string& host) { return raw->endpoint_of(host); });
         // A suspended account's phpMyAdmin sessions end at once (deleting
         // an account drops its databases, and their temporary users, first).
         services.users.on_status_change(

@@ -126,6 +126,14 @@ Result<MYSQL*> MariadbAdmin::connect(std::string* why) {
     return unavailable_error();
 }
 
+std::pair<std::string, int> MariadbAdmin::current_node() const {
+    if (endpoint_.nodes.empty()) return {endpoint_.host, endpoint_.port};
+    const std::string& node = endpoint_.nodes[preferred_.load() % endpoint_.nodes.size()];
+    const auto colon = node.rfind(':');
+    const int port = colon == std::string::npos ? 3306 : std::atoi(node.c_str() + colon + 1);
+    return {node.substr(0, colon), port};
+}
+
 Result<MYSQL*> MariadbAdmin::connect_to(const std::string& host_name, int port, std::string* why) {
     TRY(MariadbCredentials creds, read_credentials(endpoint_.credentials_file));
     MYSQL* conn = mysql_init(nullptr);

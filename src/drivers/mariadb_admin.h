@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -69,6 +70,13 @@ class MariadbAdmin {
     // Called (on the calling thread) whenever the server cannot be reached,
     // so the health state turns "down" at once rather than at the next probe.
     void on_unavailable(std::function<void()> f) { on_unavailable_ = std::move(f); }
+
+    // Where new connections go now ("host", port): the endpoint's TCP
+    // address, or for several nodes the last good one (what a client
+    // program should connect to, to see what this pool sees).
+    std::pair<std::string, int> current_node() const;
+    bool tls() const { return endpoint_.tls; }
+    bool over_socket() const { return !endpoint_.socket.empty(); }
 
   private:
     Result<MYSQL*> acquire();

@@ -1,5 +1,7 @@
 #include "drivers/mariadb_catalog.h"
 
+#include <cstdlib>
+
 namespace wsp {
 
 Result<void> MariadbCatalog::create_database(const SqlName& db) {
@@ -125,6 +127,44 @@ Result<std::vector<std::string>> MariadbCatalog::all_databases() {
 Result<std::vector<std::string>> MariadbCatalog::all_users() {
     TRY(auto rows, admin_.query("SELECT DISTINCT User FROM mysql.user"));
     return first_column(rows);
+}
+
+Result<SqlHost> MariadbCatalog::client_address() {
+    TRY(auto rows, admin_.query("SELECT SUBSTRING_INDEX(USER(), '@', -1)"));
+    if (rows.empty() || rows[0].empty() || !rows[0][0])
+        return internal("the server did not say where the panel connects from");
+    return SqlHost::parse_stored(*rows[0][0]);
+}
+
+Result<std::map<std::string, int64_t>> MariadbCatalog::row_counts(const SqlName& db) {
+    TRY(auto tables, admin_.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
+                                  "TABLE_SCHEMA = " +
+                                  quote_literal(db) + " AND TABLE_TYPE = 'BASE TABLE'"));
+    std::map<std::string, int64_t> out;
+    for (const auto& row : tables) {
+        if (row.empty() || !row[0]) continue;
+        // A customer's table name, read from the server: an identifier
+        // with ` doubled.
+        std::string ident = "`";
+        for (char c : *row[0]) ident += c == '`' ? std::string("``") : std::string(1, c);
+        ident += "`";
+        TRY(auto n, admin_.query("SELECT COUNT(*) FROM " + quote_ident(db) + "." + ident));
+        out[*row[0]] = n.empty() || n[0].empty() || !n[0][0] ? 0 : std::atoll(n[0][0]->c_str());
+    }
+    return out;
+}
+
+Result<std::vector<std::string>> MariadbCatalog::sessions_on(const SqlName& db,
+                                                             const std::vector<SqlName>& users) {
+    std::string who;
+    for (const auto& u : users) who += (who.empty() ? "" : ", ") + quote_literal(u);
+    TRY(auto rows,
+        admin_.query("SELECT USER, HOST FROM information_schema.PROCESSLIST WHERE ID <> "
+                     "CONNECTION_ID() AND (DB = " +
+                     quote_literal(db) + (who.empty() ? "" : " OR USER IN (" + who + ")") + ")"));
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.at(0).value_or("?") + "@" + r.at(1).value_or("?"));
+    return out;
 }
 
 }  // namespace wsp

@@ -49,6 +49,16 @@ class MariadbCatalog {
     // wsrep_* status variables (upper-case names); empty without Galera.
     Result<std::map<std::string, std::string>> wsrep_status();
 
+    // The panel's address as the server sees this connection: USER()'s
+    // host part (an IP with skip-name-resolve), for temporary logins.
+    Result<SqlHost> client_address();
+    // Rows of every base table of `db` (moves compare both copies).
+    Result<std::map<std::string, int64_t>> row_counts(const SqlName& db);
+    // "user@host" of every other session using `db` or logged in as one
+    // of `users` (information_schema.PROCESSLIST; needs PROCESS).
+    Result<std::vector<std::string>> sessions_on(const SqlName& db,
+                                                 const std::vector<SqlName>& users);
+
     // Every database / user name on the server (reconcile).
     Result<std::vector<std::string>> all_databases();
     Result<std::vector<std::string>> all_users();

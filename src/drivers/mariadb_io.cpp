@@ -60,8 +60,12 @@ Result<ClientDefaults> ClientDefaults::write(const std::filesystem::path& dir,
     std::string text = "[client]\nuser=" + user + "\npassword=" + password + "\n";
     if (!tools.socket.empty())
         text += "socket=" + tools.socket + "\n";
-    else
+    else {
         text += "host=" + tools.host + "\nport=" + std::to_string(tools.port) + "\nprotocol=tcp\n";
+        // Encrypted like the panel's own connection to that host (the
+        // certificate is not verified: MYSQL_OPT_SSL_ENFORCE alike).
+        if (tools.tls) text += "ssl\n";
+    }
     auto path = dir / ("client-" + random_hex(8) + ".cnf");
     CHECK_OK(write_file_atomic(path, text, 0600));
     return ClientDefaults(std::move(path));

@@ -25,6 +25,7 @@ struct MariadbTools {
     std::string socket;  // used when not empty
     std::string host = "127.0.0.1";
     int port = 3306;
+    bool tls = false;  // TCP: require TLS (the client's --ssl)
 };
 
 // A "[client]" file with the login, removed when this goes away.

@@ -141,6 +141,17 @@ if (!is_array($data) || (int)($data['expires_at'] ?? 0) < time())
 session_start(); session_regenerate_id(true);
 $_SESSION['PMA_single_signon_user'] = $data['user'];
 $_SESSION['PMA_single_signon_password'] = $data['password'];
+// A database on another host: phpMyAdmin's one server entry is pointed at
+// it for this session (the panel wrote the address; the visitor cannot).
+if (!empty($data['host'])) {
+    $_SESSION['PMA_single_signon_host'] = (string)$data['host'];
+    $_SESSION['PMA_single_signon_port'] = (int)$data['port'];
+    $_SESSION['PMA_single_signon_cfgupdate'] = ['socket' => '', 'compress' => false,
+        'ssl' => !empty($data['tls']), 'ssl_verify' => false];
+} else {
+    unset($_SESSION['PMA_single_signon_host'], $_SESSION['PMA_single_signon_port'],
+          $_SESSION['PMA_single_signon_cfgupdate']);
+}
 session_write_close();
 header('Location: /pma/index.php?route=/database/structure&db=' . rawurlencode($data['db']));
 )PHP";
@@ -245,7 +256,7 @@ ChildSpec PmaSignon::child_spec() const {
     return spec;
 }
 
-Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record) {
+Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record, const DatabaseEndpoint& where) {
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
     const int64_t now = now_unix();
     TRY(SqlName user,
@@ -254,20 +265,41 @@ Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record) {
     const std::string password = random_hex(24);
     const std::string token =
         base64_encode(hex_to_bytes(random_hex(32)), Base64::url_unpadded);  // 256 bits
-    MariadbCatalog catalog(*admin_);
-    CHECK_OK(catalog.create_user(user, SqlHost::localhost(), PasswordHash::of(password)));
-    if (auto r = catalog.grant_all(db, user, SqlHost::localhost()); !r) {
-        (void)catalog.drop_user(user, SqlHost::localhost());
+    MariadbCatalog catalog(*where.admin);
+    const SqlHost entry = where.login_host;
+    std::error_code ec;
+    const fs::path remote_marker = dir_ / "tokens" / (user.str() + ".remote");
+    if (!where.local) {
+        // Which host holds this temporary user, for the sweep (written
+        // before the user exists, so no user is ever left untracked).
+        CHECK_OK(
+            write_file_atomic(remote_marker, where.host_name + "\n" + entry.str() + "\n", 0600));
+    }
+    auto forget = [&] {
+        (void)catalog.drop_user(user, entry);
+        fs::remove(remote_marker, ec);
+    };
+    if (auto r = catalog.create_user(user, entry, PasswordHash::of(password)); !r) {
+        fs::remove(remote_marker, ec);
+        return r.error();
+    }
+    if (auto r = catalog.grant_all(db, user, entry); !r) {
+        forget();
         return r.error();
     }
     boost::json::object data{{"user", user.str()},
                              {"password", password},
                              {"db", db.str()},
                              {"expires_at", now + config_.pma.token_ttl_s}};
+    if (!where.local) {
+        data["host"] = where.address;
+        data["port"] = where.port;
+        data["tls"] = where.tls;
+    }
     if (auto r = write_file_atomic(dir_ / "tokens" / (sha256_hex(token) + ".token"),
                                    boost::json::serialize(data), 0600, file_owner(run_as_));
         !r) {
-        (void)catalog.drop_user(user, SqlHost::localhost());
+        forget();
         return r.error();
     }
     // Always through phpMyAdmin's own listener (its origin, the /pma/ proxy).
@@ -279,6 +311,16 @@ Result<PmaLink> PmaSignon::issue(const DatabaseRecord& record) {
 void PmaSignon::sweep() {
     const int64_t now = now_unix();
     std::error_code ec;
+    // A temporary user is done when its session ended (logout), its token
+    // was not used in time, or it is older than a session may last.
+    auto finished = [&](const std::string& name, int64_t created) {
+        const bool ended = fs::exists(dir_ / "tokens" / (name + ".ended"));
+        const bool claimed = fs::exists(dir_ / "tokens" / (name + ".claimed"));
+        const bool unused = !claimed && now > created + config_.pma.token_ttl_s + 5;
+        const bool too_old = now > created + kSessionMaxS;
+        return ended || unused || too_old;
+    };
+    sweep_remote(finished);
     // Unused token files past their expiry.
     for (auto& e : fs::directory_iterator(dir_ / "tokens", ec)) {
         if (e.path().extension() != ".token") continue;
@@ -306,11 +348,8 @@ void PmaSignon::sweep() {
         } catch (...) {
             continue;
         }
-        const bool ended = fs::exists(dir_ / "tokens" / (name + ".ended"));
-        const bool claimed = fs::exists(dir_ / "tokens" / (name + ".claimed"));
-        const bool unused = !claimed && now > created + config_.pma.token_ttl_s + 5;
-        const bool too_old = now > created + kSessionMaxS;
-        if (!(ended || unused || too_old)) continue;
+        if (fs::exists(dir_ / "tokens" / (name + ".remote"))) continue;  // below
+        if (!finished(name, created)) continue;
         if (catalog.drop_user(*parsed, SqlHost::localhost()).ok()) {
             fs::remove(dir_ / "tokens" / (name + ".ended"), ec);
             fs::remove(dir_ / "tokens" / (name + ".claimed"), ec);
@@ -319,8 +358,55 @@ void PmaSignon::sweep() {
     }
 }
 
-Result<int64_t> PmaSignon::drop_users_on(const std::string& database) {
+void PmaSignon::sweep_remote(const std::function<bool(const std::string&, int64_t)>& finished) {
+    // Users on other hosts, one marker file each (<user>.remote: the host's
+    // name and the user's host entry); no query to those hosts unless one
+    // is due.
+    std::error_code ec;
+    for (auto& e : fs::directory_iterator(dir_ / "tokens", ec)) {
+        if (e.path().extension() != ".remote") continue;
+        const std::string name = e.path().stem().string();
+        int64_t created = 0;
+        try {
+            created = std::stoll(name.substr(4, name.find('_', 4) - 4));
+        } catch (...) {
+            continue;
+        }
+        if (!finished(name, created)) continue;
+        std::ifstream in(e.path());
+        std::string host, entry;
+        std::getline(in, host);
+        std::getline(in, entry);
+        auto user = SqlName::parse(name, kMaxUserName, "user");
+        auto at = SqlHost::parse_stored(entry);
+        if (!user || !at || !resolve_) continue;
+        auto where = resolve_(host);
+        if (!where && where.error().code != Code::not_found) continue;  // down: next time
+        if (where && !MariadbCatalog(*where->admin).drop_user(*user, *at).ok()) continue;
+        std::error_code rm;
+        fs::remove(dir_ / "tokens" / (name + ".ended"), rm);
+        fs::remove(dir_ / "tokens" / (name + ".claimed"), rm);
+        fs::remove(e.path(), rm);
+        spdlog::info("phpmyadmin: removed temporary user {} on host {}", name, host);
+    }
+}
+
+Result<int64_t> PmaSignon::drop_users_on(const std::string& database,
+                                         const DatabaseEndpoint& where) {
     TRY(SqlName db, SqlName::parse(database, kMaxDatabaseName, "database name"));
+    if (!where.local) {
+        // Another host: its temporary users all have a marker, written
+        // before they were made; none, no query (deleting and moving
+        // databases there stays one round trip shorter).
+        bool any = false;
+        std::error_code dir_ec;
+        for (auto& e : fs::directory_iterator(dir_ / "tokens", dir_ec))
+            if (e.path().extension() == ".remote") {
+                any = true;
+                break;
+            }
+        if (!any) return int64_t{0};
+    }
     // mysql.db keeps the grant's database pattern as written: `alice\_shop`
     // (quote_grant_db); as an SQL string literal each backslash is doubled.
     std::string pattern = quote_grant_db(db);
@@ -330,19 +416,22 @@ Result<int64_t> PmaSignon::drop_users_on(const std::string& database) {
         literal += c;
     }
     literal += "'";
-    TRY(auto rows, admin_->query("SELECT DISTINCT User FROM mysql.db WHERE User LIKE " +
-                                 quote_like_prefix(SqlName::parse(kTempPrefix, 8, "user").value()) +
-                                 " AND Db = " + literal));
-    MariadbCatalog catalog(*admin_);
+    TRY(auto rows,
+        where.admin->query("SELECT DISTINCT User, Host FROM mysql.db WHERE User LIKE " +
+                           quote_like_prefix(SqlName::parse(kTempPrefix, 8, "user").value()) +
+                           " AND Db = " + literal));
+    MariadbCatalog catalog(*where.admin);
     int64_t dropped = 0;
     std::error_code ec;
     for (const auto& row : rows) {
         if (!row.at(0)) continue;
         auto user = SqlName::parse(*row[0], kMaxUserName, "user");
-        if (!user) continue;
-        CHECK_OK(catalog.drop_user(*user, SqlHost::localhost()));
+        if (!user || row.size() < 2 || !row[1]) continue;
+        TRY(SqlHost entry, SqlHost::parse_stored(*row[1]));
+        CHECK_OK(catalog.drop_user(*user, entry));
         fs::remove(dir_ / "tokens" / (user->str() + ".ended"), ec);
         fs::remove(dir_ / "tokens" / (user->str() + ".claimed"), ec);
+        fs::remove(dir_ / "tokens" / (user->str() + ".remote"), ec);
         spdlog::info("phpmyadmin: removed temporary user {} (database {} closed to it)",
                      user->str(), database);
         ++dropped;

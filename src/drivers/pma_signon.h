@@ -39,15 +39,26 @@ class PmaSignon {
     Result<void> prepare();
     ChildSpec child_spec() const;
 
-    Result<PmaLink> issue(const DatabaseRecord& record);
-    // Removes finished temporary users and stale token files.
+    // A link for `record`'s database on the host `where` says: the panel's
+    // own server over the socket, or another host over TCP (the token
+    // carries its address; the sign-on session points phpMyAdmin's one
+    // server entry at it).
+    Result<PmaLink> issue(const DatabaseRecord& record, const DatabaseEndpoint& where);
+    // Removes finished temporary users and stale token files (on other
+    // hosts through `resolve`, see set_resolver).
     void sweep();
     // Drops every temporary user granted on `database` (its owner is
-    // suspended or deleted, or the database goes): their sessions end with
-    // the next request. Returns how many were dropped.
-    Result<int64_t> drop_users_on(const std::string& database);
+    // suspended or deleted, the database goes or moves): their sessions
+    // end with the next request. Returns how many were dropped.
+    Result<int64_t> drop_users_on(const std::string& database, const DatabaseEndpoint& where);
+    // How the sweep reaches a database host by its name.
+    void set_resolver(std::function<Result<DatabaseEndpoint>(const std::string&)> resolve) {
+        resolve_ = std::move(resolve);
+    }
 
   private:
+    void sweep_remote(const std::function<bool(const std::string&, int64_t)>& finished);
+
     const Config& config_;
     std::filesystem::path dir_;  // DATA_DIR/pma
     std::filesystem::path socket_;
@@ -55,6 +66,7 @@ class PmaSignon {
     std::function<std::string()> base_url_;
     std::string proxy_secret_;
     std::optional<RunAs> run_as_;
+    std::function<Result<DatabaseEndpoint>(const std::string&)> resolve_;
 };
 
 }  // namespace wsp

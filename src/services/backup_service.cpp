@@ -411,9 +411,10 @@ Result<std::unique_ptr<DatabaseExport>> BackupService::export_database(const Cal
     TRY(DatabaseRecord record, databases_.owned_record(c, id));
     TRY(std::shared_ptr<DatabaseLogin> login, databases_.temporary_login(record));
     TRY(ClientDefaults defaults,
-        ClientDefaults::write(dir_ / "run", tools_, login->user(), login->password()));
+        ClientDefaults::write(dir_ / "run", tools_for(*login), login->user(), login->password()));
     auto owned_defaults = std::make_unique<ClientDefaults>(std::move(defaults));
-    TRY(std::unique_ptr<SqlDump> dump, SqlDump::start(tools_, owned_defaults->path(), record.name));
+    TRY(std::unique_ptr<SqlDump> dump,
+        SqlDump::start(tools_for(*login), owned_defaults->path(), record.name));
     auto out = std::make_unique<ExportStream>(std::move(login), std::move(owned_defaults),
                                               std::move(dump));
     out->filename = record.name + ".sql.gz";
@@ -486,6 +487,54 @@ Result<TaskView> BackupService::import_from_home(const Caller& c, const std::str
         [] {});
 }
 
+MariadbTools BackupService::tools_for(const DatabaseLogin& login) const {
+    MariadbTools t = tools_;
+    const DatabaseEndpoint& ep = login.endpoint();
+    if (ep.local) return t;
+    t.socket.clear();
+    t.host = ep.address;
+    t.port = ep.port;
+    t.tls = ep.tls;
+    return t;
+}
+
+Result<void> BackupService::copy_database(const DatabaseLogin& from, const DatabaseLogin& to,
+                                          fs::Progress& p) {
+    const MariadbTools source = tools_for(from), target = tools_for(to);
+    TRY(ClientDefaults read_as,
+        ClientDefaults::write(dir_ / "run", source, from.user(), from.password()));
+    TRY(ClientDefaults write_as,
+        ClientDefaults::write(dir_ / "run", target, to.user(), to.password()));
+    TRY(Pipe sql, Pipe::make());
+    TRY(std::unique_ptr<SqlDump> dump,
+        SqlDump::start(source, read_as.path(), from.database(), sql.write.get()));
+    sql.write.reset();
+    auto loaded = import_sql(target, write_as.path(), to.database(), sql.read.get(), &p);
+    sql.read.reset();  // a dump still writing gets EPIPE and ends
+    auto dumped = dump->finish();
+    if (!loaded) return loaded.error();
+    if (!dumped) return dumped.error();
+    return Ok{};
+}
+
+Result<TaskView> BackupService::move_database(const Caller& c, const std::string& id,
+                                              const std::string& host) {
+    TRY(DatabaseRecord record, databases_.check_move(c, id, host));
+    FileJob job;
+    job.kind = "move";
+    job.owner = record.owner;
+    job.result_path = record.name;
+    job.run = [this, name = record.name, host](fs::Progress& p) -> Result<void> {
+        return databases_.move(
+            name, host,
+            [this, &p](const DatabaseLogin& from, const DatabaseLogin& to) {
+                return copy_database(from, to, p);
+            },
+            [&p] { return p.check(); });
+    };
+    return tasks_->submit(std::move(job));
+}
+
 Result<TaskView> BackupService::submit_import(const DatabaseRecord& record, std::string kind,
                                               std::function<Result<UniqueFd>()> open_input,
                                               std::function<void()> cleanup) {
@@ -502,9 +551,9 @@ Result<TaskView> BackupService::submit_import(const DatabaseRecord& record, std:
         struct stat st {};
         if (::fstat(in.get(), &st) == 0) p.bytes_total = st.st_size;
         TRY(std::shared_ptr<DatabaseLogin> login, databases_.temporary_login(record));
-        TRY(ClientDefaults defaults,
-            ClientDefaults::write(dir_ / "run", tools_, login->user(), login->password()));
-        return import_sql(tools_, defaults.path(), record.name, in.get(), &p);
+        TRY(ClientDefaults defaults, ClientDefaults::write(dir_ / "run", tools_for(*login),
+                                                           login->user(), login->password()));
+        return import_sql(tools_for(*login), defaults.path(), record.name, in.get(), &p);
     };
     auto submitted = tasks_->submit(std::move(job));
     if (!submitted) cleanup();
@@ -650,12 +699,12 @@ Result<void> BackupService::run_backup(const std::string& id, fs::Progress& p) {
                 continue;
             }
             TRY(std::shared_ptr<DatabaseLogin> login, databases_.temporary_login(db));
-            TRY(ClientDefaults defaults,
-                ClientDefaults::write(dir_ / "run", tools_, login->user(), login->password()));
+            TRY(ClientDefaults defaults, ClientDefaults::write(dir_ / "run", tools_for(*login),
+                                                               login->user(), login->password()));
             TRY(Pipe sql, Pipe::make());
             TRY(Pipe out, Pipe::make());
             TRY(std::unique_ptr<SqlDump> dump,
-                SqlDump::start(tools_, defaults.path(), db.name, sql.write.get()));
+                SqlDump::start(tools_for(*login), defaults.path(), db.name, sql.write.get()));
             sql.write.reset();
             auto tags = base_tags;
             tags.push_back("db:" + db.name);
@@ -716,12 +765,12 @@ Result<void> BackupService::restore_database(const BackupRecord& r, const Backup
     TRY(Restic restic_, restic());
     TRY(std::shared_ptr<DatabaseLogin> login, databases_.temporary_login(target));
     TRY(ClientDefaults defaults,
-        ClientDefaults::write(dir_ / "run", tools_, login->user(), login->password()));
+        ClientDefaults::write(dir_ / "run", tools_for(*login), login->user(), login->password()));
     TRY(Pipe sql, Pipe::make());
     TRY(Child child, restic_.start_dump(dump.snapshot, "/" + dump.name + ".sql", sql.write.get()));
     sql.write.reset();
     p.bytes_total = p.bytes_total + dump.size_bytes;
-    auto imported = import_sql(tools_, defaults.path(), target.name, sql.read.get(), &p);
+    auto imported = import_sql(tools_for(*login), defaults.path(), target.name, sql.read.get(), &p);
     sql.read.reset();
     if (!imported) child.kill();
     ProcessResult pr = child.wait();

@@ -104,6 +104,10 @@ class BackupService {
     // A .sql or .sql.gz file in the owner's home.
     Result<TaskView> import_from_home(const Caller& c, const std::string& id,
                                       const std::string& path);
+    // Moves database `id` to database host `host` (admin): a task ("move")
+    // that dumps it from its host and loads it into the other one
+    // (DatabaseService::move does the rest).
+    Result<TaskView> move_database(const Caller& c, const std::string& id, const std::string& host);
 
     // ---- backups ----
     Result<TaskView> start_backup(const Caller& c, const std::optional<std::string>& owner);
@@ -146,6 +150,11 @@ class BackupService {
     // panel-records.json of a backup (from its home snapshot).
     Result<boost::json::object> saved_records(const BackupRecord& r);
     Result<BackupRecord> readable(const Caller& c, const std::string& id);
+    // The client programs' connection for `login`: the panel's own server
+    // (tools_), or the login's host over TCP.
+    MariadbTools tools_for(const DatabaseLogin& login) const;
+    // mariadb-dump from one login piped into the mariadb client of another.
+    Result<void> copy_database(const DatabaseLogin& from, const DatabaseLogin& to, fs::Progress& p);
     Result<TaskView> submit_import(const DatabaseRecord& record, std::string kind,
                                    std::function<Result<UniqueFd>()> open_input,
                                    std::function<void()> cleanup);

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <set>
+#include <tuple>
 
 #include "base/clock.h"
 #include "base/names.h"
@@ -134,30 +135,68 @@ Result<DatabaseRecord> DatabaseService::owned_record(const Caller& caller, const
         [&](const ReadTx& tx) -> Result<DatabaseRecord> { return owned(tx, caller, id); });
 }
 
+Result<DatabaseEndpoint> DatabaseService::endpoint_of(const std::string& host, bool for_login) {
+    DatabaseEndpoint ep;
+    if (DatabaseHosts::is_local(host)) {
+        CHECK_OK(ensure_up());
+        ep.admin = admin_;
+        return ep;
+    }
+    TRY(ep.admin, hosts_->admin(host));
+    ep.host_name = host;
+    ep.local = false;
+    // Galera: the node the pool uses now (it made the login, so it has it).
+    std::tie(ep.address, ep.port) = ep.admin->current_node();
+    ep.tls = ep.admin->tls();
+    if (!for_login) return ep;
+    // The panel's address as that server sees it (USER()'s host part:
+    // an IP with skip-name-resolve): temporary logins are made for it only.
+    TRY(ep.login_host, MariadbCatalog(*ep.admin).client_address());
+    // The pool may have failed over meanwhile: take the node again.
+    std::tie(ep.address, ep.port) = ep.admin->current_node();
+    return ep;
+}
+
 Result<std::shared_ptr<DatabaseLogin>> DatabaseService::temporary_login(
     const DatabaseRecord& record) {
     CHECK_OK(ensure_up());
-    if (!DatabaseHosts::is_local(record.host))
-        return conflict("Not available yet for a database on another host (" + record.host + ")");
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
+    // The database's lock, and its host read again under it: a move may
+    // have switched it since `record` was read (docs: moving).
+    auto lock = mutate_.lock({"db:" + record.name});
+    TRY(DatabaseRecord now, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
+        auto found = DatabaseRepo::find(tx, record.name);
+        if (!found) return not_found("Database not found");
+        return *found;
+    }));
+    return login_on(now.host, db);
+}
+
+Result<std::shared_ptr<DatabaseLogin>> DatabaseService::login_on(const std::string& host,
+                                                                 const SqlName& db) {
+    TRY(DatabaseEndpoint ep, endpoint_of(host, true));
     // Upper case: no account name has it, so reconcile never takes it for
     // an account's user; the time lets a start-up sweep drop leftovers.
     const std::string name =
         std::string(kTempLoginPrefix) + std::to_string(ctx_.clock.now_unix()) + "_" + random_hex(6);
     TRY(SqlName user, SqlName::parse(name, kMaxUserName, "database user"));
     const std::string password = random_hex(24);
-    MariadbCatalog catalog(*admin_);
-    CHECK_OK(catalog.create_user(user, SqlHost::localhost(), PasswordHash::of(password)));
-    if (auto r = catalog.grant_all(db, user, SqlHost::localhost()); !r) {
-        (void)catalog.drop_user(user, SqlHost::localhost());
+    MariadbCatalog catalog(*ep.admin);
+    const SqlHost entry = ep.login_host;
+    CHECK_OK(catalog.create_user(user, entry, PasswordHash::of(password)));
+    if (auto r = catalog.grant_all(db, user, entry); !r) {
+        (void)catalog.drop_user(user, entry);
         return r.error();
     }
-    auto admin = admin_;
-    return std::make_shared<DatabaseLogin>(name, password, record.name, [admin, user] {
-        if (auto r = MariadbCatalog(*admin).drop_user(user, SqlHost::localhost()); !r)
-            spdlog::error("databases: cannot drop the temporary login {}: {}", user.str(),
-                          r.error().message);
-    });
+    auto admin = ep.admin;
+    return std::make_shared<DatabaseLogin>(
+        name, password, db.str(), std::move(ep), [admin, user, entry] {
+            if (auto r = MariadbCatalog(*admin).drop_user(user, entry); !r)
+                spdlog::error(
+                    "databases: cannot drop the temporary "
+                    "login {}: {}",
+                    user.str(), r.error().message);
+        });
 }
 
 Result<std::optional<std::string>> DatabaseService::change_marker(const DatabaseRecord& record) {
@@ -291,11 +330,12 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
 Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
-    TRY(auto admin, admin_of(record.host));
+    TRY(DatabaseEndpoint ep, endpoint_of(record.host));
+    auto admin = ep.admin;
     MariadbCatalog catalog(*admin);
     // phpMyAdmin's temporary users on it first: a grant outlives DROP
     // DATABASE and would cover a later database of the same name.
-    if (pma_revoke_ && DatabaseHosts::is_local(record.host)) CHECK_OK(pma_revoke_(record.name));
+    if (pma_revoke_) CHECK_OK(pma_revoke_(record.name, ep));
     // Its extra users, then its own: none may outlive it (their grants
     // would cover a later database of the same name).
     TRY(auto extra, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseUserRecord>> {
@@ -357,8 +397,16 @@ Result<int64_t> DatabaseService::end_pma_sessions(const std::string& owner) {
     auto lock = mutate_.lock(std::move(keys));
     int64_t dropped = 0;
     for (const auto& record : records) {
-        if (!DatabaseHosts::is_local(record.host)) continue;
-        TRY(int64_t n, pma_revoke_(record.name));
+        auto ep = endpoint_of(record.host);
+        if (!ep && !DatabaseHosts::is_local(record.host)) {
+            // Another host that is down: its temporary users go with the
+            // sweep (an hour at most) or when the database goes.
+            spdlog::warn("phpmyadmin: cannot end the sessions on {} (host {}): {}", record.name,
+                         record.host, ep.error().message);
+            continue;
+        }
+        if (!ep) return ep.error();
+        TRY(int64_t n, pma_revoke_(record.name, *ep));
         dropped += n;
     }
     return dropped;
@@ -389,11 +437,9 @@ Result<PmaLink> DatabaseService::phpmyadmin(const Caller& caller, const std::str
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
         return owned(tx, caller, id);
     }));
-    if (!DatabaseHosts::is_local(record.host))
-        return conflict("phpMyAdmin is not available yet for a database on another host (" +
-                        record.host + ")");
     if (!pma_) return unavailable("phpMyAdmin is not available");
-    return pma_(record);
+    TRY(DatabaseEndpoint ep, endpoint_of(record.host, true));
+    return pma_(record, ep);
 }
 
 Result<std::vector<std::string>> DatabaseService::reconcile() {

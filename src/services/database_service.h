@@ -77,14 +77,38 @@ struct DatabaseView {
     int64_t size_kb = 0;
 };
 
+// Where programs reach a database's host (export, import, backups,
+// phpMyAdmin, moves): the panel's own server through the tools' defaults
+// (its socket), or another host over TCP at its current node.
+struct DatabaseEndpoint {
+    std::string host_name = "local";  // the database host's name
+    std::shared_ptr<MariadbAdmin> admin;
+    bool local = true;
+    std::string address;  // not local: the node's host name or IP
+    int port = 0;
+    bool tls = false;
+    // The host part of temporary logins made there: localhost on the
+    // panel's own server, else the panel's address as that server sees it.
+    SqlHost login_host = SqlHost::localhost();
+};
+
 // A phpMyAdmin sign-on hand-off (see pma_signon.h).
 struct PmaLink {
     std::string url;
     std::string token;
 };
-using PmaIssuer = std::function<Result<PmaLink>(const DatabaseRecord&)>;
+using PmaIssuer = std::function<Result<PmaLink>(const DatabaseRecord&, const DatabaseEndpoint&)>;
 // Drops phpMyAdmin's temporary users on one database; returns how many.
-using PmaRevoker = std::function<Result<int64_t>(const std::string& database)>;
+using PmaRevoker =
+    std::function<Result<int64_t>(const std::string& database, const DatabaseEndpoint&)>;
+
+// Copies a database's data from one login to another (dump | load); the
+// backup service provides it (it runs the client programs).
+class DatabaseLogin;
+using DatabaseCopier =
+    std::function<Result<void>(const DatabaseLogin& from, const DatabaseLogin& to)>;
+// An error once the task running a long step is cancelled.
+using CancelCheck = std::function<Result<void>()>;
 
 // A temporary MariaDB login with ALL on one database only, for the tools
 // that work on a database as its owner would (export, import, backups);
@@ -92,10 +116,11 @@ using PmaRevoker = std::function<Result<int64_t>(const std::string& database)>;
 class DatabaseLogin {
   public:
     DatabaseLogin(std::string user, std::string password, std::string database,
-                  std::function<void()> drop)
+                  DatabaseEndpoint endpoint, std::function<void()> drop)
         : user_(std::move(user)),
           password_(std::move(password)),
           database_(std::move(database)),
+          endpoint_(std::move(endpoint)),
           drop_(std::move(drop)) {}
     ~DatabaseLogin() {
         if (drop_) drop_();
@@ -105,9 +130,12 @@ class DatabaseLogin {
     const std::string& user() const { return user_; }
     const std::string& password() const { return password_; }
     const std::string& database() const { return database_; }
+    // Where to connect (the tools' defaults when local).
+    const DatabaseEndpoint& endpoint() const { return endpoint_; }
 
   private:
     std::string user_, password_, database_;
+    DatabaseEndpoint endpoint_;
     std::function<void()> drop_;
 };
 
@@ -154,8 +182,21 @@ class DatabaseService final : public OwnerCleanup {
 
     // The record of database `id` when the caller may use it.
     Result<DatabaseRecord> owned_record(const Caller& caller, const std::string& id);
-    // A temporary login on `record`'s database (503 while MariaDB is down).
+    // A temporary login on `record`'s database, on the host it is on now
+    // (503 while MariaDB is down).
     Result<std::shared_ptr<DatabaseLogin>> temporary_login(const DatabaseRecord& record);
+    // How programs reach host `host` now (docs/databases.md). `for_login`:
+    // also ask that server for the panel's address (login_host; one more
+    // query, only needed to make a temporary login).
+    Result<DatabaseEndpoint> endpoint_of(const std::string& host, bool for_login = false);
+
+    // Moving a database to another host (database_move.cpp): check_move
+    // says now (admin only) whether `id` can go to `host`; move() does it
+    // (a task): read-only, copy, users, switch, drop the old.
+    Result<DatabaseRecord> check_move(const Caller& caller, const std::string& id,
+                                      const std::string& host);
+    Result<void> move(const std::string& name, const std::string& host, const DatabaseCopier& copy,
+                      const CancelCheck& cancelled);
     // What backups compare to skip an unchanged database's dump; nullopt
     // when it must be dumped (drivers/mariadb_change_marker.h).
     Result<std::optional<std::string>> change_marker(const DatabaseRecord& record);
@@ -172,6 +213,12 @@ class DatabaseService final : public OwnerCleanup {
 
   private:
     Result<void> ensure_up() const;
+    // temporary_login without the database's lock (the caller holds it).
+    Result<std::shared_ptr<DatabaseLogin>> login_on(const std::string& host, const SqlName& db);
+    // Waits until no session uses database `db` or is one of `users`
+    // (409 after a while, naming them).
+    Result<void> wait_idle(MariadbAdmin& admin, const SqlName& db,
+                           const std::vector<SqlName>& users, const CancelCheck& cancelled);
     Result<DatabaseRecord> owned(const ReadTx& tx, const Caller& caller, const std::string& id);
     Result<void> drop_everything(const DatabaseRecord& record);
     // Drops every host entry of `user` on the server (IF EXISTS).

@@ -58,6 +58,11 @@ void DatabaseRepo::set_remote(WriteTx& tx, const std::string& name, bool remote_
     s.bind_all(int64_t{remote_access ? 1 : 0}, remote_host, name).run();
 }
 
+void DatabaseRepo::set_host(WriteTx& tx, const std::string& name, const std::string& host) {
+    Stmt s(tx, "UPDATE databases SET host = ? WHERE name = ?");
+    s.bind_all(host, name).run();
+}
+
 bool DatabaseRepo::remove(WriteTx& tx, const std::string& name) {
     Stmt s(tx, "DELETE FROM databases WHERE name = ?");
     s.bind(1, name);

@@ -31,6 +31,8 @@ class DatabaseRepo {
     static void set_remote(WriteTx& tx, const std::string& name, bool remote_access,
                            const std::string& remote_host);
     static bool remove(WriteTx& tx, const std::string& name);
+    // A move switched the database to another host.
+    static void set_host(WriteTx& tx, const std::string& name, const std::string& host);
 };
 
 // An extra user on a database (schema/0016_database_users.sql).

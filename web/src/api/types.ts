@@ -131,6 +131,8 @@ export interface Database {
   remote_host: string;
   size_kb: number;
   created_at: string;
+  // The database host it lives on ("local": the panel's own server).
+  host?: string;
 }
 
 export interface FtpAccount {

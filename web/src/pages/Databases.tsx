@@ -1,8 +1,9 @@
 // Databases (seed 000, docs/openapi/databases.yaml): list, create with a
 // password generator, remote access, password reset, phpMyAdmin sign-on,
-// delete with confirmation.
+// delete with confirmation; for admins, moving a database to another
+// database host (a task, docs/databases.md).
 import { useState } from 'preact/hooks';
-import type { Database } from '../api/types';
+import type { Database, DatabaseHost } from '../api/types';
 import { exportDatabase, importDatabase, waitBackupTask } from '../api/backups';
 import type { Task } from '../api/files_transfer';
 import { messageOf } from '../ui/errors';
@@ -19,7 +20,7 @@ export function Databases() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<Database[]>('/databases'));
   const rows = useRowErrors();
-  const editor = useEditor<{ db: Database; what: 'remote' | 'password' | 'import' | 'users' }>(list.reload);
+  const editor = useEditor<{ db: Database; what: 'remote' | 'password' | 'import' | 'users' | 'move' }>(list.reload);
   const editing = editor.editing;
   // Single-use sign-on URL (seed 000), opened with noopener,noreferrer so
   // phpMyAdmin's page gets no handle on the panel's window (window.opener)
@@ -43,12 +44,13 @@ export function Databases() {
           label="Databases"
           list={list}
           items={list.data}
-          columns={['Name', 'User', me.role === 'admin' && 'Owner', 'Domain', 'Size', 'Remote access', 'Created', 'Actions']}
+          columns={['Name', 'User', me.role === 'admin' && 'Owner', me.role === 'admin' && 'Host', 'Domain', 'Size', 'Remote access', 'Created', 'Actions']}
           row={(d) => (
             <tr key={d.id}>
               <td data-label="Name">{d.name}</td>
               <td data-label="User">{d.user}</td>
               {me.role === 'admin' && <td data-label="Owner">{d.owner}</td>}
+              {me.role === 'admin' && <td data-label="Host">{d.host ?? 'local'}</td>}
               <td data-label="Domain">{d.domain || '—'}</td>
               <td data-label="Size">{d.size_kb} KB</td>
               <td data-label="Remote access">{d.remote_access ? <code>{d.remote_host}</code> : <span class="muted">off</span>}</td>
@@ -63,6 +65,7 @@ export function Databases() {
                   { label: 'Users', aria: `Users of ${d.name}`, onClick: () => editor.edit({ db: d, what: 'users' }) },
                   { label: 'Remote access', aria: `Remote access for ${d.name}`, onClick: () => editor.edit({ db: d, what: 'remote' }) },
                   { label: 'Reset password', aria: `Reset password of ${d.name}`, onClick: () => editor.edit({ db: d, what: 'password' }) },
+                  ...(me.role === 'admin' ? [{ label: 'Move to host', aria: `Move ${d.name} to another host`, onClick: () => editor.edit({ db: d, what: 'move' }) }] : []),
                   { label: 'Delete', aria: `Delete database ${d.name}`, onClick: () => remove(d), danger: true },
                 ]}
                 error={rows.errors[d.id]}
@@ -76,6 +79,7 @@ export function Databases() {
       )}
       {editing?.what === 'users' && <DatabaseUsers key={editing.db.id} db={editing.db} onClose={editor.close} />}
       {editing?.what === 'import' && <ImportForm key={editing.db.id} db={editing.db} onDone={editor.done} />}
+      {editing?.what === 'move' && <MoveDatabaseForm key={editing.db.id} db={editing.db} onDone={editor.done} />}
       {editing?.what === 'password' && <ResetPasswordForm key={editing.db.id} db={editing.db} onDone={editor.close} />}
       <CreateDatabaseForm owner={me.username} onCreated={list.reload} />
     </Page>
@@ -230,6 +234,73 @@ export function ImportForm({ db, onDone }: { db: Database; onDone: (changed: boo
         )}
         <button type="submit" disabled={busy}>
           Import
+        </button>{' '}
+        <button type="button" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+      </form>
+    </Section>
+  );
+}
+
+// Move a database to another database host (admin): POST
+// /databases/{id}/move, a task polled until it ends. The database is
+// read-only meanwhile; a failure leaves it where it was.
+export function MoveDatabaseForm({ db, onDone }: { db: Database; onDone: (changed: boolean) => unknown }) {
+  const { api } = useApp();
+  const hosts = useLoad(() => api.get<DatabaseHost[]>('/database-hosts'));
+  const current = db.host ?? 'local';
+  const choices = (hosts.data ?? []).filter((h) => h.name !== current && h.enabled);
+  const [host, setHost] = useState('');
+  const [task, setTask] = useState<Task | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const chosen = host || choices[0]?.name || '';
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!chosen) return setError('Choose a host');
+    setError(null);
+    setBusy(true);
+    try {
+      const started = await api.post<Task>('/databases/{id}/move', { host: chosen }, { id: db.id });
+      setTask(started);
+      await waitBackupTask(api, started.id, setTask);
+      await onDone(true);
+    } catch (x) {
+      setError(messageOf(x));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section focus onClose={() => onDone(false)} title={`Move ${db.name} to another host`}>
+      <form onSubmit={submit} noValidate>
+        <p class="muted">
+          Now on <code>{current}</code>. Its users are moved with it (same passwords and rights); it is read-only while it is copied, and its applications must then connect to the new host.
+        </p>
+        {hosts.data && choices.length === 0 ? (
+          <p class="muted">No other enabled database host.</p>
+        ) : (
+          <label>
+            Target host
+            <select aria-label="Target host" value={chosen} onChange={(e) => setHost((e.target as HTMLSelectElement).value)}>
+              {choices.map((h) => (
+                <option key={h.name} value={h.name}>
+                  {h.name} ({h.kind}
+                  {h.up ? '' : ', down'})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {task && (task.status === 'queued' || task.status === 'running') && <p role="status">Moving…</p>}
+        {error && (
+          <p class="row-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy || !chosen}>
+          Move
         </button>{' '}
         <button type="button" onClick={() => onDone(false)}>
           Cancel
