@@ -131,6 +131,18 @@ export interface Database {
   remote_host: string;
   size_kb: number;
   created_at: string;
+  /** "local" or a database host's name. */
+  host?: string;
+  /** What a client needs (issue 17); null for what there is not. */
+  connection?: DatabaseConnection;
+}
+
+export interface DatabaseConnection {
+  host: string | null;
+  port: number | null;
+  /** A Unix socket meant for the customer's own programs (system mode only). */
+  socket: string | null;
+  database_host: string;
 }
 
 export interface FtpAccount {
