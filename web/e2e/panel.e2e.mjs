@@ -830,6 +830,15 @@ try {
     await dbForm.getByRole('button', { name: 'Generate' }).click();
     await dbForm.getByRole('button', { name: 'Create database' }).click();
     await page.getByRole('cell', { name: 'admin_shop', exact: true }).first().waitFor({ timeout: 20_000 });
+    log('databases: the connection details a client needs (socket, host, port)');
+    await page.getByRole('button', { name: 'Connect: connection details of admin_shop' }).click();
+    const details = page.getByRole('dialog', { name: 'Connect to admin_shop' }).getByLabel('Connection details of admin_shop');
+    await details.waitFor();
+    const facts = await details.evaluate((dl) => Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+    expect(facts.Host?.startsWith('127.0.0.1') && facts.Port === String(panel.ports.mariadb) && facts.Database === 'admin_shop' && facts.User === 'admin_shop', `connection details: ${JSON.stringify(facts)}`);
+    const socketPath = join(dataDir, 'run', 'mariadb', 'mysqld.sock');
+    expect(facts.Socket?.startsWith(socketPath) && !JSON.stringify(facts).replace(socketPath, '').includes(dataDir), 'the socket is the one server path shown');
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Remote access for admin_shop' }).click();
     await page.getByLabel('Allow logins from another host').check();
     await page.getByLabel('Remote host').fill('10.0.0.%');

@@ -88,34 +88,34 @@ export function Databases() {
   );
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
 // What a MySQL/MariaDB client needs (docs/databases.md "Connection
-// details"): host and port, the socket when there is one meant for the
-// account's programs, the database host when it is not the panel's own
-// server, the database and user names. The password is never shown again.
+// details"): the socket the account's own programs use (host localhost),
+// host and port for a client elsewhere (Remote access must allow its
+// address), the database server when it is not the panel's own, the
+// database and user names. The password is never shown again.
 export function DatabaseDetails({ db }: { db: Database }) {
   const c = db.connection;
   if (!c) return <p class="muted">This panel does not report connection details.</p>;
-  const loopback = c.host !== null && LOOPBACK.has(c.host);
+  const local = c.database_host === 'local';
   return (
     <dl class="facts" aria-label={`Connection details of ${db.name}`}>
-      <dt>Host</dt>
-      <dd>
-        {c.host ? <code>{c.host}</code> : <span class="muted">none (no TCP)</span>}
-        {loopback && <span class="muted"> (from programs on this server; remote access needs the server's public address)</span>}
-      </dd>
-      <dt>Port</dt>
-      <dd>{c.port ? <code>{c.port}</code> : <span class="muted">none</span>}</dd>
       {c.socket && (
         <>
           <dt>Socket</dt>
           <dd>
             <code>{c.socket}</code>
+            <span class="muted"> (programs on this server, with host localhost)</span>
           </dd>
         </>
       )}
-      {c.database_host !== 'local' && (
+      <dt>Host</dt>
+      <dd>
+        {c.host ? <code>{c.host}</code> : <span class="muted">none (no TCP)</span>}
+        {c.host && local && <span class="muted"> (TCP: from the hosts Remote access allows)</span>}
+      </dd>
+      <dt>Port</dt>
+      <dd>{c.port ? <code>{c.port}</code> : <span class="muted">none</span>}</dd>
+      {!local && (
         <>
           <dt>Database server</dt>
           <dd>
