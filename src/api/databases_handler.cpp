@@ -17,6 +17,17 @@ boost::json::object created_json(const DatabaseRecord& d) {
             {"owner", d.owner}, {"host", d.host}, {"created_at", rfc3339(d.created_at)}};
 }
 
+// Null for what there is not (no TCP port, no socket meant for clients).
+boost::json::object connection_json(const DatabaseConnection& c) {
+    auto or_null = [](const std::string& s) {
+        return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
+    };
+    return {{"host", or_null(c.host)},
+            {"port", c.port > 0 ? boost::json::value(c.port) : boost::json::value(nullptr)},
+            {"socket", or_null(c.socket)},
+            {"database_host", c.database_host}};
+}
+
 boost::json::object view_json(const DatabaseView& v) {
     const DatabaseRecord& d = v.record;
     return {{"id", d.name},
@@ -28,6 +39,7 @@ boost::json::object view_json(const DatabaseView& v) {
             {"remote_host", d.remote_host},
             {"size_kb", v.size_kb},
             {"host", d.host},
+            {"connection", connection_json(v.connection)},
             {"created_at", rfc3339(d.created_at)}};
 }
 

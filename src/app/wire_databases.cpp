@@ -166,6 +166,17 @@ Result<void> wire_databases(Panel& panel) {
                                                static_cast<size_t>(config.mariadb.pool_size));
     auto service = std::make_shared<DatabaseService>(panel.context(), services.domains, admin);
     services.databases = service;
+    // What customers' clients use (docs/databases.md "Connection details"):
+    // the TCP address and port (remote access), and the socket their own
+    // programs reach the server by (their local users are user@localhost:
+    // the sandbox's run/ directory is 0711 for that).
+    DatabaseConnection local;
+    local.host = config.mariadb.host;
+    local.port = config.mariadb.port;
+    local.socket = mode == ServiceMode::sandbox
+                       ? mariadb_layout(config, panel.data_dir()).socket.string()
+                       : system_socket(config);
+    service->set_local_connection(std::move(local));
     if (admin) admin->on_unavailable([raw = service.get()] { raw->set_available(false); });
     services.users.add_cleanup(service.get());
     if (!admin) {

@@ -63,19 +63,20 @@ class TrashSweeper {
 Result<void> wire_files(Panel& panel) {
     // One service per concern: the operations use the bin (a delete), the
     // history (a write) and the settings (is the bin on?).
-    auto trash = std::make_shared<FileTrash>(panel.context());
+    DiskUsage& disk = panel.services().disk_usage;  // the quota at the write points
+    auto trash = std::make_shared<FileTrash>(panel.context(), disk);
     panel.services().file_trash = trash;
     auto history = std::make_shared<FileHistory>(panel.context());
     panel.services().file_history = history;
     auto settings = std::make_shared<FileSettingsService>(panel.context());
     panel.services().file_settings = settings;
-    auto files = std::make_shared<FileService>(panel.context(), trash, history, settings);
+    auto files = std::make_shared<FileService>(panel.context(), disk, trash, history, settings);
     panel.services().files = files;
     panel.services().users.add_cleanup(files.get());
     auto shares = std::make_shared<ShareService>(panel.context(), files);
     panel.services().shares = shares;
     panel.services().users.add_cleanup(shares.get());
-    auto transfer = std::make_shared<TransferService>(panel.context());
+    auto transfer = std::make_shared<TransferService>(panel.context(), disk);
     panel.services().transfer = transfer;
     auto sweeper = std::make_shared<TrashSweeper>(trash, transfer);
     panel.on_serve(

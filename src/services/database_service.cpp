@@ -113,20 +113,38 @@ Result<std::vector<DatabaseView>> DatabaseService::list(const Caller& caller,
     for (auto& r : records) {
         auto it = sizes.find(r.name);
         int64_t bytes = it == sizes.end() ? 0 : it->second;
-        out.push_back({std::move(r), (bytes + 1023) / 1024});
+        out.push_back({std::move(r), (bytes + 1023) / 1024, {}});
     }
+    CHECK_OK(ctx_.db.read([&](const ReadTx& tx) -> Result<void> {
+        for (auto& v : out) v.connection = connection_of(tx, v.record);
+        return Ok{};
+    }));
     return out;
+}
+
+DatabaseConnection DatabaseService::connection_of(const ReadTx& tx, const DatabaseRecord& r) const {
+    if (DatabaseHosts::is_local(r.host)) return local_connection_;
+    DatabaseConnection c;
+    c.database_host = r.host;
+    if (auto h = DatabaseHostRepo::find(tx, r.host)) {
+        c.host = h->host;
+        c.port = h->port;
+    }
+    return c;
 }
 
 Result<DatabaseView> DatabaseService::get(const Caller& caller, const std::string& id) {
     CHECK_OK(ensure_up());
+    DatabaseConnection connection;
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
-        return owned(tx, caller, id);
+        TRY(DatabaseRecord r, owned(tx, caller, id));
+        connection = connection_of(tx, r);
+        return r;
     }));
     const auto sizes = sizes_of({record});
     auto it = sizes.find(record.name);
     int64_t bytes = it == sizes.end() ? 0 : it->second;
-    return DatabaseView{std::move(record), (bytes + 1023) / 1024};
+    return DatabaseView{std::move(record), (bytes + 1023) / 1024, std::move(connection)};
 }
 
 Result<DatabaseRecord> DatabaseService::owned_record(const Caller& caller, const std::string& id) {

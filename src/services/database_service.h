@@ -72,9 +72,21 @@ struct DatabaseUserView {
     int64_t created_at = 0;
 };
 
+// What a client needs to reach a database (issue 17): the TCP address and
+// port (port 0: no TCP), the Unix socket when there is one meant for the
+// customers' own programs (empty otherwise), and the database host it is
+// on ("local" or a database host's name). docs/databases.md.
+struct DatabaseConnection {
+    std::string host;
+    int64_t port = 0;
+    std::string socket;
+    std::string database_host = "local";
+};
+
 struct DatabaseView {
     DatabaseRecord record;
     int64_t size_kb = 0;
+    DatabaseConnection connection;
 };
 
 // Where programs reach a database's host (export, import, backups,
@@ -175,6 +187,8 @@ class DatabaseService final : public OwnerCleanup {
     void set_available(bool up) { available_ = up; }
     bool available() const { return available_; }
     void set_pma_issuer(PmaIssuer issuer) { pma_ = std::move(issuer); }
+    // How clients reach the panel's own server (wire_databases.cpp).
+    void set_local_connection(DatabaseConnection c) { local_connection_ = std::move(c); }
     void set_pma_revoker(PmaRevoker revoker) { pma_revoke_ = std::move(revoker); }
     // Ends every phpMyAdmin session on `owner`'s databases (the account is
     // suspended): their temporary users are dropped.
@@ -247,6 +261,9 @@ class DatabaseService final : public OwnerCleanup {
     std::atomic<bool> available_{false};
     PmaIssuer pma_;
     PmaRevoker pma_revoke_;
+    DatabaseConnection local_connection_;
+    // The connection details of `r`'s host.
+    DatabaseConnection connection_of(const ReadTx& tx, const DatabaseRecord& r) const;
     std::unique_ptr<DatabaseHosts> hosts_;
 };
 

@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <set>
 #include <utility>
 #include <vector>
 
+#include "services/limits.h"
 #include "system/file_io.h"
 
 namespace wsp {
@@ -93,6 +95,34 @@ Result<int64_t> DiskUsage::bytes(const std::string& username) {
     std::lock_guard lock(mutex_);
     entries_[username] = {measured, ctx_.clock.now_unix()};
     return measured;
+}
+
+Result<DiskUsage::Room> DiskUsage::room(const std::string& username) {
+    if (ctx_.identity.quota_state() == "enforced") return Room{};  // the kernel's quota
+    TRY(int64_t quota_mb, ctx_.db.read([&](const ReadTx& tx) -> Result<int64_t> {
+        return package_of(tx, username).disk_quota_mb;
+    }));
+    if (quota_mb < 0) return Room{};
+    TRY(int64_t used, bytes(username));
+    const int64_t used_mb = (used + (1 << 20) - 1) >> 20;
+    return Room{std::max<int64_t>(0, quota_mb * 1024 * 1024 - used),
+                "Disk quota exceeded: the package allows " + std::to_string(quota_mb) + " MB and " +
+                    std::to_string(used_mb) + " MB are in use"};
+}
+
+Result<void> DiskUsage::ensure_room(const std::string& username, int64_t adding) {
+    if (adding <= 0) return Ok{};
+    TRY(Room r, room(username));
+    if (r.bytes < 0 || adding <= r.bytes) return Ok{};
+    const int64_t need_mb = (adding + (1 << 20) - 1) >> 20;
+    return insufficient_storage(r.error + "; this needs " + std::to_string(need_mb) + " MB more");
+}
+
+void DiskUsage::add(const std::string& username, int64_t delta) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(username);
+    if (it == entries_.end()) return;
+    it->second.bytes = std::max<int64_t>(0, it->second.bytes + delta);
 }
 
 std::map<std::string, int64_t> DiskUsage::known() const {

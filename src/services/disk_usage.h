@@ -10,11 +10,19 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include "base/result.h"
 #include "services/panel.h"
 
 namespace wsp {
+
+// The disk quota's refusal: 507 INSUFFICIENT_STORAGE. `message` starts
+// "Disk quota exceeded: ", which is how http/json_io.cpp tells it from an
+// ordinary 413 (too_large).
+inline Error insufficient_storage(std::string message) {
+    return Error{Code::too_large, std::move(message)};
+}
 
 // Bytes the tree at `root` takes on disk. Blocking.
 Result<int64_t> measure_tree(const std::filesystem::path& root);
@@ -28,6 +36,24 @@ class DiskUsage {
     Result<int64_t> bytes(const std::string& username);
     // Every figure known, without walking.
     std::map<std::string, int64_t> known() const;
+
+    // The package's disk_quota_mb at the panel's own write points (issue
+    // 17), where the OS does not enforce it (Identity::quota_state() is not
+    // "enforced": sandbox mode, or system mode without kernel quotas):
+    // 507 naming the quota when the account's figure plus `adding` bytes
+    // would pass it. Unlimited (-1) or `adding` <= 0: always room.
+    Result<void> ensure_room(const std::string& username, int64_t adding);
+    // The bytes the account may still add (< 0: no quota the panel enforces)
+    // and the 507 message for a write that would pass them.
+    struct Room {
+        int64_t bytes = -1;
+        std::string error;
+    };
+    Result<Room> room(const std::string& username);
+    // Keeps a known figure close to true between walks: what the panel just
+    // wrote (positive) or deleted for good (negative). Never below zero; an
+    // account not measured yet is left for its first walk.
+    void add(const std::string& username, int64_t delta);
 
   private:
     struct Entry {

@@ -14,6 +14,7 @@
 #include "drivers/fs/act_as.h"
 #include "drivers/fs/confined_fs.h"
 #include "services/caller.h"
+#include "services/disk_usage.h"
 #include "services/panel.h"
 
 namespace wsp {
@@ -28,9 +29,14 @@ struct FileContent {
     int64_t size = 0;
 };
 
+// Bytes the entry `rel` holds (a directory: its regular files, symlinks not
+// followed; apparent sizes), 0 when it cannot be read. The disk figure's
+// adjustments between walks (services/disk_usage.h). file_input_size.cpp.
+int64_t tree_bytes(const fs::ConfinedFs& files, const std::string& rel);
+
 class FileAccess {
   public:
-    explicit FileAccess(PanelContext& ctx) : ctx_(ctx) {}
+    explicit FileAccess(PanelContext& ctx, DiskUsage* disk = nullptr) : ctx_(ctx), disk_(disk) {}
 
     PanelContext& ctx() const { return ctx_; }
     // Who owns the files acted on: the caller, or the named owner for an admin.
@@ -54,8 +60,23 @@ class FileAccess {
         return f(files);
     }
 
+    // The disk quota at the panel's write points (DiskUsage::ensure_room)
+    // and the figure's adjustments (DiskUsage::add); no-ops without a
+    // DiskUsage.
+    Result<void> ensure_room(const std::string& owner, int64_t adding) const {
+        return disk_ ? disk_->ensure_room(owner, adding) : Result<void>(Ok{});
+    }
+    Result<DiskUsage::Room> room(const std::string& owner) const {
+        if (!disk_) return DiskUsage::Room{};
+        return disk_->room(owner);
+    }
+    void grew(const std::string& owner, int64_t delta) const {
+        if (disk_ && delta != 0) disk_->add(owner, delta);
+    }
+
   private:
     PanelContext& ctx_;
+    DiskUsage* disk_;
 };
 
 }  // namespace wsp

@@ -2,6 +2,8 @@
 // big to hold a worker for (files.auto_async_mb). A worker held for
 // minutes is a customer's share of the pool gone, and every neighbour's
 // wait; a task runs on the task pool, capped per account.
+#include <limits>
+
 #include "services/file_service.h"
 
 namespace wsp {
@@ -15,7 +17,8 @@ struct Tally {
     int64_t limit = 0;
     int64_t bytes = 0;
     int64_t entries = 0;
-    bool over() const { return bytes > limit || entries > kMaxEntriesLooked; }
+    int64_t max_entries = kMaxEntriesLooked;
+    bool over() const { return bytes > limit || entries > max_entries; }
 };
 
 // Adds the regular files under `rel` (symlinks not followed), stopping as
@@ -36,6 +39,16 @@ void add_tree(const fs::ConfinedFs& files, const std::string& rel, Tally& t) {
 }
 
 }  // namespace
+
+int64_t tree_bytes(const fs::ConfinedFs& files, const std::string& rel) {
+    auto st = files.lstat(rel);
+    if (!st) return 0;
+    if (S_ISREG(st->st_mode)) return st->st_size;
+    if (!S_ISDIR(st->st_mode)) return 0;
+    Tally t{std::numeric_limits<int64_t>::max(), 0, 0, std::numeric_limits<int64_t>::max()};
+    add_tree(files, rel, t);
+    return t.bytes;
+}
 
 bool FileService::better_as_task(const Caller& c, const OwnerField& owner_field,
                                  const std::vector<std::string>& paths) {

@@ -86,10 +86,10 @@ FileItem FileService::item_of(const std::string& owner, const std::string& rel, 
     return item;
 }
 
-FileService::FileService(PanelContext& ctx, std::shared_ptr<FileTrash> trash,
+FileService::FileService(PanelContext& ctx, DiskUsage& disk, std::shared_ptr<FileTrash> trash,
                          std::shared_ptr<FileHistory> history,
                          std::shared_ptr<FileSettingsService> settings)
-    : access_(ctx),
+    : access_(ctx, &disk),
       trash_(std::move(trash)),
       history_(std::move(history)),
       settings_(std::move(settings)) {
@@ -197,16 +197,27 @@ Result<void> FileService::write(const Caller& c, const OwnerField& owner_field,
     if (static_cast<int64_t>(content.size()) > max)
         return Error{Code::too_large, "Content is larger than the editor's limit (" +
                                           std::to_string(ctx().config.files.max_edit_kb) + " KB)"};
+    const bool keeps_history = ctx().config.files.history_versions > 0;
+    // The quota (checked outside the owner's identity: the store is the
+    // panel's): the new content, less the old one unless it becomes a version.
+    TRY(int64_t old_size, access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
+        auto st = files.stat(rel);
+        return st && S_ISREG(st->st_mode) ? static_cast<int64_t>(st->st_size) : int64_t{0};
+    }));
+    const auto size = static_cast<int64_t>(content.size());
+    CHECK_OK(access_.ensure_room(owner, keeps_history ? size : size - old_size));
     return access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         // The previous content, kept as a version after the write succeeds.
         std::optional<std::string> previous;
-        if (ctx().config.files.history_versions > 0) {
+        if (keeps_history) {
             if (auto old = files.read_file(rel, max)) previous = std::move(*old);
         }
         TRY(std::string real, files.write_file(rel, content));
+        access_.grew(owner, size - (previous ? static_cast<int64_t>(previous->size()) : old_size));
         // History is best effort: failing to keep a version never fails
         // the save that already happened.
-        if (previous && *previous != content) (void)history_->keep_version(files, real, *previous);
+        if (previous && *previous != content && history_->keep_version(files, real, *previous))
+            access_.grew(owner, static_cast<int64_t>(previous->size()));
         return Ok{};
     });
 }
@@ -233,7 +244,14 @@ Result<void> FileService::copy(const Caller& c, const OwnerField& owner_field,
     TRY(std::string owner, access_.owner_of(c, owner_field));
     TRY(std::string from, access_.parse(source, "Source"));
     TRY(std::string to, access_.parse(destination, "Destination"));
-    return access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.copy(from, to, ow); });
+    TRY(int64_t bytes, access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
+        return tree_bytes(files, from);
+    }));
+    CHECK_OK(access_.ensure_room(owner, bytes));
+    CHECK_OK(
+        access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.copy(from, to, ow); }));
+    access_.grew(owner, bytes);
+    return Ok{};
 }
 
 Result<void> FileService::move(const Caller& c, const OwnerField& owner_field,
@@ -270,8 +288,37 @@ Result<void> FileService::compress(const Caller& c, const OwnerField& owner_fiel
     TRY(std::string owner, access_.owner_of(c, owner_field));
     TRY(auto rels, access_.parse_all(paths, "Paths"));
     TRY(std::string target, access_.parse(archive, "Archive"));
-    return access_.with_fs(
-        owner, [&](fs::ConfinedFs& files) { return fs::compress(files, rels, target, ow); });
+    return compress_within_quota(owner, rels, target, ow, nullptr);
+}
+
+Result<void> FileService::compress_within_quota(const std::string& owner,
+                                                const std::vector<std::string>& rels,
+                                                const std::string& target, fs::Overwrite ow,
+                                                fs::Progress* progress) {
+    // The archive's size is known once written: refused when already at
+    // the quota, then held to it (removed again past it, 507).
+    CHECK_OK(access_.ensure_room(owner, 1));
+    TRY(int64_t size, access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
+        CHECK_OK(fs::compress(files, rels, target, ow, progress));
+        return tree_bytes(files, target);
+    }));
+    if (auto room = access_.ensure_room(owner, size); !room) {
+        (void)access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.remove(target); });
+        return room.error();
+    }
+    access_.grew(owner, size);
+    return Ok{};
+}
+
+Result<fs::ExtractLimits> FileService::extract_limits(const std::string& owner) {
+    const auto& cfg = ctx().config.files;
+    fs::ExtractLimits limits{cfg.max_extract_mb * 1024 * 1024, cfg.max_extract_entries,
+                             cfg.max_extract_ratio};
+    TRY(DiskUsage::Room room, access_.room(owner));
+    limits.room = room.bytes;
+    limits.room_error = room.error + "; the archive expands to more than the room left";
+    limits.extracted = std::make_shared<int64_t>(0);
+    return limits;
 }
 
 Result<void> FileService::extract(const Caller& c, const OwnerField& owner_field,
@@ -283,11 +330,12 @@ Result<void> FileService::extract(const Caller& c, const OwnerField& owner_field
     if (!destination.empty()) {
         TRY(dest, access_.parse(destination, "Destination"));
     }
-    const auto& cfg = ctx().config.files;
-    fs::ExtractLimits limits{cfg.max_extract_mb * 1024 * 1024, cfg.max_extract_entries,
-                             cfg.max_extract_ratio};
-    return access_.with_fs(
-        owner, [&](fs::ConfinedFs& files) { return fs::extract(files, source, dest, ow, limits); });
+    TRY(fs::ExtractLimits limits, extract_limits(owner));
+    CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) {
+        return fs::extract(files, source, dest, ow, limits);
+    }));
+    access_.grew(owner, *limits.extracted);
+    return Ok{};
 }
 
 Result<bool> FileService::remove(const Caller& c, const OwnerField& owner_field,
@@ -308,7 +356,9 @@ Result<bool> FileService::remove(const Caller& c, const OwnerField& owner_field,
         if (!parent.empty()) {
             if (auto p = files.real_path(parent)) real = *p + "/" + name;
         }
+        const int64_t freed = tree_bytes(files, rel);
         CHECK_OK(files.remove(rel));
+        access_.grew(owner, -freed);
         // Deleted for good: its history (and its tree's) goes too.
         forget_history(files, ctx().config.files.history_dir_name, real,
                        std::numeric_limits<int64_t>::max());

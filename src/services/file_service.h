@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "drivers/fs/archive.h"
 #include "services/file_access.h"
 #include "services/file_history.h"
 #include "services/file_settings.h"
@@ -54,7 +55,9 @@ bool is_text(std::string_view data);
 
 class FileService final : public OwnerCleanup {
   public:
-    FileService(PanelContext& ctx, std::shared_ptr<FileTrash> trash,
+    // `disk`: the quota at the panel's write points and the disk figure's
+    // adjustments (services/disk_usage.h).
+    FileService(PanelContext& ctx, DiskUsage& disk, std::shared_ptr<FileTrash> trash,
                 std::shared_ptr<FileHistory> history,
                 std::shared_ptr<FileSettingsService> settings);
 
@@ -152,6 +155,14 @@ class FileService final : public OwnerCleanup {
 
     // What a task interrupted by a crash left: `temp` in `dir` of the home.
     void remove_leftover(const std::string& owner, const std::string& dir, const std::string& temp);
+    // The disk quota (services/disk_usage.h): compress writes the archive,
+    // then holds it to the quota (removed again past it, 507); extract's
+    // limits carry the room left, so a tree past it is never moved in.
+    Result<void> compress_within_quota(const std::string& owner,
+                                       const std::vector<std::string>& rels,
+                                       const std::string& target, fs::Overwrite ow,
+                                       fs::Progress* progress);
+    Result<fs::ExtractLimits> extract_limits(const std::string& owner);
 
     PanelContext& ctx() const { return access_.ctx(); }
 

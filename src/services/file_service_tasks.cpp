@@ -51,9 +51,7 @@ Result<TaskView> FileService::compress_async(const Caller& c, const OwnerField& 
     job.temp_dir = fs::split_parent(target).first;
     job.result_path = to_user_path(target);
     job.run = [this, owner, rels, target, ow](fs::Progress& p) {
-        return access_.with_fs(owner, [&](fs::ConfinedFs& files) {
-            return fs::compress(files, rels, target, ow, &p);
-        });
+        return compress_within_quota(owner, rels, target, ow, &p);
     };
     return tasks_->submit(std::move(job));
 }
@@ -73,18 +71,20 @@ Result<TaskView> FileService::extract_async(const Caller& c, const OwnerField& o
         TRY(UniqueFd d, files.open_dir(dest));
         return Ok{};
     }));
-    const auto& cfg = ctx().config.files;
-    fs::ExtractLimits limits{cfg.max_extract_mb * 1024 * 1024, cfg.max_extract_entries,
-                             cfg.max_extract_ratio};
+    // The room left under the quota as of now (another write meanwhile may
+    // take some of it: the figure is close, not exact).
+    TRY(fs::ExtractLimits limits, extract_limits(owner));
     FileJob job;
     job.kind = "extract";
     job.owner = owner;
     job.temp_dir = dest;
     job.result_path = to_user_path(dest);
-    job.run = [this, owner, source, dest, ow, limits](fs::Progress& p) {
-        return access_.with_fs(owner, [&](fs::ConfinedFs& files) {
+    job.run = [this, owner, source, dest, ow, limits](fs::Progress& p) -> Result<void> {
+        CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) {
             return fs::extract(files, source, dest, ow, limits, &p);
-        });
+        }));
+        access_.grew(owner, *limits.extracted);
+        return Ok{};
     };
     return tasks_->submit(std::move(job));
 }
@@ -111,6 +111,14 @@ Result<TaskView> FileService::transfer_async(const Caller& c, const OwnerField& 
     TRY(std::string to, access_.parse(destination, "Destination"));
     CHECK_OK(access_.with_fs(
         owner, [&](fs::ConfinedFs& files) { return files.check_transfer(from, to, ow, name); }));
+    // A copy adds what it copies (checked now; a move adds nothing).
+    int64_t bytes = 0;
+    if (kind == TransferKind::copy) {
+        TRY(bytes, access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<int64_t> {
+            return tree_bytes(files, from);
+        }));
+        CHECK_OK(access_.ensure_room(owner, bytes));
+    }
     FileJob job;
     job.kind = name;
     job.owner = owner;
@@ -118,11 +126,13 @@ Result<TaskView> FileService::transfer_async(const Caller& c, const OwnerField& 
     job.result_path = to_user_path(to);
     // A move is one rename on the same file system; a copy then a delete
     // across file systems (the part a task is for).
-    job.run = [this, owner, from, to, ow, kind](fs::Progress& p) {
-        return access_.with_fs(owner, [&](fs::ConfinedFs& files) {
+    job.run = [this, owner, from, to, ow, kind, bytes](fs::Progress& p) -> Result<void> {
+        CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) {
             return kind == TransferKind::copy ? files.copy(from, to, ow, &p)
                                               : files.rename(from, to, ow, &p);
-        });
+        }));
+        access_.grew(owner, bytes);
+        return Ok{};
     };
     return tasks_->submit(std::move(job));
 }

@@ -88,7 +88,7 @@ Result<void> FileTrash::move_to_trash(const std::string& owner, const std::strin
     return Ok{};
 }
 
-Result<void> FileTrash::purge_expired(fs::ConfinedFs& files) {
+Result<void> FileTrash::purge_expired(const std::string& owner, fs::ConfinedFs& files) {
     const int64_t days = ctx().config.files.trash_days;
     if (days <= 0) return Ok{};
     const int64_t cutoff = ctx().clock.now_ns() - days * 86400LL * 1'000'000'000LL;
@@ -99,7 +99,9 @@ Result<void> FileTrash::purge_expired(fs::ConfinedFs& files) {
     CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
         auto parsed = parse_trash_name(name);
         if (!parsed || parsed->second >= cutoff) return Ok{};
+        const int64_t freed = tree_bytes(files, bin + "/" + name);
         CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
+        access_.grew(owner, -freed);
         gone.emplace_back(parsed->first, parsed->second);
         return Ok{};
     }));
@@ -124,8 +126,8 @@ Result<int64_t> FileTrash::purge_all_expired() {
     }));
     int64_t swept = 0;
     for (const auto& owner : owners) {
-        auto purged =
-            access_.with_fs(owner, [&](fs::ConfinedFs& files) { return purge_expired(files); });
+        auto purged = access_.with_fs(
+            owner, [&](fs::ConfinedFs& files) { return purge_expired(owner, files); });
         if (purged) ++swept;
     }
     return swept;
@@ -140,7 +142,7 @@ Result<std::vector<TrashItem>> FileTrash::list(const Caller& c, const OwnerField
     const std::string& bin = ctx().config.files.trash_dir_name;
     TRY(auto items,
         access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<std::vector<TrashItem>> {
-            CHECK_OK(purge_expired(files));
+            CHECK_OK(purge_expired(owner, files));
             TRY(UniqueFd trash, open_trash(files, bin));
             std::vector<TrashItem> out;
             CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
@@ -235,7 +237,9 @@ Result<int64_t> FileTrash::empty(const Caller& c, const OwnerField& owner_field)
         int64_t count = 0;
         std::vector<std::pair<std::string, int64_t>> gone;  // original, deleted at
         CHECK_OK(fs::for_each_name(trash.get(), [&](const char* name) -> Result<void> {
+            const int64_t freed = tree_bytes(files, bin + "/" + name);
             CHECK_OK(fs::remove_at(trash.get(), name, "recycle bin item"));
+            access_.grew(owner, -freed);
             ++count;
             if (auto parsed = parse_trash_name(name)) {
                 auto known = originals.find(name);
@@ -270,7 +274,9 @@ Result<void> FileTrash::remove_item(const Caller& c, const OwnerField& owner_fie
     CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) -> Result<void> {
         TRY(UniqueFd trash, open_trash(files, bin));
         if (!fs::lstat_at(trash.get(), trash_path)) return not_found("Trash item not found");
+        const int64_t freed = tree_bytes(files, bin + "/" + trash_path);
         CHECK_OK(fs::remove_at(trash.get(), trash_path, "recycle bin item"));
+        access_.grew(owner, -freed);
         forget_original(files, original, deleted_ns);
         return Ok{};
     }));

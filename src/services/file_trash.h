@@ -28,7 +28,7 @@ struct TrashItem {
 
 class FileTrash {
   public:
-    explicit FileTrash(PanelContext& ctx) : access_(ctx) {}
+    FileTrash(PanelContext& ctx, DiskUsage& disk) : access_(ctx, &disk) {}
 
     // The bin's items, newest first (expired ones are purged first).
     Result<std::vector<TrashItem>> list(const Caller& c, const OwnerField& owner);
@@ -59,7 +59,7 @@ class FileTrash {
 
   private:
     PanelContext& ctx() const { return access_.ctx(); }
-    Result<void> purge_expired(fs::ConfinedFs& files);
+    Result<void> purge_expired(const std::string& owner, fs::ConfinedFs& files);
     // The history of a permanently deleted item (`original`, deleted at
     // `deleted_ns`): versions saved before then go (file_history.h).
     void forget_original(fs::ConfinedFs& files, const std::string& original, int64_t deleted_ns);

@@ -43,14 +43,15 @@ auto as_owner(PanelContext& ctx, const std::string& owner, F&& f)
 // ---- multipart session -------------------------------------------------
 
 UploadSession::UploadSession(uid_t uid, gid_t gid, UniqueFd dir, std::string dir_rel,
-                             bool overwrite, int64_t max_bytes, int64_t max_mb)
+                             bool overwrite, int64_t max_bytes, int64_t max_mb, UploadQuota quota)
     : uid_(uid),
       gid_(gid),
       dir_(std::move(dir)),
       dir_rel_(std::move(dir_rel)),
       overwrite_(overwrite),
       max_bytes_(max_bytes),
-      max_mb_(max_mb) {}
+      max_mb_(max_mb),
+      quota_(std::move(quota)) {}
 
 UploadSession::~UploadSession() {
     discard();
@@ -75,6 +76,9 @@ Result<void> UploadSession::write(std::string_view data) {
     if (!open_) return Ok{};
     total_ += static_cast<int64_t>(data.size());
     if (total_ > max_bytes_) return too_large(max_mb_);
+    // Past the quota: 507, and the destructor discards every temp file.
+    if (quota_.room >= 0 && total_ > quota_.room)
+        return insufficient_storage(quota_.error + "; the upload is larger than the room left");
     temps_.back().size += static_cast<int64_t>(data.size());
     return fs::write_bytes(current_.get(), data, to_user_path(join(dir_rel_, temps_.back().name)));
 }
@@ -99,6 +103,7 @@ Result<std::vector<UploadedFile>> UploadSession::commit() {
         CHECK_OK(fs::place(dir_.get(), t.tmp, dir_.get(), t.name, overwrite_, user_path));
         temps_.erase(temps_.begin());
         out.push_back({t.name, user_path, t.size});
+        if (quota_.committed) quota_.committed(t.size);
     }
     return out;
 }
@@ -137,9 +142,12 @@ Result<std::unique_ptr<UploadSession>> TransferService::open_session(const std::
                 return validation("Path is not a directory: " + path);
             return d;
         }));
+    TRY(DiskUsage::Room room, disk_.room(owner));
+    UploadQuota quota{room.bytes, std::move(room.error),
+                      [this, owner](int64_t bytes) { disk_.add(owner, bytes); }};
     return std::make_unique<UploadSession>(ctx_.identity.uid_of(owner), ctx_.identity.gid_of(owner),
                                            std::move(dir), rel, overwrite, max_upload_bytes(),
-                                           ctx_.config.files.max_upload_mb);
+                                           ctx_.config.files.max_upload_mb, std::move(quota));
 }
 
 // ---- tus -------------------------------------------------------------------
@@ -192,6 +200,10 @@ Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& 
     if (in.length > max_upload_bytes()) return too_large(ctx_.config.files.max_upload_mb);
     CHECK_OK(fs::check_name(in.filename, "Filename"));
     TRY(std::string dir, fs::parse_user_path(in.path, "Path", reserved()));
+    // The whole length is known now: refused past the quota before any byte
+    // arrives, and counted in the disk figure from here (its data file is
+    // in the home) until it is deleted unfinished.
+    CHECK_OK(disk_.ensure_room(owner, in.length));
     TusUpload u;
     u.id = random_hex(16);
     u.owner = owner;
@@ -211,6 +223,7 @@ Result<TusUpload> TransferService::tus_create(const Caller& c, const TusCreate& 
         TRY(UniqueFd data, fs::create_exclusive(up.get(), u.id, "upload"));
         return Ok{};
     }));
+    disk_.add(owner, u.length);
     auto stored = ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         UploadRepo::insert(tx, record_of(u), ctx_.clock.now_unix());
         return Ok{};
@@ -270,7 +283,8 @@ void TransferService::release(const std::string& id) {
 
 Result<void> TransferService::remove_upload(const TusUpload& u) {
     const std::string data = join(ctx_.config.files.uploads_dir_name, u.id);
-    (void)as_owner(ctx_, u.owner, [&](fs::ConfinedFs& files) { return files.remove(data); });
+    if (as_owner(ctx_, u.owner, [&](fs::ConfinedFs& files) { return files.remove(data); }))
+        disk_.add(u.owner, -u.length);
     return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         UploadRepo::remove(tx, u.id);
         return Ok{};

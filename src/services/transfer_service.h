@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -25,6 +26,7 @@
 #include "base/result.h"
 #include "drivers/fs/zip_stream.h"
 #include "services/caller.h"
+#include "services/disk_usage.h"
 #include "services/panel.h"
 #include "system/confined.h"
 
@@ -36,11 +38,20 @@ struct UploadedFile {
     int64_t size = 0;
 };
 
+// The disk quota for one multipart request (services/disk_usage.h): the
+// room left (< 0: none enforced), the 507 message, and what to tell the
+// disk figure once the files are in place.
+struct UploadQuota {
+    int64_t room = -1;
+    std::string error;
+    std::function<void(int64_t)> committed;
+};
+
 // One multipart request's files. Every call runs on a worker thread.
 class UploadSession {
   public:
     UploadSession(uid_t uid, gid_t gid, UniqueFd dir, std::string dir_rel, bool overwrite,
-                  int64_t max_bytes, int64_t max_mb);
+                  int64_t max_bytes, int64_t max_mb, UploadQuota quota = {});
     ~UploadSession();  // discards what was not committed
 
     Result<void> begin_file(const std::string& name);
@@ -64,6 +75,7 @@ class UploadSession {
     std::string dir_rel_;
     bool overwrite_;
     int64_t max_bytes_, max_mb_, total_ = 0;
+    UploadQuota quota_;
     std::vector<Temp> temps_;
     UniqueFd current_;
     bool open_ = false;
@@ -125,7 +137,8 @@ struct Download {
 
 class TransferService {
   public:
-    explicit TransferService(PanelContext& ctx) : ctx_(ctx) {}
+    // `disk`: the quota of uploads and the disk figure (services/disk_usage.h).
+    TransferService(PanelContext& ctx, DiskUsage& disk) : ctx_(ctx), disk_(disk) {}
 
     int64_t max_upload_bytes() const;
 
@@ -158,6 +171,7 @@ class TransferService {
     void release(const std::string& id);
 
     PanelContext& ctx_;
+    DiskUsage& disk_;
     std::mutex busy_mutex_;
     std::set<std::string> busy_;  // uploads with a PATCH running
 };

@@ -190,6 +190,19 @@ TEST_F(Databases, ListAndGetShowEveryFieldAndTheRealSize) {
         EXPECT_TRUE(o.contains(k)) << k;
     EXPECT_GT(o.at("size_kb").as_int64(), 2000);  // ~3 MB written, seen at once
     EXPECT_EQ(o.at("remote_access").as_bool(), false);
+    // What a client needs (issue 17): TCP host and port, and the socket
+    // the account's programs use (its local user is user@localhost, which
+    // only the socket reaches); no other path of the panel's.
+    const auto& c = o.at("connection").as_object();
+    EXPECT_EQ(c.at("host").as_string(), "127.0.0.1");
+    EXPECT_EQ(c.at("port").as_int64(), mariadb_port_);
+    EXPECT_EQ(c.at("socket").as_string(), socket());
+    EXPECT_EQ(c.at("database_host").as_string(), "local");
+    std::string rest = g.body;
+    rest.erase(rest.find(socket()), socket().size());
+    EXPECT_EQ(rest.find(panel_->data_dir().string()), std::string::npos) << g.body;
+    Login by_socket(std::string(c.at("socket").as_string()), 0, "alice_sized", kPassword);
+    EXPECT_TRUE(by_socket.ok()) << by_socket.message();
 
     auto list = panel_->http().get("/api/v1/databases", alice_);
     ASSERT_EQ(list.status, 200);
@@ -722,6 +735,10 @@ TEST_F(Databases, SystemModeUsesAnExistingServer) {
                                       {{"name", "sys"}, {"password", kPassword}}, erin);
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_TRUE(Login(socket(), 0, "erin_sys", kPassword).ok());
+    // System mode shows the server's own socket, meant for local programs.
+    auto listed = system_panel.http().get("/api/v1/databases/erin_sys", erin);
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    EXPECT_EQ(listed.json().at("connection").at("socket").as_string(), socket());
     EXPECT_EQ(system_panel.http().del("/api/v1/databases/erin_sys", erin).status, 200);
     EXPECT_FALSE(server_has_database("erin_sys"));
 }

@@ -102,8 +102,29 @@ const withMariadb =
   process.env.WSP_E2E_MARIADB !== '0' && existsSync('/usr/sbin/mariadbd') && existsSync('/usr/share/phpmyadmin/index.php') && existsSync('/usr/bin/php');
 const withFtp = existsSync('/usr/sbin/proftpd') && existsSync('/usr/bin/curl');
 
+// Every page of the admin's menu (path, heading): axe and phone screenshots.
+const ADMIN_PAGES = [
+  ['/', 'Dashboard'],
+  ['/databases', 'Databases'],
+  ['/ftp', 'FTP'],
+  ['/cron', 'Cron jobs'],
+  ['/files', 'Files'],
+  ['/backups', 'Backups'],
+  ['/domains', 'Domains'],
+  ['/api-keys', 'API keys'],
+  ['/webhooks', 'Webhooks'],
+  ['/users', 'Users'],
+  ['/packages', 'Packages'],
+  ['/resellers', 'Resellers'],
+  ['/database-hosts', 'Database hosts'],
+  ['/health', 'Health'],
+  ['/security', 'Security'],
+  ['/audit', 'Audit log'],
+  ['/account', 'Account'],
+];
+
 async function startPanel(dataDir) {
-  const ports = { ftp: await freePort(), mariadb: await freePort(), pma: await freePort() };
+  const ports = { ftp: await freePort(), sftp: await freePort(), mariadb: await freePort(), pma: await freePort() };
   // A passive range of our own, away from the integration tests' (40000-59999).
   const passive = 60000 + (process.pid % 400) * 10;
   ports.passive = `${passive}-${passive + 9}`;
@@ -117,7 +138,7 @@ async function startPanel(dataDir) {
     // Managed servers on free ports (never their defaults, which other
     // suites or a running panel may hold).
     ...(withFtp
-      ? ['-c', 'ftp.enabled=true', '-c', `ftp.port=${ports.ftp}`, '-c', `ftp.passive_ports=${ports.passive}`]
+      ? ['-c', 'ftp.enabled=true', '-c', `ftp.port=${ports.ftp}`, '-c', `ftp.sftp_port=${ports.sftp}`, '-c', `ftp.passive_ports=${ports.passive}`]
       : ['-c', 'ftp.enabled=false']),
     ...(withMariadb
       ? ['-c', 'mariadb.mode=sandbox', '-c', `mariadb.port=${ports.mariadb}`, '-c', 'pma.enabled=true', '-c', `pma.port=${ports.pma}`]
@@ -201,6 +222,44 @@ try {
   const errorOf = async (locator) => {
     const ids = ((await locator.getAttribute('aria-describedby')) ?? '').split(' ').filter((x) => x.endsWith('-error'));
     return ids.length ? page.locator(`[id="${ids[0]}"]`).textContent() : null;
+  };
+
+  // axe-core (docs/web.md "Accessibility checks"): evaluated in the page
+  // (page.evaluate is not subject to the panel's CSP), every rule at each
+  // size in the light theme, the colour rules again in the dark one (a
+  // theme changes nothing else). Violations are collected and asserted at
+  // the end, all of them listed. A phone screenshot of each page.
+  const axeSource = readFileSync(join(webDir, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
+  const violations = [];
+  const axeMs = { run: 0, shot: 0 };
+  const axeRun = async (where, only) => {
+    const t0 = Date.now();
+    if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(axeSource);
+    const found = await page.evaluate(
+      async (rules) =>
+        (await window.axe.run(document, { resultTypes: ['violations'], ...(rules ? { runOnly: { type: 'rule', values: rules } } : {}) })).violations.map(
+          (v) => `${v.id} (${v.help}): ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ')}`,
+        ),
+      only ?? null,
+    );
+    for (const v of found) violations.push(`${where}: ${v}`);
+    axeMs.run += Date.now() - t0;
+  };
+  const axePass = async (name) => {
+    for (const [size, viewport] of [['desktop', { width: 1366, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+      await page.setViewportSize(viewport);
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.waitForLoadState('networkidle');
+      await axeRun(`${name} ${size} light`);
+      const t1 = Date.now();
+      if (size === 'phone') await page.screenshot({ path: join(artifacts, `phone-${name}.png`), fullPage: true });
+      axeMs.shot += Date.now() - t1;
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await axeRun(`${name} ${size} dark`, COLOUR_RULES);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 860 });
   };
 
   log('the login page loads and is interactive');
@@ -554,6 +613,15 @@ try {
   await page.getByRole('button', { name: 'Edit index.php' }).waitFor();
   await page.getByRole('button', { name: 'Back to /e2e-dir' }).click();
 
+  log("files: a text-heavy 3 MB file goes into the folder (the panel's own archive of it must extract)");
+  {
+    const form = new FormData();
+    form.append('path', '/e2e-dir');
+    const line = 'INSERT INTO log VALUES (1, "the same ordinary line of text, again and again");\n';
+    form.append('file', new Blob([line.repeat(Math.ceil((3 << 20) / line.length))]), 'dump.sql');
+    const r = await fetch(base + '/api/v1/files/upload', { method: 'POST', headers: { Authorization: `Bearer ${sessionToken}` }, body: form });
+    expect(r.ok, `the text-heavy file uploaded (${r.status})`);
+  }
   log('files: compress the folder (progress), delete a file to the trash, restore it');
   await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Home' }).click();
   await page.getByRole('checkbox', { name: 'Select e2e-dir' }).check();
@@ -635,6 +703,11 @@ try {
     await shot('10-files-uploads');
 
     log('files: 70 files at once all upload (a queue, a session budget above 60/min, 429s waited out)');
+    await page.getByRole('button', { name: 'New folder' }).click();
+    await page.getByLabel('Folder name').fill('many');
+    await page.getByRole('button', { name: 'Create folder' }).click();
+    await page.getByRole('button', { name: 'Open folder many' }).click();
+    await page.getByRole('navigation', { name: 'Folder path' }).getByText('many').waitFor();
     const many = Array.from({ length: 70 }, (_, i) => ({ name: `many-${i}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`file ${i}\n`) }));
     await page.locator('input[type=file]').setInputFiles(many);
     await page.waitForFunction(
@@ -645,10 +718,61 @@ try {
       undefined,
       { timeout: 120_000 },
     );
-    const listed = await (await api('/files/list?path=%2F&owner=admin', sessionToken)).json();
-    const arrived = listed.filter((f) => /^many-\d+\.txt$/.test(f.name)).length;
+    const manyNames = async () => (await (await api('/files/list?path=%2Fmany&owner=admin', sessionToken)).json()).map((f) => f.name);
+    const arrived = (await manyNames()).filter((n) => /^many-\d+\.txt$/.test(n)).length;
     expect(arrived === 70, `all 70 files arrived (${arrived})`);
     expect(!(await page.locator('.uploads').textContent()).includes('Rate limit'), 'no upload failed on the rate limit');
+
+    log('files: bulk delete of a page of 25 is one request and exact');
+    await page.getByRole('button', { name: 'Edit many-0.txt' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
+    await page.getByRole('button', { name: 'Delete selected' }).click();
+    await page.getByRole('status').filter({ hasText: 'All 25 items moved to the trash' }).waitFor();
+    const left = await manyNames();
+    const gone = Array.from({ length: 25 }, (_, i) => `many-${i}.txt`);
+    expect(left.length === 45 && gone.every((n) => !left.includes(n)), `exactly the 25 selected went (${left.length} left)`);
+    await page.getByRole('button', { name: 'Edit many-25.txt' }).waitFor();
+    await page.getByRole('button', { name: 'Edit many-0.txt' }).waitFor({ state: 'detached' });
+    await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Home' }).click();
+
+    log('files: an image previews in a dialog; Escape closes it');
+    const dot = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await page.locator('input[type=file]').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: dot });
+    await page.getByRole('button', { name: 'Preview dot.png' }).click();
+    const preview = page.getByRole('dialog', { name: 'Preview of dot.png' });
+    await preview.getByRole('img', { name: 'dot.png' }).waitFor();
+    expect(await preview.getByRole('img', { name: 'dot.png' }).evaluate((img) => img.complete && img.naturalWidth === 1), 'the image is shown');
+    await page.keyboard.press('Escape');
+    await preview.waitFor({ state: 'detached' });
+  }
+
+  {
+    log('files: emptying the trash removes the history of what it deleted');
+    const write = (path, content) => api('/files/write', sessionToken, { method: 'POST', body: JSON.stringify({ path, content }) });
+    await api('/files/mkdir', sessionToken, { method: 'POST', body: JSON.stringify({ path: '/hist' }) });
+    await write('/hist/settings.env', 'DB_PASSWORD=first-secret\n');
+    await write('/hist/settings.env', 'DB_PASSWORD=second\n');
+    const versions = async () => (await (await api('/files/history?path=%2Fhist%2Fsettings.env', sessionToken)).json()).versions ?? [];
+    expect((await versions()).length >= 1, 'the old content is a version');
+    await page.reload();
+    await heading('Files');
+    await page.getByRole('button', { name: 'Delete hist' }).click();
+    await page.getByText('hist moved to the trash').waitFor();
+    await page.getByRole('button', { name: 'Trash', exact: true }).click();
+    await page.getByRole('heading', { name: 'Trash' }).waitFor();
+    await page.getByRole('button', { name: 'Empty trash' }).click();
+    await page.getByRole('dialog', { name: 'Trash' }).getByText('Nothing here yet.').waitFor();
+    await page.getByRole('button', { name: 'Close trash' }).click();
+    await api('/files/mkdir', sessionToken, { method: 'POST', body: JSON.stringify({ path: '/hist' }) });
+    await write('/hist/settings.env', 'DB_PASSWORD=new\n');
+    await page.reload();
+    await heading('Files');
+    await page.getByRole('button', { name: 'Open folder hist' }).click();
+    await page.getByRole('button', { name: 'History of settings.env' }).click();
+    await page.getByRole('dialog', { name: 'History of settings.env' }).getByText('Nothing here yet.').waitFor();
+    expect((await versions()).length === 0, 'no version of the deleted file is left');
+    await page.keyboard.press('Escape');
+    await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Home' }).click();
   }
 
   {
@@ -706,6 +830,15 @@ try {
     await dbForm.getByRole('button', { name: 'Generate' }).click();
     await dbForm.getByRole('button', { name: 'Create database' }).click();
     await page.getByRole('cell', { name: 'admin_shop', exact: true }).first().waitFor({ timeout: 20_000 });
+    log('databases: the connection details a client needs (socket, host, port)');
+    await page.getByRole('button', { name: 'Connect: connection details of admin_shop' }).click();
+    const details = page.getByRole('dialog', { name: 'Connect to admin_shop' }).getByLabel('Connection details of admin_shop');
+    await details.waitFor();
+    const facts = await details.evaluate((dl) => Object.fromEntries([...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+    expect(facts.Host?.startsWith('127.0.0.1') && facts.Port === String(panel.ports.mariadb) && facts.Database === 'admin_shop' && facts.User === 'admin_shop', `connection details: ${JSON.stringify(facts)}`);
+    const socketPath = join(dataDir, 'run', 'mariadb', 'mysqld.sock');
+    expect(facts.Socket?.startsWith(socketPath) && !JSON.stringify(facts).replace(socketPath, '').includes(dataDir), 'the socket is the one server path shown');
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Remote access for admin_shop' }).click();
     await page.getByLabel('Allow logins from another host').check();
     await page.getByLabel('Remote host').fill('10.0.0.%');
@@ -755,6 +888,18 @@ try {
     await page.waitForLoadState('networkidle');
     await shot(file);
   }
+
+  log('every page: axe finds nothing in both themes and both sizes; phone screenshots');
+  const axeStart = Date.now();
+  for (const [path, title] of ADMIN_PAGES) {
+    await page.goto(base + path);
+    await heading(title);
+    await axePass(path === '/' ? 'dashboard' : path.slice(1));
+  }
+  await page.goto(base + '/no-such-page');
+  await heading('Not found');
+  await axePass('not-found');
+  console.log(`[e2e] axe: ${ADMIN_PAGES.length + 1} pages x 2 themes x 2 sizes in ${Date.now() - axeStart} ms (axe ${axeMs.run} ms, phone screenshots ${axeMs.shot} ms)`);
 
   log('deep link and reload keep the page');
   await page.goto(base + '/domains');
@@ -814,6 +959,7 @@ try {
   expect(await page.evaluate(() => sessionStorage.getItem('wsp.session') === null), 'session forgotten');
   expect((await api('/auth/me', sessionToken)).status === 401, 'the old session token no longer works');
   await shot('14-logged-out');
+  await axePass('login');
 
   log('a user (not admin) sees no Users page and only its own domains');
   await page.getByLabel('Username').fill('alice');
@@ -822,6 +968,7 @@ try {
   await heading('Dashboard');
   await page.locator('.usage', { hasText: /^Domains\s*\d+ of/ }).waitFor();
   await shot('15-dashboard-customer');
+  await axePass('dashboard-customer');
   await nav('Domains');
   await heading('Domains');
   const mainNav = page.getByRole('navigation', { name: 'Main' });
@@ -832,6 +979,7 @@ try {
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('button', { name: 'Log in' }).waitFor();
 
+  expect(violations.length === 0, `axe found ${violations.length} violation(s):\n${violations.join('\n')}`);
   expect(problems.length === 0, `browser problems:\n${problems.join('\n')}`);
   console.log(`[e2e] PASSED; screenshots in ${artifacts}`);
 } catch (e) {

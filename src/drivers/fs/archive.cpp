@@ -321,6 +321,9 @@ struct Budget {
 
     Result<void> add_bytes(int64_t n) {
         bytes += n;
+        // "Disk quota exceeded: ...": 507 (services/disk_usage.h).
+        if (limits.room >= 0 && bytes > limits.room)
+            return Error{Code::too_large, limits.room_error};
         if (limits.max_bytes > 0 && bytes > limits.max_bytes)
             return Error{Code::too_large, "Archive expands beyond the extraction limit (" +
                                               std::to_string(limits.max_bytes / (1024 * 1024)) +
@@ -648,6 +651,7 @@ Result<void> extract_opened(const ConfinedFs& files, UniqueFd in, const std::str
         return errno_error(e, to_user_path(destination.empty() ? n : destination + "/" + n));
     }
     discard();
+    if (limits.extracted) *limits.extracted = budget.bytes;
     return Ok{};
 }
 

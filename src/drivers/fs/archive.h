@@ -13,6 +13,7 @@
 // entry count, expansion ratio): a bomb stops with 413 and the temporary
 // directory is removed. Only a complete extraction is moved into place.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,12 @@ struct ExtractLimits {
     int64_t max_bytes = 0;    // total uncompressed bytes
     int64_t max_entries = 0;  // entries in the archive
     int64_t max_ratio = 0;    // uncompressed / archive size (once past 1 MB)
+    // The room left under the account's disk quota (bytes; < 0: no quota)
+    // and the 507 message when the extraction would pass it.
+    int64_t room = -1;
+    std::string room_error;
+    // Set to the bytes extracted when the extraction succeeds.
+    std::shared_ptr<int64_t> extracted;
 };
 
 // Writes the archive of `sources` (relative paths; entries named relative to

@@ -131,8 +131,18 @@ export interface Database {
   remote_host: string;
   size_kb: number;
   created_at: string;
-  // The database host it lives on ("local": the panel's own server).
+  /** "local" or a database host's name. */
   host?: string;
+  /** What a client needs (issue 17); null for what there is not. */
+  connection?: DatabaseConnection;
+}
+
+export interface DatabaseConnection {
+  host: string | null;
+  port: number | null;
+  /** The Unix socket the account's own programs use (local databases). */
+  socket: string | null;
+  database_host: string;
 }
 
 export interface FtpAccount {

@@ -61,8 +61,11 @@ export function Cron() {
                 <code>{j.command}</code>
               </td>
               <td data-label="Last run">
-                <When at={j.last_run_at} />
-                {j.last_run_at && (j.last_run_ok ? ' ✓ ok' : ' ✗ failed')}
+                {/* One element: on a phone the cell is a label/value grid row. */}
+                <span>
+                  <When at={j.last_run_at} />
+                  {j.last_run_at && (j.last_run_ok ? ' ✓ ok' : ' ✗ failed')}
+                </span>
               </td>
               <td data-label="Next run">
                 <When at={j.next_run_at} never="—" />

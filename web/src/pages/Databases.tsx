@@ -20,7 +20,7 @@ export function Databases() {
   const { api, me } = useApp();
   const list = useLoad(() => api.get<Database[]>('/databases'));
   const rows = useRowErrors();
-  const editor = useEditor<{ db: Database; what: 'remote' | 'password' | 'import' | 'users' | 'move' }>(list.reload);
+  const editor = useEditor<{ db: Database; what: 'remote' | 'password' | 'import' | 'users' | 'move' | 'connect' }>(list.reload);
   const editing = editor.editing;
   // Single-use sign-on URL (seed 000), opened with noopener,noreferrer so
   // phpMyAdmin's page gets no handle on the panel's window (window.opener)
@@ -59,6 +59,7 @@ export function Databases() {
               </td>
               <RowActions
                 actions={[
+                  { label: 'Connect', aria: `Connect: connection details of ${d.name}`, onClick: () => editor.edit({ db: d, what: 'connect' }) },
                   { label: 'phpMyAdmin', aria: `Open phpMyAdmin for ${d.name}`, onClick: () => openPma(d) },
                   { label: 'Export', aria: `Export ${d.name} as .sql.gz`, onClick: () => rows.run(d.id, () => exportDatabase(api, d.id)) },
                   { label: 'Import', aria: `Import SQL into ${d.name}`, onClick: () => editor.edit({ db: d, what: 'import' }) },
@@ -77,12 +78,66 @@ export function Databases() {
       {editing?.what === 'remote' && (
         <RemoteAccessForm key={editing.db.id} db={editing.db} onDone={editor.done} />
       )}
+      {editing?.what === 'connect' && (
+        <Section focus onClose={editor.close} title={`Connect to ${editing.db.name}`}>
+          <DatabaseDetails db={editing.db} />
+        </Section>
+      )}
       {editing?.what === 'users' && <DatabaseUsers key={editing.db.id} db={editing.db} onClose={editor.close} />}
       {editing?.what === 'import' && <ImportForm key={editing.db.id} db={editing.db} onDone={editor.done} />}
       {editing?.what === 'move' && <MoveDatabaseForm key={editing.db.id} db={editing.db} onDone={editor.done} />}
       {editing?.what === 'password' && <ResetPasswordForm key={editing.db.id} db={editing.db} onDone={editor.close} />}
       <CreateDatabaseForm owner={me.username} onCreated={list.reload} />
     </Page>
+  );
+}
+
+// What a MySQL/MariaDB client needs (docs/databases.md "Connection
+// details"): the socket the account's own programs use (host localhost),
+// host and port for a client elsewhere (Remote access must allow its
+// address), the database server when it is not the panel's own, the
+// database and user names. The password is never shown again.
+export function DatabaseDetails({ db }: { db: Database }) {
+  const c = db.connection;
+  if (!c) return <p class="muted">This panel does not report connection details.</p>;
+  const local = c.database_host === 'local';
+  return (
+    <dl class="facts" aria-label={`Connection details of ${db.name}`}>
+      {c.socket && (
+        <>
+          <dt>Socket</dt>
+          <dd>
+            <code>{c.socket}</code>
+            <span class="muted"> (programs on this server, with host localhost)</span>
+          </dd>
+        </>
+      )}
+      <dt>Host</dt>
+      <dd>
+        {c.host ? <code>{c.host}</code> : <span class="muted">none (no TCP)</span>}
+        {c.host && local && <span class="muted"> (TCP: from the hosts Remote access allows)</span>}
+      </dd>
+      <dt>Port</dt>
+      <dd>{c.port ? <code>{c.port}</code> : <span class="muted">none</span>}</dd>
+      {!local && (
+        <>
+          <dt>Database server</dt>
+          <dd>
+            <code>{c.database_host}</code>
+          </dd>
+        </>
+      )}
+      <dt>Database</dt>
+      <dd>
+        <code>{db.name}</code>
+      </dd>
+      <dt>User</dt>
+      <dd>
+        <code>{db.user}</code>
+      </dd>
+      <dt>Password</dt>
+      <dd>the one set at creation (Reset password sets a new one)</dd>
+    </dl>
   );
 }
 

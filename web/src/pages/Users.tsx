@@ -66,7 +66,7 @@ export function Users() {
                   u.username !== me.username && { label: u.status === 'active' ? 'Suspend' : 'Unsuspend', aria: `${u.status === 'active' ? 'Suspend' : 'Unsuspend'} ${u.username}`, onClick: () => setStatus(u) },
                   u.username !== me.username && { label: 'Delete', aria: `Delete user ${u.username}`, onClick: () => remove(u), danger: true },
                   // For an account that lost its authenticator (audited).
-                  u.username !== me.username && { label: 'Reset 2FA', aria: `Reset two-factor authentication of ${u.username}`, onClick: () => rows.confirmed(u.username, `Turn off two-factor authentication for ${u.username}?`, () => api.del('/users/{username}/2fa', { username: u.username })) },
+                  u.username !== me.username && { label: 'Reset 2FA', aria: `Reset 2FA (two-factor authentication) of ${u.username}`, onClick: () => rows.confirmed(u.username, `Turn off two-factor authentication for ${u.username}?`, () => api.del('/users/{username}/2fa', { username: u.username })) },
                   // Login-as (audited with both names; docs/account-security.md).
                   u.username !== me.username && u.status === 'active' && !!loginAs && { label: 'Log in as', aria: `Log in as ${u.username}`, onClick: () => rows.run(u.username, () => loginAs(u.username)) },
                 ]}

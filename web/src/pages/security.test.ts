@@ -229,7 +229,7 @@ describe('Users page: admin security actions', () => {
       { status: 200, body: [] },
       { status: 200, body: { message: 'Two-factor authentication reset' } },
     ]);
-    const reset = root.querySelector<HTMLButtonElement>('[aria-label="Reset two-factor authentication of alice"]');
+    const reset = root.querySelector<HTMLButtonElement>('[aria-label="Reset 2FA (two-factor authentication) of alice"]');
     expect(reset).not.toBeNull();
     await click(reset!);
     expect(calls.find((c) => c.method === 'DELETE')).toMatchObject({ url: '/api/v1/users/alice/2fa' });
