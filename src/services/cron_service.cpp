@@ -1,4 +1,6 @@
 #include "services/cron_service.h"
+
+#include <map>
 #include "services/events.h"
 
 #include <spdlog/spdlog.h>
@@ -160,8 +162,12 @@ Result<void> CronService::validate(const CronJobRecord& job) {
 }
 
 CronJobView CronService::view(const ReadTx& tx, const CronJobRecord& job) {
+    return view(job, owner_active(tx, job.owner));
+}
+
+CronJobView CronService::view(const CronJobRecord& job, bool owner_is_active) {
     CronJobView v{job, std::nullopt, false};
-    if (job.enabled && owner_active(tx, job.owner)) v.next_run_at = scheduler_.due_of(job.id);
+    if (job.enabled && owner_is_active) v.next_run_at = scheduler_.due_of(job.id);
     std::lock_guard lock(mutex_);
     v.running = running_.count(job.id) > 0;
     return v;
@@ -169,10 +175,25 @@ CronJobView CronService::view(const ReadTx& tx, const CronJobRecord& job) {
 
 Result<std::vector<CronJobView>> CronService::list(const Caller& caller,
                                                    const std::optional<std::string>& owner) {
+    TRY(auto all, list_page(caller, owner, PageSpec{}));
+    return std::move(all.items);
+}
+
+Result<Paged<CronJobView>> CronService::list_page(const Caller& caller,
+                                                  const std::optional<std::string>& owner,
+                                                  const PageSpec& page) {
     TRY(std::optional<std::string> filter, list_owner(caller, owner));
-    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<CronJobView>> {
-        std::vector<CronJobView> out;
-        for (const auto& job : CronRepo::list(tx, filter)) out.push_back(view(tx, job));
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<Paged<CronJobView>> {
+        Paged<CronJobView> out;
+        // Each owner's status is read once per list, not once per job.
+        std::map<std::string, bool> active;
+        for (const auto& job : CronRepo::list(tx, filter, page)) {
+            auto it = active.find(job.owner);
+            if (it == active.end())
+                it = active.emplace(job.owner, owner_active(tx, job.owner)).first;
+            out.items.push_back(view(job, it->second));
+        }
+        out.total = CronRepo::count(tx, filter);
         return out;
     });
 }

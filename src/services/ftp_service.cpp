@@ -170,9 +170,16 @@ void FtpService::reconcile(const std::string& username) {
 
 Result<std::vector<FtpAccount>> FtpService::list(const Caller& caller,
                                                  const std::optional<std::string>& owner) {
+    TRY(auto all, list_page(caller, owner, PageSpec{}));
+    return std::move(all.items);
+}
+
+Result<Paged<FtpAccount>> FtpService::list_page(const Caller& caller,
+                                                const std::optional<std::string>& owner,
+                                                const PageSpec& page) {
     TRY(std::optional<std::string> filter, list_owner(caller, owner));
-    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<FtpAccount>> {
-        return FtpRepo::list(tx, filter);
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<Paged<FtpAccount>> {
+        return Paged<FtpAccount>{FtpRepo::list(tx, filter, page), FtpRepo::count(tx, filter)};
     });
 }
 

@@ -36,15 +36,24 @@ std::optional<FtpAccount> FtpRepo::find(const ReadTx& tx, const std::string& use
     return read_account(s);
 }
 
-std::vector<FtpAccount> FtpRepo::list(const ReadTx& tx, const std::optional<std::string>& owner) {
+std::vector<FtpAccount> FtpRepo::list(const ReadTx& tx, const std::optional<std::string>& owner,
+                                      const PageSpec& page) {
     std::string sql = std::string("SELECT ") + kColumns + " FROM ftp_accounts";
-    if (owner) sql += " WHERE owner = ?";
-    sql += " ORDER BY username";
+    if (owner) sql += " WHERE owner = ?1";
+    sql += " ORDER BY username LIMIT ?2 OFFSET ?3";
     Stmt s(tx, sql);
-    if (owner) s.bind_all(*owner);
+    if (owner) s.bind(1, *owner);
+    s.bind(2, page.limit()).bind(3, page.offset());
     std::vector<FtpAccount> out;
     while (s.step()) out.push_back(read_account(s));
     return out;
+}
+
+int64_t FtpRepo::count(const ReadTx& tx, const std::optional<std::string>& owner) {
+    if (owner) return count_of(tx, *owner);
+    Stmt s(tx, "SELECT count(*) FROM ftp_accounts");
+    s.step();
+    return s.integer(0);
 }
 
 int64_t FtpRepo::count_of(const ReadTx& tx, const std::string& owner) {

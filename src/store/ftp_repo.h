@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/page.h"
 #include "store/db.h"
 
 namespace wsp {
@@ -43,7 +44,9 @@ class FtpRepo {
   public:
     static std::optional<FtpAccount> find(const ReadTx& tx, const std::string& username);
     // Every account of `owner`, or of everybody (nullopt), by username.
-    static std::vector<FtpAccount> list(const ReadTx& tx, const std::optional<std::string>& owner);
+    static std::vector<FtpAccount> list(const ReadTx& tx, const std::optional<std::string>& owner,
+                                        const PageSpec& page = {});
+    static int64_t count(const ReadTx& tx, const std::optional<std::string>& owner);
     static int64_t count_of(const ReadTx& tx, const std::string& owner);
     static void insert(WriteTx& tx, const FtpAccount& a);
     static void update(WriteTx& tx, const FtpAccount& a);
