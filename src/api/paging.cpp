@@ -40,8 +40,9 @@ void add_page_headers(Response& response, const Request& r, const PageSpec& page
     const int64_t last = std::max<int64_t>(1, (total + page.per_page - 1) / page.per_page);
     std::string link;
     auto add = [&](int64_t n, const char* rel) {
-        if (!link.empty()) link += ", ";
-        link += "<" + page_url(r, n, page.per_page) + ">; rel=\"" + rel + "\"";
+        if (!link.empty()) link.append(", ");
+        link.append(1, '<').append(page_url(r, n, page.per_page)).append(">; rel=\"");
+        link.append(rel).append(1, '"');
     };
     add(1, "first");
     if (page.page > 1) add(std::min(page.page - 1, last), "prev");

@@ -1,12 +1,11 @@
 #include "services/cron_service.h"
-
-#include <map>
 #include "services/events.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "base/clock.h"
 #include "drivers/job_runner.h"
@@ -103,15 +102,17 @@ CronService::~CronService() {
 }
 
 Result<void> CronService::start() {
-    auto jobs = ctx_.db.write([&](WriteTx& tx) -> Result<std::vector<CronJobRecord>> {
+    // Only what scheduling needs (id and expression), not whole records:
+    // 100,000 jobs' commands and names would be read for nothing.
+    auto jobs = ctx_.db.write([&](WriteTx& tx) -> Result<std::vector<CronSchedule>> {
         if (int64_t n = CronRepo::close_interrupted_runs(tx, ctx_.clock.now_ms()))
             spdlog::warn("cron: {} run(s) were interrupted by the last shutdown", n);
-        return CronRepo::list(tx, std::nullopt);
+        return CronRepo::enabled_schedules(tx);
     });
     if (!jobs.ok()) return jobs.error();
     // Runs missed while the panel was down are not made up: each job's next
     // time is computed from now, as cron does.
-    for (const auto& job : *jobs) schedule(job);
+    for (const auto& job : *jobs) schedule(job.id, job.cron_expr);
     pool_.start(static_cast<size_t>(std::max<int64_t>(ctx_.config.cron.max_parallel_runs, 1)));
     if (mailer_) mailer_->start();
     scheduler_.start();
@@ -355,15 +356,19 @@ Result<CronSchedulePreview> CronService::preview(const std::string& expression,
 
 void CronService::schedule(const CronJobRecord& job) {
     if (!job.enabled) return unschedule(job.id);
-    auto expr = CronExpr::parse(job.cron_expr);
+    schedule(job.id, job.cron_expr);
+}
+
+void CronService::schedule(int64_t id, const std::string& cron_expr) {
+    auto expr = CronExpr::parse(cron_expr);
     if (!expr.ok()) {
-        spdlog::error("cron: job {} has an invalid expression: {}", job.id, expr.error().message);
-        return unschedule(job.id);
+        spdlog::error("cron: job {} has an invalid expression: {}", id, expr.error().message);
+        return unschedule(id);
     }
     std::lock_guard lock(mutex_);
     auto next = expr->next_after(ctx_.clock.now_unix());
-    exprs_.insert_or_assign(job.id, *expr);
-    scheduler_.set(job.id, next);
+    exprs_.insert_or_assign(id, *expr);
+    scheduler_.set(id, next);
 }
 
 void CronService::unschedule(int64_t id) {

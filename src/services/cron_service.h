@@ -116,6 +116,7 @@ class CronService final : public OwnerCleanup {
     CronJobView view(const ReadTx& tx, const CronJobRecord& job);
     CronJobView view(const CronJobRecord& job, bool owner_is_active);
     void schedule(const CronJobRecord& job);
+    void schedule(int64_t id, const std::string& cron_expr);  // an enabled job
     void unschedule(int64_t id);
     void on_due(int64_t id, int64_t due);
     void run_scheduled(int64_t id, int64_t due, bool skipped);

@@ -72,6 +72,13 @@ std::vector<CronJobRecord> CronRepo::list(const ReadTx& tx, const std::optional<
     return out;
 }
 
+std::vector<CronSchedule> CronRepo::enabled_schedules(const ReadTx& tx) {
+    Stmt s(tx, "SELECT id, cron_expr FROM cron_jobs WHERE enabled = 1 ORDER BY id");
+    std::vector<CronSchedule> out;
+    while (s.step()) out.push_back({s.integer(0), s.text(1)});
+    return out;
+}
+
 int64_t CronRepo::count(const ReadTx& tx, const std::optional<std::string>& owner) {
     if (owner) return count_of(tx, *owner);
     Stmt s(tx, "SELECT COUNT(*) FROM cron_jobs");

@@ -52,6 +52,12 @@ struct CronFailure {
     bool timed_out = false;
 };
 
+// What the scheduler needs of a job.
+struct CronSchedule {
+    int64_t id = 0;
+    std::string cron_expr;
+};
+
 class CronRepo {
   public:
     static std::optional<CronJobRecord> find(const ReadTx& tx, int64_t id);
@@ -60,6 +66,8 @@ class CronRepo {
                                            const std::optional<std::string>& owner,
                                            const PageSpec& page = {});
     static int64_t count(const ReadTx& tx, const std::optional<std::string>& owner);
+    // Every enabled job's id and expression (start-up: not whole records).
+    static std::vector<CronSchedule> enabled_schedules(const ReadTx& tx);
     static int64_t insert(WriteTx& tx, const CronJobRecord& job);  // returns the new id
     static void update(WriteTx& tx, const CronJobRecord& job);
     static bool remove(WriteTx& tx, int64_t id);

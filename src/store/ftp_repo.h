@@ -53,6 +53,8 @@ class FtpRepo {
     static bool remove(WriteTx& tx, const std::string& username);
 
     static std::vector<FtpKey> keys(const ReadTx& tx, const std::string& username);
+    // Every account's keys, by username then id (one query for a rebuild).
+    static std::vector<FtpKey> all_keys(const ReadTx& tx);
     static int64_t insert_key(WriteTx& tx, const FtpKey& k);
     static bool remove_key(WriteTx& tx, const std::string& username, int64_t id);
     static void remove_keys_of(WriteTx& tx, const std::string& username);
