@@ -1,5 +1,6 @@
 #include "api/paging.h"
 
+#include <algorithm>
 #include <boost/url.hpp>
 #include <string>
 
