@@ -70,6 +70,7 @@ bench_begin
 port=$(free_port)
 serve_args=(serve --data-dir "$data" --listen "127.0.0.1:$port" -c server.tls=false
   -c server.access_log=false -c log.level=warn -c pma.enabled=false
+  -c auth.account_requests_per_minute=100000000
   -c "ftp.port=$(free_port)" -c "ftp.sftp_port=$(free_port)" -c "mariadb.port=$(free_port)"
   -c "pma.port=$(free_port)")
 

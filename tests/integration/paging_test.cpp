@@ -45,7 +45,7 @@ TEST(Paging, ListsArePagedInTheStoreWithTotalsAndLinks) {
 
     for (int i = 0; i < 5; ++i)
         ASSERT_EQ(http.post("/api/v1/cronjobs",
-                            {{"name", "a" + std::to_string(i)},
+                            {{"name", std::string("a").append(std::to_string(i))},
                              {"command", "true"},
                              {"cron_expr", "0 3 * * *"}},
                             alice)
@@ -53,7 +53,7 @@ TEST(Paging, ListsArePagedInTheStoreWithTotalsAndLinks) {
                   201);
     for (int i = 0; i < 2; ++i)
         ASSERT_EQ(http.post("/api/v1/cronjobs",
-                            {{"name", "b" + std::to_string(i)},
+                            {{"name", std::string("b").append(std::to_string(i))},
                              {"command", "true"},
                              {"cron_expr", "0 4 * * *"}},
                             bob)
