@@ -89,6 +89,7 @@ fi
 
 "$bin" serve --data-dir "$tmp/panel" --listen "127.0.0.1:$panel_port" \
   -c server.access_log=false -c "server.threads=$THREADS" \
+  -c auth.account_requests_per_minute=1000000000 \
   >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 wait_up panel "$panel_pid" "$panel_url/api/v1/health" "$tmp/panel.log"
