@@ -52,11 +52,12 @@ pasv=$((45000 + RANDOM % 4000))
 "$bin" serve --data-dir "$tmp/panel" --listen "127.0.0.1:$http_port" -c server.tls=false \
   -c rate_limit.requests_per_minute=1000000 -c server.access_log=false \
   -c ftp.port="$ftp_port" -c ftp.passive_ports="$pasv-$((pasv + 19))" \
+  -c ftp.sftp_port="$(free_port)" -c mariadb.mode=off -c pma.enabled=false \
   >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 
 api="http://127.0.0.1:$http_port/api/v1"
-wait_component panel "$panel_pid" "$api/health" ftp 10
+wait_component panel "$panel_pid" "$api/health" ftp 30
 
 password=$(cat "$tmp/panel/initial-admin-password")
 token=$(curl -fs "$api/auth/login" -d "{\"username\":\"admin\",\"password\":\"$password\"}" |

@@ -67,7 +67,7 @@ pasv=$((45000 + RANDOM % 4000))
 panel_pid=$!
 
 api="http://127.0.0.1:$http_port/api/v1"
-wait_component panel "$panel_pid" "$api/health" ftp 10
+wait_component panel "$panel_pid" "$api/health" ftp 30
 
 password=$(cat "$tmp/panel/initial-admin-password")
 token=$(curl -fs "$api/auth/login" -d "{\"username\":\"admin\",\"password\":\"$password\"}" |
