@@ -12,13 +12,15 @@
 # Knobs (environment): WSP_BIN, HOME_MB (1024), DB_MB (200), SKIP_DEPS (0).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-[[ ${SKIP_DEPS:-0} == 1 ]] || bash "$root/scripts/deps.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
+bench_deps
+bench_begin
 
 bin=${WSP_BIN:-$root/build/wispanel}
 HOME_MB=${HOME_MB:-1024}
 DB_MB=${DB_MB:-200}
-die() { echo "bench: $*" >&2; exit 1; }
 [[ -x $bin ]] || die "panel binary not found at $bin; build it first"
 for tool in python3 restic mariadb mariadb-dump gzip; do command -v $tool >/dev/null || die "$tool not found"; done
 
@@ -31,11 +33,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   if [[ $rc != 0 && -f $tmp/panel.log ]]; then tail -20 "$tmp/panel.log" >&2; fi
-  if [[ -n $panel_pid ]] && kill -0 "$panel_pid" 2>/dev/null; then
-    kill -TERM "$panel_pid" 2>/dev/null || true
-    for ((i = 0; i < 300; i++)); do kill -0 "$panel_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$panel_pid" 2>/dev/null || true
-  fi
+  stop_pid "$panel_pid" 30  # the panel stops its MariaDB first
   rm -rf "$tmp"
   exit "$rc"
 }
@@ -186,3 +184,4 @@ hwm = [l for l in open(f"/proc/{pid}/status") if l.startswith("VmHWM")][0].split
 mb = int(hwm) / 1024
 print(f"panel peak RSS: {mb:.1f} MB (target < 64 MB){'' if mb < 64 else '  MISSED'}")
 PY
+bench_end

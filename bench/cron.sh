@@ -14,15 +14,17 @@
 # for the panel, space-separated, e.g. "cron.max_parallel_runs=64").
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bash "$root/scripts/deps.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
+bench_deps
+bench_begin
 
 bin=${WSP_BIN:-$root/build/wispanel}
 JOBS=${JOBS:-10000}
 DUE=${DUE:-500}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
 PEER=${PEER:-1}
-die() { echo "bench: $*" >&2; exit 1; }
 [[ -x $bin ]] || die "panel binary not found at $bin; build it first"
 for tool in python3 sqlite3 busybox; do command -v $tool >/dev/null || die "$tool not found"; done
 
@@ -33,15 +35,12 @@ panel_pid=
 peer_pid=
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
-  for pid in $panel_pid $peer_pid; do
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_pid "$panel_pid"
+  stop_pid "$peer_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 clk_tck=$(getconf CLK_TCK)
 
@@ -116,7 +115,7 @@ lag_report "$starts" "$target" "panel"
 echo "panel recorded runs: $(sqlite3 "$tmp/panel/panel.db" "SELECT COUNT(*) FROM cron_runs WHERE trigger='schedule' AND ok=1")"
 idle_cpu "$panel_pid" panel
 echo "panel RSS with $JOBS jobs: $(awk '/VmRSS/{printf "%.1f MB", $2/1024}' /proc/$panel_pid/status)"
-kill -TERM "$panel_pid"; wait "$panel_pid" 2>/dev/null || true; panel_pid=
+stop_pid "$panel_pid"; panel_pid=
 
 # --- the peer: busybox crond ----------------------------------------------------
 if [[ $PEER == 1 ]]; then
@@ -159,3 +158,4 @@ except (OSError, ValueError):
 cpu = float(open(f"{t}/panel.cpu").read())
 print(f"target idle CPU < 1 %: {'met' if cpu < 1 else 'MISSED'}")
 PY
+bench_end

@@ -13,8 +13,11 @@
 # Knobs (environment): WSP_BIN, N, LIST_N.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bash "$root/scripts/deps.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
+bench_deps
+bench_begin
 
 bin=${WSP_BIN:-$root/build/wispanel}
 N=${N:-200}
@@ -26,13 +29,9 @@ chmod 0711 "$tmp"
 panel_pid=
 # shellcheck disable=SC2317  # the EXIT trap
 cleanup() {
-  local rc=$? i
+  local rc=$?
   trap - EXIT INT TERM
-  if [[ -n $panel_pid ]] && kill -0 "$panel_pid" 2>/dev/null; then
-    kill -TERM "$panel_pid" 2>/dev/null || true
-    for ((i = 0; i < 300; i++)); do kill -0 "$panel_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$panel_pid" 2>/dev/null || true
-  fi
+  stop_pid "$panel_pid" 30  # the panel stops its MariaDB first
   rm -rf "$tmp"
   exit "$rc"
 }
@@ -133,3 +132,4 @@ med = times[len(times) // 2] * 1000
 print(f"list {list_n} databases with sizes: median {med:.1f} ms, best {times[0]*1000:.1f} ms "
       f"(target < 100 ms){'' if med < 100 else '  MISSED'}")
 PY
+bench_end

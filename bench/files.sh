@@ -13,7 +13,10 @@
 # Knobs: WSP_BIN, FILES (100000), SIZE_MB (1024), TREE (10000).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
+bench_begin
 bin=${WSP_BIN:-$root/build/wispanel}
 FILES=${FILES:-100000}
 SIZE_MB=${SIZE_MB:-1024}
@@ -26,7 +29,7 @@ chmod 711 "$tmp"
 chmod 755 "$tmp"
 panel_pid=
 cleanup() {
-  if [[ -n $panel_pid ]]; then kill -TERM "$panel_pid" 2>/dev/null || true; wait "$panel_pid" 2>/dev/null || true; fi
+  stop_pid "$panel_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -104,3 +107,4 @@ print(panel, tool)
 PY
 )
 report "trash+restore $TREE-file tree" "$panel_s" "$tool_s" 2
+bench_end

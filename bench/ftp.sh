@@ -8,8 +8,11 @@
 # Knobs (environment): WSP_BIN, SIZE_MB (1024), ROUNDS (2), LOGIN_SECONDS (5).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bash "$root/scripts/deps.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
+bench_deps
+bench_begin
 
 bin=${WSP_BIN:-$root/build/wispanel}
 SIZE_MB=${SIZE_MB:-1024}
@@ -17,7 +20,6 @@ ROUNDS=${ROUNDS:-2}
 LOGIN_SECONDS=${LOGIN_SECONDS:-5}
 proftpd=/usr/sbin/proftpd
 
-die() { echo "bench: $*" >&2; exit 1; }
 [[ -x $bin ]] || die "panel binary not found at $bin; run 'make build' first"
 [[ $(id -u) -eq 0 ]] || die "run as root (ProFTPD must chroot its sessions)"
 for tool in curl python3 sqlite3; do command -v "$tool" >/dev/null || die "$tool not found"; done
@@ -27,15 +29,6 @@ chmod 711 "$tmp"
 panel_pid=
 peer_pid=
 
-# shellcheck disable=SC2317
-stop_pid() {
-  local pid=$1 i
-  [[ -n $pid ]] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 # shellcheck disable=SC2317
 cleanup() {
   local rc=$?
@@ -59,15 +52,12 @@ pasv=$((45000 + RANDOM % 4000))
 "$bin" serve --data-dir "$tmp/panel" --listen "127.0.0.1:$http_port" -c server.tls=false \
   -c rate_limit.requests_per_minute=1000000 -c auth.account_requests_per_minute=0 -c rate_limit.session_requests_per_minute=0 -c server.access_log=false \
   -c ftp.port="$ftp_port" -c ftp.sftp_port="$sftp_port" -c ftp.require_tls=false \
-  -c ftp.passive_ports="$pasv-$((pasv + 19))" >"$tmp/panel.log" 2>&1 &
+  -c ftp.passive_ports="$pasv-$((pasv + 19))" -c mariadb.mode=off -c pma.enabled=false \
+  >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 
 api="http://127.0.0.1:$http_port/api/v1"
-for ((i = 0; i < 100; i++)); do
-  curl -fs "$api/health" 2>/dev/null | grep -q '"ftp":"up"' && break
-  sleep 0.1
-done
-curl -fs "$api/health" | grep -q '"ftp":"up"' || die "panel FTP did not start: $(tail -5 "$tmp/panel.log")"
+wait_component panel "$panel_pid" "$api/health" ftp 30
 
 password=$(cat "$tmp/panel/initial-admin-password")
 token=$(curl -fs "$api/auth/login" -d "{\"username\":\"admin\",\"password\":\"$password\"}" |
@@ -177,3 +167,4 @@ print(f"logins/s AuthUserFile:    {a:.1f}")
 r = s / a
 print(f"ratio SQLite/AuthUserFile: {r:.3f} (target >= 0.8){'' if r >= 0.8 else '  MISSED'}")
 PY
+bench_end

@@ -11,9 +11,11 @@
 # WARMUP, NGINX. See bench/README.md.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-
-bash "$root/scripts/deps.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
+bench_deps
+bench_begin
 
 bin=${WSP_BIN:-$root/build/wispanel}
 nginx_bin=${NGINX:-/usr/sbin/nginx}
@@ -27,7 +29,6 @@ WARMUP=${WARMUP:-2s}
 ratio_target=0.70
 rss_target_mb=20
 
-die() { echo "bench: $*" >&2; exit 1; }
 
 if [[ ! -x $bin ]]; then
   echo "bench: panel binary not found at $bin; run 'make build' first" >&2
@@ -44,21 +45,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench.XXXXXX")
 chmod 711 "$tmp"
 panel_pid=
 nginx_pid=
-
-# shellcheck disable=SC2317  # called from the EXIT trap
-stop_pid() {
-  local pid=$1 i
-  [[ -n $pid ]] || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 # shellcheck disable=SC2317  # the EXIT trap
 cleanup() {
@@ -86,25 +72,6 @@ read -r panel_port nginx_port <<<"$ports" || true
 
 panel_url=https://127.0.0.1:$panel_port
 nginx_url=https://127.0.0.1:$nginx_port
-
-# wait_up NAME PID URL LOG: poll URL until it answers 2xx (20 s max).
-wait_up() {
-  local name=$1 pid=$2 url=$3 log=$4 i
-  for ((i = 0; i < 200; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "bench: $name exited during startup; its log:" >&2
-      cat "$log" >&2 || true
-      exit 1
-    fi
-    if curl -ksf -o /dev/null --max-time 1 "$url"; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "bench: $name did not answer $url within 20 s; its log:" >&2
-  cat "$log" >&2 || true
-  exit 1
-}
 
 # --- panel -------------------------------------------------------------------
 
@@ -261,4 +228,5 @@ printf 'panel  requests/s: %s\n' "$panel_rps"
 printf 'nginx  requests/s: %s\n' "$nginx_rps"
 printf 'ratio  panel/nginx: %s (target >= %s)%s\n' "$ratio" "$ratio_target" "$ratio_note"
 printf 'panel  idle RSS: %s MB (target < %s MB)%s\n' "$rss_mb" "$rss_target_mb" "$rss_note"
+bench_end
 exit 0

@@ -13,8 +13,11 @@
 # WSP_SKIP_DEPS=1 (do not run scripts/deps.sh).
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-[[ ${WSP_SKIP_DEPS:-0} == 1 ]] || bash "$root/scripts/deps.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
+bench_deps
+bench_begin
 
 bin=${WSP_BIN:-$root/build/wispanel}
 SIZE_MB=${SIZE_MB:-1024}
@@ -22,7 +25,6 @@ ROUNDS=${ROUNDS:-1}
 LOGINS=${LOGINS:-100}
 sshd=/usr/sbin/sshd
 
-die() { echo "bench: $*" >&2; exit 1; }
 [[ -x $bin ]] || die "panel binary not found at $bin; run 'make build' first"
 [[ $(id -u) -eq 0 ]] || die "run as root (both servers chroot their sessions)"
 [[ -x $sshd ]] || die "$sshd not found (openssh-server)"
@@ -37,15 +39,6 @@ chmod 755 "$jail"
 panel_pid=
 peer_pid=
 
-# shellcheck disable=SC2317
-stop_pid() {
-  local pid=$1 i
-  [[ -n $pid ]] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 # shellcheck disable=SC2317
 cleanup() {
   local rc=$?
@@ -74,11 +67,7 @@ pasv=$((45000 + RANDOM % 4000))
 panel_pid=$!
 
 api="http://127.0.0.1:$http_port/api/v1"
-for ((i = 0; i < 100; i++)); do
-  curl -fs "$api/health" 2>/dev/null | grep -q '"ftp":"up"' && break
-  sleep 0.1
-done
-curl -fs "$api/health" | grep -q '"ftp":"up"' || die "panel FTP did not start: $(tail -5 "$tmp/panel.log")"
+wait_component panel "$panel_pid" "$api/health" ftp 30
 
 password=$(cat "$tmp/panel/initial-admin-password")
 token=$(curl -fs "$api/auth/login" -d "{\"username\":\"admin\",\"password\":\"$password\"}" |
@@ -198,3 +187,4 @@ print(f"logins/s, OpenSSH:                {orate:.1f}")
 r = pr / orate
 print(f"login ratio panel/OpenSSH: {r:.3f} (target >= 0.8){'' if r >= 0.8 else '  MISSED'}")
 PY
+bench_end

@@ -21,7 +21,10 @@
 # Knobs: WSP_BIN, WSP_BENCH_GB (e.g. 0.25 for a quick run), SEARCH_FILES.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
+bench_begin
 bin=${WSP_BIN:-$root/build/wispanel}
 GB=${WSP_BENCH_GB:-1}
 SEARCH_FILES=${SEARCH_FILES:-100000}
@@ -36,7 +39,7 @@ chmod 711 "$tmp"
 chmod 755 "$tmp"
 panel_pid=
 cleanup() {
-  if [[ -n $panel_pid ]]; then kill -TERM "$panel_pid" 2>/dev/null || true; wait "$panel_pid" 2>/dev/null || true; fi
+  stop_pid "$panel_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -235,6 +238,7 @@ report "search $SEARCH_FILES files by content" "$pw $pc" "$tool_s" 1.5
 
 # ---- upload and download (bench/transfer_io.sh, when present) ----------------
 if [[ -x $root/bench/transfer_io.sh ]]; then
-  kill -TERM "$panel_pid" 2>/dev/null || true; wait "$panel_pid" 2>/dev/null || true; panel_pid=
+  stop_pid "$panel_pid"; panel_pid=
   "$root/bench/transfer_io.sh"
 fi
+bench_end

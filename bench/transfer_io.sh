@@ -16,7 +16,10 @@
 # Knobs: WSP_BIN, SIZE_MB (1024), ROUNDS (3, downloads), NGINX.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
+bench_begin
 bin=${WSP_BIN:-$root/build/wispanel}
 nginx_bin=${NGINX:-/usr/sbin/nginx}
 SIZE_MB=${SIZE_MB:-1024}
@@ -30,10 +33,9 @@ chmod 711 "$tmp"
 chmod 755 "$tmp"
 panel_pid=
 nginx_pid=
-stop() { [[ -n $1 ]] && { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }; }
 cleanup() {
-  stop "$panel_pid"
-  stop "$nginx_pid"
+  stop_pid "$panel_pid"
+  stop_pid "$nginx_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -131,3 +133,4 @@ for _ in $(seq "$ROUNDS"); do
 done
 report "download ${SIZE_MB} MB vs nginx (best of $ROUNDS)" "$best_panel" "$best_nginx" 1.3
 printf '%-52s %s MB\n' "panel peak RSS after downloads" "$(hwm_mb)"
+bench_end

@@ -7,7 +7,11 @@
 # Knobs (environment): WSP_BIN, DURATION, CONNECTIONS, NGINX.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_NAME=bench/web
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
+bench_begin
 dist=$root/web/dist
 bin=${WSP_BIN:-$root/build/wispanel}
 nginx_bin=${NGINX:-/usr/sbin/nginx}
@@ -15,7 +19,6 @@ DURATION=${DURATION:-5s}
 CONNECTIONS=${CONNECTIONS:-16}
 budget_kb=200
 
-die() { echo "bench/web: $*" >&2; exit 1; }
 [[ -f $dist/index.html ]] || die "web/dist is not built; run 'make web'"
 
 # 1. Initial JS: every script and modulepreload that index.html loads.
@@ -51,7 +54,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench-web.XXXXXX")
 chmod 711 "$tmp"
 panel_pid= nginx_pid=
 cleanup() {
-  for p in $panel_pid $nginx_pid; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  stop_pid "$panel_pid"
+  stop_pid "$nginx_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -93,3 +97,4 @@ panel_rps=$(rate "$panel_port")
 nginx_rps=$(rate "$nginx_port")
 awk -v p="$panel_rps" -v n="$nginx_rps" 'BEGIN {
   printf "GET %s (gzip): panel %.0f req/s, nginx %.0f req/s, ratio panel/nginx %.2f\n", "main script", p, n, p/n }'
+bench_end

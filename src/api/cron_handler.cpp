@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 
 #include "api/cron_handlers.h"
+#include "api/paging.h"
 #include "api/respond.h"
 #include "base/clock.h"
 #include "services/cron_service.h"
@@ -59,7 +60,8 @@ json::object run_json(const CronRunRecord& r) {
 }  // namespace
 
 Response list_cronjobs(Services& s, const Request& r) {
-    return respond_list(s.cron->list(*r.caller, r.query("owner")), job_json);
+    TRY_OR_RESPOND(PageSpec page, page_spec(r));
+    return respond_page(s.cron->list_page(*r.caller, r.query("owner"), page), r, page, job_json);
 }
 
 Response create_cronjob(Services& s, const Request& r) {

@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 
 #include "api/databases_handlers.h"
+#include "api/paging.h"
 #include "api/respond.h"
 #include "base/clock.h"
 #include "services/database_service.h"
@@ -82,7 +83,9 @@ Result<std::optional<PrivilegesInput>> read_privileges(const boost::json::object
 }  // namespace
 
 Response list_databases(Services& s, const Request& r) {
-    return respond_list(service(s).list(*r.caller, r.query("owner")), view_json);
+    TRY_OR_RESPOND(PageSpec page, page_spec(r));
+    return respond_page(service(s).list_page(*r.caller, r.query("owner"), page), r, page,
+                        view_json);
 }
 
 Response create_database(Services& s, const Request& r) {

@@ -1,5 +1,6 @@
 #include "api/encode.h"
 #include "api/handlers.h"
+#include "api/paging.h"
 #include "api/respond.h"
 
 namespace wsp::api {
@@ -10,7 +11,9 @@ auto encoder(Services& s) {
 }  // namespace
 
 Response list_domains(Services& s, const Request& r) {
-    return respond_list(s.domains.list(*r.caller, r.query("owner")), encoder(s));
+    TRY_OR_RESPOND(PageSpec page, page_spec(r));
+    return respond_page(s.domains.list_page(*r.caller, r.query("owner"), page), r, page,
+                        encoder(s));
 }
 
 Response create_domain(Services& s, const Request& r) {

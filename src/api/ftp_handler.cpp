@@ -1,4 +1,5 @@
 #include "api/ftp_handlers.h"
+#include "api/paging.h"
 #include "api/respond.h"
 #include "base/clock.h"
 #include "services/ftp_service.h"
@@ -80,11 +81,14 @@ auto encoder(const FtpService& ftp) {
 
 Response list_ftp(Services& s, const Request& r) {
     if (!s.ftp) return error_response(kNotWired);
-    TRY_OR_RESPOND(auto accounts, s.ftp->list(*r.caller, r.query("owner")));
+    TRY_OR_RESPOND(PageSpec page, page_spec(r));
+    TRY_OR_RESPOND(auto accounts, s.ftp->list_page(*r.caller, r.query("owner"), page));
     json::array out;
-    for (const auto& a : accounts) out.emplace_back(account_json(*s.ftp, a));
-    const auto total = static_cast<int64_t>(out.size());
-    return json_response({{"accounts", std::move(out)}, {"total", total}});
+    for (const auto& a : accounts.items) out.emplace_back(account_json(*s.ftp, a));
+    // `total`: the whole list's size, as X-Total-Count says, whatever the page.
+    Response response = json_response({{"accounts", std::move(out)}, {"total", accounts.total}});
+    add_page_headers(response, r, page, accounts.total);
+    return response;
 }
 
 Response ftp_status(Services& s, const Request& r) {

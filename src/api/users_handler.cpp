@@ -1,5 +1,6 @@
 #include "api/encode.h"
 #include "api/handlers.h"
+#include "api/paging.h"
 #include "api/respond.h"
 
 namespace wsp::api {
@@ -10,7 +11,8 @@ auto encoder(Services& s) {
 }  // namespace
 
 Response list_users(Services& s, const Request& r) {
-    return respond_list(s.users.list(*r.caller), encoder(s));
+    TRY_OR_RESPOND(PageSpec page, page_spec(r));
+    return respond_page(s.users.list_page(*r.caller, page), r, page, encoder(s));
 }
 
 Response create_user(Services& s, const Request& r) {

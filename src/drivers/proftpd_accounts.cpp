@@ -78,6 +78,49 @@ struct Statement {
     }
     void integer(int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
     int step() { return sqlite3_step(s); }
+    // Ready for the next bindings (a statement run once per row).
+    void reset() {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
+};
+
+// Writes accounts' rows with statements prepared once: a rebuild of 50,000
+// accounts prepared 100,000 statements otherwise (issue 24).
+struct RowWriter {
+    Statement user;
+    Statement key;
+    explicit RowWriter(sqlite3* db)
+        : user(db,
+               "INSERT OR REPLACE INTO ftp_users (username, passwd, uid, gid, homedir, owner, "
+               "enabled, owner_active, readonly, quota_mb, allowed_ips, sftp) "
+               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
+          key(db, "INSERT INTO ftp_keys (username, key) VALUES (?,?)") {}
+    bool ok() const { return user.ok() && key.ok(); }
+    // The account's row and keys (its old keys must be gone already).
+    bool write(const ServerAccount& a) {
+        user.reset();
+        user.text(1, a.username);
+        user.text(2, a.passwd);
+        user.integer(3, a.uid);
+        user.integer(4, a.gid);
+        user.text(5, a.homedir);
+        user.text(6, a.owner);
+        user.integer(7, a.enabled);
+        user.integer(8, a.owner_active);
+        user.integer(9, a.read_only);
+        user.integer(10, a.quota_mb);
+        user.text(11, a.allowed);
+        user.integer(12, a.sftp);
+        if (user.step() != SQLITE_DONE) return false;
+        for (const auto& k : a.keys) {
+            key.reset();
+            key.text(1, a.username);
+            key.text(2, k);
+            if (key.step() != SQLITE_DONE) return false;
+        }
+        return true;
+    }
 };
 
 std::string ipv4_mask(unsigned prefix) {
@@ -149,36 +192,12 @@ bool AccountsFile::exec(const char* sql) {
 }
 
 bool AccountsFile::write_row(const ServerAccount& a) {
-    Statement st(db_,
-                 "INSERT OR REPLACE INTO ftp_users (username, passwd, uid, gid, homedir, owner, "
-                 "enabled, owner_active, readonly, quota_mb, allowed_ips, sftp) "
-                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!st.ok()) return false;
-    st.text(1, a.username);
-    st.text(2, a.passwd);
-    st.integer(3, a.uid);
-    st.integer(4, a.gid);
-    st.text(5, a.homedir);
-    st.text(6, a.owner);
-    st.integer(7, a.enabled);
-    st.integer(8, a.owner_active);
-    st.integer(9, a.read_only);
-    st.integer(10, a.quota_mb);
-    st.text(11, a.allowed);
-    st.integer(12, a.sftp);
-    if (st.step() != SQLITE_DONE) return false;
     Statement del(db_, "DELETE FROM ftp_keys WHERE username = ?");
     if (!del.ok()) return false;
     del.text(1, a.username);
     if (del.step() != SQLITE_DONE) return false;
-    for (const auto& key : a.keys) {
-        Statement ins(db_, "INSERT INTO ftp_keys (username, key) VALUES (?,?)");
-        if (!ins.ok()) return false;
-        ins.text(1, a.username);
-        ins.text(2, key);
-        if (ins.step() != SQLITE_DONE) return false;
-    }
-    return true;
+    RowWriter writer(db_);
+    return writer.ok() && writer.write(a);
 }
 
 Result<void> AccountsFile::upsert(const ServerAccount& account) {
@@ -217,7 +236,11 @@ Result<void> AccountsFile::replace_all(const std::vector<ServerAccount>& account
     std::lock_guard lock(mutex_);
     if (!exec("BEGIN IMMEDIATE")) return internal("cannot rewrite the FTP accounts");
     bool ok = exec("DELETE FROM ftp_users") && exec("DELETE FROM ftp_keys");
-    for (const auto& a : accounts) ok = ok && write_row(a);
+    {
+        RowWriter writer(db_);
+        ok = ok && writer.ok();
+        for (const auto& a : accounts) ok = ok && writer.write(a);
+    }
     // Tallies of accounts that no longer exist are stale.
     ok = ok && exec(
                    "DELETE FROM ftp_quota_tallies WHERE name NOT IN (SELECT username FROM "

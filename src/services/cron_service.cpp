@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "base/clock.h"
 #include "drivers/job_runner.h"
@@ -101,15 +102,17 @@ CronService::~CronService() {
 }
 
 Result<void> CronService::start() {
-    auto jobs = ctx_.db.write([&](WriteTx& tx) -> Result<std::vector<CronJobRecord>> {
+    // Only what scheduling needs (id and expression), not whole records:
+    // 100,000 jobs' commands and names would be read for nothing.
+    auto jobs = ctx_.db.write([&](WriteTx& tx) -> Result<std::vector<CronSchedule>> {
         if (int64_t n = CronRepo::close_interrupted_runs(tx, ctx_.clock.now_ms()))
             spdlog::warn("cron: {} run(s) were interrupted by the last shutdown", n);
-        return CronRepo::list(tx, std::nullopt);
+        return CronRepo::enabled_schedules(tx);
     });
     if (!jobs.ok()) return jobs.error();
     // Runs missed while the panel was down are not made up: each job's next
     // time is computed from now, as cron does.
-    for (const auto& job : *jobs) schedule(job);
+    for (const auto& job : *jobs) schedule(job.id, job.cron_expr);
     pool_.start(static_cast<size_t>(std::max<int64_t>(ctx_.config.cron.max_parallel_runs, 1)));
     if (mailer_) mailer_->start();
     scheduler_.start();
@@ -160,8 +163,12 @@ Result<void> CronService::validate(const CronJobRecord& job) {
 }
 
 CronJobView CronService::view(const ReadTx& tx, const CronJobRecord& job) {
+    return view(job, owner_active(tx, job.owner));
+}
+
+CronJobView CronService::view(const CronJobRecord& job, bool owner_is_active) {
     CronJobView v{job, std::nullopt, false};
-    if (job.enabled && owner_active(tx, job.owner)) v.next_run_at = scheduler_.due_of(job.id);
+    if (job.enabled && owner_is_active) v.next_run_at = scheduler_.due_of(job.id);
     std::lock_guard lock(mutex_);
     v.running = running_.count(job.id) > 0;
     return v;
@@ -169,10 +176,25 @@ CronJobView CronService::view(const ReadTx& tx, const CronJobRecord& job) {
 
 Result<std::vector<CronJobView>> CronService::list(const Caller& caller,
                                                    const std::optional<std::string>& owner) {
+    TRY(auto all, list_page(caller, owner, PageSpec{}));
+    return std::move(all.items);
+}
+
+Result<Paged<CronJobView>> CronService::list_page(const Caller& caller,
+                                                  const std::optional<std::string>& owner,
+                                                  const PageSpec& page) {
     TRY(std::optional<std::string> filter, list_owner(caller, owner));
-    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<CronJobView>> {
-        std::vector<CronJobView> out;
-        for (const auto& job : CronRepo::list(tx, filter)) out.push_back(view(tx, job));
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<Paged<CronJobView>> {
+        Paged<CronJobView> out;
+        // Each owner's status is read once per list, not once per job.
+        std::map<std::string, bool> active;
+        for (const auto& job : CronRepo::list(tx, filter, page)) {
+            auto it = active.find(job.owner);
+            if (it == active.end())
+                it = active.emplace(job.owner, owner_active(tx, job.owner)).first;
+            out.items.push_back(view(job, it->second));
+        }
+        out.total = CronRepo::count(tx, filter);
         return out;
     });
 }
@@ -334,15 +356,19 @@ Result<CronSchedulePreview> CronService::preview(const std::string& expression,
 
 void CronService::schedule(const CronJobRecord& job) {
     if (!job.enabled) return unschedule(job.id);
-    auto expr = CronExpr::parse(job.cron_expr);
+    schedule(job.id, job.cron_expr);
+}
+
+void CronService::schedule(int64_t id, const std::string& cron_expr) {
+    auto expr = CronExpr::parse(cron_expr);
     if (!expr.ok()) {
-        spdlog::error("cron: job {} has an invalid expression: {}", job.id, expr.error().message);
-        return unschedule(job.id);
+        spdlog::error("cron: job {} has an invalid expression: {}", id, expr.error().message);
+        return unschedule(id);
     }
     std::lock_guard lock(mutex_);
     auto next = expr->next_after(ctx_.clock.now_unix());
-    exprs_.insert_or_assign(job.id, *expr);
-    scheduler_.set(job.id, next);
+    exprs_.insert_or_assign(id, *expr);
+    scheduler_.set(id, next);
 }
 
 void CronService::unschedule(int64_t id) {

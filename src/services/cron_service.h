@@ -84,6 +84,10 @@ class CronService final : public OwnerCleanup {
 
     Result<std::vector<CronJobView>> list(const Caller& caller,
                                           const std::optional<std::string>& owner);
+    // One page of that list (read by the store) and its total.
+    Result<Paged<CronJobView>> list_page(const Caller& caller,
+                                         const std::optional<std::string>& owner,
+                                         const PageSpec& page);
     Result<CronJobView> get(const Caller& caller, const std::string& id);
     Result<CronJobView> create(const Caller& caller, const NewCronJob& input);
     Result<CronJobView> update(const Caller& caller, const std::string& id,
@@ -110,7 +114,9 @@ class CronService final : public OwnerCleanup {
     Result<CronJobRecord> find_owned(const Caller& caller, const std::string& id);
     Result<void> validate(const CronJobRecord& job);
     CronJobView view(const ReadTx& tx, const CronJobRecord& job);
+    CronJobView view(const CronJobRecord& job, bool owner_is_active);
     void schedule(const CronJobRecord& job);
+    void schedule(int64_t id, const std::string& cron_expr);  // an enabled job
     void unschedule(int64_t id);
     void on_due(int64_t id, int64_t due);
     void run_scheduled(int64_t id, int64_t due, bool skipped);

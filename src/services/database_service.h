@@ -158,6 +158,11 @@ class DatabaseService final : public OwnerCleanup {
 
     Result<std::vector<DatabaseView>> list(const Caller& caller,
                                            const std::optional<std::string>& owner);
+    // One page of that list (read by the store; MariaDB is asked for sizes
+    // only when the page has records) and its total.
+    Result<Paged<DatabaseView>> list_page(const Caller& caller,
+                                          const std::optional<std::string>& owner,
+                                          const PageSpec& page);
     Result<DatabaseView> get(const Caller& caller, const std::string& id);
     Result<DatabaseRecord> create(const Caller& caller, const NewDatabase& input);
     Result<DatabaseView> update_remote(const Caller& caller, const std::string& id,

@@ -27,9 +27,17 @@ std::string DomainService::web_dir(const std::string& domain) {
 
 Result<std::vector<DomainRecord>> DomainService::list(const Caller& caller,
                                                       const std::optional<std::string>& owner) {
+    TRY(auto all, list_page(caller, owner, PageSpec{}));
+    return std::move(all.items);
+}
+
+Result<Paged<DomainRecord>> DomainService::list_page(const Caller& caller,
+                                                     const std::optional<std::string>& owner,
+                                                     const PageSpec& page) {
     TRY(std::optional<std::string> filter, list_owner(caller, owner));
-    return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DomainRecord>> {
-        return DomainRepo::list(tx, filter);
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<Paged<DomainRecord>> {
+        return Paged<DomainRecord>{DomainRepo::list(tx, filter, page),
+                                   DomainRepo::count(tx, filter)};
     });
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/page.h"
 #include "services/caller.h"
 #include "services/panel.h"
 #include "store/records.h"
@@ -18,6 +19,10 @@ class DomainService {
     // A user sees its own domains; an admin every owner's, or one owner's.
     Result<std::vector<DomainRecord>> list(const Caller& caller,
                                            const std::optional<std::string>& owner);
+    // One page of that list (read by the store) and its total.
+    Result<Paged<DomainRecord>> list_page(const Caller& caller,
+                                          const std::optional<std::string>& owner,
+                                          const PageSpec& page);
     Result<DomainRecord> get(const Caller& caller, const std::string& domain);
     Result<DomainRecord> create(const Caller& caller, const std::string& domain,
                                 const std::optional<std::string>& owner);

@@ -71,6 +71,10 @@ class FtpService final : public OwnerCleanup {
 
     Result<std::vector<FtpAccount>> list(const Caller& caller,
                                          const std::optional<std::string>& owner);
+    // One page of that list (read by the store) and its total.
+    Result<Paged<FtpAccount>> list_page(const Caller& caller,
+                                        const std::optional<std::string>& owner,
+                                        const PageSpec& page);
     Result<FtpAccount> get(const Caller& caller, const std::string& username);
     Result<FtpAccount> create(const Caller& caller, const NewFtpAccount& input);
     Result<FtpAccount> update(const Caller& caller, const std::string& username,

@@ -41,18 +41,22 @@ Result<void> ensure_manages(const Caller& caller, const std::string& username) {
 }  // namespace
 
 Result<std::vector<UserRecord>> UserService::list(const Caller& caller) {
+    TRY(auto all, list_page(caller, PageSpec{}));
+    return std::move(all.items);
+}
+
+Result<Paged<UserRecord>> UserService::list_page(const Caller& caller, const PageSpec& page) {
     if (caller.is_reseller()) {
         // A reseller: itself and its customers.
-        return ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<UserRecord>> {
-            std::vector<UserRecord> out;
-            if (auto me = UserRepo::find(tx, caller.username)) out.push_back(*me);
-            for (auto& u : UserRepo::created_by(tx, caller.username)) out.push_back(std::move(u));
-            return out;
+        return ctx_.db.read([&](const ReadTx& tx) -> Result<Paged<UserRecord>> {
+            return Paged<UserRecord>{UserRepo::page_of_reseller(tx, caller.username, page),
+                                     UserRepo::count_of_reseller(tx, caller.username)};
         });
     }
     CHECK_OK(ensure_admin(caller));
-    return ctx_.db.read(
-        [&](const ReadTx& tx) -> Result<std::vector<UserRecord>> { return UserRepo::list(tx); });
+    return ctx_.db.read([&](const ReadTx& tx) -> Result<Paged<UserRecord>> {
+        return Paged<UserRecord>{UserRepo::page(tx, page), UserRepo::count(tx)};
+    });
 }
 
 Result<UserRecord> UserService::get(const Caller& caller, const std::string& username) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/page.h"
 #include "services/caller.h"
 #include "services/owner_cleanup.h"
 #include "services/panel.h"
@@ -56,6 +57,8 @@ class UserService {
     }
 
     Result<std::vector<UserRecord>> list(const Caller& caller);
+    // One page of that list (the store reads only the page) and its total.
+    Result<Paged<UserRecord>> list_page(const Caller& caller, const PageSpec& page);
     Result<UserRecord> get(const Caller& caller, const std::string& username);
     // `creator` is "" for accounts made from the command line.
     Result<UserRecord> create(const std::string& creator, const NewUser& input);

@@ -101,6 +101,32 @@ std::vector<UserRecord> UserRepo::list(const ReadTx& tx) {
     return out;
 }
 
+std::vector<UserRecord> UserRepo::page(const ReadTx& tx, const PageSpec& page) {
+    Stmt s(tx, std::string(kUserSelect) + "FROM users ORDER BY username LIMIT ? OFFSET ?");
+    s.bind_all(page.limit(), page.offset());
+    std::vector<UserRecord> out;
+    while (s.step()) out.push_back(read_user(s));
+    return out;
+}
+
+std::vector<UserRecord> UserRepo::page_of_reseller(const ReadTx& tx, const std::string& reseller,
+                                                   const PageSpec& page) {
+    Stmt s(tx, std::string(kUserSelect) +
+                   "FROM users WHERE username = ?1 OR creator = ?1 "
+                   "ORDER BY username <> ?1, username LIMIT ?2 OFFSET ?3");
+    s.bind(1, reseller).bind(2, page.limit()).bind(3, page.offset());
+    std::vector<UserRecord> out;
+    while (s.step()) out.push_back(read_user(s));
+    return out;
+}
+
+int64_t UserRepo::count_of_reseller(const ReadTx& tx, const std::string& reseller) {
+    Stmt s(tx, "SELECT COUNT(*) FROM users WHERE username = ?1 OR creator = ?1");
+    s.bind(1, reseller);
+    s.step();
+    return s.integer(0);
+}
+
 void UserRepo::insert(WriteTx& tx, const UserRecord& u) {
     Stmt s(tx, std::string("INSERT INTO users(") + kUserColumns +
                    ", suspended_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
@@ -379,11 +405,14 @@ std::optional<DomainRecord> DomainRepo::find(const ReadTx& tx, const std::string
 }
 
 std::vector<DomainRecord> DomainRepo::list(const ReadTx& tx,
-                                           const std::optional<std::string>& owner) {
-    Stmt s(tx, owner ? "SELECT domain, owner, created_at FROM domains WHERE owner = ? "
-                       "ORDER BY domain"
-                     : "SELECT domain, owner, created_at FROM domains ORDER BY domain");
+                                           const std::optional<std::string>& owner,
+                                           const PageSpec& page) {
+    Stmt s(tx, owner ? "SELECT domain, owner, created_at FROM domains WHERE owner = ?1 "
+                       "ORDER BY domain LIMIT ?2 OFFSET ?3"
+                     : "SELECT domain, owner, created_at FROM domains ORDER BY domain "
+                       "LIMIT ?2 OFFSET ?3");
     if (owner) s.bind(1, *owner);
+    s.bind(2, page.limit()).bind(3, page.offset());
     std::vector<DomainRecord> out;
     while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2)});
     return out;
@@ -398,6 +427,13 @@ bool DomainRepo::remove(WriteTx& tx, const std::string& domain) {
     Stmt s(tx, "DELETE FROM domains WHERE domain = ?");
     s.bind(1, domain);
     return s.run() > 0;
+}
+
+int64_t DomainRepo::count(const ReadTx& tx, const std::optional<std::string>& owner) {
+    if (owner) return count_of(tx, *owner);
+    Stmt s(tx, "SELECT COUNT(*) FROM domains");
+    s.step();
+    return s.integer(0);
 }
 
 int64_t DomainRepo::count_of(const ReadTx& tx, const std::string& owner) {

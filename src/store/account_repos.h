@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/page.h"
 #include "store/db.h"
 #include "store/records.h"
 
@@ -17,6 +18,12 @@ class UserRepo {
   public:
     static std::optional<UserRecord> find(const ReadTx& tx, const std::string& username);
     static std::vector<UserRecord> list(const ReadTx& tx);
+    // One page by username, and the size of the whole list.
+    static std::vector<UserRecord> page(const ReadTx& tx, const PageSpec& page);
+    // A reseller's list: itself first, then its customers by username.
+    static std::vector<UserRecord> page_of_reseller(const ReadTx& tx, const std::string& reseller,
+                                                    const PageSpec& page);
+    static int64_t count_of_reseller(const ReadTx& tx, const std::string& reseller);
     static void insert(WriteTx& tx, const UserRecord& u);
     static void update(WriteTx& tx, const UserRecord& u);
     static bool remove(WriteTx& tx, const std::string& username);
@@ -76,8 +83,10 @@ class SessionRepo {
 class DomainRepo {
   public:
     static std::optional<DomainRecord> find(const ReadTx& tx, const std::string& domain);
-    static std::vector<DomainRecord> list(const ReadTx& tx,
-                                          const std::optional<std::string>& owner);
+    static std::vector<DomainRecord> list(const ReadTx& tx, const std::optional<std::string>& owner,
+                                          const PageSpec& page = {});
+    // Domains of `owner`, or of everybody (nullopt).
+    static int64_t count(const ReadTx& tx, const std::optional<std::string>& owner);
     static void insert(WriteTx& tx, const DomainRecord& d);
     static bool remove(WriteTx& tx, const std::string& domain);
     static int64_t count_of(const ReadTx& tx, const std::string& owner);

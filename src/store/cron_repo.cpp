@@ -59,16 +59,31 @@ std::optional<CronJobRecord> CronRepo::find(const ReadTx& tx, int64_t id) {
     return read_job(s);
 }
 
-std::vector<CronJobRecord> CronRepo::list(const ReadTx& tx,
-                                          const std::optional<std::string>& owner) {
+std::vector<CronJobRecord> CronRepo::list(const ReadTx& tx, const std::optional<std::string>& owner,
+                                          const PageSpec& page) {
     std::string sql = std::string("SELECT ") + kJobColumns + " FROM cron_jobs";
-    if (owner) sql += " WHERE owner = ?";
-    sql += " ORDER BY id";
+    if (owner) sql += " WHERE owner = ?1";
+    sql += " ORDER BY id LIMIT ?2 OFFSET ?3";
     Stmt s(tx, sql);
     if (owner) s.bind(1, *owner);
+    s.bind(2, page.limit()).bind(3, page.offset());
     std::vector<CronJobRecord> out;
     while (s.step()) out.push_back(read_job(s));
     return out;
+}
+
+std::vector<CronSchedule> CronRepo::enabled_schedules(const ReadTx& tx) {
+    Stmt s(tx, "SELECT id, cron_expr FROM cron_jobs WHERE enabled = 1 ORDER BY id");
+    std::vector<CronSchedule> out;
+    while (s.step()) out.push_back({s.integer(0), s.text(1)});
+    return out;
+}
+
+int64_t CronRepo::count(const ReadTx& tx, const std::optional<std::string>& owner) {
+    if (owner) return count_of(tx, *owner);
+    Stmt s(tx, "SELECT COUNT(*) FROM cron_jobs");
+    s.step();
+    return s.integer(0);
 }
 
 int64_t CronRepo::insert(WriteTx& tx, const CronJobRecord& j) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/page.h"
 #include "store/db.h"
 
 namespace wsp {
@@ -51,11 +52,22 @@ struct CronFailure {
     bool timed_out = false;
 };
 
+// What the scheduler needs of a job.
+struct CronSchedule {
+    int64_t id = 0;
+    std::string cron_expr;
+};
+
 class CronRepo {
   public:
     static std::optional<CronJobRecord> find(const ReadTx& tx, int64_t id);
+    // By id; `page` (default: all) is read by the store.
     static std::vector<CronJobRecord> list(const ReadTx& tx,
-                                           const std::optional<std::string>& owner);
+                                           const std::optional<std::string>& owner,
+                                           const PageSpec& page = {});
+    static int64_t count(const ReadTx& tx, const std::optional<std::string>& owner);
+    // Every enabled job's id and expression (start-up: not whole records).
+    static std::vector<CronSchedule> enabled_schedules(const ReadTx& tx);
     static int64_t insert(WriteTx& tx, const CronJobRecord& job);  // returns the new id
     static void update(WriteTx& tx, const CronJobRecord& job);
     static bool remove(WriteTx& tx, int64_t id);

@@ -28,12 +28,24 @@ bool DatabaseRepo::user_taken(const ReadTx& tx, const std::string& user) {
 }
 
 std::vector<DatabaseRecord> DatabaseRepo::list(const ReadTx& tx,
-                                               const std::optional<std::string>& owner) {
-    Stmt s(tx, std::string(kColumns) + (owner ? "WHERE owner = ? ORDER BY name" : "ORDER BY name"));
+                                               const std::optional<std::string>& owner,
+                                               const PageSpec& page) {
+    // ?1 NULL: every owner's. Two statements, so each uses its index
+    // (databases_owner_name, or the primary key's order).
+    Stmt s(tx, std::string(kColumns) + (owner ? "WHERE owner = ?1 ORDER BY name LIMIT ?2 OFFSET ?3"
+                                              : "ORDER BY name LIMIT ?2 OFFSET ?3"));
     if (owner) s.bind(1, *owner);
+    s.bind(2, page.limit()).bind(3, page.offset());
     std::vector<DatabaseRecord> out;
     while (s.step()) out.push_back(row(s));
     return out;
+}
+
+int64_t DatabaseRepo::count(const ReadTx& tx, const std::optional<std::string>& owner) {
+    if (owner) return count_of(tx, *owner);
+    Stmt s(tx, "SELECT COUNT(*) FROM databases");
+    s.step();
+    return s.integer(0);
 }
 
 int64_t DatabaseRepo::count_of(const ReadTx& tx, const std::string& owner) {

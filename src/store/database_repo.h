@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/page.h"
 #include "store/db.h"
 
 namespace wsp {
@@ -24,8 +25,12 @@ class DatabaseRepo {
   public:
     static std::optional<DatabaseRecord> find(const ReadTx& tx, const std::string& name);
     static bool user_taken(const ReadTx& tx, const std::string& user);
+    // By name; `page` (default: all) is read by the store, not cut here.
     static std::vector<DatabaseRecord> list(const ReadTx& tx,
-                                            const std::optional<std::string>& owner);
+                                            const std::optional<std::string>& owner,
+                                            const PageSpec& page = {});
+    // Records of `owner`, or of everybody (nullopt).
+    static int64_t count(const ReadTx& tx, const std::optional<std::string>& owner);
     static int64_t count_of(const ReadTx& tx, const std::string& owner);
     static void insert(WriteTx& tx, const DatabaseRecord& r);
     static void set_remote(WriteTx& tx, const std::string& name, bool remote_access,

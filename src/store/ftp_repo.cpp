@@ -36,15 +36,24 @@ std::optional<FtpAccount> FtpRepo::find(const ReadTx& tx, const std::string& use
     return read_account(s);
 }
 
-std::vector<FtpAccount> FtpRepo::list(const ReadTx& tx, const std::optional<std::string>& owner) {
+std::vector<FtpAccount> FtpRepo::list(const ReadTx& tx, const std::optional<std::string>& owner,
+                                      const PageSpec& page) {
     std::string sql = std::string("SELECT ") + kColumns + " FROM ftp_accounts";
-    if (owner) sql += " WHERE owner = ?";
-    sql += " ORDER BY username";
+    if (owner) sql += " WHERE owner = ?1";
+    sql += " ORDER BY username LIMIT ?2 OFFSET ?3";
     Stmt s(tx, sql);
-    if (owner) s.bind_all(*owner);
+    if (owner) s.bind(1, *owner);
+    s.bind(2, page.limit()).bind(3, page.offset());
     std::vector<FtpAccount> out;
     while (s.step()) out.push_back(read_account(s));
     return out;
+}
+
+int64_t FtpRepo::count(const ReadTx& tx, const std::optional<std::string>& owner) {
+    if (owner) return count_of(tx, *owner);
+    Stmt s(tx, "SELECT count(*) FROM ftp_accounts");
+    s.step();
+    return s.integer(0);
 }
 
 int64_t FtpRepo::count_of(const ReadTx& tx, const std::string& owner) {
@@ -74,24 +83,36 @@ void FtpRepo::update(WriteTx& tx, const FtpAccount& a) {
     s.run();
 }
 
+namespace {
+constexpr const char* kKeySelect =
+    "SELECT id, username, type, bits, fingerprint, comment, public_key, created_at FROM ftp_keys ";
+
+FtpKey read_key(const Stmt& s) {
+    FtpKey k;
+    k.id = s.integer(0);
+    k.username = s.text(1);
+    k.type = s.text(2);
+    k.bits = s.integer(3);
+    k.fingerprint = s.text(4);
+    k.comment = s.text(5);
+    k.public_key = s.text(6);
+    k.created_at = s.integer(7);
+    return k;
+}
+}  // namespace
+
+std::vector<FtpKey> FtpRepo::all_keys(const ReadTx& tx) {
+    Stmt s(tx, std::string(kKeySelect) + "ORDER BY username, id");
+    std::vector<FtpKey> out;
+    while (s.step()) out.push_back(read_key(s));
+    return out;
+}
+
 std::vector<FtpKey> FtpRepo::keys(const ReadTx& tx, const std::string& username) {
-    Stmt s(tx,
-           "SELECT id, username, type, bits, fingerprint, comment, public_key, created_at FROM "
-           "ftp_keys WHERE username = ? ORDER BY id");
+    Stmt s(tx, std::string(kKeySelect) + "WHERE username = ? ORDER BY id");
     s.bind_all(username);
     std::vector<FtpKey> out;
-    while (s.step()) {
-        FtpKey k;
-        k.id = s.integer(0);
-        k.username = s.text(1);
-        k.type = s.text(2);
-        k.bits = s.integer(3);
-        k.fingerprint = s.text(4);
-        k.comment = s.text(5);
-        k.public_key = s.text(6);
-        k.created_at = s.integer(7);
-        out.push_back(std::move(k));
-    }
+    while (s.step()) out.push_back(read_key(s));
     return out;
 }
 

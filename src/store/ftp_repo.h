@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/page.h"
 #include "store/db.h"
 
 namespace wsp {
@@ -43,13 +44,17 @@ class FtpRepo {
   public:
     static std::optional<FtpAccount> find(const ReadTx& tx, const std::string& username);
     // Every account of `owner`, or of everybody (nullopt), by username.
-    static std::vector<FtpAccount> list(const ReadTx& tx, const std::optional<std::string>& owner);
+    static std::vector<FtpAccount> list(const ReadTx& tx, const std::optional<std::string>& owner,
+                                        const PageSpec& page = {});
+    static int64_t count(const ReadTx& tx, const std::optional<std::string>& owner);
     static int64_t count_of(const ReadTx& tx, const std::string& owner);
     static void insert(WriteTx& tx, const FtpAccount& a);
     static void update(WriteTx& tx, const FtpAccount& a);
     static bool remove(WriteTx& tx, const std::string& username);
 
     static std::vector<FtpKey> keys(const ReadTx& tx, const std::string& username);
+    // Every account's keys, by username then id (one query for a rebuild).
+    static std::vector<FtpKey> all_keys(const ReadTx& tx);
     static int64_t insert_key(WriteTx& tx, const FtpKey& k);
     static bool remove_key(WriteTx& tx, const std::string& username, int64_t id);
     static void remove_keys_of(WriteTx& tx, const std::string& username);

@@ -1,9 +1,14 @@
 # Shared by the attack scripts (tests/attack/*.sh): a real panel in a
 # temporary data dir on a free loopback port, a customer with an API key,
 # and the probes that say whether the panel kept serving. Sourced, not run.
+# The helpers every script needs (die, stop_pid, free_port, wait_up) are
+# bench/lib.sh's, the one copy.
 # shellcheck shell=bash
 
-attack_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_NAME=attack
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../bench/lib.sh"
+attack_root=$bench_root
 bin=${WSP_BIN:-$attack_root/build/wispanel}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-attack.XXXXXX")
 # The accounts (own uids in sandbox mode) must pass through to their homes.
@@ -13,25 +18,7 @@ panel_url=
 admin_key=
 customer_key=
 
-die() {
-  echo "attack: $*" >&2
-  exit 1
-}
-
 [[ -x $bin ]] || die "panel binary not found at $bin; run 'make build' first"
-
-# shellcheck disable=SC2317  # called from the EXIT trap
-stop_pid() {
-  local pid=$1 i
-  [[ -n $pid ]] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 
 # shellcheck disable=SC2317  # the EXIT trap
 attack_cleanup() {
@@ -44,10 +31,6 @@ attack_cleanup() {
 trap attack_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # offline_key USER: a new all-scope key without a rate limit, made by the
 # offline command (so no login's argon2id cost and no 60/min wall).
@@ -63,7 +46,7 @@ offline_key() {
 # certificate) with an admin key made offline and one customer, "mallory",
 # with her own key. Extra arguments go to `wispanel serve`.
 start_panel() {
-  local port i
+  local port
   port=$(free_port)
   mkdir -m 700 "$tmp/panel"
   "$bin" user add mallory --email m@example.com --password Mallory-pass-123 \
@@ -74,11 +57,7 @@ start_panel() {
     "$@" >"$tmp/panel.log" 2>&1 &
   panel_pid=$!
   panel_url=https://127.0.0.1:$port
-  for ((i = 0; i < 300; i++)); do
-    kill -0 "$panel_pid" 2>/dev/null || die "panel exited at start: $(tail -20 "$tmp/panel.log")"
-    curl -ksf -o /dev/null --max-time 1 "$panel_url/api/v1/health" && break
-    sleep 0.1
-  done
+  wait_up panel "$panel_pid" "$panel_url/api/v1/health" "$tmp/panel.log" 30
 }
 
 # api METHOD PATH KEY [JSON]: the body of the answer (any status).

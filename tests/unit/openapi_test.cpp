@@ -115,5 +115,37 @@ TEST(OpenApi, EveryOperationHasResponsesAndProtectedOnesDocument401) {
     }
 }
 
+// Issue 24: the paged lists take page and per_page, and say the total (a
+// bare array in X-Total-Count and Link; the FTP list also in its body).
+TEST(OpenApi, PagedListsDocumentPageAndPerPage) {
+    json::object doc = document();
+    const auto& params = doc.at("components").as_object().at("parameters").as_object();
+    auto param_name = [&](const json::value& p) -> std::string {
+        const auto& o = p.as_object();
+        if (const auto* ref = o.if_contains("$ref")) {
+            std::string r(ref->as_string());
+            const std::string prefix = "#/components/parameters/";
+            if (!r.starts_with(prefix)) return "";
+            const auto* target = params.if_contains(r.substr(prefix.size()));
+            return target ? std::string(target->as_object().at("name").as_string()) : "";
+        }
+        return std::string(o.at("name").as_string());
+    };
+    for (const char* path : {"/users", "/domains", "/databases", "/ftp", "/cronjobs"}) {
+        const auto& op = doc.at("paths").as_object().at(path).as_object().at("get").as_object();
+        std::set<std::string> names;
+        if (const auto* list = op.if_contains("parameters"))
+            for (const auto& p : list->as_array()) names.insert(param_name(p));
+        EXPECT_TRUE(names.count("page")) << path << " does not document page";
+        EXPECT_TRUE(names.count("per_page")) << path << " does not document per_page";
+        const auto& ok = op.at("responses").as_object().at("200").as_object();
+        const auto* headers = ok.if_contains("headers");
+        ASSERT_TRUE(headers && headers->is_object()) << path << " documents no headers";
+        EXPECT_TRUE(headers->as_object().contains("X-Total-Count")) << path;
+        EXPECT_TRUE(headers->as_object().contains("Link")) << path;
+        EXPECT_TRUE(op.at("responses").as_object().contains("400")) << path << " has no 400";
+    }
+}
+
 }  // namespace
 }  // namespace wsp

@@ -1,0 +1,110 @@
+# Shared by every bench/*.sh and by tests/attack/lib.sh: the one copy of
+# the helpers they all need (stopping a child, a free port, waiting for a
+# server to answer) and the load report that says whether a run's figures
+# can be trusted. Sourced, not run.
+#
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#   bench_begin            # prints the load average before the run
+#   ...
+#   bench_end              # prints it after, and the verdict: quiet or NOISY
+#
+# A run is NOISY when the 1-minute load average is above 1.0 per core
+# (nproc) before or after it: other work shared the CPUs, so ratios and
+# times measure the neighbours too. Figures are printed either way;
+# docs/benchmarks.md keeps only quiet runs.
+# shellcheck shell=bash
+
+bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# What die() and the reports call the caller ("bench", "attack").
+: "${BENCH_NAME:=bench}"
+BENCH_NOISY=0
+
+die() {
+  echo "$BENCH_NAME: $*" >&2
+  exit 1
+}
+
+# scripts/deps.sh, unless SKIP_DEPS=1 (or the older WSP_SKIP_DEPS=1).
+bench_deps() {
+  [[ ${SKIP_DEPS:-${WSP_SKIP_DEPS:-0}} == 1 ]] || bash "$bench_root/scripts/deps.sh"
+}
+
+# stop_pid PID [SECONDS]: SIGTERM, up to SECONDS (5), then SIGKILL; reaps
+# it. Empty PID: nothing.
+# shellcheck disable=SC2317  # called from EXIT traps
+stop_pid() {
+  local pid=$1 seconds=${2:-5} i
+  [[ -n $pid ]] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < seconds * 10; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# A free TCP port on 127.0.0.1 (bound, then released).
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_up NAME PID URL LOG [SECONDS]: polls URL (any scheme; certificates
+# not checked) until it answers 2xx; dies with LOG's tail if PID exits or
+# SECONDS (20) pass.
+wait_up() {
+  local name=$1 pid=$2 url=$3 log=$4 seconds=${5:-20} i
+  for ((i = 0; i < seconds * 10; i++)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "$BENCH_NAME: $name exited during start-up; its log:" >&2
+      tail -40 "$log" >&2 || true
+      exit 1
+    fi
+    curl -ksf -o /dev/null --max-time 1 "$url" && return 0
+    sleep 0.1
+  done
+  echo "$BENCH_NAME: $name did not answer $url within $seconds s; its log:" >&2
+  tail -40 "$log" >&2 || true
+  exit 1
+}
+
+# wait_component NAME PID HEALTH_URL COMPONENT [SECONDS]: as wait_up, until
+# GET HEALTH_URL reports COMPONENT "up" (MariaDB, the FTP server, ...).
+wait_component() {
+  local name=$1 pid=$2 url=$3 component=$4 seconds=${5:-20} i
+  for ((i = 0; i < seconds * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
+    curl -ksf --max-time 1 "$url" 2>/dev/null | grep -q "\"$component\":\"up\"" && return 0
+    sleep 0.1
+  done
+  die "$name: $component not up within $seconds s"
+}
+
+# bench_load WHEN: prints the load average and marks the run NOISY when the
+# 1-minute figure is above 1.0 per core.
+bench_load() {
+  local when=$1 one five fifteen cores
+  read -r one five fifteen _ </proc/loadavg
+  cores=$(nproc)
+  if python3 -c "import sys; sys.exit(0 if $one > $cores else 1)"; then
+    BENCH_NOISY=1
+    echo "load average $when: $one $five $fifteen on $cores cores (above 1.0 per core)"
+  else
+    echo "load average $when: $one $five $fifteen on $cores cores"
+  fi
+}
+
+bench_begin() {
+  bench_load "before the run"
+}
+
+bench_end() {
+  bench_load "after the run"
+  if ((BENCH_NOISY)); then
+    echo "run: NOISY (1-minute load above 1.0 per core before or after); rerun on a quiet machine before quoting these figures"
+  else
+    echo "run: quiet (1-minute load at most 1.0 per core before and after)"
+  fi
+}
