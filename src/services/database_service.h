@@ -174,6 +174,9 @@ class DatabaseService final : public OwnerCleanup {
     Result<void> ensure_up() const;
     Result<DatabaseRecord> owned(const ReadTx& tx, const Caller& caller, const std::string& id);
     Result<void> drop_everything(const DatabaseRecord& record);
+    // Finishes the creates and deletes a killed panel left half done
+    // (DatabaseIntentRepo); part of reconcile().
+    Result<void> finish_intents();
     // Drops every host entry of `user` on the server (IF EXISTS).
     Result<void> drop_user_everywhere(MariadbAdmin& admin, const std::string& user);
     // The connection of the record's host (the local one: 503 while down).

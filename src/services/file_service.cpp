@@ -233,7 +233,10 @@ Result<void> FileService::copy(const Caller& c, const OwnerField& owner_field,
     TRY(std::string owner, access_.owner_of(c, owner_field));
     TRY(std::string from, access_.parse(source, "Source"));
     TRY(std::string to, access_.parse(destination, "Destination"));
-    return access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.copy(from, to, ow); });
+    fs::Progress progress;
+    auto lease = tasks_->journal_sync(owner, fs::split_parent(to).first, progress);
+    return access_.with_fs(
+        owner, [&](fs::ConfinedFs& files) { return files.copy(from, to, ow, &progress); });
 }
 
 Result<void> FileService::move(const Caller& c, const OwnerField& owner_field,
@@ -270,8 +273,11 @@ Result<void> FileService::compress(const Caller& c, const OwnerField& owner_fiel
     TRY(std::string owner, access_.owner_of(c, owner_field));
     TRY(auto rels, access_.parse_all(paths, "Paths"));
     TRY(std::string target, access_.parse(archive, "Archive"));
-    return access_.with_fs(
-        owner, [&](fs::ConfinedFs& files) { return fs::compress(files, rels, target, ow); });
+    fs::Progress progress;
+    auto lease = tasks_->journal_sync(owner, fs::split_parent(target).first, progress);
+    return access_.with_fs(owner, [&](fs::ConfinedFs& files) {
+        return fs::compress(files, rels, target, ow, &progress);
+    });
 }
 
 Result<void> FileService::extract(const Caller& c, const OwnerField& owner_field,
@@ -286,8 +292,11 @@ Result<void> FileService::extract(const Caller& c, const OwnerField& owner_field
     const auto& cfg = ctx().config.files;
     fs::ExtractLimits limits{cfg.max_extract_mb * 1024 * 1024, cfg.max_extract_entries,
                              cfg.max_extract_ratio};
-    return access_.with_fs(
-        owner, [&](fs::ConfinedFs& files) { return fs::extract(files, source, dest, ow, limits); });
+    fs::Progress progress;
+    auto lease = tasks_->journal_sync(owner, dest, progress);
+    return access_.with_fs(owner, [&](fs::ConfinedFs& files) {
+        return fs::extract(files, source, dest, ow, limits, &progress);
+    });
 }
 
 Result<bool> FileService::remove(const Caller& c, const OwnerField& owner_field,
