@@ -561,7 +561,7 @@ class Runner:
             self.requests += 1
             self.note(case, "POST", "/api/v1/files/extract", ("json", "archive"), st, resp)
         # What was extracted, copied and compressed again.
-        for verb, p, body in (("POST", "/api/v1/files/copy", {"path": dest, "destination": dest + "-copy"}),
+        for verb, p, body in (("POST", "/api/v1/files/copy", {"source": dest, "destination": dest + "-copy"}),
                               ("POST", "/api/v1/files/compress", {"paths": [dest], "destination": dest + ".zip"})):
             st, h, resp = self.conn.request(verb, p.encode(), self.key, json.dumps(body).encode())
             self.requests += 1

@@ -196,8 +196,8 @@ def op_loop(panel, case, stop, counter):
                 panel.call(c, "POST", "/api/v1/files/extract",
                            {"archive": "/tree.zip", "destination": f"/ex{i % 2}", "overwrite": True})
             elif case == "copy":
-                panel.call(c, "POST", "/api/v1/files/delete", {"path": f"/cp{i % 2}", "permanent": True})
-                panel.call(c, "POST", "/api/v1/files/copy", {"path": "/tree", "destination": f"/cp{i % 2}"})
+                panel.call(c, "POST", "/api/v1/files/copy",
+                           {"source": "/tree", "destination": f"/cp{i % 2}", "overwrite": True})
             elif case == "trash":
                 st, _, _ = panel.call(c, "POST", "/api/v1/files/delete", {"path": "/tree"})
                 st, _, r = panel.call(c, "GET", "/api/v1/files/trash")
@@ -211,7 +211,7 @@ def op_loop(panel, case, stop, counter):
             elif case == "ftp":
                 panel.call(c, "POST", "/api/v1/ftp", {"username": f"f{i % 4}", "password": "Secure-pass-123"})
                 panel.call(c, "DELETE", f"/api/v1/ftp/mallory_f{(i + 2) % 4}")
-            counter[0] += 1
+            counter[0] += 1  # requests answered, whatever their status
         except Exception:  # the panel is being killed: anything may fail
             time.sleep(0.01)
     c.close()
