@@ -279,7 +279,28 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
         return ensure_below_limit(tx, owner, Limit::databases, DatabaseRepo::count_of(tx, owner));
     }));
     MariadbCatalog catalog(*admin);
+    // A name the server has already (made outside the panel) is 409 before
+    // anything is written, so the intent below only ever names what this
+    // creation makes.
+    TRY(bool db_taken, catalog.database_exists(db));
+    if (db_taken) return conflict("Database already exists");
+    TRY(auto user_taken, catalog.user_hosts(user));
+    if (!user_taken.empty()) return conflict("Database user already exists");
+    // Until the record is in, a panel killed mid-way leaves this intent and
+    // the start-up reconcile drops what was made (issue 16, kill -9 loops).
+    const DatabaseIntent intent{db.str(), user.str(), owner, host, "create", record.created_at};
+    CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        DatabaseIntentRepo::put(tx, intent);
+        return Ok{};
+    }));
     Undo undo;
+    // Runs last, after the drops below.
+    undo.add([&]() -> Result<void> {
+        return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+            DatabaseIntentRepo::remove(tx, intent.name);
+            return Ok{};
+        });
+    });
     // CREATE DATABASE / CREATE USER fail with 409 when the name exists on
     // the server (made outside the panel): nothing of ours to undo then.
     // A connection lost mid-statement (a node killed) leaves its outcome
@@ -298,6 +319,7 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
     // A failed insert (DbError) rolls back and unwinds through undo too.
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         DatabaseRepo::insert(tx, record);
+        DatabaseIntentRepo::remove(tx, intent.name);
         return Ok{};
     }));
     undo.commit();
@@ -362,6 +384,13 @@ Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
     TRY(DatabaseEndpoint ep, endpoint_of(record.host));
     auto admin = ep.admin;
     MariadbCatalog catalog(*admin);
+    // A panel killed from here on leaves the record and this intent: the
+    // start-up reconcile finishes the delete (every step is IF EXISTS).
+    CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+        DatabaseIntentRepo::put(tx, {record.name, record.user, record.owner, record.host, "delete",
+                                     ctx_.clock.now_unix()});
+        return Ok{};
+    }));
     // phpMyAdmin's temporary users on it first: a grant outlives DROP
     // DATABASE and would cover a later database of the same name.
     if (pma_revoke_) CHECK_OK(pma_revoke_(record.name, ep));
@@ -377,6 +406,7 @@ Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
     return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         DatabaseUserRepo::remove_of_database(tx, record.name);
         DatabaseRepo::remove(tx, record.name);
+        DatabaseIntentRepo::remove(tx, record.name);
         return Ok{};
     });
 }
@@ -471,8 +501,61 @@ Result<PmaLink> DatabaseService::phpmyadmin(const Caller& caller, const std::str
     return pma_(record, ep);
 }
 
+Result<void> DatabaseService::finish_intents() {
+    TRY(auto intents, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseIntent>> {
+        return DatabaseIntentRepo::list(tx);
+    }));
+    for (const auto& listed : intents) {
+        // Under the database's lock: a creation or delete still running
+        // (a reconcile after MariaDB came back) finishes first.
+        auto lock = mutate_.lock({"db:" + listed.name});
+        TRY(auto state,
+            ctx_.db.read([&](const ReadTx& tx) -> Result<std::pair<std::optional<DatabaseIntent>,
+                                                                   std::optional<DatabaseRecord>>> {
+                return std::pair{DatabaseIntentRepo::find(tx, listed.name),
+                                 DatabaseRepo::find(tx, listed.name)};
+            }));
+        auto& [intent, record] = state;
+        if (!intent) continue;
+        if (record) {
+            if (intent->op == "delete") {
+                spdlog::info("databases: finishing the interrupted delete of {}", record->name);
+                CHECK_OK(drop_everything(*record));
+            } else {
+                CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+                    DatabaseIntentRepo::remove(tx, intent->name);
+                    return Ok{};
+                }));
+            }
+            continue;
+        }
+        // No record: an interrupted creation (or a delete whose record is
+        // gone already). Whatever it made is dropped.
+        auto admin = admin_of(intent->host);
+        if (!admin) {
+            spdlog::warn("databases: cannot finish the intent on {} yet: {}", intent->name,
+                         admin.error().message);
+            continue;
+        }
+        TRY(SqlName db, SqlName::parse(intent->name, kMaxDatabaseName, "database name"));
+        TRY(SqlName user, SqlName::parse(intent->user, kMaxUserName, "database user"));
+        spdlog::info("databases: dropping what the interrupted {} of {} left", intent->op,
+                     intent->name);
+        MariadbCatalog catalog(**admin);
+        TRY(auto hosts, catalog.user_hosts(user));
+        for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
+        CHECK_OK(catalog.drop_database(db));
+        CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
+            DatabaseIntentRepo::remove(tx, intent->name);
+            return Ok{};
+        }));
+    }
+    return Ok{};
+}
+
 Result<std::vector<std::string>> DatabaseService::reconcile() {
     CHECK_OK(ensure_up());
+    CHECK_OK(finish_intents());
     TRY(auto records, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseRecord>> {
         return DatabaseRepo::list(tx, std::nullopt);
     }));

@@ -240,6 +240,9 @@ class DatabaseService final : public OwnerCleanup {
                            const std::vector<SqlName>& users, const CancelCheck& cancelled);
     Result<DatabaseRecord> owned(const ReadTx& tx, const Caller& caller, const std::string& id);
     Result<void> drop_everything(const DatabaseRecord& record);
+    // Finishes the creates and deletes a killed panel left half done
+    // (DatabaseIntentRepo); part of reconcile().
+    Result<void> finish_intents();
     // Drops every host entry of `user` on the server (IF EXISTS).
     Result<void> drop_user_everywhere(MariadbAdmin& admin, const std::string& user);
     // The connection of the record's host (the local one: 503 while down).

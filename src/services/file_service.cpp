@@ -248,8 +248,10 @@ Result<void> FileService::copy(const Caller& c, const OwnerField& owner_field,
         return tree_bytes(files, from);
     }));
     CHECK_OK(access_.ensure_room(owner, bytes));
-    CHECK_OK(
-        access_.with_fs(owner, [&](fs::ConfinedFs& files) { return files.copy(from, to, ow); }));
+    fs::Progress progress;
+    auto lease = tasks_->journal_sync(owner, fs::split_parent(to).first, progress);
+    CHECK_OK(access_.with_fs(
+        owner, [&](fs::ConfinedFs& files) { return files.copy(from, to, ow, &progress); }));
     access_.grew(owner, bytes);
     return Ok{};
 }
@@ -288,7 +290,9 @@ Result<void> FileService::compress(const Caller& c, const OwnerField& owner_fiel
     TRY(std::string owner, access_.owner_of(c, owner_field));
     TRY(auto rels, access_.parse_all(paths, "Paths"));
     TRY(std::string target, access_.parse(archive, "Archive"));
-    return compress_within_quota(owner, rels, target, ow, nullptr);
+    fs::Progress progress;
+    auto lease = tasks_->journal_sync(owner, fs::split_parent(target).first, progress);
+    return compress_within_quota(owner, rels, target, ow, &progress);
 }
 
 Result<void> FileService::compress_within_quota(const std::string& owner,
@@ -331,8 +335,10 @@ Result<void> FileService::extract(const Caller& c, const OwnerField& owner_field
         TRY(dest, access_.parse(destination, "Destination"));
     }
     TRY(fs::ExtractLimits limits, extract_limits(owner));
+    fs::Progress progress;
+    auto lease = tasks_->journal_sync(owner, dest, progress);
     CHECK_OK(access_.with_fs(owner, [&](fs::ConfinedFs& files) {
-        return fs::extract(files, source, dest, ow, limits);
+        return fs::extract(files, source, dest, ow, limits, &progress);
     }));
     access_.grew(owner, *limits.extracted);
     return Ok{};

@@ -319,6 +319,28 @@ void FileTasks::write_journal(const Task& t) {
                                  w.error().message);
 }
 
+FileTasks::Lease::~Lease() {
+    if (file_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove(file_, ec);
+}
+
+FileTasks::Lease FileTasks::journal_sync(const std::string& owner, const std::string& dir,
+                                         fs::Progress& progress) {
+    progress.temp = fs::temp_name("task");
+    std::error_code ec;
+    if (!std::filesystem::is_directory(journal_dir_, ec)) return Lease();
+    // The journal's name: "sync" and the temp name's hex, unique like it.
+    const auto path =
+        journal_dir_ / ("sync" + progress.temp.substr(std::string(".wsp-task").size()));
+    json::object o{{"owner", owner}, {"dir", dir}, {"temp", progress.temp}};
+    if (auto w = write_file_atomic(path, json::serialize(o), 0600); !w) {
+        spdlog::warn("files: cannot journal a synchronous operation: {}", w.error().message);
+        return Lease();
+    }
+    return Lease(path);
+}
+
 void FileTasks::drop_journal(const Task& t) {
     std::error_code ec;
     std::filesystem::remove(journal_dir_ / t.id, ec);

@@ -92,6 +92,26 @@ class FileTasks {
     void stop();
 
     Result<TaskView> submit(FileJob job);
+
+    // A synchronous operation under the same journal (issue 16: a panel
+    // killed mid-extract left `.wsp-extract-*` behind for good): sets
+    // `progress.temp` to a task temp name and journals it in `dir` of
+    // `owner` until the returned lease goes. Without a journal directory
+    // (offline commands) nothing is journalled.
+    class Lease {
+      public:
+        Lease() = default;
+        explicit Lease(std::filesystem::path file) : file_(std::move(file)) {}
+        Lease(Lease&& o) noexcept : file_(std::move(o.file_)) { o.file_.clear(); }
+        Lease& operator=(Lease&&) = delete;
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        ~Lease();
+
+      private:
+        std::filesystem::path file_;
+    };
+    Lease journal_sync(const std::string& owner, const std::string& dir, fs::Progress& progress);
     Result<TaskView> get(const Caller& c, const std::string& id);
     // A user's own tasks; an admin's: all, or `owner`'s. Newest first.
     Result<std::vector<TaskView>> list(const Caller& c, const std::optional<std::string>& owner);

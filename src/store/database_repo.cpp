@@ -145,4 +145,39 @@ int64_t DatabaseUserRepo::remove_of_database(WriteTx& tx, const std::string& dat
     return s.run();
 }
 
+namespace {
+constexpr const char* kIntentColumns =
+    "SELECT name, db_user, owner, host, op, created_at FROM database_intents ";
+
+DatabaseIntent intent_row(Stmt& s) {
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5)};
+}
+}  // namespace
+
+void DatabaseIntentRepo::put(WriteTx& tx, const DatabaseIntent& i) {
+    Stmt s(tx,
+           "INSERT OR REPLACE INTO database_intents(name, db_user, owner, host, op, created_at) "
+           "VALUES(?,?,?,?,?,?)");
+    s.bind_all(i.name, i.user, i.owner, i.host, i.op, i.created_at).run();
+}
+
+void DatabaseIntentRepo::remove(WriteTx& tx, const std::string& name) {
+    Stmt s(tx, "DELETE FROM database_intents WHERE name = ?");
+    s.bind_all(name).run();
+}
+
+std::optional<DatabaseIntent> DatabaseIntentRepo::find(const ReadTx& tx, const std::string& name) {
+    Stmt s(tx, std::string(kIntentColumns) + "WHERE name = ?");
+    s.bind(1, name);
+    if (!s.step()) return std::nullopt;
+    return intent_row(s);
+}
+
+std::vector<DatabaseIntent> DatabaseIntentRepo::list(const ReadTx& tx) {
+    Stmt s(tx, std::string(kIntentColumns) + "ORDER BY name");
+    std::vector<DatabaseIntent> out;
+    while (s.step()) out.push_back(intent_row(s));
+    return out;
+}
+
 }  // namespace wsp

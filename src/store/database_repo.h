@@ -63,4 +63,23 @@ class DatabaseUserRepo {
     static int64_t remove_of_database(WriteTx& tx, const std::string& database);
 };
 
+// A create or delete in progress (schema/0020_database_intents.sql): left
+// behind only when the panel died mid-way; the start-up reconcile finishes it.
+struct DatabaseIntent {
+    std::string name;
+    std::string user;
+    std::string owner;
+    std::string host;
+    std::string op;  // "create" or "delete"
+    int64_t created_at = 0;
+};
+
+class DatabaseIntentRepo {
+  public:
+    static void put(WriteTx& tx, const DatabaseIntent& intent);
+    static void remove(WriteTx& tx, const std::string& name);
+    static std::optional<DatabaseIntent> find(const ReadTx& tx, const std::string& name);
+    static std::vector<DatabaseIntent> list(const ReadTx& tx);
+};
+
 }  // namespace wsp

@@ -440,5 +440,54 @@ TEST(FilesTasksRestart, PartialOutputOfACrashedTaskIsRemovedAtStart) {
     stdfs::remove_all(data, ec);
 }
 
+// The same for a synchronous extraction (issue 16, tests/attack/kill9.py):
+// it builds under a journalled task temp name too. Before, its
+// `.wsp-extract-*` directory outlived every restart.
+TEST(FilesTasksRestart, PartialOutputOfACrashedSynchronousExtractIsRemovedAtStart) {
+    auto data = make_temp_dir("wsp-sync-restart");
+    stdfs::path dest;
+    {
+        PanelOptions o;
+        o.data_dir = data;
+        o.config = {"files.max_extract_entries=200000"};
+        PanelProcess panel(o);
+        panel.keep_data_dir();
+        std::string key = panel.create_user_with_key("erin");
+        auto home = data / "home" / "erin";
+        make_many_file_tar(home / "many.tar", 30000);
+        dest = home / "dest";
+        stdfs::create_directories(dest);
+        chown_like(home, home);
+        std::thread request([&] {
+            try {  // the kill ends the connection: the client throws
+                (void)panel.http().post("/api/v1/files/extract",
+                                        {{"archive", "/many.tar"}, {"destination", "/dest"}}, key);
+            } catch (const std::exception&) {
+            }
+        });
+        bool temp_seen = false;
+        for (int i = 0; i < 3000 && !temp_seen; ++i) {
+            temp_seen = has_temp_names(dest);
+            if (!temp_seen) std::this_thread::sleep_for(2ms);
+        }
+        EXPECT_FALSE(stdfs::is_empty(data / "run" / "file-tasks"));
+        ::kill(panel.pid(), SIGKILL);
+        request.join();
+        panel.stop();
+        ASSERT_TRUE(temp_seen);
+        ASSERT_TRUE(has_temp_names(dest)) << "the crash should have left the partial output";
+    }
+    {
+        PanelOptions o;
+        o.data_dir = data;
+        PanelProcess panel(o);
+        EXPECT_FALSE(has_temp_names(dest))
+            << "partial output of the crashed extract is still there";
+        EXPECT_TRUE(stdfs::is_empty(data / "run" / "file-tasks"));
+    }
+    std::error_code ec;
+    stdfs::remove_all(data, ec);
+}
+
 }  // namespace
 }  // namespace wsp::test
