@@ -15,13 +15,14 @@ enum class Code {
     forbidden,     // 403
     not_found,     // 404
     method_not_allowed,
-    conflict,         // 409
-    gone,             // 410: existed, no longer available (an expired share link)
-    too_large,        // 413
-    rate_limited,     // 429
-    internal,         // 500
-    unavailable,      // 503
-    reauth_required,  // 403 REAUTH_REQUIRED: a sensitive operation on a stale session
+    conflict,              // 409
+    gone,                  // 410: existed, no longer available (an expired share link)
+    too_large,             // 413
+    insufficient_storage,  // 507: the package's disk quota (services/disk_usage.h)
+    rate_limited,          // 429
+    internal,              // 500
+    unavailable,           // 503
+    reauth_required,       // 403 REAUTH_REQUIRED: a sensitive operation on a stale session
 };
 
 struct Error {
@@ -37,6 +38,9 @@ inline Error forbidden(std::string m) {
 }
 inline Error not_found(std::string m) {
     return {Code::not_found, std::move(m)};
+}
+inline Error insufficient_storage(std::string m) {
+    return {Code::insufficient_storage, std::move(m)};
 }
 inline Error conflict(std::string m) {
     return {Code::conflict, std::move(m)};

@@ -35,6 +35,8 @@ const char* code_name(Code code) {
             return "GONE";
         case Code::too_large:
             return "PAYLOAD_TOO_LARGE";
+        case Code::insufficient_storage:
+            return "INSUFFICIENT_STORAGE";
         case Code::rate_limited:
             return "RATE_LIMITED";
         case Code::internal:
@@ -45,18 +47,6 @@ const char* code_name(Code code) {
             return "REAUTH_REQUIRED";
     }
     return "INTERNAL_ERROR";
-}
-
-// The disk quota's refusal (services/disk_usage.h, insufficient_storage())
-// travels as too_large with this prefix and answers 507
-// INSUFFICIENT_STORAGE. TODO(lead): a Code of its own in base/result.h
-// (left out to spare every helper branch a full rebuild).
-bool is_disk_quota(const Error& e) {
-    return e.code == Code::too_large && e.message.starts_with("Disk quota exceeded: ");
-}
-
-unsigned status_of(const Error& e) {
-    return is_disk_quota(e) ? 507 : status_of(e.code);
 }
 
 }  // namespace
@@ -148,6 +138,8 @@ unsigned status_of(Code code) {
             return 410;
         case Code::too_large:
             return 413;
+        case Code::insufficient_storage:
+            return 507;
         case Code::rate_limited:
             return 429;
         case Code::internal:
@@ -161,22 +153,21 @@ unsigned status_of(Code code) {
 }
 
 Response error_response(const Error& error) {
-    return error_response(error, status_of(error));
+    return error_response(error, status_of(error.code));
 }
 
 json::object error_json(const Error& error, unsigned status) {
     // Internal details (SQL, errno text, paths) stay in the log.
     std::string message = error.code == Code::internal ? "Internal server error" : error.message;
-    return json::object{
-        {"success", false},
-        {"code", is_disk_quota(error) ? "INSUFFICIENT_STORAGE" : code_name(error.code)},
-        {"error", message},
-        {"message", message},
-        {"status", status}};
+    return json::object{{"success", false},
+                        {"code", code_name(error.code)},
+                        {"error", message},
+                        {"message", message},
+                        {"status", status}};
 }
 
 json::object error_json(const Error& error) {
-    return error_json(error, status_of(error));
+    return error_json(error, status_of(error.code));
 }
 
 Response error_response(const Error& error, unsigned status) {

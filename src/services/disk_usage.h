@@ -17,13 +17,6 @@
 
 namespace wsp {
 
-// The disk quota's refusal: 507 INSUFFICIENT_STORAGE. `message` starts
-// "Disk quota exceeded: ", which is how http/json_io.cpp tells it from an
-// ordinary 413 (too_large).
-inline Error insufficient_storage(std::string message) {
-    return Error{Code::too_large, std::move(message)};
-}
-
 // Bytes the tree at `root` takes on disk. Blocking.
 Result<int64_t> measure_tree(const std::filesystem::path& root);
 

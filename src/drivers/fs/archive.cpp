@@ -321,9 +321,8 @@ struct Budget {
 
     Result<void> add_bytes(int64_t n) {
         bytes += n;
-        // "Disk quota exceeded: ...": 507 (services/disk_usage.h).
-        if (limits.room >= 0 && bytes > limits.room)
-            return Error{Code::too_large, limits.room_error};
+        // The package's disk quota (services/disk_usage.h): 507.
+        if (limits.room >= 0 && bytes > limits.room) return insufficient_storage(limits.room_error);
         if (limits.max_bytes > 0 && bytes > limits.max_bytes)
             return Error{Code::too_large, "Archive expands beyond the extraction limit (" +
                                               std::to_string(limits.max_bytes / (1024 * 1024)) +

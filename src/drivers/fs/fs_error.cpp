@@ -33,7 +33,9 @@ Error errno_error(int err, std::string_view what) {
             return validation("Path or name is too long: " + w);
         case ENOSPC:
         case EDQUOT:
-            return Error{Code::too_large, "Disk quota exceeded"};
+            // The kernel quota or a full disk: 507, as the panel's own quota.
+            return insufficient_storage(err == ENOSPC ? "No space left on the disk"
+                                                      : "Disk quota exceeded");
         case EROFS:
             return forbidden("File system is read-only");
         case EINVAL:
