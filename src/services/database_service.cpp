@@ -515,7 +515,9 @@ Result<void> DatabaseService::finish_intents() {
                 return std::pair{DatabaseIntentRepo::find(tx, listed.name),
                                  DatabaseRepo::find(tx, listed.name)};
             }));
-        auto& [intent, record] = state;
+        // Named, not a structured binding: lambdas below capture them.
+        const std::optional<DatabaseIntent>& intent = state.first;
+        const std::optional<DatabaseRecord>& record = state.second;
         if (!intent) continue;
         if (record) {
             if (intent->op == "delete") {
