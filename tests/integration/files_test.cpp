@@ -429,7 +429,8 @@ TEST_F(FilesTest, ListsAHundredThousandEntries) {
     stdfs::remove_all(dir);
 }
 
-TEST_F(FilesTest, AFullDiskIs413AndLeavesNothingBehind) {
+// A full disk is 507 Insufficient Storage, as the package's quota is.
+TEST_F(FilesTest, AFullDiskIs507AndLeavesNothingBehind) {
     auto small = home("alice") / "small";
     stdfs::create_directory(small);
     if (::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=256k,mode=0777") != 0)
@@ -439,7 +440,8 @@ TEST_F(FilesTest, AFullDiskIs413AndLeavesNothingBehind) {
         ~Unmount() { ::umount2(p.c_str(), MNT_DETACH); }
     } unmount{small};
     auto w = post("write", {{"path", "/small/big.txt"}, {"content", std::string(400 * 1024, 'x')}});
-    EXPECT_EQ(w.status, 413) << w.body;
+    EXPECT_EQ(w.status, 507) << w.body;
+    EXPECT_NE(w.body.find("INSUFFICIENT_STORAGE"), std::string::npos) << w.body;
     EXPECT_TRUE(stdfs::is_empty(small));
     // A move across file systems (EXDEV) is a copy and a delete.
     ASSERT_EQ(post("write", {{"path", "/cross.txt"}, {"content", "cross"}}).status, 200);
@@ -452,7 +454,7 @@ TEST_F(FilesTest, AFullDiskIs413AndLeavesNothingBehind) {
     for (int i = 0; i < 3; ++i)
         spit(home("alice") / "fill" / numbered("f", i), std::string(120 * 1024, 'y'));
     auto c = post("copy", {{"source", "/fill"}, {"destination", "/small/fill"}});
-    EXPECT_EQ(c.status, 413) << c.body;
+    EXPECT_EQ(c.status, 507) << c.body;
     EXPECT_FALSE(stdfs::exists(small / "fill"));
     for (auto& e : stdfs::directory_iterator(small))
         EXPECT_EQ(e.path().filename().string().find(".wsp-"), std::string::npos);

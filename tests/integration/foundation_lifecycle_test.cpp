@@ -3,6 +3,7 @@
 // offline commands work on a data dir; a bad config stops start-up with a
 // message naming the key and the file.
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <filesystem>
@@ -319,6 +320,8 @@ TEST(FoundationLifecycle, BadConfigStopsStartUpNamingKeyAndFile) {
 
 TEST(FoundationLifecycle, ConfigFileIsHonoured) {
     const fs::path dir = make_temp_dir("wsp-it-config");
+    // The accounts must reach their homes beneath it (mkdtemp makes 0700).
+    ::chmod(dir.c_str(), 0711);
     DirGuard guard{dir};
     const fs::path config = dir / "panel.toml";
     {
