@@ -245,21 +245,18 @@ export function ResetPasswordForm({ db, onDone }: { db: Database; onDone: () => 
   );
 }
 
-// Import a .sql or .sql.gz (docs/backups.md): uploaded as the body, run
-// as a task; a bad statement is reported with its line.
-export function ImportForm({ db, onDone }: { db: Database; onDone: (changed: boolean) => unknown }) {
+// A form that starts a task (import, move) and follows it to its end:
+// onDone(true) when it succeeded, its message shown when it did not.
+function useTaskRun(onDone: (changed: boolean) => unknown) {
   const { api } = useApp();
-  const [file, setFile] = useState<File | null>(null);
   const [task, setTask] = useState<Task | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!file) return setError('Choose a .sql or .sql.gz file');
+  const run = async (start: () => Promise<Task>) => {
     setError(null);
     setBusy(true);
     try {
-      const started = await importDatabase(api, db.id, file);
+      const started = await start();
       setTask(started);
       await waitBackupTask(api, started.id, setTask);
       await onDone(true);
@@ -269,6 +266,21 @@ export function ImportForm({ db, onDone }: { db: Database; onDone: (changed: boo
       setBusy(false);
     }
   };
+  const running = task !== null && (task.status === 'queued' || task.status === 'running');
+  return { task, running, error, setError, busy, run };
+}
+
+// Import a .sql or .sql.gz (docs/backups.md): uploaded as the body, run
+// as a task; a bad statement is reported with its line.
+export function ImportForm({ db, onDone }: { db: Database; onDone: (changed: boolean) => unknown }) {
+  const { api } = useApp();
+  const [file, setFile] = useState<File | null>(null);
+  const { task, running, error, setError, busy, run } = useTaskRun(onDone);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!file) return setError('Choose a .sql or .sql.gz file');
+    await run(() => importDatabase(api, db.id, file));
+  };
   return (
     <Section focus onClose={() => onDone(false)} title={`Import SQL into ${db.name}`}>
       <form onSubmit={submit} noValidate>
@@ -277,7 +289,7 @@ export function ImportForm({ db, onDone }: { db: Database; onDone: (changed: boo
           <input type="file" accept=".sql,.gz,.sql.gz" aria-label="SQL file" onChange={(e) => setFile((e.target as HTMLInputElement).files?.[0] ?? null)} />
         </label>
         <p class="muted">Runs as the database's own user. Statements before an error that MariaDB cannot roll back (CREATE, DROP, ALTER) stay.</p>
-        {task && (task.status === 'queued' || task.status === 'running') && (
+        {running && task && (
           <p role="status">
             Importing… <progress max={100} value={task.percent} /> {task.percent}%
           </p>
@@ -307,25 +319,12 @@ export function MoveDatabaseForm({ db, onDone }: { db: Database; onDone: (change
   const current = db.host ?? 'local';
   const choices = (hosts.data ?? []).filter((h) => h.name !== current && h.enabled);
   const [host, setHost] = useState('');
-  const [task, setTask] = useState<Task | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { running, error, setError, busy, run } = useTaskRun(onDone);
   const chosen = host || choices[0]?.name || '';
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!chosen) return setError('Choose a host');
-    setError(null);
-    setBusy(true);
-    try {
-      const started = await api.post<Task>('/databases/{id}/move', { host: chosen }, { id: db.id });
-      setTask(started);
-      await waitBackupTask(api, started.id, setTask);
-      await onDone(true);
-    } catch (x) {
-      setError(messageOf(x));
-    } finally {
-      setBusy(false);
-    }
+    await run(() => api.post<Task>('/databases/{id}/move', { host: chosen }, { id: db.id }));
   };
   return (
     <Section focus onClose={() => onDone(false)} title={`Move ${db.name} to another host`}>
@@ -348,7 +347,7 @@ export function MoveDatabaseForm({ db, onDone }: { db: Database; onDone: (change
             </select>
           </label>
         )}
-        {task && (task.status === 'queued' || task.status === 'running') && <p role="status">Moving…</p>}
+        {running && <p role="status">Moving…</p>}
         {error && (
           <p class="row-error" role="alert">
             {error}
