@@ -26,22 +26,6 @@ std::string run(const std::string& cmd) {
     return out;
 }
 
-std::string random_bytes(size_t n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::string s(n, '\0');
-    for (auto& c : s) c = static_cast<char>(rng() & 0xff);
-    return s;
-}
-
-// Every name in a directory, hidden ones (temp files) included.
-std::vector<std::string> names_in(const stdfs::path& dir) {
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (auto& e : stdfs::directory_iterator(dir, ec)) out.push_back(e.path().filename());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 void expect_507(const HttpResult& r) {
     EXPECT_EQ(r.status, 507) << r.body;
     EXPECT_NE(r.body.find("INSUFFICIENT_STORAGE"), std::string::npos) << r.body;

@@ -6,12 +6,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "support/panel_process.h"
 
@@ -45,6 +48,23 @@ inline std::string slurp(const stdfs::path& p) {
 inline void spit(const stdfs::path& p, const std::string& data) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out << data;
+}
+
+// n reproducible random bytes (binary content that survives no re-encoding).
+inline std::string random_bytes(size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::string s(n, '\0');
+    for (auto& c : s) c = static_cast<char>(rng() & 0xff);
+    return s;
+}
+
+// Every name in a directory, sorted, hidden ones (temp files) included.
+inline std::vector<std::string> names_in(const stdfs::path& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (auto& e : stdfs::directory_iterator(dir, ec)) out.push_back(e.path().filename());
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 // "<prefix><i>" (snprintf: GCC 12 warns falsely on string concatenation

@@ -32,24 +32,8 @@ Shell sh(const std::string& cmd) {
     return r;
 }
 
-std::string random_bytes(size_t n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::string s(n, '\0');
-    for (auto& c : s) c = static_cast<char>(rng() & 0xff);
-    return s;
-}
-
 std::string base64(const std::string& in) {
     return base64_encode(in, Base64::standard);
-}
-
-// Every name in a directory (temp files included).
-std::vector<std::string> names_in(const stdfs::path& dir) {
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (auto& e : stdfs::directory_iterator(dir, ec)) out.push_back(e.path().filename());
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 class TransferTest : public ::testing::Test {
