@@ -18,18 +18,28 @@ targets=$(dirname "${BASH_SOURCE[0]}")/sqlmap_targets.txt
 
 start_panel -c server.access_log=true -c "mariadb.port=$(free_port)" -c "ftp.port=$(free_port)" \
   -c "ftp.sftp_port=$(free_port)" -c pma.enabled=false
+mariadb_up=no
 for ((i = 0; i < 300; i++)); do
-  curl -ks --max-time 2 "$panel_url/api/v1/health" | grep -q '"mariadb":"up"' && break
+  curl -ks --max-time 2 "$panel_url/api/v1/health" | grep -q '"mariadb":"up"' && mariadb_up=yes && break
   sleep 0.2
 done
+# A run whose MariaDB or files never worked would prove nothing about them
+# (an earlier run had unreachable homes): the set-up must succeed.
+[[ $mariadb_up == yes ]] || die "MariaDB did not come up; the database routes would not be tested"
 
+# must METHOD PATH BODY: a set-up request that has to succeed.
+must() {
+  local out
+  out=$(api "$1" "$2" "$customer_key" "$3")
+  grep -q '"error"' <<<"$out" && die "set-up $1 $2 failed: $out"
+  return 0
+}
 # What the targets name exists, so each request reaches its store.
-api POST /api/v1/domains "$customer_key" '{"domain":"mallory.example"}' >/dev/null
-api POST /api/v1/databases "$customer_key" '{"name":"shop","password":"Secure-pass-123"}' >/dev/null
-api POST /api/v1/ftp "$customer_key" '{"username":"up","password":"Secure-pass-123"}' >/dev/null
-api POST /api/v1/files/write "$customer_key" '{"path":"/a.txt","content":"hello"}' >/dev/null
-api POST /api/v1/cronjobs "$customer_key" \
-  '{"name":"one","command":"echo hi","cron_expr":"*/5 * * * *"}' >/dev/null
+must POST /api/v1/domains '{"domain":"mallory.example"}'
+must POST /api/v1/databases '{"name":"shop","password":"Secure-pass-123"}'
+must POST /api/v1/ftp '{"username":"up","password":"Secure-pass-123"}'
+must POST /api/v1/files/write '{"path":"/a.txt","content":"hello"}'
+must POST /api/v1/cronjobs '{"name":"one","command":"echo hi","cron_expr":"*/5 * * * *"}'
 
 tried=0
 found=0
