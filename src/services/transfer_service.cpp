@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "base/clock.h"
 #include "base/secrets.h"
 #include "drivers/fs/act_as.h"
@@ -22,6 +24,11 @@ namespace {
 std::string join(const std::string& dir, const std::string& name) {
     return dir.empty() ? name : dir + "/" + name;
 }
+
+// How many files of one multipart request are kept unnamed (one open
+// descriptor each) until commit; later ones get a temp name, so a request
+// of many small files cannot hold many descriptors.
+constexpr size_t kUnnamedFiles = 16;
 
 Error too_large(int64_t max_mb) {
     return Error{Code::too_large,
@@ -65,8 +72,14 @@ Result<void> UploadSession::begin_file(const std::string& name) {
     CHECK_OK(fs::check_free(dir_.get(), name, overwrite_, user_path));
     fs::ActAs as(uid_, gid_);
     if (!as.ok()) return internal("cannot take the account's identity for an upload");
-    Temp t{fs::temp_name("upload"), name, 0};
-    TRY(current_, fs::create_exclusive(dir_.get(), t.tmp, user_path));
+    Temp t{"", name, 0, UniqueFd()};
+    const auto unnamed = std::count_if(temps_.begin(), temps_.end(),
+                                       [](const Temp& x) { return x.unnamed.valid(); });
+    if (static_cast<size_t>(unnamed) < kUnnamedFiles) current_ = fs::create_unnamed(dir_.get());
+    if (!current_.valid()) {
+        t.tmp = fs::temp_name("upload");
+        TRY(current_, fs::create_exclusive(dir_.get(), t.tmp, user_path));
+    }
     temps_.push_back(std::move(t));
     open_ = true;
     return Ok{};
@@ -89,6 +102,8 @@ Result<void> UploadSession::end_file() {
     const std::string user_path = to_user_path(join(dir_rel_, temps_.back().name));
     // Complete on disk before it gets its name.
     CHECK_OK(fs::seal(current_.get(), 0644, user_path));
+    if (temps_.back().tmp.empty())
+        temps_.back().unnamed = std::move(current_);  // kept: it is the file
     current_ = UniqueFd();
     return Ok{};
 }
@@ -98,10 +113,17 @@ Result<std::vector<UploadedFile>> UploadSession::commit() {
     if (!as.ok()) return internal("cannot take the account's identity for an upload");
     std::vector<UploadedFile> out;
     while (!temps_.empty()) {
-        Temp t = temps_.front();
-        const std::string user_path = to_user_path(join(dir_rel_, t.name));
-        CHECK_OK(fs::place(dir_.get(), t.tmp, dir_.get(), t.name, overwrite_, user_path));
+        Temp t = std::move(temps_.front());
         temps_.erase(temps_.begin());
+        const std::string user_path = to_user_path(join(dir_rel_, t.name));
+        auto placed =
+            t.tmp.empty()
+                ? fs::place_unnamed(t.unnamed.get(), dir_.get(), t.name, overwrite_, user_path)
+                : fs::place(dir_.get(), t.tmp, dir_.get(), t.name, overwrite_, user_path);
+        if (!placed) {
+            if (!t.tmp.empty()) fs::discard(dir_.get(), t.tmp);
+            return placed.error();
+        }
         out.push_back({t.name, user_path, t.size});
         if (quota_.committed) quota_.committed(t.size);
     }
@@ -112,7 +134,8 @@ void UploadSession::discard() {
     if (temps_.empty()) return;
     current_ = UniqueFd();
     fs::ActAs as(uid_, gid_);
-    for (const auto& t : temps_) fs::discard(dir_.get(), t.tmp);
+    for (const auto& t : temps_)
+        if (!t.tmp.empty()) fs::discard(dir_.get(), t.tmp);  // unnamed: closing is enough
     temps_.clear();
 }
 

@@ -65,9 +65,13 @@ class UploadSession {
     void discard();
 
   private:
+    // A file of the request: unnamed until commit (`unnamed` valid, `tmp`
+    // empty), or under the temp name `tmp` past kUnnamedFiles or where the
+    // file system has no O_TMPFILE.
     struct Temp {
         std::string tmp, name;
         int64_t size = 0;
+        UniqueFd unnamed;
     };
     uid_t uid_;
     gid_t gid_;

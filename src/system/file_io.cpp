@@ -96,25 +96,81 @@ std::string temp_name(std::string_view tag) {
     return ".wsp-" + std::string(tag) + "-" + random_hex(8);
 }
 
-int write_file_atomic_at(int dir_fd, const std::string& name, std::string_view bytes, mode_t mode,
-                         std::optional<FileOwner> owner) {
+UniqueFd open_unnamed(int dir_fd, mode_t mode) {
+    return UniqueFd(::openat(dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode));
+}
+
+bool unnamed_unsupported(int err) {
+    // EISDIR: kernels older than O_TMPFILE read it as O_DIRECTORY.
+    return err == EOPNOTSUPP || err == EISDIR || err == EINVAL;
+}
+
+int link_unnamed(int fd, int dir_fd, const std::string& name) {
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+    return ::linkat(AT_FDCWD, proc.c_str(), dir_fd, name.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0
+                                                                                          : errno;
+}
+
+int replace_with_unnamed(int fd, int dir_fd, const std::string& name) {
+    std::string temp;
+    int e = EEXIST;
+    for (int i = 0; i < kTempAttempts && e == EEXIST; ++i) {
+        temp = temp_name("write");
+        e = link_unnamed(fd, dir_fd, temp);
+    }
+    if (e != 0) return e;
+    UnlinkGuard guard(dir_fd, temp);
+    if (::renameat(dir_fd, temp.c_str(), dir_fd, name.c_str()) != 0) return errno;
+    guard.dismiss();
+    return 0;
+}
+
+namespace {
+
+// Owner, mode, content, on disk: the steps a new file takes before it gets
+// its name, whichever way it was made.
+int fill(int fd, std::string_view bytes, mode_t mode, const std::optional<FileOwner>& owner) {
+    // Ownership first: fchown may clear mode bits, fchmod then sets them.
+    if (owner && ::fchown(fd, owner->uid, owner->gid) != 0 && !owner->best_effort) return errno;
+    if (::fchmod(fd, mode) != 0) return errno;
+    if (int e = write_all(fd, bytes)) return e;
+    // Data must be on disk before the name is: otherwise a crash could
+    // persist the name pointing at an empty file.
+    return ::fsync(fd) == 0 ? 0 : errno;
+}
+
+// The fallback without O_TMPFILE: a named temp renamed over `name`.
+int write_through_named_temp(int dir_fd, const std::string& name, std::string_view bytes,
+                             mode_t mode, const std::optional<FileOwner>& owner) {
     std::string temp;
     UniqueFd fd;
     if (int e = create_temp(dir_fd, temp, fd)) return e;
     UnlinkGuard guard(dir_fd, temp);
-    // Ownership first: fchown may clear mode bits, fchmod then sets them.
-    if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0 && !owner->best_effort)
-        return errno;
-    if (::fchmod(fd.get(), mode) != 0) return errno;
-    if (int e = write_all(fd.get(), bytes)) return e;
-    // Data must be on disk before the rename is: otherwise a crash could
-    // persist the new name pointing at an empty file.
-    if (::fsync(fd.get()) != 0) return errno;
+    if (int e = fill(fd.get(), bytes, mode, owner)) return e;
     // close() can be where a delayed write error (e.g. on NFS) surfaces.
     if (fd.close() != 0) return errno;
     if (::renameat(dir_fd, temp.c_str(), dir_fd, name.c_str()) != 0) return errno;
     guard.dismiss();
-    // The rename itself lives in the directory; sync it to make it durable.
+    return 0;
+}
+
+}  // namespace
+
+int write_file_atomic_at(int dir_fd, const std::string& name, std::string_view bytes, mode_t mode,
+                         std::optional<FileOwner> owner) {
+    UniqueFd fd = open_unnamed(dir_fd, 0600);
+    if (!fd.valid()) {
+        if (!unnamed_unsupported(errno)) return errno;
+        if (int e = write_through_named_temp(dir_fd, name, bytes, mode, owner)) return e;
+        return sync_dir_fd(dir_fd);
+    }
+    if (int e = fill(fd.get(), bytes, mode, owner)) return e;
+    int e = link_unnamed(fd.get(), dir_fd, name);
+    if (e == EEXIST) e = replace_with_unnamed(fd.get(), dir_fd, name);
+    if (e != 0) return e;
+    // close() can be where a delayed write error (e.g. on NFS) surfaces.
+    if (fd.close() != 0) return errno;
+    // The new name lives in the directory; sync it to make it durable.
     return sync_dir_fd(dir_fd);
 }
 

@@ -61,12 +61,33 @@ Result<void> sync_dir(const std::filesystem::path& dir);
 // A random hidden name for temporaries: ".wsp-<tag>-<16 hex>".
 std::string temp_name(std::string_view tag);
 
+// Files with no name until they are complete (O_TMPFILE). A process killed
+// before naming one leaves nothing in the directory: the kernel frees the
+// inode with the last descriptor (issue 16: kill -9 during a write or an
+// upload left `.wsp-write-*`/`.wsp-upload-*` files nobody removed).
+// open_unnamed: an invalid fd and errno when it fails; unnamed_unsupported
+// tells the errors of a file system without O_TMPFILE, for which callers
+// fall back to a named temp.
+UniqueFd open_unnamed(int dir_fd, mode_t mode);
+bool unnamed_unsupported(int err);
+// Names an unnamed file `name` in `dir_fd` (linkat through /proc/self/fd:
+// AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH). 0, EEXIST when the name is
+// taken, or another errno.
+[[nodiscard]] int link_unnamed(int fd, int dir_fd, const std::string& name);
+// Names it `name`, replacing a file already there: linked under a random
+// temp name, then renamed over `name` (a kill between those two calls is
+// the only moment a temp file can be left). 0 or an errno; on failure the
+// temp name is gone.
+[[nodiscard]] int replace_with_unnamed(int fd, int dir_fd, const std::string& name);
+
 // Replaces `path` with `bytes`: readers see the old file or the complete new
-// one, never a prefix. The temp file has a unique random name in the same
-// directory (created O_EXCL, mode 0600 until chmod), so concurrent writers
-// of one path never share a temp; it is owned (`owner`), chmodded (`mode`),
-// written, fsynced, renamed over `path`, and the directory is fsynced. On
-// failure the temp file is removed and `path` is untouched.
+// one, never a prefix. The new file is written unnamed (above), owned
+// (`owner`), chmodded (`mode`) and fsynced, then takes `path`'s name, and
+// the directory is fsynced. Where the file system has no O_TMPFILE the temp
+// file has a unique random name in the same directory instead (O_EXCL, mode
+// 0600 until chmod), renamed over `path`. Concurrent writers of one path
+// never share a temp. On failure nothing new is left and `path` is
+// untouched.
 Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view bytes,
                                mode_t mode, std::optional<FileOwner> owner = std::nullopt);
 

@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -106,6 +109,30 @@ TEST_F(FileIoTest, AFailedRenameLeavesNoTempAndTheTargetUntouched) {
     EXPECT_NE(r.error().message.find("target"), std::string::npos) << r.error().message;
     EXPECT_EQ(read_file(path / "keep"), "kept");
     EXPECT_EQ(names_in(dir_), std::vector<std::string>{"target"});
+}
+
+// A writer that dies in the middle of writing (here: SIGXFSZ from a file
+// size limit, as deterministic as a kill -9 at that moment) leaves no temp
+// file: the new content has no name until it is complete (issue 16: kill -9
+// loops found `.wsp-write-*` files left for good).
+TEST_F(FileIoTest, AWriterKilledMidWriteLeavesNothingBehind) {
+    std::ofstream(dir_ / "existing") << "old";
+    for (const char* name : {"new", "existing"}) {
+        const pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            const rlimit small{4096, 4096};
+            ::setrlimit(RLIMIT_FSIZE, &small);
+            (void)write_file_atomic(dir_ / name, std::string(1 << 20, 'x'), 0644);
+            ::_exit(0);
+        }
+        int status = 0;
+        ASSERT_EQ(::waitpid(child, &status, 0), child);
+        ASSERT_TRUE(WIFSIGNALED(status)) << name << ": the writer was not stopped mid-write";
+        EXPECT_EQ(WTERMSIG(status), SIGXFSZ);
+        EXPECT_EQ(names_in(dir_), std::vector<std::string>{"existing"}) << name;
+        EXPECT_EQ(read_file(dir_ / "existing"), "old");
+    }
 }
 
 TEST_F(FileIoTest, AMissingDirectoryIsAnErrorAndCreatesNothing) {

@@ -26,6 +26,22 @@ Result<UniqueFd> create_exclusive(int dir, const std::string& name, const std::s
     return fd;
 }
 
+UniqueFd create_unnamed(int dir) {
+    return open_unnamed(dir, 0600);
+}
+
+Result<void> place_unnamed(int fd, int dir, const std::string& name, bool overwrite,
+                           const std::string& user_path) {
+    int e = link_unnamed(fd, dir, name);
+    if (e == EEXIST) {
+        CHECK_OK(check_free(dir, name, overwrite, user_path));
+        e = replace_with_unnamed(fd, dir, name);
+    }
+    if (e != 0) return errno_error(e, user_path);
+    (void)::fsync(dir);
+    return Ok{};
+}
+
 Result<UniqueFd> open_append(int dir, const std::string& name, const std::string& user_path) {
     UniqueFd fd(::openat(dir, name.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC));
     if (!fd.valid()) return errno_error(errno, user_path);

@@ -21,6 +21,17 @@ Result<void> check_free(int dir, const std::string& name, bool overwrite,
 // A new file `name` in `dir` (O_EXCL, 0600, no symlink followed), for writing.
 Result<UniqueFd> create_exclusive(int dir, const std::string& name, const std::string& user_path);
 
+// A new file in `dir` with no name yet (file_io.h open_unnamed): nothing is
+// left if the panel dies before place_unnamed. An invalid fd when the file
+// system cannot make one (the caller then uses create_exclusive).
+UniqueFd create_unnamed(int dir);
+
+// Gives the unnamed file `fd` the name `name` in `dir`, as `place` does for
+// a named one (never over a directory, over a file only with `overwrite`),
+// and syncs `dir`.
+Result<void> place_unnamed(int fd, int dir, const std::string& name, bool overwrite,
+                           const std::string& user_path);
+
 // The existing file `name` in `dir` opened for appending (no symlink
 // followed).
 Result<UniqueFd> open_append(int dir, const std::string& name, const std::string& user_path);
