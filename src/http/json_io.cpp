@@ -7,6 +7,10 @@ namespace {
 
 namespace json = boost::json;
 
+// Seconds a client waits before asking again after a 503: a killed server is
+// restarted after 1 s and MariaDB takes a few more to accept connections.
+constexpr const char* kUnavailableRetryAfter = "5";
+
 Error wrong_type(const char* key, const char* what) {
     return validation(std::string("Field '") + key + "' must be " + what);
 }
@@ -172,7 +176,13 @@ json::object error_json(const Error& error) {
 
 Response error_response(const Error& error, unsigned status) {
     if (error.code == Code::internal) spdlog::error("internal error: {}", error.message);
-    return json_response(error_json(error, status), status);
+    Response r = json_response(error_json(error, status), status);
+    // A managed component (MariaDB, ProFTPD, phpMyAdmin) is down: its
+    // supervisor restarts it within seconds (back-off 1 s doubling to 30 s),
+    // so tell the client when to try again (docs/reliability.md "Faults").
+    if (error.code == Code::unavailable && status == 503)
+        r.headers.emplace_back("Retry-After", kUnavailableRetryAfter);
+    return r;
 }
 
 }  // namespace wsp
