@@ -6,7 +6,11 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <mariadb/mysql.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -185,6 +189,50 @@ TEST_F(Faults, KilledServersAnswer503WithRetryAfterAndComeBackWithNothingLost) {
     EXPECT_EQ(http().get("/api/v1/databases", alice_).status, 200);
     EXPECT_TRUE(eventually([&] { return pma.get("/pma/signon.php").status == 403; }));
     EXPECT_EQ(http().post("/api/v1/databases/alice_keep/phpmyadmin", {}, alice_).status, 200);
+}
+
+size_t count_of(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+// Out of descriptors, accept(2) fails at once with EMFILE for as long as a
+// connection waits in the backlog: accepting again at once was a loop that
+// burned a core and wrote a log line each turn. It pauses now, says so
+// once, and serves again when descriptors are freed.
+TEST(FaultsDescriptors, OutOfDescriptorsPausesAcceptingAndServesAgain) {
+    PanelProcess panel(
+        PanelOptions{.config = {"mariadb.mode=off", "ftp.mode=off", "server.max_connections=4096",
+                                "server.max_connections_per_ip=4096"}});
+    ASSERT_EQ(panel.http().get("/api/v1/health").status, 200);
+    size_t open_fds = 0;
+    for ([[maybe_unused]] auto& e :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(panel.pid()) + "/fd"))
+        ++open_fds;
+    const rlimit low{open_fds + 16, open_fds + 16};
+    ASSERT_EQ(::prlimit(panel.pid(), RLIMIT_NOFILE, &low, nullptr), 0);
+    std::vector<int> idle;
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<uint16_t>(panel.port()));
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int i = 0; i < 40; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        ASSERT_GE(fd, 0);
+        ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+        idle.push_back(fd);
+    }
+    ASSERT_TRUE(eventually([&] { return panel.log().find("accept failed") != std::string::npos; },
+                           seconds(20)))
+        << panel.log();
+    // Held out of descriptors a while: the old loop logged thousands of lines.
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    EXPECT_EQ(count_of(panel.log(), "accept failed"), 1u);
+    for (int fd : idle) ::close(fd);
+    EXPECT_TRUE(eventually([&] { return panel.http().get("/api/v1/health").status == 200; }));
+    EXPECT_TRUE(eventually([&] { return panel.log().find("accepting again") != std::string::npos; },
+                           seconds(10)));
 }
 
 }  // namespace
