@@ -179,6 +179,16 @@ Result<std::unique_ptr<AccountsFile>> AccountsFile::open(const std::filesystem::
     return file;
 }
 
+namespace {
+// The error of a failed write, read before ROLLBACK replaces it: the disk
+// full is 507 (as for the panel's store), anything else internal.
+Error write_error(sqlite3* db, const char* what) {
+    if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_FULL)
+        return insufficient_storage("The disk is full; free some space and try again");
+    return internal(what);
+}
+}  // namespace
+
 AccountsFile::~AccountsFile() {
     sqlite3_close(db_);
 }
@@ -204,8 +214,9 @@ Result<void> AccountsFile::upsert(const ServerAccount& account) {
     std::lock_guard lock(mutex_);
     if (!exec("BEGIN IMMEDIATE")) return internal("cannot write the FTP account to the server");
     if (!write_row(account) || !exec("COMMIT")) {
+        Error failed = write_error(db_, "cannot write the FTP account to the server");
         exec("ROLLBACK");
-        return internal("cannot write the FTP account to the server");
+        return failed;
     }
     return Ok{};
 }
@@ -226,8 +237,9 @@ Result<void> AccountsFile::remove(const std::string& username) {
         ok = ok && st.step() == SQLITE_DONE;
     }
     if (!ok || !exec("COMMIT")) {
+        Error failed = write_error(db_, "cannot remove the FTP account from the server");
         exec("ROLLBACK");
-        return internal("cannot remove the FTP account from the server");
+        return failed;
     }
     return Ok{};
 }
@@ -246,8 +258,9 @@ Result<void> AccountsFile::replace_all(const std::vector<ServerAccount>& account
                    "DELETE FROM ftp_quota_tallies WHERE name NOT IN (SELECT username FROM "
                    "ftp_users)");
     if (!ok || !exec("COMMIT")) {
+        Error failed = write_error(db_, "cannot rewrite the FTP accounts");
         exec("ROLLBACK");
-        return internal("cannot rewrite the FTP accounts");
+        return failed;
     }
     return Ok{};
 }

@@ -80,6 +80,39 @@ TEST_F(StoreHandles, ADatabaseErrorBecomesAnInternalErrorAndRollsBack) {
     EXPECT_EQ(bad_read.error().code, Code::internal);
 }
 
+// A full disk (SQLITE_FULL; here the file capped by max_page_count) is a
+// 507 that says so, not a 500, and the transaction rolls back whole.
+TEST_F(StoreHandles, AFullDiskIsInsufficientStorageAndRollsBack) {
+    auto cap = [&](int64_t extra_pages) {
+        return db_->write([&](WriteTx& tx) -> Result<void> {
+            Stmt count(tx, "PRAGMA page_count");
+            count.step();
+            Stmt(tx, "PRAGMA max_page_count = " + std::to_string(count.integer(0) + extra_pages))
+                .step();
+            return Ok{};
+        });
+    };
+    ASSERT_TRUE(cap(4).ok());
+    auto full = db_->write([&](WriteTx& tx) -> Result<void> {
+        UserRepo::insert(tx, user("ann"));
+        Stmt(tx, "CREATE TABLE big(v BLOB)").run();
+        Stmt(tx, "INSERT INTO big VALUES (zeroblob(1000000))").run();
+        return Ok{};
+    });
+    ASSERT_FALSE(full.ok());
+    EXPECT_EQ(full.error().code, Code::insufficient_storage);
+    EXPECT_EQ(full.error().message, "The disk is full; free some space and try again");
+    EXPECT_EQ(users(), 0);
+    // Space again: the same write goes through.
+    ASSERT_TRUE(cap(100000).ok());
+    EXPECT_TRUE(db_->write([&](WriteTx& tx) -> Result<void> {
+                       UserRepo::insert(tx, user("ann"));
+                       return Ok{};
+                   })
+                    .ok());
+    EXPECT_EQ(users(), 1);
+}
+
 TEST_F(StoreHandles, LastInsertIdIsThisTransactionsInsert) {
     auto id = db_->write([&](WriteTx& tx) -> Result<int64_t> {
         Stmt(tx, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)").run();
