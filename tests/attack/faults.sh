@@ -160,9 +160,6 @@ disk_part() {
   rm -rf "$tmp/panel"
 }
 
-# CPU ticks (user + system) the panel used so far.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$panel_pid/stat"; }
-
 fds_part() {
   local n limit before after failed code hold=${FD_HOLD_S:-5}
   start_panel -c mariadb.mode=off -c ftp.mode=off -c server.max_connections=4096 \
@@ -209,8 +206,11 @@ EOF
     [[ $code == 200 ]] && failed=0 && break
     sleep 0.1
   done
-  [[ $failed == 0 ]] && echo "faults: fds: serving again once the connections closed" ||
+  if [[ $failed == 0 ]]; then
+    echo "faults: fds: serving again once the connections closed"
+  else
     bad "not serving after the connections closed"
+  fi
   stop_pid "$panel_pid"
   panel_pid=
   rm -rf "$tmp/panel"
