@@ -1,7 +1,5 @@
 #include "store/db.h"
 
-#include <spdlog/spdlog.h>
-
 #include "base/clock.h"
 #include "store/embedded.h"
 
@@ -41,14 +39,6 @@ Stmt& Stmt::bind(int index, std::nullopt_t) {
 
 Stmt& Stmt::bind(int index, const std::optional<int64_t>& value) {
     return value ? bind(index, *value) : bind(index, std::nullopt);
-}
-
-Error store_error(const DbError& e) {
-    if ((e.code & 0xff) == SQLITE_FULL) {
-        spdlog::error("store: {}", e.message);
-        return insufficient_storage("The disk is full; free some space and try again");
-    }
-    return internal("store: " + e.message);
 }
 
 bool Stmt::step() {

@@ -104,10 +104,6 @@ struct DbError {
     bool is_constraint() const { return (code & 0xff) == SQLITE_CONSTRAINT; }
 };
 
-// A DbError as callers see it: the disk full (SQLITE_FULL) is a 507 that
-// says so, anything else an internal error (its SQL text stays in the log).
-Error store_error(const DbError& e);
-
 class Db {
   public:
     // Opens (creating if needed) the file, sets WAL, foreign keys, a busy
@@ -116,14 +112,14 @@ class Db {
     ~Db();
 
     // Runs `body(ReadTx&)`, which returns a Result. A DbError becomes an
-    // error (store_error), so SQL text never reaches a client.
+    // internal error, so SQL text never reaches a client.
     template <class F>
     auto read(F&& body) -> std::invoke_result_t<F, ReadTx&> {
         try {
             ReadTx tx(*this);
             return body(tx);
         } catch (const DbError& e) {
-            return store_error(e);
+            return internal("store: " + e.message);
         }
     }
 
@@ -139,7 +135,7 @@ class Db {
             if (result.ok()) transaction.commit();
             return result;
         } catch (const DbError& e) {
-            return store_error(e);
+            return internal("store: " + e.message);
         }
     }
 

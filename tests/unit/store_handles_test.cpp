@@ -8,6 +8,7 @@
 #include <string>
 #include <type_traits>
 
+#include "http/json_io.h"
 #include "store/account_repos.h"
 #include "store/db.h"
 #include "temp_store.h"
@@ -80,8 +81,8 @@ TEST_F(StoreHandles, ADatabaseErrorBecomesAnInternalErrorAndRollsBack) {
     EXPECT_EQ(bad_read.error().code, Code::internal);
 }
 
-// A full disk (SQLITE_FULL; here the file capped by max_page_count) is a
-// 507 that says so, not a 500, and the transaction rolls back whole.
+// A full disk (SQLITE_FULL; here the file capped by max_page_count) is
+// answered 507 that says so, not 500, and the transaction rolls back whole.
 TEST_F(StoreHandles, AFullDiskIsInsufficientStorageAndRollsBack) {
     auto cap = [&](int64_t extra_pages) {
         return db_->write([&](WriteTx& tx) -> Result<void> {
@@ -100,8 +101,10 @@ TEST_F(StoreHandles, AFullDiskIsInsufficientStorageAndRollsBack) {
         return Ok{};
     });
     ASSERT_FALSE(full.ok());
-    EXPECT_EQ(full.error().code, Code::insufficient_storage);
-    EXPECT_EQ(full.error().message, "The disk is full; free some space and try again");
+    const Response answer = error_response(full.error());
+    EXPECT_EQ(answer.status, 507u);
+    EXPECT_NE(answer.body.find("INSUFFICIENT_STORAGE"), std::string::npos) << answer.body;
+    EXPECT_NE(answer.body.find("The disk is full"), std::string::npos) << answer.body;
     EXPECT_EQ(users(), 0);
     // Space again: the same write goes through.
     ASSERT_TRUE(cap(100000).ok());
