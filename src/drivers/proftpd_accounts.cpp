@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <sstream>
 
@@ -180,11 +181,16 @@ Result<std::unique_ptr<AccountsFile>> AccountsFile::open(const std::filesystem::
 }
 
 namespace {
-// The error of a failed write, read before ROLLBACK replaces it: the disk
-// full is 507 (as for the panel's store), anything else internal.
+// The error of a failed write: the disk full is 507 (as for the panel's
+// store), anything else internal. SQLite's own code may be gone by now (a
+// statement finalized since), so the file system is asked as well.
 Error write_error(sqlite3* db, const char* what) {
-    if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_FULL)
-        return insufficient_storage("The disk is full; free some space and try again");
+    bool full = (sqlite3_extended_errcode(db) & 0xff) == SQLITE_FULL;
+    struct statvfs fs {};
+    if (const char* file = sqlite3_db_filename(db, "main");
+        !full && file && *file && ::statvfs(file, &fs) == 0)
+        full = fs.f_bavail == 0;
+    if (full) return insufficient_storage("The disk is full; free some space and try again");
     return internal(what);
 }
 }  // namespace
