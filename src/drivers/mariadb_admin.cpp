@@ -28,6 +28,15 @@ Error server_error(MYSQL* conn) {
     if (is_connection_error(code)) return unavailable_error();
     if (code == ER_DB_CREATE_EXISTS) return conflict("Database already exists");
     if (code == ER_CANNOT_USER) return conflict("Database user already exists");
+    // Its data dir's disk is full: the answer is 507, as for the panel's own.
+    const std::string_view message = mysql_error(conn);
+    if (code == ER_DISK_FULL || code == ER_RECORD_FILE_FULL ||
+        message.find("No space left on device") != std::string_view::npos ||
+        message.find("Errcode: 28") != std::string_view::npos ||
+        message.find("errno: 28") != std::string_view::npos) {
+        spdlog::error("mariadb: {} {}", code, message);
+        return insufficient_storage("The database server's disk is full");
+    }
     return internal("mariadb: " + std::to_string(code) + " " + mysql_error(conn));
 }
 
