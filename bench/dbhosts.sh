@@ -19,34 +19,34 @@
 # 3. creates LIST_N (500) databases spread over local, solo and galera and
 #    times GET /databases (with sizes: one query per host) 10 times;
 #    prints the median (target < 150 ms).
-# The load average is printed before and after: on a shared machine the
-# figures are noisy. Not part of ctest.
+# The load average is printed before and after, with the verdict quiet or
+# NOISY (bench/lib.sh). Not part of ctest.
 #
 # Knobs (environment): WSP_BIN, N, LIST_N.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+root=$bench_root
 bin=${WSP_BIN:-$root/build/wispanel}
 N=${N:-200}
 LIST_N=${LIST_N:-500}
-[[ -x $bin ]] || { echo "bench: $bin not found; run 'make build' first" >&2; exit 1; }
+[[ -x $bin ]] || die "$bin not found; run 'make build' first"
 for f in /usr/lib/galera/libgalera_smm.so /usr/bin/wsrep_sst_rsync /usr/bin/rsync /usr/sbin/mariadbd; do
-  [[ -e $f ]] || { echo "bench: $f is missing (scripts/deps.sh installs it)" >&2; exit 1; }
+  [[ -e $f ]] || die "$f is missing (scripts/deps.sh installs it)"
 done
-[[ $(id -u) == 0 ]] || { echo "bench: run as root (the servers run as mysql)" >&2; exit 1; }
+[[ $(id -u) == 0 ]] || die "run as root (the servers run as mysql)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/wsp-bench-dbh.XXXXXX")
 chmod 0755 "$tmp"
 pids=()
 # shellcheck disable=SC2317  # the EXIT trap
 cleanup() {
-  local rc=$? p i
+  local rc=$? p
   trap - EXIT INT TERM
+  # All asked at once (the cluster's nodes stop together), then each waited for.
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for ((i = 0; i < 300; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$p" 2>/dev/null || true
-  done
+  for p in "${pids[@]}"; do stop_pid "$p" 30; done
   rm -rf "$tmp"
   exit "$rc"
 }
@@ -65,7 +65,7 @@ http_port=${ports[0]} db_port=${ports[1]} solo_port=${ports[2]}
 gsql() { echo "${ports[$((3 + $1 * 4))]}"; }
 ggcomm() { echo "${ports[$((4 + $1 * 4))]}"; }
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+bench_begin
 
 # ---- Galera ----
 cluster="gcomm://127.0.0.1:$(ggcomm 0),127.0.0.1:$(ggcomm 1),127.0.0.1:$(ggcomm 2)"
@@ -212,7 +212,16 @@ check(*call("POST", "/api/v1/database-hosts", {
     "name": "solo", "kind": "mariadb", "host": "127.0.0.1", "port": solo,
     "admin_user": "paneladm", "admin_password": admin_pw}, token), 201)
 
+node1 = os.path.join(tmp, "node1-client.cnf")
+def questions():
+    # Statements node 1 received (the panel's pool uses node 1 while it is
+    # up); load-independent; this query counts 1.
+    out = subprocess.run(["mariadb", "--defaults-file=" + node1, "-N", "-B", "-e",
+                          "SHOW GLOBAL STATUS LIKE 'Questions'"], capture_output=True, text=True, check=True)
+    return int(out.stdout.split()[1])
+
 # 1. Through the API, on the Galera host.
+q0 = questions()
 t0 = time.perf_counter()
 for i in range(n):
     check(*call("POST", "/api/v1/databases",
@@ -220,6 +229,7 @@ for i in range(n):
 for i in range(n):
     check(*call("DELETE", f"/api/v1/databases/admin_g{i}", None, token), 200)
 api_s = time.perf_counter() - t0
+api_q = questions() - q0 - 1
 
 # 2. The same statements through one mariadb client session on node 1.
 h = "*" + "0" * 40
@@ -231,15 +241,18 @@ for i in range(n):
 for i in range(n):
     stmts += [f"DROP USER IF EXISTS 'peer_g{i}'@'%';",
               f"DROP DATABASE IF EXISTS `peer_g{i}`;"]
+q0 = questions()
 t0 = time.perf_counter()
-subprocess.run(["mariadb", "--defaults-file=" + os.path.join(tmp, "node1-client.cnf"), "--batch"],
+subprocess.run(["mariadb", "--defaults-file=" + node1, "--batch"],
                input="\n".join(stmts).encode(), check=True)
 client_s = time.perf_counter() - t0
+client_q = questions() - q0 - 1
 ratio = api_s / client_s
 print(f"create+drop {n} databases with users on the Galera host (3 nodes)")
 print(f"  panel API                : {api_s:.3f} s")
 print(f"  mariadb client on node 1 : {client_s:.3f} s")
 print(f"  ratio API/client: {ratio:.2f} (target <= 1.3){'' if ratio <= 1.3 else '  MISSED'}")
+print(f"  queries per create+drop on node 1: API {api_q / n:.2f}, client {client_q / n:.2f}")
 
 # 3. Listing LIST_N databases over three hosts, with sizes.
 hosts = ["local", "solo", "galera"]
@@ -260,4 +273,4 @@ med = times[len(times) // 2] * 1000
 print(f"list {list_n} databases on 3 hosts with sizes: median {med:.1f} ms, best {times[0]*1000:.1f} ms "
       f"(target < 150 ms){'' if med < 150 else '  MISSED'}")
 PY
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+bench_end

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -15,6 +16,15 @@ namespace {
 
 // Purges expired recycle-bin items of every account once an hour (listing
 // a bin purges it too, so this only matters for bins nobody looks at).
+//
+// The sweep is spread, not delayed (issue 24): it walks kSweepBatch homes,
+// then pauses kSweepPause, so 10,000 homes take about 100 s of wall-clock
+// time and a few percent of one CPU, instead of a whole CPU for seconds
+// right at start, beside the start hooks and the first requests. A small
+// panel (under kSweepBatch accounts) is still swept at once at start.
+constexpr size_t kSweepBatch = 100;
+constexpr auto kSweepPause = std::chrono::seconds(1);
+
 class TrashSweeper {
   public:
     TrashSweeper(std::shared_ptr<FileTrash> trash, std::shared_ptr<TransferService> transfer)
@@ -25,7 +35,11 @@ class TrashSweeper {
             std::unique_lock lock(mutex_);
             while (!stopping_) {
                 lock.unlock();
-                if (auto r = trash_->purge_all_expired(); !r)
+                auto pause = [this] {
+                    std::unique_lock wait(mutex_);
+                    return !wake_.wait_for(wait, kSweepPause, [this] { return stopping_; });
+                };
+                if (auto r = trash_->purge_all_expired(kSweepBatch, pause); !r)
                     spdlog::warn("files: trash sweep failed: {}", r.error().message);
                 // Unfinished resumable uploads past files.upload_expire_hours.
                 if (auto r = transfer_->purge_expired_uploads(); !r)

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "app/panel.h"
 #include "store/account_repos.h"
 
@@ -36,12 +40,21 @@ Result<void> wire_system(Panel& panel) {
     // quota changed since, or a lock lost while the panel was down.
     panel.on_serve(
         [ctx]() -> Result<void> {
-            auto all = ctx->db.read([&](const ReadTx& tx) -> Result<std::vector<UserRecord>> {
-                return UserRepo::list(tx);
-            });
-            if (!all.ok()) return all.error();
-            for (const UserRecord& u : *all) {
-                apply_quota(*ctx, u);
+            // Two queries in all (accounts, packages), not one package
+            // lookup per account: 10,000 accounts made 10,000 transactions.
+            std::vector<UserRecord> all;
+            std::map<std::string, int64_t> quota_mb;
+            CHECK_OK(ctx->db.read([&](const ReadTx& tx) -> Result<void> {
+                all = UserRepo::list(tx);
+                for (const auto& p : PackageRepo::list(tx)) quota_mb[p.name] = p.disk_quota_mb;
+                return Ok{};
+            }));
+            for (const UserRecord& u : all) {
+                auto q = quota_mb.find(u.package);
+                if (auto r = ctx->identity.set_quota_mb(u.username,
+                                                        q != quota_mb.end() ? q->second : -1);
+                    !r.ok())
+                    spdlog::error("identity: {}", r.error().message);
                 if (u.status == AccountStatus::suspended)
                     apply_lock(ctx->identity, u.username, u.status);
             }

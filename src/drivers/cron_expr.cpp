@@ -2,9 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <ctime>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace wsp {
@@ -145,70 +151,191 @@ std::vector<std::string_view> split_fields(std::string_view text) {
     return out;
 }
 
-template <size_t N>
-std::bitset<N> narrow(const std::bitset<64>& b) {
-    std::bitset<N> out;
-    for (size_t i = 0; i < N; ++i) out[i] = b[i];
-    return out;
-}
-
 constexpr int kDaysInMonth[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 // --- wall-clock arithmetic -------------------------------------------------
-
-// A wall-clock minute with its fields normalised (day 32 -> next month).
-struct tm civil(int year, int mon0, int mday, int hour, int min) {
-    struct tm c {};
-    c.tm_year = year;
-    c.tm_mon = mon0;
-    c.tm_mday = mday;
-    c.tm_hour = hour;
-    c.tm_min = min;
-    time_t flat = timegm(&c);  // UTC arithmetic only normalises the fields
-    struct tm out {};
-    gmtime_r(&flat, &out);
-    return out;
-}
-
-long offset_at(int64_t t) {
-    time_t tt = static_cast<time_t>(t);
-    struct tm lt {};
-    localtime_r(&tt, &lt);
-    return lt.tm_gmtoff;
-}
-
-// The earliest instant whose local time is this wall-clock minute; nullopt
-// when the minute does not exist (skipped by a daylight-saving jump).
-// The instant is the wall-clock value minus the UTC offset in force then;
-// the offsets a day before and after cover any change near that minute.
-// (mktime would do, but glibc's is slow for a zone without DST when asked
-// for a DST time, and this runs for every job at start.)
-std::optional<int64_t> earliest_instant(const struct tm& c) {
-    struct tm x = c;
-    x.tm_sec = 0;
-    const int64_t wall = timegm(&x);
-    std::optional<int64_t> best;
-    for (int64_t probe : {wall - 86400, wall, wall + 86400}) {
-        int64_t t = wall - offset_at(probe);
-        if (t + offset_at(t) == wall && (!best || t < *best)) best = t;
-    }
-    return best;
-}
+//
+// Pure arithmetic on "wall seconds" (a local time written as if it were
+// UTC), and the zone's UTC offsets from a cached table of its changes: at
+// start 100,000 jobs are scheduled, and glibc's localtime_r/gmtime_r/timegm
+// each take the time-zone lock and walk the zone's rules (they were 18 % of
+// a 10,000-account start).
 
 int64_t floor_div(int64_t a, int64_t b) {
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-// The first instant in (from, to] whose UTC offset differs from from's;
-// the caller knows there is one.
-int64_t first_offset_change(int64_t from, int64_t to) {
-    const long before = offset_at(from);
-    int64_t lo = from, hi = to;
-    while (hi - lo > 1) {
-        int64_t mid = lo + (hi - lo) / 2;
-        (offset_at(mid) == before ? lo : hi) = mid;
+// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12).
+int64_t days_from_civil(int64_t y, int m, int d) {
+    y -= m <= 2;
+    const int64_t era = floor_div(y, 400);
+    const int64_t yoe = y - era * 400;
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+// The fields of a wall-clock minute (as struct tm: year since 1900, month
+// 0-11, weekday 0-6 from Sunday).
+struct Civil {
+    int64_t year;
+    int mon0;
+    int mday;
+    int hour;
+    int min;
+    int wday;
+};
+
+Civil civil_of(int64_t wall) {
+    const int64_t days = floor_div(wall, 86400);
+    const int64_t secs = wall - days * 86400;
+    const int64_t z = days + 719468;
+    const int64_t era = floor_div(z, 146097);
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    const int64_t y = yoe + era * 400 + (m <= 2);
+    Civil c;
+    c.year = y - 1900;
+    c.mon0 = m - 1;
+    c.mday = d;
+    c.hour = static_cast<int>(secs / 3600);
+    c.min = static_cast<int>(secs / 60 % 60);
+    c.wday = static_cast<int>(floor_div(days + 4, 7) * -7 + days + 4);  // 1970-01-01: Thursday
+    return c;
+}
+
+// Wall seconds of a minute given by possibly out-of-range fields (day 32
+// is the next month's first, month 12 the next year's January).
+int64_t wall_of(int64_t year, int mon0, int mday, int hour, int min) {
+    const int64_t y = year + 1900 + floor_div(mon0, 12);
+    const int m = static_cast<int>(mon0 - floor_div(mon0, 12) * 12) + 1;
+    return (days_from_civil(y, m, 1) + mday - 1) * 86400 + int64_t{hour} * 3600 + int64_t{min} * 60;
+}
+
+int days_in_month(int64_t year, int mon0) {
+    static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (mon0 != 1) return kDays[mon0];
+    const int64_t y = year + 1900;
+    return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28;
+}
+
+}  // namespace
+
+// The process's zone (TZ, else /etc/localtime) as a table of its UTC
+// offset changes, filled per span of 2^25 s (388 days) on first use by
+// probing localtime_r every 6 hours and bisecting each change to the
+// second. (Zones change their offset at most once in 6 hours; the old
+// day-by-day walk assumed once a day.) A change of TZ (tests, the fuzz
+// target) starts a new table.
+class ZoneOffsets {
+  public:
+    static std::shared_ptr<ZoneOffsets> current() {
+        static std::mutex mutex;
+        static std::shared_ptr<ZoneOffsets> table;
+        const char* tz = std::getenv("TZ");
+        std::string key = tz ? std::string("=") + tz : std::string();
+        std::lock_guard lock(mutex);
+        if (!table || table->key_ != key) table = std::make_shared<ZoneOffsets>(std::move(key));
+        return table;
     }
-    return hi;
+
+    explicit ZoneOffsets(std::string key) : key_(std::move(key)) {}
+
+    long offset_at(int64_t t) {
+        std::lock_guard lock(mutex_);
+        const Span& s = span_locked(span_of(t));
+        long off = s.start_offset;
+        for (const auto& [at, o] : s.changes) {
+            if (at > t) break;
+            off = o;
+        }
+        return off;
+    }
+
+    // The first instant in (from, to] whose offset differs from the one
+    // just before it; nullopt when the offset does not change there.
+    std::optional<int64_t> next_change(int64_t from, int64_t to) {
+        std::lock_guard lock(mutex_);
+        for (int64_t k = span_of(from + 1); k <= span_of(to); ++k) {
+            for (const auto& [at, o] : span_locked(k).changes) {
+                (void)o;
+                if (at > to) return std::nullopt;
+                if (at > from) return at;
+            }
+        }
+        return std::nullopt;
+    }
+
+  private:
+    static constexpr int kSpanBits = 25;
+    static constexpr int64_t kProbe = 6 * 3600;
+    struct Span {
+        long start_offset = 0;
+        std::vector<std::pair<int64_t, long>> changes;  // (first instant, new offset)
+    };
+
+    static int64_t span_of(int64_t t) { return t >> kSpanBits; }
+
+    static long probe(int64_t t) {
+        time_t tt = static_cast<time_t>(t);
+        struct tm lt {};
+        if (!localtime_r(&tt, &lt)) return 0;
+        return lt.tm_gmtoff;
+    }
+
+    const Span& span_locked(int64_t k) {
+        auto it = spans_.find(k);
+        if (it != spans_.end()) return it->second;
+        Span s;
+        const int64_t begin = k << kSpanBits;
+        const int64_t end = begin + (int64_t{1} << kSpanBits) - 1;
+        // From the instant before the span: a change at its first second
+        // is one of its changes.
+        int64_t prev = begin - 1;
+        s.start_offset = probe(prev);
+        long prev_off = s.start_offset;
+        while (prev < end) {
+            const int64_t next = std::min(prev + kProbe, end);
+            const long next_off = probe(next);
+            if (next_off != prev_off) {
+                int64_t lo = prev, hi = next;
+                while (hi - lo > 1) {
+                    const int64_t mid = lo + (hi - lo) / 2;
+                    (probe(mid) == prev_off ? lo : hi) = mid;
+                }
+                s.changes.emplace_back(hi, next_off);
+                prev_off = next_off;
+            }
+            prev = next;
+        }
+        // Spans are few (one per 388 days asked about); keep the table small
+        // anyway for callers that ask about random years.
+        if (spans_.size() > 256) spans_.clear();
+        return spans_.emplace(k, std::move(s)).first->second;
+    }
+
+    const std::string key_;
+    std::mutex mutex_;
+    std::unordered_map<int64_t, Span> spans_;
+};
+
+namespace {
+
+// The earliest instant whose local time is this wall-clock minute; nullopt
+// when the minute does not exist (skipped by a daylight-saving jump).
+// The instant is the wall-clock value minus the UTC offset in force then;
+// the offsets a day before and after cover any change near that minute.
+std::optional<int64_t> earliest_instant(ZoneOffsets& zone, int64_t wall) {
+    std::optional<int64_t> best;
+    for (int64_t probe : {wall - 86400, wall, wall + 86400}) {
+        int64_t t = wall - zone.offset_at(probe);
+        if (t + zone.offset_at(t) == wall && (!best || t < *best)) best = t;
+    }
+    return best;
 }
 
 }  // namespace
@@ -233,25 +360,24 @@ Result<CronExpr> CronExpr::parse(std::string_view text) {
     TRY(auto weekdays, parse_field(kFields[4], fields[4]));
     if (weekdays[7]) weekdays.set(0);
     weekdays.reset(7);
-    e.minutes_ = narrow<60>(minutes);
-    e.hours_ = narrow<24>(hours);
-    e.days_ = narrow<32>(days);
-    e.months_ = narrow<13>(months);
-    e.weekdays_ = narrow<8>(weekdays);
-    e.minute_star_ = fields[0].starts_with('*');
-    e.hour_star_ = fields[1].starts_with('*');
-    e.dom_star_ = fields[2].starts_with('*');
-    e.dow_star_ = fields[4].starts_with('*');
+    e.minutes_ = minutes.to_ullong() & ((uint64_t{1} << 60) - 1);
+    e.hours_ = static_cast<uint32_t>(hours.to_ullong() & 0xffffffu);
+    e.days_ = static_cast<uint32_t>(days.to_ullong() & 0xfffffffeu);
+    e.months_ = static_cast<uint16_t>(months.to_ullong() & 0x1ffeu);
+    e.weekdays_ = static_cast<uint8_t>(weekdays.to_ullong() & 0x7fu);
+    e.flags_ = static_cast<uint8_t>((fields[0].starts_with('*') ? kMinuteStar : 0) |
+                                    (fields[1].starts_with('*') ? kHourStar : 0) |
+                                    (fields[2].starts_with('*') ? kDomStar : 0) |
+                                    (fields[4].starts_with('*') ? kDowStar : 0));
 
     // Day-of-month alone decides the day when day-of-week is `*`; then a day
     // that no chosen month has ("30 2", Feb 30) would never run.
-    if (e.dow_star_) {
+    if (e.flags_ & kDowStar) {
         int first_day = 1;
-        while (first_day <= 31 && !e.days_[static_cast<size_t>(first_day)]) ++first_day;
+        while (first_day <= 31 && !((e.days_ >> first_day) & 1)) ++first_day;
         bool possible = false;
         for (int m = 1; m <= 12; ++m)
-            possible =
-                possible || (e.months_[static_cast<size_t>(m)] && kDaysInMonth[m - 1] >= first_day);
+            possible = possible || (e.month_on(m) && kDaysInMonth[m - 1] >= first_day);
         if (!possible)
             return validation("day-of-month: day " + std::to_string(first_day) +
                               " never occurs in the chosen month(s)");
@@ -261,54 +387,67 @@ Result<CronExpr> CronExpr::parse(std::string_view text) {
 
 bool CronExpr::day_matches(int mday, int month0, int wday) const {
     (void)month0;
-    bool dom = days_[static_cast<size_t>(mday)];
-    bool dow = weekdays_[static_cast<size_t>(wday)];
-    if (dom_star_ || dow_star_) return dom && dow;
+    const bool dom = (days_ >> mday) & 1;
+    const bool dow = (weekdays_ >> wday) & 1;
+    if (flags_ & (kDomStar | kDowStar)) return dom && dow;
     return dom || dow;
 }
 
 bool CronExpr::matches(int minute, int hour, int mday, int month0, int wday) const {
-    return minutes_[static_cast<size_t>(minute)] && hours_[static_cast<size_t>(hour)] &&
-           months_[static_cast<size_t>(month0 + 1)] && day_matches(mday, month0, wday);
+    return minute_on(minute) && hour_on(hour) && month_on(month0 + 1) &&
+           day_matches(mday, month0, wday);
 }
 
-// Walks real instants minute by minute, skipping whole months, days and
-// hours that cannot match. Only wall-clock times that occur are found.
-std::optional<int64_t> CronExpr::next_by_clock(int64_t after, int64_t limit) const {
+// Walks real instants, skipping (by calendar arithmetic) whole months,
+// days, hours and minutes that cannot match. Only wall-clock times that
+// occur are found.
+std::optional<int64_t> CronExpr::next_by_clock(ZoneOffsets& zone, int64_t after,
+                                               int64_t limit) const {
     int64_t t = floor_div(after, 60) * 60 + 60;
     while (t <= limit) {
-        time_t tt = static_cast<time_t>(t);
-        struct tm lt {};
-        localtime_r(&tt, &lt);
-        auto jump = [&](const struct tm& target) {
+        const long off = zone.offset_at(t);
+        const int64_t wall = floor_div(t + off, 60) * 60;
+        const Civil lt = civil_of(wall);
+        auto jump = [&](int64_t target_wall) {
             // A target inside a skipped hour: creep forward a minute at a time.
-            int64_t n = earliest_instant(target).value_or(t + 60);
+            int64_t n = earliest_instant(zone, target_wall).value_or(t + 60);
             // Never jump across a change of offset: the wall clock may repeat
             // an hour on the other side, so stop at the change and look again.
-            if (n > t + 60 && offset_at(n) != offset_at(t)) n = first_offset_change(t, n);
+            if (n > t + 60 && zone.offset_at(n) != off) n = zone.next_change(t, n).value_or(n);
             t = std::max(t + 60, floor_div(n, 60) * 60);
         };
-        if (!months_[static_cast<size_t>(lt.tm_mon + 1)]) {
-            jump(civil(lt.tm_year, lt.tm_mon + 1, 1, 0, 0));
+        if (!month_on(lt.mon0 + 1)) {
+            int m = lt.mon0 + 1;
+            while (m < 12 && !month_on(m + 1)) ++m;
+            jump(wall_of(lt.year, m, 1, 0, 0));  // month 12: next January
             continue;
         }
-        if (!day_matches(lt.tm_mday, lt.tm_mon, lt.tm_wday)) {
-            jump(civil(lt.tm_year, lt.tm_mon, lt.tm_mday + 1, 0, 0));
+        if (!day_matches(lt.mday, lt.mon0, lt.wday)) {
+            const int last = days_in_month(lt.year, lt.mon0);
+            int d = lt.mday + 1;
+            int wd = (lt.wday + 1) % 7;
+            while (d <= last && !day_matches(d, lt.mon0, wd)) {
+                ++d;
+                wd = (wd + 1) % 7;
+            }
+            jump(wall_of(lt.year, lt.mon0, d, 0, 0));  // past the end: next month
             continue;
         }
-        if (!hours_[static_cast<size_t>(lt.tm_hour)]) {
-            jump(civil(lt.tm_year, lt.tm_mon, lt.tm_mday, lt.tm_hour + 1, 0));
+        if (!hour_on(lt.hour)) {
+            int h = lt.hour + 1;
+            while (h < 24 && !hour_on(h)) ++h;
+            jump(wall_of(lt.year, lt.mon0, lt.mday, h, 0));  // 24: next day
             continue;
         }
-        if (!minutes_[static_cast<size_t>(lt.tm_min)]) {
-            int m = lt.tm_min + 1;
-            while (m < 60 && !minutes_[static_cast<size_t>(m)]) ++m;
-            jump(civil(lt.tm_year, lt.tm_mon, lt.tm_mday, lt.tm_hour, m));
+        if (!minute_on(lt.min)) {
+            int m = lt.min + 1;
+            while (m < 60 && !minute_on(m)) ++m;
+            jump(wall_of(lt.year, lt.mon0, lt.mday, lt.hour, m));  // 60: next hour
             continue;
         }
         // A fixed-time job runs in the first pass of a repeated hour only.
         if (!is_wildcard()) {
-            auto first = earliest_instant(lt);
+            auto first = earliest_instant(zone, wall);
             if (first && *first < t) {
                 t += 60;
                 continue;
@@ -321,40 +460,33 @@ std::optional<int64_t> CronExpr::next_by_clock(int64_t after, int64_t limit) con
 
 // For fixed-time jobs: the first forward clock jump in (after, until] whose
 // skipped wall-clock minutes include a match; the job then runs at the jump.
-std::optional<int64_t> CronExpr::next_in_skipped_time(int64_t after, int64_t until) const {
+std::optional<int64_t> CronExpr::next_in_skipped_time(ZoneOffsets& zone, int64_t after,
+                                                      int64_t until) const {
     int64_t prev = after;
-    long prev_off = offset_at(prev);
-    while (prev < until) {
-        int64_t next = std::min(prev + 86400, until);
-        long next_off = offset_at(next);
-        if (next_off != prev_off) {
-            int64_t jump_at = first_offset_change(prev, next);
-            long new_off = offset_at(jump_at);
-            if (new_off > prev_off) {
-                // Wall-clock minutes [jump_at + prev_off, jump_at + new_off) never occurred.
-                int64_t from = floor_div(jump_at + prev_off + 59, 60) * 60;
-                for (int64_t c = from; c < jump_at + new_off; c += 60) {
-                    time_t ct = static_cast<time_t>(c);
-                    struct tm f {};
-                    gmtime_r(&ct, &f);
-                    if (matches(f.tm_min, f.tm_hour, f.tm_mday, f.tm_mon, f.tm_wday))
-                        return jump_at;
-                }
+    long prev_off = zone.offset_at(prev);
+    while (auto jump_at = zone.next_change(prev, until)) {
+        const long new_off = zone.offset_at(*jump_at);
+        if (new_off > prev_off) {
+            // Wall-clock minutes [jump_at + prev_off, jump_at + new_off) never occurred.
+            const int64_t from = floor_div(*jump_at + prev_off + 59, 60) * 60;
+            Civil f = civil_of(from);
+            for (int64_t c = from; c < *jump_at + new_off; c += 60) {
+                if (c != from && ++f.min == 60) f = civil_of(c);
+                if (matches(f.min, f.hour, f.mday, f.mon0, f.wday)) return *jump_at;
             }
-            prev = jump_at;
-            prev_off = new_off;
-            continue;
         }
-        prev = next;
+        prev = *jump_at;
+        prev_off = new_off;
     }
     return std::nullopt;
 }
 
 std::optional<int64_t> CronExpr::next_after(int64_t after) const {
+    const std::shared_ptr<ZoneOffsets> zone = ZoneOffsets::current();
     const int64_t limit = after + int64_t{30} * 366 * 86400;
-    auto by_clock = next_by_clock(after, limit);
+    auto by_clock = next_by_clock(*zone, after, limit);
     if (is_wildcard()) return by_clock;
-    auto skipped = next_in_skipped_time(after, by_clock.value_or(limit));
+    auto skipped = next_in_skipped_time(*zone, after, by_clock.value_or(limit));
     if (skipped && (!by_clock || *skipped <= *by_clock)) return skipped;
     return by_clock;
 }

@@ -10,7 +10,6 @@
 // runs once for a skipped hour (at the moment the clock jumps) and once in a
 // repeated hour (the first pass); a job with `*` in its minute or hour field
 // runs at every wall-clock time that really occurs.
-#include <bitset>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +18,8 @@
 #include "base/result.h"
 
 namespace wsp {
+
+class ZoneOffsets;  // the local zone's UTC offsets (cron_expr.cpp)
 
 class CronExpr {
   public:
@@ -35,23 +36,26 @@ class CronExpr {
     bool matches(int minute, int hour, int mday, int month0, int wday) const;
 
     // cronie's "wildcard" job: `*` opens the minute or the hour field.
-    bool is_wildcard() const { return minute_star_ || hour_star_; }
+    bool is_wildcard() const { return flags_ & (kMinuteStar | kHourStar); }
 
   private:
     CronExpr() = default;
     bool day_matches(int mday, int month0, int wday) const;
-    std::optional<int64_t> next_by_clock(int64_t after, int64_t limit) const;
-    std::optional<int64_t> next_in_skipped_time(int64_t after, int64_t until) const;
+    bool minute_on(int m) const { return (minutes_ >> m) & 1; }
+    bool hour_on(int h) const { return (hours_ >> h) & 1; }
+    bool month_on(int m1) const { return (months_ >> m1) & 1; }
+    std::optional<int64_t> next_by_clock(ZoneOffsets& zone, int64_t after, int64_t limit) const;
+    std::optional<int64_t> next_in_skipped_time(ZoneOffsets& zone, int64_t after,
+                                                int64_t until) const;
 
-    std::bitset<60> minutes_;
-    std::bitset<24> hours_;
-    std::bitset<32> days_;     // 1-31
-    std::bitset<13> months_;   // 1-12
-    std::bitset<8> weekdays_;  // 0-6, 7 folded into 0
-    bool minute_star_ = false;
-    bool hour_star_ = false;
-    bool dom_star_ = false;
-    bool dow_star_ = false;
+    // One bit per value: 24 bytes in all (the scheduler may hold 100,000).
+    uint64_t minutes_ = 0;  // 0-59
+    uint32_t hours_ = 0;    // 0-23
+    uint32_t days_ = 0;     // 1-31
+    uint16_t months_ = 0;   // 1-12
+    uint8_t weekdays_ = 0;  // 0-6, 7 folded into 0
+    uint8_t flags_ = 0;     // kMinuteStar | kHourStar | kDomStar | kDowStar
+    static constexpr uint8_t kMinuteStar = 1, kHourStar = 2, kDomStar = 4, kDowStar = 8;
 };
 
 }  // namespace wsp

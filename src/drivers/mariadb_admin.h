@@ -59,6 +59,12 @@ class MariadbAdmin {
     // (account exists) are 409, others a logged 500; no connection is 503.
     Result<void> exec(const std::string& sql);
     Result<std::vector<SqlRow>> query(const std::string& sql);
+    // Runs `statements` in order in one round trip (a multi-statement
+    // query); the server stops at the first that fails. `done` is set to the
+    // number that completed: on an error, statement `done` failed, and when
+    // the connection was lost (503) its outcome is unknown. Answers the
+    // rows of the last statement. Only for SQL built by drivers/sql_ident.h.
+    Result<std::vector<SqlRow>> batch(const std::vector<std::string>& statements, size_t& done);
 
     // Opens a fresh connection and pings it (the health monitor).
     bool ping();
@@ -83,7 +89,7 @@ class MariadbAdmin {
     void release(MYSQL* conn);
     Result<MYSQL*> connect(std::string* why = nullptr);
     Result<MYSQL*> connect_to(const std::string& host, int port, std::string* why);
-    Result<std::vector<SqlRow>> run(const std::string& sql, bool want_rows);
+    Result<std::vector<SqlRow>> run(const std::string& sql, size_t& done);
 
     MariadbEndpoint endpoint_;
     size_t pool_size_;

@@ -19,6 +19,54 @@ Result<bool> MariadbCatalog::database_exists(const SqlName& db) {
     return !rows.empty();
 }
 
+Result<MariadbCatalog::Taken> MariadbCatalog::names_taken(const SqlName& db, const SqlName& user) {
+    TRY(auto rows,
+        admin_.query("SELECT EXISTS(SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME "
+                     "= " +
+                     quote_literal(db) + "), EXISTS(SELECT 1 FROM mysql.user WHERE User = " +
+                     quote_literal(user) + ")"));
+    Taken taken;
+    if (!rows.empty() && rows[0].size() >= 2) {
+        taken.database = rows[0][0].value_or("0") != "0";
+        taken.user = rows[0][1].value_or("0") != "0";
+    }
+    return taken;
+}
+
+Result<void> MariadbCatalog::create_database_with_user(const SqlName& db, const SqlName& user,
+                                                       const SqlHost& host,
+                                                       const PasswordHash& hash, size_t& done) {
+    auto r = admin_.batch(
+        {"CREATE DATABASE " + quote_ident(db) + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+         "CREATE USER " + quote_account(user, host) + " IDENTIFIED BY PASSWORD " + quote_hash(hash),
+         "GRANT ALL PRIVILEGES ON " + quote_grant_db(db) + ".* TO " + quote_account(user, host)},
+        done);
+    if (!r) return r.error();
+    return Ok{};
+}
+
+Result<std::vector<SqlHost>> MariadbCatalog::drop_database_and_user(
+    const SqlName& db, const SqlName& user, const std::vector<SqlHost>& known) {
+    std::vector<std::string> statements;
+    if (!known.empty()) {
+        std::string drop = "DROP USER IF EXISTS ";
+        for (size_t i = 0; i < known.size(); ++i)
+            drop += (i ? ", " : "") + quote_account(user, known[i]);
+        statements.push_back(std::move(drop));
+    }
+    statements.push_back("DROP DATABASE IF EXISTS " + quote_ident(db));
+    statements.push_back("SELECT Host FROM mysql.user WHERE User = " + quote_literal(user));
+    size_t done = 0;
+    TRY(auto rows, admin_.batch(statements, done));
+    std::vector<SqlHost> left;
+    for (const auto& row : rows) {
+        if (row.empty() || !row[0]) continue;
+        TRY(SqlHost host, SqlHost::parse_stored(*row[0]));
+        left.push_back(std::move(host));
+    }
+    return left;
+}
+
 Result<void> MariadbCatalog::create_user(const SqlName& user, const SqlHost& host,
                                          const PasswordHash& hash) {
     return admin_.exec("CREATE USER " + quote_account(user, host) + " IDENTIFIED BY PASSWORD " +

@@ -21,6 +21,25 @@ class MariadbCatalog {
     Result<void> drop_database(const SqlName& db);    // IF EXISTS
     Result<bool> database_exists(const SqlName& db);
 
+    // Whether `db` and any entry of `user` exist: one query (a creation's
+    // check before it writes its intent).
+    struct Taken {
+        bool database = false;
+        bool user = false;
+    };
+    Result<Taken> names_taken(const SqlName& db, const SqlName& user);
+    // CREATE DATABASE, CREATE USER, GRANT ALL in one round trip (a
+    // database's creation). `done`: the statements that completed (see
+    // MariadbAdmin::batch); 409 when the database or user exists.
+    Result<void> create_database_with_user(const SqlName& db, const SqlName& user,
+                                           const SqlHost& host, const PasswordHash& hash,
+                                           size_t& done);
+    // DROP USER IF EXISTS on the `known` entries, DROP DATABASE IF EXISTS,
+    // and the user's entries left (made outside the panel, or left by a
+    // failed change): one round trip. The caller drops what is left.
+    Result<std::vector<SqlHost>> drop_database_and_user(const SqlName& db, const SqlName& user,
+                                                        const std::vector<SqlHost>& known);
+
     Result<void> create_user(const SqlName& user, const SqlHost& host, const PasswordHash& hash);
     Result<void> drop_user(const SqlName& user, const SqlHost& host);  // IF EXISTS
     // Every host entry of `user` (from mysql.user).

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <sstream>
 
@@ -179,6 +180,21 @@ Result<std::unique_ptr<AccountsFile>> AccountsFile::open(const std::filesystem::
     return file;
 }
 
+namespace {
+// The error of a failed write: the disk full is 507 (as for the panel's
+// store), anything else internal. SQLite's own code may be gone by now (a
+// statement finalized since), so the file system is asked as well.
+Error write_error(sqlite3* db, const char* what) {
+    bool full = (sqlite3_extended_errcode(db) & 0xff) == SQLITE_FULL;
+    struct statvfs fs {};
+    if (const char* file = sqlite3_db_filename(db, "main");
+        !full && file && *file && ::statvfs(file, &fs) == 0)
+        full = fs.f_bavail == 0;
+    if (full) return insufficient_storage("The disk is full; free some space and try again");
+    return internal(what);
+}
+}  // namespace
+
 AccountsFile::~AccountsFile() {
     sqlite3_close(db_);
 }
@@ -204,8 +220,9 @@ Result<void> AccountsFile::upsert(const ServerAccount& account) {
     std::lock_guard lock(mutex_);
     if (!exec("BEGIN IMMEDIATE")) return internal("cannot write the FTP account to the server");
     if (!write_row(account) || !exec("COMMIT")) {
+        Error failed = write_error(db_, "cannot write the FTP account to the server");
         exec("ROLLBACK");
-        return internal("cannot write the FTP account to the server");
+        return failed;
     }
     return Ok{};
 }
@@ -226,8 +243,9 @@ Result<void> AccountsFile::remove(const std::string& username) {
         ok = ok && st.step() == SQLITE_DONE;
     }
     if (!ok || !exec("COMMIT")) {
+        Error failed = write_error(db_, "cannot remove the FTP account from the server");
         exec("ROLLBACK");
-        return internal("cannot remove the FTP account from the server");
+        return failed;
     }
     return Ok{};
 }
@@ -246,8 +264,9 @@ Result<void> AccountsFile::replace_all(const std::vector<ServerAccount>& account
                    "DELETE FROM ftp_quota_tallies WHERE name NOT IN (SELECT username FROM "
                    "ftp_users)");
     if (!ok || !exec("COMMIT")) {
+        Error failed = write_error(db_, "cannot rewrite the FTP accounts");
         exec("ROLLBACK");
-        return internal("cannot rewrite the FTP accounts");
+        return failed;
     }
     return Ok{};
 }

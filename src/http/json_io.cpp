@@ -2,10 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <string_view>
+
 namespace wsp {
 namespace {
 
 namespace json = boost::json;
+
+// Seconds a client waits before asking again after a 503: a killed server is
+// restarted after 1 s and MariaDB takes a few more to accept connections.
+constexpr const char* kUnavailableRetryAfter = "5";
 
 Error wrong_type(const char* key, const char* what) {
     return validation(std::string("Field '") + key + "' must be " + what);
@@ -152,7 +158,17 @@ unsigned status_of(Code code) {
     return 500;
 }
 
+// The store's errors reach callers as internal("store: " + SQLite's text)
+// (store/db.h, Db::read/write); SQLITE_FULL's text means the disk is full,
+// which is the caller's 507, not a 500 (docs/reliability.md "Faults").
+constexpr std::string_view kStoreFull = "store: database or disk is full";
+
 Response error_response(const Error& error) {
+    if (error.code == Code::internal && error.message.starts_with(kStoreFull)) {
+        spdlog::error("{}", error.message);
+        return error_response(
+            insufficient_storage("The disk is full; free some space and try again"));
+    }
     return error_response(error, status_of(error.code));
 }
 
@@ -172,7 +188,13 @@ json::object error_json(const Error& error) {
 
 Response error_response(const Error& error, unsigned status) {
     if (error.code == Code::internal) spdlog::error("internal error: {}", error.message);
-    return json_response(error_json(error, status), status);
+    Response r = json_response(error_json(error, status), status);
+    // A managed component (MariaDB, ProFTPD, phpMyAdmin) is down: its
+    // supervisor restarts it within seconds (back-off 1 s doubling to 30 s),
+    // so tell the client when to try again (docs/reliability.md "Faults").
+    if (error.code == Code::unavailable && status == 503)
+        r.headers.emplace_back("Retry-After", kUnavailableRetryAfter);
+    return r;
 }
 
 }  // namespace wsp

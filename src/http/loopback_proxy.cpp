@@ -217,7 +217,12 @@ asio::awaitable<Response> LoopbackProxy::forward_async(const ProxyRequest& in) c
         co_return plain(502, "phpMyAdmin's answer is too large");
     }
     if (result) {
-        if (!connected) co_return plain(503, "phpMyAdmin is not running");
+        if (!connected) {
+            // Its supervisor restarts it (json_io.cpp: the API's 503s say the same).
+            Response down = plain(503, "phpMyAdmin is not running");
+            down.headers.emplace_back("Retry-After", "5");
+            co_return down;
+        }
         spdlog::warn("pma proxy: {} {}: {}", std::string(http::to_string(in.method)), path,
                      result.message());
         co_return plain(502, "phpMyAdmin gave no valid answer");

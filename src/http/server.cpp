@@ -49,6 +49,16 @@ struct HttpServer::Connection {
 
 namespace {
 
+// Out of descriptors (or kernel memory): how long accepting pauses. The
+// connection waiting in the backlog would fail again at once.
+constexpr auto kAcceptPause = std::chrono::milliseconds(100);
+
+bool out_of_resources(const beast::error_code& ec) {
+    return ec == asio::error::no_descriptors ||
+           ec == boost::system::errc::too_many_files_open_in_system ||
+           ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
+}
+
 std::string client_address(const tcp::socket& socket) {
     beast::error_code ec;
     auto ep = socket.remote_endpoint(ec);
@@ -121,6 +131,7 @@ void HttpServer::start() {
 }
 
 awaitable<void> HttpServer::accept_loop() {
+    bool starved = false;  // out of descriptors: said once per episode
     while (!stopping_) {
         asio::any_io_executor loop = loops_[next_loop_++ % loops_.size()]->get_executor();
         beast::error_code ec;
@@ -128,9 +139,23 @@ awaitable<void> HttpServer::accept_loop() {
             co_await acceptor_.async_accept(loop, asio::redirect_error(use_awaitable, ec));
         if (ec) {
             if (stopping_ || ec == asio::error::operation_aborted) co_return;
-            spdlog::warn("accept failed: {}", ec.message());
+            if (!out_of_resources(ec)) {
+                spdlog::warn("accept failed: {}", ec.message());
+                continue;
+            }
+            // Accepting again at once would fail at once: a loop burning a
+            // core and flooding the log. Pause; the clients wait in the
+            // backlog until connections close (docs/reliability.md "Faults").
+            if (!starved)
+                spdlog::warn("accept failed: {}; pausing accepts until descriptors free up",
+                             ec.message());
+            starved = true;
+            asio::steady_timer pause(acceptor_.get_executor(), kAcceptPause);
+            co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
             continue;
         }
+        if (starved) spdlog::info("accepting again");
+        starved = false;
         // Over the cap: close at once rather than let one client starve all.
         if (open_connections_ >= config_.max_connections) {
             socket.close(ec);

@@ -366,14 +366,11 @@ void CronService::schedule(int64_t id, const std::string& cron_expr) {
         return unschedule(id);
     }
     std::lock_guard lock(mutex_);
-    auto next = expr->next_after(ctx_.clock.now_unix());
-    exprs_.insert_or_assign(id, *expr);
-    scheduler_.set(id, next);
+    scheduler_.set(id, expr->next_after(ctx_.clock.now_unix()));
 }
 
 void CronService::unschedule(int64_t id) {
     std::lock_guard lock(mutex_);
-    exprs_.erase(id);
     scheduler_.set(id, std::nullopt);
 }
 
@@ -384,13 +381,26 @@ void CronService::finish_running(int64_t id) {
 
 // On the scheduler's thread: book the next time at once, then hand the run
 // to the pool, so 500 jobs due in the same second start together.
+// The expression comes from the store, read before the lock (a store
+// write may hold the store's lock and then want this one): a job removed or
+// disabled is written there before it is unscheduled, so it is not booked
+// again; one changed meanwhile is booked by schedule(), whose booking stands.
 void CronService::on_due(int64_t id, int64_t due) {
+    auto text = ctx_.db.read([&](const ReadTx& tx) -> Result<std::optional<std::string>> {
+        return CronRepo::enabled_expr(tx, id);
+    });
+    if (!text.ok()) spdlog::error("cron: job {}: {}", id, text.error().message);
+    if (!text.ok() || !*text) return;
+    auto expr = CronExpr::parse(**text);
+    if (!expr.ok()) {
+        spdlog::error("cron: job {} has an invalid expression: {}", id, expr.error().message);
+        return;
+    }
     bool skipped = false;
     {
         std::lock_guard lock(mutex_);
-        auto it = exprs_.find(id);
-        if (it == exprs_.end()) return;
-        scheduler_.set(id, it->second.next_after(std::max(due, ctx_.clock.now_unix())));
+        if (!scheduler_.due_of(id))
+            scheduler_.set(id, expr->next_after(std::max(due, ctx_.clock.now_unix())));
         if (running_.count(id))
             skipped = true;
         else

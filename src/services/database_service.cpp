@@ -249,10 +249,34 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
     if (in.domain && !in.domain->empty()) {
         TRY(domain, domains_.ensure_owned(owner, *in.domain));
     }
+    const PasswordHash hash = PasswordHash::of(in.password);
+    // Mutations of one database (and one owner's count) are serialised by
+    // mutate_, and MariaDB work happens outside any store transaction: a
+    // slow or hung server delays database changes only, never the store
+    // (and so never the other routes). The names are taken whole ("a_b_c"
+    // may come from owner "a" or "a_b"), so no two creations race for one.
+    auto lock = mutate_.lock({"owner:" + owner, "db:" + db.str(), "user:" + user.str()});
+    // Everything the store says about this creation, in one read (issue 24:
+    // it took eight separate ones): the package (limit, default host), the
+    // names, the count on the host.
     std::string host = in.host.value_or("");
-    if (host.empty()) {
-        TRY(host, hosts_->default_for(owner));
-    }
+    struct Facts {
+        PackageRecord package;
+        bool db_recorded = false, user_recorded = false;
+        int64_t owned = 0, on_host = 0;
+    };
+    TRY(Facts facts, ctx_.db.read([&](const ReadTx& tx) -> Result<Facts> {
+        Facts f;
+        f.package = package_of(tx, owner);
+        if (host.empty())
+            host =
+                DatabaseHostRepo::host_of_package(tx, f.package.name).value_or(kLocalDatabaseHost);
+        f.db_recorded = DatabaseRepo::find(tx, db.str()).has_value();
+        f.user_recorded = DatabaseRepo::user_taken(tx, user.str());
+        f.owned = DatabaseRepo::count_of(tx, owner);
+        if (!DatabaseHosts::is_local(host)) f.on_host = DatabaseHostRepo::databases_on(tx, host);
+        return f;
+    }));
     std::optional<DatabaseHostRecord> placed;
     if (!DatabaseHosts::is_local(host)) {
         TRY(placed, hosts_->placeable(host));
@@ -261,31 +285,19 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
     TRY(SqlHost entry, base_host(host));
     DatabaseRecord record{db.str(), user.str(), owner, domain, false, "", ctx_.clock.now_unix(),
                           host};
-    const PasswordHash hash = PasswordHash::of(in.password);
-    // Mutations of one database (and one owner's count) are serialised by
-    // mutate_, and MariaDB work happens outside any store transaction: a
-    // slow or hung server delays database changes only, never the store
-    // (and so never the other routes). The names are taken whole ("a_b_c"
-    // may come from owner "a" or "a_b"), so no two creations race for one.
-    auto lock = mutate_.lock({"owner:" + owner, "db:" + db.str(), "user:" + user.str()});
-    CHECK_OK(ctx_.db.read([&](const ReadTx& tx) -> Result<void> {
-        if (DatabaseRepo::find(tx, db.str())) return conflict("Database already exists");
-        if (DatabaseRepo::user_taken(tx, user.str()))
-            return conflict("Database user already exists");
-        if (placed && placed->max_databases >= 0 &&
-            DatabaseHostRepo::databases_on(tx, host) >= placed->max_databases)
-            return forbidden("Database host " + host + " is full (" +
-                             std::to_string(placed->max_databases) + ")");
-        return ensure_below_limit(tx, owner, Limit::databases, DatabaseRepo::count_of(tx, owner));
-    }));
+    if (facts.db_recorded) return conflict("Database already exists");
+    if (facts.user_recorded) return conflict("Database user already exists");
+    if (placed && placed->max_databases >= 0 && facts.on_host >= placed->max_databases)
+        return forbidden("Database host " + host + " is full (" +
+                         std::to_string(placed->max_databases) + ")");
+    CHECK_OK(ensure_below_limit(facts.package, Limit::databases, facts.owned));
     MariadbCatalog catalog(*admin);
     // A name the server has already (made outside the panel) is 409 before
     // anything is written, so the intent below only ever names what this
-    // creation makes.
-    TRY(bool db_taken, catalog.database_exists(db));
-    if (db_taken) return conflict("Database already exists");
-    TRY(auto user_taken, catalog.user_hosts(user));
-    if (!user_taken.empty()) return conflict("Database user already exists");
+    // creation makes. One query for both names.
+    TRY(MariadbCatalog::Taken taken, catalog.names_taken(db, user));
+    if (taken.database) return conflict("Database already exists");
+    if (taken.user) return conflict("Database user already exists");
     // Until the record is in, a panel killed mid-way leaves this intent and
     // the start-up reconcile drops what was made (issue 16, kill -9 loops).
     const DatabaseIntent intent{db.str(), user.str(), owner, host, "create", record.created_at};
@@ -301,21 +313,20 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
             return Ok{};
         });
     });
-    // CREATE DATABASE / CREATE USER fail with 409 when the name exists on
-    // the server (made outside the panel): nothing of ours to undo then.
-    // A connection lost mid-statement (a node killed) leaves its outcome
-    // unknown: what may have been made is dropped (IF EXISTS) like the rest.
-    if (auto r = catalog.create_database(db); !r) {
-        if (r.error().code == Code::unavailable) (void)catalog.drop_database(db);
-        return r.error();
-    }
-    undo.add([&] { return catalog.drop_database(db); });
-    if (auto r = catalog.create_user(user, entry, hash); !r) {
-        if (r.error().code == Code::unavailable) (void)catalog.drop_user(user, entry);
-        return r.error();
-    }
-    undo.add([&] { return catalog.drop_user(user, entry); });
-    CHECK_OK(catalog.grant_all(db, user, entry));
+    // CREATE DATABASE, CREATE USER, GRANT in one round trip; the server
+    // stops at the first that fails. The `done` statements that completed
+    // are undone (in reverse, by Undo). CREATE DATABASE / CREATE USER fail
+    // with 409 when the name exists on the server (made outside the panel):
+    // nothing of ours to undo for that one. A connection lost mid-way
+    // leaves the outcome of every statement from `done` on unknown (the
+    // server may have run them and lost the answers): all is dropped (IF
+    // EXISTS).
+    size_t done = 0;
+    auto made = catalog.create_database_with_user(db, user, entry, hash, done);
+    const bool unknown = !made && made.error().code == Code::unavailable;
+    if (done >= 1 || unknown) undo.add([&] { return catalog.drop_database(db); });
+    if (done >= 2 || unknown) undo.add([&] { return catalog.drop_user(user, entry); });
+    if (!made) return made.error();
     // A failed insert (DbError) rolls back and unwinds through undo too.
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         DatabaseRepo::insert(tx, record);
@@ -379,11 +390,25 @@ Result<DatabaseView> DatabaseService::update_remote(const Caller& caller, const 
 }
 
 Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
+    TRY(auto extra, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseUserRecord>> {
+        return DatabaseUserRepo::of_database(tx, record.name);
+    }));
+    return drop_everything(record, extra);
+}
+
+Result<void> DatabaseService::drop_everything(const DatabaseRecord& record,
+                                              const std::vector<DatabaseUserRecord>& extra) {
     TRY(SqlName db, SqlName::parse(record.name, kMaxDatabaseName, "database name"));
     TRY(SqlName user, SqlName::parse(record.user, kMaxUserName, "database user"));
     TRY(DatabaseEndpoint ep, endpoint_of(record.host));
     auto admin = ep.admin;
     MariadbCatalog catalog(*admin);
+    // The entries the panel made: its base entry and the remote one.
+    std::vector<SqlHost> known;
+    if (auto base = base_host(record.host)) known.push_back(*base);
+    if (record.remote_access && !record.remote_host.empty())
+        if (auto remote = SqlHost::parse_remote(record.remote_host))
+            if (known.empty() || remote->str() != known.front().str()) known.push_back(*remote);
     // A panel killed from here on leaves the record and this intent: the
     // start-up reconcile finishes the delete (every step is IF EXISTS).
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
@@ -394,15 +419,14 @@ Result<void> DatabaseService::drop_everything(const DatabaseRecord& record) {
     // phpMyAdmin's temporary users on it first: a grant outlives DROP
     // DATABASE and would cover a later database of the same name.
     if (pma_revoke_) CHECK_OK(pma_revoke_(record.name, ep));
-    // Its extra users, then its own: none may outlive it (their grants
-    // would cover a later database of the same name).
-    TRY(auto extra, ctx_.db.read([&](const ReadTx& tx) -> Result<std::vector<DatabaseUserRecord>> {
-        return DatabaseUserRepo::of_database(tx, record.name);
-    }));
+    // Its extra users, then its own: none may outlive the record (their
+    // grants would cover a later database of the same name).
     for (const auto& u : extra) CHECK_OK(drop_user_everywhere(*admin, u.user));
-    TRY(auto hosts, catalog.user_hosts(user));
-    for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
-    CHECK_OK(catalog.drop_database(db));
+    // The user's known entries, the database, and a look for entries left
+    // (made by hand, or an old remote entry whose drop failed): one round
+    // trip; what is left is dropped before the record goes.
+    TRY(auto left, catalog.drop_database_and_user(db, user, known));
+    for (const auto& host : left) CHECK_OK(catalog.drop_user(user, host));
     return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         DatabaseUserRepo::remove_of_database(tx, record.name);
         DatabaseRepo::remove(tx, record.name);
@@ -415,10 +439,14 @@ Result<void> DatabaseService::remove(const Caller& caller, const std::string& id
     // Every step is idempotent (IF EXISTS): when one fails the record stays
     // and a retry finishes the job.
     auto lock = mutate_.lock({"db:" + id});
+    // The record and its extra users in one read.
+    std::vector<DatabaseUserRecord> extra;
     TRY(DatabaseRecord record, ctx_.db.read([&](const ReadTx& tx) -> Result<DatabaseRecord> {
-        return owned(tx, caller, id);
+        TRY(DatabaseRecord r, owned(tx, caller, id));
+        extra = DatabaseUserRepo::of_database(tx, r.name);
+        return r;
     }));
-    CHECK_OK(drop_everything(record));
+    CHECK_OK(drop_everything(record, extra));
     emit_event(ctx_, "database.deleted", record.owner,
                {{"id", record.name}, {"name", record.name}, {"owner", record.owner}});
     return Ok{};

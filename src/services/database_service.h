@@ -240,6 +240,9 @@ class DatabaseService final : public OwnerCleanup {
                            const std::vector<SqlName>& users, const CancelCheck& cancelled);
     Result<DatabaseRecord> owned(const ReadTx& tx, const Caller& caller, const std::string& id);
     Result<void> drop_everything(const DatabaseRecord& record);
+    // With its extra users already read (delete reads them with the record).
+    Result<void> drop_everything(const DatabaseRecord& record,
+                                 const std::vector<DatabaseUserRecord>& extra);
     // Finishes the creates and deletes a killed panel left half done
     // (DatabaseIntentRepo); part of reconcile().
     Result<void> finish_intents();

@@ -118,14 +118,17 @@ void FileTrash::forget_original(fs::ConfinedFs& files, const std::string& origin
     forget_history(files, ctx().config.files.history_dir_name, *rel, deleted_ns + 1);
 }
 
-Result<int64_t> FileTrash::purge_all_expired() {
+Result<int64_t> FileTrash::purge_all_expired(size_t batch, const std::function<bool()>& pause) {
     std::vector<std::string> owners;
     CHECK_OK(ctx().db.read([&](const ReadTx& tx) -> Result<void> {
         for (auto& u : UserRepo::list(tx)) owners.push_back(std::move(u.username));
         return Ok{};
     }));
     int64_t swept = 0;
+    size_t walked = 0;
     for (const auto& owner : owners) {
+        if (batch > 0 && pause && walked > 0 && walked % batch == 0 && !pause()) break;
+        ++walked;
         auto purged = access_.with_fs(
             owner, [&](fs::ConfinedFs& files) { return purge_expired(owner, files); });
         if (purged) ++swept;

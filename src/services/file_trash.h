@@ -6,6 +6,7 @@
 // "_bt_a_bt_b.txt_t_<t>". The store keeps an item's exact original path
 // only when the name cannot give it back (store/file_repos.h).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,8 +45,12 @@ class FileTrash {
     Result<void> move_to_trash(const std::string& owner, const std::string& rel);
 
     // Purges expired items of every account (the periodic sweep started with
-    // `serve`; listing a bin purges it too).
-    Result<int64_t> purge_all_expired();
+    // `serve`; listing a bin purges it too). After each `batch` accounts it
+    // calls `pause` (if any), which waits and returns false to stop early:
+    // the sweep walks 10,000 homes, and must not take a CPU while the panel
+    // starts or serves.
+    Result<int64_t> purge_all_expired(size_t batch = 0,
+                                      const std::function<bool()>& pause = nullptr);
 
     // How many items `owner`'s bin holds (an account being deleted).
     int64_t count_items(const std::string& owner);

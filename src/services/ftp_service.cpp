@@ -419,6 +419,10 @@ Result<void> FtpService::remove_key(const Caller& caller, const std::string& use
 
 Result<std::vector<FtpSessionInfo>> FtpService::sessions(const Caller& caller) {
     if (!server_) return std::vector<FtpSessionInfo>{};
+    // Killed or restarting (its supervisor brings it back): an empty list
+    // would claim no one is connected, so say it is down (503, Retry-After).
+    // The accounts stay manageable meanwhile: ProFTPD reads them at login.
+    if (!server_->running()) return unavailable("The FTP server is not running");
     auto all = server_->sessions();
     if (caller.is_admin()) return all;
     // A customer sees the sessions of its own accounts only.

@@ -14,7 +14,10 @@ PackageRecord package_of(const ReadTx& tx, const std::string& owner) {
 
 Result<void> ensure_below_limit(const ReadTx& tx, const std::string& owner, Limit limit,
                                 int64_t current) {
-    PackageRecord p = package_of(tx, owner);
+    return ensure_below_limit(package_of(tx, owner), limit, current);
+}
+
+Result<void> ensure_below_limit(const PackageRecord& p, Limit limit, int64_t current) {
     int64_t max = 0;
     const char* what = "";
     switch (limit) {

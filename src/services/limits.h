@@ -18,5 +18,7 @@ PackageRecord package_of(const ReadTx& tx, const std::string& owner);
 // owner's package; -1 means unlimited. Call inside the create transaction.
 Result<void> ensure_below_limit(const ReadTx& tx, const std::string& owner, Limit limit,
                                 int64_t current);
+// The same with the package already read (one read for a whole request).
+Result<void> ensure_below_limit(const PackageRecord& package, Limit limit, int64_t current);
 
 }  // namespace wsp

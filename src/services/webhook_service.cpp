@@ -168,16 +168,26 @@ Result<DeliveryRecord> WebhookService::test(const Caller& caller, const std::str
 void WebhookService::emit(std::string_view event, const std::string& owner, json::object data) {
     if (metrics_) metrics_->count_event(event);
     const int64_t now_ms = ctx_.clock.now_ms();
+    // A hook hears its owner's events; an admin's hears every account's,
+    // and only an admin's hears login.failed.
+    auto hears = [&](const WebhookRecord& h) {
+        const bool admin = is_admin(ctx_.index, h.owner);
+        if (event == "login.failed" ? !admin : !(admin || h.owner == owner)) return false;
+        return std::any_of(h.events.begin(), h.events.end(),
+                           [&](const std::string& p) { return pattern_matches(p, event); });
+    };
+    // Most events have no listener: a read says so, and no write
+    // transaction is opened for nothing (issue 24: one per database create
+    // or delete).
+    auto any = ctx_.db.read([&](const ReadTx& tx) -> Result<bool> {
+        const auto hooks = WebhookRepo::list_enabled(tx);
+        return std::any_of(hooks.begin(), hooks.end(), hears);
+    });
+    if (any.ok() && !any.value()) return;
     auto r = ctx_.db.write([&](WriteTx& tx) -> Result<int64_t> {
         int64_t queued = 0;
         for (const auto& h : WebhookRepo::list_enabled(tx)) {
-            // A hook hears its owner's events; an admin's hears every
-            // account's, and only an admin's hears login.failed.
-            const bool admin = is_admin(ctx_.index, h.owner);
-            if (event == "login.failed" ? !admin : !(admin || h.owner == owner)) continue;
-            if (std::none_of(h.events.begin(), h.events.end(),
-                             [&](const std::string& p) { return pattern_matches(p, event); }))
-                continue;
+            if (!hears(h)) continue;
             WebhookRepo::insert_delivery(tx, make_delivery(h, event, data, now_ms));
             ++queued;
         }

@@ -79,6 +79,13 @@ std::vector<CronSchedule> CronRepo::enabled_schedules(const ReadTx& tx) {
     return out;
 }
 
+std::optional<std::string> CronRepo::enabled_expr(const ReadTx& tx, int64_t id) {
+    Stmt s(tx, "SELECT cron_expr FROM cron_jobs WHERE id = ? AND enabled = 1");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
 int64_t CronRepo::count(const ReadTx& tx, const std::optional<std::string>& owner) {
     if (owner) return count_of(tx, *owner);
     Stmt s(tx, "SELECT COUNT(*) FROM cron_jobs");

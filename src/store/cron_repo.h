@@ -68,6 +68,8 @@ class CronRepo {
     static int64_t count(const ReadTx& tx, const std::optional<std::string>& owner);
     // Every enabled job's id and expression (start-up: not whole records).
     static std::vector<CronSchedule> enabled_schedules(const ReadTx& tx);
+    // The expression of an enabled job; nullopt when the job is gone or disabled.
+    static std::optional<std::string> enabled_expr(const ReadTx& tx, int64_t id);
     static int64_t insert(WriteTx& tx, const CronJobRecord& job);  // returns the new id
     static void update(WriteTx& tx, const CronJobRecord& job);
     static bool remove(WriteTx& tx, int64_t id);

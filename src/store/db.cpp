@@ -1,9 +1,79 @@
 #include "store/db.h"
 
+#include <memory>
+#include <unordered_map>
+
 #include "base/clock.h"
 #include "store/embedded.h"
 
 namespace wsp {
+namespace {
+
+// Prepared statements kept for reuse, per connection and SQL text: parsing
+// and planning a statement cost more than running it (a third of the
+// panel's CPU on a database create, issue 24). Used only under the Db's
+// mutex (a Stmt holds it for its whole life); the map of connections has
+// its own lock. A statement in use is out of the cache, so the same text
+// can be open twice (a nested read).
+struct StmtCache {
+    std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+    size_t count = 0;
+};
+constexpr size_t kMaxCached = 256;  // dynamic SQL texts beyond that are not kept
+std::mutex caches_mutex;
+std::unordered_map<sqlite3*, std::unique_ptr<StmtCache>>& caches() {
+    static auto* all = new std::unordered_map<sqlite3*, std::unique_ptr<StmtCache>>();
+    return *all;
+}
+
+StmtCache& cache_of(sqlite3* handle) {
+    std::lock_guard lock(caches_mutex);
+    auto& c = caches()[handle];
+    if (!c) c = std::make_unique<StmtCache>();
+    return *c;
+}
+
+sqlite3_stmt* take_cached(sqlite3* handle, std::string_view sql) {
+    StmtCache& c = cache_of(handle);
+    auto it = c.idle.find(std::string(sql));
+    if (it == c.idle.end() || it->second.empty()) return nullptr;
+    sqlite3_stmt* s = it->second.back();
+    it->second.pop_back();
+    --c.count;
+    return s;
+}
+
+void give_back(sqlite3* handle, sqlite3_stmt* s) {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    StmtCache& c = cache_of(handle);
+    if (c.count >= kMaxCached) {
+        sqlite3_finalize(s);
+        return;
+    }
+    c.idle[sqlite3_sql(s)].push_back(s);
+    ++c.count;
+}
+
+void drop_cache(sqlite3* handle) {
+    std::unique_ptr<StmtCache> c;
+    {
+        std::lock_guard lock(caches_mutex);
+        auto it = caches().find(handle);
+        if (it == caches().end()) return;
+        c = std::move(it->second);
+        caches().erase(it);
+    }
+    for (auto& [sql, list] : c->idle)
+        for (sqlite3_stmt* s : list) sqlite3_finalize(s);
+}
+
+// Transaction control statements, prepared once like the rest.
+bool cacheable_control(std::string_view sql) {
+    return sql == "BEGIN IMMEDIATE" || sql == "COMMIT" || sql == "ROLLBACK";
+}
+
+}  // namespace
 
 int64_t WriteTx::last_insert_id() const {
     return sqlite3_last_insert_rowid(db_.handle());
@@ -12,14 +82,18 @@ int64_t WriteTx::last_insert_id() const {
 Stmt::Stmt(const ReadTx& tx, std::string_view sql) : Stmt(tx.db_, sql) {}
 
 Stmt::Stmt(Db& db, std::string_view sql) : db_(db), lock_(db.mutex()) {
-    if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_,
-                           nullptr) != SQLITE_OK) {
+    stmt_ = take_cached(db.handle(), sql);
+    if (stmt_) return;
+    if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(stmt_);
+        stmt_ = nullptr;
         throw DbError{sqlite3_errcode(db.handle()), sqlite3_errmsg(db.handle())};
     }
 }
 
 Stmt::~Stmt() {
-    sqlite3_finalize(stmt_);
+    if (stmt_) give_back(db_.handle(), stmt_);
 }
 
 Stmt& Stmt::bind(int index, std::string_view value) {
@@ -91,10 +165,19 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path) {
 }
 
 Db::~Db() {
+    {
+        std::lock_guard lock(mutex_);
+        drop_cache(db_);
+    }
     sqlite3_close(db_);
 }
 
 void Db::exec(std::string_view sql) {
+    if (cacheable_control(sql)) {
+        Stmt s(*this, sql);
+        s.run();
+        return;
+    }
     std::lock_guard lock(mutex_);
     char* err = nullptr;
     std::string s(sql);

@@ -61,6 +61,12 @@ void Supervisor::watch(Child& child) {
             int status = 0;
             while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
             }
+            // What it left in its process group dies with it: php -S's
+            // workers kept the port (every restart then failed, "address
+            // in use") and ProFTPD's sessions would go on out of reach of
+            // the next master. The group's id stays reserved while any
+            // member lives, so this reaches no one else.
+            ::kill(-*pid, SIGKILL);
             std::lock_guard lock(mutex_);
             child.pid = 0;
             if (child.stopping) return;

@@ -134,6 +134,25 @@ const NextCase kNext[] = {
     {"Europe/Berlin", "30 2 * * *", "2026-03-29T00:00:00+01:00", "2026-03-29T03:00:00+02:00"},
     {"Europe/Berlin", "30 2 * * *", "2026-10-25T00:00:00+02:00", "2026-10-25T02:30:00+02:00"},
     {"Europe/Berlin", "30 2 * * *", "2026-10-25T02:30:00+02:00", "2026-10-26T02:30:00+01:00"},
+    // Jobs due rarely, found by calendar arithmetic (issue 24): yearly,
+    // Feb 29 (and Feb 29 OR Mondays), a yearly date in a DST gap (runs at
+    // the jump) and in a repeated hour (first pass only).
+    {"America/New_York", "@yearly", "2026-03-08T00:00:00-05:00", "2027-01-01T00:00:00-05:00"},
+    {"America/New_York", "0 0 29 2 *", "2026-03-01T00:00:00-05:00", "2028-02-29T00:00:00-05:00"},
+    {"America/New_York", "0 0 29 2 *", "2028-02-29T00:00:00-05:00", "2032-02-29T00:00:00-05:00"},
+    {"Europe/Berlin", "0 0 29 2 1", "2027-03-01T00:00:00+01:00", "2028-02-07T00:00:00+01:00"},
+    {"America/New_York", "30 2 8 3 *", "2026-01-01T00:00:00-05:00", "2026-03-08T03:00:00-04:00"},
+    {"America/New_York", "30 2 8 3 *", "2026-03-08T03:00:00-04:00", "2027-03-08T02:30:00-05:00"},
+    {"Europe/Berlin", "30 2 29 3 *", "2026-01-01T00:00:00+01:00", "2026-03-29T03:00:00+02:00"},
+    {"America/New_York", "30 1 1 11 *", "2026-10-01T00:00:00-04:00", "2026-11-01T01:30:00-04:00"},
+    {"America/New_York", "30 1 1 11 *", "2026-11-01T01:30:00-04:00", "2027-11-01T01:30:00-04:00"},
+    // Lord Howe Island moves its clock by 30 minutes: spring forward
+    // 2026-10-04 02:00 -> 02:30, fall back 2026-04-05 02:00 -> 01:30.
+    {"Australia/Lord_Howe", "15 2 * * *", "2026-10-04T00:00:00+10:30", "2026-10-04T02:30:00+11:00"},
+    {"Australia/Lord_Howe", "45 1 * * *", "2026-04-05T00:00:00+11:00", "2026-04-05T01:45:00+11:00"},
+    {"Australia/Lord_Howe", "45 1 * * *", "2026-04-05T01:45:00+11:00", "2026-04-06T01:45:00+10:30"},
+    {"Australia/Lord_Howe", "*/15 * * * *", "2026-04-05T01:45:00+11:00",
+     "2026-04-05T01:30:00+10:30"},
 };
 
 TEST(CronExprNext, KnownTimes) {
@@ -171,6 +190,55 @@ TEST(CronExprNext, EveryMinuteRunsEveryRealMinute) {
     int runs = 0;
     for (int64_t n = *e->next_after(t); n <= t + 3 * 3600; n = *e->next_after(n)) ++runs;
     EXPECT_EQ(runs, 180);  // 3 real hours, the repeated one included
+}
+
+// A wildcard job runs at every real minute whose wall clock matches: a
+// minute-by-minute walk with localtime_r over days with DST changes (gaps
+// and repeats of 60 and 30 minutes) finds the same runs as next_after's
+// calendar arithmetic and cached offsets.
+TEST(CronExprNext, WildcardJobsAgreeWithAMinuteByMinuteWalk) {
+    struct Window {
+        const char* zone;
+        const char* from;
+    };
+    const Window windows[] = {{"America/New_York", "2026-03-07T12:00:00-05:00"},
+                              {"America/New_York", "2026-10-31T12:00:00-04:00"},
+                              {"Australia/Lord_Howe", "2026-04-04T12:00:00+11:00"},
+                              {"Australia/Lord_Howe", "2026-10-03T12:00:00+10:30"},
+                              {"Europe/Berlin", "2026-03-28T12:00:00+01:00"}};
+    for (const Window& w : windows) {
+        ZoneGuard zone(w.zone);
+        for (const char* text : {"*/7 * * * *", "* 2 * * *", "15,45 */2 * * *", "*/10 1-3 * * 0"}) {
+            auto e = CronExpr::parse(text);
+            ASSERT_TRUE(e.ok());
+            const int64_t from = at(w.from);
+            int64_t expected = from;
+            for (int64_t t = from + 60; t < from + 2 * 86400; t += 60) {
+                time_t tt = static_cast<time_t>(t);
+                struct tm lt {};
+                localtime_r(&tt, &lt);
+                if (!e->matches(lt.tm_min, lt.tm_hour, lt.tm_mday, lt.tm_mon, lt.tm_wday)) continue;
+                auto next = e->next_after(expected);
+                ASSERT_TRUE(next.has_value());
+                ASSERT_EQ(utc(*next), utc(t))
+                    << w.zone << " '" << text << "' after " << utc(expected);
+                expected = t;
+            }
+        }
+    }
+}
+
+// A fixed job due once a year is found without walking the days between
+// (issue 24: 100,000 of them are scheduled at start); from every day of a
+// year its next run is the same date.
+TEST(CronExprNext, YearlyJobFromEveryDayOfTheYear) {
+    ZoneGuard zone("Europe/Berlin");
+    auto e = CronExpr::parse("5 3 1 1 *");
+    ASSERT_TRUE(e.ok());
+    const int64_t first = at("2026-01-01T03:05:00+01:00");
+    const int64_t second = at("2027-01-01T03:05:00+01:00");
+    for (int64_t t = first; t < second; t += 86400 + 37)
+        EXPECT_EQ(utc(*e->next_after(t)), utc(second)) << utc(t);
 }
 
 TEST(CronExprMatch, ZeroAndSevenAreSunday) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "response_headers.h"
+
 namespace wsp {
 namespace {
 
@@ -135,6 +137,16 @@ TEST(ErrorResponse, InternalDetailsStayInside) {
     auto v = json::parse(r.body).as_object();
     EXPECT_EQ(v.at("error").as_string(), "Internal server error");
     EXPECT_EQ(v.at("message").as_string(), "Internal server error");
+}
+
+// A component down (MariaDB, ProFTPD, phpMyAdmin) is a 503 that says when
+// to come back, whichever service raised it; no other error carries one.
+TEST(ErrorResponse, ServiceUnavailableSaysWhenToRetry) {
+    Response r = error_response(unavailable("Database server is unavailable"));
+    EXPECT_EQ(r.status, 503u);
+    EXPECT_EQ(header_of(r, "Retry-After"), "5");
+    EXPECT_EQ(header_of(error_response(internal("x")), "Retry-After"), "");
+    EXPECT_EQ(header_of(error_response(not_found("x")), "Retry-After"), "");
 }
 
 TEST(JsonResponse, MessageAndStatus) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <type_traits>
 
+#include "http/json_io.h"
 #include "store/account_repos.h"
 #include "store/db.h"
 #include "temp_store.h"
@@ -78,6 +79,41 @@ TEST_F(StoreHandles, ADatabaseErrorBecomesAnInternalErrorAndRollsBack) {
     });
     ASSERT_FALSE(bad_read.ok());
     EXPECT_EQ(bad_read.error().code, Code::internal);
+}
+
+// A full disk (SQLITE_FULL; here the file capped by max_page_count) is
+// answered 507 that says so, not 500, and the transaction rolls back whole.
+TEST_F(StoreHandles, AFullDiskIsInsufficientStorageAndRollsBack) {
+    auto cap = [&](int64_t extra_pages) {
+        return db_->write([&](WriteTx& tx) -> Result<void> {
+            Stmt count(tx, "PRAGMA page_count");
+            count.step();
+            Stmt(tx, "PRAGMA max_page_count = " + std::to_string(count.integer(0) + extra_pages))
+                .step();
+            return Ok{};
+        });
+    };
+    ASSERT_TRUE(cap(4).ok());
+    auto full = db_->write([&](WriteTx& tx) -> Result<void> {
+        UserRepo::insert(tx, user("ann"));
+        Stmt(tx, "CREATE TABLE big(v BLOB)").run();
+        Stmt(tx, "INSERT INTO big VALUES (zeroblob(1000000))").run();
+        return Ok{};
+    });
+    ASSERT_FALSE(full.ok());
+    const Response answer = error_response(full.error());
+    EXPECT_EQ(answer.status, 507u);
+    EXPECT_NE(answer.body.find("INSUFFICIENT_STORAGE"), std::string::npos) << answer.body;
+    EXPECT_NE(answer.body.find("The disk is full"), std::string::npos) << answer.body;
+    EXPECT_EQ(users(), 0);
+    // Space again: the same write goes through.
+    ASSERT_TRUE(cap(100000).ok());
+    EXPECT_TRUE(db_->write([&](WriteTx& tx) -> Result<void> {
+                       UserRepo::insert(tx, user("ann"));
+                       return Ok{};
+                   })
+                    .ok());
+    EXPECT_EQ(users(), 1);
 }
 
 TEST_F(StoreHandles, LastInsertIdIsThisTransactionsInsert) {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -77,6 +78,34 @@ TEST_F(SupervisorTest, RestartsAfterACrash) {
     EXPECT_EQ(supervisor_.starts("sleeper"), 2);
     // The old process was reaped, not left a zombie.
     EXPECT_TRUE(eventually([&] { return !process_exists(first); }));
+}
+
+// Running, not a zombie waiting for its new parent to reap it.
+bool alive(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    const auto close = stat.rfind(')');
+    return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
+}
+
+// A crashed child's helpers (php -S's workers, ProFTPD's sessions) go with
+// it: left alive, php's workers kept the port and every restart failed.
+TEST_F(SupervisorTest, WhatACrashedChildLeftInItsGroupIsKilled) {
+    const fs::path worker_pid = dir_ / "worker.pid";
+    supervisor_.start(
+        spec("master",
+             {"/bin/sh", "-c", "sleep 60 & echo $! > " + worker_pid.string() + "; exec sleep 60"}));
+    ASSERT_TRUE(
+        eventually([&] { return fs::exists(worker_pid) && fs::file_size(worker_pid) > 0; }));
+    pid_t worker = 0;
+    std::ifstream(worker_pid) >> worker;
+    ASSERT_GT(worker, 0);
+    ASSERT_TRUE(alive(worker));
+    const pid_t master = *supervisor_.pid("master");
+    fs::remove(worker_pid);
+    ASSERT_EQ(::kill(master, SIGKILL), 0);  // the master alone, as a crash
+    EXPECT_TRUE(eventually([&] { return !alive(worker); }));
+    EXPECT_TRUE(eventually([&] { return supervisor_.starts("master") == 2; }));
 }
 
 TEST_F(SupervisorTest, RestartsAChildThatExitsOnItsOwn) {
