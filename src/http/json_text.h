@@ -45,10 +45,12 @@ class JsonText {
     }
 
   private:
+    // Keys are the encoder's own literals: written as they are, unescaped.
     void name(std::string_view key) {
         if (out_.size() > 1) out_ += ',';
-        string(key);
-        out_ += ':';
+        out_ += '"';
+        out_ += key;
+        out_ += "\":";
     }
     void string(std::string_view s);
     std::string out_;
