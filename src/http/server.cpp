@@ -558,11 +558,15 @@ awaitable<std::optional<uint64_t>> HttpServer::write_response(Stream& stream, Re
         // A small body goes in the header's buffer: one TLS record, one
         // send.
         if (bytes > 0 && bytes <= 16 * 1024) head_text += response.body;
-        std::array<asio::const_buffer, 2> parts{
-            asio::buffer(head_text),
-            asio::buffer(response.body.data(), bytes > 16 * 1024 ? bytes : 0)};
-        co_await asio::async_write(stream, parts, asio::redirect_error(use_awaitable, ec));
+        co_await asio::async_write(stream, asio::buffer(head_text),
+                                   asio::redirect_error(use_awaitable, ec));
         if (ec) co_return std::nullopt;
+        // A bigger one follows in its own write (no copy).
+        if (bytes > 16 * 1024) {
+            co_await asio::async_write(stream, asio::buffer(response.body.data(), bytes),
+                                       asio::redirect_error(use_awaitable, ec));
+            if (ec) co_return std::nullopt;
+        }
         co_return bytes;
     }
     if (tls_) response.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
