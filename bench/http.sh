@@ -26,8 +26,8 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-2s}
 
 # Targets.
-ratio_target=0.70
-rss_target_mb=20
+ratio_target=0.90  # issue 24
+rss_target_mb=15  # issue 24
 
 
 if [[ ! -x $bin ]]; then

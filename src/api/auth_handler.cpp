@@ -34,7 +34,11 @@ Response logout(Services& s, const Request& r) {
 }
 
 Response me(Services& s, const Request& r) {
-    return respond(s.auth.me(*r.caller), me_json);
+    auto me = s.auth.me(*r.caller);
+    if (!me.ok()) return error_response(me.error());
+    Response out;
+    out.body = me_json_text(*me);
+    return out;
 }
 
 }  // namespace wsp::api

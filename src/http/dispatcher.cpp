@@ -1,5 +1,7 @@
 #include "http/dispatcher.h"
 
+#include <sodium.h>
+
 #include <boost/url/parse.hpp>
 
 #include "base/clock.h"
@@ -67,8 +69,13 @@ std::optional<Response> Dispatcher::take_blocking_slot(Admission& a) const {
     return std::nullopt;
 }
 
+TokenMemo::~TokenMemo() {
+    sodium_memzero(token.data(), token.size());
+}
+
 Admission Dispatcher::admit(Verb method, std::string_view target, std::string_view authorization,
-                            const std::string& client_ip, std::string_view accept_encoding) const {
+                            const std::string& client_ip, std::string_view accept_encoding,
+                            TokenMemo* memo) const {
     Admission a;
     auto url = boost::urls::parse_origin_form(target);
     if (!url) {
@@ -135,7 +142,20 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     }
     a.request.bearer_token = std::string(authorization.substr(kBearer.size()));
     const int64_t now = clock_.now_unix();
-    auto auth = index_.authenticate(a.request.bearer_token, client_ip, now);
+    const std::string& token = a.request.bearer_token;
+    std::string hash;
+    if (memo && memo->token.size() == token.size() && !memo->hash.empty() &&
+        sodium_memcmp(memo->token.data(), token.data(), token.size()) == 0) {
+        hash = memo->hash;
+    } else {
+        hash = sha256_hex(token);
+        if (memo) {
+            sodium_memzero(memo->token.data(), memo->token.size());
+            memo->token = token;
+            memo->hash = hash;
+        }
+    }
+    auto auth = index_.authenticate(token, hash, client_ip, now);
     if (!auth) {
         a.rejection = error_response(auth.error());
         return a;
@@ -224,7 +244,9 @@ Response Dispatcher::run(Admission& a) const {
     if (a.auth) a.request.caller = &a.auth->caller;
     Response r = run_idempotent(a);
     audit(a, r.status);
-    for (auto& h : a.headers) r.headers.push_back(h);
+    // Moved, not copied: the admission's headers are not used after run().
+    r.headers.reserve(r.headers.size() + a.headers.size());
+    for (auto& h : a.headers) r.headers.push_back(std::move(h));
     return r;
 }
 

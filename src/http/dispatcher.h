@@ -49,6 +49,19 @@ struct Admission {
     ConcurrencyCaps::Slot blocking_slot;
 };
 
+// The last bearer token a connection sent and its SHA-256 (hex): a
+// keep-alive client sends the same token on every request, so the hash is
+// computed once per connection instead of once per request. Lives with the
+// connection; wiped when it ends.
+struct TokenMemo {
+    std::string token;
+    std::string hash;
+    TokenMemo() = default;
+    TokenMemo(const TokenMemo&) = delete;
+    TokenMemo& operator=(const TokenMemo&) = delete;
+    ~TokenMemo();
+};
+
 class Dispatcher {
   public:
     // `static_files`: the web interface, answering GET/HEAD outside /api
@@ -74,8 +87,10 @@ class Dispatcher {
         moved_origin_ = std::move(origin);
     }
 
+    // `memo`: the connection's last token and hash (null: hash every time).
     Admission admit(Verb method, std::string_view target, std::string_view authorization,
-                    const std::string& client_ip, std::string_view accept_encoding = {}) const;
+                    const std::string& client_ip, std::string_view accept_encoding = {},
+                    TokenMemo* memo = nullptr) const;
     // Runs the handler of an admitted request whose body has been read.
     Response run(Admission& admission) const;
     // A proxied request (admission.proxy), forwarded without blocking the

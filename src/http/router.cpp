@@ -1,12 +1,18 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <optional>
+
+#include <boost/container/small_vector.hpp>
 
 namespace wsp {
 namespace {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> out;
+// A request path has a few segments: kept on the stack.
+using Segments = boost::container::small_vector<std::string_view, 12>;
+
+Segments split_path(std::string_view path) {
+    Segments out;
     if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
     size_t start = 1;
     while (start <= path.size()) {
@@ -60,16 +66,41 @@ std::optional<std::string> percent_decode(std::string_view s) {
 
 Router::Router(std::span<const Route> routes) : routes_(routes) {
     for (const Route& r : routes) {
-        Compiled c{&r, {}};
-        for (auto seg : split_path(r.pattern)) c.segments.emplace_back(seg);
+        Compiled c{&r, {}, {}};
+        for (auto seg : split_path(r.pattern)) {
+            c.segments.emplace_back(seg);
+            c.parameter.push_back(is_parameter(c.segments.back()));
+        }
         compiled_.push_back(std::move(c));
+    }
+    for (uint32_t i = 0; i < compiled_.size(); ++i) {
+        const Compiled& c = compiled_[i];
+        const size_t n = c.segments.size();
+        if (by_size_.size() <= n) by_size_.resize(n + 1);
+        Bucket& b = by_size_[n];
+        if (n > kKeyed && !c.parameter[kKeyed])
+            b.by_key[c.segments[kKeyed]].push_back(i);
+        else
+            b.any.push_back(i);
     }
 }
 
 RouteMatch Router::match(Verb method, std::string_view path) const {
     RouteMatch result;
     if (path.empty() || path.front() != '/') return result;
-    auto segments = split_path(path);
+    const Segments segments = split_path(path);
+    if (segments.size() >= by_size_.size()) return result;
+    // Only the routes that can match: same segment count, and the keyed
+    // segment equal (or a parameter there). Both lists are in table order;
+    // merged, the walk below sees the candidates as a scan of the whole
+    // table would.
+    const Bucket& bucket = by_size_[segments.size()];
+    static const std::vector<uint32_t> kNone;
+    const std::vector<uint32_t>* keyed = &kNone;
+    if (segments.size() > kKeyed)
+        if (auto it = bucket.by_key.find(segments[kKeyed]); it != bucket.by_key.end())
+            keyed = &it->second;
+    const std::vector<uint32_t>& any = bucket.any;
     // Matching compares segments in place; parameters are decoded only for
     // the route that wins (this runs on every request: no allocation per
     // candidate route).
@@ -78,21 +109,34 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
     int best_get = -1;
     const Compiled* best = nullptr;
     const Compiled* get_route = nullptr;
-    for (const Compiled& c : compiled_) {
-        if (c.segments.size() != segments.size()) continue;
-        bool ok = true;
-        int literals = 0;
-        for (size_t i = 0; i < segments.size() && ok; ++i) {
-            const std::string& want = c.segments[i];
-            if (is_parameter(want)) {
-                ok = !segments[i].empty() && valid_escapes(segments[i]);
+    bool any_match = false;
+    auto matches = [&](const Compiled& c, int& literals) {
+        literals = 0;
+        for (size_t i = 0; i < segments.size(); ++i) {
+            if (c.parameter[i]) {
+                if (segments[i].empty() || !valid_escapes(segments[i])) return false;
             } else {
-                ok = want == segments[i];
+                if (c.segments[i] != segments[i]) return false;
                 ++literals;
             }
         }
-        if (!ok) continue;
-        result.allowed.push_back(c.route->method);
+        return true;
+    };
+    auto walk = [&](auto&& visit) {
+        size_t a = 0, k = 0;
+        while (a < any.size() || k < keyed->size()) {
+            uint32_t i;
+            if (k == keyed->size() || (a < any.size() && any[a] < (*keyed)[k]))
+                i = any[a++];
+            else
+                i = (*keyed)[k++];
+            visit(compiled_[i]);
+        }
+    };
+    walk([&](const Compiled& c) {
+        int literals = 0;
+        if (!matches(c, literals)) return;
+        any_match = true;
         // "/ftp/status" beats "/ftp/{id}": the most literal match wins.
         if (c.route->method == method && literals > best_literals) {
             best_literals = literals;
@@ -102,14 +146,22 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
             best_get = literals;
             get_route = &c;
         }
-    }
+    });
     if (!best) best = get_route;
-    if (!best) return result;
+    if (!best) {
+        // Only a 405 needs the methods the path does have.
+        if (any_match)
+            walk([&](const Compiled& c) {
+                int literals = 0;
+                if (matches(c, literals)) result.allowed.push_back(c.route->method);
+            });
+        return result;
+    }
     result.route = best->route;
     for (size_t i = 0; i < segments.size(); ++i) {
+        if (!best->parameter[i]) continue;
         const std::string& want = best->segments[i];
-        if (is_parameter(want))
-            result.params[want.substr(1, want.size() - 2)] = *percent_decode(segments[i]);
+        result.params[want.substr(1, want.size() - 2)] = *percent_decode(segments[i]);
     }
     return result;
 }

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "http/message.h"
@@ -49,7 +50,7 @@ struct Route {
 struct RouteMatch {
     const Route* route = nullptr;  // null: no route for this method
     std::map<std::string, std::string> params;
-    std::vector<Verb> allowed;  // methods the path does have (for 405)
+    std::vector<Verb> allowed;  // route null: the methods the path does have (405)
 };
 
 class Router {
@@ -63,9 +64,24 @@ class Router {
     struct Compiled {
         const Route* route;
         std::vector<std::string> segments;  // "{x}" for a parameter
+        std::vector<bool> parameter;        // per segment: a {name}
+    };
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    // The routes a path of N segments can match, by its segment kKeyed
+    // ("/api/v1/<auth>/..."): the routes with that literal there, and the
+    // routes with a parameter there or fewer segments (`any`). Indexes into
+    // compiled_, ascending (table order decides ties and the Allow order).
+    static constexpr size_t kKeyed = 2;
+    struct Bucket {
+        std::unordered_map<std::string, std::vector<uint32_t>, Hash, std::equal_to<>> by_key;
+        std::vector<uint32_t> any;
     };
     std::span<const Route> routes_;
     std::vector<Compiled> compiled_;
+    std::vector<Bucket> by_size_;  // by segment count
 };
 
 // "%41b" -> "Ab"; nullopt on a malformed escape.

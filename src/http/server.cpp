@@ -5,6 +5,7 @@
 #include <sys/sendfile.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -74,9 +75,12 @@ std::string client_address(const tcp::socket& socket) {
 std::string next_request_id() {
     static const std::string prefix = random_hex(4);
     static std::atomic<uint64_t> counter{0};
-    char buf[9];
-    std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(++counter));
-    return prefix + buf;
+    static constexpr char kHex[] = "0123456789abcdef";
+    auto n = static_cast<uint32_t>(++counter);
+    std::string id = prefix;  // 8 characters: 16 fit without an allocation
+    id.resize(prefix.size() + 8);
+    for (size_t i = id.size(); i-- > prefix.size(); n >>= 4) id[i] = kHex[n & 0xf];
+    return id;
 }
 
 template <class Stream>
@@ -231,8 +235,6 @@ awaitable<void> HttpServer::serve_connection(tcp::socket socket,
 
 namespace {
 
-using StringResponse = http::response<http::string_body>;
-
 // Streamed bodies move in chunks of this size: big enough that the hand-off
 // to a worker costs nothing next to the copy, small enough that two per
 // connection (one being read while the other is written) stay cheap.
@@ -250,16 +252,67 @@ void set_common(Fields& res, const Response& r, const std::string& request_id) {
     for (auto& [name, value] : r.headers) res.insert(name, value);
 }
 
-StringResponse to_beast(Response&& r, unsigned version, bool keep_alive,
-                        const std::string& request_id) {
-    StringResponse res{static_cast<http::status>(r.status), version};
-    set_common(res, r, request_id);
-    res.body() = std::move(r.body);
-    res.keep_alive(keep_alive);
-    res.prepare_payload();
+bool iequal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+void append_decimal(std::string& out, uint64_t n) {
+    char buf[20];
+    char* end = buf + sizeof buf;
+    char* p = end;
+    do {
+        *--p = static_cast<char>('0' + n % 10);
+        n /= 10;
+    } while (n != 0);
+    out.append(p, end);
+}
+
+// The status line and header of an answer with an in-memory body, as
+// Beast's serializer writes them (same fields, same order: Server,
+// Content-Type, X-Request-Id, the answer's own, HSTS, Connection,
+// Content-Length), written into one buffer. Beast's serializer walked a
+// buffers_cat_view of every field and allocated one element per field: with
+// the header it was a fifth of an /auth/me request's instructions.
+void write_head(std::string& out, const Response& r, unsigned version, bool keep_alive,
+                const std::string& request_id, bool hsts) {
+    out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    append_decimal(out, r.status);
+    out += ' ';
+    out += http::obsolete_reason(static_cast<http::status>(r.status));
+    out += "\r\nServer: WisPanel\r\n";
+    if (!r.content_type.empty()) {
+        out += "Content-Type: ";
+        out += r.content_type;
+        out += "\r\n";
+    }
+    out += "X-Request-Id: ";
+    out += request_id;
+    out += "\r\n";
+    for (const auto& [name, value] : r.headers) {
+        // The framing is the server's: Beast replaced these too.
+        if (iequal(name, "Content-Length") || iequal(name, "Connection") ||
+            iequal(name, "Transfer-Encoding"))
+            continue;
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    }
+    if (hsts) out += "Strict-Transport-Security: max-age=31536000\r\n";
+    if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
+    if (version != 10 && !keep_alive) out += "Connection: close\r\n";
     // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6).
-    if (r.status == 204 || r.status == 304) res.erase(http::field::content_length);
-    return res;
+    if (r.status != 204 && r.status != 304) {
+        out += "Content-Length: ";
+        append_decimal(out, r.body.size());
+        out += "\r\n";
+    }
+    out += "\r\n";
 }
 
 struct ChunkRead {
@@ -516,19 +569,32 @@ awaitable<std::optional<uint64_t>> HttpServer::write_response(Stream& stream, Re
                                                               const std::string& request_id) {
     beast::error_code ec;
     tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
-    // Browsers that reached the panel over HTTPS keep to it (HSTS).
-    if (tls_) response.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+    // Browsers that reached the panel over HTTPS keep to it (HSTS): the
+    // header goes on every answer over TLS.
     if (!response.source) {
-        StringResponse res = to_beast(std::move(response), version, keep_alive, request_id);
+        std::string head_text;
+        head_text.reserve(256 + response.headers.size() * 64);
+        write_head(head_text, response, version, keep_alive, request_id, tls_ != nullptr);
         // A HEAD answer is the header alone (Content-Length still says how
         // long the body would be); a body sent anyway would be read as the
-        // start of the next response on this connection.
-        if (head) res.body().clear();
-        const uint64_t bytes = res.body().size();
-        co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+        // start of the next response on this connection. So is a 204/304.
+        const bool no_body = head || response.status == 204 || response.status == 304;
+        const uint64_t bytes = no_body ? 0 : response.body.size();
+        // A small body goes in the header's buffer: one TLS record, one
+        // send.
+        if (bytes > 0 && bytes <= 16 * 1024) head_text += response.body;
+        co_await asio::async_write(stream, asio::buffer(head_text),
+                                   asio::redirect_error(use_awaitable, ec));
         if (ec) co_return std::nullopt;
+        // A bigger one follows in its own write (no copy).
+        if (bytes > 16 * 1024) {
+            co_await asio::async_write(stream, asio::buffer(response.body.data(), bytes),
+                                       asio::redirect_error(use_awaitable, ec));
+            if (ec) co_return std::nullopt;
+        }
         co_return bytes;
     }
+    if (tls_) response.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
     http::response<http::empty_body> res{static_cast<http::status>(response.status), version};
     set_common(res, response, request_id);
     res.keep_alive(keep_alive);
@@ -547,6 +613,7 @@ template <class Stream>
 awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> conn,
                                   std::string peer) {
     beast::flat_buffer buffer;
+    TokenMemo token_memo;  // the connection's bearer token, hashed once
     bool first = true;
     for (;;) {
         if (stopping_) co_return;
@@ -585,9 +652,9 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
             keep_alive = header.keep_alive();
             method_text = std::string(header.method_string());
             path_text = loggable_target(header.target());
-            Admission admission = dispatcher_.admit(header.method(), header.target(),
-                                                    header[http::field::authorization], peer,
-                                                    header[http::field::accept_encoding]);
+            Admission admission = dispatcher_.admit(
+                header.method(), header.target(), header[http::field::authorization], peer,
+                header[http::field::accept_encoding], &token_memo);
             admission.request.request_id = request_id;
             if (admission.auth) user = admission.auth->caller.username;
             if (admission.proxy)
@@ -655,19 +722,29 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                                    asio::redirect_error(use_awaitable, ec));
                         if (ec) co_return;
                     }
-                    http::request_parser<http::string_body> parser(std::move(header_parser));
-                    parser.body_limit(limit);
-                    tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
-                    co_await http::async_read(stream, buffer, parser,
-                                              asio::redirect_error(use_awaitable, ec));
-                    if (ec == http::error::body_limit) {
-                        response = error_response({Code::too_large, "Request body too large"});
-                        keep_alive = false;
-                    } else if (ec) {
-                        co_return;
+                    bool have_body = true;
+                    if (header_parser.is_done()) {
+                        // No body (a GET): no second read through Beast's
+                        // composed operation.
+                        dispatcher_.keep_headers(admission, header_parser.get());
                     } else {
-                        admission.request.body = std::move(parser.get().body());
-                        dispatcher_.keep_headers(admission, parser.get());
+                        http::request_parser<http::string_body> parser(std::move(header_parser));
+                        parser.body_limit(limit);
+                        tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
+                        co_await http::async_read(stream, buffer, parser,
+                                                  asio::redirect_error(use_awaitable, ec));
+                        if (ec == http::error::body_limit) {
+                            response = error_response({Code::too_large, "Request body too large"});
+                            keep_alive = false;
+                            have_body = false;
+                        } else if (ec) {
+                            co_return;
+                        } else {
+                            admission.request.body = std::move(parser.get().body());
+                            dispatcher_.keep_headers(admission, parser.get());
+                        }
+                    }
+                    if (have_body) {
                         if (admission.proxy) {
                             // On the event loop: a slow phpMyAdmin page holds
                             // a socket, not a worker.

@@ -175,7 +175,11 @@ size_t AuthIndex::remove_expired_sessions(int64_t now) {
 
 Result<Authenticated> AuthIndex::authenticate(const std::string& token,
                                               const std::string& client_ip, int64_t now) {
-    const std::string hash = sha256_hex(token);
+    return authenticate(token, sha256_hex(token), client_ip, now);
+}
+
+Result<Authenticated> AuthIndex::authenticate(const std::string& token, const std::string& hash,
+                                              const std::string& client_ip, int64_t now) {
     std::shared_lock lock(mutex_);
     Authenticated out;
     if (token.starts_with("wsp_")) {

@@ -60,6 +60,9 @@ class AuthIndex {
     // suspended account or address outside the key's allow-list).
     Result<Authenticated> authenticate(const std::string& token, const std::string& client_ip,
                                        int64_t now);
+    // The same with the token's SHA-256 (hex) already computed.
+    Result<Authenticated> authenticate(const std::string& token, const std::string& hash,
+                                       const std::string& client_ip, int64_t now);
 
     // last_used as kept in memory (newer than the store between flushes).
     int64_t last_used(const std::string& key_id) const;
