@@ -51,8 +51,9 @@ print(*(s.getsockname()[1] for s in socks))')
   -c mariadb.port="$db_port" -c pma.enabled=false >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 
-python3 - "$http_port" "$tmp/data" "$N" "$LIST_N" <<'PY'
+PYTHONPATH=$root/bench python3 - "$http_port" "$tmp/data" "$N" "$LIST_N" <<'PY'
 import http.client, json, os, subprocess, sys, time
+import mariadb_questions
 
 port, data, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 conn = None
@@ -91,10 +92,7 @@ def check(status, body, want):
 
 cnf = os.path.join(data, "mariadb-admin.cnf")
 def questions():
-    # Statements the server received (load-independent; this query counts 1).
-    out = subprocess.run(["mariadb", "--defaults-file=" + cnf, "-N", "-B", "-e",
-                          "SHOW GLOBAL STATUS LIKE 'Questions'"], capture_output=True, text=True, check=True)
-    return int(out.stdout.split()[1])
+    return mariadb_questions.questions(cnf)
 
 # 1. Through the API.
 q0 = questions()

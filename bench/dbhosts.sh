@@ -165,8 +165,9 @@ chmod 0600 "$tmp/node1-client.cnf"
   -c mariadb.port="$db_port" -c pma.enabled=false >"$tmp/panel.log" 2>&1 &
 pids+=($!)
 
-python3 - "$http_port" "$tmp" "$N" "$LIST_N" "$(gsql 0)" "$(gsql 1)" "$(gsql 2)" "$solo_port" "$admin_pw" <<'PY'
+PYTHONPATH=$root/bench python3 - "$http_port" "$tmp" "$N" "$LIST_N" "$(gsql 0)" "$(gsql 1)" "$(gsql 2)" "$solo_port" "$admin_pw" <<'PY'
 import http.client, json, os, subprocess, sys, time
+import mariadb_questions
 
 port, tmp, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 g = [int(p) for p in sys.argv[5:8]]
@@ -214,11 +215,8 @@ check(*call("POST", "/api/v1/database-hosts", {
 
 node1 = os.path.join(tmp, "node1-client.cnf")
 def questions():
-    # Statements node 1 received (the panel's pool uses node 1 while it is
-    # up); load-independent; this query counts 1.
-    out = subprocess.run(["mariadb", "--defaults-file=" + node1, "-N", "-B", "-e",
-                          "SHOW GLOBAL STATUS LIKE 'Questions'"], capture_output=True, text=True, check=True)
-    return int(out.stdout.split()[1])
+    # Node 1's count: the panel's pool uses node 1 while it is up.
+    return mariadb_questions.questions(node1)
 
 # 1. Through the API, on the Galera host.
 q0 = questions()
