@@ -3,6 +3,16 @@
 #include <cstdlib>
 
 namespace wsp {
+namespace {
+
+// Where the accounts (user@host) are: the table behind the mysql.user view.
+// The view computes its columns from global_priv's JSON and cost MariaDB
+// 0.7 ms of CPU per lookup by name, against 0.16 ms for the table (issue
+// 24: the name check was the dearest statement of a database create). The
+// admin account reads it with its SELECT ON *.* (docs/databases.md).
+constexpr const char* kAccounts = "mysql.global_priv";
+
+}  // namespace
 
 Result<void> MariadbCatalog::create_database(const SqlName& db) {
     return admin_.exec("CREATE DATABASE " + quote_ident(db) +
@@ -23,8 +33,8 @@ Result<MariadbCatalog::Taken> MariadbCatalog::names_taken(const SqlName& db, con
     TRY(auto rows,
         admin_.query("SELECT EXISTS(SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME "
                      "= " +
-                     quote_literal(db) + "), EXISTS(SELECT 1 FROM mysql.user WHERE User = " +
-                     quote_literal(user) + ")"));
+                     quote_literal(db) + "), EXISTS(SELECT 1 FROM " + kAccounts +
+                     " WHERE User = " + quote_literal(user) + ")"));
     Taken taken;
     if (!rows.empty() && rows[0].size() >= 2) {
         taken.database = rows[0][0].value_or("0") != "0";
@@ -55,7 +65,8 @@ Result<std::vector<SqlHost>> MariadbCatalog::drop_database_and_user(
         statements.push_back(std::move(drop));
     }
     statements.push_back("DROP DATABASE IF EXISTS " + quote_ident(db));
-    statements.push_back("SELECT Host FROM mysql.user WHERE User = " + quote_literal(user));
+    statements.push_back("SELECT Host FROM " + std::string(kAccounts) +
+                         " WHERE User = " + quote_literal(user));
     size_t done = 0;
     TRY(auto rows, admin_.batch(statements, done));
     std::vector<SqlHost> left;
@@ -78,7 +89,8 @@ Result<void> MariadbCatalog::drop_user(const SqlName& user, const SqlHost& host)
 }
 
 Result<std::vector<SqlHost>> MariadbCatalog::user_hosts(const SqlName& user) {
-    TRY(auto rows, admin_.query("SELECT Host FROM mysql.user WHERE User = " + quote_literal(user)));
+    TRY(auto rows, admin_.query("SELECT Host FROM " + std::string(kAccounts) +
+                                " WHERE User = " + quote_literal(user)));
     std::vector<SqlHost> hosts;
     for (const auto& row : rows) {
         if (!row.at(0)) continue;
