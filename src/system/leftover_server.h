@@ -1,13 +1,14 @@
 #pragma once
 // A server the panel started can outlive a panel killed outright (SIGKILL,
 // the OOM killer): PR_SET_PDEATHSIG (system/process.cpp) is cleared by the
-// kernel when a process changes its own credentials, which mariadbd
-// (--user=mysql) and ProFTPD's master (User) both do after exec. Such an
-// orphan keeps its port, datadir or lock, and serves unsupervised, so the
-// server of the next start cannot. At start, each driver stops the one its
-// pid file names, after checking that the process really is its own server
-// (the pid may have been reused, even by another panel's server of the same
-// kind): one copy of that logic, here.
+// kernel when a process changes its own credentials after exec, as
+// ProFTPD's master does (User). Such an orphan keeps its port, datadir or
+// lock and serves unsupervised, so the server of the next start cannot. At
+// start, the ProFTPD and MariaDB drivers stop the one their pid file names
+// (mariadbd is switched to mysql before exec and dies with the panel, but a
+// leftover one would hold the Aria lock), after checking that the process
+// really is their own server (the pid may have been reused, even by another
+// panel's server of the same kind): one copy of that logic, here.
 #include <sys/types.h>
 
 #include <chrono>
