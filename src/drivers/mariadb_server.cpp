@@ -9,14 +9,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
-#include <iterator>
 #include <thread>
 
 #include "base/secrets.h"
 #include "drivers/mariadb_admin.h"
 #include "drivers/sql_ident.h"
 #include "system/file_io.h"
+#include "system/leftover_server.h"
 
 namespace wsp {
 namespace {
@@ -87,24 +86,16 @@ Result<void> MariadbServer::prepare(const std::atomic<bool>* cancel) {
 }
 
 void MariadbServer::stop_leftover() {
-    // A panel killed outright (SIGKILL, OOM) leaves its mariadbd running in
-    // its own process group. A new one on the same datadir would wait 30 s
-    // for the Aria lock and abort, while the orphan served unsupervised: stop
-    // the orphan first. Its command line must name our datadir (the pid in
-    // the file may have been reused).
-    pid_t pid = 0;
-    {
-        std::ifstream in(layout_.pid_file);
-        if (!(in >> pid) || pid <= 1) return;
-    }
-    std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
-    if (cmdline.find("--datadir=" + layout_.datadir.string() + '\0') == std::string::npos) return;
-    spdlog::warn("mariadb: stopping a leftover mariadbd (pid {}) on our datadir", pid);
-    ::kill(pid, SIGTERM);
-    for (int i = 0; i < 600 && ::kill(pid, 0) == 0; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (::kill(pid, 0) == 0) ::kill(pid, SIGKILL);
+    // A panel killed outright leaves its mariadbd running (system/
+    // leftover_server.h). A new one on the same datadir would wait 30 s for
+    // the Aria lock and abort, while the orphan served unsupervised: stop the
+    // orphan first, as cleanly as a normal stop (a shutdown flushes InnoDB).
+    // Its command line must name our datadir.
+    const std::string ours = "--datadir=" + layout_.datadir.string() + '\0';
+    stop_leftover_server(
+        layout_.pid_file,
+        [&](const std::string& proc) { return proc_cmdline(proc).find(ours) != std::string::npos; },
+        std::chrono::seconds(30), "mariadb");
 }
 
 Result<void> MariadbServer::init_datadir(const std::atomic<bool>* cancel) {

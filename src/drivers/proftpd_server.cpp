@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "system/file_io.h"
+#include "system/leftover_server.h"
 #include "system/process.h"
 
 namespace wsp {
@@ -82,7 +83,8 @@ Result<void> ProftpdServer::write_files() {
         if (ec) return internal("cannot create the FTP directory");
         ::chmod(sub.c_str(), 0700);
     }
-    // Stale run files of a killed master would make ProFTPD refuse to start.
+    // Stale run files of a killed master would make ProFTPD refuse to start
+    // (a live leftover master was stopped first, in start()).
     for (const char* stale : {"proftpd.pid", "proftpd.scoreboard", "proftpd.scoreboard.lck"})
         std::filesystem::remove(dir / "run" / stale, ec);
     // Each anonymous site runs as its domain's owner (as root, each account
@@ -102,6 +104,16 @@ Result<void> ProftpdServer::start() {
         spdlog::warn("ftp: {} (or mod_sql_sqlite) is not installed; FTP is off", binary_.string());
         return Ok{};
     }
+    // The master of a panel killed outright survives it (it changes its
+    // credentials, which clears PR_SET_PDEATHSIG) and keeps the port: stop
+    // it before its run files go. Ours when it runs our binary with a file
+    // of our directory open (its log on stderr; its title hides "-c").
+    stop_leftover_server(
+        settings_.dir / "run" / "proftpd.pid",
+        [this](const std::string& proc) {
+            return proc_runs_with_file_under(proc, binary_, settings_.dir);
+        },
+        std::chrono::seconds(5), "ftp");
     CHECK_OK(write_files());
     const auto conf = settings_.dir / "proftpd.conf";
     ChildSpec spec;

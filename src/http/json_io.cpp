@@ -158,17 +158,7 @@ unsigned status_of(Code code) {
     return 500;
 }
 
-// The store's errors reach callers as internal("store: " + SQLite's text)
-// (store/db.h, Db::read/write); SQLITE_FULL's text means the disk is full,
-// which is the caller's 507, not a 500 (docs/reliability.md "Faults").
-constexpr std::string_view kStoreFull = "store: database or disk is full";
-
 Response error_response(const Error& error) {
-    if (error.code == Code::internal && error.message.starts_with(kStoreFull)) {
-        spdlog::error("{}", error.message);
-        return error_response(
-            insufficient_storage("The disk is full; free some space and try again"));
-    }
     return error_response(error, status_of(error.code));
 }
 

@@ -1,5 +1,7 @@
 #include "store/db.h"
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 #include <unordered_map>
 
@@ -141,6 +143,14 @@ int64_t Stmt::integer(int column) const {
 
 bool Stmt::is_null(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+Error store_error(const DbError& e) {
+    if ((e.code & 0xff) == SQLITE_FULL) {
+        spdlog::error("store: {}", e.message);
+        return insufficient_storage("The disk is full; free some space and try again");
+    }
+    return internal("store: " + e.message);
 }
 
 Result<std::unique_ptr<Db>> Db::open(const std::string& path) {

@@ -8,7 +8,7 @@
 //   db.write([&](WriteTx& tx) -> Result<T> { ...; UserRepo::insert(tx, u); ... })
 // write() holds the mutex from BEGIN IMMEDIATE to COMMIT, so its steps are
 // atomic and isolated; read() runs each statement under the mutex for its own
-// duration. Both turn a DbError into an internal error in one place.
+// duration. Both turn a DbError into an Error in one place (store_error).
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -104,6 +104,13 @@ struct DbError {
     bool is_constraint() const { return (code & 0xff) == SQLITE_CONSTRAINT; }
 };
 
+// What a DbError is to the store's callers. SQLITE_FULL (SQLite's unix VFS
+// answers a write's ENOSPC with it; also a file at max_page_count) is
+// insufficient_storage (507, "The disk is full"); anything else, including
+// SQLITE_IOERR_WRITE (a write failing with any other errno: EIO, EDQUOT),
+// is an internal error. SQLite's text goes to the log, never to a client.
+Error store_error(const DbError& e);
+
 class Db {
   public:
     // Opens (creating if needed) the file, sets WAL, foreign keys, a busy
@@ -111,21 +118,21 @@ class Db {
     static Result<std::unique_ptr<Db>> open(const std::string& path);
     ~Db();
 
-    // Runs `body(ReadTx&)`, which returns a Result. A DbError becomes an
-    // internal error, so SQL text never reaches a client.
+    // Runs `body(ReadTx&)`, which returns a Result. A DbError becomes
+    // store_error(e), so SQL text never reaches a client.
     template <class F>
     auto read(F&& body) -> std::invoke_result_t<F, ReadTx&> {
         try {
             ReadTx tx(*this);
             return body(tx);
         } catch (const DbError& e) {
-            return internal("store: " + e.message);
+            return store_error(e);
         }
     }
 
     // Runs `body(WriteTx&)` inside BEGIN IMMEDIATE ... COMMIT; an error
-    // result or a DbError rolls back, and a DbError becomes an internal
-    // error. Not re-entrant: a body must not call write() again.
+    // result or a DbError rolls back, and a DbError becomes store_error(e).
+    // Not re-entrant: a body must not call write() again.
     template <class F>
     auto write(F&& body) -> std::invoke_result_t<F, WriteTx&> {
         try {
@@ -135,7 +142,7 @@ class Db {
             if (result.ok()) transaction.commit();
             return result;
         } catch (const DbError& e) {
-            return internal("store: " + e.message);
+            return store_error(e);
         }
     }
 

@@ -65,8 +65,10 @@ std::vector<std::string> default_env(const ProcessOptions& o) {
         if (as.uid != 0 && (::setuid(0) == 0 || ::setgid(0) == 0)) ::_exit(126);  // irreversible
     }
     // Dies with the panel even if the panel is killed outright, so a crash
-    // never leaves orphaned daemons holding ports (set after the identity
-    // switch, which would clear it).
+    // does not leave orphaned daemons holding ports (set after the identity
+    // switch, which would clear it). A program that changes its own
+    // credentials after exec (ProFTPD's master) loses it again: its driver
+    // stops such a leftover at the next start (system/leftover_server.h).
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() == 1) ::_exit(126);
     ::execve(argv.ptrs[0], argv.ptrs.data(), envp.ptrs.data());

@@ -10,6 +10,10 @@ thread, SIGKILL the panel at a random moment, start it again and check:
 - every database in the store exists in MariaDB with its user and its grant,
   and no database or user with the account's prefix exists without a record;
 - every FTP account in the store is in ProFTPD's table and the reverse;
+- (ftp) ProFTPD answers and logs in, over FTPS, an account made before the
+  kill and one the loop made; the master is the new panel's child (the pid
+  file names it) and no other ProFTPD runs on this data dir (a master that
+  outlived its killed panel would keep the port);
 - no temporary file (.wsp-*) is left in a home and no journal in
   run/file-tasks once the panel serves again;
 - every unfinished tus upload is resumable (HEAD gives the size of its data
@@ -20,12 +24,15 @@ Prints kills and violations per case; exit 1 when any violation was seen.
 """
 import argparse
 import base64
+import ftplib
 import json
 import os
 import random
 import shutil
 import signal
+import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -38,6 +45,8 @@ from corpus import Conn  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CASES = ["write", "upload", "tus", "extract", "copy", "trash", "database", "ftp", "migrations"]
 NEEDS_MARIADB = {"database"}
+FTP_PASSWORD = "Secure-pass-123"
+PROFTPD = "/usr/sbin/proftpd"
 
 
 def free_port():
@@ -162,6 +171,10 @@ def prepare(panel, case):
         assert st == 200, (st, r)
         st, _, r = panel.call(c, "POST", "/api/v1/files/extract", {"archive": "/tree.zip", "destination": "/tree"})
         assert st == 200, (st, r)
+    if case == "ftp":
+        # Made once, before every kill; the loop never touches it.
+        st, _, r = panel.call(c, "POST", "/api/v1/ftp", {"username": "keep", "password": FTP_PASSWORD})
+        assert st == 201, (st, r)
     c.close()
 
 
@@ -209,7 +222,7 @@ def op_loop(panel, case, stop, counter):
                 panel.call(c, "POST", "/api/v1/databases", {"name": f"k{i % 4}", "password": "Secure-pass-123"})
                 panel.call(c, "DELETE", f"/api/v1/databases/mallory_k{(i + 2) % 4}")
             elif case == "ftp":
-                panel.call(c, "POST", "/api/v1/ftp", {"username": f"f{i % 4}", "password": "Secure-pass-123"})
+                panel.call(c, "POST", "/api/v1/ftp", {"username": f"f{i % 4}", "password": FTP_PASSWORD})
                 panel.call(c, "DELETE", f"/api/v1/ftp/mallory_f{(i + 2) % 4}")
             counter[0] += 1  # requests answered, whatever their status
         except Exception:  # the panel is being killed: anything may fail
@@ -224,6 +237,81 @@ def mysql(panel, sql):
     if r.returncode != 0:
         raise RuntimeError(f"mariadb: {r.stderr.strip()}")
     return [ln.split("\t") for ln in r.stdout.splitlines() if ln]
+
+
+def proftpd_on(data):
+    """pid -> parent pid of every ProFTPD process holding a file of DATA/ftp
+    open (its log on stderr, its scoreboard): this panel's, whoever started
+    them."""
+    ftp_dir = os.path.realpath(os.path.join(data, "ftp")) + "/"
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.readlink(f"/proc/{pid}/exe") != PROFTPD:
+                continue
+            fds = os.listdir(f"/proc/{pid}/fd")
+            if not any(os.readlink(f"/proc/{pid}/fd/{fd}").startswith(ftp_dir) for fd in fds):
+                continue
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+            fields = stat[stat.rindex(")") + 2:].split()
+            if fields[0] != "Z":
+                found[int(pid)] = int(fields[1])
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or not ours to read
+    return found
+
+
+def ftp_login(port, user, timeout=20):
+    """Logs in over explicit FTPS (ftp.require_tls), then PWD: None when it
+    worked, else the last error. Retried: ProFTPD starts after /health."""
+    t0 = time.monotonic()
+    err = None
+    while time.monotonic() - t0 < timeout:
+        try:
+            f = ftplib.FTP_TLS(context=ssl._create_unverified_context())
+            f.connect("127.0.0.1", port, timeout=5)
+            f.login(user, FTP_PASSWORD)
+            f.pwd()
+            f.quit()
+            return None
+        except (ftplib.all_errors + (EOFError, socket.timeout)) as e:
+            err = f"{type(e).__name__}: {e}"
+            time.sleep(0.2)
+    return err
+
+
+def check_ftp_server(panel, store_ftp):
+    v = []
+    port = panel.ports["ftp.port"]
+    users = ["mallory_keep"] + sorted(store_ftp - {"mallory_keep"})[:1]
+    for user in users:
+        err = ftp_login(port, user)
+        if err:
+            v.append(f"FTP login of {user} failed: {err}")
+    try:
+        with open(os.path.join(panel.data, "ftp", "run", "proftpd.pid")) as f:
+            master = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        master = None
+    procs = proftpd_on(panel.data)
+    if master is None or procs.get(master) != panel.proc.pid:
+        v.append(f"ProFTPD master {master} is not the panel's child (ProFTPD processes: {procs})")
+    stray = sorted(p for p, pp in procs.items() if p != master and pp != master)
+    if stray:
+        v.append(f"leftover ProFTPD on this data dir: {stray}")
+    return v
+
+
+def kill_leftover_proftpd(data):
+    """After a case: no ProFTPD of its data dir may outlive it."""
+    left = sorted(proftpd_on(data))
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return left
 
 
 def check(panel, case):
@@ -264,6 +352,8 @@ def check(panel, case):
     if server_ftp != store_ftp:
         v.append(f"FTP accounts differ: store only {sorted(store_ftp - server_ftp)}, "
                  f"ProFTPD only {sorted(server_ftp - store_ftp)}")
+    if case == "ftp":
+        v += check_ftp_server(panel, store_ftp)
     home = os.path.join(panel.data, "home", "mallory")
     for dirpath, dirnames, filenames in os.walk(home):
         for n in dirnames + filenames:
@@ -351,6 +441,10 @@ def run_case(args, case):
         if (k + 1) % 10 == 0:
             print(f"  {case}: {k + 1} kills, {len(violations)} violations, {ops[0]} operations done", flush=True)
     panel.stop()
+    left = kill_leftover_proftpd(panel.data)
+    if left:
+        violations.append(f"ProFTPD left running after the case's last stop: {left}")
+        print(f"  {case}: VIOLATION ProFTPD left running: {left}", flush=True)
     if not args.keep and not violations:
         shutil.rmtree(panel.tmp, ignore_errors=True)
     else:

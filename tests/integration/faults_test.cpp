@@ -191,6 +191,77 @@ TEST_F(Faults, KilledServersAnswer503WithRetryAfterAndComeBackWithNothingLost) {
     EXPECT_EQ(http().post("/api/v1/databases/alice_keep/phpmyadmin", {}, alice_).status, 200);
 }
 
+// Alive, and not a zombie waiting for its new parent to reap it.
+bool alive(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    const auto close = stat.rfind(')');
+    return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
+}
+
+// ProFTPD's master changes its credentials (User), which clears the
+// PR_SET_PDEATHSIG it was started with: a panel killed outright left it
+// running, holding the FTP port, and the next panel's ProFTPD could not
+// bind (40 such masters after the kill -9 loops). The next start stops it.
+TEST(FaultsPanelKilled, ItsLeftoverProftpdIsStoppedAtTheNextStartAndFtpServesAgain) {
+    const auto dir = make_temp_dir("wsp-it-leftover");
+    const int base = 42000 + static_cast<int>(::getpid() % 2000) * 10;
+    // The same ports for both panels: the old master holds them.
+    const int ftp_port = free_port();
+    const PanelOptions options{
+        .config = {"ftp.port=" + std::to_string(ftp_port),
+                   "ftp.sftp_port=" + std::to_string(free_port()),
+                   "ftp.passive_ports=" + std::to_string(base) + "-" + std::to_string(base + 9)},
+        .data_dir = dir};
+    const std::string url = ftp_url(ftp_port);
+    pid_t old_master = 0;
+    // Whatever happens below, no ProFTPD of this test outlives it.
+    struct Cleanup {
+        const std::filesystem::path& dir;
+        pid_t& master;
+        ~Cleanup() {
+            if (master > 0 && alive(master)) ::kill(-master, SIGKILL);
+            std::error_code ec;
+            std::filesystem::remove_all(dir, ec);
+        }
+    } cleanup{dir, old_master};
+
+    std::string admin;
+    {
+        PanelProcess first(options);
+        admin = first.admin_key();
+        const std::string alice = first.create_user_with_key("alice");
+        wait_ftp_running(first, admin, true);
+        ASSERT_EQ(first.http()
+                      .post("/api/v1/ftp", {{"username", "early"}, {"password", kPassword}}, alice)
+                      .status,
+                  201);
+        ASSERT_EQ(ftp_curl("alice_early", kPassword, {"--list-only", url}), 0);
+        old_master = child_named(first.pid(), "proftpd");
+        ASSERT_GT(old_master, 0);
+        ASSERT_EQ(::kill(first.pid(), SIGKILL), 0);
+        first.stop();  // reaps it
+    }
+    // The precondition: the master outlived its panel.
+    ASSERT_TRUE(alive(old_master)) << "ProFTPD died with the panel: nothing left to test";
+
+    PanelProcess second(options);
+    wait_ftp_running(second, admin, true);
+    EXPECT_TRUE(eventually([&] { return !alive(old_master); }, seconds(10)))
+        << "the old master (pid " << old_master << ") still runs\n"
+        << second.log();
+    const pid_t master = child_named(second.pid(), "proftpd");
+    EXPECT_GT(master, 0);
+    EXPECT_NE(master, old_master);
+    // The account made before the kill logs in, on the new panel's server.
+    std::string out;
+    EXPECT_EQ(ftp_curl("alice_early", kPassword, {"--list-only", url}, &out), 0) << out;
+    std::ifstream pid_file(dir / "ftp" / "run" / "proftpd.pid");
+    pid_t named = 0;
+    EXPECT_TRUE(pid_file >> named);
+    EXPECT_EQ(named, master);
+}
+
 size_t count_of(const std::string& text, const std::string& what) {
     size_t n = 0;
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
