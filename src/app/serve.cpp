@@ -13,6 +13,7 @@
 
 #include "api/routes.h"
 #include "app/panel.h"
+#include "app/startup_timer.h"
 #include "app/store_watch.h"
 #include "base/clock.h"
 #include "http/loopback_proxy.h"
@@ -141,6 +142,7 @@ int Panel::serve() {
             return 1;
         }
     }
+    StartupTimer timer;
     std::unique_ptr<asio::ssl::context> tls;
     if (config_.server.tls) {
         auto ctx = tls_for(config_, data_dir());
@@ -150,18 +152,21 @@ int Panel::serve() {
         }
         tls = std::move(*ctx);
     }
-    for (auto& start : starts_) {
-        if (auto r = start(); !r) {
+    timer.lap("TLS context");
+    for (size_t i = 0; i < starts_.size(); ++i) {
+        if (auto r = starts_[i](); !r) {
             spdlog::critical("{}", r.error().message);
             for (auto& stop : stops_) stop();
             supervisor_.stop_all();
             return 1;
         }
+        timer.lap("start hook '" + start_names_[i] + "'");
     }
     // The start hooks read whole tables once (the FTP server's accounts,
     // every job's schedule): hand the freed memory back to the system, or
     // a panel with 50,000 accounts keeps tens of MB it no longer uses.
     ::malloc_trim(0);
+    timer.lap("malloc_trim");
     // One single-threaded loop per event-loop thread; the first also runs
     // the acceptor, signals and housekeeping.
     std::vector<std::unique_ptr<asio::io_context>> loops;
@@ -248,6 +253,7 @@ int Panel::serve() {
     const std::string scheme = tls ? "https" : "http";
     auto colon = config_.server.listen.rfind(':');
     std::string host = config_.server.listen.substr(0, colon);
+    timer.lap("listening");
     spdlog::info("WisPanel {} listening on {}://{}:{}/api/v1 (data dir {})", WSP_VERSION, scheme,
                  host, server.port(), data_dir().string());
 

@@ -103,7 +103,11 @@ class DatabaseRuntime {
             }
             up_ = now_up;
             service_->set_available(now_up);
-            if (now_up && !reconciled) {
+            // Once the panel listens: the reconcile reads every record (two
+            // passes over 50,000 at scale) and both the store and the CPUs
+            // are what the start hooks need until then (issue 24). Requests
+            // may come before it, as they always could while it ran.
+            if (now_up && !reconciled && panel_.listening()) {
                 reconciled = service_->reconcile().ok();
             }
             if (now_up && pma_) pma_->sweep();
@@ -222,6 +226,7 @@ Result<void> wire_databases(Panel& panel) {
     // node (a Galera host: a ready node of a Primary cluster).
     services.health["database_hosts"] = [raw = service.get()] { return raw->hosts().all_up(); };
     panel.on_serve(
+        "databases",
         [runtime]() -> Result<void> {
             runtime->start();
             return Ok{};
