@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "http/loopback_proxy.h"
 #include "http/server.h"
+#include "system/resident_pages.h"
 #include "system/tls_cert.h"
 
 namespace wsp {
@@ -44,6 +45,10 @@ void run_loop(asio::io_context& loop) {
 constexpr auto kHousekeeping = std::chrono::seconds(10);
 // After SIGTERM, requests in flight get this long before the loop is cut.
 constexpr auto kShutdownGrace = std::chrono::seconds(20);
+// How often the end of start-up (every health probe up) is checked, and
+// for how many checks at most.
+constexpr auto kSettleEvery = std::chrono::milliseconds(250);
+constexpr int kSettleChecks = 240;
 
 Result<std::unique_ptr<asio::ssl::context>> tls_for(const Config& config,
                                                     const std::filesystem::path& data_dir) {
@@ -254,6 +259,34 @@ int Panel::serve() {
     auto colon = config_.server.listen.rfind(':');
     std::string host = config_.server.listen.substr(0, colon);
     timer.lap("listening");
+    // Start-up's code pages out of the resident set (src/system/resident_pages.h):
+    // now, and again once every component is up (MariaDB, the FTP server
+    // and phpMyAdmin start on their own threads after this point), or after
+    // kSettleChecks checks whatever the health.
+    auto release = [](const char* when) {
+        const ReleasedPages r = release_file_pages();
+        spdlog::debug("start-up: {} KB of code and read-only pages in {} mappings released ({})",
+                      r.kb, r.mappings, when);
+    };
+    release("listening");
+    asio::steady_timer settle(io);
+    int settle_checks = 0;
+    std::function<void()> await_settled = [&] {
+        settle.expires_after(kSettleEvery);
+        settle.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            asio::post(workers, [&] {
+                bool up = true;
+                for (const auto& [name, probe] : services_->health) up = up && probe();
+                if (up || ++settle_checks >= kSettleChecks) {
+                    release(up ? "healthy" : "not healthy yet, releasing anyway");
+                    return;
+                }
+                asio::post(io, [&] { await_settled(); });
+            });
+        });
+    };
+    await_settled();
     spdlog::info("WisPanel {} listening on {}://{}:{}/api/v1 (data dir {})", WSP_VERSION, scheme,
                  host, server.port(), data_dir().string());
 
@@ -293,6 +326,7 @@ int Panel::serve() {
         if (pma_server) pma_server->shutdown();
         if (metrics_server) metrics_server->shutdown();
         housekeeping.cancel();
+        settle.cancel();
         store_watch.stop();
         for (auto& guard : keep_running) guard.reset();
         // If a request hangs, stop anyway after the grace period.
