@@ -1,5 +1,6 @@
 // Databases area: the MariaDB admin pool, the service, the health monitor
 // and (sandbox) the private mariadbd and phpMyAdmin children.
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -109,6 +110,10 @@ class DatabaseRuntime {
             // may come before it, as they always could while it ran.
             if (now_up && !reconciled && panel_.listening()) {
                 reconciled = service_->reconcile().ok();
+                // Its tables (every record, the server's names) are freed
+                // now; hand them back as serve() does after the start hooks
+                // (at 50,000 records ~30 MB stayed in this thread's arena).
+                ::malloc_trim(0);
             }
             if (now_up && pma_) pma_->sweep();
         } while (sleep(up_ ? kProbeEvery : kProbeWhileDown));
