@@ -271,7 +271,9 @@ int Panel::serve() {
     release("listening");
     asio::steady_timer settle(io);
     int settle_checks = 0;
+    std::atomic<bool> stopping{false};  // no new check once SIGTERM came
     std::function<void()> await_settled = [&] {
+        if (stopping) return;
         settle.expires_after(kSettleEvery);
         settle.async_wait([&](boost::system::error_code ec) {
             if (ec) return;
@@ -326,6 +328,7 @@ int Panel::serve() {
         if (pma_server) pma_server->shutdown();
         if (metrics_server) metrics_server->shutdown();
         housekeeping.cancel();
+        stopping = true;
         settle.cancel();
         store_watch.stop();
         for (auto& guard : keep_running) guard.reset();
