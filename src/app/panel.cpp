@@ -1,5 +1,6 @@
 #include "app/panel.h"
 
+#include "app/startup_timer.h"
 #include "app/wire.h"
 #include "app/wire_system.h"
 
@@ -52,6 +53,7 @@ DataDirPolicy data_dir_policy(const Config& c) {
 }  // namespace
 
 Result<std::unique_ptr<Panel>> Panel::open(Config config) {
+    StartupTimer timer;
     if (!init_crypto()) return internal("libsodium failed to initialise");
     if (const auto& p2 = config.auth.require_2fa; p2 != "none" && p2 != "admins" && p2 != "all")
         return validation("auth.require_2fa must be \"none\", \"admins\" or \"all\"");
@@ -63,19 +65,23 @@ Result<std::unique_ptr<Panel>> Panel::open(Config config) {
     // usual umask comes back once the store and homes exist, for the files
     // made for accounts (which set their own modes anyway).
     const mode_t saved_umask = ::umask(077);
-    auto opened = p->open_store_and_identity();
+    auto opened = p->open_store_and_identity(timer);
     ::umask(saved_umask);
     if (!opened) return opened.error();
     p->ctx_.reset(new PanelContext{p->config_, *p->db_, p->index_, *p->identity_, system_clock()});
     p->services_ = std::make_unique<Services>(*p->ctx_);
     CHECK_OK(p->create_first_admin());
+    timer.lap("first admin check");
     CHECK_OK(p->index_.load(*p->db_));
+    timer.lap("auth index");
     CHECK_OK(wire_areas(*p));
+    timer.lap("areas wired");
     CHECK_OK(wire_system(*p));
+    timer.lap("system wired");
     return p;
 }
 
-Result<void> Panel::open_store_and_identity() {
+Result<void> Panel::open_store_and_identity(StartupTimer& timer) {
     std::error_code ec;
     std::filesystem::create_directories(data_dir(), ec);
     if (ec) return validation("cannot create data dir " + data_dir().string());
@@ -86,13 +92,18 @@ Result<void> Panel::open_store_and_identity() {
     // Before the store opens: a -wal left world-readable by an older
     // version is narrowed before it is used again.
     CHECK_OK(secure_data_dir(data_dir(), data_dir_policy(config_)));
+    timer.lap("data dir checked");
     TRY(db_, Db::open((data_dir() / "panel.db").string()));
     ::chmod((data_dir() / "panel.db").c_str(), 0600);
+    timer.lap("store opened and migrated");
     TRY(identity_, make_identity(config_, *db_));
+    timer.lap("identity (homes adopted)");
     return Ok{};
 }
 
-void Panel::on_serve(std::function<Result<void>()> start, std::function<void()> stop) {
+void Panel::on_serve(std::string name, std::function<Result<void>()> start,
+                     std::function<void()> stop) {
+    start_names_.push_back(std::move(name));
     starts_.push_back(std::move(start));
     stops_.push_back(std::move(stop));
 }

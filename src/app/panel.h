@@ -15,6 +15,8 @@
 
 namespace wsp {
 
+class StartupTimer;
+
 class Panel {
   public:
     // Creates the data dir layout on first use, applies migrations, loads
@@ -35,7 +37,9 @@ class Panel {
     // What an area does when `serve` starts (after the store is ready, before
     // the first request) and stops (after the last request). Offline
     // commands run neither: they never start servers or schedulers.
-    void on_serve(std::function<Result<void>()> start, std::function<void()> stop);
+    // `name` labels the hook's line in the start-up timing (debug log).
+    void on_serve(std::string name, std::function<Result<void>()> start,
+                  std::function<void()> stop);
 
     // The panel's own base URL ("https://host:port") once serve() listens:
     // the listen address, or server.hostnames[0] when it is a wildcard.
@@ -44,6 +48,8 @@ class Panel {
     // phpMyAdmin's own origin ("https://host:port" of its listener, see
     // pma.listen) once serve() listens; empty before that.
     std::string pma_base_url() const;
+    // serve() has run every start hook and accepts requests.
+    bool listening() const { return http_port_ != 0; }
     // Sent by the panel's proxy with every request to php -S, whose router
     // refuses requests without it (a local process calling php -S directly).
     // New at every start; never logged.
@@ -58,7 +64,7 @@ class Panel {
     explicit Panel(Config config) : config_(std::move(config)) {}
     // The data dir (modes checked), the store, and the identity (homes of
     // an older layout adopted); run under umask 077.
-    Result<void> open_store_and_identity();
+    Result<void> open_store_and_identity(StartupTimer& timer);
     Result<void> create_first_admin();
 
     Config config_;
@@ -68,6 +74,7 @@ class Panel {
     std::unique_ptr<PanelContext> ctx_;
     std::unique_ptr<Services> services_;
     Supervisor supervisor_;
+    std::vector<std::string> start_names_;
     std::vector<std::function<Result<void>()>> starts_;
     std::vector<std::function<void()>> stops_;
     std::atomic<uint16_t> http_port_{0};

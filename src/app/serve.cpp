@@ -13,10 +13,12 @@
 
 #include "api/routes.h"
 #include "app/panel.h"
+#include "app/startup_timer.h"
 #include "app/store_watch.h"
 #include "base/clock.h"
 #include "http/loopback_proxy.h"
 #include "http/server.h"
+#include "system/resident_pages.h"
 #include "system/tls_cert.h"
 
 namespace wsp {
@@ -43,6 +45,10 @@ void run_loop(asio::io_context& loop) {
 constexpr auto kHousekeeping = std::chrono::seconds(10);
 // After SIGTERM, requests in flight get this long before the loop is cut.
 constexpr auto kShutdownGrace = std::chrono::seconds(20);
+// How often the end of start-up (every health probe up) is checked, and
+// for how many checks at most.
+constexpr auto kSettleEvery = std::chrono::milliseconds(250);
+constexpr int kSettleChecks = 240;
 
 Result<std::unique_ptr<asio::ssl::context>> tls_for(const Config& config,
                                                     const std::filesystem::path& data_dir) {
@@ -141,6 +147,7 @@ int Panel::serve() {
             return 1;
         }
     }
+    StartupTimer timer;
     std::unique_ptr<asio::ssl::context> tls;
     if (config_.server.tls) {
         auto ctx = tls_for(config_, data_dir());
@@ -150,18 +157,21 @@ int Panel::serve() {
         }
         tls = std::move(*ctx);
     }
-    for (auto& start : starts_) {
-        if (auto r = start(); !r) {
+    timer.lap("TLS context");
+    for (size_t i = 0; i < starts_.size(); ++i) {
+        if (auto r = starts_[i](); !r) {
             spdlog::critical("{}", r.error().message);
             for (auto& stop : stops_) stop();
             supervisor_.stop_all();
             return 1;
         }
+        timer.lap("start hook '" + start_names_[i] + "'");
     }
     // The start hooks read whole tables once (the FTP server's accounts,
     // every job's schedule): hand the freed memory back to the system, or
     // a panel with 50,000 accounts keeps tens of MB it no longer uses.
     ::malloc_trim(0);
+    timer.lap("malloc_trim");
     // One single-threaded loop per event-loop thread; the first also runs
     // the acceptor, signals and housekeeping.
     std::vector<std::unique_ptr<asio::io_context>> loops;
@@ -248,6 +258,37 @@ int Panel::serve() {
     const std::string scheme = tls ? "https" : "http";
     auto colon = config_.server.listen.rfind(':');
     std::string host = config_.server.listen.substr(0, colon);
+    timer.lap("listening");
+    // Start-up's code pages out of the resident set (src/system/resident_pages.h):
+    // now, and again once every component is up (MariaDB, the FTP server
+    // and phpMyAdmin start on their own threads after this point), or after
+    // kSettleChecks checks whatever the health.
+    auto release = [](const char* when) {
+        const ReleasedPages r = release_file_pages();
+        spdlog::debug("start-up: {} KB of code and read-only pages in {} mappings released ({})",
+                      r.kb, r.mappings, when);
+    };
+    release("listening");
+    asio::steady_timer settle(io);
+    int settle_checks = 0;
+    std::atomic<bool> stopping{false};  // no new check once SIGTERM came
+    std::function<void()> await_settled = [&] {
+        if (stopping) return;
+        settle.expires_after(kSettleEvery);
+        settle.async_wait([&](boost::system::error_code ec) {
+            if (ec) return;
+            asio::post(workers, [&] {
+                bool up = true;
+                for (const auto& [name, probe] : services_->health) up = up && probe();
+                if (up || ++settle_checks >= kSettleChecks) {
+                    release(up ? "healthy" : "not healthy yet, releasing anyway");
+                    return;
+                }
+                asio::post(io, [&] { await_settled(); });
+            });
+        });
+    };
+    await_settled();
     spdlog::info("WisPanel {} listening on {}://{}:{}/api/v1 (data dir {})", WSP_VERSION, scheme,
                  host, server.port(), data_dir().string());
 
@@ -287,6 +328,8 @@ int Panel::serve() {
         if (pma_server) pma_server->shutdown();
         if (metrics_server) metrics_server->shutdown();
         housekeeping.cancel();
+        stopping = true;
+        settle.cancel();
         store_watch.stop();
         for (auto& guard : keep_running) guard.reset();
         // If a request hangs, stop anyway after the grace period.

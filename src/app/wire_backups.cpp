@@ -29,6 +29,7 @@ Result<void> wire_backups(Panel& panel) {
     service->set_users(&services.users);
     service->set_record_services({&services.domains, services.ftp.get(), services.cron.get()});
     panel.on_serve(
+        "backups",
         [service, mailer]() -> Result<void> {
             mailer->start();
             return service->start();

@@ -35,7 +35,8 @@ Result<void> wire_cron(Panel& panel) {
     services.cron = cron;
     services.users.add_cleanup(cron.get());
     services.health["cron"] = [cron] { return cron->healthy(); };
-    panel.on_serve([cron]() -> Result<void> { return cron->start(); }, [cron] { cron->stop(); });
+    panel.on_serve(
+        "cron", [cron]() -> Result<void> { return cron->start(); }, [cron] { cron->stop(); });
     return Ok{};
 }
 

@@ -94,6 +94,7 @@ Result<void> wire_files(Panel& panel) {
     panel.services().transfer = transfer;
     auto sweeper = std::make_shared<TrashSweeper>(trash, transfer);
     panel.on_serve(
+        "trash sweep",
         [sweeper]() -> Result<void> {
             sweeper->start();
             return Ok{};
@@ -101,7 +102,9 @@ Result<void> wire_files(Panel& panel) {
         [sweeper] { sweeper->stop(); });
     // Asynchronous file tasks: start() first removes what tasks interrupted
     // by a crash left (services/file_tasks.h); stop() cancels running ones.
-    panel.on_serve([files] { return files->tasks().start(); }, [files] { files->tasks().stop(); });
+    panel.on_serve(
+        "file tasks", [files] { return files->tasks().start(); },
+        [files] { files->tasks().stop(); });
     return Ok{};
 }
 

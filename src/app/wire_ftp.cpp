@@ -170,6 +170,7 @@ Result<void> wire_ftp(Panel& panel) {
     const std::filesystem::path data_dir = panel.data_dir();
     const Config* config = &panel.config();
     panel.on_serve(
+        "ftp",
         [ftp, sandbox, system, config, data_dir]() -> Result<void> {
             if (sandbox || system) {
                 TRY(auto tls, ftp_tls(*config, data_dir));

@@ -27,8 +27,9 @@ Result<void> wire_integrations(Panel& panel) {
     services.metrics = metrics;
     webhooks->count_events_in(metrics.get());
     services.sso = std::make_shared<SsoService>(panel.context(), services.audit);
-    panel.on_serve([webhooks]() -> Result<void> { return webhooks->start(); },
-                   [webhooks] { webhooks->stop(); });
+    panel.on_serve(
+        "webhooks", [webhooks]() -> Result<void> { return webhooks->start(); },
+        [webhooks] { webhooks->stop(); });
     return Ok{};
 }
 

@@ -39,6 +39,7 @@ Result<void> wire_system(Panel& panel) {
     // At every start the OS state follows the store again: a package's
     // quota changed since, or a lock lost while the panel was down.
     panel.on_serve(
+        "system",
         [ctx]() -> Result<void> {
             // Two queries in all (accounts, packages), not one package
             // lookup per account: 10,000 accounts made 10,000 transactions.

@@ -9,6 +9,13 @@ std::optional<int64_t> SandboxUidRepo::find(const ReadTx& tx, const std::string&
     return s.integer(0);
 }
 
+std::vector<std::pair<std::string, int64_t>> SandboxUidRepo::all(const ReadTx& tx) {
+    Stmt s(tx, "SELECT account, uid FROM sandbox_uids WHERE account IS NOT NULL");
+    std::vector<std::pair<std::string, int64_t>> out;
+    while (s.step()) out.emplace_back(s.text(0), s.integer(1));
+    return out;
+}
+
 std::optional<int64_t> SandboxUidRepo::allocate(WriteTx& tx, const std::string& account,
                                                 int64_t base, int64_t count, int64_t now) {
     if (auto existing = find(tx, account)) return existing;

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "store/db.h"
 
@@ -13,6 +15,8 @@ namespace wsp {
 class SandboxUidRepo {
   public:
     static std::optional<int64_t> find(const ReadTx& tx, const std::string& account);
+    // Every account that has a uid, with it (retired uids left out).
+    static std::vector<std::pair<std::string, int64_t>> all(const ReadTx& tx);
     // Gives `account` the uid after the highest ever handed out in
     // [base, base + count) (its own when it has one); nullopt when the range
     // is used up.

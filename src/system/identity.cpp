@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <limits>
+#include <set>
 
 #include "base/clock.h"
 #include "store/db.h"
@@ -192,8 +193,22 @@ Result<void> SandboxIdentity::make_dirs(const std::string& account,
 
 Result<void> SandboxIdentity::adopt_homes(const std::vector<std::string>& accounts) {
     if (!per_account_) return Ok{};
+    // The stored uids in one query, not one per account (10,000 at scale;
+    // issue 24), kept in uid_of's cache: the FTP start asks for every owner.
+    TRY(auto stored,
+        db_.read([&](const ReadTx& tx) -> Result<std::vector<std::pair<std::string, int64_t>>> {
+            return SandboxUidRepo::all(tx);
+        }));
+    std::set<std::string> adopted;
+    {
+        std::lock_guard lock(cache_mutex_);
+        for (const auto& [account, uid] : stored) {
+            cache_[account] = static_cast<uid_t>(uid);
+            adopted.insert(account);
+        }
+    }
     for (const auto& account : accounts) {
-        if (stored_uid(account)) continue;  // adopted at an earlier start
+        if (adopted.count(account)) continue;  // adopted at an earlier start
         CHECK_OK(adopt_home(account));
     }
     return Ok{};
