@@ -51,11 +51,12 @@ print(*(s.getsockname()[1] for s in socks))')
   -c mariadb.port="$db_port" -c pma.enabled=false >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 
-PYTHONPATH=$root/bench python3 - "$http_port" "$tmp/data" "$N" "$LIST_N" <<'PY'
+PYTHONPATH=$root/bench python3 - "$http_port" "$tmp/data" "$N" "$LIST_N" "$panel_pid" <<'PY'
 import http.client, json, os, subprocess, sys, time
 import mariadb_questions
 
 port, data, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+panel_pid = int(sys.argv[5])
 conn = None
 
 def call(method, path, body=None, token=None):
@@ -95,13 +96,19 @@ def questions():
     return mariadb_questions.questions(cnf)
 
 # 1. Through the API.
+mariadbd_pid = mariadb_questions.child_named(panel_pid, "mariadbd")
+def ticks():
+    return (mariadb_questions.cpu_ticks(panel_pid),
+            mariadb_questions.cpu_ticks(mariadbd_pid) if mariadbd_pid else 0)
 q0 = questions()
+k0 = ticks()
 t0 = time.perf_counter()
 for i in range(n):
     check(*call("POST", "/api/v1/databases", {"name": f"b{i}", "password": "Bench-pass-1"}, token), 201)
 for i in range(n):
     check(*call("DELETE", f"/api/v1/databases/admin_b{i}", None, token), 200)
 api_s = time.perf_counter() - t0
+k1 = ticks()
 api_q = questions() - q0 - 1
 
 # 2. The same statements through one mariadb client session.
@@ -115,10 +122,12 @@ for i in range(n):
     stmts += [f"DROP USER IF EXISTS 'peer_b{i}'@'localhost';",
               f"DROP DATABASE IF EXISTS `peer_b{i}`;"]
 q0 = questions()
+c0 = ticks()[1]
 t0 = time.perf_counter()
 subprocess.run(["mariadb", "--defaults-file=" + cnf, "--batch"],
                input="\n".join(stmts).encode(), check=True)
 client_s = time.perf_counter() - t0
+c1 = ticks()[1]
 client_q = questions() - q0 - 1
 
 ratio = api_s / client_s
@@ -129,6 +138,11 @@ print(f"  ratio API/client: {ratio:.2f} (target <= 1.2){'' if ratio <= 1.2 else 
 # Round trips (queries) per database created and dropped, whatever the load:
 # the panel's own (health probes included) against the client's statements.
 print(f"  queries per create+drop: API {api_q / n:.2f}, client {client_q / n:.2f}")
+# CPU ticks (1/100 s) per 100 create+drop pairs, whatever the load: the
+# panel's own, and MariaDB's for the API's statements against the client's.
+per100 = 100 / n
+print(f"  CPU ticks per 100 create+drop: panel {(k1[0] - k0[0]) * per100:.0f}, "
+      f"mariadbd for the API {(k1[1] - k0[1]) * per100:.0f}, for the client {(c1 - c0) * per100:.0f}")
 
 # 3. Listing LIST_N databases with sizes.
 for i in range(list_n):

@@ -165,9 +165,10 @@ chmod 0600 "$tmp/node1-client.cnf"
   -c mariadb.port="$db_port" -c pma.enabled=false >"$tmp/panel.log" 2>&1 &
 pids+=($!)
 
-PYTHONPATH=$root/bench python3 - "$http_port" "$tmp" "$N" "$LIST_N" "$(gsql 0)" "$(gsql 1)" "$(gsql 2)" "$solo_port" "$admin_pw" <<'PY'
+PYTHONPATH=$root/bench python3 - "$http_port" "$tmp" "$N" "$LIST_N" "$(gsql 0)" "$(gsql 1)" "$(gsql 2)" "$solo_port" "$admin_pw" "${pids[-1]}" "${pids[0]}" <<'PY'
 import http.client, json, os, subprocess, sys, time
 import mariadb_questions
+panel_pid, node1_pid = int(sys.argv[10]), int(sys.argv[11])
 
 port, tmp, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 g = [int(p) for p in sys.argv[5:8]]
@@ -218,8 +219,19 @@ def questions():
     # Node 1's count: the panel's pool uses node 1 while it is up.
     return mariadb_questions.questions(node1)
 
+def causal_reads():
+    # Reads on node 1 that waited for the cluster (wsrep_sync_wait).
+    out = subprocess.run(["mariadb", "--defaults-file=" + node1, "-N", "-B", "-e",
+                          "SHOW GLOBAL STATUS LIKE 'wsrep_causal_reads'"],
+                         capture_output=True, text=True, check=True)
+    return int(out.stdout.split()[1])
+def ticks():
+    return mariadb_questions.cpu_ticks(panel_pid), mariadb_questions.cpu_ticks(node1_pid)
+
 # 1. Through the API, on the Galera host.
 q0 = questions()
+w0 = causal_reads()
+k0 = ticks()
 t0 = time.perf_counter()
 for i in range(n):
     check(*call("POST", "/api/v1/databases",
@@ -227,7 +239,9 @@ for i in range(n):
 for i in range(n):
     check(*call("DELETE", f"/api/v1/databases/admin_g{i}", None, token), 200)
 api_s = time.perf_counter() - t0
+k1 = ticks()
 api_q = questions() - q0 - 1
+api_w = causal_reads() - w0
 
 # 2. The same statements through one mariadb client session on node 1.
 h = "*" + "0" * 40
@@ -240,10 +254,12 @@ for i in range(n):
     stmts += [f"DROP USER IF EXISTS 'peer_g{i}'@'%';",
               f"DROP DATABASE IF EXISTS `peer_g{i}`;"]
 q0 = questions()
+c0 = ticks()[1]
 t0 = time.perf_counter()
 subprocess.run(["mariadb", "--defaults-file=" + node1, "--batch"],
                input="\n".join(stmts).encode(), check=True)
 client_s = time.perf_counter() - t0
+c1 = ticks()[1]
 client_q = questions() - q0 - 1
 ratio = api_s / client_s
 print(f"create+drop {n} databases with users on the Galera host (3 nodes)")
@@ -251,6 +267,10 @@ print(f"  panel API                : {api_s:.3f} s")
 print(f"  mariadb client on node 1 : {client_s:.3f} s")
 print(f"  ratio API/client: {ratio:.2f} (target <= 1.3){'' if ratio <= 1.3 else '  MISSED'}")
 print(f"  queries per create+drop on node 1: API {api_q / n:.2f}, client {client_q / n:.2f}")
+print(f"  reads waiting for the cluster per create+drop (wsrep_causal_reads): API {api_w / n:.2f}")
+per100 = 100 / n
+print(f"  CPU ticks per 100 create+drop: panel {(k1[0] - k0[0]) * per100:.0f}, "
+      f"node 1 for the API {(k1[1] - k0[1]) * per100:.0f}, for the client {(c1 - c0) * per100:.0f}")
 
 # 3. Listing LIST_N databases over three hosts, with sizes.
 hosts = ["local", "solo", "galera"]

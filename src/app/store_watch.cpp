@@ -16,7 +16,11 @@ namespace asio = boost::asio;
 
 StoreWatch::StoreWatch(asio::io_context& io, asio::thread_pool& workers, Db& db,
                        std::function<void()> on_foreign_commit)
-    : inotify_(io), workers_(workers), db_(db), on_foreign_commit_(std::move(on_foreign_commit)) {}
+    : inotify_(io),
+      delay_(io),
+      workers_(workers),
+      db_(db),
+      on_foreign_commit_(std::move(on_foreign_commit)) {}
 
 Result<void> StoreWatch::start(const std::filesystem::path& wal) {
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -35,22 +39,34 @@ Result<void> StoreWatch::start(const std::filesystem::path& wal) {
 }
 
 void StoreWatch::stop() {
+    stopped_ = true;
     boost::system::error_code ignored;
     inotify_.close(ignored);
+    delay_.cancel();
 }
 
 void StoreWatch::read_events() {
     inotify_.async_read_some(asio::buffer(buffer_), [this](boost::system::error_code ec, size_t) {
         if (ec) return;  // closed at shutdown
-        // One check covers any number of writes that arrive before it runs.
-        if (!check_queued_.exchange(true)) asio::post(workers_, [this] { check(); });
-        read_events();
+        // One check covers every write before it runs: the rest of a
+        // commit's page writes (and the next commits') wait in the kernel,
+        // folded into one event, until the check is done, then read_events
+        // again (a write after the check started wakes another check).
+        delay_.expires_after(kDelay);
+        delay_.async_wait([this](boost::system::error_code waited) {
+            if (waited || stopped_) return;
+            asio::post(workers_, [this] {
+                check();
+                asio::post(inotify_.get_executor(), [this] {
+                    if (!stopped_) read_events();
+                });
+            });
+        });
     });
 }
 
 void StoreWatch::check() {
     std::lock_guard lock(check_mutex_);
-    check_queued_ = false;
     const std::optional<int64_t> version = store_data_version(db_);
     if (!version || *version == seen_version_) return;  // only the panel's own commits
     seen_version_ = *version;

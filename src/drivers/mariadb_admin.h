@@ -82,6 +82,7 @@ class MariadbAdmin {
     // program should connect to, to see what this pool sees).
     std::pair<std::string, int> current_node() const;
     bool tls() const { return endpoint_.tls; }
+    bool galera() const { return endpoint_.galera; }
     bool over_socket() const { return !endpoint_.socket.empty(); }
 
   private:

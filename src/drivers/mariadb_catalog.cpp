@@ -43,16 +43,59 @@ Result<MariadbCatalog::Taken> MariadbCatalog::names_taken(const SqlName& db, con
     return taken;
 }
 
+namespace {
+// A creation's marker as an SQL literal: only [0-9a-z:] is accepted (the
+// service makes it from random hex), so it needs no escaping.
+Result<std::string> marker_literal(const std::string& marker) {
+    if (marker.empty() || marker.size() > 64) return internal("bad database marker");
+    for (char c : marker)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == ':'))
+            return internal("bad database marker");
+    return "'" + marker + "'";
+}
+}  // namespace
+
 Result<void> MariadbCatalog::create_database_with_user(const SqlName& db, const SqlName& user,
                                                        const SqlHost& host,
-                                                       const PasswordHash& hash, size_t& done) {
-    auto r = admin_.batch(
-        {"CREATE DATABASE " + quote_ident(db) + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
-         "CREATE USER " + quote_account(user, host) + " IDENTIFIED BY PASSWORD " + quote_hash(hash),
-         "GRANT ALL PRIVILEGES ON " + quote_grant_db(db) + ".* TO " + quote_account(user, host)},
-        done);
-    if (!r) return r.error();
-    return Ok{};
+                                                       const PasswordHash& hash,
+                                                       const std::string& marker) {
+    TRY(std::string comment, marker_literal(marker));
+    // The names check and the three statements in one anonymous block: one
+    // statement, one round trip. SIGNAL answers with the server's own
+    // errors for an existing database (1007) or user (1396), which
+    // MariadbAdmin turns into the documented 409s.
+    // On Galera the two reads would each wait for the node to catch up with
+    // the cluster (the session's wsrep_sync_wait = 1): they need not, as
+    // CREATE DATABASE and CREATE USER run in the cluster's total order and
+    // fail on a name made elsewhere meanwhile; the wait is back on for
+    // them, and on any error (the handler) before the error is passed on.
+    const bool galera = admin_.galera();
+    const std::string sql =
+        std::string("BEGIN NOT ATOMIC\n") +
+        (galera ? "DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN SET SESSION wsrep_sync_wait = 1; "
+                  "RESIGNAL; END;\nSET SESSION wsrep_sync_wait = 0;\n"
+                : "") +
+        "IF EXISTS(SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " +
+        quote_literal(db) +
+        ") THEN SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1007, MESSAGE_TEXT = 'database "
+        "exists'; END IF;\n"
+        "IF EXISTS(SELECT 1 FROM " +
+        std::string(kAccounts) + " WHERE User = " + quote_literal(user) +
+        ") THEN SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1396, MESSAGE_TEXT = 'user exists'; "
+        "END IF;\n" +
+        (galera ? "SET SESSION wsrep_sync_wait = 1;\n" : "") + "CREATE DATABASE " +
+        quote_ident(db) + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci COMMENT " + comment +
+        ";\nCREATE USER " + quote_account(user, host) + " IDENTIFIED BY PASSWORD " +
+        quote_hash(hash) + ";\nGRANT ALL PRIVILEGES ON " + quote_grant_db(db) + ".* TO " +
+        quote_account(user, host) + ";\nEND";
+    return admin_.exec(sql);
+}
+
+Result<bool> MariadbCatalog::database_marked(const SqlName& db, const std::string& marker) {
+    TRY(std::string comment, marker_literal(marker));
+    TRY(auto rows, admin_.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = " +
+                                quote_literal(db) + " AND SCHEMA_COMMENT = " + comment));
+    return !rows.empty();
 }
 
 Result<std::vector<SqlHost>> MariadbCatalog::drop_database_and_user(
@@ -65,8 +108,12 @@ Result<std::vector<SqlHost>> MariadbCatalog::drop_database_and_user(
         statements.push_back(std::move(drop));
     }
     statements.push_back("DROP DATABASE IF EXISTS " + quote_ident(db));
-    statements.push_back("SELECT Host FROM " + std::string(kAccounts) +
-                         " WHERE User = " + quote_literal(user));
+    // Right after this session's own DROPs: on Galera it need not wait for
+    // the node to catch up with the cluster (wsrep_sync_wait, a round of
+    // group communication per read; issue 24).
+    statements.push_back(
+        std::string(admin_.galera() ? "SET STATEMENT wsrep_sync_wait = 0 FOR " : "") +
+        "SELECT Host FROM " + std::string(kAccounts) + " WHERE User = " + quote_literal(user));
     size_t done = 0;
     TRY(auto rows, admin_.batch(statements, done));
     std::vector<SqlHost> left;

@@ -21,19 +21,25 @@ class MariadbCatalog {
     Result<void> drop_database(const SqlName& db);    // IF EXISTS
     Result<bool> database_exists(const SqlName& db);
 
-    // Whether `db` and any entry of `user` exist: one query (a creation's
-    // check before it writes its intent).
+    // Whether `db` and any entry of `user` exist: one query.
     struct Taken {
         bool database = false;
         bool user = false;
     };
     Result<Taken> names_taken(const SqlName& db, const SqlName& user);
-    // CREATE DATABASE, CREATE USER, GRANT ALL in one round trip (a
-    // database's creation). `done`: the statements that completed (see
-    // MariadbAdmin::batch); 409 when the database or user exists.
+    // A database's creation in one statement, so one round trip (issue
+    // 24): an anonymous block that answers 409 ("Database already exists",
+    // "Database user already exists") when either name is on the server,
+    // making nothing, else runs CREATE DATABASE (with `marker`, a short
+    // [0-9a-z:] text, as its COMMENT), CREATE USER, GRANT ALL. It stops at
+    // the first error; a database carrying `marker` is this creation's
+    // (database_marked), and so is the user then.
     Result<void> create_database_with_user(const SqlName& db, const SqlName& user,
                                            const SqlHost& host, const PasswordHash& hash,
-                                           size_t& done);
+                                           const std::string& marker);
+    // Whether `db` exists with `marker` as its comment: made by the
+    // creation that chose the marker.
+    Result<bool> database_marked(const SqlName& db, const std::string& marker);
     // DROP USER IF EXISTS on the `known` entries, DROP DATABASE IF EXISTS,
     // and the user's entries left (made outside the panel, or left by a
     // failed change): one round trip. The caller drops what is left.

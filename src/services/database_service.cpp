@@ -292,41 +292,53 @@ Result<DatabaseRecord> DatabaseService::create_for(const std::string& owner,
                          std::to_string(placed->max_databases) + ")");
     CHECK_OK(ensure_below_limit(facts.package, Limit::databases, facts.owned));
     MariadbCatalog catalog(*admin);
-    // A name the server has already (made outside the panel) is 409 before
-    // anything is written, so the intent below only ever names what this
-    // creation makes. One query for both names.
-    TRY(MariadbCatalog::Taken taken, catalog.names_taken(db, user));
-    if (taken.database) return conflict("Database already exists");
-    if (taken.user) return conflict("Database user already exists");
     // Until the record is in, a panel killed mid-way leaves this intent and
     // the start-up reconcile drops what was made (issue 16, kill -9 loops).
-    const DatabaseIntent intent{db.str(), user.str(), owner, host, "create", record.created_at};
+    // The names are checked on the server by the same statement that makes
+    // them (one round trip, issue 24), so the intent may name a database
+    // that was there before: the marker, the database's COMMENT, tells this
+    // creation's database from it, and only a marked one is ever dropped.
+    const std::string marker = "wsp:" + random_hex(8);
+    const DatabaseIntent intent{db.str(), user.str(),        owner, host,
+                                "create", record.created_at, marker};
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         DatabaseIntentRepo::put(tx, intent);
         return Ok{};
     }));
+    // On any failure from here: what this creation made goes, then the
+    // intent (kept when the drop fails: the reconcile retries it). The user
+    // is this creation's whenever the marked database is (CREATE USER
+    // comes after CREATE DATABASE, both after the check), except when
+    // CREATE USER itself found the name taken (a race with the check).
+    bool user_ours = true, maybe_made = true;
     Undo undo;
-    // Runs last, after the drops below.
     undo.add([&]() -> Result<void> {
+        bool ours = false;
+        if (maybe_made) {
+            TRY(ours, catalog.database_marked(db, marker));
+        }
+        if (ours) {
+            if (user_ours) CHECK_OK(catalog.drop_user(user, entry));
+            CHECK_OK(catalog.drop_database(db));
+        }
         return ctx_.db.write([&](WriteTx& tx) -> Result<void> {
             DatabaseIntentRepo::remove(tx, intent.name);
             return Ok{};
         });
     });
-    // CREATE DATABASE, CREATE USER, GRANT in one round trip; the server
-    // stops at the first that fails. The `done` statements that completed
-    // are undone (in reverse, by Undo). CREATE DATABASE / CREATE USER fail
-    // with 409 when the name exists on the server (made outside the panel):
-    // nothing of ours to undo for that one. A connection lost mid-way
-    // leaves the outcome of every statement from `done` on unknown (the
-    // server may have run them and lost the answers): all is dropped (IF
-    // EXISTS).
-    size_t done = 0;
-    auto made = catalog.create_database_with_user(db, user, entry, hash, done);
-    const bool unknown = !made && made.error().code == Code::unavailable;
-    if (done >= 1 || unknown) undo.add([&] { return catalog.drop_database(db); });
-    if (done >= 2 || unknown) undo.add([&] { return catalog.drop_user(user, entry); });
-    if (!made) return made.error();
+    // The check, CREATE DATABASE, CREATE USER and GRANT in one statement;
+    // 409 when either name exists on the server (made outside the panel),
+    // with nothing made. A connection lost mid-way leaves the outcome
+    // unknown: the undo above looks for the marker.
+    if (auto made = catalog.create_database_with_user(db, user, entry, hash, marker); !made) {
+        if (made.error().code == Code::conflict) {
+            // The database's name: nothing was made. The user's: the
+            // database may have been (the race), never the user.
+            if (made.error().message == "Database already exists") maybe_made = false;
+            user_ours = false;
+        }
+        return made.error();
+    }
     // A failed insert (DbError) rolls back and unwinds through undo too.
     CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
         DatabaseRepo::insert(tx, record);
@@ -572,9 +584,18 @@ Result<void> DatabaseService::finish_intents() {
         spdlog::info("databases: dropping what the interrupted {} of {} left", intent->op,
                      intent->name);
         MariadbCatalog catalog(**admin);
-        TRY(auto hosts, catalog.user_hosts(user));
-        for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
-        CHECK_OK(catalog.drop_database(db));
+        // A create with a marker (migration 0023) made something only if
+        // its marked database is there: a database or user without it was
+        // there before (the create ended in 409) and is not the panel's.
+        bool ours = true;
+        if (!intent->marker.empty()) {
+            TRY(ours, catalog.database_marked(db, intent->marker));
+        }
+        if (ours) {
+            TRY(auto hosts, catalog.user_hosts(user));
+            for (const auto& host : hosts) CHECK_OK(catalog.drop_user(user, host));
+            CHECK_OK(catalog.drop_database(db));
+        }
         CHECK_OK(ctx_.db.write([&](WriteTx& tx) -> Result<void> {
             DatabaseIntentRepo::remove(tx, intent->name);
             return Ok{};

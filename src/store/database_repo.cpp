@@ -147,18 +147,18 @@ int64_t DatabaseUserRepo::remove_of_database(WriteTx& tx, const std::string& dat
 
 namespace {
 constexpr const char* kIntentColumns =
-    "SELECT name, db_user, owner, host, op, created_at FROM database_intents ";
+    "SELECT name, db_user, owner, host, op, created_at, marker FROM database_intents ";
 
 DatabaseIntent intent_row(Stmt& s) {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5)};
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.text(6)};
 }
 }  // namespace
 
 void DatabaseIntentRepo::put(WriteTx& tx, const DatabaseIntent& i) {
     Stmt s(tx,
-           "INSERT OR REPLACE INTO database_intents(name, db_user, owner, host, op, created_at) "
-           "VALUES(?,?,?,?,?,?)");
-    s.bind_all(i.name, i.user, i.owner, i.host, i.op, i.created_at).run();
+           "INSERT OR REPLACE INTO database_intents(name, db_user, owner, host, op, created_at, "
+           "marker) VALUES(?,?,?,?,?,?,?)");
+    s.bind_all(i.name, i.user, i.owner, i.host, i.op, i.created_at, i.marker).run();
 }
 
 void DatabaseIntentRepo::remove(WriteTx& tx, const std::string& name) {

@@ -72,6 +72,11 @@ struct DatabaseIntent {
     std::string host;
     std::string op;  // "create" or "delete"
     int64_t created_at = 0;
+    // A create's mark on the database it makes (its COMMENT): only a
+    // database carrying it is this creation's to drop. '' for a delete
+    // (and for creates from before migration 0023, which checked the names
+    // before writing the intent).
+    std::string marker = {};
 };
 
 class DatabaseIntentRepo {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -11,63 +13,97 @@
 namespace wsp {
 namespace {
 
-// Prepared statements kept for reuse, per connection and SQL text: parsing
-// and planning a statement cost more than running it (a third of the
-// panel's CPU on a database create, issue 24). Used only under the Db's
-// mutex (a Stmt holds it for its whole life); the map of connections has
-// its own lock. A statement in use is out of the cache, so the same text
-// can be open twice (a nested read).
-struct StmtCache {
-    std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
-    size_t count = 0;
-};
 constexpr size_t kMaxCached = 256;  // dynamic SQL texts beyond that are not kept
+
+// Hashes std::string and std::string_view alike: a lookup by the caller's
+// string_view builds no std::string.
+struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const noexcept {
+        return std::hash<std::string_view>{}(text);
+    }
+};
+
+// Prepared statements kept for reuse, per SQL text, one cache per
+// connection: parsing and planning a statement cost more than running it
+// (a third of the panel's CPU on a database create, issue 24). A cache is
+// used only under its Db's mutex (a Stmt holds it for its whole life), so
+// it needs no lock of its own, and it is looked up by string_view, so a
+// statement builds no std::string either. A statement in use is out of the
+// cache, so the same text can be open twice (a nested read).
+struct StmtCache {
+    std::atomic<sqlite3*> handle{nullptr};  // nullptr once its Db is gone
+    std::unordered_map<std::string, std::vector<sqlite3_stmt*>, TextHash, std::equal_to<>> idle;
+    size_t count = 0;
+
+    sqlite3_stmt* take(std::string_view sql) {
+        auto it = idle.find(sql);
+        if (it == idle.end() || it->second.empty()) return nullptr;
+        sqlite3_stmt* s = it->second.back();
+        it->second.pop_back();
+        --count;
+        return s;
+    }
+
+    void give_back(sqlite3_stmt* s) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        if (count >= kMaxCached) {
+            sqlite3_finalize(s);
+            return;
+        }
+        const std::string_view sql = sqlite3_sql(s);
+        auto it = idle.find(sql);
+        if (it == idle.end())
+            it = idle.emplace(std::string(sql), std::vector<sqlite3_stmt*>{}).first;
+        it->second.push_back(s);
+        ++count;
+    }
+
+    void clear() {
+        for (auto& [sql, list] : idle)
+            for (sqlite3_stmt* s : list) sqlite3_finalize(s);
+        idle.clear();
+        count = 0;
+        handle = nullptr;
+    }
+};
+
+// The caches of every Db, found by connection. The panel has one Db: its
+// cache is also `hot`, read without the lock, so a statement takes no lock
+// but its Db's. Other Dbs (tests, offline commands) take the lock to find
+// theirs. A cache outlives its Db (cleared, its handle nullptr, never
+// freed): a reader of `hot` may still be comparing its handle.
 std::mutex caches_mutex;
-std::unordered_map<sqlite3*, std::unique_ptr<StmtCache>>& caches() {
-    static auto* all = new std::unordered_map<sqlite3*, std::unique_ptr<StmtCache>>();
+std::atomic<StmtCache*> hot{nullptr};
+std::unordered_map<sqlite3*, StmtCache*>& caches() {
+    static auto* all = new std::unordered_map<sqlite3*, StmtCache*>();
     return *all;
 }
 
 StmtCache& cache_of(sqlite3* handle) {
+    if (StmtCache* c = hot.load(std::memory_order_acquire); c && c->handle == handle) return *c;
     std::lock_guard lock(caches_mutex);
-    auto& c = caches()[handle];
-    if (!c) c = std::make_unique<StmtCache>();
+    StmtCache*& c = caches()[handle];
+    if (!c) {
+        c = new StmtCache();
+        c->handle = handle;
+    }
+    hot.store(c, std::memory_order_release);
     return *c;
 }
 
-sqlite3_stmt* take_cached(sqlite3* handle, std::string_view sql) {
-    StmtCache& c = cache_of(handle);
-    auto it = c.idle.find(std::string(sql));
-    if (it == c.idle.end() || it->second.empty()) return nullptr;
-    sqlite3_stmt* s = it->second.back();
-    it->second.pop_back();
-    --c.count;
-    return s;
-}
-
-void give_back(sqlite3* handle, sqlite3_stmt* s) {
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    StmtCache& c = cache_of(handle);
-    if (c.count >= kMaxCached) {
-        sqlite3_finalize(s);
-        return;
-    }
-    c.idle[sqlite3_sql(s)].push_back(s);
-    ++c.count;
-}
-
 void drop_cache(sqlite3* handle) {
-    std::unique_ptr<StmtCache> c;
-    {
-        std::lock_guard lock(caches_mutex);
-        auto it = caches().find(handle);
-        if (it == caches().end()) return;
-        c = std::move(it->second);
-        caches().erase(it);
-    }
-    for (auto& [sql, list] : c->idle)
-        for (sqlite3_stmt* s : list) sqlite3_finalize(s);
+    std::lock_guard lock(caches_mutex);
+    auto it = caches().find(handle);
+    if (it == caches().end()) return;
+    StmtCache* c = it->second;
+    caches().erase(it);
+    if (hot.load() == c) hot.store(nullptr);
+    c->clear();
+    // Kept (see above), and reachable: a few bytes per Db a process closes.
+    static auto* retired = new std::vector<StmtCache*>();
+    retired->push_back(c);
 }
 
 // Transaction control statements, prepared once like the rest.
@@ -84,7 +120,7 @@ int64_t WriteTx::last_insert_id() const {
 Stmt::Stmt(const ReadTx& tx, std::string_view sql) : Stmt(tx.db_, sql) {}
 
 Stmt::Stmt(Db& db, std::string_view sql) : db_(db), lock_(db.mutex()) {
-    stmt_ = take_cached(db.handle(), sql);
+    stmt_ = cache_of(db.handle()).take(sql);
     if (stmt_) return;
     if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
                            SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
@@ -95,7 +131,7 @@ Stmt::Stmt(Db& db, std::string_view sql) : db_(db), lock_(db.mutex()) {
 }
 
 Stmt::~Stmt() {
-    if (stmt_) give_back(db_.handle(), stmt_);
+    if (stmt_) cache_of(db_.handle()).give_back(stmt_);
 }
 
 Stmt& Stmt::bind(int index, std::string_view value) {

@@ -106,10 +106,20 @@ TEST(AttackRegressions, ADatabaseCreateOrDeleteCutShortIsFinishedAtTheNextStart)
                      "'kim_half'@'localhost'; DROP USER 'kim_keep'@'localhost'; DROP DATABASE "
                      "kim_keep\""),
             0);
+        // A create cut short after GRANT with its marker on the database
+        // (schema 0023), and one whose names were there before (its check
+        // answered 409): only the marked database and its user go.
+        ASSERT_EQ(sh(sql + "\"CREATE DATABASE kim_mark COMMENT 'wsp:00000000000000aa'; CREATE "
+                           "USER 'kim_mark'@'localhost'; CREATE DATABASE kim_pre; CREATE USER "
+                           "'kim_pre'@'localhost'\""),
+                  0);
         ASSERT_EQ(sh("sqlite3 " + (data / "panel.db").string() +
-                     " \"INSERT INTO database_intents VALUES "
-                     "('kim_half','kim_half','kim','local','create',1),"
-                     "('kim_keep','kim_keep','kim','local','delete',1)\""),
+                     " \"INSERT INTO database_intents(name, db_user, owner, host, op, "
+                     "created_at, marker) VALUES "
+                     "('kim_half','kim_half','kim','local','create',1,''),"
+                     "('kim_keep','kim_keep','kim','local','delete',1,''),"
+                     "('kim_mark','kim_mark','kim','local','create',1,'wsp:00000000000000aa'),"
+                     "('kim_pre','kim_pre','kim','local','create',1,'wsp:00000000000000bb')\""),
                   0)
             << "no database_intents table";
         panel.stop();
@@ -120,8 +130,9 @@ TEST(AttackRegressions, ADatabaseCreateOrDeleteCutShortIsFinishedAtTheNextStart)
         for (int i = 0; i < 300 && panel.log().find("databases: reconciled") == std::string::npos;
              ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        EXPECT_EQ(capture(sql + "\"SHOW DATABASES LIKE 'kim\\\\_%'\""), "");
-        EXPECT_EQ(capture(sql + "\"SELECT User FROM mysql.user WHERE User LIKE 'kim\\\\_%'\""), "");
+        EXPECT_EQ(capture(sql + "\"SHOW DATABASES LIKE 'kim\\\\_%'\""), "kim_pre\n");
+        EXPECT_EQ(capture(sql + "\"SELECT User FROM mysql.user WHERE User LIKE 'kim\\\\_%'\""),
+                  "kim_pre\n");
         EXPECT_EQ(capture("sqlite3 " + (data / "panel.db").string() +
                           " \"SELECT COUNT(*) FROM database_intents\""),
                   "0\n");

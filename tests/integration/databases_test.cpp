@@ -407,6 +407,7 @@ TEST_F(Databases, PartialFailureLeavesNothingBehind) {
     EXPECT_EQ(t.status, 409);
     EXPECT_EQ(user_entries("alice_taken"), 0);
     EXPECT_EQ(panel_->http().get("/api/v1/databases/alice_taken", alice_).status, 404);
+    EXPECT_TRUE(server_has_database("alice_taken"));  // not ours: left alone
     admin->exec("DROP DATABASE alice_taken");
 }
 
