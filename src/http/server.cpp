@@ -122,8 +122,11 @@ class IoDeadline : public std::enable_shared_from_this<IoDeadline> {
         waiting_for_ = deadline_;
         const uint64_t generation = ++generation_;
         timer_.expires_at(deadline_);  // a wait still pending ends as superseded
-        timer_.async_wait([self = shared_from_this(), generation](const beast::error_code&) {
-            self->fired(generation);
+        // A weak reference: the connection's frame owns the deadline, and a
+        // wait still pending when it ends must not keep it (or its timer)
+        // alive past the event loop.
+        timer_.async_wait([weak = weak_from_this(), generation](const beast::error_code&) {
+            if (auto self = weak.lock()) self->fired(generation);
         });
     }
     void fired(uint64_t generation) {
