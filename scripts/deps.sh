@@ -25,6 +25,7 @@ packages=(
   galera-4 rsync  # database hosts: tests/integration/galera_test.cpp starts a 3-node Galera cluster (rsync SST)
   # benchmarks
   wrk nginx-light
+  valgrind  # bench/http_instructions.sh: instructions per request (callgrind), panel and nginx
   busybox-static  # bench/cron.sh: its crond is the cron peer
   openssh-server  # bench/sftp.sh and tests/integration/backups_sftp_test.cpp: a private sshd's internal-sftp is the SFTP peer (the system sshd is never started here)
   libqrencode-dev oathtool  # account security: 2FA QR codes (SVG); TOTP codes checked against oathtool in tests

@@ -24,7 +24,7 @@ json::object user_json(const UserRecord& u, const Identity& identity) {
             {"creator", u.creator},
             {"package", u.package},
             {"suspended_by", u.suspended_by},
-            {"home_dir", identity.home_of(u.username).string()},
+            {"home_dir", identity.home_text(u.username)},
             {"created_at", rfc3339(u.created_at)},
             {"updated_at", rfc3339(u.updated_at)}};
 }

@@ -25,17 +25,54 @@ std::string rfc3339(int64_t unix_seconds) {
     time_t t = static_cast<time_t>(unix_seconds);
     struct tm tm {};
     localtime_r(&t, &tm);
-    char buf[40];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);
-    std::string s(buf, n);
-    // strftime's %z is "+0700"; RFC 3339 wants "+07:00", and "Z" for UTC.
-    if (s.size() >= 5) {
-        std::string offset = s.substr(s.size() - 5);
-        s.resize(s.size() - 5);
-        if (offset == "+0000") return s + "Z";
-        s += offset.substr(0, 3) + ":" + offset.substr(3);
+    const int year = tm.tm_year + 1900;
+    if (year < 0 || year > 9999) {
+        // Out of the four-digit range: strftime's own %Y, as before.
+        char buf[64];
+        size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);
+        std::string s(buf, n);
+        // strftime's %z is "+0700"; RFC 3339 wants "+07:00", and "Z" for UTC.
+        if (s.size() >= 5) {
+            std::string offset = s.substr(s.size() - 5);
+            s.resize(s.size() - 5);
+            if (offset == "+0000") return s + "Z";
+            s += offset.substr(0, 3) + ":" + offset.substr(3);
+        }
+        return s;
     }
-    return s;
+    // Written digit by digit (strftime parses its format on every call; the
+    // answers of the hottest routes carry these): the same text as
+    // "%Y-%m-%dT%H:%M:%S%z" with the offset as "+hh:mm", "Z" for UTC.
+    char buf[25];
+    auto two = [](char* p, int v) {
+        p[0] = static_cast<char>('0' + v / 10);
+        p[1] = static_cast<char>('0' + v % 10);
+    };
+    two(buf, year / 100);
+    two(buf + 2, year % 100);
+    buf[4] = '-';
+    two(buf + 5, tm.tm_mon + 1);
+    buf[7] = '-';
+    two(buf + 8, tm.tm_mday);
+    buf[10] = 'T';
+    two(buf + 11, tm.tm_hour);
+    buf[13] = ':';
+    two(buf + 14, tm.tm_min);
+    buf[16] = ':';
+    two(buf + 17, tm.tm_sec);
+    // %z: the sign of tm_gmtoff, then whole hours and minutes (seconds of
+    // an offset dropped, as strftime does).
+    const long off = tm.tm_gmtoff;
+    const long minutes = (off < 0 ? -off : off) / 60;
+    if (off >= 0 && minutes == 0) {  // "+0000"
+        buf[19] = 'Z';
+        return std::string(buf, 20);
+    }
+    buf[19] = off < 0 ? '-' : '+';
+    two(buf + 20, static_cast<int>(minutes / 60 % 100));
+    buf[22] = ':';
+    two(buf + 23, static_cast<int>(minutes % 60));
+    return std::string(buf, 25);
 }
 
 std::string rfc3339_or_never(int64_t unix_seconds) {

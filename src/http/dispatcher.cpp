@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <array>
+
 #include <boost/url/parse.hpp>
 
 #include "base/clock.h"
@@ -26,6 +28,27 @@ std::string allow_header(const std::vector<Verb>& verbs) {
 bool under_prefix(std::string_view path, std::string_view prefix) {
     return path == prefix ||
            (path.size() > prefix.size() && path.starts_with(prefix) && path[prefix.size()] == '/');
+}
+
+// True for a target that is a plain absolute path: "/" then only
+// characters a path segment takes literally (RFC 3986 pchar without "%"),
+// no query, not starting with "//". Such a target is its own encoded and
+// decoded path; parse_origin_form would say the same at many times the
+// cost. Anything else goes through it.
+bool plain_path(std::string_view target) {
+    static constexpr auto kPlain = [] {
+        std::array<bool, 256> t{};
+        for (int c = 'a'; c <= 'z'; ++c) t[static_cast<size_t>(c)] = true;
+        for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<size_t>(c)] = true;
+        for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = true;
+        for (char c : std::string_view("-._~!$&'()*+,;=:@/"))
+            t[static_cast<unsigned char>(c)] = true;
+        return t;
+    }();
+    if (target.empty() || target[0] != '/' || target.starts_with("//")) return false;
+    for (char c : target)
+        if (!kPlain[static_cast<unsigned char>(c)]) return false;
+    return true;
 }
 
 bool is_read(Verb v) {
@@ -77,12 +100,19 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
                             const std::string& client_ip, std::string_view accept_encoding,
                             TokenMemo* memo) const {
     Admission a;
-    auto url = boost::urls::parse_origin_form(target);
-    if (!url) {
-        a.rejection = error_response(validation("Malformed request target"));
-        return a;
+    const bool plain = plain_path(target);
+    boost::system::result<boost::urls::url_view> url;
+    std::string_view encoded_path = target;
+    if (!plain) {
+        url = boost::urls::parse_origin_form(target);
+        if (!url) {
+            a.rejection = error_response(validation("Malformed request target"));
+            return a;
+        }
+        encoded_path = std::string_view(url->encoded_path().data(), url->encoded_path().size());
     }
-    if (proxy_ && proxy_->owns(url->encoded_path())) {
+    auto decoded_path = [&] { return plain ? std::string(target) : std::string(url->path()); };
+    if (proxy_ && proxy_->owns(encoded_path)) {
         a.route = &kProxyRoute;
         a.proxy = proxy_;
         a.target = std::string(target);
@@ -90,7 +120,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         a.request.client_ip = client_ip;
         return a;
     }
-    if (!moved_prefix_.empty() && under_prefix(url->encoded_path(), moved_prefix_)) {
+    if (!moved_prefix_.empty() && under_prefix(encoded_path, moved_prefix_)) {
         const std::string origin = moved_origin_ ? moved_origin_() : "";
         if (origin.empty()) {
             a.rejection = error_response(not_found("Route not found"));
@@ -104,12 +134,12 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         }
         return a;
     }
-    RouteMatch m = router_.match(method, url->encoded_path());
+    RouteMatch m = router_.match(method, encoded_path);
     if (!m.route) {
         if (m.allowed.empty()) {
             // Not an API route: the web interface's files, if it has them.
             if (static_files_)
-                a.rejection = static_files_->serve(method, url->path(), accept_encoding);
+                a.rejection = static_files_->serve(method, decoded_path(), accept_encoding);
             if (!a.rejection) a.rejection = error_response(not_found("Route not found"));
         } else {
             a.rejection =
@@ -122,9 +152,11 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     a.route = m.route;
     if (a.route->body_limit) a.body_limit = a.route->body_limit(config_);
     a.request.method = method;
-    a.request.path = std::string(url->path());
+    a.request.path = decoded_path();
     a.request.params = std::move(m.params);
-    for (auto p : url->params()) a.request.query_params[std::string(p.key)] = std::string(p.value);
+    if (!plain)
+        for (auto p : url->params())
+            a.request.query_params[std::string(p.key)] = std::string(p.value);
     a.request.client_ip = client_ip;
     if (a.route->access == Access::open) {
         a.rejection = take_blocking_slot(a);
@@ -143,19 +175,20 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     a.request.bearer_token = std::string(authorization.substr(kBearer.size()));
     const int64_t now = clock_.now_unix();
     const std::string& token = a.request.bearer_token;
-    std::string hash;
+    std::string computed;
+    const std::string* hash = &computed;
     if (memo && memo->token.size() == token.size() && !memo->hash.empty() &&
         sodium_memcmp(memo->token.data(), token.data(), token.size()) == 0) {
-        hash = memo->hash;
+        hash = &memo->hash;
     } else {
-        hash = sha256_hex(token);
+        computed = sha256_hex(token);
         if (memo) {
             sodium_memzero(memo->token.data(), memo->token.size());
             memo->token = token;
-            memo->hash = hash;
+            memo->hash = computed;
         }
     }
-    auto auth = index_.authenticate(token, hash, client_ip, now);
+    auto auth = index_.authenticate(token, *hash, client_ip, now);
     if (!auth) {
         a.rejection = error_response(auth.error());
         return a;
@@ -169,9 +202,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
                             : a.auth->rate_limit.value_or(config_.rate_limit.requests_per_minute);
     if (limit > 0) {
         RateDecision d = limiter_.hit(a.auth->limit_client, limit, now);
-        a.headers = {{"X-RateLimit-Limit", std::to_string(d.limit)},
-                     {"X-RateLimit-Remaining", std::to_string(d.remaining)},
-                     {"X-RateLimit-Reset", std::to_string(d.reset_at)}};
+        a.rate_limit = {true, false, d.limit, d.remaining, d.reset_at};
         if (!d.allowed) {
             a.rejection = error_response({Code::rate_limited, "Rate limit exceeded"});
             a.rejection->headers.emplace_back(
@@ -180,9 +211,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
     } else {
         // Every authenticated response carries the headers (the contract);
         // a lifted limit says so instead of leaving them out.
-        a.headers = {{"X-RateLimit-Limit", "unlimited"},
-                     {"X-RateLimit-Remaining", "unlimited"},
-                     {"X-RateLimit-Reset", "0"}};
+        a.rate_limit = {true, true, 0, 0, 0};
     }
     // Every token of an account also counts against the account's ceiling,
     // so more keys (or unlimited ones) or sessions do not mean more calls.
@@ -216,8 +245,7 @@ Admission Dispatcher::admit(Verb method, std::string_view target, std::string_vi
         a.rejection = error_response(forbidden(why));
     }
     if (!a.rejection) a.rejection = take_blocking_slot(a);
-    if (a.rejection)
-        for (auto& h : a.headers) a.rejection->headers.push_back(h);
+    if (a.rejection) a.rejection->rate_limit = a.rate_limit;
     return a;
 }
 
@@ -244,9 +272,7 @@ Response Dispatcher::run(Admission& a) const {
     if (a.auth) a.request.caller = &a.auth->caller;
     Response r = run_idempotent(a);
     audit(a, r.status);
-    // Moved, not copied: the admission's headers are not used after run().
-    r.headers.reserve(r.headers.size() + a.headers.size());
-    for (auto& h : a.headers) r.headers.push_back(std::move(h));
+    r.rate_limit = a.rate_limit;
     return r;
 }
 
@@ -319,7 +345,7 @@ SinkOpening Dispatcher::open_sink(Admission& a) const {
 }
 
 void Dispatcher::decorate(const Admission& a, Response& r) {
-    for (const auto& h : a.headers) r.headers.push_back(h);
+    r.rate_limit = a.rate_limit;
 }
 
 }  // namespace wsp

@@ -35,7 +35,7 @@ struct Admission {
     const Route* route = nullptr;
     Request request;
     std::optional<Authenticated> auth;
-    std::vector<std::pair<std::string, std::string>> headers;  // rate-limit headers
+    RateLimitHeaders rate_limit;  // copied onto the answer
     // Set for a request to the reverse proxy's prefix (phpMyAdmin): run()
     // forwards it, with the raw target and the request's headers.
     const LoopbackProxy* proxy = nullptr;

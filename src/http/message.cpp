@@ -4,6 +4,17 @@
 
 namespace wsp {
 
+std::vector<std::pair<std::string, std::string>> RateLimitHeaders::pairs() const {
+    if (!present) return {};
+    if (unlimited)
+        return {{"X-RateLimit-Limit", "unlimited"},
+                {"X-RateLimit-Remaining", "unlimited"},
+                {"X-RateLimit-Reset", "0"}};
+    return {{"X-RateLimit-Limit", std::to_string(limit)},
+            {"X-RateLimit-Remaining", std::to_string(remaining)},
+            {"X-RateLimit-Reset", std::to_string(reset_at)}};
+}
+
 std::optional<std::string> Request::query(const std::string& name) const {
     auto it = query_params.find(name);
     if (it == query_params.end()) return std::nullopt;

@@ -79,11 +79,27 @@ class BodySource {
     virtual std::optional<FileSpan> file_span() { return std::nullopt; }
 };
 
+// The rate-limit headers of an authenticated answer (X-RateLimit-Limit,
+// -Remaining, -Reset), kept as numbers and written by the server after the
+// answer's own headers: three allocated name/value pairs per request
+// otherwise.
+struct RateLimitHeaders {
+    bool present = false;
+    bool unlimited = false;  // "unlimited", "unlimited", "0"
+    int64_t limit = 0;
+    int64_t remaining = 0;
+    int64_t reset_at = 0;
+    // The three as name/value pairs, in that order.
+    std::vector<std::pair<std::string, std::string>> pairs() const;
+};
+
 struct Response {
     unsigned status = 200;
     std::string body;
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
+    // Written after `headers`.
+    RateLimitHeaders rate_limit;
     // Held before sending without blocking a thread (login slow-down).
     std::chrono::milliseconds delay{0};
     // Streamed body (replaces `body`): sent with Content-Length when

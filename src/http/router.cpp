@@ -11,9 +11,14 @@ namespace {
 // A request path has a few segments: kept on the stack.
 using Segments = boost::container::small_vector<std::string_view, 12>;
 
+std::string_view without_trailing_slash(std::string_view path) {
+    if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    return path;
+}
+
 Segments split_path(std::string_view path) {
     Segments out;
-    if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    path = without_trailing_slash(path);
     size_t start = 1;
     while (start <= path.size()) {
         size_t slash = path.find('/', start);
@@ -73,6 +78,13 @@ Router::Router(std::span<const Route> routes) : routes_(routes) {
         }
         compiled_.push_back(std::move(c));
     }
+    for (const Compiled& c : compiled_) {
+        if (std::find(c.parameter.begin(), c.parameter.end(), true) != c.parameter.end()) continue;
+        auto& rows = exact_[std::string(without_trailing_slash(c.route->pattern))];
+        if (std::none_of(rows.begin(), rows.end(),
+                         [&](const auto& row) { return row.first == c.route->method; }))
+            rows.emplace_back(c.route->method, c.route);
+    }
     for (uint32_t i = 0; i < compiled_.size(); ++i) {
         const Compiled& c = compiled_[i];
         const size_t n = c.segments.size();
@@ -88,6 +100,12 @@ Router::Router(std::span<const Route> routes) : routes_(routes) {
 RouteMatch Router::match(Verb method, std::string_view path) const {
     RouteMatch result;
     if (path.empty() || path.front() != '/') return result;
+    if (auto it = exact_.find(without_trailing_slash(path)); it != exact_.end())
+        for (const auto& [verb, route] : it->second)
+            if (verb == method) {
+                result.route = route;
+                return result;
+            }
     const Segments segments = split_path(path);
     if (segments.size() >= by_size_.size()) return result;
     // Only the routes that can match: same segment count, and the keyed

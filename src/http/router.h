@@ -81,6 +81,13 @@ class Router {
     };
     std::span<const Route> routes_;
     std::vector<Compiled> compiled_;
+    // Routes without a parameter by their path (trailing '/' dropped, as
+    // split_path does), each method's first in table order: such a route
+    // has every segment literal, so no other can beat it (/auth/me and the
+    // other hottest routes are answered by one hash lookup).
+    std::unordered_map<std::string, std::vector<std::pair<Verb, const Route*>>, Hash,
+                       std::equal_to<>>
+        exact_;
     std::vector<Bucket> by_size_;  // by segment count
 };
 

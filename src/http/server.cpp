@@ -88,6 +88,68 @@ auto& tcp_of(Stream& s) {
     return beast::get_lowest_layer(s);
 }
 
+// A connection's deadline on the keep-alive path (reading a request's
+// header, writing an in-memory answer) without a timer operation per read
+// and write: Beast's basic_stream schedules and cancels a timer around
+// every operation once an expiry is set (~1k instructions each). One timer
+// per connection waits for the deadline it was first given; a later
+// deadline costs a store (the timer, firing early, waits again), an
+// earlier one re-arms it. Expired: `expire` closes the socket, and the
+// pending read or write ends with an error, as Beast's timeout did.
+// Disarmed between those phases (a handler on a worker may take longer
+// than any I/O deadline).
+class IoDeadline : public std::enable_shared_from_this<IoDeadline> {
+  public:
+    using Clock = std::chrono::steady_clock;
+    IoDeadline(asio::any_io_executor ex, std::function<void()> expire)
+        : timer_(std::move(ex)), expire_(std::move(expire)) {}
+
+    void arm(std::chrono::seconds within) {
+        deadline_ = Clock::now() + within;
+        if (!waiting_ || deadline_ < waiting_for_) wait();
+    }
+    void disarm() { deadline_ = Clock::time_point::max(); }
+    // The connection is ending: never call `expire` again.
+    void stop() {
+        expire_ = nullptr;
+        disarm();
+        timer_.cancel();
+    }
+
+  private:
+    void wait() {
+        waiting_ = true;
+        waiting_for_ = deadline_;
+        const uint64_t generation = ++generation_;
+        timer_.expires_at(deadline_);  // a wait still pending ends as superseded
+        // A weak reference: the connection's frame owns the deadline, and a
+        // wait still pending when it ends must not keep it (or its timer)
+        // alive past the event loop.
+        timer_.async_wait([weak = weak_from_this(), generation](const beast::error_code&) {
+            if (auto self = weak.lock()) self->fired(generation);
+        });
+    }
+    void fired(uint64_t generation) {
+        if (generation != generation_) return;  // superseded by an earlier deadline
+        waiting_ = false;
+        if (!expire_ || deadline_ == Clock::time_point::max()) return;
+        if (Clock::now() < deadline_) {
+            wait();
+            return;
+        }
+        disarm();
+        auto expire = expire_;
+        expire();
+    }
+
+    asio::steady_timer timer_;
+    std::function<void()> expire_;
+    Clock::time_point deadline_ = Clock::time_point::max();
+    Clock::time_point waiting_for_ = Clock::time_point::max();
+    bool waiting_ = false;
+    uint64_t generation_ = 0;
+};
+
 }  // namespace
 
 HttpServer::HttpServer(std::vector<asio::io_context*> loops, asio::thread_pool& workers,
@@ -252,12 +314,13 @@ void set_common(Fields& res, const Response& r, const std::string& request_id) {
     for (auto& [name, value] : r.headers) res.insert(name, value);
 }
 
+// ASCII case-insensitive equality (header names are ASCII; std::tolower
+// is a call into the locale per character).
 bool iequal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
     for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
+        if (lower(a[i]) != lower(b[i])) return false;
     return true;
 }
 
@@ -270,6 +333,15 @@ void append_decimal(std::string& out, uint64_t n) {
         n /= 10;
     } while (n != 0);
     out.append(p, end);
+}
+
+void append_signed(std::string& out, int64_t n) {
+    if (n < 0) {
+        out += '-';
+        append_decimal(out, ~static_cast<uint64_t>(n) + 1);
+    } else {
+        append_decimal(out, static_cast<uint64_t>(n));
+    }
 }
 
 // The status line and header of an answer with an in-memory body, as
@@ -302,6 +374,21 @@ void write_head(std::string& out, const Response& r, unsigned version, bool keep
         out += ": ";
         out += value;
         out += "\r\n";
+    }
+    if (const RateLimitHeaders& rl = r.rate_limit; rl.present) {
+        if (rl.unlimited) {
+            out +=
+                "X-RateLimit-Limit: unlimited\r\nX-RateLimit-Remaining: unlimited\r\n"
+                "X-RateLimit-Reset: 0\r\n";
+        } else {
+            out += "X-RateLimit-Limit: ";
+            append_signed(out, rl.limit);
+            out += "\r\nX-RateLimit-Remaining: ";
+            append_signed(out, rl.remaining);
+            out += "\r\nX-RateLimit-Reset: ";
+            append_signed(out, rl.reset_at);
+            out += "\r\n";
+        }
     }
     if (hsts) out += "Strict-Transport-Security: max-age=31536000\r\n";
     if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
@@ -568,18 +655,18 @@ awaitable<std::optional<uint64_t>> HttpServer::write_response(Stream& stream, Re
                                                               bool head,
                                                               const std::string& request_id) {
     beast::error_code ec;
-    tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
     // Browsers that reached the panel over HTTPS keep to it (HSTS): the
     // header goes on every answer over TLS.
+    // An in-memory answer's deadline is the caller's (IoDeadline).
     if (!response.source) {
-        std::string head_text;
-        head_text.reserve(256 + response.headers.size() * 64);
-        write_head(head_text, response, version, keep_alive, request_id, tls_ != nullptr);
         // A HEAD answer is the header alone (Content-Length still says how
         // long the body would be); a body sent anyway would be read as the
         // start of the next response on this connection. So is a 204/304.
         const bool no_body = head || response.status == 204 || response.status == 304;
         const uint64_t bytes = no_body ? 0 : response.body.size();
+        std::string head_text;
+        head_text.reserve(384 + response.headers.size() * 64 + (bytes <= 16 * 1024 ? bytes : 0));
+        write_head(head_text, response, version, keep_alive, request_id, tls_ != nullptr);
         // A small body goes in the header's buffer: one TLS record, one
         // send.
         if (bytes > 0 && bytes <= 16 * 1024) head_text += response.body;
@@ -594,6 +681,10 @@ awaitable<std::optional<uint64_t>> HttpServer::write_response(Stream& stream, Re
         }
         co_return bytes;
     }
+    tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
+    // The rate-limit headers, then HSTS, as write_head orders them.
+    for (auto& pair : response.rate_limit.pairs()) response.headers.push_back(std::move(pair));
+    response.rate_limit.present = false;
     if (tls_) response.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
     http::response<http::empty_body> res{static_cast<http::status>(response.status), version};
     set_common(res, response, request_id);
@@ -615,6 +706,25 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
     beast::flat_buffer buffer;
     TokenMemo token_memo;  // the connection's bearer token, hashed once
     bool first = true;
+    // The header read and an in-memory answer's write run under `deadline`;
+    // the rarer paths (bodies, streams, uploads, lingering) under Beast's
+    // own expiry, which must be off again before the next IoDeadline phase.
+    auto deadline = std::make_shared<IoDeadline>(co_await asio::this_coro::executor,
+                                                 [&stream] { tcp_of(stream).close(); });
+    struct StopDeadline {
+        IoDeadline& d;
+        ~StopDeadline() { d.stop(); }
+    } stop_deadline{*deadline};
+    bool beast_expiry = true;  // the TLS handshake's may still be set
+    auto beast_deadline = [&](int64_t seconds) {
+        tcp_of(stream).expires_after(std::chrono::seconds(seconds));
+        beast_expiry = true;
+    };
+    auto beast_expiry_off = [&] {
+        if (!beast_expiry) return;
+        tcp_of(stream).expires_never();
+        beast_expiry = false;
+    };
     for (;;) {
         if (stopping_) co_return;
         http::request_parser<http::empty_body> header_parser;
@@ -623,11 +733,13 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         conn->idle = true;
         // A whole header must arrive within the deadline, however slowly it
         // trickles in (slowloris); between requests the idle deadline holds.
-        tcp_of(stream).expires_after(
+        beast_expiry_off();
+        deadline->arm(
             std::chrono::seconds(first ? config_.header_timeout_s : config_.idle_timeout_s));
         beast::error_code ec;
         co_await http::async_read_header(stream, buffer, header_parser,
                                          asio::redirect_error(use_awaitable, ec));
+        deadline->disarm();
         conn->idle = false;
         const auto started = std::chrono::steady_clock::now();
         const std::string request_id = next_request_id();
@@ -639,7 +751,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         bool head_request = false;
         bool linger = false;  // an upload refused half way: let the client read why
         std::string method_text = "-", path_text = "-", user = "-";
-        std::string route_text = "unmatched";  // the metrics' label
+        std::string_view route_text = "unmatched";  // the metrics' label (static text)
 
         if (ec == http::error::header_limit) {
             response = error_response({Code::too_large, "Request header too large"});
@@ -651,16 +763,42 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
             head_request = header.method() == http::verb::head;
             keep_alive = header.keep_alive();
             method_text = std::string(header.method_string());
-            path_text = loggable_target(header.target());
-            Admission admission = dispatcher_.admit(
-                header.method(), header.target(), header[http::field::authorization], peer,
-                header[http::field::accept_encoding], &token_memo);
+            if (config_.access_log) path_text = loggable_target(header.target());
+            // The fields the server needs, in one pass over the header
+            // (the first of each, as operator[] would find it).
+            std::string_view authorization, accept_encoding, content_type, expect;
+            for (const auto& f : header) {
+                std::string_view* slot = nullptr;
+                switch (f.name()) {
+                    case http::field::authorization:
+                        slot = &authorization;
+                        break;
+                    case http::field::accept_encoding:
+                        slot = &accept_encoding;
+                        break;
+                    case http::field::content_type:
+                        slot = &content_type;
+                        break;
+                    case http::field::expect:
+                        slot = &expect;
+                        break;
+                    default:
+                        break;
+                }
+                if (slot && slot->data() == nullptr) {
+                    const auto v = f.value();
+                    *slot =
+                        v.empty() ? std::string_view("", 0) : std::string_view(v.data(), v.size());
+                }
+            }
+            Admission admission = dispatcher_.admit(header.method(), header.target(), authorization,
+                                                    peer, accept_encoding, &token_memo);
             admission.request.request_id = request_id;
-            if (admission.auth) user = admission.auth->caller.username;
+            if (admission.auth && config_.access_log) user = admission.auth->caller.username;
             if (admission.proxy)
                 route_text = "/pma";
             else if (admission.route)
-                route_text = std::string(admission.route->pattern);
+                route_text = admission.route->pattern;
             blocking_slot = std::move(admission.blocking_slot);
             if (admission.body_limit == 0)
                 admission.body_limit = static_cast<uint64_t>(config_.max_body_bytes);
@@ -704,8 +842,9 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                                                                std::string(field.value()));
                     }
                 }
-                admission.request.content_type = std::string(header[http::field::content_type]);
+                admission.request.content_type = std::string(content_type);
                 if (admission.route->open_sink) {
+                    beast_expiry = true;  // stream_request sets its own
                     auto streamed = co_await stream_request(stream, buffer, header_parser,
                                                             admission, version, keep_alive, linger);
                     if (!streamed) co_return;
@@ -716,7 +855,8 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                         return 0;
                     });
                 } else {
-                    if (header[http::field::expect] == "100-continue") {
+                    if (expect == "100-continue") {
+                        beast_deadline(config_.body_timeout_s);
                         http::response<http::empty_body> cont{http::status::continue_, version};
                         co_await http::async_write(stream, cont,
                                                    asio::redirect_error(use_awaitable, ec));
@@ -730,7 +870,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                     } else {
                         http::request_parser<http::string_body> parser(std::move(header_parser));
                         parser.body_limit(limit);
-                        tcp_of(stream).expires_after(std::chrono::seconds(config_.body_timeout_s));
+                        beast_deadline(config_.body_timeout_s);
                         co_await http::async_read(stream, buffer, parser,
                                                   asio::redirect_error(use_awaitable, ec));
                         if (ec == http::error::body_limit) {
@@ -765,8 +905,15 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         }
         if (stopping_) keep_alive = false;
         const unsigned status = response.status;
+        if (response.source) {
+            beast_expiry = true;  // write_response sets Beast's for a streamed answer
+        } else {
+            beast_expiry_off();
+            deadline->arm(std::chrono::seconds(config_.body_timeout_s));
+        }
         auto bytes = co_await write_response(stream, response, version, keep_alive, head_request,
                                              request_id);
+        deadline->disarm();
         // Whatever a streamed response held (an open file) goes now, and
         // so does the account's blocking slot.
         response.source.reset();
@@ -787,7 +934,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
             // lingering close does.
             std::vector<char> sink(64 * 1024);
             uint64_t dropped = 0;
-            tcp_of(stream).expires_after(std::chrono::seconds(2));
+            beast_deadline(2);
             while (dropped < (64u << 20)) {
                 size_t n = co_await stream.async_read_some(asio::buffer(sink),
                                                            asio::redirect_error(use_awaitable, ec));

@@ -122,8 +122,9 @@ Result<Me> AuthService::me(const Caller& caller) {
     if (!user) return unauthorized("Invalid or expired API key");
     auto package = ctx_.index.package(user->package);
     if (!package) package = ctx_.index.package("default");
-    return Me{*user, package.value_or(PackageRecord{"default"}),
-              ctx_.identity.home_of(caller.username).string(), caller.impersonated_by,
+    // Moved, not copied (this is /auth/me, the hottest route).
+    return Me{std::move(*user), package ? std::move(*package) : PackageRecord{"default"},
+              ctx_.identity.home_text(caller.username), caller.impersonated_by,
               ctx_.index.two_factor(caller.username)};
 }
 

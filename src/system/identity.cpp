@@ -115,6 +115,21 @@ std::filesystem::path SandboxIdentity::home_of(const std::string& account) const
     return homes_ / account;
 }
 
+std::string SandboxIdentity::home_text(const std::string& account) const {
+    return join_home(homes_text_, account);
+}
+
+std::string join_home(const std::string& root, const std::string& account) {
+    if (root.empty() || account.empty() || account.find('/') != std::string::npos)
+        return (std::filesystem::path(root) / account).string();
+    std::string out;
+    out.reserve(root.size() + 1 + account.size());
+    out += root;
+    if (out.back() != '/') out += '/';
+    out += account;
+    return out;
+}
+
 uid_t SandboxIdentity::uid_of(const std::string& account) const {
     if (!per_account_ || account.empty()) return uid_;
     {

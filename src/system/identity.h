@@ -22,10 +22,20 @@
 
 namespace wsp {
 
+// `root` / `account` as std::filesystem::path joins them, as text: one
+// separator between them; anything unusual (an empty or absolute name, a
+// name with a separator) goes through path.
+std::string join_home(const std::string& root, const std::string& account);
+
 class Identity {
   public:
     virtual ~Identity() = default;
     virtual std::filesystem::path home_of(const std::string& account) const = 0;
+    // home_of(account).string() without a path built and parsed (/auth/me
+    // answers it on every call).
+    virtual std::string home_text(const std::string& account) const {
+        return home_of(account).string();
+    }
     virtual uid_t uid_of(const std::string& account) const = 0;
     virtual gid_t gid_of(const std::string& account) const = 0;
 
@@ -77,6 +87,7 @@ class SandboxIdentity final : public Identity {
     Result<void> adopt_homes(const std::vector<std::string>& accounts);
 
     std::filesystem::path home_of(const std::string& account) const override;
+    std::string home_text(const std::string& account) const override;
     // 0 (which every caller refuses to act as) for an account without a uid.
     uid_t uid_of(const std::string& account) const override;
     // The account's uid number (its private group), or the shared group.
@@ -95,6 +106,7 @@ class SandboxIdentity final : public Identity {
     SandboxIdentity(std::filesystem::path homes, SandboxConfig config, Db& db, bool per_account,
                     uid_t uid, gid_t gid)
         : homes_(std::move(homes)),
+          homes_text_(homes_.string()),
           config_(std::move(config)),
           db_(db),
           per_account_(per_account),
@@ -105,6 +117,7 @@ class SandboxIdentity final : public Identity {
     std::optional<int64_t> stored_uid(const std::string& account) const;
 
     std::filesystem::path homes_;
+    std::string homes_text_;
     SandboxConfig config_;
     Db& db_;
     bool per_account_;  // running as root: one uid per account

@@ -37,6 +37,9 @@ class SystemIdentity final : public Identity {
                                                           SystemTools tools = {});
 
     std::filesystem::path home_of(const std::string& account) const override;
+    std::string home_text(const std::string& account) const override {
+        return join_home(config_.home_root, account);
+    }
     // 0 (which every caller refuses to act as) for an account without a
     // panel-made Linux user.
     uid_t uid_of(const std::string& account) const override;

@@ -62,6 +62,32 @@ TEST(Clock, Rfc3339ShapeInTheMachinesZone) {
     EXPECT_TRUE(std::regex_match(rfc3339(now_unix()), shape)) << rfc3339(now_unix());
 }
 
+// The digit-by-digit formatting against strftime, as rfc3339 was written
+// before: every zone shape (east, west, half and quarter hours, DST, UTC)
+// over times from 1900 to 2200.
+std::string rfc3339_by_strftime(int64_t unix_seconds) {
+    time_t t = static_cast<time_t>(unix_seconds);
+    struct tm tm {};
+    localtime_r(&t, &tm);
+    char buf[64];
+    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);
+    std::string s(buf, n);
+    std::string offset = s.substr(s.size() - 5);
+    s.resize(s.size() - 5);
+    if (offset == "+0000") return s + "Z";
+    return s + offset.substr(0, 3) + ":" + offset.substr(3);
+}
+
+TEST(Clock, Rfc3339MatchesStrftime) {
+    for (const char* zone : {"UTC0", "<+07>-7", "<-0530>5:30", "<+0545>-5:45",
+                             "CET-1CEST,M3.5.0,M10.5.0/3", "EST5EDT,M3.2.0,M11.1.0"}) {
+        WithTimeZone tz(zone);
+        for (int64_t t = -2208988800; t < 7258118400; t += 86400 * 97 + 3607)
+            ASSERT_EQ(rfc3339(t), rfc3339_by_strftime(t)) << zone << " " << t;
+        ASSERT_EQ(rfc3339(kSample), rfc3339_by_strftime(kSample)) << zone;
+    }
+}
+
 TEST(Clock, NeverSentinel) {
     EXPECT_STREQ(kNever, "0001-01-01T00:00:00Z");
     EXPECT_EQ(rfc3339_or_never(0), "0001-01-01T00:00:00Z");

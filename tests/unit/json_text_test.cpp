@@ -30,6 +30,25 @@ TEST(JsonText, EscapesAsBoostJsonDoes) {
     }
 }
 
+// Strings are scanned eight bytes at a time: every byte value that needs
+// escaping (and a few that do not, high bytes included) at every position
+// of strings of 1 to 24 bytes.
+TEST(JsonText, EscapesAtEveryPositionOfTheWord) {
+    std::string specials;
+    for (int c = 0; c < 0x20; ++c) specials += static_cast<char>(c);
+    specials += "\"\\ !/\x7f\x80\xc3\xff";
+    for (size_t len = 1; len <= 24; ++len)
+        for (size_t pos = 0; pos < len; ++pos)
+            for (char c : specials) {
+                std::string s(len, 'a');
+                s[pos] = c;
+                JsonText j;
+                j.field("k", s);
+                ASSERT_EQ(std::move(j).take(), json::serialize(json::object{{"k", s}}))
+                    << len << " " << pos << " " << int(c);
+            }
+}
+
 TEST(JsonText, NumbersBooleansNullAndOrder) {
     JsonText j;
     j.field("a", int64_t{-1})

@@ -172,3 +172,40 @@ TEST(PercentDecode, DecodesAndRejects) {
 
 }  // namespace
 }  // namespace wsp
+
+namespace wsp {
+namespace {
+
+// Routes without a parameter are found by one lookup of the whole path;
+// the answer must be the one the walk gives: the first row of the method
+// in table order, with or without a trailing slash on either side, and
+// nothing for a method the path does not have.
+TEST(RouterExact, LiteralPathsAgreeWithTheWalk) {
+    static const Route table[] = {
+        {Verb::get, "/api/v1/auth/me", &dummy, ""},
+        {Verb::get, "/api/v1/auth/me", &other, ""},  // a duplicate: never chosen
+        {Verb::post, "/api/v1/auth/{what}", &other, ""},
+        {Verb::get, "/api/v1/list/", &dummy, ""},
+    };
+    Router router{table};
+    for (const char* path : {"/api/v1/auth/me", "/api/v1/auth/me/"}) {
+        auto m = router.match(Verb::get, path);
+        ASSERT_NE(m.route, nullptr) << path;
+        EXPECT_EQ(m.route, &table[0]) << path;
+        EXPECT_TRUE(m.params.empty());
+    }
+    for (const char* path : {"/api/v1/list", "/api/v1/list/"})
+        EXPECT_EQ(router.match(Verb::get, path).route, &table[3]) << path;
+    auto post = router.match(Verb::post, "/api/v1/auth/me");
+    ASSERT_NE(post.route, nullptr);
+    EXPECT_EQ(post.route, &table[2]);
+    EXPECT_EQ(post.params.at("what"), "me");
+    auto put = router.match(Verb::put, "/api/v1/auth/me");
+    EXPECT_EQ(put.route, nullptr);
+    EXPECT_TRUE(allows(put, Verb::get));
+    EXPECT_TRUE(allows(put, Verb::post));
+    EXPECT_EQ(router.match(Verb::get, "/api/v1/auth/me//").route, nullptr);
+}
+
+}  // namespace
+}  // namespace wsp
