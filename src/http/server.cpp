@@ -102,7 +102,7 @@ class IoDeadline : public std::enable_shared_from_this<IoDeadline> {
   public:
     using Clock = std::chrono::steady_clock;
     IoDeadline(asio::any_io_executor ex, std::function<void()> expire)
-        : timer_(std::move(ex)), expire_(std::move(expire)) {}
+        : timer_(ex), expire_(std::move(expire)) {}
 
     void arm(std::chrono::seconds within) {
         deadline_ = Clock::now() + within;
@@ -787,8 +787,7 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
                 }
                 if (slot && slot->data() == nullptr) {
                     const auto v = f.value();
-                    *slot =
-                        v.empty() ? std::string_view("", 0) : std::string_view(v.data(), v.size());
+                    *slot = v.empty() ? std::string_view{""} : std::string_view(v.data(), v.size());
                 }
             }
             Admission admission = dispatcher_.admit(header.method(), header.target(), authorization,

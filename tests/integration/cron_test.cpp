@@ -521,9 +521,12 @@ TEST_F(CronApi, SuspendedOwnersJobsDoNotRunAndDeletingTheUserRemovesThem) {
 // minute, and a scheduled time that finds the job still running is skipped
 // (and recorded as such), not started twice.
 TEST_F(CronApi, EveryMinuteJobFiresAndOverlapIsSkipped) {
+    auto seconds_into_minute = [] { return ::time(nullptr) % 60; };
+    // Made early in a minute, so no scheduled time falls between making the
+    // jobs and the run by hand below (a job made at :58 ran at :00 once).
+    while (seconds_into_minute() > 40) std::this_thread::sleep_for(200ms);
     int64_t tick = create(alice_, job("tick", "echo tick", "* * * * *"));
     int64_t slow = create(alice_, job("slow", "sleep 15", "* * * * *"));
-    auto seconds_into_minute = [] { return ::time(nullptr) % 60; };
     // Start the slow job by hand 3 to 10 s before the minute turns, so it is
     // still running when the scheduler reaches it (at most ~65 s of waiting).
     while (seconds_into_minute() < 50 || seconds_into_minute() > 57)
