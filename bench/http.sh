@@ -76,18 +76,7 @@ nginx_url=https://127.0.0.1:$nginx_port
 # --- panel -------------------------------------------------------------------
 
 mkdir -m 700 "$tmp/panel"
-secret=$("$bin" key create admin --data-dir "$tmp/panel" --name bench \
-  --permissions all --rate-limit 0 2>"$tmp/key.log") || {
-  echo "bench: '$bin key create' failed; its stderr:" >&2
-  cat "$tmp/key.log" >&2
-  exit 1
-}
-secret=$(printf '%s\n' "$secret" | awk 'NF { last = $0 } END { print last }' | tr -d '[:space:]')
-if [[ $secret != wsp_* ]]; then
-  echo "bench: '$bin key create' did not print a wsp_ secret; its stderr:" >&2
-  cat "$tmp/key.log" >&2
-  exit 1
-fi
+secret=$(admin_key "$bin" "$tmp/panel" "$tmp/key.log")
 
 "$bin" serve --data-dir "$tmp/panel" --listen "127.0.0.1:$panel_port" \
   -c server.access_log=false -c "server.threads=$THREADS" \
@@ -132,59 +121,9 @@ rss_after_mb=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$panel_pid/st
 
 # --- nginx -------------------------------------------------------------------
 
-openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-  -keyout "$tmp/nginx.key" -out "$tmp/nginx.crt" -days 2 \
-  -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
-  >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log" >&2; die "openssl failed"; }
-
 # A fixed JSON body shaped like the panel's /auth/me answer (~300 bytes).
-# No '$' (nginx variables) and no single quote (string delimiter) allowed.
 nginx_body='{"user":{"id":1,"name":"admin","email":"admin@example.com","role":"admin","enabled":true,"created_at":"2024-01-01T00:00:00Z"},"key":{"id":1,"name":"bench","prefix":"wsp_0123abcd","permissions":["all"],"rate_limit":0,"created_at":"2024-01-01T00:00:00Z","last_used_at":"2024-01-01T00:00:00Z"}}'
-
-# Keep every path nginx writes inside $tmp (no root-owned dirs needed).
-temp_paths="client_body_temp_path $tmp/client_body;"
-nginx_v=$("$nginx_bin" -V 2>&1)
-for m in proxy fastcgi uwsgi scgi; do
-  [[ $nginx_v == *"--without-http_${m}_module"* ]] && continue
-  temp_paths+=$'\n'"    ${m}_temp_path $tmp/$m;"
-done
-
-# As root, nginx would switch its workers to "nobody"; keep them as the
-# invoking user, like the panel (the directive is ignored for non-root).
-user_line=""
-[[ $(id -u) -eq 0 ]] && user_line="user $(id -un) $(id -gn);"
-
-cat >"$tmp/nginx.conf" <<EOF
-daemon off;
-$user_line
-worker_processes $THREADS;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-
-events {
-    worker_connections 4096;
-}
-
-http {
-    access_log off;
-    $temp_paths
-
-    keepalive_requests 100000;
-    keepalive_timeout 65s;
-
-    server {
-        listen 127.0.0.1:$nginx_port ssl;
-        ssl_certificate $tmp/nginx.crt;
-        ssl_certificate_key $tmp/nginx.key;
-        ssl_protocols TLSv1.2 TLSv1.3;
-
-        location / {
-            default_type application/json;
-            return 200 '$nginx_body';
-        }
-    }
-}
-EOF
+nginx_json_conf "$nginx_bin" "$tmp" "$nginx_port" "$nginx_body" "$THREADS"
 
 "$nginx_bin" -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log" \
   >"$tmp/nginx.log" 2>&1 &

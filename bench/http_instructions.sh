@@ -84,9 +84,7 @@ measure() {
 
 port=$(free_port)
 mkdir -m 700 "$tmp/panel"
-secret=$("$bin" key create admin --data-dir "$tmp/panel" --name bench --permissions all \
-  --rate-limit 0 2>"$tmp/key.log" | awk 'NF { last = $0 } END { print last }' | tr -d '[:space:]')
-[[ $secret == wsp_* ]] || { cat "$tmp/key.log" >&2; die "'$bin key create' printed no secret"; }
+secret=$(admin_key "$bin" "$tmp/panel" "$tmp/key.log")
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$tmp/panel.cg" \
   "$bin" serve --data-dir "$tmp/panel" --listen "127.0.0.1:$port" \
   -c server.access_log=false -c server.threads=2 \
@@ -102,41 +100,8 @@ panel_pid=
 
 # --- nginx -------------------------------------------------------------------
 
-body=$(cat "$tmp/me.json")
-[[ $body != *"'"* && $body != *'$'* ]] || die "the /auth/me body cannot be an nginx string"
-openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-  -keyout "$tmp/nginx.key" -out "$tmp/nginx.crt" -days 2 -subj "/CN=127.0.0.1" \
-  >"$tmp/openssl.log" 2>&1 || { cat "$tmp/openssl.log" >&2; die "openssl failed"; }
 nport=$(free_port)
-temp_paths="client_body_temp_path $tmp/client_body;"
-nginx_v=$("$nginx_bin" -V 2>&1)
-for m in proxy fastcgi uwsgi scgi; do
-  [[ $nginx_v == *"--without-http_${m}_module"* ]] && continue
-  temp_paths+=$'\n'"    ${m}_temp_path $tmp/$m;"
-done
-user_line=""
-[[ $(id -u) -eq 0 ]] && user_line="user $(id -un) $(id -gn);"
-cat >"$tmp/nginx.conf" <<EOF
-daemon off;
-master_process off;
-$user_line
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    $temp_paths
-    keepalive_requests 100000;
-    server {
-        listen 127.0.0.1:$nport ssl;
-        ssl_certificate $tmp/nginx.crt;
-        ssl_certificate_key $tmp/nginx.key;
-        ssl_protocols TLSv1.2 TLSv1.3;
-        location / { default_type application/json; return 200 '$body'; }
-    }
-}
-EOF
+nginx_json_conf "$nginx_bin" "$tmp" "$nport" "$(cat "$tmp/me.json")" 1 "master_process off;"
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$tmp/nginx.cg" \
   "$nginx_bin" -c "$tmp/nginx.conf" -p "$tmp" -e "$tmp/nginx-error.log" >"$tmp/nginx.log" 2>&1 &
 nginx_pid=$!

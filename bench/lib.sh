@@ -46,6 +46,80 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
+# admin_key BIN DATA_DIR LOG: makes an admin API key with every permission
+# and its rate limit lifted in a panel's data dir and prints its secret;
+# dies with the command's stderr (kept in LOG) when no wsp_ secret came.
+admin_key() {
+  local bin=$1 data=$2 log=$3 secret
+  secret=$("$bin" key create admin --data-dir "$data" --name bench --permissions all \
+    --rate-limit 0 2>"$log" | awk 'NF { last = $0 } END { print last }' | tr -d '[:space:]') || true
+  [[ $secret == wsp_* ]] || {
+    cat "$log" >&2
+    die "'$bin key create' printed no wsp_ secret"
+  }
+  printf '%s\n' "$secret"
+}
+
+# nginx_json_conf NGINX DIR PORT BODY WORKERS [TOP_LINE]: writes DIR/nginx.conf
+# for nginx answering every path with the JSON text BODY over TLS on
+# 127.0.0.1:PORT (a fresh self-signed ECDSA P-256 certificate, the panel's
+# kind), WORKERS worker processes, access log off, keep-alive, every path it
+# writes inside DIR, its workers kept as the invoking user. TOP_LINE is one
+# more main-context directive (e.g. "master_process off;").
+nginx_json_conf() {
+  local nginx_bin=$1 dir=$2 port=$3 body=$4 workers=$5 top=${6:-} user_line="" nginx_v temp_paths m
+  # No '$' (nginx variables) and no single quote (the string's delimiter).
+  [[ $body != *"'"* && $body != *'$'* ]] || die "the body cannot be an nginx string"
+  openssl req -x509 -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+    -keyout "$dir/nginx.key" -out "$dir/nginx.crt" -days 2 \
+    -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+    >"$dir/openssl.log" 2>&1 || {
+    cat "$dir/openssl.log" >&2
+    die "openssl failed"
+  }
+  temp_paths="client_body_temp_path $dir/client_body;"
+  nginx_v=$("$nginx_bin" -V 2>&1)
+  for m in proxy fastcgi uwsgi scgi; do
+    [[ $nginx_v == *"--without-http_${m}_module"* ]] && continue
+    temp_paths+=$'\n'"    ${m}_temp_path $dir/$m;"
+  done
+  # As root, nginx would switch its workers to "nobody"; keep them as the
+  # invoking user, like the panel (the directive is ignored for non-root).
+  [[ $(id -u) -eq 0 ]] && user_line="user $(id -un) $(id -gn);"
+  cat >"$dir/nginx.conf" <<EOF
+daemon off;
+$top
+$user_line
+worker_processes $workers;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log warn;
+
+events {
+    worker_connections 4096;
+}
+
+http {
+    access_log off;
+    $temp_paths
+
+    keepalive_requests 100000;
+    keepalive_timeout 65s;
+
+    server {
+        listen 127.0.0.1:$port ssl;
+        ssl_certificate $dir/nginx.crt;
+        ssl_certificate_key $dir/nginx.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+
+        location / {
+            default_type application/json;
+            return 200 '$body';
+        }
+    }
+}
+EOF
+}
+
 # A free TCP port on 127.0.0.1 (bound, then released).
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
