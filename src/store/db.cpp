@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -24,17 +23,27 @@ struct TextHash {
     }
 };
 
-// Prepared statements kept for reuse, per SQL text, one cache per
-// connection: parsing and planning a statement cost more than running it
-// (a third of the panel's CPU on a database create, issue 24). A cache is
-// used only under its Db's mutex (a Stmt holds it for its whole life), so
-// it needs no lock of its own, and it is looked up by string_view, so a
+}  // namespace
+
+// Prepared statements kept for reuse, per SQL text, one cache per Db (so
+// per connection): parsing and planning a statement cost more than running
+// it (a third of the panel's CPU on a database create, issue 24). A cache
+// is used only under its Db's mutex (a Stmt holds it for its whole life),
+// so it needs no lock of its own, and it is looked up by string_view, so a
 // statement builds no std::string either. A statement in use is out of the
 // cache, so the same text can be open twice (a nested read).
-struct StmtCache {
-    std::atomic<sqlite3*> handle{nullptr};  // nullptr once its Db is gone
+struct Db::StmtCache {
     std::unordered_map<std::string, std::vector<sqlite3_stmt*>, TextHash, std::equal_to<>> idle;
     size_t count = 0;
+
+    StmtCache() = default;
+    StmtCache(const StmtCache&) = delete;
+    StmtCache& operator=(const StmtCache&) = delete;
+    // Before its connection closes (sqlite3_close refuses open statements).
+    ~StmtCache() {
+        for (auto& [sql, list] : idle)
+            for (sqlite3_stmt* s : list) sqlite3_finalize(s);
+    }
 
     sqlite3_stmt* take(std::string_view sql) {
         auto it = idle.find(sql);
@@ -59,52 +68,9 @@ struct StmtCache {
         it->second.push_back(s);
         ++count;
     }
-
-    void clear() {
-        for (auto& [sql, list] : idle)
-            for (sqlite3_stmt* s : list) sqlite3_finalize(s);
-        idle.clear();
-        count = 0;
-        handle = nullptr;
-    }
 };
 
-// The caches of every Db, found by connection. The panel has one Db: its
-// cache is also `hot`, read without the lock, so a statement takes no lock
-// but its Db's. Other Dbs (tests, offline commands) take the lock to find
-// theirs. A cache outlives its Db (cleared, its handle nullptr, never
-// freed): a reader of `hot` may still be comparing its handle.
-std::mutex caches_mutex;
-std::atomic<StmtCache*> hot{nullptr};
-std::unordered_map<sqlite3*, StmtCache*>& caches() {
-    static auto* all = new std::unordered_map<sqlite3*, StmtCache*>();
-    return *all;
-}
-
-StmtCache& cache_of(sqlite3* handle) {
-    if (StmtCache* c = hot.load(std::memory_order_acquire); c && c->handle == handle) return *c;
-    std::lock_guard lock(caches_mutex);
-    StmtCache*& c = caches()[handle];
-    if (!c) {
-        c = new StmtCache();
-        c->handle = handle;
-    }
-    hot.store(c, std::memory_order_release);
-    return *c;
-}
-
-void drop_cache(sqlite3* handle) {
-    std::lock_guard lock(caches_mutex);
-    auto it = caches().find(handle);
-    if (it == caches().end()) return;
-    StmtCache* c = it->second;
-    caches().erase(it);
-    if (hot.load() == c) hot.store(nullptr);
-    c->clear();
-    // Kept (see above), and reachable: a few bytes per Db a process closes.
-    static auto* retired = new std::vector<StmtCache*>();
-    retired->push_back(c);
-}
+namespace {
 
 // Transaction control statements, prepared once like the rest.
 bool cacheable_control(std::string_view sql) {
@@ -120,7 +86,7 @@ int64_t WriteTx::last_insert_id() const {
 Stmt::Stmt(const ReadTx& tx, std::string_view sql) : Stmt(tx.db_, sql) {}
 
 Stmt::Stmt(Db& db, std::string_view sql) : db_(db), lock_(db.mutex()) {
-    stmt_ = cache_of(db.handle()).take(sql);
+    stmt_ = db.statements().take(sql);
     if (stmt_) return;
     if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
                            SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
@@ -131,7 +97,7 @@ Stmt::Stmt(Db& db, std::string_view sql) : db_(db), lock_(db.mutex()) {
 }
 
 Stmt::~Stmt() {
-    if (stmt_) cache_of(db_.handle()).give_back(stmt_);
+    if (stmt_) db_.statements().give_back(stmt_);
 }
 
 Stmt& Stmt::bind(int index, std::string_view value) {
@@ -219,10 +185,12 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path) {
     return db;
 }
 
+Db::Db(sqlite3* db) : db_(db), statements_(std::make_unique<StmtCache>()) {}
+
 Db::~Db() {
     {
         std::lock_guard lock(mutex_);
-        drop_cache(db_);
+        statements_.reset();
     }
     sqlite3_close(db_);
 }

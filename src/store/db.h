@@ -168,13 +168,18 @@ class Db {
         bool done_ = false;
     };
 
-    explicit Db(sqlite3* db) : db_(db) {}
+    // Prepared statements kept for reuse (db.cpp), used under mutex_.
+    struct StmtCache;
+
+    explicit Db(sqlite3* db);
     void exec(std::string_view sql);
     std::recursive_mutex& mutex() { return mutex_; }
     sqlite3* handle() { return db_; }
+    StmtCache& statements() { return *statements_; }
 
     sqlite3* db_;
     std::recursive_mutex mutex_;
+    std::unique_ptr<StmtCache> statements_;
 };
 
 }  // namespace wsp
