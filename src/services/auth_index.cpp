@@ -24,14 +24,12 @@ Result<void> AuthIndex::load(Db& db) {
         two_factor_ = {two_factor.begin(), two_factor.end()};
         // A reload replaces the whole picture (rows deleted elsewhere go).
         users_.clear();
+        made_by_.clear();
         packages_.clear();
         keys_by_hash_.clear();
         key_hash_by_id_.clear();
         sessions_.clear();
-        for (auto u : users) {
-            u.password_hash.clear();
-            users_[u.username] = std::move(u);
-        }
+        for (auto& u : users) put_user_locked(std::move(u));
         for (const auto& p : packages) packages_[p.name] = p;
         for (const auto& k : keys) put_key_locked(k);
         for (const auto& s : sessions) sessions_[s.token_hash] = s;
@@ -41,9 +39,24 @@ Result<void> AuthIndex::load(Db& db) {
 
 void AuthIndex::put_user(const UserRecord& user) {
     std::unique_lock lock(mutex_);
-    UserRecord copy = user;
-    copy.password_hash.clear();
-    users_[user.username] = std::move(copy);
+    put_user_locked(user);
+}
+
+void AuthIndex::put_user_locked(UserRecord user) {
+    user.password_hash.clear();
+    forget_maker_locked(user.username);
+    made_by_[user.creator].insert(user.username);
+    std::string name = user.username;
+    users_[name] = std::move(user);
+}
+
+void AuthIndex::forget_maker_locked(const std::string& username) {
+    auto it = users_.find(username);
+    if (it == users_.end()) return;
+    auto made = made_by_.find(it->second.creator);
+    if (made == made_by_.end()) return;
+    made->second.erase(username);
+    if (made->second.empty()) made_by_.erase(made);
 }
 
 std::optional<UserRecord> AuthIndex::user(const std::string& username) const {
@@ -72,6 +85,7 @@ std::optional<PackageRecord> AuthIndex::package(const std::string& name) const {
 
 void AuthIndex::remove_user(const std::string& username) {
     std::unique_lock lock(mutex_);
+    forget_maker_locked(username);
     users_.erase(username);
     two_factor_.erase(username);
     std::erase_if(keys_by_hash_, [&](const auto& kv) {
@@ -214,9 +228,9 @@ Result<Authenticated> AuthIndex::authenticate(const std::string& token, const st
     if (user->second.status != AccountStatus::active) return forbidden("Account suspended");
     out.caller.role = user->second.role;
     if (out.caller.is_reseller()) {
-        for (const auto& [name, u] : users_)
-            if (u.creator == out.caller.username) out.caller.customers.push_back(name);
-        std::sort(out.caller.customers.begin(), out.caller.customers.end());
+        // Sorted, as the set keeps them.
+        if (auto made = made_by_.find(out.caller.username); made != made_by_.end())
+            out.caller.customers.assign(made->second.begin(), made->second.end());
     }
     if (!out.caller.key_id.empty()) {
         std::lock_guard lu(last_used_mutex_);

@@ -186,6 +186,13 @@ TEST_F(AuthIndexTest, AResellersCallerListsItsCustomers) {
     other.creator = "admin";
     index.put_user(other);
     EXPECT_FALSE(auth(kSecret)->caller.may_act_for("zed"));
+    // Deleted: gone from the list; made again: back.
+    index.remove_user("amy");
+    EXPECT_TRUE(auth(kSecret)->caller.customers.empty());
+    UserRecord again = user("amy");
+    again.creator = "bob";
+    index.put_user(again);
+    EXPECT_EQ(auth(kSecret)->caller.customers, (std::vector<std::string>{"amy"}));
 }
 
 TEST_F(AuthIndexTest, UnknownSessionIs401) {
