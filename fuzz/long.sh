@@ -6,12 +6,16 @@
 # nothing else wants. Each resumes from and adds to build-fuzz/corpus/<t>.
 # Output: build-fuzz/long/<t>.log (libFuzzer's own) and one summary line per
 # target in build-fuzz/long/summary.txt. Exits 1 if any target failed.
-# Knobs: FUZZ_CPU_SECONDS, FUZZ_PARALLEL, FUZZ_TARGETS ("request range ...").
+# Knobs: FUZZ_CPU_SECONDS, FUZZ_PARALLEL, FUZZ_TIMEOUT, FUZZ_TARGETS ("request range ...").
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build-fuzz
 budget=${FUZZ_CPU_SECONDS:-3600}
 parallel=${FUZZ_PARALLEL:-2}
+# libFuzzer's per-input timeout is wall time: at nice 19 beside a build an
+# input can wait seconds for a core, so 10 s (run.sh's) would report slow
+# scheduling as a hang. A real hang still trips 60 s.
+timeout=${FUZZ_TIMEOUT:-60}
 FUZZ_SECONDS=0 FUZZ_TARGETS=" " bash "$root/fuzz/run.sh" >/dev/null
 targets=${FUZZ_TARGETS:-$(sed -n 's/^set(WSP_FUZZ_TARGETS \(.*\))$/\1/p' "$root/CMakeLists.txt")}
 out=$build/long
@@ -38,7 +42,7 @@ run_one() {
   mkdir -p "$build/corpus/$t"
   started=$(date +%s)
   (cd "$build" && exec nice -n 19 ./"${t}_fuzz" -max_total_time=86400 -print_final_stats=1 \
-    -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$out/$t-" \
+    -rss_limit_mb=2048 -timeout="$timeout" -artifact_prefix="$out/$t-" \
     "corpus/$t" "$root/fuzz/corpus/$t") >"$log" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
