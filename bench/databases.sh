@@ -54,6 +54,7 @@ panel_pid=$!
 PYTHONPATH=$root/bench python3 - "$http_port" "$tmp/data" "$N" "$LIST_N" "$panel_pid" <<'PY'
 import http.client, json, os, subprocess, sys, time
 import mariadb_questions
+import paired
 
 port, data, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 panel_pid = int(sys.argv[5])
@@ -95,43 +96,40 @@ cnf = os.path.join(data, "mariadb-admin.cnf")
 def questions():
     return mariadb_questions.questions(cnf)
 
-# 1. Through the API.
+# 1. and 2. The API and the same statements through one mariadb client
+# session, in paired rounds (bench/paired.py).
 mariadbd_pid = mariadb_questions.child_named(panel_pid, "mariadbd")
-def ticks():
-    return (mariadb_questions.cpu_ticks(panel_pid),
+def meter():
+    return (questions(), mariadb_questions.cpu_ticks(panel_pid),
             mariadb_questions.cpu_ticks(mariadbd_pid) if mariadbd_pid else 0)
-q0 = questions()
-k0 = ticks()
-t0 = time.perf_counter()
-for i in range(n):
-    check(*call("POST", "/api/v1/databases", {"name": f"b{i}", "password": "Bench-pass-1"}, token), 201)
-for i in range(n):
-    check(*call("DELETE", f"/api/v1/databases/admin_b{i}", None, token), 200)
-api_s = time.perf_counter() - t0
-k1 = ticks()
-api_q = questions() - q0 - 1
 
-# 2. The same statements through one mariadb client session.
+def api_round(prefix, count):
+    for i in range(count):
+        check(*call("POST", "/api/v1/databases", {"name": f"{prefix}{i}", "password": "Bench-pass-1"}, token), 201)
+    for i in range(count):
+        check(*call("DELETE", f"/api/v1/databases/admin_{prefix}{i}", None, token), 200)
+
 h = "*" + "0" * 40  # any valid hash; the panel sends hashes too
-stmts = []
-for i in range(n):
-    stmts += [f"CREATE DATABASE `peer_b{i}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;",
-              f"CREATE USER 'peer_b{i}'@'localhost' IDENTIFIED BY PASSWORD '{h}';",
-              f"GRANT ALL PRIVILEGES ON `peer\\_b{i}`.* TO 'peer_b{i}'@'localhost';"]
-for i in range(n):
-    stmts += [f"DROP USER IF EXISTS 'peer_b{i}'@'localhost';",
-              f"DROP DATABASE IF EXISTS `peer_b{i}`;"]
-q0 = questions()
-c0 = ticks()[1]
-t0 = time.perf_counter()
-subprocess.run(["mariadb", "--defaults-file=" + cnf, "--batch"],
-               input="\n".join(stmts).encode(), check=True)
-client_s = time.perf_counter() - t0
-c1 = ticks()[1]
-client_q = questions() - q0 - 1
+def client_round(prefix, count):
+    stmts = []
+    for i in range(count):
+        stmts += [f"CREATE DATABASE `peer_{prefix}{i}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;",
+                  f"CREATE USER 'peer_{prefix}{i}'@'localhost' IDENTIFIED BY PASSWORD '{h}';",
+                  f"GRANT ALL PRIVILEGES ON `peer\\_{prefix}{i}`.* TO 'peer_{prefix}{i}'@'localhost';"]
+    for i in range(count):
+        stmts += [f"DROP USER IF EXISTS 'peer_{prefix}{i}'@'localhost';",
+                  f"DROP DATABASE IF EXISTS `peer_{prefix}{i}`;"]
+    subprocess.run(["mariadb", "--defaults-file=" + cnf, "--batch"],
+                   input="\n".join(stmts).encode(), check=True)
+
+r = paired.abba(api_round, client_round, n, meter)
+api_s, api_d, api_rounds = r["api"]
+client_s, client_d, client_rounds = r["client"]
+# Each round's closing SHOW STATUS counts one question.
+api_q, client_q = api_d[0] - api_rounds, client_d[0] - client_rounds
 
 ratio = api_s / client_s
-print(f"create+drop {n} databases with users")
+print(f"create+drop {n} databases with users (rounds API, client, client, API; warm-up first)")
 print(f"  panel API      : {api_s:.3f} s")
 print(f"  mariadb client : {client_s:.3f} s")
 print(f"  ratio API/client: {ratio:.2f} (target <= 1.2){'' if ratio <= 1.2 else '  MISSED'}")
@@ -141,8 +139,8 @@ print(f"  queries per create+drop: API {api_q / n:.2f}, client {client_q / n:.2f
 # CPU ticks (1/100 s) per 100 create+drop pairs, whatever the load: the
 # panel's own, and MariaDB's for the API's statements against the client's.
 per100 = 100 / n
-print(f"  CPU ticks per 100 create+drop: panel {(k1[0] - k0[0]) * per100:.0f}, "
-      f"mariadbd for the API {(k1[1] - k0[1]) * per100:.0f}, for the client {(c1 - c0) * per100:.0f}")
+print(f"  CPU ticks per 100 create+drop: panel {api_d[1] * per100:.0f}, "
+      f"mariadbd for the API {api_d[2] * per100:.0f}, for the client {client_d[2] * per100:.0f}")
 
 # 3. Listing LIST_N databases with sizes.
 for i in range(list_n):

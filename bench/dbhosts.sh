@@ -168,6 +168,7 @@ pids+=($!)
 PYTHONPATH=$root/bench python3 - "$http_port" "$tmp" "$N" "$LIST_N" "$(gsql 0)" "$(gsql 1)" "$(gsql 2)" "$solo_port" "$admin_pw" "${pids[-1]}" "${pids[0]}" <<'PY'
 import http.client, json, os, subprocess, sys, time
 import mariadb_questions
+import paired
 panel_pid, node1_pid = int(sys.argv[10]), int(sys.argv[11])
 
 port, tmp, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -228,49 +229,48 @@ def causal_reads():
 def ticks():
     return mariadb_questions.cpu_ticks(panel_pid), mariadb_questions.cpu_ticks(node1_pid)
 
-# 1. Through the API, on the Galera host.
-q0 = questions()
-w0 = causal_reads()
-k0 = ticks()
-t0 = time.perf_counter()
-for i in range(n):
-    check(*call("POST", "/api/v1/databases",
-                {"name": f"g{i}", "password": "Bench-pass-1", "host": "galera"}, token), 201)
-for i in range(n):
-    check(*call("DELETE", f"/api/v1/databases/admin_g{i}", None, token), 200)
-api_s = time.perf_counter() - t0
-k1 = ticks()
-api_q = questions() - q0 - 1
-api_w = causal_reads() - w0
+# 1. and 2. The API on the Galera host and the same statements through
+# one mariadb client session on node 1, in paired rounds (bench/paired.py).
+def meter():
+    return (questions(), causal_reads(), mariadb_questions.cpu_ticks(panel_pid),
+            mariadb_questions.cpu_ticks(node1_pid))
 
-# 2. The same statements through one mariadb client session on node 1.
+def api_round(prefix, count):
+    for i in range(count):
+        check(*call("POST", "/api/v1/databases",
+                    {"name": f"g{prefix}{i}", "password": "Bench-pass-1", "host": "galera"}, token), 201)
+    for i in range(count):
+        check(*call("DELETE", f"/api/v1/databases/admin_g{prefix}{i}", None, token), 200)
+
 h = "*" + "0" * 40
-stmts = []
-for i in range(n):
-    stmts += [f"CREATE DATABASE `peer_g{i}`;",
-              f"CREATE USER 'peer_g{i}'@'%' IDENTIFIED BY PASSWORD '{h}';",
-              f"GRANT ALL PRIVILEGES ON `peer\\_g{i}`.* TO 'peer_g{i}'@'%';"]
-for i in range(n):
-    stmts += [f"DROP USER IF EXISTS 'peer_g{i}'@'%';",
-              f"DROP DATABASE IF EXISTS `peer_g{i}`;"]
-q0 = questions()
-c0 = ticks()[1]
-t0 = time.perf_counter()
-subprocess.run(["mariadb", "--defaults-file=" + node1, "--batch"],
-               input="\n".join(stmts).encode(), check=True)
-client_s = time.perf_counter() - t0
-c1 = ticks()[1]
-client_q = questions() - q0 - 1
+def client_round(prefix, count):
+    stmts = []
+    for i in range(count):
+        stmts += [f"CREATE DATABASE `peer_g{prefix}{i}`;",
+                  f"CREATE USER 'peer_g{prefix}{i}'@'%' IDENTIFIED BY PASSWORD '{h}';",
+                  f"GRANT ALL PRIVILEGES ON `peer\\_g{prefix}{i}`.* TO 'peer_g{prefix}{i}'@'%';"]
+    for i in range(count):
+        stmts += [f"DROP USER IF EXISTS 'peer_g{prefix}{i}'@'%';",
+                  f"DROP DATABASE IF EXISTS `peer_g{prefix}{i}`;"]
+    subprocess.run(["mariadb", "--defaults-file=" + node1, "--batch"],
+                   input="\n".join(stmts).encode(), check=True)
+
+r = paired.abba(api_round, client_round, n, meter)
+api_s, api_d, api_rounds = r["api"]
+client_s, client_d, client_rounds = r["client"]
+# Each round's closing meter() sends two SHOW STATUS to node 1.
+api_q, client_q = api_d[0] - 2 * api_rounds, client_d[0] - 2 * client_rounds
+api_w = api_d[1]
 ratio = api_s / client_s
-print(f"create+drop {n} databases with users on the Galera host (3 nodes)")
+print(f"create+drop {n} databases with users on the Galera host (3 nodes; rounds API, client, client, API; warm-up first)")
 print(f"  panel API                : {api_s:.3f} s")
 print(f"  mariadb client on node 1 : {client_s:.3f} s")
 print(f"  ratio API/client: {ratio:.2f} (target <= 1.3){'' if ratio <= 1.3 else '  MISSED'}")
 print(f"  queries per create+drop on node 1: API {api_q / n:.2f}, client {client_q / n:.2f}")
 print(f"  reads waiting for the cluster per create+drop (wsrep_causal_reads): API {api_w / n:.2f}")
 per100 = 100 / n
-print(f"  CPU ticks per 100 create+drop: panel {(k1[0] - k0[0]) * per100:.0f}, "
-      f"node 1 for the API {(k1[1] - k0[1]) * per100:.0f}, for the client {(c1 - c0) * per100:.0f}")
+print(f"  CPU ticks per 100 create+drop: panel {api_d[2] * per100:.0f}, "
+      f"node 1 for the API {api_d[3] * per100:.0f}, for the client {client_d[3] * per100:.0f}")
 
 # 3. Listing LIST_N databases over three hosts, with sizes.
 hosts = ["local", "solo", "galera"]
