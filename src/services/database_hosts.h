@@ -5,6 +5,7 @@
 // ("galera", a list of nodes of which any live, synced one is used). Each
 // host's admin password is kept in a 0600 [client] file of its own under
 // DATA_DIR/database-hosts/, never in the store, never returned.
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -103,7 +104,11 @@ class DatabaseHosts {
     // The host part of customers' accounts on host `name` (its client_host).
     Result<std::string> client_host(const std::string& name);
     // For /health: false when any enabled remote host has no usable node.
+    // /health is open to anyone and the check connects to every node of
+    // every host, so it runs at most once per kHealthEvery: a call in
+    // between, or while another call checks, gets the last result.
     bool all_up();
+    static constexpr std::chrono::seconds kHealthEvery{5};
 
   private:
     struct Entry {
@@ -120,12 +125,18 @@ class DatabaseHosts {
     Result<void> check(const DatabaseHostRecord& r);
     Result<std::shared_ptr<Entry>> entry(const std::string& name);
     std::vector<DatabaseNodeHealth> health_of(const Entry& e);
+    bool check_all_up();
     Result<DatabaseHostView> view_of(const DatabaseHostRecord& r);
 
     PanelContext& ctx_;
     std::shared_ptr<MariadbAdmin> local_;
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<Entry>> entries_;
+    // all_up()'s last result, and when it was taken (never: the epoch).
+    std::mutex health_mutex_;
+    std::chrono::steady_clock::time_point health_checked_{};
+    bool health_checking_ = false;
+    bool health_up_ = true;  // nothing found down yet
 };
 
 // Galera state of one node (SHOW GLOBAL STATUS LIKE 'wsrep_%').

@@ -202,5 +202,49 @@ TEST_F(DatabaseHosts, AddCheckPlaceAndUseARemoteMariadb) {
     EXPECT_EQ(http.get("/api/v1/database-hosts/remote1", admin).status, 404);
 }
 
+// GET /health is open to anyone, and it answered every request by opening a
+// fresh connection (TCP, login, a status query) to each node of each
+// database host: an anonymous client looping on it made the panel hammer
+// the database servers with logins and held a worker per request on the
+// connects. The hosts are now checked at most every
+// DatabaseHosts::kHealthEvery seconds; /health reads the last result, and
+// still turns "down" when a host goes.
+TEST_F(DatabaseHosts, HealthDoesNotConnectToTheHostsOnEveryRequest) {
+    const std::string admin = panel_->admin_key();
+    auto http = panel_->http();
+    root_sql("CREATE USER 'paneladm'@'127.0.0.1' IDENTIFIED BY '" + std::string(kAdminPassword) +
+             "'; GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, REFERENCES, INDEX, ALTER, "
+             "CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE "
+             "ROUTINE, ALTER ROUTINE, EVENT, TRIGGER, DELETE HISTORY, CREATE USER, PROCESS ON *.* "
+             "TO 'paneladm'@'127.0.0.1' WITH GRANT OPTION");
+    ASSERT_EQ(http.post("/api/v1/database-hosts", host_body(), admin).status, 201);
+    // Connections the server has accepted so far (this query's own included).
+    auto connections = [&] {
+        const std::string out = root_sql("SHOW GLOBAL STATUS LIKE 'Connections'");
+        return std::stoll(out.substr(out.find('\t') + 1));
+    };
+    const long long before = connections();
+    constexpr int kChecks = 40;
+    for (int i = 0; i < kChecks; ++i) {
+        auto h = http.get("/api/v1/health");
+        ASSERT_EQ(h.status, 200) << h.body;
+        EXPECT_EQ(h.json().at("components").at("database_hosts").as_string(), "up");
+    }
+    // One check per kHealthEvery at most (two if one was due), plus the
+    // query above: before, one connection per /health request.
+    const long long made = connections() - before;
+    EXPECT_LE(made, 4) << made << " connections to the host for " << kChecks << " /health";
+
+    server_.stop();
+    bool down = false;
+    for (int i = 0; i < 100 && !down; ++i) {
+        down =
+            http.get("/api/v1/health").json().at("components").at("database_hosts").as_string() ==
+            "down";
+        if (!down) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    EXPECT_TRUE(down) << "/health never saw the stopped host";
+}
+
 }  // namespace
 }  // namespace wsp::test
