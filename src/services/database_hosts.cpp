@@ -450,14 +450,15 @@ Result<std::string> DatabaseHosts::client_host(const std::string& name) {
 bool DatabaseHosts::all_up() {
     {
         std::lock_guard lock(health_mutex_);
-        const auto now = std::chrono::steady_clock::now();
-        if (health_checking_ || now - health_checked_ < kHealthEvery) return health_up_;
+        const auto now = ctx_.clock.steady();
+        if (health_checking_ || (health_checked_ && now - *health_checked_ < kHealthEvery))
+            return health_up_;
         health_checking_ = true;
     }
     const bool up = check_all_up();
     std::lock_guard lock(health_mutex_);
     health_up_ = up;
-    health_checked_ = std::chrono::steady_clock::now();
+    health_checked_ = ctx_.clock.steady();
     health_checking_ = false;
     return up;
 }

@@ -132,9 +132,9 @@ class DatabaseHosts {
     std::shared_ptr<MariadbAdmin> local_;
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<Entry>> entries_;
-    // all_up()'s last result, and when it was taken (never: the epoch).
+    // all_up()'s last result, and when it was taken.
     std::mutex health_mutex_;
-    std::chrono::steady_clock::time_point health_checked_{};
+    std::optional<std::chrono::steady_clock::time_point> health_checked_;
     bool health_checking_ = false;
     bool health_up_ = true;  // nothing found down yet
 };
