@@ -109,18 +109,9 @@ def api_round(prefix, count):
     for i in range(count):
         check(*call("DELETE", f"/api/v1/databases/admin_{prefix}{i}", None, token), 200)
 
-h = "*" + "0" * 40  # any valid hash; the panel sends hashes too
 def client_round(prefix, count):
-    stmts = []
-    for i in range(count):
-        stmts += [f"CREATE DATABASE `peer_{prefix}{i}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;",
-                  f"CREATE USER 'peer_{prefix}{i}'@'localhost' IDENTIFIED BY PASSWORD '{h}';",
-                  f"GRANT ALL PRIVILEGES ON `peer\\_{prefix}{i}`.* TO 'peer_{prefix}{i}'@'localhost';"]
-    for i in range(count):
-        stmts += [f"DROP USER IF EXISTS 'peer_{prefix}{i}'@'localhost';",
-                  f"DROP DATABASE IF EXISTS `peer_{prefix}{i}`;"]
-    subprocess.run(["mariadb", "--defaults-file=" + cnf, "--batch"],
-                   input="\n".join(stmts).encode(), check=True)
+    paired.client_round(cnf, [f"peer_{prefix}{i}" for i in range(count)], "localhost",
+                        " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
 
 r = paired.abba(api_round, client_round, n, meter)
 api_s, api_d, api_rounds = r["api"]

@@ -242,18 +242,8 @@ def api_round(prefix, count):
     for i in range(count):
         check(*call("DELETE", f"/api/v1/databases/admin_g{prefix}{i}", None, token), 200)
 
-h = "*" + "0" * 40
 def client_round(prefix, count):
-    stmts = []
-    for i in range(count):
-        stmts += [f"CREATE DATABASE `peer_g{prefix}{i}`;",
-                  f"CREATE USER 'peer_g{prefix}{i}'@'%' IDENTIFIED BY PASSWORD '{h}';",
-                  f"GRANT ALL PRIVILEGES ON `peer\\_g{prefix}{i}`.* TO 'peer_g{prefix}{i}'@'%';"]
-    for i in range(count):
-        stmts += [f"DROP USER IF EXISTS 'peer_g{prefix}{i}'@'%';",
-                  f"DROP DATABASE IF EXISTS `peer_g{prefix}{i}`;"]
-    subprocess.run(["mariadb", "--defaults-file=" + node1, "--batch"],
-                   input="\n".join(stmts).encode(), check=True)
+    paired.client_round(node1, [f"peer_g{prefix}{i}" for i in range(count)], "%")
 
 r = paired.abba(api_round, client_round, n, meter)
 api_s, api_d, api_rounds = r["api"]

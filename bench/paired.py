@@ -35,3 +35,23 @@ def abba(api_round, client_round, n, meter, warm=20):
         acc[1] = delta if acc[1] is None else [x + y for x, y in zip(acc[1], delta)]
         acc[2] += 1
     return {side: tuple(v) for side, v in out.items()}
+
+
+def client_round(defaults_file, names, account_host, create_options=""):
+    """The client's side of a round: through one `mariadb` session, for each
+    name CREATE DATABASE, CREATE USER (with a password hash, as the panel
+    sends) and GRANT ALL on it, then for each DROP USER and DROP DATABASE:
+    the statements a panel's create and delete stand for."""
+    import subprocess
+    h = "*" + "0" * 40  # any valid hash
+    stmts = []
+    for name in names:
+        pattern = name.replace("_", "\\_")
+        stmts += [f"CREATE DATABASE `{name}`{create_options};",
+                  f"CREATE USER '{name}'@'{account_host}' IDENTIFIED BY PASSWORD '{h}';",
+                  f"GRANT ALL PRIVILEGES ON `{pattern}`.* TO '{name}'@'{account_host}';"]
+    for name in names:
+        stmts += [f"DROP USER IF EXISTS '{name}'@'{account_host}';",
+                  f"DROP DATABASE IF EXISTS `{name}`;"]
+    subprocess.run(["mariadb", "--defaults-file=" + defaults_file, "--batch"],
+                   input="\n".join(stmts).encode(), check=True)
