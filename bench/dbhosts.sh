@@ -226,8 +226,6 @@ def causal_reads():
                           "SHOW GLOBAL STATUS LIKE 'wsrep_causal_reads'"],
                          capture_output=True, text=True, check=True)
     return int(out.stdout.split()[1])
-def ticks():
-    return mariadb_questions.cpu_ticks(panel_pid), mariadb_questions.cpu_ticks(node1_pid)
 
 # 1. and 2. The API on the Galera host and the same statements through
 # one mariadb client session on node 1, in paired rounds (bench/paired.py).
