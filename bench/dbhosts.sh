@@ -71,12 +71,14 @@ bench_begin
 cluster="gcomm://127.0.0.1:$(ggcomm 0),127.0.0.1:$(ggcomm 1),127.0.0.1:$(ggcomm 2)"
 for i in 0 1 2; do
   d=$tmp/g$i
-  mkdir -p "$d/data"
+  mkdir -p "$d/data" "$d/tmp" # own tmpdir: servers sharing /tmp lose temp tables
+  chown mysql:mysql "$d/tmp"
   cat >"$d.cnf" <<CNF
 [client]
 socket = $d/mysqld.sock
 [mysqld]
 datadir = $d/data
+tmpdir = $d/tmp
 socket = $d/mysqld.sock
 pid-file = $d/mysqld.pid
 log-error = $d/error.log
@@ -130,12 +132,12 @@ start_node 2; wait_synced 2
 printf 'galera: 3 nodes synced in %.1f s\n' "$(echo "$(date +%s.%N) - $t0" | bc)"
 
 # ---- one standalone server ----
-mkdir -p "$tmp/solo/data" "$tmp/solo/run"
+mkdir -p "$tmp/solo/data" "$tmp/solo/run" "$tmp/solo/tmp"
 chown -R mysql:mysql "$tmp/solo"
 mariadb-install-db --no-defaults --user=mysql --datadir="$tmp/solo/data" --skip-test-db \
-  --auth-root-authentication-method=socket --innodb-log-file-size=8M >>"$tmp/install.log" 2>&1
+  --tmpdir="$tmp/solo/tmp" --auth-root-authentication-method=socket --innodb-log-file-size=8M >>"$tmp/install.log" 2>&1
 chown -R mysql:mysql "$tmp/solo"
-/usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$tmp/solo/data" \
+/usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$tmp/solo/data" --tmpdir="$tmp/solo/tmp" \
   --socket="$tmp/solo/run/mysqld.sock" --port="$solo_port" --bind-address=127.0.0.1 \
   --pid-file="$tmp/solo/run/mysqld.pid" --skip-log-bin --skip-name-resolve \
   --innodb-log-file-size=8M --innodb-buffer-pool-size=32M --performance-schema=OFF \

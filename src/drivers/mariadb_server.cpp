@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "base/secrets.h"
 #include "drivers/mariadb_admin.h"
@@ -48,6 +51,19 @@ std::optional<RunAs> mysql_identity() {
     return RunAs{pw->pw_uid, pw->pw_gid};
 }
 
+// install-db's own "ERROR" lines (the last three), or where to look.
+std::string error_lines_of(const fs::path& log) {
+    std::ifstream in(log);
+    std::vector<std::string> found;
+    for (std::string line; std::getline(in, line);)
+        if (line.find("ERROR") != std::string::npos) found.push_back(line);
+    if (found.empty()) return "see " + log.string();
+    std::string out;
+    for (size_t i = found.size() > 3 ? found.size() - 3 : 0; i < found.size(); ++i)
+        out += (out.empty() ? "" : " | ") + found[i];
+    return out;
+}
+
 }  // namespace
 
 MariadbLayout mariadb_layout(const Config& config, const fs::path& data_dir) {
@@ -60,6 +76,7 @@ MariadbLayout mariadb_layout(const Config& config, const fs::path& data_dir) {
     l.credentials_file = data_dir / "mariadb-admin.cnf";
     l.init_file = l.datadir / "wispanel-init.sql";
     l.log_file = data_dir / "log" / "mariadb.log";
+    l.tmp_dir = data_dir / "mariadb-tmp";
     return l;
 }
 
@@ -80,6 +97,15 @@ Result<void> MariadbServer::prepare(const std::atomic<bool>* cancel) {
     ::chmod(layout_.run_dir.c_str(), 0755);
     if (run_as_ && ::chown(layout_.run_dir.c_str(), run_as_->uid, run_as_->gid) != 0)
         return internal("cannot chown the MariaDB run dir");
+    // Its own tmpdir, not /tmp: servers sharing /tmp (several panels, or
+    // the install's bootstrap beside another) were seen to lose each other's
+    // temporary tables ("Could not remove temporary table '/tmp/#sql-
+    // temptable-...'", then "Unknown table" and an abort), and a tenant's
+    // sort spilling to disk stays off the shared /tmp.
+    fs::create_directories(layout_.tmp_dir, ec);
+    ::chmod(layout_.tmp_dir.c_str(), 0700);
+    if (run_as_ && ::chown(layout_.tmp_dir.c_str(), run_as_->uid, run_as_->gid) != 0)
+        return internal("cannot chown the MariaDB tmp dir");
     if (!fs::exists(layout_.datadir / "mysql")) CHECK_OK(init_datadir(cancel));
     stop_leftover();
     return write_admin_files();
@@ -112,6 +138,7 @@ Result<void> MariadbServer::init_datadir(const std::atomic<bool>* cancel) {
                                      "--datadir=" + staging.string(),
                                      "--auth-root-authentication-method=socket",
                                      "--skip-test-db",
+                                     "--tmpdir=" + layout_.tmp_dir.string(),
                                      kLogFileSize};
     if (run_as_) argv.push_back("--user=mysql");
     ProcessOptions options;
@@ -139,7 +166,8 @@ Result<void> MariadbServer::init_datadir(const std::atomic<bool>* cancel) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        spdlog::error("mariadb: mariadb-install-db failed; see {}", log.string());
+        // The next attempt rewrites the log: its reason goes to the panel's.
+        spdlog::error("mariadb: mariadb-install-db failed: {}", error_lines_of(log));
         return internal("mariadb-install-db failed");
     }
     // install-db leaves some files owned by root (mysql_upgrade_info).
@@ -191,6 +219,7 @@ ChildSpec MariadbServer::child_spec() const {
         "--socket=" + layout_.socket.string(),
         "--pid-file=" + layout_.pid_file.string(),
         "--init-file=" + layout_.init_file.string(),
+        "--tmpdir=" + layout_.tmp_dir.string(),
         "--skip-log-bin",
         "--skip-name-resolve",
         kLogFileSize,

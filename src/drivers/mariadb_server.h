@@ -25,6 +25,7 @@ struct MariadbLayout {
     std::filesystem::path credentials_file;  // DATA_DIR/mariadb-admin.cnf (0600)
     std::filesystem::path init_file;         // datadir/wispanel-init.sql (0600, mysql)
     std::filesystem::path log_file;          // DATA_DIR/log/mariadb.log
+    std::filesystem::path tmp_dir;           // DATA_DIR/mariadb-tmp (0700, mysql)
 };
 
 MariadbLayout mariadb_layout(const Config& config, const std::filesystem::path& data_dir);

@@ -99,6 +99,11 @@ class Galera : public ::testing::Test {
 
     void write_config(int i) {
         fs::create_directories(dir(i) + "/data");
+        // Each node's own tmpdir: servers sharing /tmp lose each other's
+        // temporary tables (src/drivers/mariadb_server.cpp).
+        fs::create_directories(dir(i) + "/tmp");
+        if (const passwd* mysql = ::getpwnam("mysql"))
+            (void)::chown((dir(i) + "/tmp").c_str(), mysql->pw_uid, mysql->pw_gid);
         std::string cluster = "gcomm://";
         for (int j = 0; j < kNodes; ++j)
             cluster += (j ? ",127.0.0.1:" : "127.0.0.1:") + std::to_string(gcomm_port(j));
@@ -106,6 +111,7 @@ class Galera : public ::testing::Test {
         std::ofstream out(cnf(i));
         out << "[client]\nsocket = " << d << "/mysqld.sock\n"
             << "[mysqld]\ndatadir = " << d << "/data\nsocket = " << d << "/mysqld.sock\n"
+            << "tmpdir = " << d << "/tmp\n"
             << "pid-file = " << d << "/mysqld.pid\nlog-error = " << d << "/error.log\n"
             << "port = " << sql_port(i) << "\nbind-address = 127.0.0.1\nskip-name-resolve\n"
             << "innodb_buffer_pool_size = 32M\ninnodb_log_file_size = 16M\n"

@@ -10,8 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <chrono>
+#include <deque>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -140,8 +144,31 @@ int PanelProcess::stop() {
     return status;
 }
 
+namespace {
+
+// The last lines of a file: what a failed test shows of the panel's log.
+std::string tail_of(const fs::path& file, size_t lines) {
+    std::ifstream in(file);
+    std::deque<std::string> last;
+    for (std::string line; std::getline(in, line);) {
+        last.push_back(std::move(line));
+        if (last.size() > lines) last.pop_front();
+    }
+    std::string out;
+    for (const auto& l : last) out += l + "\n";
+    return out;
+}
+
+}  // namespace
+
 PanelProcess::~PanelProcess() {
     stop();
+    // A failure in CI leaves only the test's output: the panel's own account
+    // of what happened (an area marked down, a task's error) goes with it.
+    const auto* unit = ::testing::UnitTest::GetInstance();
+    if (::testing::Test::HasFailure() || unit->failed_test_count() > 0)
+        std::cerr << "--- last lines of " << (data_dir_ / "panel.log").string() << " ---\n"
+                  << tail_of(data_dir_ / "panel.log", 120) << "--- end of panel.log ---\n";
     if (owns_dir_ && !keep_) {
         std::error_code ec;
         fs::remove_all(data_dir_, ec);

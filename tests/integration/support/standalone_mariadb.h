@@ -31,25 +31,27 @@ class StandaloneMariadb {
     void start(const std::filesystem::path& root, int port = 0) {
         root_ = root;
         ::chmod(root_.c_str(), 0755);  // mysql (and clients) reach the socket
-        const auto data = root_ / "data", run = root_ / "run";
-        std::filesystem::create_directories(data);
-        std::filesystem::create_directories(run);
+        // Its own tmpdir: servers sharing /tmp lose each other's temporary
+        // tables (src/drivers/mariadb_server.cpp).
+        const auto data = root_ / "data", run = root_ / "run", tmp = root_ / "tmp";
+        for (const auto& d : {data, run, tmp}) std::filesystem::create_directories(d);
         const passwd* mysql = ::getpwnam("mysql");
         ASSERT_NE(mysql, nullptr);
-        for (const auto& d : {data, run})
+        for (const auto& d : {data, run, tmp})
             ASSERT_EQ(::chown(d.c_str(), mysql->pw_uid, mysql->pw_gid), 0);
         ::chmod(run.c_str(), 0755);
         socket_ = (run / "mysqld.sock").string();
         auto init = run_process(
             {"/usr/bin/mariadb-install-db", "--no-defaults", "--user=mysql",
              "--datadir=" + data.string(), "--auth-root-authentication-method=socket",
-             "--skip-test-db", "--innodb-log-file-size=8M"},
+             "--skip-test-db", "--innodb-log-file-size=8M", "--tmpdir=" + tmp.string()},
             ProcessOptions{.env = path(), .cwd = data, .timeout = std::chrono::seconds(120)});
         ASSERT_TRUE(init.ok() && init->ok()) << (init.ok() ? init->output : "install-db");
         // install-db leaves a few files owned by root.
         ASSERT_TRUE(run_process({"/bin/chown", "-R", "mysql:mysql", data.string()}).ok());
-        std::vector<std::string> argv{"/usr/sbin/mariadbd", "--no-defaults", "--user=mysql",
-                                      "--datadir=" + data.string(), "--socket=" + socket_};
+        std::vector<std::string> argv{"/usr/sbin/mariadbd",  "--no-defaults",
+                                      "--user=mysql",        "--datadir=" + data.string(),
+                                      "--socket=" + socket_, "--tmpdir=" + tmp.string()};
         if (port > 0)
             argv.insert(argv.end(), {"--bind-address=127.0.0.1", "--port=" + std::to_string(port)});
         else
