@@ -21,11 +21,12 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
 #include "base/secrets.h"
 #include "http/access_log.h"
+#include "http/io_deadline.h"
 #include "http/json_io.h"
+#include "http/tls_stream.h"
 #include "services/metrics.h"
 #include "services/services.h"
 #include "system/tls_policy.h"
@@ -87,68 +88,6 @@ template <class Stream>
 auto& tcp_of(Stream& s) {
     return beast::get_lowest_layer(s);
 }
-
-// A connection's deadline on the keep-alive path (reading a request's
-// header, writing an in-memory answer) without a timer operation per read
-// and write: Beast's basic_stream schedules and cancels a timer around
-// every operation once an expiry is set (~1k instructions each). One timer
-// per connection waits for the deadline it was first given; a later
-// deadline costs a store (the timer, firing early, waits again), an
-// earlier one re-arms it. Expired: `expire` closes the socket, and the
-// pending read or write ends with an error, as Beast's timeout did.
-// Disarmed between those phases (a handler on a worker may take longer
-// than any I/O deadline).
-class IoDeadline : public std::enable_shared_from_this<IoDeadline> {
-  public:
-    using Clock = std::chrono::steady_clock;
-    IoDeadline(asio::any_io_executor ex, std::function<void()> expire)
-        : timer_(ex), expire_(std::move(expire)) {}
-
-    void arm(std::chrono::seconds within) {
-        deadline_ = Clock::now() + within;
-        if (!waiting_ || deadline_ < waiting_for_) wait();
-    }
-    void disarm() { deadline_ = Clock::time_point::max(); }
-    // The connection is ending: never call `expire` again.
-    void stop() {
-        expire_ = nullptr;
-        disarm();
-        timer_.cancel();
-    }
-
-  private:
-    void wait() {
-        waiting_ = true;
-        waiting_for_ = deadline_;
-        const uint64_t generation = ++generation_;
-        timer_.expires_at(deadline_);  // a wait still pending ends as superseded
-        // A weak reference: the connection's frame owns the deadline, and a
-        // wait still pending when it ends must not keep it (or its timer)
-        // alive past the event loop.
-        timer_.async_wait([weak = weak_from_this(), generation](const beast::error_code&) {
-            if (auto self = weak.lock()) self->fired(generation);
-        });
-    }
-    void fired(uint64_t generation) {
-        if (generation != generation_) return;  // superseded by an earlier deadline
-        waiting_ = false;
-        if (!expire_ || deadline_ == Clock::time_point::max()) return;
-        if (Clock::now() < deadline_) {
-            wait();
-            return;
-        }
-        disarm();
-        auto expire = expire_;
-        expire();
-    }
-
-    asio::steady_timer timer_;
-    std::function<void()> expire_;
-    Clock::time_point deadline_ = Clock::time_point::max();
-    Clock::time_point waiting_for_ = Clock::time_point::max();
-    bool waiting_ = false;
-    uint64_t generation_ = 0;
-};
 
 }  // namespace
 
@@ -237,9 +176,7 @@ awaitable<void> HttpServer::accept_loop() {
         }
         socket.set_option(tcp::no_delay(true), ec);
         if (tls_)
-            asio::co_spawn(loop,
-                           serve_connection<beast::ssl_stream<beast::tcp_stream>>(
-                               std::move(socket), std::move(per_ip)),
+            asio::co_spawn(loop, serve_connection<TlsStream>(std::move(socket), std::move(per_ip)),
                            asio::detached);
         else
             asio::co_spawn(
@@ -269,7 +206,7 @@ awaitable<void> HttpServer::serve_connection(tcp::socket socket,
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>)
         stream = std::make_unique<Stream>(std::move(socket));
     else
-        stream = std::make_unique<Stream>(beast::tcp_stream(std::move(socket)), *tls_);
+        stream = std::make_unique<Stream>(std::move(socket), tls_->native_handle());
     conn->close = [s = stream.get()] {
         beast::error_code ignored;
         tcp_of(*s).socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -278,8 +215,7 @@ awaitable<void> HttpServer::serve_connection(tcp::socket socket,
     beast::error_code ec;
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
         tcp_of(*stream).expires_after(std::chrono::seconds(config_.header_timeout_s));
-        co_await stream->async_handshake(asio::ssl::stream_base::server,
-                                         asio::redirect_error(use_awaitable, ec));
+        co_await stream->async_handshake(asio::redirect_error(use_awaitable, ec));
     }
     if (!ec && !stopping_) co_await serve(*stream, conn, peer);
     conn->close = nullptr;
