@@ -142,13 +142,30 @@ nginx_body_bytes=$(curl -ks --max-time 5 "$nginx_url/" | wc -c)
 
 # --- wrk ---------------------------------------------------------------------
 
-# run_wrk NAME URL [wrk args...]: warm-up, then the measured run into $tmp/NAME.wrk.
+# tree_ticks PID: CPU ticks (user + system) of PID and its children (nginx's
+# workers), every thread included.
+tree_ticks() {
+  local total=0 p stat
+  for p in "$1" $(pgrep -P "$1" || true); do
+    stat=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    read -r -a f <<<"$stat"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+
+# run_wrk NAME PID URL [wrk args...]: warm-up, then the measured run into
+# $tmp/NAME.wrk; the server's CPU ticks over the measured run into
+# $tmp/NAME.ticks.
 run_wrk() {
-  local name=$1 url=$2
-  shift 2
+  local name=$1 pid=$2 url=$3 before
+  shift 3
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
+  before=$(tree_ticks "$pid")
   wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" \
     >"$tmp/$name.wrk"
+  echo $(($(tree_ticks "$pid") - before)) >"$tmp/$name.ticks"
   echo "== $name: $url"
   cat "$tmp/$name.wrk"
   echo
@@ -175,9 +192,9 @@ echo "threads=$THREADS wrk: -t$WRK_THREADS -c$CONNECTIONS -d$DURATION (warm-up $
 echo "response bodies: panel $panel_body_bytes bytes, nginx $nginx_body_bytes bytes"
 echo
 
-run_wrk panel "$panel_url/api/v1/auth/me" -H "Authorization: Bearer $secret"
+run_wrk panel "$panel_pid" "$panel_url/api/v1/auth/me" -H "Authorization: Bearer $secret"
 panel_rps=$(check_wrk panel)
-run_wrk nginx "$nginx_url/"
+run_wrk nginx "$nginx_pid" "$nginx_url/"
 nginx_rps=$(check_wrk nginx)
 
 # --- summary -----------------------------------------------------------------
@@ -191,6 +208,14 @@ awk -v r="$rss_mb" -v t="$rss_target_mb" 'BEGIN { exit !(r + 0 >= t + 0) }' && r
 printf 'panel  requests/s: %s\n' "$panel_rps"
 printf 'nginx  requests/s: %s\n' "$nginx_rps"
 printf 'ratio  panel/nginx: %s (target >= %s)%s\n' "$ratio" "$ratio_target" "$ratio_note"
+# CPU per request (user + system, from /proc ticks): what the throughput
+# ratio is made of when wrk holds one of the cores.
+cpu_us() {
+  awk -v t="$(cat "$tmp/$1.ticks")" -v hz="$(getconf CLK_TCK)" -v r="$2" -v d="${DURATION%s}" \
+    'BEGIN { printf "%.1f", t / hz * 1e6 / (r * d) }'
+}
+printf 'CPU per request: panel %s us, nginx %s us\n' "$(cpu_us panel "$panel_rps")" \
+  "$(cpu_us nginx "$nginx_rps")"
 printf 'panel  idle RSS: %s MB (target < %s MB)%s\n' "$rss_mb" "$rss_target_mb" "$rss_note"
 printf 'panel  RSS after 100 requests: %s MB\n' "$rss_after_mb"
 bench_end
