@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <mariadb/mysql.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -169,6 +171,23 @@ TEST_F(Databases, CreateReturnsTheSeedShapeAndTheUserSeesOnlyItsDatabase) {
     ASSERT_EQ(cs.size(), 1u);
     EXPECT_EQ(cs[0], "utf8mb4");
     admin->exec("DROP DATABASE aliceXshop");
+}
+
+// The sandbox server's temporary tables go to its own 0700 directory, not
+// the shared /tmp, where servers beside it deleted each other's ("Error on
+// delete of '/tmp/#sql-temptable-...'") and a backup failed with 503.
+TEST_F(Databases, TheSandboxServerHasItsOwnTmpdir) {
+    auto admin = admin_login();
+    ASSERT_TRUE(admin->ok()) << admin->message();
+    auto dir = admin->column("SELECT @@tmpdir");
+    ASSERT_EQ(dir.size(), 1u);
+    const auto own = panel_->data_dir() / "mariadb-tmp";
+    std::string got = dir[0];
+    while (got.size() > 1 && got.back() == '/') got.pop_back();
+    EXPECT_EQ(got, own.string());
+    struct stat st {};
+    ASSERT_EQ(::stat(own.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
 }
 
 TEST_F(Databases, ListAndGetShowEveryFieldAndTheRealSize) {
