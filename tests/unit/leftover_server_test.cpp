@@ -50,12 +50,14 @@ class LeftoverServer : public ::testing::Test {
         if (!pid.ok()) return -1;
         spawned_.push_back(*pid);
         std::ofstream(dir_ / "pid") << *pid << "\n";
-        // Until it has exec'd (the checks read its exe and command line).
-        const auto exe = [](const std::string& proc) {
-            std::error_code ec;
-            return fs::read_symlink(proc + "/exe", ec);
-        };
-        for (int i = 0; i < 200 && exe("/proc/" + std::to_string(*pid)) == exe("/proc/self"); ++i)
+        // Until it has exec'd its own program (the checks read its exe and
+        // command line): its command line is `argv`. Up to 10 s: on a loaded
+        // machine the ASan build once took more than the 2 s this waited
+        // for a changed exe, and found the child not yet "ours".
+        std::string expected;
+        for (const auto& a : argv) expected += a + '\0';
+        const std::string proc = "/proc/" + std::to_string(*pid);
+        for (int i = 0; i < 1000 && proc_cmdline(proc) != expected; ++i)
             std::this_thread::sleep_for(10ms);
         return *pid;
     }
