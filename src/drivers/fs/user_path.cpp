@@ -52,6 +52,10 @@ Result<std::string> parse_user_path(std::string_view raw, std::string_view field
         out += seg;
         if (end == raw.size()) break;
     }
+    // The limit holds for the path as the API gives it back, "/" included
+    // (a relative "a/b" given without it was one byte under): else a path
+    // accepted here comes back in a listing as one the next request refuses.
+    if (out.size() + 1 > kMaxPathBytes) return bad(field, " is longer than 4096 bytes");
     return out;
 }
 

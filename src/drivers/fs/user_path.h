@@ -16,8 +16,9 @@ inline constexpr size_t kMaxPathBytes = 4096;
 inline constexpr size_t kMaxNameBytes = 255;
 
 // "/a/b/" -> "a/b"; "/" -> "". 400 for a NUL byte, an empty segment ("//"),
-// a ".." segment, a name over 255 bytes or a path over 4096 bytes, and for a
-// first segment in `reserved` (the panel's own directories in the home).
+// a ".." segment, a name over 255 bytes or a path over 4096 bytes (as given,
+// and as "/" + the result, the form the API shows), and for a first segment
+// in `reserved` (the panel's own directories in the home).
 // `field` names the field in messages ("Path", "Destination").
 Result<std::string> parse_user_path(std::string_view raw, std::string_view field,
                                     const std::vector<std::string>& reserved);
