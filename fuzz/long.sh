@@ -8,6 +8,7 @@
 # target in build-fuzz/long/summary.txt. Exits 1 if any target failed.
 # Knobs: FUZZ_CPU_SECONDS, FUZZ_PARALLEL, FUZZ_TIMEOUT, FUZZ_TARGETS ("request range ...").
 set -euo pipefail
+shopt -s extglob
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build-fuzz
 budget=${FUZZ_CPU_SECONDS:-3600}
@@ -53,10 +54,17 @@ run_one() {
   wait "$pid" || rc=$?
   local execs found
   execs=$(sed -n 's/^stat::number_of_executed_units: //p' "$log" | tail -1)
-  found=$(compgen -G "$out/$t-*" | tr '\n' ' ' || true)
-  printf '%s start=%s wall=%ss cpu>=%ss execs=%s corpus=%s rc=%s %s\n' "$t" \
+  # Failures only: crash, timeout, oom, leak. A slow unit (libFuzzer's
+  # -report_slow_units, 10 s of wall time) is listed apart: at nice 19, or
+  # with the fuzzer paused for a quiet benchmark, wall time is not the
+  # input's; replay it (./<t>_fuzz FILE prints its time) before calling it
+  # slow. A merge's control file (<t>-merge.log) is neither.
+  found=$(compgen -G "$out/$t-@(crash|timeout|oom|leak)-*" | tr '\n' ' ' || true)
+  slow=$(compgen -G "$out/$t-slow-unit-*" | wc -l || true)
+  printf '%s start=%s wall=%ss cpu>=%ss execs=%s corpus=%s rc=%s slow_units=%s %s\n' "$t" \
     "$(date -u -d "@$started" +%FT%TZ)" $(($(date +%s) - started)) "$cpu" "${execs:-?}" \
-    "$(find "$build/corpus/$t" -type f | wc -l)" "$rc" "${found:-no failure}" >>"$out/summary.txt"
+    "$(find "$build/corpus/$t" -type f | wc -l)" "$rc" "$slow" "${found:-no failure}" \
+    >>"$out/summary.txt"
 }
 
 for t in $targets; do
