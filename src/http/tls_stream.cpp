@@ -146,16 +146,9 @@ TlsStep TlsStream::outcome(int ok, size_t bytes) {
         step.ec = asio::error::eof;
         return step;
     }
+    // Only failures are left (wanting more and the peer's close_notify are
+    // answered above).
     switch (SSL_get_error(ssl_, ok)) {
-        case SSL_ERROR_WANT_READ:
-            step.want = TlsStep::Want::read;
-            return step;
-        case SSL_ERROR_WANT_WRITE:
-            step.want = TlsStep::Want::write;
-            return step;
-        case SSL_ERROR_ZERO_RETURN:  // the peer's close_notify
-            step.ec = asio::error::eof;
-            return step;
         case SSL_ERROR_SYSCALL:
             failed_ = true;
             // No errno: the peer closed without close_notify.
