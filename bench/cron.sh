@@ -41,7 +41,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 clk_tck=$(getconf CLK_TCK)
 
 # The first minute boundary at least 25 s away; prints "epoch minute hour".
@@ -70,9 +69,9 @@ PY
 
 idle_cpu() {  # pid label
   local before after
-  before=$(ticks_of "$1")
+  before=$(cpu_ticks "$1")
   sleep "$IDLE_SECONDS"
-  after=$(ticks_of "$1")
+  after=$(cpu_ticks "$1")
   python3 -c "print(f'$2 idle CPU over ${IDLE_SECONDS} s: {($after - $before) / $clk_tck / $IDLE_SECONDS * 100:.3f} %')"
   python3 -c "print(($after - $before) / $clk_tck / $IDLE_SECONDS * 100)" > "$tmp/$2.cpu"
 }

@@ -146,13 +146,8 @@ nginx_body_bytes=$(curl -ks --max-time 5 "$nginx_url/" | wc -c)
 # tree_ticks PID: CPU ticks (user + system) of PID and its children (nginx's
 # workers), every thread included.
 tree_ticks() {
-  local total=0 p stat
-  for p in "$1" $(pgrep -P "$1" || true); do
-    stat=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-    stat=${stat##*) }
-    read -r -a f <<<"$stat"
-    total=$((total + f[11] + f[12]))
-  done
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do total=$((total + $(cpu_ticks "$p"))); done
   echo "$total"
 }
 

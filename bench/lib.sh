@@ -46,6 +46,21 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
+# cpu_ticks PID: user + system CPU ticks (1/CLK_TCK s) PID has used so far,
+# every thread included (/proc/PID/stat; the fields after the command's
+# closing parenthesis, which a command with spaces cannot shift). A process
+# already gone: 0.
+cpu_ticks() {
+  local stat f
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || {
+    echo 0
+    return
+  }
+  stat=${stat##*) }
+  read -r -a f <<<"$stat"
+  echo $((f[11] + f[12]))
+}
+
 # admin_key BIN DATA_DIR LOG: makes an admin API key with every permission
 # and its rate limit lifted in a panel's data dir and prints its secret;
 # dies with the command's stderr (kept in LOG) when no wsp_ secret came.
