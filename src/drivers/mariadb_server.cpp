@@ -89,23 +89,25 @@ MariadbServer::MariadbServer(const Config& config, fs::path data_dir)
 Result<void> MariadbServer::prepare(const std::atomic<bool>* cancel) {
     if (::geteuid() == 0 && !run_as_)
         return internal("the mysql OS user is missing (install mariadb-server)");
-    std::error_code ec;
+    // A directory of the server's own: made, its mode set, owned by mysql.
+    const auto own_dir = [&](const fs::path& dir, mode_t mode, const char* what) -> Result<void> {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        ::chmod(dir.c_str(), mode);
+        if (run_as_ && ::chown(dir.c_str(), run_as_->uid, run_as_->gid) != 0)
+            return internal(std::string("cannot chown the MariaDB ") + what);
+        return Ok{};
+    };
     // mysql must reach its socket dir: DATA_DIR/run is traversable, not
     // listable; its own subdirectory belongs to it.
     ::chmod((data_dir_ / "run").c_str(), 0711);
-    fs::create_directories(layout_.run_dir, ec);
-    ::chmod(layout_.run_dir.c_str(), 0755);
-    if (run_as_ && ::chown(layout_.run_dir.c_str(), run_as_->uid, run_as_->gid) != 0)
-        return internal("cannot chown the MariaDB run dir");
+    CHECK_OK(own_dir(layout_.run_dir, 0755, "run dir"));
     // Its own tmpdir, not /tmp: servers sharing /tmp (several panels, or
     // the install's bootstrap beside another) were seen to lose each other's
     // temporary tables ("Could not remove temporary table '/tmp/#sql-
     // temptable-...'", then "Unknown table" and an abort), and a tenant's
     // sort spilling to disk stays off the shared /tmp.
-    fs::create_directories(layout_.tmp_dir, ec);
-    ::chmod(layout_.tmp_dir.c_str(), 0700);
-    if (run_as_ && ::chown(layout_.tmp_dir.c_str(), run_as_->uid, run_as_->gid) != 0)
-        return internal("cannot chown the MariaDB tmp dir");
+    CHECK_OK(own_dir(layout_.tmp_dir, 0700, "tmp dir"));
     if (!fs::exists(layout_.datadir / "mysql")) CHECK_OK(init_datadir(cancel));
     stop_leftover();
     return write_admin_files();

@@ -643,8 +643,9 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
     TokenMemo token_memo;  // the connection's bearer token, hashed once
     bool first = true;
     // The header read and an in-memory answer's write run under `deadline`;
-    // the rarer paths (bodies, streams, uploads, lingering) under Beast's
-    // own expiry, which must be off again before the next IoDeadline phase.
+    // the rarer paths (bodies, streams, uploads, lingering) under the
+    // stream's own expiry (Beast's basic_stream, or TlsStream's), which must
+    // be off again before the next IoDeadline phase.
     auto deadline = std::make_shared<IoDeadline>(co_await asio::this_coro::executor,
                                                  [&stream] { tcp_of(stream).close(); });
     struct StopDeadline {
