@@ -132,14 +132,22 @@ TlsStep TlsStream::outcome(int ok, size_t bytes) {
     const int saved_errno = errno;
     // "Wants more" is the SSL's own state (reset by every call), so an
     // error some other OpenSSL user left in this thread's queue cannot turn
-    // it into a failure; SSL_get_error would read that queue first.
-    if (SSL_want_read(ssl_)) {
-        step.want = TlsStep::Want::read;
-        return step;
-    }
-    if (SSL_want_write(ssl_)) {
-        step.want = TlsStep::Want::write;
-        return step;
+    // it into a failure; SSL_get_error would read that queue first. The
+    // SSL's state names the direction it tried, not why it stopped: it
+    // stays "writing" after a send that failed for good (EPIPE, ECONNRESET),
+    // so the BIO's retry flag says whether waiting can help. Without it a
+    // peer that reset the connection was retried on every wakeup until the
+    // deadline: a busy loop (the socket stays writable once reset).
+    if (SSL_want_read(ssl_) || SSL_want_write(ssl_)) {
+        BIO* const bio = SSL_get_rbio(ssl_);  // one BIO both ways
+        if (BIO_should_read(bio)) {
+            step.want = TlsStep::Want::read;
+            return step;
+        }
+        if (BIO_should_write(bio)) {
+            step.want = TlsStep::Want::write;
+            return step;
+        }
     }
     if ((SSL_get_shutdown(ssl_) & SSL_RECEIVED_SHUTDOWN) != 0) {  // the peer's close_notify
         ERR_clear_error();
