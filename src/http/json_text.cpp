@@ -8,9 +8,9 @@ namespace wsp {
 
 JsonText& JsonText::field(std::string_view key, int64_t value) {
     name(key);
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, value);
-    out_.append(buf, r.ptr);
+    char* at = room(20);  // "-9223372036854775808"
+    const auto r = std::to_chars(at, at + 20, value);
+    used_ -= static_cast<size_t>(at + 20 - r.ptr);  // give back what it did not use
     return *this;
 }
 
@@ -32,45 +32,57 @@ void JsonText::string(std::string_view s) {
             ((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash);
         return (found & kHighs) == 0;
     };
-    out_ += '"';
+    // Room for the worst case (every byte as \u00XX) and the quotes; what
+    // is not used is given back at the end.
+    const size_t reserved = s.size() * 6 + 2;
+    char* const begin = room(reserved);
+    char* at = begin;
+    *at++ = '"';
     size_t plain = 0;  // start of the run not yet copied
+    auto copy_plain = [&](size_t end) {
+        std::memcpy(at, s.data() + plain, end - plain);
+        at += end - plain;
+    };
     for (size_t i = 0; i < s.size(); ++i) {
         while (s.size() - i >= 8 && plain_word(s.data() + i)) i += 8;
         if (i == s.size()) break;
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out_.append(s.data() + plain, i - plain);
+        copy_plain(i);
         plain = i + 1;
+        *at++ = '\\';
         switch (c) {
             case '"':
-                out_ += "\\\"";
+                *at++ = '"';
                 break;
             case '\\':
-                out_ += "\\\\";
+                *at++ = '\\';
                 break;
             case '\b':
-                out_ += "\\b";
+                *at++ = 'b';
                 break;
             case '\f':
-                out_ += "\\f";
+                *at++ = 'f';
                 break;
             case '\n':
-                out_ += "\\n";
+                *at++ = 'n';
                 break;
             case '\r':
-                out_ += "\\r";
+                *at++ = 'r';
                 break;
             case '\t':
-                out_ += "\\t";
+                *at++ = 't';
                 break;
             default:
-                out_ += "\\u00";
-                out_ += kHex[c >> 4];
-                out_ += kHex[c & 0xf];
+                std::memcpy(at, "u00", 3);
+                at[3] = kHex[c >> 4];
+                at[4] = kHex[c & 0xf];
+                at += 5;
         }
     }
-    out_.append(s.data() + plain, s.size() - plain);
-    out_ += '"';
+    copy_plain(s.size());
+    *at++ = '"';
+    used_ -= reserved - static_cast<size_t>(at - begin);
 }
 
 }  // namespace wsp
