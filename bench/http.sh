@@ -86,17 +86,9 @@ secret=$(admin_key "$bin" "$tmp/panel" "$tmp/key.log")
 panel_pid=$!
 wait_up panel "$panel_pid" "$panel_url/api/v1/health" "$tmp/panel.log"
 
-# Idle RSS: the panel has served only health checks, and every component
-# (MariaDB, FTP, phpMyAdmin, started on their own threads) is up, so the
-# start-up pages are released (src/app/serve.cpp, checked every 250 ms):
-# what an idle panel holds, not a sample in the middle of its start.
-for _ in $(seq 1 120); do
-  curl -ks --max-time 2 "$panel_url/api/v1/health" |
-    python3 -c 'import json,sys; c=json.load(sys.stdin).get("components",{}); sys.exit(0 if c and all(v=="up" for v in c.values()) else 1)' \
-    2>/dev/null && break
-  sleep 0.5
-done
-sleep 1
+# Idle RSS: the panel has served only health checks, every component is
+# up and the start-up pages are released.
+wait_idle panel "$panel_pid" "$panel_url/api/v1/health"
 rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$panel_pid/status")
 [[ -n $rss_kb ]] || die "could not read VmRSS of panel (pid $panel_pid)"
 rss_mb=$(awk -v kb="$rss_kb" 'BEGIN { printf "%.1f", kb / 1024 }')

@@ -171,6 +171,23 @@ wait_component() {
   die "$name: $component not up within $seconds s"
 }
 
+# wait_idle NAME PID HEALTH_URL: until GET HEALTH_URL reports every
+# component "up" (MariaDB, the FTP server, ...; each started on its own
+# thread), then one second more: the panel has released its start-up pages
+# (src/app/serve.cpp checks every 250 ms), so what follows measures an idle
+# panel, not the end of its start.
+wait_idle() {
+  local name=$1 pid=$2 url=$3 _
+  for _ in $(seq 1 240); do
+    kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
+    curl -ks --max-time 2 "$url" |
+      python3 -c 'import json,sys; c=json.load(sys.stdin).get("components",{}); sys.exit(0 if c and all(v=="up" for v in c.values()) else 1)' \
+      2>/dev/null && break
+    sleep 0.5
+  done
+  sleep 1
+}
+
 # bench_load WHEN: prints the load average and marks the run NOISY when the
 # 1-minute figure is above 1.0 per core.
 bench_load() {

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <type_traits>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -26,6 +27,7 @@
 #include "http/access_log.h"
 #include "http/io_deadline.h"
 #include "http/json_io.h"
+#include "http/tls_io.h"
 #include "http/tls_stream.h"
 #include "services/metrics.h"
 #include "services/services.h"
@@ -606,8 +608,11 @@ awaitable<std::optional<uint64_t>> HttpServer::write_response(Stream& stream, Re
         // A small body goes in the header's buffer: one TLS record, one
         // send.
         if (bytes > 0 && bytes <= 16 * 1024) head_text += response.body;
-        co_await asio::async_write(stream, asio::buffer(head_text),
-                                   asio::redirect_error(use_awaitable, ec));
+        if constexpr (std::is_same_v<Stream, TlsStream>)
+            ec = co_await tls_write_all(stream, asio::buffer(head_text));
+        else
+            co_await asio::async_write(stream, asio::buffer(head_text),
+                                       asio::redirect_error(use_awaitable, ec));
         if (ec) co_return std::nullopt;
         // A bigger one follows in its own write (no copy).
         if (bytes > 16 * 1024) {
@@ -674,8 +679,11 @@ awaitable<void> HttpServer::serve(Stream& stream, std::shared_ptr<Connection> co
         deadline->arm(
             std::chrono::seconds(first ? config_.header_timeout_s : config_.idle_timeout_s));
         beast::error_code ec;
-        co_await http::async_read_header(stream, buffer, header_parser,
-                                         asio::redirect_error(use_awaitable, ec));
+        if constexpr (std::is_same_v<Stream, TlsStream>)
+            ec = co_await tls_read_header(stream, buffer, header_parser);
+        else
+            co_await http::async_read_header(stream, buffer, header_parser,
+                                             asio::redirect_error(use_awaitable, ec));
         deadline->disarm();
         conn->idle = false;
         const auto started = std::chrono::steady_clock::now();

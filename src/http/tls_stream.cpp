@@ -9,7 +9,9 @@
 #include <cstring>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace wsp {
 
@@ -199,6 +201,20 @@ TlsStep TlsStream::try_write(const void* data, size_t size) {
     before_call();
     const int ok = SSL_write_ex(ssl_, data, size, &n);
     return outcome(ok, n);
+}
+
+asio::awaitable<boost::system::error_code> TlsStream::wait_for(TlsStep::Want want) {
+    boost::system::error_code ec;
+    if (want == TlsStep::Want::read) {
+        const size_t got = co_await socket_.async_read_some(
+            input_space(), asio::redirect_error(asio::use_awaitable, ec));
+        in_end_ += got;
+    } else if (want == TlsStep::Want::write) {
+        co_await socket_.async_wait(asio::ip::tcp::socket::wait_write,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (ec && timed_out_) ec = boost::beast::error::timeout;
+    co_return ec;
 }
 
 TlsStep TlsStream::try_handshake() {

@@ -23,6 +23,7 @@
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -124,9 +125,18 @@ class TlsStream {
         return run([this] { return try_shutdown(); }, std::forward<Token>(token));
     }
 
-  private:
+    // One attempt, now, without waiting: what OpenSSL can read from the
+    // bytes already received, or write while the socket has room. With
+    // wait_for, the server's hot path (src/http/tls_io.h) needs no composed
+    // operation when a request or an answer is already there.
     TlsStep try_read(void* data, size_t size);
     TlsStep try_write(const void* data, size_t size);
+    // Waits until the socket has something for `want` (read: receives it
+    // into the input buffer; write: has room). beast::error::timeout when
+    // the stream's own deadline passed.
+    boost::asio::awaitable<boost::system::error_code> wait_for(TlsStep::Want want);
+
+  private:
     TlsStep try_handshake();
     TlsStep try_shutdown();
     // What an SSL call's return value `ok` (1 done, else failed) means.
