@@ -74,6 +74,7 @@ class JsonText {
         *at++ = '"';
         *at = ':';
     }
+    static bool plain(std::string_view s);  // nothing in it to escape
     void string(std::string_view s);
     std::string out_;  // [0, used_) written; the rest is room
     size_t used_ = 0;
