@@ -290,54 +290,55 @@ void append_signed(std::string& out, int64_t n) {
 // the header it was a fifth of an /auth/me request's instructions.
 void write_head(std::string& out, const Response& r, unsigned version, bool keep_alive,
                 const std::string& request_id, bool hsts) {
-    out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    using namespace std::string_view_literals;  // no strlen per piece
+    out += version == 10 ? "HTTP/1.0 "sv : "HTTP/1.1 "sv;
     append_decimal(out, r.status);
     out += ' ';
     out += http::obsolete_reason(static_cast<http::status>(r.status));
-    out += "\r\nServer: WisPanel\r\n";
+    out += "\r\nServer: WisPanel\r\n"sv;
     if (!r.content_type.empty()) {
-        out += "Content-Type: ";
+        out += "Content-Type: "sv;
         out += r.content_type;
-        out += "\r\n";
+        out += "\r\n"sv;
     }
-    out += "X-Request-Id: ";
+    out += "X-Request-Id: "sv;
     out += request_id;
-    out += "\r\n";
+    out += "\r\n"sv;
     for (const auto& [name, value] : r.headers) {
         // The framing is the server's: Beast replaced these too.
         if (iequal(name, "Content-Length") || iequal(name, "Connection") ||
             iequal(name, "Transfer-Encoding"))
             continue;
         out += name;
-        out += ": ";
+        out += ": "sv;
         out += value;
-        out += "\r\n";
+        out += "\r\n"sv;
     }
     if (const RateLimitHeaders& rl = r.rate_limit; rl.present) {
         if (rl.unlimited) {
             out +=
                 "X-RateLimit-Limit: unlimited\r\nX-RateLimit-Remaining: unlimited\r\n"
-                "X-RateLimit-Reset: 0\r\n";
+                "X-RateLimit-Reset: 0\r\n"sv;
         } else {
-            out += "X-RateLimit-Limit: ";
+            out += "X-RateLimit-Limit: "sv;
             append_signed(out, rl.limit);
-            out += "\r\nX-RateLimit-Remaining: ";
+            out += "\r\nX-RateLimit-Remaining: "sv;
             append_signed(out, rl.remaining);
-            out += "\r\nX-RateLimit-Reset: ";
+            out += "\r\nX-RateLimit-Reset: "sv;
             append_signed(out, rl.reset_at);
-            out += "\r\n";
+            out += "\r\n"sv;
         }
     }
-    if (hsts) out += "Strict-Transport-Security: max-age=31536000\r\n";
-    if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
-    if (version != 10 && !keep_alive) out += "Connection: close\r\n";
+    if (hsts) out += "Strict-Transport-Security: max-age=31536000\r\n"sv;
+    if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n"sv;
+    if (version != 10 && !keep_alive) out += "Connection: close\r\n"sv;
     // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6).
     if (r.status != 204 && r.status != 304) {
-        out += "Content-Length: ";
+        out += "Content-Length: "sv;
         append_decimal(out, r.body.size());
-        out += "\r\n";
+        out += "\r\n"sv;
     }
-    out += "\r\n";
+    out += "\r\n"sv;
 }
 
 struct ChunkRead {

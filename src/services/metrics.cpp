@@ -40,8 +40,14 @@ void head(std::string& out, const char* name, const char* type, const char* help
 void Metrics::observe(std::string_view method, std::string_view route, unsigned status,
                       double seconds) {
     std::lock_guard lock(mutex_);
-    ++requests_[{std::string(method), std::string(route), status}];
-    Latency& l = latency_[std::string(route)];
+    auto counted = requests_.find(std::tuple{method, route, status});
+    if (counted == requests_.end())
+        counted =
+            requests_.emplace(std::tuple{std::string(method), std::string(route), status}, 0).first;
+    ++counted->second;
+    auto timed = latency_.find(route);
+    if (timed == latency_.end()) timed = latency_.emplace(std::string(route), Latency{}).first;
+    Latency& l = timed->second;
     for (size_t i = 0; i < kBuckets.size(); ++i)
         if (seconds <= kBuckets[i]) ++l.buckets[i];
     ++l.count;

@@ -36,8 +36,9 @@ class Metrics {
         double sum = 0;
     };
     mutable std::mutex mutex_;
-    std::map<std::tuple<std::string, std::string, unsigned>, int64_t> requests_;
-    std::map<std::string, Latency> latency_;  // by route
+    // std::less<>: looked up by string_views, no key built per request.
+    std::map<std::tuple<std::string, std::string, unsigned>, int64_t, std::less<>> requests_;
+    std::map<std::string, Latency, std::less<>> latency_;  // by route
     std::map<std::string, int64_t> events_;
 };
 
