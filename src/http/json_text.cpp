@@ -1,18 +1,9 @@
 #include "http/json_text.h"
 
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 
 namespace wsp {
-
-JsonText& JsonText::field(std::string_view key, int64_t value) {
-    name(key);
-    char* at = room(20);  // "-9223372036854775808"
-    const auto r = std::to_chars(at, at + 20, value);
-    used_ -= static_cast<size_t>(at + 20 - r.ptr);  // give back what it did not use
-    return *this;
-}
 
 // Whether no byte of `s` needs escaping: a byte below 0x20, '"' or '\\'
 // anywhere in a word sets a high bit below (each test is exact about
@@ -31,7 +22,11 @@ bool JsonText::plain(std::string_view s) {
     };
     uint64_t x = kOnes * 'a';
     if (s.size() < 8) {
-        std::memcpy(&x, s.data(), s.size());
+        // Byte by byte into the padded word: a memcpy of a variable length
+        // is a call into libc, more than these few bytes cost.
+        unsigned char word[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};
+        for (size_t i = 0; i < s.size(); ++i) word[i] = static_cast<unsigned char>(s[i]);
+        std::memcpy(&x, word, 8);
         return plain_word(x);
     }
     for (size_t i = 0; i + 8 <= s.size(); i += 8) {
@@ -46,7 +41,7 @@ bool JsonText::plain(std::string_view s) {
 // \b \f \n \r \t, \u00XX for the other control characters, the rest as is.
 void JsonText::string(std::string_view s) {
     if (plain(s)) {  // the usual case: one copy between the quotes
-        char* at = room(s.size() + 2);
+        char* at = text_.room(s.size() + 2);
         *at++ = '"';
         std::memcpy(at, s.data(), s.size());
         at[s.size()] = '"';
@@ -56,7 +51,7 @@ void JsonText::string(std::string_view s) {
     // Room for the worst case (every byte as \u00XX) and the quotes; what
     // is not used is given back at the end.
     const size_t reserved = s.size() * 6 + 2;
-    char* const begin = room(reserved);
+    char* const begin = text_.room(reserved);
     char* at = begin;
     *at++ = '"';
     size_t run = 0;  // start of the run not yet copied
@@ -101,7 +96,7 @@ void JsonText::string(std::string_view s) {
     }
     copy_run(s.size());
     *at++ = '"';
-    used_ -= reserved - static_cast<size_t>(at - begin);
+    text_.give_back(reserved - static_cast<size_t>(at - begin));
 }
 
 }  // namespace wsp

@@ -4,26 +4,18 @@
 // serialized (17 fields were 17 allocations, a duplicate-key search per
 // insert and a serializer pass). Strings are escaped as boost::json
 // serializes them; the unit test JsonText* compares the two.
-//
-// The text is written through a cursor into a buffer sized ahead (one
-// capacity check per piece, memcpy for the rest): appending piece by piece
-// with std::string's += cost ~100 instructions a piece, five times what
-// the bytes need (issue 24's profile).
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 
+#include "base/text_cursor.h"
+
 namespace wsp {
 
 class JsonText {
   public:
-    JsonText() {
-        out_.resize(kFirst);
-        out_[0] = '{';
-        used_ = 1;
-    }
+    JsonText() { text_.put('{'); }
     JsonText& field(std::string_view key, std::string_view value) {
         name(key);
         string(value);
@@ -35,38 +27,32 @@ class JsonText {
     JsonText& field(std::string_view key, const std::string& value) {
         return field(key, std::string_view(value));
     }
-    JsonText& field(std::string_view key, int64_t value);
+    JsonText& field(std::string_view key, int64_t value) {
+        name(key);
+        text_.put_signed(value);
+        return *this;
+    }
     JsonText& field(std::string_view key, bool value) {
         name(key);
-        put(value ? std::string_view("true") : std::string_view("false"));
+        text_.put(value ? std::string_view("true") : std::string_view("false"));
         return *this;
     }
     JsonText& null_field(std::string_view key) {
         name(key);
-        put("null");
+        text_.put("null");
         return *this;
     }
     // The object, closed.
     std::string take() && {
-        put("}");
-        out_.resize(used_);
-        return std::move(out_);
+        text_.put('}');
+        return std::move(text_).take();
     }
 
   private:
-    static constexpr size_t kFirst = 512;
-    // Room for n more bytes at the cursor; the cursor moves past them.
-    char* room(size_t n) {
-        if (out_.size() - used_ < n) out_.resize(std::max(out_.size() * 2, used_ + n));
-        char* at = out_.data() + used_;
-        used_ += n;
-        return at;
-    }
-    void put(std::string_view s) { std::memcpy(room(s.size()), s.data(), s.size()); }
     // Keys are the encoder's own literals: written as they are, unescaped.
     void name(std::string_view key) {
-        const bool first = used_ == 1;
-        char* at = room(key.size() + (first ? 3 : 4));
+        const bool first = text_.size() == 1;
+        char* at = text_.room(key.size() + (first ? 3 : 4));
         if (!first) *at++ = ',';
         *at++ = '"';
         std::memcpy(at, key.data(), key.size());
@@ -76,8 +62,7 @@ class JsonText {
     }
     static bool plain(std::string_view s);  // nothing in it to escape
     void string(std::string_view s);
-    std::string out_;  // [0, used_) written; the rest is room
-    size_t used_ = 0;
+    TextCursor text_{512};
 };
 
 }  // namespace wsp

@@ -24,6 +24,7 @@
 #include <boost/beast/http.hpp>
 
 #include "base/secrets.h"
+#include "base/text_cursor.h"
 #include "http/access_log.h"
 #include "http/io_deadline.h"
 #include "http/json_io.h"
@@ -73,14 +74,17 @@ std::string client_address(const tcp::socket& socket) {
     return a.to_string();
 }
 
-// 16 hex characters, unique per process and random across restarts, at the
+// 15 hex characters, unique per process and random across restarts, at the
 // cost of an atomic increment (no syscall per request).
 std::string next_request_id() {
-    static const std::string prefix = random_hex(4);
+    // 7 random hex digits for the process, 8 for the count: 15 characters,
+    // what a std::string holds without an allocation (16 took two per
+    // request, the id and the request's copy).
+    static const std::string prefix = random_hex(4).substr(0, 7);
     static std::atomic<uint64_t> counter{0};
     static constexpr char kHex[] = "0123456789abcdef";
     auto n = static_cast<uint32_t>(++counter);
-    std::string id = prefix;  // 8 characters: 16 fit without an allocation
+    std::string id = prefix;
     id.resize(prefix.size() + 8);
     for (size_t i = id.size(); i-- > prefix.size(); n >>= 4) id[i] = kHex[n & 0xf];
     return id;
@@ -262,83 +266,63 @@ bool iequal(std::string_view a, std::string_view b) {
     return true;
 }
 
-void append_decimal(std::string& out, uint64_t n) {
-    char buf[20];
-    char* end = buf + sizeof buf;
-    char* p = end;
-    do {
-        *--p = static_cast<char>('0' + n % 10);
-        n /= 10;
-    } while (n != 0);
-    out.append(p, end);
-}
-
-void append_signed(std::string& out, int64_t n) {
-    if (n < 0) {
-        out += '-';
-        append_decimal(out, ~static_cast<uint64_t>(n) + 1);
-    } else {
-        append_decimal(out, static_cast<uint64_t>(n));
-    }
-}
-
 // The status line and header of an answer with an in-memory body, as
 // Beast's serializer writes them (same fields, same order: Server,
 // Content-Type, X-Request-Id, the answer's own, HSTS, Connection,
 // Content-Length), written into one buffer. Beast's serializer walked a
 // buffers_cat_view of every field and allocated one element per field: with
 // the header it was a fifth of an /auth/me request's instructions.
-void write_head(std::string& out, const Response& r, unsigned version, bool keep_alive,
+void write_head(TextCursor& out, const Response& r, unsigned version, bool keep_alive,
                 const std::string& request_id, bool hsts) {
     using namespace std::string_view_literals;  // no strlen per piece
-    out += version == 10 ? "HTTP/1.0 "sv : "HTTP/1.1 "sv;
-    append_decimal(out, r.status);
-    out += ' ';
-    out += http::obsolete_reason(static_cast<http::status>(r.status));
-    out += "\r\nServer: WisPanel\r\n"sv;
+    out.put(version == 10 ? "HTTP/1.0 "sv : "HTTP/1.1 "sv);
+    out.put_decimal(r.status);
+    out.put(' ');
+    out.put(http::obsolete_reason(static_cast<http::status>(r.status)));
+    out.put("\r\nServer: WisPanel\r\n"sv);
     if (!r.content_type.empty()) {
-        out += "Content-Type: "sv;
-        out += r.content_type;
-        out += "\r\n"sv;
+        out.put("Content-Type: "sv);
+        out.put(r.content_type);
+        out.put("\r\n"sv);
     }
-    out += "X-Request-Id: "sv;
-    out += request_id;
-    out += "\r\n"sv;
+    out.put("X-Request-Id: "sv);
+    out.put(request_id);
+    out.put("\r\n"sv);
     for (const auto& [name, value] : r.headers) {
         // The framing is the server's: Beast replaced these too.
         if (iequal(name, "Content-Length") || iequal(name, "Connection") ||
             iequal(name, "Transfer-Encoding"))
             continue;
-        out += name;
-        out += ": "sv;
-        out += value;
-        out += "\r\n"sv;
+        out.put(name);
+        out.put(": "sv);
+        out.put(value);
+        out.put("\r\n"sv);
     }
     if (const RateLimitHeaders& rl = r.rate_limit; rl.present) {
         if (rl.unlimited) {
-            out +=
+            out.put(
                 "X-RateLimit-Limit: unlimited\r\nX-RateLimit-Remaining: unlimited\r\n"
-                "X-RateLimit-Reset: 0\r\n"sv;
+                "X-RateLimit-Reset: 0\r\n"sv);
         } else {
-            out += "X-RateLimit-Limit: "sv;
-            append_signed(out, rl.limit);
-            out += "\r\nX-RateLimit-Remaining: "sv;
-            append_signed(out, rl.remaining);
-            out += "\r\nX-RateLimit-Reset: "sv;
-            append_signed(out, rl.reset_at);
-            out += "\r\n"sv;
+            out.put("X-RateLimit-Limit: "sv);
+            out.put_signed(rl.limit);
+            out.put("\r\nX-RateLimit-Remaining: "sv);
+            out.put_signed(rl.remaining);
+            out.put("\r\nX-RateLimit-Reset: "sv);
+            out.put_signed(rl.reset_at);
+            out.put("\r\n"sv);
         }
     }
-    if (hsts) out += "Strict-Transport-Security: max-age=31536000\r\n"sv;
-    if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n"sv;
-    if (version != 10 && !keep_alive) out += "Connection: close\r\n"sv;
+    if (hsts) out.put("Strict-Transport-Security: max-age=31536000\r\n"sv);
+    if (version == 10 && keep_alive) out.put("Connection: keep-alive\r\n"sv);
+    if (version != 10 && !keep_alive) out.put("Connection: close\r\n"sv);
     // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6).
     if (r.status != 204 && r.status != 304) {
-        out += "Content-Length: "sv;
-        append_decimal(out, r.body.size());
-        out += "\r\n"sv;
+        out.put("Content-Length: "sv);
+        out.put_decimal(r.body.size());
+        out.put("\r\n"sv);
     }
-    out += "\r\n"sv;
+    out.put("\r\n"sv);
 }
 
 struct ChunkRead {
@@ -603,12 +587,12 @@ awaitable<std::optional<uint64_t>> HttpServer::write_response(Stream& stream, Re
         // start of the next response on this connection. So is a 204/304.
         const bool no_body = head || response.status == 204 || response.status == 304;
         const uint64_t bytes = no_body ? 0 : response.body.size();
-        std::string head_text;
-        head_text.reserve(384 + response.headers.size() * 64 + (bytes <= 16 * 1024 ? bytes : 0));
-        write_head(head_text, response, version, keep_alive, request_id, tls_ != nullptr);
+        TextCursor head(384 + response.headers.size() * 64 + (bytes <= 16 * 1024 ? bytes : 0));
+        write_head(head, response, version, keep_alive, request_id, tls_ != nullptr);
         // A small body goes in the header's buffer: one TLS record, one
         // send.
-        if (bytes > 0 && bytes <= 16 * 1024) head_text += response.body;
+        if (bytes > 0 && bytes <= 16 * 1024) head.put(response.body);
+        const std::string head_text = std::move(head).take();
         if constexpr (std::is_same_v<Stream, TlsStream>)
             ec = co_await tls_write_all(stream, asio::buffer(head_text));
         else

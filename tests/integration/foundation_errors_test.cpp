@@ -393,7 +393,7 @@ TEST_F(FoundationErrors, EveryResponseCarriesARequestId) {
     std::set<std::string> ids;
     for (const auto& r : results) {
         const std::string id = r.header("X-Request-Id");
-        EXPECT_TRUE(matches(id, "[0-9a-f]{16}")) << r.status << " '" << id << "'";
+        EXPECT_TRUE(matches(id, "[0-9a-f]{15}")) << r.status << " '" << id << "'";
         EXPECT_TRUE(ids.insert(id).second) << "repeated request id " << id;
     }
     EXPECT_EQ(results[1].status, 201);
