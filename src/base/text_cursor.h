@@ -18,26 +18,29 @@ class TextCursor {
     explicit TextCursor(size_t expected) { out_.resize(expected); }
 
     // Room for n more bytes at the cursor, which moves past them; give_back
-    // returns what a writer reserved and did not use.
-    char* room(size_t n) {
-        if (out_.size() - used_ < n) out_.resize(std::max(out_.size() * 2, used_ + n));
+    // returns what a writer reserved and did not use. Inlined where used:
+    // a piece of known length is then copied in place, not by a call.
+    [[gnu::always_inline]] char* room(size_t n) {
+        if (out_.size() - used_ < n) [[unlikely]]
+            grow(n);
         char* at = out_.data() + used_;
         used_ += n;
         return at;
     }
     void give_back(size_t n) { used_ -= n; }
-    void put(std::string_view s) { std::memcpy(room(s.size()), s.data(), s.size()); }
-    void put(char c) { *room(1) = c; }
-    // A decimal number without a sign.
+    [[gnu::always_inline]] void put(std::string_view s) {
+        std::memcpy(room(s.size()), s.data(), s.size());
+    }
+    [[gnu::always_inline]] void put(char c) { *room(1) = c; }
+    // A decimal number without a sign, its digits written in place.
     void put_decimal(unsigned long long n) {
-        char buf[20];
-        char* end = buf + sizeof buf;
-        char* p = end;
+        size_t digits = 1;
+        for (unsigned long long rest = n / 10; rest != 0; rest /= 10) ++digits;
+        char* at = room(digits) + digits;
         do {
-            *--p = static_cast<char>('0' + n % 10);
+            *--at = static_cast<char>('0' + n % 10);
             n /= 10;
         } while (n != 0);
-        put(std::string_view(p, static_cast<size_t>(end - p)));
     }
     void put_signed(long long n) {
         if (n < 0) put('-');
@@ -53,6 +56,7 @@ class TextCursor {
     }
 
   private:
+    [[gnu::noinline]] void grow(size_t n) { out_.resize(std::max(out_.size() * 2, used_ + n)); }
     std::string out_;  // [0, used_) written; the rest is room
     size_t used_ = 0;
 };
