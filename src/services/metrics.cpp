@@ -40,10 +40,10 @@ void head(std::string& out, const char* name, const char* type, const char* help
 void Metrics::observe(std::string_view method, std::string_view route, unsigned status,
                       double seconds) {
     std::lock_guard lock(mutex_);
-    auto counted = requests_.find(std::tuple{method, route, status});
+    auto counted = requests_.find(RequestView{method, route, status});
     if (counted == requests_.end())
         counted =
-            requests_.emplace(std::tuple{std::string(method), std::string(route), status}, 0).first;
+            requests_.emplace(RequestKey{std::string(method), std::string(route), status}, 0).first;
     ++counted->second;
     auto timed = latency_.find(route);
     if (timed == latency_.end()) timed = latency_.emplace(std::string(route), Latency{}).first;

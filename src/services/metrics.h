@@ -35,9 +35,25 @@ class Metrics {
         int64_t count = 0;
         double sum = 0;
     };
+    // (method, route, status), ordered as a tuple of them; transparent, so
+    // a request's counter is found by string_views, no key built per
+    // request. Compared as views on both sides: a tuple of strings against
+    // one of string_views is not comparable with every standard library.
+    using RequestKey = std::tuple<std::string, std::string, unsigned>;
+    using RequestView = std::tuple<std::string_view, std::string_view, unsigned>;
+    struct RequestLess {
+        using is_transparent = void;
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const {
+            return view(a) < view(b);
+        }
+        template <class K>
+        static RequestView view(const K& k) {
+            return {std::get<0>(k), std::get<1>(k), std::get<2>(k)};
+        }
+    };
     mutable std::mutex mutex_;
-    // std::less<>: looked up by string_views, no key built per request.
-    std::map<std::tuple<std::string, std::string, unsigned>, int64_t, std::less<>> requests_;
+    std::map<RequestKey, int64_t, RequestLess> requests_;
     std::map<std::string, Latency, std::less<>> latency_;  // by route
     std::map<std::string, int64_t> events_;
 };
