@@ -3,7 +3,7 @@
 # server, same machine, same run.
 #
 # 1. Creates and drops N (200) databases with users through the API
-#    (POST /databases, DELETE /databases/{id}; one keep-alive HTTP client).
+#    (POST /databases, DELETE /databases/{id}; one keep-alive HTTP client, bench/rawhttp.py).
 # 2. Runs the same statements the panel runs (CREATE DATABASE, CREATE USER,
 #    GRANT; DROP USER, DROP DATABASE) through one `mariadb` client session,
 #    one statement at a time, against the same private server.
@@ -52,28 +52,17 @@ print(*(s.getsockname()[1] for s in socks))')
 panel_pid=$!
 
 PYTHONPATH=$root/bench python3 - "$http_port" "$tmp/data" "$N" "$LIST_N" "$panel_pid" <<'PY'
-import http.client, json, os, subprocess, sys, time
+import json, os, subprocess, sys, time
 import mariadb_questions
 import paired
+import rawhttp
 
 port, data, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 panel_pid = int(sys.argv[5])
-conn = None
+client = rawhttp.Client("127.0.0.1", port, timeout=60)
 
 def call(method, path, body=None, token=None):
-    global conn
-    for attempt in range(2):
-        try:
-            if conn is None:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            headers = {"Content-Type": "application/json"}
-            if token: headers["Authorization"] = "Bearer " + token
-            conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-            r = conn.getresponse()
-            return r.status, r.read()
-        except (ConnectionError, http.client.HTTPException, OSError):
-            conn = None
-            if attempt: raise
+    return client.call(method, path, body, token)
 
 deadline = time.time() + 120
 while True:

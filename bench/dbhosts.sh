@@ -11,7 +11,7 @@
 # database hosts through the API, then:
 # 1. creates and drops N (200) databases with users on the Galera host
 #    through the API (POST /databases {"host":"galera"}, DELETE), one
-#    keep-alive client;
+#    keep-alive client (bench/rawhttp.py);
 # 2. runs the same statements the panel runs (CREATE DATABASE, CREATE USER,
 #    GRANT; DROP USER, DROP DATABASE) through one `mariadb` client session
 #    on node 1, over TCP as the same admin account; prints both times and
@@ -168,31 +168,20 @@ chmod 0600 "$tmp/node1-client.cnf"
 pids+=($!)
 
 PYTHONPATH=$root/bench python3 - "$http_port" "$tmp" "$N" "$LIST_N" "$(gsql 0)" "$(gsql 1)" "$(gsql 2)" "$solo_port" "$admin_pw" "${pids[-1]}" "${pids[0]}" <<'PY'
-import http.client, json, os, subprocess, sys, time
+import json, os, subprocess, sys, time
 import mariadb_questions
 import paired
+import rawhttp
 panel_pid, node1_pid = int(sys.argv[10]), int(sys.argv[11])
 
 port, tmp, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 g = [int(p) for p in sys.argv[5:8]]
 solo, admin_pw = int(sys.argv[8]), sys.argv[9]
 data = os.path.join(tmp, "data")
-conn = None
+client = rawhttp.Client("127.0.0.1", port, timeout=120)
 
 def call(method, path, body=None, token=None):
-    global conn
-    for attempt in range(2):
-        try:
-            if conn is None:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            headers = {"Content-Type": "application/json"}
-            if token: headers["Authorization"] = "Bearer " + token
-            conn.request(method, path, json.dumps(body) if body is not None else None, headers)
-            r = conn.getresponse()
-            return r.status, r.read()
-        except (ConnectionError, http.client.HTTPException, OSError):
-            conn = None
-            if attempt: raise
+    return client.call(method, path, body, token)
 
 def check(status, body, want):
     if status != want: sys.exit(f"bench: got {status} {body[:300]!r}, wanted {want}")
