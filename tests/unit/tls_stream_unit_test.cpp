@@ -6,9 +6,7 @@
 // blocking OpenSSL connection on its own thread.
 #include "http/tls_stream.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -55,24 +53,19 @@ class TlsStreamReset : public ::testing::Test {
         tcp::acceptor acceptor(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
         const int port = acceptor.local_endpoint().port();
         auto client = std::async(std::launch::async, [port] {
-            const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-            sockaddr_in addr{};
-            addr.sin_family = AF_INET;
-            addr.sin_port = htons(static_cast<uint16_t>(port));
-            addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-                ::close(fd);
-                return false;
-            }
+            asio::io_context io;
+            tcp::socket s(io);
+            boost::system::error_code ec;
+            s.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)}, ec);
+            if (ec) return false;
             SSL_CTX* cctx = SSL_CTX_new(TLS_client_method());
             SSL* ssl = SSL_new(cctx);
-            SSL_set_fd(ssl, fd);
+            SSL_set_fd(ssl, s.native_handle());
             const bool ok = SSL_connect(ssl) == 1;
-            ::linger hard{1, 0};
-            ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+            s.set_option(asio::socket_base::linger(true, 0), ec);  // close sends RST
             SSL_free(ssl);
             SSL_CTX_free(cctx);
-            ::close(fd);
+            s.close(ec);
             return ok;
         });
         auto stream = std::make_unique<TlsStream>(acceptor.accept(), ctx_->native_handle());
