@@ -3,7 +3,7 @@
 # server, same machine, same run.
 #
 # 1. Creates and drops N (200) databases with users through the API
-#    (POST /databases, DELETE /databases/{id}; one keep-alive HTTP client, bench/rawhttp.py).
+#    (POST /databases, DELETE /databases/{id}; one keep-alive HTTP client, tests/attack/corpus.py).
 # 2. Runs the same statements the panel runs (CREATE DATABASE, CREATE USER,
 #    GRANT; DROP USER, DROP DATABASE) through one `mariadb` client session,
 #    one statement at a time, against the same private server.
@@ -51,18 +51,22 @@ print(*(s.getsockname()[1] for s in socks))')
   -c mariadb.port="$db_port" -c pma.enabled=false >"$tmp/panel.log" 2>&1 &
 panel_pid=$!
 
-PYTHONPATH=$root/bench python3 - "$http_port" "$tmp/data" "$N" "$LIST_N" "$panel_pid" <<'PY'
+PYTHONPATH=$root/bench:$root/tests/attack python3 - "$http_port" "$tmp/data" "$N" "$LIST_N" "$panel_pid" <<'PY'
 import json, os, subprocess, sys, time
 import mariadb_questions
 import paired
-import rawhttp
+import corpus
 
 port, data, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 panel_pid = int(sys.argv[5])
-client = rawhttp.Client("127.0.0.1", port, timeout=60)
+client = corpus.Conn("127.0.0.1", port, timeout=60, tls=False)
 
 def call(method, path, body=None, token=None):
-    return client.call(method, path, body, token)
+    # One write per request, the answer read by its length (tests/attack/
+    # corpus.py); status 0 when the panel does not answer.
+    data = json.dumps(body).encode() if body is not None else None
+    status, _, answer = client.request(method, path.encode(), key=token, body=data)
+    return status, answer
 
 deadline = time.time() + 120
 while True:

@@ -11,7 +11,7 @@
 # database hosts through the API, then:
 # 1. creates and drops N (200) databases with users on the Galera host
 #    through the API (POST /databases {"host":"galera"}, DELETE), one
-#    keep-alive client (bench/rawhttp.py);
+#    keep-alive client (tests/attack/corpus.py);
 # 2. runs the same statements the panel runs (CREATE DATABASE, CREATE USER,
 #    GRANT; DROP USER, DROP DATABASE) through one `mariadb` client session
 #    on node 1, over TCP as the same admin account; prints both times and
@@ -167,21 +167,25 @@ chmod 0600 "$tmp/node1-client.cnf"
   -c mariadb.port="$db_port" -c pma.enabled=false >"$tmp/panel.log" 2>&1 &
 pids+=($!)
 
-PYTHONPATH=$root/bench python3 - "$http_port" "$tmp" "$N" "$LIST_N" "$(gsql 0)" "$(gsql 1)" "$(gsql 2)" "$solo_port" "$admin_pw" "${pids[-1]}" "${pids[0]}" <<'PY'
+PYTHONPATH=$root/bench:$root/tests/attack python3 - "$http_port" "$tmp" "$N" "$LIST_N" "$(gsql 0)" "$(gsql 1)" "$(gsql 2)" "$solo_port" "$admin_pw" "${pids[-1]}" "${pids[0]}" <<'PY'
 import json, os, subprocess, sys, time
 import mariadb_questions
 import paired
-import rawhttp
+import corpus
 panel_pid, node1_pid = int(sys.argv[10]), int(sys.argv[11])
 
 port, tmp, n, list_n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 g = [int(p) for p in sys.argv[5:8]]
 solo, admin_pw = int(sys.argv[8]), sys.argv[9]
 data = os.path.join(tmp, "data")
-client = rawhttp.Client("127.0.0.1", port, timeout=120)
+client = corpus.Conn("127.0.0.1", port, timeout=120, tls=False)
 
 def call(method, path, body=None, token=None):
-    return client.call(method, path, body, token)
+    # One write per request, the answer read by its length (tests/attack/
+    # corpus.py); status 0 when the panel does not answer.
+    data = json.dumps(body).encode() if body is not None else None
+    status, _, answer = client.request(method, path.encode(), key=token, body=data)
+    return status, answer
 
 def check(status, body, want):
     if status != want: sys.exit(f"bench: got {status} {body[:300]!r}, wanted {want}")

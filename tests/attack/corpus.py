@@ -44,13 +44,19 @@ def expand(s, env):
 
 # ---------------------------------------------------------------- HTTP
 class Conn:
-    """A minimal HTTP/1.1 client over TLS: sends exactly the bytes given."""
+    """A minimal HTTP/1.1 client over TLS (or plain TCP, tls=False): sends
+    exactly the bytes given. Also the database benches' client
+    (bench/databases.sh, bench/dbhosts.sh): Python's http.client parsed
+    every answer's header with the email package, 0.75-0.95 ms per
+    create+drop pair of its own."""
 
-    def __init__(self, host, port, timeout=120):
+    def __init__(self, host, port, timeout=120, tls=True):
         self.host, self.port, self.timeout = host, port, timeout
-        self.ctx = ssl.create_default_context()
-        self.ctx.check_hostname = False
-        self.ctx.verify_mode = ssl.CERT_NONE
+        self.ctx = None
+        if tls:
+            self.ctx = ssl.create_default_context()
+            self.ctx.check_hostname = False
+            self.ctx.verify_mode = ssl.CERT_NONE
         self.sock = None
         self.buf = b""
 
@@ -64,7 +70,7 @@ class Conn:
 
     def _connect(self):
         raw = socket.create_connection((self.host, self.port), timeout=self.timeout)
-        self.sock = self.ctx.wrap_socket(raw, server_hostname=self.host)
+        self.sock = self.ctx.wrap_socket(raw, server_hostname=self.host) if self.ctx else raw
         self.buf = b""
 
     def _fill(self):
