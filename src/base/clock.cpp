@@ -22,40 +22,6 @@ int64_t now_unix() {
 }
 
 namespace {
-std::string rfc3339_uncached(int64_t unix_seconds);
-}  // namespace
-
-// The thread's last answer is kept: answers repeat their time stamps (an
-// account's created_at on every /auth/me), and localtime_r takes glibc's
-// time-zone lock (~600 instructions). The zone is part of the key (what
-// tzset last set: the offset, DST and the zone's names), so a process that
-// changes TZ and calls tzset (the tests do) never gets a stale text.
-std::string rfc3339(int64_t unix_seconds) {
-    struct Last {
-        int64_t seconds = 0;
-        long zone_offset = 0;
-        int zone_dst = 0;
-        const char* zone_names[2] = {nullptr, nullptr};
-        std::string text;
-        bool same(int64_t s) const {
-            return !text.empty() && seconds == s && zone_offset == ::timezone &&
-                   zone_dst == ::daylight && zone_names[0] == ::tzname[0] &&
-                   zone_names[1] == ::tzname[1];
-        }
-    };
-    thread_local Last last;
-    if (!last.same(unix_seconds)) {
-        last.text = rfc3339_uncached(unix_seconds);  // localtime_r sets the zone first
-        last.seconds = unix_seconds;
-        last.zone_offset = ::timezone;
-        last.zone_dst = ::daylight;
-        last.zone_names[0] = ::tzname[0];
-        last.zone_names[1] = ::tzname[1];
-    }
-    return last.text;
-}
-
-namespace {
 std::string rfc3339_uncached(int64_t unix_seconds) {
     time_t t = static_cast<time_t>(unix_seconds);
     struct tm tm {};
@@ -110,6 +76,33 @@ std::string rfc3339_uncached(int64_t unix_seconds) {
     return std::string(buf, 25);
 }
 }  // namespace
+
+// The thread's last answer is kept: answers repeat their time stamps (an
+// account's created_at on every /auth/me), and localtime_r takes glibc's
+// time-zone lock (~600 instructions). The zone is part of the key (what
+// tzset last set: the offset, DST and the zone's names), so a process that
+// changes TZ and calls tzset (the tests do) never gets a stale text.
+std::string rfc3339(int64_t unix_seconds) {
+    struct Zone {
+        long offset;
+        int dst;
+        const char* names[2];
+        bool operator==(const Zone&) const = default;
+    };
+    const auto zone_now = [] { return Zone{::timezone, ::daylight, {::tzname[0], ::tzname[1]}}; };
+    struct Last {
+        int64_t seconds = 0;
+        Zone zone{};
+        std::string text;
+    };
+    thread_local Last last;
+    if (last.text.empty() || last.seconds != unix_seconds || !(last.zone == zone_now())) {
+        last.text = rfc3339_uncached(unix_seconds);  // localtime_r sets the zone first
+        last.seconds = unix_seconds;
+        last.zone = zone_now();
+    }
+    return last.text;
+}
 
 std::string rfc3339_or_never(int64_t unix_seconds) {
     return unix_seconds == 0 ? std::string(kNever) : rfc3339(unix_seconds);

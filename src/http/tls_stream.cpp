@@ -205,16 +205,15 @@ TlsStep TlsStream::try_write(const void* data, size_t size) {
 
 asio::awaitable<boost::system::error_code> TlsStream::wait_for(TlsStep::Want want) {
     boost::system::error_code ec;
+    size_t got = 0;
     if (want == TlsStep::Want::read) {
-        const size_t got = co_await socket_.async_read_some(
-            input_space(), asio::redirect_error(asio::use_awaitable, ec));
-        in_end_ += got;
+        got = co_await socket_.async_read_some(input_space(),
+                                               asio::redirect_error(asio::use_awaitable, ec));
     } else if (want == TlsStep::Want::write) {
         co_await socket_.async_wait(asio::ip::tcp::socket::wait_write,
                                     asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (ec && timed_out_) ec = boost::beast::error::timeout;
-    co_return ec;
+    co_return after_wait(want, ec, got);
 }
 
 TlsStep TlsStream::try_handshake() {

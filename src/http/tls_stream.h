@@ -158,11 +158,13 @@ class TlsStream {
                         return;
                     case State::reading:
                     case State::waiting:
+                        ec = after_wait(
+                            state == State::reading ? TlsStep::Want::read : TlsStep::Want::write,
+                            ec, got);
                         if (ec) {
-                            self.complete(timed_out_ ? boost::beast::error::timeout : ec, 0);
+                            self.complete(ec, 0);
                             return;
                         }
-                        if (state == State::reading) in_end_ += got;
                         break;
                     case State::start:
                         break;
@@ -189,6 +191,15 @@ class TlsStream {
                 }
             },
             token, socket_);
+    }
+
+    // After a wait on the socket (run's and wait_for's): what a read
+    // received joins the input buffer; a failure once the stream's own
+    // deadline passed is beast::error::timeout.
+    boost::system::error_code after_wait(TlsStep::Want want, boost::system::error_code ec,
+                                         size_t got) {
+        if (want == TlsStep::Want::read) in_end_ += got;
+        return ec && timed_out_ ? boost::system::error_code(boost::beast::error::timeout) : ec;
     }
 
     // The BIO's side of the input buffer.
